@@ -1,0 +1,1 @@
+//! The RingCentral action catalog.

@@ -1,0 +1,1 @@
+//! A RingCentral-compatible sandbox server.

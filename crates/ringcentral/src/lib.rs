@@ -1,0 +1,1 @@
+//! RingCentral client runtime.
