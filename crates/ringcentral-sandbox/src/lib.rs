@@ -161,7 +161,7 @@ impl Sandbox {
         let url = format!("http://{addr}");
         let (router, table) = server::build_routes();
         let state = Arc::new(server::AppState {
-            faults: faults::Injector::new(config.faults.clone(), store.meta().seed ^ config.seed),
+            faults: faults::Injector::new(config.faults.clone(), config.seed),
             store,
             clock,
             token_ttl_s: config.token_ttl.as_secs().max(1) as i64,
