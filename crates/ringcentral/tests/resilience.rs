@@ -245,8 +245,7 @@ fn resetting_server(resets: usize) -> (String, Arc<AtomicUsize>) {
                 };
                 let mut buf = Vec::new();
                 let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(n) = stream.read(&mut chunk).await else { break };
+                while let Ok(n) = stream.read(&mut chunk).await {
                     if n == 0 {
                         break;
                     }
