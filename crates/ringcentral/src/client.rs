@@ -873,16 +873,20 @@ impl Inner {
             rate_limit_window = Empty,
         );
         let started = tokio::time::Instant::now();
+        let mut tally = Tally::default();
         let outcome = self
-            .execute_inner(request, &url, &path, &method, group, mode, &span)
+            .execute_inner(
+                request, &url, &path, &method, group, mode, &span, &mut tally,
+            )
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("attempts", tally.attempts);
+        if tally.retries > 0 {
+            span.record("retries", tally.retries);
+        }
         match &outcome {
-            Ok(r) => {
-                span.record("attempts", r.attempts);
-                span.in_scope(|| debug!(status = r.status.as_u16(), "request finished"));
-            }
+            Ok(r) => span.in_scope(|| debug!(status = r.status.as_u16(), "request finished")),
             Err(e) => span.in_scope(|| debug!(error = %e, "request failed")),
         }
         outcome
@@ -898,16 +902,17 @@ impl Inner {
         group: ThrottlingGroup,
         mode: AuthMode,
         span: &tracing::Span,
+        tally: &mut Tally,
     ) -> Result<Response> {
         let policy = &self.retry;
         let retry_safe = request.is_retry_safe();
-        let mut attempts = 0u32;
         let mut retries = 0u32;
         let mut auth_retries = 0u32;
         let mut last_renewal = None;
         loop {
-            attempts += 1;
-            span.record("attempts", attempts);
+            tally.attempts += 1;
+            tally.retries = retries;
+            let attempts = tally.attempts;
             let bearer = match mode {
                 AuthMode::Bearer if !has_header(request, "authorization") => {
                     Some(self.access_token().await?)
@@ -924,7 +929,6 @@ impl Inner {
                     drop(permit);
                     if retry::transport_retryable(&e, retry_safe) && retries < policy.max_retries {
                         retries += 1;
-                        span.record("retries", retries);
                         let wait = policy.backoff(retries);
                         warn!(attempt = attempts, wait_ms = wait.as_millis() as u64, error = %e, "no response; retrying");
                         tokio::time::sleep(wait).await;
@@ -958,7 +962,6 @@ impl Inner {
                 Err(e) => {
                     if retry_safe && retries < policy.max_retries {
                         retries += 1;
-                        span.record("retries", retries);
                         let wait = policy.backoff(retries);
                         warn!(attempt = attempts, error = %e, "response cut off; retrying");
                         tokio::time::sleep(wait).await;
@@ -1009,7 +1012,6 @@ impl Inner {
                 }
                 if retry_safe && retries < policy.max_retries && wait <= policy.max_retry_after {
                     retries += 1;
-                    span.record("retries", retries);
                     warn!(
                         attempt = attempts,
                         wait_s = wait.as_secs(),
@@ -1026,7 +1028,6 @@ impl Inner {
             }
             if retry::transient_status(status) && retry_safe && retries < policy.max_retries {
                 retries += 1;
-                span.record("retries", retries);
                 let wait = match retry::retry_after(&headers, self.now()) {
                     Some(ra) if ra <= policy.max_retry_after => ra.max(policy.backoff(retries) / 4),
                     _ => policy.backoff(retries),
@@ -1059,6 +1060,13 @@ impl Inner {
             });
         }
     }
+}
+
+/// What the request span reports once the request is over.
+#[derive(Default)]
+struct Tally {
+    attempts: u32,
+    retries: u32,
 }
 
 fn has_header(request: &Request, name: &str) -> bool {
