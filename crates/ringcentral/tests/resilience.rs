@@ -411,3 +411,35 @@ async fn requests_never_leave_the_configured_server() {
     assert_eq!(err.kind(), ErrorKind::Api);
     assert_eq!(err.error_code(), Some("CMN-102"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_request_without_a_group_learns_it_from_the_response() {
+    let rc = FakeRc::start(Duration::from_secs(3600));
+    let client = logged_in(&rc, true).await;
+    let unknown = || Request::get("/restapi/v1.0/account/~/extension/~");
+    // Unknown operations start in the conservative Heavy group (10 per minute)...
+    rc.fault(Fault::status(200, r#"{"id":101}"#).with_header("x-rate-limit-group", "Light"));
+    let start = Instant::now();
+    client.send(unknown()).await.expect("first");
+    // ...until the server names the group: then 15 more calls fit in Light's 50 without waiting.
+    for _ in 0..15 {
+        client.send(unknown()).await.expect("call");
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+
+    // A path never classified stays in Heavy: the eleventh call waits for the window.
+    let other = || Request::get("/restapi/v1.0/account/~/directory/entries/7");
+    let start = Instant::now();
+    for _ in 0..11 {
+        client.send(other()).await.expect("call");
+    }
+    assert!(
+        start.elapsed() >= Duration::from_secs(59),
+        "{:?}",
+        start.elapsed()
+    );
+}
