@@ -975,6 +975,14 @@ impl Inner {
                     });
                 }
             };
+            let respond = |status, headers, body| Response {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                status,
+                headers,
+                body,
+                attempts,
+            };
             let api_error = || {
                 Box::new(ApiError::from_body(
                     status.as_u16(),
@@ -993,6 +1001,9 @@ impl Inner {
                 let give_up = auth_retries >= MAX_AUTH_RETRIES
                     || last_renewal == Some(Renewal::Issued)
                     || !token_problem(&body);
+                if give_up && request.error_status_ok {
+                    return Ok(respond(status, headers, body));
+                }
                 if give_up {
                     return Err(Error::Unauthorized(error));
                 }
@@ -1019,6 +1030,9 @@ impl Inner {
                     );
                     continue;
                 }
+                if request.error_status_ok {
+                    return Ok(respond(status, headers, body));
+                }
                 return Err(Error::RateLimited {
                     error: api_error(),
                     group: info.and_then(|i| i.group).unwrap_or(group).as_str(),
@@ -1041,7 +1055,7 @@ impl Inner {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            if status.as_u16() >= 400 {
+            if status.as_u16() >= 400 && !request.error_status_ok {
                 return Err(
                     if status == StatusCode::UNAUTHORIZED && mode == AuthMode::Bearer {
                         Error::Unauthorized(api_error())
@@ -1050,14 +1064,7 @@ impl Inner {
                     },
                 );
             }
-            return Ok(Response {
-                method: method.to_owned(),
-                path: path.to_owned(),
-                status,
-                headers,
-                body,
-                attempts,
-            });
+            return Ok(respond(status, headers, body));
         }
     }
 }

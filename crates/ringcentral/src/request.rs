@@ -128,6 +128,7 @@ pub struct Request {
     pub(crate) group: Option<ThrottlingGroup>,
     pub(crate) retry_safe: Option<bool>,
     pub(crate) authenticated: bool,
+    pub(crate) error_status_ok: bool,
 }
 
 impl Request {
@@ -143,6 +144,7 @@ impl Request {
             group: None,
             retry_safe: None,
             authenticated: true,
+            error_status_ok: false,
         }
     }
 
@@ -223,6 +225,14 @@ impl Request {
     }
 
     /// Sends no `Authorization` header (public endpoints).
+    /// Hands back responses with an error status (>= 400) as [`crate::Response`]s instead of
+    /// [`crate::Error::Api`], after the usual token renewal and retries; for proxies that show the body
+    /// as received.
+    pub fn error_status_ok(mut self) -> Request {
+        self.error_status_ok = true;
+        self
+    }
+
     pub fn unauthenticated(mut self) -> Request {
         self.authenticated = false;
         self

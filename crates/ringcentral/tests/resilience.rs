@@ -443,3 +443,30 @@ async fn a_request_without_a_group_learns_it_from_the_response() {
         start.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_proxy_request_gets_error_responses_back_as_received() {
+    let rc = FakeRc::start(Duration::from_secs(3600));
+    let client = client_builder(&rc.url).build().expect("client");
+    client
+        .login_jwt(&SecretString::from(JWT))
+        .await
+        .expect("login");
+    let missing =
+        r#"{"errorCode":"CMN-102","message":"Resource for parameter [extensionId] is not found"}"#;
+    rc.fault(Fault::status(404, missing));
+    let response = client
+        .send(me().error_status_ok())
+        .await
+        .expect("a 404 comes back as a response");
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(response.body().as_ref(), missing.as_bytes());
+
+    rc.fault(Fault::status(404, missing));
+    let err = client
+        .send(me())
+        .await
+        .expect_err("without the flag it is an error");
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.error_code(), Some("CMN-102"));
+}
