@@ -10,7 +10,11 @@ use ringcentral_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 use secrecy::ExposeSecret;
 
 fn runtime() -> tokio::runtime::Runtime {
-    match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => panic!("no runtime: {e}"),
     }
@@ -21,7 +25,10 @@ async fn login(sandbox: &SandboxHandle, http: &reqwest::Client) -> String {
     let body: serde_json::Value = match http
         .post(format!("{}/restapi/oauth/token", sandbox.url()))
         .basic_auth(&c.client_id, Some(c.client_secret.expose_secret()))
-        .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", c.jwt.expose_secret())])
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", c.jwt.expose_secret()),
+        ])
         .send()
         .await
     {
@@ -41,7 +48,12 @@ struct Target {
 fn target(users: usize) -> Target {
     let rt = runtime();
     let (sandbox, http, token) = rt.block_on(async {
-        let sandbox = match Sandbox::start(SandboxConfig { users, ..Default::default() }).await {
+        let sandbox = match Sandbox::start(SandboxConfig {
+            users,
+            ..Default::default()
+        })
+        .await
+        {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         };
@@ -49,7 +61,12 @@ fn target(users: usize) -> Target {
         let token = login(&sandbox, &http).await;
         (sandbox, http, token)
     });
-    Target { rt, sandbox, http, token }
+    Target {
+        rt,
+        sandbox,
+        http,
+        token,
+    }
 }
 
 const READ_ONE: &str = "/restapi/v1.0/account/~/extension/~";
@@ -69,9 +86,14 @@ fn requests(c: &mut Criterion) {
     let t = target(1000);
     let mut g = c.benchmark_group("request");
     g.measurement_time(Duration::from_secs(5));
-    for (name, path) in [("read_extension", READ_ONE), ("list_100_extensions", LIST_100)] {
+    for (name, path) in [
+        ("read_extension", READ_ONE),
+        ("list_100_extensions", LIST_100),
+    ] {
         let url = format!("{}{path}", t.sandbox.url());
-        g.bench_function(name, |b| b.to_async(&t.rt).iter(|| get(&t.http, &url, &t.token)));
+        g.bench_function(name, |b| {
+            b.to_async(&t.rt).iter(|| get(&t.http, &url, &t.token))
+        });
     }
     g.finish();
     t.rt.block_on(t.sandbox.shutdown());
@@ -85,7 +107,12 @@ fn startup(c: &mut Criterion) {
     for users in [50usize, 100_000] {
         g.bench_function(format!("{users}_users"), |b| {
             b.to_async(&rt).iter(|| async move {
-                let s = match Sandbox::start(SandboxConfig { users, ..Default::default() }).await {
+                let s = match Sandbox::start(SandboxConfig {
+                    users,
+                    ..Default::default()
+                })
+                .await
+                {
                     Ok(s) => s,
                     Err(e) => panic!("{e}"),
                 };
@@ -128,12 +155,24 @@ fn load(t: &Target, path: &str, total: usize, concurrency: usize) -> (f64, Durat
 
 fn load_report() {
     let t = target(1000);
-    println!("\nload on loopback, 1,000-user company, 8 concurrent clients, 4,000 requests each run:");
-    println!("{:<24} {:>10} {:>10} {:>10}", "operation", "req/s", "p50", "p99");
-    for (name, path) in [("read_extension", READ_ONE), ("list_100_extensions", LIST_100)] {
+    println!(
+        "\nload on loopback, 1,000-user company, 8 concurrent clients, 4,000 requests each run:"
+    );
+    println!(
+        "{:<24} {:>10} {:>10} {:>10}",
+        "operation", "req/s", "p50", "p99"
+    );
+    for (name, path) in [
+        ("read_extension", READ_ONE),
+        ("list_100_extensions", LIST_100),
+    ] {
         load(&t, path, 400, 8);
         let (rps, p50, p99) = load(&t, path, 4000, 8);
-        println!("{name:<24} {rps:>10.0} {:>8.2}ms {:>8.2}ms", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+        println!(
+            "{name:<24} {rps:>10.0} {:>8.2}ms {:>8.2}ms",
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
     }
     t.rt.block_on(t.sandbox.shutdown());
 }

@@ -27,7 +27,10 @@ async fn heavy_group_allows_ten_then_answers_429_until_the_penalty_ends() -> Tes
         assert_eq!(r.status, 200, "request {i}");
         assert_eq!(r.header("X-Rate-Limit-Group"), Some("Heavy"));
         assert_eq!(r.header("X-Rate-Limit-Limit"), Some("10"));
-        assert_eq!(r.header("X-Rate-Limit-Remaining"), Some((9 - i).to_string().as_str()));
+        assert_eq!(
+            r.header("X-Rate-Limit-Remaining"),
+            Some((9 - i).to_string().as_str())
+        );
         assert_eq!(r.header("X-Rate-Limit-Window"), Some("60"));
     }
     let limited = env.get(path).await;
@@ -36,8 +39,17 @@ async fn heavy_group_allows_ten_then_answers_429_until_the_penalty_ends() -> Tes
     assert_eq!(limited.body["errorCode"], json!("CMN-301"));
     assert!(limited.header("RCRequestId").is_some());
     // Other groups have their own budget.
-    assert_eq!(env.get("/restapi/v1.0/account/~/extension/~").await.status, 200);
-    let stats: Value = env.http.get(env.url("/sandbox/v1/stats")).send().await?.json().await?;
+    assert_eq!(
+        env.get("/restapi/v1.0/account/~/extension/~").await.status,
+        200
+    );
+    let stats: Value = env
+        .http
+        .get(env.url("/sandbox/v1/stats"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(stats["rateLimited"], json!(1));
     assert_eq!(stats["requests"]["byStatus"]["429"], json!(1));
     assert_eq!(stats["requests"]["byThrottlingGroup"]["Heavy"], json!(11));
@@ -59,7 +71,10 @@ async fn scaled_windows_and_the_auth_group() -> TestResult {
             .http
             .post(env.url("/restapi/oauth/token"))
             .basic_auth(&creds.client_id, Some(creds.client_secret.expose_secret()))
-            .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", creds.jwt.expose_secret())])
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("assertion", creds.jwt.expose_secret()),
+            ])
             .send()
             .await?;
         statuses.push(resp.status().as_u16());
@@ -79,17 +94,26 @@ async fn without_limits_there_are_no_rate_headers() -> TestResult {
 #[tokio::test]
 async fn injected_503s_use_ringcentral_bodies() -> TestResult {
     // Login itself would fail with every request faulted, so probe with a raw client.
-    let sandbox = match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "503=1")).await {
-        Ok(s) => s,
-        Err(e) => panic!("{e}"),
-    };
+    let sandbox =
+        match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "503=1")).await {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
     let http = client();
-    let r = http.get(format!("{}/restapi/v1.0/account/~", sandbox.url())).send().await?;
+    let r = http
+        .get(format!("{}/restapi/v1.0/account/~", sandbox.url()))
+        .send()
+        .await?;
     assert_eq!(r.status().as_u16(), 503);
     assert!(r.headers().get("RCRequestId").is_some());
     let body: Value = r.json().await?;
     assert_eq!(body["errorCode"], json!("CMN-201"));
-    let stats: Value = http.get(format!("{}/sandbox/v1/stats", sandbox.url())).send().await?.json().await?;
+    let stats: Value = http
+        .get(format!("{}/sandbox/v1/stats", sandbox.url()))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(stats["faults"]["503"], json!(1));
     sandbox.shutdown().await;
     Ok(())
@@ -97,11 +121,15 @@ async fn injected_503s_use_ringcentral_bodies() -> TestResult {
 
 #[tokio::test]
 async fn resets_close_the_connection_without_an_answer() -> TestResult {
-    let sandbox = match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "reset=1")).await {
-        Ok(s) => s,
-        Err(e) => panic!("{e}"),
-    };
-    let r = client().get(format!("{}/restapi/v1.0/account/~", sandbox.url())).send().await;
+    let sandbox =
+        match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "reset=1")).await {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+    let r = client()
+        .get(format!("{}/restapi/v1.0/account/~", sandbox.url()))
+        .send()
+        .await;
     assert!(r.is_err(), "expected a connection error, got {r:?}");
     sandbox.shutdown().await;
     Ok(())
@@ -120,14 +148,22 @@ async fn latency_is_added() -> TestResult {
 async fn the_same_seed_replays_the_same_faults() -> TestResult {
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let sandbox = match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "5xx=0.4")).await {
+        let sandbox = match ringcentral_sandbox::Sandbox::start(config(
+            RateLimitMode::Off,
+            "5xx=0.4",
+        ))
+        .await
+        {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         };
         let http = client();
         let mut seq = Vec::new();
         for _ in 0..30 {
-            let r = http.get(format!("{}/restapi/v1.0/account/~", sandbox.url())).send().await?;
+            let r = http
+                .get(format!("{}/restapi/v1.0/account/~", sandbox.url()))
+                .send()
+                .await?;
             seq.push(r.status().as_u16());
         }
         sandbox.shutdown().await;
@@ -144,14 +180,31 @@ async fn the_same_seed_replays_the_same_faults() -> TestResult {
 #[tokio::test]
 async fn the_coverage_table_names_stateful_operations() -> TestResult {
     let env = start().await;
-    let ops: Value = env.http.get(env.url("/sandbox/v1/operations")).send().await?.json().await?;
+    let ops: Value = env
+        .http
+        .get(env.url("/sandbox/v1/operations"))
+        .send()
+        .await?
+        .json()
+        .await?;
     let records = ops["records"].as_array().cloned().unwrap_or_default();
-    let mode = |id: &str| records.iter().find(|r| r["operationId"] == json!(id)).map(|r| r["mode"].clone());
+    let mode = |id: &str| {
+        records
+            .iter()
+            .find(|r| r["operationId"] == json!(id))
+            .map(|r| r["mode"].clone())
+    };
     assert_eq!(mode("createSMSMessage"), Some(json!("stateful")));
     if !ringcentral_api::OPERATIONS.is_empty() {
         assert_eq!(records.len(), ringcentral_api::OPERATIONS.len());
     }
     let listed = ringcentral_sandbox::stateful_operations();
-    assert_eq!(records.iter().filter(|r| r["mode"] == json!("stateful")).count(), listed.len());
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r["mode"] == json!("stateful"))
+            .count(),
+        listed.len()
+    );
     Ok(())
 }

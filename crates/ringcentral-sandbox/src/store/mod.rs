@@ -157,14 +157,20 @@ impl Store {
         };
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         // Never wipe a database that is not ours.
-        let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
         let has_meta: i64 = conn.query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
             [],
             |r| r.get(0),
         )?;
         if tables > 0 && has_meta == 0 {
-            return Err(Error::NotASandbox(data.map(Path::to_path_buf).unwrap_or_default()));
+            return Err(Error::NotASandbox(
+                data.map(Path::to_path_buf).unwrap_or_default(),
+            ));
         }
         conn.execute_batch(SCHEMA)?;
         let version: Option<String> = conn
@@ -380,13 +386,21 @@ mod file_tests {
 
     #[test]
     fn a_foreign_database_is_refused_not_wiped() -> Result<()> {
-        let dir = tempfile::tempdir().map_err(|source| Error::DataFile { path: "tempdir".into(), source })?;
+        let dir = tempfile::tempdir().map_err(|source| Error::DataFile {
+            path: "tempdir".into(),
+            source,
+        })?;
         let path = dir.path().join("other.db");
         {
             let c = Connection::open(&path)?;
-            c.execute_batch("CREATE TABLE precious (x INTEGER); INSERT INTO precious VALUES (42);")?;
+            c.execute_batch(
+                "CREATE TABLE precious (x INTEGER); INSERT INTO precious VALUES (42);",
+            )?;
         }
-        assert!(matches!(Store::open(Some(&path), 1, 5, 0), Err(Error::NotASandbox(_))));
+        assert!(matches!(
+            Store::open(Some(&path), 1, 5, 0),
+            Err(Error::NotASandbox(_))
+        ));
         let c = Connection::open(&path)?;
         let x: i64 = c.query_row("SELECT x FROM precious", [], |r| r.get(0))?;
         assert_eq!(x, 42);
