@@ -718,3 +718,86 @@ async fn subscriptions_create_renew_delete() -> TestResult {
     assert_eq!(bad.status, 400);
     Ok(())
 }
+
+#[tokio::test]
+async fn message_sync_full_then_incremental() -> TestResult {
+    let env = start().await;
+    let full = env
+        .get(&format!("{ME}/message-sync?syncType=FSync&recordCount=3"))
+        .await;
+    assert_eq!(full.status, 200, "{}", full.body);
+    check_schema("syncMessages", 200, &full.body);
+    assert_eq!(records(&full.body).len(), 3);
+    assert_eq!(full.body["syncInfo"]["olderRecordsExist"], json!(true));
+    let token = full.body["syncInfo"]["syncToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let nothing = env
+        .get(&format!(
+            "{ME}/message-sync?syncType=ISync&syncToken={token}"
+        ))
+        .await;
+    assert!(records(&nothing.body).is_empty());
+    env.sandbox.advance_clock(std::time::Duration::from_secs(1));
+    let id = records(&full.body)[0]["id"].as_i64().unwrap_or_default();
+    env.put(
+        &format!("{ME}/message-store/{id}"),
+        json!({"readStatus": "Read"}),
+    )
+    .await;
+    let changed = env
+        .get(&format!(
+            "{ME}/message-sync?syncType=ISync&syncToken={token}"
+        ))
+        .await;
+    check_schema("syncMessages", 200, &changed.body);
+    assert_eq!(
+        records(&changed.body)
+            .iter()
+            .map(|m| m["id"].as_i64())
+            .collect::<Vec<_>>(),
+        vec![Some(id)]
+    );
+    assert_eq!(changed.body["syncInfo"]["syncType"], json!("ISync"));
+    let bad = env
+        .get(&format!(
+            "{ME}/message-sync?syncType=ISync&syncToken=garbage"
+        ))
+        .await;
+    assert_eq!(
+        (bad.status, bad.body["errors"][0]["parameterName"].clone()),
+        (400, json!("syncToken"))
+    );
+    let calls = env
+        .get(&format!("{ME}/call-log-sync?syncType=FSync&recordCount=5"))
+        .await;
+    assert_eq!(calls.status, 200, "{}", calls.body);
+    check_schema("syncUserCallLog", 200, &calls.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn ivr_menus() -> TestResult {
+    let env = start().await;
+    let list = env.get("/restapi/v1.0/account/~/ivr-menus").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    check_schema("readIvrMenuList", 200, &list.body);
+    let id = records(&list.body)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let menu = env
+        .get(&format!("/restapi/v1.0/account/~/ivr-menus/{id}"))
+        .await;
+    check_schema("readIVRMenu", 200, &menu.body);
+    let first = menu.body["actions"][0]["extension"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let queue = env
+        .get(&format!("/restapi/v1.0/account/~/call-queues/{first}"))
+        .await;
+    assert_eq!(queue.status, 200, "key 1 connects to a call queue");
+    Ok(())
+}

@@ -8,6 +8,7 @@ mod contacts;
 mod directory;
 mod extensions;
 mod glip;
+mod ivr;
 mod messages;
 mod numbers;
 pub(crate) mod oauth;
@@ -15,6 +16,7 @@ mod presence;
 mod queues;
 mod rules;
 mod subscriptions;
+mod sync;
 mod video;
 
 use http::StatusCode;
@@ -69,6 +71,8 @@ pub fn all() -> Vec<Entry> {
         rules::entries(),
         numbers::entries(),
         subscriptions::entries(),
+        sync::entries(),
+        ivr::entries(),
     ]
     .concat()
 }
