@@ -24,6 +24,7 @@ mod router;
 mod server;
 mod stats;
 pub mod store;
+mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -147,9 +147,8 @@ fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
                 clean.insert(part, json!(s));
             }
             out.insert(k, Value::Object(clean));
-        } else if !["id", "uri", "availability"].contains(&k.as_str()) {
-            return Err(ApiError::invalid(&k, "not a field of a personal contact"));
         }
+        // Other properties are ignored, as RingCentral does.
     }
     Ok(out)
 }

@@ -13,35 +13,39 @@ use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Account, Extension, ExtensionFilter, PhoneNumber, Site};
 
 pub fn entries() -> Vec<Entry> {
+    let directory = |e: Entry| Entry {
+        errors: super::ErrorStyle::Directory,
+        ..e
+    };
     vec![
-        op!(
+        directory(op!(
             "listDirectoryEntries",
             Get,
             "/restapi/v1.0/account/{accountId}/directory/entries",
             Medium,
             list
-        ),
-        op!(
+        )),
+        directory(op!(
             "searchDirectoryEntries",
             Post,
             "/restapi/v1.0/account/{accountId}/directory/entries/search",
             Heavy,
             search
-        ),
-        op!(
+        )),
+        directory(op!(
             "readDirectoryEntry",
             Get,
             "/restapi/v1.0/account/{accountId}/directory/entries/{entryId}",
             Medium,
             read
-        ),
-        op!(
+        )),
+        directory(op!(
             "readDirectoryFederation",
             Get,
             "/restapi/v1.0/account/{accountId}/directory/federation",
             Medium,
             federation
-        ),
+        )),
     ]
 }
 

@@ -37,11 +37,30 @@ pub struct Entry {
     /// Reachable without an access token (the OAuth endpoints).
     pub public: bool,
     pub handler: HandlerFn,
+    /// How the operation's errors are spelled.
+    pub errors: ErrorStyle,
+}
+
+/// The error dialect of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStyle {
+    Rest,
+    /// The company directory's `ADG-*` errors.
+    Directory,
+}
+
+impl ErrorStyle {
+    pub fn apply(self, e: ApiError) -> ApiError {
+        match self {
+            ErrorStyle::Rest => e,
+            ErrorStyle::Directory => e.into_directory(),
+        }
+    }
 }
 
 /// Builds an [`Entry`]: `op!(operationId, GET, "/path", Light, handler)`.
 macro_rules! op {
-    ($id:literal, $m:ident, $t:literal, $g:ident, $h:path) => {
+    ($id:literal, $m:ident, $t:literal, $g:ident, $h:expr) => {
         $crate::handlers::Entry {
             operation_id: $id,
             method: ringcentral_api::Method::$m,
@@ -49,6 +68,7 @@ macro_rules! op {
             group: Some(ringcentral_api::ThrottlingGroup::$g),
             public: false,
             handler: $h,
+            errors: $crate::handlers::ErrorStyle::Rest,
         }
     };
 }
@@ -76,6 +96,9 @@ pub fn all() -> Vec<Entry> {
     ]
     .concat()
 }
+
+/// RingCentral's paging model stops at page 1000.
+pub const MAX_PAGE: usize = 1000;
 
 /// Page and page size of a classic listing.
 #[derive(Debug, Clone, Copy)]
@@ -109,9 +132,16 @@ pub fn page_params(
 ) -> Result<Page, ApiError> {
     let page = match ctx.query("page") {
         None => 1,
-        Some(v) => v.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-            ApiError::invalid("page", format!("{v:?} is not a page number (1 or more)"))
-        })?,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "page",
+                    format!("{v:?} is not a page number from 1 to {MAX_PAGE}"),
+                )
+            })?,
     };
     let per_page = match ctx.query("perPage") {
         None => default_per_page,
