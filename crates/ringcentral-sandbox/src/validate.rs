@@ -51,13 +51,11 @@ fn check_scalar(
                 ));
             }
         }
-        "boolean" => {
-            if value != "true" && value != "false" {
-                return Err(ApiError::invalid(
-                    name,
-                    format!("{value:?} is not true or false"),
-                ));
-            }
+        "boolean" if value != "true" && value != "false" => {
+            return Err(ApiError::invalid(
+                name,
+                format!("{value:?} is not true or false"),
+            ));
         }
         "string" => {
             if !enum_values.is_empty() && !enum_values.contains(&value) {
