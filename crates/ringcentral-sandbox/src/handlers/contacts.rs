@@ -136,10 +136,7 @@ fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
             let mut clean = Map::new();
             for (part, pv) in addr {
                 if !ADDRESS_PARTS.contains(&part.as_str()) {
-                    return Err(ApiError::invalid(
-                        &format!("{k}.{part}"),
-                        "unknown address field",
-                    ));
+                    continue;
                 }
                 let s = pv.as_str().ok_or_else(|| {
                     ApiError::invalid(&format!("{k}.{part}"), "expected a string")

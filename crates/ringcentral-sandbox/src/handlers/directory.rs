@@ -295,8 +295,10 @@ fn page_number(raw: Option<&str>) -> Result<usize, ApiError> {
         Some(v) => v
             .parse::<usize>()
             .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| ApiError::invalid("page", format!("{v:?} is not a page number"))),
+            .filter(|p| (1..=super::MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                ApiError::invalid("page", format!("{v:?} is not a page number from 1 to 1000"))
+            }),
     }
 }
 
@@ -349,7 +351,7 @@ struct Order {
     direction: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SearchRequest {
     search_string: Option<String>,
@@ -391,11 +393,7 @@ fn field_value<'e>(
 }
 
 fn search(ctx: &Ctx<'_>) -> ApiResult {
-    let body: SearchRequest = if ctx.req.body.is_empty() {
-        SearchRequest::default()
-    } else {
-        ctx.json()?
-    };
+    let body: SearchRequest = ctx.json()?;
     let federated = body.show_federated.unwrap_or(true);
     let mut all = candidates(ctx, &accounts_in_scope(ctx, federated)?)?;
 
@@ -548,8 +546,8 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
     }
     let page = match body.page {
         None => 1,
-        Some(p) if p >= 1 => p as usize,
-        Some(_) => return Err(ApiError::invalid("page", "must be 1 or more")),
+        Some(p) if (1..=super::MAX_PAGE as i64).contains(&p) => p as usize,
+        Some(_) => return Err(ApiError::invalid("page", "must be from 1 to 1000")),
     };
     let per = match body.per_page {
         None => 1000,

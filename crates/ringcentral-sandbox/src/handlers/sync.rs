@@ -82,16 +82,13 @@ fn mode(ctx: &Ctx<'_>, kind: &str, ext: i64) -> Result<Mode, ApiError> {
 fn record_count(ctx: &Ctx<'_>) -> Result<usize, ApiError> {
     match ctx.query("recordCount") {
         None => Ok(DEFAULT_RECORDS),
+        // Larger counts are cut to the maximum, as RingCentral does.
         Some(v) => v
             .parse::<usize>()
             .ok()
-            .filter(|n| (1..=DEFAULT_RECORDS).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "recordCount",
-                    format!("must be a number from 1 to {DEFAULT_RECORDS}"),
-                )
-            }),
+            .filter(|n| *n >= 1)
+            .map(|n| n.min(DEFAULT_RECORDS))
+            .ok_or_else(|| ApiError::invalid("recordCount", "must be a positive number")),
     }
 }
 
