@@ -801,3 +801,51 @@ async fn ivr_menus() -> TestResult {
     assert_eq!(queue.status, 200, "key 1 connects to a call queue");
     Ok(())
 }
+
+#[tokio::test]
+async fn directory_filters_and_pages() -> TestResult {
+    let env = start().await;
+    let base = "/restapi/v1.0/account/~/directory/entries";
+    let non_users = env.get(&format!("{base}?typeGroup=NonUser")).await;
+    check_schema("listDirectoryEntries", 200, &non_users.body);
+    let types: Vec<Value> = records(&non_users.body)
+        .iter()
+        .map(|e| e["type"].clone())
+        .collect();
+    assert!(
+        !types.is_empty() && !types.contains(&json!("User")),
+        "{types:?}"
+    );
+    let queues = env
+        .get(&format!("{base}?type=Department&showFederated=false"))
+        .await;
+    assert!(
+        records(&queues.body)
+            .iter()
+            .all(|e| e["type"] == json!("Department"))
+    );
+    let sites = records(&env.get(&format!("{base}?perPage=all")).await.body);
+    let site = sites
+        .iter()
+        .find_map(|e| e["site"]["id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let at_site = env.get(&format!("{base}?siteId={site}&perPage=all")).await;
+    assert!(!records(&at_site.body).is_empty());
+    assert!(
+        records(&at_site.body)
+            .iter()
+            .all(|e| e["site"]["id"] == json!(site))
+    );
+    let p1 = env.get(&format!("{base}?perPage=5&page=1")).await;
+    let p2 = env.get(&format!("{base}?perPage=5&page=2")).await;
+    assert_eq!(p2.body["paging"]["pageStart"], json!(5));
+    let ids1: Vec<Value> = records(&p1.body).iter().map(|e| e["id"].clone()).collect();
+    assert!(records(&p2.body).iter().all(|e| !ids1.contains(&e["id"])));
+    let bad = env.get(&format!("{base}/123")).await;
+    assert_eq!(
+        (bad.status, bad.body["errorCode"].clone()),
+        (404, json!("ADG-122"))
+    );
+    Ok(())
+}

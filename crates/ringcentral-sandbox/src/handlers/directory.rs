@@ -255,6 +255,17 @@ fn page_body(
     with_account: bool,
 ) -> Result<Value, ApiError> {
     let (records, total) = page.slice(all);
+    render_page(ctx, records, total, page, with_account)
+}
+
+/// `DirectoryResource` for one page of entries out of `total`.
+fn render_page(
+    ctx: &Ctx<'_>,
+    records: Vec<Extension>,
+    total: usize,
+    page: Page,
+    with_account: bool,
+) -> Result<Value, ApiError> {
     let ids: Vec<i64> = records.iter().map(|e| e.id).collect();
     let numbers = ctx.store().phone_numbers_of(&ids)?;
     let lookup = Lookup::load(ctx)?;
@@ -313,18 +324,37 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
                 .map_err(|_| ApiError::invalid("siteId", "not a site id"))
         })
         .transpose()?;
-    let mut all = candidates(ctx, &accounts_in_scope(ctx, federated)?)?;
-    all.retain(|e| {
-        let t = directory_type(&e.kind);
-        (kind.is_empty() || kind.iter().any(|k| k == t))
-            && group.first().is_none_or(|g| (g == "User") == (t == "User"))
-            && site.is_none_or(|s| e.site_id == Some(s))
-    });
-    let page = Page {
-        page: page_number(ctx.query("page"))?,
-        per_page: per_page(ctx.query("perPage"), all.len(), 1000)?,
+    // The filters map onto SQL, so a page of a large directory never loads the rest.
+    let users: Vec<String> = USER_TYPES.iter().map(|t| (*t).to_owned()).collect();
+    let mut filter = ExtensionFilter {
+        account_ids: accounts_in_scope(ctx, federated)?,
+        statuses: LISTED_STATUSES.iter().map(|s| (*s).to_owned()).collect(),
+        exclude_kinds: vec!["ApplicationExtension".into()],
+        site_id: site,
+        ..Default::default()
     };
-    with_etag(ctx, page_body(ctx, all, page, federated)?)
+    for k in &kind {
+        if k == "User" {
+            filter.kinds.extend(users.iter().cloned());
+        } else {
+            filter.kinds.push(k.clone());
+        }
+    }
+    match group.first().map(String::as_str) {
+        Some("User") => filter.users_only = true,
+        Some(_) => filter.exclude_kinds.extend(users.iter().cloned()),
+        None => {}
+    }
+    let page_no = page_number(ctx.query("page"))?;
+    let (_, total) = ctx.store().extensions(&filter, 0, 0)?;
+    let page = Page {
+        page: page_no,
+        per_page: per_page(ctx.query("perPage"), total, 1000)?,
+    };
+    let (records, total) = ctx
+        .store()
+        .extensions(&filter, page.offset(), page.per_page)?;
+    with_etag(ctx, render_page(ctx, records, total, page, federated)?)
 }
 
 fn read(ctx: &Ctx<'_>) -> ApiResult {
