@@ -1,0 +1,12 @@
+//! The SCIM 2.0 service of the sandbox (RFC 7643 and RFC 7644, as RingCentral serves it under `/scim/v2`):
+//! filters, PATCH, discovery documents and list responses, over users that mirror user extensions.
+
+pub mod error;
+pub mod filter;
+pub mod schema;
+
+pub use error::{ScimError, ScimType};
+pub use filter::{AttrPath, CompValue, CompareOp, Filter, Matcher, compile_filter};
+
+/// The media type of SCIM requests and responses; `application/json` is accepted too.
+pub const SCIM_CONTENT_TYPE: &str = "application/scim+json";
