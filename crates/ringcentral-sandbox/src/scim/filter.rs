@@ -380,7 +380,7 @@ fn parse_number(text: &str) -> Option<Number> {
 // ---------------------------------------------------------------------------------------------------
 // Parser
 
-fn valid_attr_name(name: &str) -> bool {
+pub(crate) fn valid_attr_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -476,7 +476,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek(&self) -> Option<&'a Tok> {
+    pub(crate) fn peek(&self) -> Option<&'a Tok> {
         self.tokens.get(self.i).map(|t| &t.tok)
     }
 
@@ -820,6 +820,15 @@ impl Matcher {
     /// Whether the resource (a JSON object in SCIM shape) matches.
     pub fn matches(&self, resource: &Value) -> bool {
         self.node.matches(resource)
+    }
+
+    /// Compiles a filter whose paths are relative to values of the complex attribute `parent`, as the
+    /// filter inside `emails[...]` is.
+    pub(crate) fn for_values_of(
+        parent: &'static AttrDef,
+        filter: &Filter,
+    ) -> Result<Matcher, String> {
+        compile(filter, Scope::Element(parent)).map(|node| Matcher { node })
     }
 }
 

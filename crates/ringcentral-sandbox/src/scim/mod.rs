@@ -3,10 +3,12 @@
 
 pub mod error;
 pub mod filter;
+pub mod patch;
 pub mod schema;
 
 pub use error::{ScimError, ScimType};
 pub use filter::{AttrPath, CompValue, CompareOp, Filter, Matcher, compile_filter};
+pub use patch::{PatchOpKind, PatchOperation, PatchPath, PatchRequest};
 
 /// The media type of SCIM requests and responses; `application/json` is accepted too.
 pub const SCIM_CONTENT_TYPE: &str = "application/scim+json";
