@@ -7,6 +7,7 @@ pub mod filter;
 pub mod list;
 pub mod patch;
 pub mod schema;
+pub mod user;
 
 pub use error::{ScimError, ScimType};
 pub use filter::{AttrPath, CompValue, CompareOp, Filter, Matcher, compile_filter};

@@ -142,7 +142,7 @@ pub struct PatchRequest {
     pub operations: Vec<PatchOperation>,
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -278,7 +278,7 @@ fn parse_operation(i: usize, op: &Value) -> Result<PatchOperation, ScimError> {
 // ---------------------------------------------------------------------------------------------------
 // Canonical form
 
-fn lookup_top(rt: &'static ResourceType, name: &str) -> Option<&'static AttrDef> {
+pub(crate) fn lookup_top(rt: &'static ResourceType, name: &str) -> Option<&'static AttrDef> {
     COMMON_ATTRIBUTES
         .iter()
         .find(|a| a.name.eq_ignore_ascii_case(name))
@@ -342,7 +342,7 @@ fn canonical_resource(obj: &Map<String, Value>, rt: &'static ResourceType) -> Ma
 
 /// Checks one value against an attribute's type, keeping only known sub-attributes of complex values.
 /// Nulls inside complex values survive, to mean "unassign this sub-attribute" when merging.
-fn coerce(value: &Value, def: &'static AttrDef, what: &str) -> Result<Value, ScimError> {
+pub(crate) fn coerce(value: &Value, def: &'static AttrDef, what: &str) -> Result<Value, ScimError> {
     let wrong = |expected: &str| {
         ScimError::invalid_value(format!("{what} must be {expected}, not {}", kind(value)))
     };
@@ -394,7 +394,11 @@ fn coerce(value: &Value, def: &'static AttrDef, what: &str) -> Result<Value, Sci
 }
 
 /// A value for a multi-valued attribute: an array, or one value that stands for a one-element array.
-fn coerce_multi(value: &Value, def: &'static AttrDef, what: &str) -> Result<Vec<Value>, ScimError> {
+pub(crate) fn coerce_multi(
+    value: &Value,
+    def: &'static AttrDef,
+    what: &str,
+) -> Result<Vec<Value>, ScimError> {
     match value {
         Value::Array(items) => items
             .iter()
@@ -949,7 +953,10 @@ fn check_required(
 }
 
 /// Prunes, rebuilds `schemas` from the extensions present, and checks required attributes.
-fn finish(root: &mut Map<String, Value>, rt: &'static ResourceType) -> Result<(), ScimError> {
+pub(crate) fn finish(
+    root: &mut Map<String, Value>,
+    rt: &'static ResourceType,
+) -> Result<(), ScimError> {
     root.shift_remove("schemas");
     let mut value = Value::Object(std::mem::take(root));
     prune(&mut value);
