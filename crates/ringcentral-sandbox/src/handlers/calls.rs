@@ -1,0 +1,7 @@
+//! calls handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! contacts handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! directory handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! glip handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! messages handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

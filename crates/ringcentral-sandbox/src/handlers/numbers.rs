@@ -1,0 +1,7 @@
+//! numbers handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

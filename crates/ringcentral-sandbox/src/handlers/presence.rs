@@ -1,0 +1,7 @@
+//! presence handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! queues handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! rules handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! subscriptions handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! video handlers.
+
+use super::Entry;
+
+pub fn entries() -> Vec<Entry> {
+    vec![]
+}
