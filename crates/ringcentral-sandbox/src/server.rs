@@ -215,6 +215,10 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
             operation_id: None,
         },
     };
+    let mut outcome = outcome;
+    if path.starts_with("/scim/") {
+        outcome.result = outcome.result.map_err(crate::scim::service::scim_shaped);
+    }
     let status = match &outcome.result {
         Ok(r) => r.status.as_u16(),
         Err(e) => e.status.as_u16(),

@@ -69,6 +69,7 @@ pub fn all() -> Vec<Entry> {
         rules::entries(),
         numbers::entries(),
         subscriptions::entries(),
+        crate::scim::service::entries(),
     ]
     .concat()
 }

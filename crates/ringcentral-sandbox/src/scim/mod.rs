@@ -7,7 +7,9 @@ pub mod filter;
 pub mod list;
 pub mod patch;
 pub mod schema;
+pub(crate) mod service;
 pub mod user;
+mod view;
 
 pub use error::{ScimError, ScimType};
 pub use filter::{AttrPath, CompValue, CompareOp, Filter, Matcher, compile_filter};
