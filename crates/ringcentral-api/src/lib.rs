@@ -160,6 +160,9 @@ pub struct RequestBody {
     pub content_types: &'static [&'static str],
     pub required: bool,
     pub shape: BodyShape,
+    /// A merged body that also takes properties it does not list: input properties that no
+    /// parameter or field claims go into the body.
+    pub open: bool,
     /// For [`BodyShape::Merged`], the body's top-level properties.
     pub fields: &'static [BodyField],
     /// The body's JSON Schema as compact JSON text.

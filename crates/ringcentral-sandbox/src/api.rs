@@ -13,7 +13,7 @@ use crate::store::{Extension, Session};
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: String,
+    pub code: &'static str,
     pub message: String,
     pub parameter: Option<String>,
     pub shape: ErrorShape,
@@ -26,18 +26,18 @@ pub enum ErrorShape {
     /// `{"errorCode","message","errors":[{"errorCode","message","parameterName"}]}`.
     Rest,
     /// The REST shape with the legacy top-level code replaced (e.g. `TokenExpired`).
-    RestWithTopCode(String),
+    RestWithTopCode(&'static str),
     /// `{"error","error_description","errors":[...]}` of the OAuth endpoints.
     OAuth(&'static str),
     /// The SCIM error body (RFC 7644 section 3.12).
-    Scim(Option<String>),
+    Scim(Option<&'static str>),
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            code: code.to_owned(),
+            code,
             message: message.into(),
             parameter: None,
             shape: ErrorShape::Rest,
@@ -96,7 +96,12 @@ impl ApiError {
         )
     }
 
-    pub fn oauth(status: StatusCode, error: &'static str, code: &str, message: &str) -> ApiError {
+    pub fn oauth(
+        status: StatusCode,
+        error: &'static str,
+        code: &'static str,
+        message: &str,
+    ) -> ApiError {
         ApiError {
             shape: ErrorShape::OAuth(error),
             ..ApiError::new(status, code, message)
@@ -106,11 +111,11 @@ impl ApiError {
     /// An error in SCIM's shape.
     pub fn scim(
         status: StatusCode,
-        scim_type: Option<&str>,
+        scim_type: Option<&'static str>,
         detail: impl Into<String>,
     ) -> ApiError {
         ApiError {
-            shape: ErrorShape::Scim(scim_type.map(str::to_owned)),
+            shape: ErrorShape::Scim(scim_type),
             ..ApiError::new(status, "SCIM", detail)
         }
     }
@@ -234,11 +239,15 @@ pub struct ApiRequest {
     pub body: Bytes,
     pub operation_id: &'static str,
     pub template: &'static str,
+    /// Catalog data of the operation, for fallbacks that answer from the spec.
+    #[allow(dead_code)]
     pub operation: Option<&'static ringcentral_api::Operation>,
     pub params: Vec<(&'static str, String)>,
     pub caller: Option<Caller>,
     /// `http://host:port` as the client addressed us.
     pub base_url: String,
+    /// The `RCRequestId` this request is answered with.
+    #[allow(dead_code)]
     pub request_id: String,
 }
 
@@ -343,7 +352,19 @@ impl<'a> Ctx<'a> {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if path == "." || path.is_empty() {
+            let text = inner.to_string();
+            let prefix = if path == "." || path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}.")
+            };
+            // serde reports a missing field at its parent's path.
+            if let Some(field) = text
+                .strip_prefix("missing field `")
+                .and_then(|r| r.split('`').next())
+            {
+                ApiError::missing(&format!("{prefix}{field}"))
+            } else if path == "." || path.is_empty() {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "CMN-101",
@@ -448,10 +469,5 @@ impl<'a> Ctx<'a> {
         } else {
             format!("{}?{}", self.url(&self.req.path), qs)
         }
-    }
-
-    /// The request URL without its query.
-    pub fn self_uri(&self) -> String {
-        self.url(&self.req.path)
     }
 }

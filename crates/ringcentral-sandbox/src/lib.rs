@@ -12,6 +12,7 @@
 
 mod api;
 mod clock;
+mod content;
 mod error;
 mod fallback;
 mod faults;

@@ -410,9 +410,9 @@ fn is_public_operation(operation_id: &str) -> bool {
     )
 }
 
-fn token_error(top: &str, code: &str, message: &str, detail: &str) -> ApiError {
+fn token_error(top: &'static str, code: &'static str, message: &str, detail: &str) -> ApiError {
     ApiError {
-        shape: ErrorShape::RestWithTopCode(top.to_owned()),
+        shape: ErrorShape::RestWithTopCode(top),
         ..ApiError::new(StatusCode::UNAUTHORIZED, code, detail)
     }
     .with_header(http::header::WWW_AUTHENTICATE, format!("Bearer realm=\"RingCentral REST API\", error=\"invalid_token\", error_description=\"{message}\""))
@@ -490,11 +490,16 @@ fn check_permissions(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     }
     let req = ctx.req;
     if req.path.starts_with("/scim/") {
-        return Err(ApiError::forbidden("Users"));
+        return Err(ApiError::scim(
+            StatusCode::FORBIDDEN,
+            None,
+            "CMN-408: In order to call this API endpoint, user needs to have [Users] permission for requested resource.",
+        ));
     }
     if let Some((_, ext)) = req.params.iter().find(|(n, _)| *n == "extensionId") {
         let own = ext == "~" || ext.parse::<i64>().ok() == Some(caller.session.extension_id);
-        if !own && !(req.method == Method::Get && READ_OTHERS.contains(&req.operation_id)) {
+        let may_read = req.method == Method::Get && READ_OTHERS.contains(&req.operation_id);
+        if !(own || may_read) {
             return Err(ApiError::forbidden(if req.method == Method::Get {
                 "ReadExtensions"
             } else {

@@ -234,3 +234,41 @@ pub fn no_content() -> ApiResult {
 pub fn time(ms: i64) -> String {
     crate::clock::rfc3339_ms(ms)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handlers_agree_with_the_catalog() {
+        if ringcentral_api::OPERATIONS.is_empty() {
+            eprintln!("note: the generated catalog is empty; handler templates not cross-checked");
+            return;
+        }
+        for e in all() {
+            let Some(op) = ringcentral_api::operation(e.operation_id) else {
+                panic!("{} is not an operation of the catalog", e.operation_id);
+            };
+            assert_eq!((op.method, op.path), (e.method, e.template), "{}", e.operation_id);
+            assert_eq!(op.throttling_group, e.group, "{}", e.operation_id);
+        }
+    }
+
+    #[test]
+    fn every_popular_action_is_stateful() {
+        let popular = [
+            "listExtensions", "listGlipChatsNew", "listMessages", "listContacts", "readExtension",
+            "readMessage", "readContact", "readUserCallLog", "getBridge", "readAccountInfo",
+            "createContact", "createGlipPostNew", "createBridge", "createGlipTeamNew", "updateContact",
+            "deleteMessage", "deleteContact", "deleteBridge", "createSMSMessage", "listExtensionActiveCalls",
+        ];
+        let ids: Vec<&str> = all().iter().map(|e| e.operation_id).collect();
+        for p in popular {
+            assert!(ids.contains(&p), "{p} has no stateful handler");
+        }
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "an operation is registered twice");
+    }
+}

@@ -83,7 +83,7 @@ fn invalid_client(message: &str) -> ApiError {
     )
 }
 
-fn invalid_grant(code: &str, message: &str) -> ApiError {
+fn invalid_grant(code: &'static str, message: &str) -> ApiError {
     ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_grant", code, message)
 }
 

@@ -10,6 +10,7 @@ mod tokens;
 pub use extensions::*;
 pub use mailbox::*;
 pub use misc::*;
+pub(crate) use seed::bridge_json as seed_bridge_json;
 pub use seed::{ADMIN_EMAIL, FEDERATED_ACCOUNT_ID, MAIN_ACCOUNT_ID};
 pub use tokens::*;
 

@@ -178,8 +178,8 @@ struct Person {
 
 fn person(rng: &mut Rng) -> Person {
     Person {
-        first: *rng.pick(FIRST),
-        last: *rng.pick(LAST),
+        first: rng.pick_copy(FIRST),
+        last: rng.pick_copy(LAST),
     }
 }
 
@@ -808,7 +808,7 @@ pub(crate) fn bridge_json(
         "security": {"passwordProtected": false, "noGuests": false, "sameAccount": false, "e2ee": false},
         "preferences": {
             "join": {"audioMuted": false, "videoMuted": false, "waitingRoomRequired": "Nobody"},
-            "playTones": "False",
+            "playTones": "Off",
             "musicOnHold": true,
             "joinBeforeHost": true,
             "screenSharing": true,
@@ -859,7 +859,7 @@ pub(crate) fn seed_lazy(
                 let external = format!("+1212555{:04}", rng.below(10_000));
                 let inbound = rng.chance(0.6);
                 let kind = match j % 5 {
-                    0 | 1 | 2 => "SMS",
+                    0..=2 => "SMS",
                     3 => "VoiceMail",
                     _ => "Fax",
                 };
@@ -928,8 +928,8 @@ pub(crate) fn seed_lazy(
                         m.attachments.push(Attachment {
                             id: id * 10,
                             kind: "AudioRecording".into(),
-                            content_type: "audio/mpeg".into(),
-                            file_name: Some(format!("voicemail-{id}.mp3")),
+                            content_type: "audio/wav".into(),
+                            file_name: Some(format!("voicemail-{id}.wav")),
                             vm_duration: Some(secs),
                             content: format!("voicemail {id}"),
                         });

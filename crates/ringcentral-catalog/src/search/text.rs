@@ -1,0 +1,132 @@
+//! Tokens: splitting text and identifiers into words, and a light stemmer that makes the forms of a
+//! word meet (`calls`/`call`, `forwarding`/`forward`, `messages`/`messaging`/`message`).
+
+/// Splits `text` into lowercase words: on anything that is not a letter or digit, and inside
+/// identifiers at camelCase boundaries (`listExtensionActiveCalls` gives `list`, `extension`,
+/// `active`, `calls`; `createSMSMessage` gives `create`, `sms`, `message`).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            // An apostrophe inside a word ("user's", "who's") ends it and drops the clitic.
+            flush(&mut current, &mut out);
+            continue;
+        }
+        if c.is_uppercase() && !current.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                flush(&mut current, &mut out);
+            }
+        }
+        current.extend(c.to_lowercase());
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+fn flush(current: &mut String, out: &mut Vec<String>) {
+    if current.is_empty() {
+        return;
+    }
+    // Clitics left by a split apostrophe carry no meaning.
+    if !matches!(current.as_str(), "s" | "t" | "re" | "ll" | "ve" | "d" | "m") {
+        out.push(std::mem::take(current));
+    } else {
+        current.clear();
+    }
+}
+
+/// A light suffix stemmer. It only has to be consistent, since queries and documents go through
+/// the same function; it is deliberately conservative with short words (`sms`, `ivr`, `bus`).
+pub fn stem(word: &str) -> String {
+    let mut w = word.to_string();
+    if w.len() <= 3 || w.chars().any(|c| c.is_ascii_digit()) {
+        return w;
+    }
+    if let Some(base) = w.strip_suffix("ies")
+        && base.len() >= 2
+    {
+        w = format!("{base}y");
+    } else if w.ends_with("sses")
+        || w.ends_with("xes")
+        || w.ends_with("ches")
+        || w.ends_with("shes")
+    {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && w.len() > 4
+    {
+        w.pop();
+    }
+    for suffix in ["ing", "ed"] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 4
+        {
+            w = base.to_string();
+            // "forwarding" -> "forward", "recorded" -> "record", "cancelled" -> "cancel".
+            let b = w.as_bytes();
+            if b.len() >= 2
+                && b[b.len() - 1] == b[b.len() - 2]
+                && !matches!(b[b.len() - 1], b'l' | b's')
+            {
+                w.pop();
+            }
+            break;
+        }
+    }
+    if w.ends_with('e') && w.len() > 4 {
+        w.pop();
+    }
+    if w.ends_with("ll") && w.len() > 4 {
+        // "cancell" (from "cancelled") meets "cancel".
+        w.pop();
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_identifiers_and_text() {
+        assert_eq!(words("createSMSMessage"), ["create", "sms", "message"]);
+        assert_eq!(
+            words("List User's Active-Calls"),
+            ["list", "user", "active", "calls"]
+        );
+        assert_eq!(
+            words("/restapi/v1.0/account/{accountId}"),
+            ["restapi", "v1", "0", "account", "account", "id"]
+        );
+        assert_eq!(words("who's on it"), ["who", "on", "it"]);
+    }
+
+    #[test]
+    fn stems_meet() {
+        for (a, b) in [
+            ("calls", "call"),
+            ("forwarding", "forward"),
+            ("messages", "message"),
+            ("messaging", "message"),
+            ("faxes", "fax"),
+            ("policies", "policy"),
+            ("recorded", "recording"),
+            ("created", "create"),
+            ("cancelled", "cancel"),
+            ("meetings", "meeting"),
+            ("extensions", "extension"),
+        ] {
+            assert_eq!(stem(a), stem(b), "{a} vs {b}");
+        }
+        for short in ["sms", "ivr", "status", "address", "bus"] {
+            assert_eq!(stem(short), short.trim_end_matches('e'));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Intent search quality on labelled sets of requests: each line is a request and the operationIds
+//! that correctly answer it. The shared sample must come out top-1 everywhere; our own development
+//! and held-out sets must stay above the quality bars.
+
+use std::path::{Path, PathBuf};
+
+use ringcentral_catalog::search;
+
+struct Case {
+    query: String,
+    accepted: Vec<String>,
+}
+
+fn load(path: &Path) -> Option<Vec<Case>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let cases = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (query, ids) = l.split_once('\t')?;
+            Some(Case {
+                query: query.trim().to_string(),
+                accepted: ids.split(',').map(|s| s.trim().to_string()).collect(),
+            })
+        })
+        .collect();
+    Some(cases)
+}
+
+/// (top-1 rate, top-3 rate), printing every miss.
+fn evaluate(name: &str, cases: &[Case]) -> (f64, f64) {
+    let (mut top1, mut top3) = (0usize, 0usize);
+    for case in cases {
+        let hits = search(&case.query, 3);
+        let ids: Vec<&str> = hits.iter().map(|h| h.action.operation_id()).collect();
+        let rank = ids
+            .iter()
+            .position(|id| case.accepted.iter().any(|a| a == id));
+        match rank {
+            Some(0) => {
+                top1 += 1;
+                top3 += 1;
+            }
+            Some(_) => {
+                top3 += 1;
+                println!(
+                    "{name}: not first: {:?} -> {ids:?}, want {:?}",
+                    case.query, case.accepted
+                );
+            }
+            None => println!(
+                "{name}: missed: {:?} -> {ids:?}, want {:?}",
+                case.query, case.accepted
+            ),
+        }
+    }
+    let n = cases.len().max(1) as f64;
+    let rates = (top1 as f64 / n, top3 as f64 / n);
+    println!(
+        "{name}: {} cases, top-1 {:.1}%, top-3 {:.1}%",
+        cases.len(),
+        rates.0 * 100.0,
+        rates.1 * 100.0
+    );
+    rates
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join(name)
+}
+
+#[test]
+fn shared_sample_intents_are_all_first() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/evals/intents-sample.tsv");
+    let Some(cases) = load(&path) else {
+        eprintln!("skipped: no sample intents at {}", path.display());
+        return;
+    };
+    assert!(!cases.is_empty());
+    let (top1, _) = evaluate("sample", &cases);
+    assert_eq!(
+        top1, 1.0,
+        "every sample intent must rank its operation first"
+    );
+}
+
+#[test]
+fn development_set_quality() {
+    let cases = load(&data("intents-dev.tsv"))
+        .expect("tests/data/intents-dev.tsv is part of the repository");
+    assert!(cases.len() >= 100);
+    let (top1, top3) = evaluate("dev", &cases);
+    assert!(top1 >= 0.60, "top-1 {top1:.3} fell below 0.60");
+    assert!(top3 >= 0.75, "top-3 {top3:.3} fell below 0.75");
+}
+
+#[test]
+fn held_out_set_quality() {
+    let cases = load(&data("intents-holdout.tsv"))
+        .expect("tests/data/intents-holdout.tsv is part of the repository");
+    assert!(cases.len() >= 50);
+    let (top1, top3) = evaluate("holdout", &cases);
+    assert!(top1 >= 0.55, "top-1 {top1:.3} fell below 0.55");
+    assert!(top3 >= 0.75, "top-3 {top3:.3} fell below 0.75");
+}
