@@ -319,6 +319,13 @@ async fn create_read_replace_and_conflicts() -> TestResult {
     check_schema("scimGetUser2", 200, &got.body);
     assert_eq!(got.body, r.body);
 
+    // externalId is found exactly, and case matters for it.
+    let q = |f: &str| format!("/scim/v2/Users?filter={}", urlencode(f));
+    let r = env.get(&q("externalId eq \"idp-0001\"")).await;
+    assert_eq!(ids(&r.body), vec![id.clone()], "{}", r.body);
+    let r = env.get(&q("externalId eq \"IDP-0001\"")).await;
+    assert_eq!(r.body["totalResults"], json!(0));
+
     // userName is unique without regard to case.
     let dup = env
         .post("/scim/v2/Users", new_user("GRACE@navy.example"))

@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value, json};
 
 use super::error::ScimError;
-use super::filter::{AttrPath, resolve, schema_ref};
+use super::filter::{AttrPath, Resolved, resolve, schema_ref};
 use super::schema::{AttrDef, AttrType, ResourceType, Returned, get_ci};
 
 /// The `schemas` value of a list response.
@@ -264,8 +264,7 @@ fn sort_key(value: &Value, def: &AttrDef) -> Option<SortKey> {
 }
 
 /// The value a resource sorts by: for a multi-valued attribute, its primary value, else its first.
-fn key_of(resource: &Value, rt: &'static ResourceType, path: &AttrPath) -> Option<SortKey> {
-    let r = resolve(rt, path).ok()?;
+fn key_of(resource: &Value, r: &Resolved) -> Option<SortKey> {
     let mut container = resource.as_object()?;
     if let Some(ext) = r.extension {
         container = get_ci(container, ext.id)?.as_object()?;
@@ -312,7 +311,7 @@ pub fn sort_resources(
     }
     let mut keyed: Vec<(Option<SortKey>, Value)> = std::mem::take(resources)
         .into_iter()
-        .map(|r| (key_of(&r, rt, &path), r))
+        .map(|r| (key_of(&r, &resolved), r))
         .collect();
     keyed.sort_by(|(a, _), (b, _)| {
         let ord = match (a, b) {

@@ -16,8 +16,8 @@ use super::patch::PatchRequest;
 use super::schema::{USER_RESOURCE, USER_SCHEMA};
 use super::user::{check_user, prepare_user};
 use super::view::{
-    email_taken, is_scim_user, load_all_extras, load_extras, new_extension, save_extras, user_json,
-    write_user,
+    email_taken, is_scim_user, load_all_extras, load_extras, new_extension, page_of_users,
+    save_extras, user_json, users_by_external_id, write_user,
 };
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx, ErrorShape};
 use crate::handlers::{Entry, op};
@@ -268,8 +268,14 @@ fn load_user(c: &rusqlite::Connection, id: i64, account: i64) -> crate::Result<O
     Ok(store::extension(c, id)?.filter(|e| is_scim_user(e, account)))
 }
 
-/// `userName eq "x"` (or the same on `emails`), which the login-email index answers directly.
-fn email_lookup(filter: &Filter) -> Option<&str> {
+/// Filters that an index (or a cheap SQL scan) answers: `userName eq "x"` or the same on `emails`
+/// (the login email), and `externalId eq "x"`.
+enum Lookup<'f> {
+    Email(&'f str),
+    ExternalId(&'f str),
+}
+
+fn indexed_lookup(filter: &Filter) -> Option<Lookup<'_>> {
     let Filter::Compare(path, CompareOp::Eq, CompValue::String(value)) = filter else {
         return None;
     };
@@ -277,13 +283,22 @@ fn email_lookup(filter: &Filter) -> Option<&str> {
         .urn
         .as_deref()
         .is_none_or(|u| u.eq_ignore_ascii_case(USER_SCHEMA));
-    let on_email = path.name.eq_ignore_ascii_case("userName") && path.sub.is_none()
-        || path.name.eq_ignore_ascii_case("emails")
+    let is = |name: &str| path.name.eq_ignore_ascii_case(name);
+    if !core {
+        None
+    } else if is("userName") && path.sub.is_none()
+        || is("emails")
             && path
                 .sub
                 .as_deref()
-                .is_none_or(|s| s.eq_ignore_ascii_case("value"));
-    (core && on_email).then_some(value.as_str())
+                .is_none_or(|s| s.eq_ignore_ascii_case("value"))
+    {
+        Some(Lookup::Email(value))
+    } else if is("externalId") && path.sub.is_none() {
+        Some(Lookup::ExternalId(value))
+    } else {
+        None
+    }
 }
 
 fn search(ctx: &Ctx<'_>, params: SearchParams) -> ApiResult {
@@ -301,28 +316,26 @@ fn search(ctx: &Ctx<'_>, params: SearchParams) -> ApiResult {
         .transpose()
         .map_err(fail)?;
     let store: &Store = ctx.store();
-    let mut extensions: Vec<Extension> = match filter.as_ref().and_then(email_lookup) {
-        Some(email) => store.extension_by_email(email)?.into_iter().collect(),
-        None => store.all_extensions(&ExtensionFilter {
-            account_id: Some(account),
-            users_only: true,
-            ..ExtensionFilter::default()
-        })?,
-    };
-    extensions.retain(|e| is_scim_user(e, account));
-    extensions.sort_by_key(|e| e.id);
     let extras = store.read(load_all_extras)?;
     let empty = Map::new();
     let to_json = |e: &Extension| user_json(e, extras.get(&e.id).unwrap_or(&empty), &base);
     let (total, page) = if matcher.is_none() && params.sort_by.is_none() {
-        // Nothing to filter or sort on: render only the page.
-        let total = extensions.len();
-        let page: Vec<Value> = window(extensions, params.start_index, params.count)
-            .iter()
-            .map(to_json)
-            .collect();
-        (total, page)
+        // Nothing to filter or sort on: load and render only the window.
+        let offset = params.start_index.saturating_sub(1);
+        let (window, total) = store.read(|c| page_of_users(c, account, offset, params.count))?;
+        (total, window.iter().map(to_json).collect::<Vec<_>>())
     } else {
+        let mut extensions: Vec<Extension> = match filter.as_ref().and_then(indexed_lookup) {
+            Some(Lookup::Email(email)) => store.extension_by_email(email)?.into_iter().collect(),
+            Some(Lookup::ExternalId(id)) => store.read(|c| users_by_external_id(c, account, id))?,
+            None => store.all_extensions(&ExtensionFilter {
+                account_id: Some(account),
+                users_only: true,
+                ..ExtensionFilter::default()
+            })?,
+        };
+        extensions.retain(|e| is_scim_user(e, account));
+        extensions.sort_by_key(|e| e.id);
         let mut users: Vec<Value> = extensions
             .iter()
             .map(to_json)

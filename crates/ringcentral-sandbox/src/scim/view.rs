@@ -26,6 +26,69 @@ pub(crate) fn is_scim_user(ext: &Extension, account_id: i64) -> bool {
         && ext.email.as_deref().is_some_and(|e| !e.is_empty())
 }
 
+/// The extension types that are users, as [`Extension::is_user`] says, for SQL.
+const USER_TYPES: &str = "'User','DigitalUser','VirtualUser','FaxUser','FlexibleUser'";
+
+/// The SQL condition of [`is_scim_user`], with `?1` the account.
+fn scim_user_sql() -> String {
+    format!(
+        "account_id = ?1 AND type IN ({USER_TYPES}) AND status != 'Unassigned' \
+         AND email IS NOT NULL AND email != ''"
+    )
+}
+
+fn extensions_by_id(c: &Connection, ids: Vec<i64>) -> StoreResult<Vec<Extension>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(e) = crate::store::extension(c, id)? {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// One window of the account's SCIM users in id order, and how many there are in all, without
+/// loading the others.
+pub(crate) fn page_of_users(
+    c: &Connection,
+    account_id: i64,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<(Vec<Extension>, usize)> {
+    let cond = scim_user_sql();
+    let total: i64 = c
+        .prepare_cached(&format!("SELECT COUNT(*) FROM extensions WHERE {cond}"))?
+        .query_row([account_id], |r| r.get(0))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let ids: Vec<i64> = c
+        .prepare_cached(&format!(
+            "SELECT id FROM extensions WHERE {cond} ORDER BY id LIMIT ?2 OFFSET ?3"
+        ))?
+        .query_map(params![account_id, limit, offset], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((
+        extensions_by_id(c, ids)?,
+        usize::try_from(total).unwrap_or(0),
+    ))
+}
+
+/// The account's SCIM users with this `externalId` (compared exactly, as it is case-exact).
+pub(crate) fn users_by_external_id(
+    c: &Connection,
+    account_id: i64,
+    external_id: &str,
+) -> StoreResult<Vec<Extension>> {
+    let ids: Vec<i64> = c
+        .prepare_cached(&format!(
+            "SELECT id FROM extensions WHERE {} AND json_extract(data, '$.externalId') = ?2 ORDER BY id",
+            scim_user_sql()
+        ))?
+        .query_map(params![account_id, external_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    extensions_by_id(c, ids)
+}
+
 fn ensure_table(c: &Connection) -> StoreResult<()> {
     c.execute_batch(EXTRAS_TABLE)?;
     Ok(())
@@ -364,6 +427,45 @@ mod tests {
         e.status = "NotActivated".into();
         write_user(&mut e, &again, false);
         assert_eq!(e.status, "NotActivated");
+    }
+
+    #[test]
+    fn the_sql_user_types_are_the_user_extensions() {
+        // Every extension type RingCentral's spec names.
+        let kinds = [
+            "User",
+            "Department",
+            "Announcement",
+            "Voicemail",
+            "DigitalUser",
+            "VirtualUser",
+            "FaxUser",
+            "PagingOnly",
+            "SharedLinesGroup",
+            "DelegatedLinesGroup",
+            "GroupCallPickup",
+            "IvrMenu",
+            "ApplicationExtension",
+            "ProxyAdmin",
+            "RoomConnector",
+            "ParkLocation",
+            "Limited",
+            "Bot",
+            "Site",
+            "Room",
+            "FlexibleUser",
+            "TieLine",
+            "Unknown",
+        ];
+        for kind in kinds {
+            let mut e = ext();
+            e.kind = kind.to_string();
+            assert_eq!(
+                USER_TYPES.contains(&format!("'{kind}'")),
+                e.is_user(),
+                "{kind}"
+            );
+        }
     }
 
     #[test]
