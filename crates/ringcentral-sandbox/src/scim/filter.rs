@@ -847,38 +847,36 @@ struct Accessor {
 }
 
 /// Arrays stand for their elements: a multi-valued attribute matches when one of its values does.
-fn push_flat<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+fn any_flat(v: &Value, f: &mut dyn FnMut(&Value) -> bool) -> bool {
     match v {
-        Value::Array(items) => out.extend(items.iter()),
-        other => out.push(other),
+        Value::Array(items) => items.iter().any(f),
+        other => f(other),
     }
 }
 
 impl Accessor {
-    fn collect<'a>(&self, root: &'a Value, out: &mut Vec<&'a Value>) {
+    /// Whether `f` holds for one of the values the path names; stops at the first, allocates nothing.
+    fn any(&self, root: &Value, f: &mut dyn FnMut(&Value) -> bool) -> bool {
         let Some(mut obj) = root.as_object() else {
-            return;
+            return false;
         };
         if let Some(urn) = self.extension {
             match get_ci(obj, urn).and_then(Value::as_object) {
                 Some(ext) => obj = ext,
-                None => return,
+                None => return false,
             }
         }
         let Some(value) = get_ci(obj, self.attr) else {
-            return;
+            return false;
         };
         match self.sub {
-            None => push_flat(value, out),
-            Some(sub) => {
-                let mut parents = Vec::new();
-                push_flat(value, &mut parents);
-                for parent in parents {
-                    if let Some(v) = parent.as_object().and_then(|o| get_ci(o, sub)) {
-                        push_flat(v, out);
-                    }
-                }
-            }
+            None => any_flat(value, f),
+            Some(sub) => any_flat(value, &mut |parent| {
+                parent
+                    .as_object()
+                    .and_then(|o| get_ci(o, sub))
+                    .is_some_and(|v| any_flat(v, f))
+            }),
         }
     }
 }
@@ -969,28 +967,16 @@ fn test_value(value: &Value, op: CompareOp, operand: &Operand) -> bool {
 impl Node {
     fn matches(&self, root: &Value) -> bool {
         match self {
-            Node::Present(acc) => {
-                let mut values = Vec::new();
-                acc.collect(root, &mut values);
-                values.iter().any(|v| !is_unassigned(v))
-            }
-            Node::Compare(acc, op, operand) => {
-                let mut values = Vec::new();
-                acc.collect(root, &mut values);
-                match (operand, op) {
-                    (Operand::Null, CompareOp::Eq) => values.iter().all(|v| is_unassigned(v)),
-                    (Operand::Null, _) => values.iter().any(|v| !is_unassigned(v)),
-                    (_, CompareOp::Ne) => {
-                        !values.iter().any(|v| test_value(v, CompareOp::Eq, operand))
-                    }
-                    _ => values.iter().any(|v| test_value(v, *op, operand)),
+            Node::Present(acc) => acc.any(root, &mut |v| !is_unassigned(v)),
+            Node::Compare(acc, op, operand) => match (operand, op) {
+                (Operand::Null, CompareOp::Eq) => !acc.any(root, &mut |v| !is_unassigned(v)),
+                (Operand::Null, _) => acc.any(root, &mut |v| !is_unassigned(v)),
+                (_, CompareOp::Ne) => {
+                    !acc.any(root, &mut |v| test_value(v, CompareOp::Eq, operand))
                 }
-            }
-            Node::Any(acc, inner) => {
-                let mut values = Vec::new();
-                acc.collect(root, &mut values);
-                values.iter().any(|v| inner.matches(v))
-            }
+                _ => acc.any(root, &mut |v| test_value(v, *op, operand)),
+            },
+            Node::Any(acc, inner) => acc.any(root, &mut |v| inner.matches(v)),
             Node::Not(inner) => !inner.matches(root),
             Node::And(l, r) => l.matches(root) && r.matches(root),
             Node::Or(l, r) => l.matches(root) || r.matches(root),
