@@ -25,6 +25,7 @@ pub mod scim;
 mod server;
 mod stats;
 pub mod store;
+mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -162,7 +163,7 @@ impl Sandbox {
         let url = format!("http://{addr}");
         let (router, table) = server::build_routes();
         let state = Arc::new(server::AppState {
-            faults: faults::Injector::new(config.faults.clone(), store.meta().seed ^ config.seed),
+            faults: faults::Injector::new(config.faults.clone(), config.seed),
             store,
             clock,
             token_ttl_s: config.token_ttl.as_secs().max(1) as i64,

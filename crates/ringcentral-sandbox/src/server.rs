@@ -298,23 +298,36 @@ fn process(
         group: None,
         operation_id: None,
     };
-    let Some(method) = api_method(&parts.method) else {
-        outcome.result = Err(ApiError::new(
+    let path = parts.uri.path().to_owned();
+    let not_allowed = |method: &str| {
+        let allow: Vec<&str> = state
+            .router
+            .allowed(&path)
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        if allow.is_empty() {
+            return ApiError::new(
+                StatusCode::NOT_FOUND,
+                "AGW-404",
+                format!("Resource [{path}] is not found"),
+            );
+        }
+        ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "AGW-405",
-            "Method not allowed",
-        ));
+            format!("Method [{method}] is not allowed for [{path}]"),
+        )
+        .with_header(http::header::ALLOW, allow.join(", "))
+    };
+    let Some(method) = api_method(&parts.method) else {
+        outcome.result = Err(not_allowed(parts.method.as_str()));
         return outcome;
     };
-    let path = parts.uri.path().to_owned();
     let matched = match state.router.lookup(method, &path) {
         Lookup::Found(m) => m,
         Lookup::MethodNotAllowed => {
-            outcome.result = Err(ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "AGW-405",
-                format!("Method [{}] is not allowed for [{path}]", method.as_str()),
-            ));
+            outcome.result = Err(not_allowed(method.as_str()));
             return outcome;
         }
         Lookup::NotFound => {
@@ -396,7 +409,18 @@ fn process(
         return outcome;
     }
     outcome.result = match entry {
-        Some(e) => (e.handler)(&ctx),
+        Some(e) => {
+            let checked = match route.operation {
+                Some(op) if e.errors != handlers::ErrorStyle::Scim => {
+                    crate::validate::query(op, &req.query)
+                        .and_then(|()| crate::validate::body(op, &req.body))
+                }
+                _ => Ok(()),
+            };
+            checked
+                .and_then(|()| (e.handler)(&ctx))
+                .map_err(|err| e.errors.apply(err))
+        }
         None => state.fallback.handle(&ctx),
     };
     outcome

@@ -35,6 +35,7 @@ fn public(
         group: Some(ThrottlingGroup::Auth),
         public: true,
         handler,
+        errors: super::ErrorStyle::Rest,
     }
 }
 

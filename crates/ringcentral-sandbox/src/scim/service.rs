@@ -20,12 +20,18 @@ use super::view::{
     save_extras, user_json, users_by_external_id, write_user,
 };
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx, ErrorShape};
-use crate::handlers::{Entry, op};
+use crate::handlers::{Entry, ErrorStyle, op};
 use crate::store::{self, Extension, ExtensionFilter, Store};
 
-/// The SCIM handlers, for the sandbox's handler table.
+/// The SCIM handlers, for the sandbox's handler table. They validate their own requests: the spec's
+/// schemas are narrower than what SCIM clients send (the enterprise URN in `schemas`, PATCH values
+/// that are not strings), and SCIM errors carry a `scimType`.
 pub(crate) fn entries() -> Vec<Entry> {
-    vec![
+    let scim = |entry: Entry| Entry {
+        errors: ErrorStyle::Scim,
+        ..entry
+    };
+    [
         op!(
             "scimGetProviderConfig2",
             Get,
@@ -111,6 +117,9 @@ pub(crate) fn entries() -> Vec<Entry> {
             patch_user
         ),
     ]
+    .into_iter()
+    .map(scim)
+    .collect()
 }
 
 /// Gives an error met on a SCIM path (no token, no permission, rate limit, unknown route) the SCIM
