@@ -286,8 +286,7 @@ pub struct Caller {
     pub admin: bool,
 }
 
-/// A parsed request.
-#[derive(Debug)]
+/// A parsed request. Its `Debug` leaves out headers and body, which carry tokens and secrets.
 pub struct ApiRequest {
     pub method: ringcentral_api::Method,
     pub path: String,
@@ -306,6 +305,21 @@ pub struct ApiRequest {
     /// The `RCRequestId` this request is answered with.
     #[allow(dead_code)]
     pub request_id: String,
+}
+
+impl std::fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("operation_id", &self.operation_id)
+            .field("params", &self.params)
+            .field("headers", &"***")
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .field("caller", &self.caller)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 /// A request together with the sandbox it reached: what every handler takes.
@@ -526,5 +540,38 @@ impl<'a> Ctx<'a> {
         } else {
             format!("{}?{}", self.url(&self.req.path), qs)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_credentials() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer 0123456789abcdef"),
+        );
+        let req = ApiRequest {
+            method: ringcentral_api::Method::Post,
+            path: "/restapi/oauth/token".into(),
+            query: vec![],
+            headers,
+            body: Bytes::from_static(b"grant_type=x&assertion=secret-jwt"),
+            operation_id: "getToken",
+            template: "/restapi/oauth/token",
+            operation: None,
+            params: vec![],
+            caller: None,
+            base_url: "http://127.0.0.1:1".into(),
+            request_id: "r".into(),
+        };
+        let shown = format!("{req:?}");
+        assert!(
+            !shown.contains("0123456789abcdef") && !shown.contains("secret-jwt"),
+            "{shown}"
+        );
     }
 }

@@ -473,11 +473,23 @@ fn authenticate(state: &AppState, headers: &http::HeaderMap, now: i64) -> Result
     }
     match state.store.check_access_token(token, now)? {
         Ok(session) => {
-            let admin = state
-                .store
-                .extension(session.extension_id)?
-                .is_some_and(|e| e.admin);
-            Ok(Caller { session, admin })
+            // A user who was disabled or removed loses their sessions, as on RingCentral; enabling
+            // them again does not bring old tokens back.
+            let ext = state.store.extension(session.extension_id)?;
+            let Some(ext) = ext.filter(|e| e.status != "Disabled" && e.status != "Unassigned")
+            else {
+                state.store.end_session(&session.id)?;
+                return Err(token_error(
+                    "TokenInvalid",
+                    "OAU-213",
+                    "Token not found",
+                    "Token not found",
+                ));
+            };
+            Ok(Caller {
+                session,
+                admin: ext.admin,
+            })
         }
         Err(TokenProblem::Expired) => Err(token_error(
             "TokenExpired",
