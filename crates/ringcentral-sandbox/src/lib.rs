@@ -22,6 +22,7 @@ mod limits;
 mod notify;
 mod rng;
 mod router;
+pub mod scim;
 mod server;
 mod stats;
 pub mod store;

@@ -218,6 +218,10 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
             operation_id: None,
         },
     };
+    let mut outcome = outcome;
+    if path.starts_with("/scim/") {
+        outcome.result = outcome.result.map_err(crate::scim::service::scim_shaped);
+    }
     let status = match &outcome.result {
         Ok(r) => r.status.as_u16(),
         Err(e) => e.status.as_u16(),
@@ -410,9 +414,11 @@ fn process(
     outcome.result = match entry {
         Some(e) => {
             let checked = match route.operation {
-                Some(op) => crate::validate::query(op, &req.query)
-                    .and_then(|()| crate::validate::body(op, &req.body)),
-                None => Ok(()),
+                Some(op) if e.errors != handlers::ErrorStyle::Scim => {
+                    crate::validate::query(op, &req.query)
+                        .and_then(|()| crate::validate::body(op, &req.body))
+                }
+                _ => Ok(()),
             };
             checked
                 .and_then(|()| (e.handler)(&ctx))

@@ -47,6 +47,8 @@ pub enum ErrorStyle {
     Rest,
     /// The company directory's `ADG-*` errors.
     Directory,
+    /// SCIM error bodies; the SCIM service checks its own requests, with SCIM's `scimType`s.
+    Scim,
 }
 
 impl ErrorStyle {
@@ -54,6 +56,7 @@ impl ErrorStyle {
         match self {
             ErrorStyle::Rest => e,
             ErrorStyle::Directory => e.into_directory(),
+            ErrorStyle::Scim => crate::scim::service::scim_shaped(e),
         }
     }
 }
@@ -93,6 +96,7 @@ pub fn all() -> Vec<Entry> {
         subscriptions::entries(),
         sync::entries(),
         ivr::entries(),
+        crate::scim::service::entries(),
     ]
     .concat()
 }

@@ -543,7 +543,7 @@ pub(crate) fn insert_extension(c: &Connection, e: &Extension) -> Result<()> {
     Ok(())
 }
 
-fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extension> {
+pub(crate) fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extension> {
     let mut e = e.clone();
     e.version += 1;
     e.extra.modified_ms = now_ms;
@@ -570,7 +570,7 @@ fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extensio
     Ok(e)
 }
 
-fn free_extension_number(c: &Connection, account_id: i64) -> Result<String> {
+pub(crate) fn free_extension_number(c: &Connection, account_id: i64) -> Result<String> {
     // User extension numbers are four digits and up; take the next after the highest.
     let max: Option<i64> = c.query_row(
         "SELECT MAX(CAST(number AS INTEGER)) FROM extensions WHERE account_id = ?1 AND length(number) >= 4",
