@@ -1,1 +1,3 @@
 //! A RingCentral-compatible sandbox server.
+
+pub mod spec;
