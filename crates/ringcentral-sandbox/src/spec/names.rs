@@ -4,6 +4,8 @@
 //!
 //! These are proposals: the generator keeps one only when it fits the property's schema.
 
+use std::borrow::Cow;
+
 /// Where in a generated document a value is being made.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Place<'a> {
@@ -15,6 +17,9 @@ pub(crate) struct Place<'a> {
     pub index: usize,
     /// A hash of the value's position in the document and of the request.
     pub seed: u64,
+    /// Who the enclosing object is about: members of one person (a record and its `contact`)
+    /// share it, so names and emails agree; another person (`from`, `owner`) has another.
+    pub persona: u64,
     /// `http://host:port` of the sandbox.
     pub base_url: &'a str,
     /// The request path, e.g. `/restapi/v1.0/account/~/extension/~/address-book/contact`.
@@ -57,7 +62,8 @@ fn lower(s: &str) -> String {
     s.to_ascii_lowercase()
 }
 
-fn person_context(name: Option<&str>) -> bool {
+/// Whether a member names a person (so its members describe someone else than its parent).
+pub(crate) fn person_context(name: Option<&str>) -> bool {
     let Some(n) = name else { return false };
     let n = lower(n);
     [
@@ -102,11 +108,25 @@ fn person_context(name: Option<&str>) -> bool {
 }
 
 fn first_name(place: &Place<'_>) -> &'static str {
-    FIRST[(place.index + (place.seed % 3) as usize) % FIRST.len()]
+    FIRST[(place.persona % FIRST.len() as u64) as usize]
 }
 
 fn last_name(place: &Place<'_>) -> &'static str {
-    LAST[(place.index + (place.seed % 5) as usize) % LAST.len()]
+    LAST[((place.persona / 16) % LAST.len() as u64) as usize]
+}
+
+/// The singular of a plural member name, for the items of an array: `phoneNumbers` ->
+/// `phoneNumber`, `emails` -> `email`.
+pub(crate) fn singular(name: &str) -> Cow<'_, str> {
+    if let Some(stem) = name.strip_suffix("ies")
+        && stem.len() > 1
+    {
+        return Cow::Owned(format!("{stem}y"));
+    }
+    match name.strip_suffix('s') {
+        Some(stem) if stem.len() > 1 && !stem.ends_with('s') => Cow::Borrowed(stem),
+        _ => Cow::Borrowed(name),
+    }
 }
 
 /// A numeric id in RingCentral's style: ten to twelve digits, no leading zero.
@@ -221,6 +241,10 @@ fn uri_for(place: &Place<'_>) -> String {
             return format!("{base}{path}");
         }
         if let Some(id) = place.sibling_id {
+            // Some ids are URLs themselves: the resource's address is its id.
+            if id.contains("://") {
+                return id.to_owned();
+            }
             if place.in_record || place.top {
                 return format!("{base}{path}/{id}");
             }
@@ -245,7 +269,7 @@ fn uri_for(place: &Place<'_>) -> String {
         .unwrap_or(n);
     let tail = segment_words(stem);
     match place.sibling_id {
-        Some(id) if place.in_record => format!("{base}{path}/{id}/{tail}"),
+        Some(id) if place.in_record && !id.contains("://") => format!("{base}{path}/{id}/{tail}"),
         _ => format!("{base}{path}/{tail}"),
     }
 }
@@ -298,16 +322,49 @@ pub(crate) fn named_string(place: &Place<'_>) -> Option<String> {
         "lastname" | "familyname" | "surname" => last_name(place).to_owned(),
         "middlename" => String::new(),
         "name" | "displayname" | "fullname" | "formatted" | "nickname" => {
-            let parent_person = person_context(place.parent);
-            if parent_person
-                || (place.parent.is_none() || place.in_record || place.parent == Some("records"))
-                    && person_context(Some(place.noun))
-            {
+            let parent = place.parent.map(singular);
+            let parent = parent.as_deref();
+            let about_record = parent.is_none() || parent == Some("record");
+            let parent_lower = parent.map(lower).unwrap_or_default();
+            if person_context(parent) || about_record && person_context(Some(place.noun)) {
                 person()
+            } else if parent_lower.ends_with("country") {
+                "United States".to_owned()
+            } else if parent_lower.ends_with("timezone") {
+                "America/Los_Angeles".to_owned()
+            } else if parent_lower.ends_with("language") || parent_lower.ends_with("locale") {
+                "English (United States)".to_owned()
             } else {
-                format!("{} {}", words(place.noun), place.index + 1)
+                let what = if about_record {
+                    place.noun
+                } else {
+                    parent.unwrap_or(place.noun)
+                };
+                format!("{} {}", words(what), place.index + 1)
             }
         }
+        "contenttype" | "mimetype" | "mediatype" => {
+            let context = format!(
+                "{} {}",
+                place.parent.map(lower).unwrap_or_default(),
+                lower(place.noun)
+            );
+            if context.contains("image") || context.contains("avatar") || context.contains("photo")
+            {
+                "image/png".to_owned()
+            } else if ["audio", "prompt", "greeting", "recording", "voicemail"]
+                .iter()
+                .any(|w| context.contains(w))
+            {
+                "audio/mpeg".to_owned()
+            } else if context.contains("fax") {
+                "application/pdf".to_owned()
+            } else {
+                "text/plain".to_owned()
+            }
+        }
+        "etag" => format!("{:016x}", place.seed),
+        "callingcode" => "1".to_owned(),
         _ if n == "phone" || n == "fax" || n.contains("phonenumber") || n.ends_with("phone") => {
             phone_number(place.seed)
         }
@@ -359,6 +416,16 @@ pub(crate) fn format_string(format: &str, place: &Place<'_>) -> Option<String> {
             lower(first_name(place)),
             lower(last_name(place))
         ),
+        "uri" | "iri" | "uri-reference" | "iri-reference" | "url" if is_id_name(place.name) => {
+            let segment = place.parent.map(|p| segment_words(&singular(p)));
+            format!(
+                "{}{}/{}/{}",
+                place.base_url.trim_end_matches('/'),
+                place.path,
+                segment.unwrap_or_else(|| "item".to_owned()),
+                numeric_id(place.seed)
+            )
+        }
         "uri" | "iri" | "uri-reference" | "iri-reference" | "url" => {
             let mut p = *place;
             if !is_uri_name(p.name) {
@@ -394,7 +461,12 @@ pub(crate) fn named_integer(place: &Place<'_>) -> Option<i64> {
         "day" => 15,
         "priority" | "order" | "position" | "rank" => 1 + place.index as i64,
         _ if n.contains("duration") || n.ends_with("seconds") || n.ends_with("timeout") => {
-            60 + 17 * place.index as i64
+            let seconds = 60 + 17 * place.index as i64;
+            if n.ends_with("ms") || n.ends_with("millis") {
+                seconds * 1000
+            } else {
+                seconds
+            }
         }
         _ if n.ends_with("size") || n.ends_with("bytes") => 1024,
         _ if n.starts_with("total") || n.ends_with("count") || n.starts_with("number") => {
@@ -414,6 +486,7 @@ mod tests {
             parent: None,
             index: 0,
             seed: 42,
+            persona: 7,
             base_url: "http://127.0.0.1:9000",
             path: "/restapi/v1.0/account/~/extension/~/address-book/contact",
             noun: "contact",

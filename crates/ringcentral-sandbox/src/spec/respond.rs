@@ -122,6 +122,48 @@ fn opt(v: Option<Hint>) -> Hint {
     v.unwrap_or(Hint::Omit)
 }
 
+/// What each record of a filtered list should carry: the query's values for members of the same
+/// name (`status=Enabled` lists enabled records; `type=Voice&type=Fax` alternates).
+fn record_hint(op: &Operation, valid: &ValidRequest, len: u64) -> Hint {
+    let paging_params: &[&str] = match op.paging {
+        Paging::PageToken {
+            token_param, size, ..
+        } => &[token_param, size.unwrap_or("recordCount")],
+        _ => &[
+            "page",
+            "perPage",
+            "syncType",
+            "syncToken",
+            "startIndex",
+            "count",
+        ],
+    };
+    let fields: Vec<(String, Hint)> = valid
+        .query
+        .iter()
+        .filter(|(name, _)| !paging_params.contains(name))
+        .map(|(name, v)| {
+            let hint = match v {
+                Value::Array(values) => Hint::Cycle(values.clone()),
+                other => Hint::Value(other.clone()),
+            };
+            ((*name).to_owned(), hint)
+        })
+        .collect();
+    let len = len as usize;
+    if fields.is_empty() {
+        Hint::Len(len)
+    } else {
+        Hint::Items {
+            len,
+            each: Box::new(Hint::Fields {
+                exact: false,
+                fields,
+            }),
+        }
+    }
+}
+
 /// Hints for the paging members of a list, and the offset of the page's first record.
 fn paging_hints(
     op: &Operation,
@@ -179,7 +221,7 @@ fn paging_hints(
             if page < total_pages {
                 navigation.push(("nextPage", link(page + 1)));
             }
-            push(records, Hint::Len(count as usize));
+            push(records, record_hint(op, valid, count));
             push("paging", Hint::exact(paging));
             push("navigation", Hint::exact(navigation));
             start as usize
@@ -211,7 +253,7 @@ fn paging_hints(
                     ("currentPageToken", Hint::value(page_token(offset))),
                 ]
             };
-            push(records, Hint::Len(count as usize));
+            push(records, record_hint(op, valid, count));
             push("navigation", Hint::exact(tokens()));
             push("paging", Hint::exact(tokens()));
             for (k, h) in tokens() {
@@ -240,7 +282,7 @@ fn paging_hints(
                 .and_then(Value::as_str)
                 .unwrap_or("FSync")
                 .to_owned();
-            push(records, Hint::Len(total as usize));
+            push(records, record_hint(op, valid, total));
             push(
                 "syncInfo",
                 Hint::Fields {

@@ -66,6 +66,10 @@ pub(crate) enum Hint {
     },
     /// An array of exactly this many generated items (within the schema's bounds).
     Len(usize),
+    /// An array of this many items, each following the same hint.
+    Items { len: usize, each: Box<Hint> },
+    /// One of these values, taking turns by record index (a filter with several values).
+    Cycle(Vec<Value>),
     /// Leave this optional member out.
     Omit,
 }
@@ -106,6 +110,7 @@ impl<'h> H<'h> {
     fn item(self, i: usize) -> Option<H<'h>> {
         match self {
             H::Val(Value::Array(items)) => items.get(i).map(H::Val),
+            H::Node(Hint::Items { each, .. }) => Some(H::Node(each)),
             H::Node(Hint::Value(v)) => H::Val(v).item(i),
             _ => None,
         }
@@ -128,7 +133,7 @@ impl<'h> H<'h> {
 
     fn len(self) -> Option<usize> {
         match self {
-            H::Node(Hint::Len(n)) => Some(*n),
+            H::Node(Hint::Len(n)) | H::Node(Hint::Items { len: n, .. }) => Some(*n),
             H::Val(Value::Array(items)) | H::Node(Hint::Value(Value::Array(items))) => {
                 Some(items.len())
             }
@@ -179,6 +184,8 @@ struct At<'p, 'h> {
     record: bool,
     /// This value is a member of a record.
     in_record: bool,
+    /// Who the enclosing object is about (see [`Place::persona`]).
+    persona: u64,
 }
 
 /// A schema list flattened through `$ref` and `allOf`.
@@ -295,6 +302,7 @@ impl<'a> Generator<'a> {
             sibling_id: None,
             record: false,
             in_record: false,
+            persona: self.scene.seed,
         };
         self.value(&[schema], &at)
     }
@@ -312,6 +320,7 @@ impl<'a> Generator<'a> {
             sibling_id: None,
             record: false,
             in_record: false,
+            persona: self.scene.seed,
         };
         self.value(&[schema], &at)
     }
@@ -437,6 +446,7 @@ impl<'a> Generator<'a> {
             parent: at.parent,
             index: at.index,
             seed: at.seed,
+            persona: at.persona,
             base_url: self.scene.base_url,
             path: self.scene.path,
             noun: self.scene.noun,
@@ -500,7 +510,13 @@ impl<'a> Generator<'a> {
         at: &At<'_, '_>,
         minimal: bool,
     ) -> Option<Value> {
-        if let Some(hinted) = at.hint.and_then(H::as_value) {
+        let cycled = match at.hint {
+            Some(H::Node(Hint::Cycle(values))) if !values.is_empty() => {
+                values.get(at.index % values.len())
+            }
+            _ => None,
+        };
+        if let Some(hinted) = at.hint.and_then(H::as_value).or(cycled) {
             let v = coerce_scalar(hinted, eff);
             if conforms_all(schemas, &v) {
                 return Some(v);
@@ -595,6 +611,11 @@ impl<'a> Generator<'a> {
                     continue;
                 }
             }
+            let persona = if *name != "contact" && names::person_context(Some(name)) {
+                hash(at.persona, name)
+            } else {
+                at.persona
+            };
             let child = At {
                 name,
                 parent: if at.name.is_empty() {
@@ -609,6 +630,7 @@ impl<'a> Generator<'a> {
                 sibling_id: own_id.as_deref(),
                 record: false,
                 in_record: at.record,
+                persona,
             };
             if let Some(v) = self.value(prop_schemas, &child) {
                 if *name == "id" {
@@ -653,6 +675,7 @@ impl<'a> Generator<'a> {
                 sibling_id: own_id.as_deref(),
                 record: false,
                 in_record: at.record,
+                persona: at.persona,
             };
             let schemas: Vec<&'static Value> = if extra.is_empty() {
                 vec![&Value::Bool(true)]
@@ -685,6 +708,7 @@ impl<'a> Generator<'a> {
                     sibling_id: None,
                     record: false,
                     in_record: at.record,
+                    persona: at.persona,
                 };
                 if let Some(v) = self.value(&extra, &child) {
                     map.insert(key.clone(), v);
@@ -710,6 +734,7 @@ impl<'a> Generator<'a> {
             eff.items.clone()
         };
         let record = at.depth == 1 && self.scene.records == Some(at.name);
+        let item_name = names::singular(at.name);
         let mut out: Vec<Value> = Vec::with_capacity(n);
         let mut attempt = 0;
         // Unique items may need a few extra tries; bounded so a tiny enum cannot loop.
@@ -721,8 +746,16 @@ impl<'a> Generator<'a> {
             } else {
                 i
             };
+            // Each record is someone else, and so is each item of a list of people.
+            let persona = if record {
+                hash(self.scene.seed, &position.to_string())
+            } else if names::person_context(Some(at.name)) {
+                mix(at.persona ^ (i as u64 + 1))
+            } else {
+                at.persona
+            };
             let child = At {
-                name: at.name,
+                name: &item_name,
                 parent: at.parent,
                 depth: at.depth + 1,
                 index: if record { position } else { at.index + i },
@@ -731,6 +764,7 @@ impl<'a> Generator<'a> {
                 sibling_id: None,
                 record,
                 in_record: at.in_record,
+                persona,
             };
             let Some(v) = self.value(&item_schemas, &child) else {
                 break;

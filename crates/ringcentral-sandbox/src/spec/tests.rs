@@ -396,3 +396,34 @@ fn every_operation_renders_request_errors_in_its_declared_400_schema() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn filtered_lists_hold_matching_records() {
+    let Some(op) = ringcentral_api::operation("listExtensions") else {
+        panic!("listExtensions is in the catalog");
+    };
+    let answerer = SpecAnswerer::new();
+    let headers = http::HeaderMap::new();
+    let params = [("accountId", "~".to_owned())];
+    let query = [
+        ("status".to_owned(), "Disabled".to_owned()),
+        ("type".to_owned(), "User".to_owned()),
+        ("type".to_owned(), "Department".to_owned()),
+        ("perPage".to_owned(), "10".to_owned()),
+    ];
+    let req = SpecRequest {
+        path: "/restapi/v1.0/account/~/extension",
+        path_params: &params,
+        query: &query,
+        headers: &headers,
+        body: b"",
+        base_url: "http://127.0.0.1:18080",
+    };
+    let body = answerer.answer(op, &req).json().unwrap_or_default();
+    let records = body["records"].as_array().cloned().unwrap_or_default();
+    assert!(!records.is_empty());
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r["status"], "Disabled");
+        assert_eq!(r["type"], if i % 2 == 0 { "User" } else { "Department" });
+    }
+}
