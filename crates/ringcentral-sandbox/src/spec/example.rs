@@ -12,13 +12,34 @@ use super::synth::{Generator, Mode, Scene, hash};
 /// A request ready to send: path filled in, query pairs, content type and body bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleRequest {
-    /// The concrete path.
+    /// The concrete path, its parameters percent-encoded.
     pub path: String,
+    /// The path parameters, as a router hands them over (decoded).
     pub path_params: Vec<(&'static str, String)>,
     pub query: Vec<(String, String)>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
+
+/// Characters escaped in a path segment: RFC 3986 `pchar` keeps `~`, `:`, `,` and friends, which
+/// RingCentral's `~` and id lists rely on.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
 
 /// The boundary of generated multipart bodies.
 const BOUNDARY: &str = "sandbox-boundary-7d1f";
@@ -72,7 +93,7 @@ pub fn example_request(op: &'static Operation) -> ExampleRequest {
         };
         let name = &rest[open + 1..open + close];
         if let Some((_, v)) = path_params.iter().find(|(n, _)| *n == name) {
-            path.push_str(v);
+            path.extend(percent_encoding::utf8_percent_encode(v, SEGMENT));
         }
         rest = &rest[open + close + 1..];
     }

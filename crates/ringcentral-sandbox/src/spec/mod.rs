@@ -28,6 +28,7 @@
 mod check;
 mod errors;
 mod example;
+mod fallback;
 mod media;
 mod multipart;
 mod names;
@@ -50,6 +51,7 @@ use ringcentral_api::Operation;
 
 pub use errors::{ErrorFamily, ErrorKind, FieldError, render as render_errors};
 pub use example::{ExampleRequest, example_request};
+pub use fallback::SpecFallback;
 pub use validate::{SpecRequest, ValidRequest};
 
 /// An answer: status, content type and body bytes.
