@@ -324,7 +324,7 @@ impl std::fmt::Debug for ApiRequest {
 
 /// A request together with the sandbox it reached: what every handler takes.
 pub struct Ctx<'a> {
-    pub state: &'a AppState,
+    pub state: &'a std::sync::Arc<AppState>,
     pub req: &'a ApiRequest,
 }
 

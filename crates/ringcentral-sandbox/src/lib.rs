@@ -19,6 +19,7 @@ mod faults;
 mod handlers;
 mod jwt;
 mod limits;
+mod notify;
 mod rng;
 mod router;
 pub mod scim;
@@ -174,6 +175,8 @@ impl Sandbox {
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            webhooks: reqwest::Client::new(),
         });
         let (tx, rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, server::app(state.clone()), rx));

@@ -40,6 +40,9 @@ pub struct AppState {
     pub faults: Injector,
     pub stats: Stats,
     pub local_url: String,
+    /// Runs background work (webhook deliveries) started from blocking handlers.
+    pub runtime: tokio::runtime::Handle,
+    pub webhooks: reqwest::Client,
 }
 
 /// Builds the route table: the generated catalog first, then any stateful operation it lacks.
@@ -287,7 +290,7 @@ fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
 }
 
 fn process(
-    state: &AppState,
+    state: &Arc<AppState>,
     parts: http::request::Parts,
     body: Bytes,
     request_id: String,
