@@ -248,7 +248,12 @@ mod tests {
             let Some(op) = ringcentral_api::operation(e.operation_id) else {
                 panic!("{} is not an operation of the catalog", e.operation_id);
             };
-            assert_eq!((op.method, op.path), (e.method, e.template), "{}", e.operation_id);
+            assert_eq!(
+                (op.method, op.path),
+                (e.method, e.template),
+                "{}",
+                e.operation_id
+            );
             assert_eq!(op.throttling_group, e.group, "{}", e.operation_id);
         }
     }
@@ -256,10 +261,26 @@ mod tests {
     #[test]
     fn every_popular_action_is_stateful() {
         let popular = [
-            "listExtensions", "listGlipChatsNew", "listMessages", "listContacts", "readExtension",
-            "readMessage", "readContact", "readUserCallLog", "getBridge", "readAccountInfo",
-            "createContact", "createGlipPostNew", "createBridge", "createGlipTeamNew", "updateContact",
-            "deleteMessage", "deleteContact", "deleteBridge", "createSMSMessage", "listExtensionActiveCalls",
+            "listExtensions",
+            "listGlipChatsNew",
+            "listMessages",
+            "listContacts",
+            "readExtension",
+            "readMessage",
+            "readContact",
+            "readUserCallLog",
+            "getBridge",
+            "readAccountInfo",
+            "createContact",
+            "createGlipPostNew",
+            "createBridge",
+            "createGlipTeamNew",
+            "updateContact",
+            "deleteMessage",
+            "deleteContact",
+            "deleteBridge",
+            "createSMSMessage",
+            "listExtensionActiveCalls",
         ];
         let ids: Vec<&str> = all().iter().map(|e| e.operation_id).collect();
         for p in popular {
