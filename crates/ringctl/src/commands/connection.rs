@@ -168,6 +168,14 @@ fn plan(args: &LoginArgs) -> CliResult<LoginPlan> {
                 "Pass --client-id or set RC_CLIENT_ID; `ringctl connect --sandbox` needs none.",
             )
         })?;
+    if client_id.trim().is_empty() {
+        return Err(CliError::usage("the client id is empty")
+            .hint("Pass the app's client id with --client-id or RC_CLIENT_ID."));
+    }
+    if server.trim().is_empty() {
+        return Err(CliError::usage("the server URL is empty")
+            .hint("Pass --server URL or RC_SERVER_URL, or leave both unset for RingCentral."));
+    }
     let client_secret = match read_secret(
         "client secret",
         args.client_secret.as_deref(),
