@@ -231,3 +231,49 @@ fn arguments_that_are_not_utf8_are_usage_errors() {
     assert_eq!(code, 2, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn whole_numbers_reach_paths_and_queries_as_integers() -> Result<(), Box<dyn std::error::Error>> {
+    let home = Home::new();
+    let shown = home.json(&[
+        "action",
+        "run",
+        "get-contact",
+        "--dry-run",
+        "--input",
+        r#"{"contactId": 1e3}"#,
+    ]);
+    let url = shown["url"].as_str().ok_or("no url")?;
+    assert!(url.ends_with("/address-book/contact/1000"), "{url}");
+    let shown = home.json(&[
+        "action",
+        "run",
+        "list-contacts",
+        "--dry-run",
+        "--input",
+        r#"{"perPage": 1e2, "page": 2.0, "startsWith": "a b"}"#,
+    ]);
+    let url = shown["url"].as_str().ok_or("no url")?;
+    assert!(
+        url.contains("perPage=100") && url.contains("page=2"),
+        "{url}"
+    );
+    assert!(!url.contains("2.0") && !url.contains("%2E"), "{url}");
+    let stderr = clean_failure(
+        &home,
+        &[
+            "action",
+            "run",
+            "get-contact",
+            "--input",
+            r#"{"contactId": 99999999999999999999999}"#,
+        ],
+        None,
+        &[2],
+    );
+    assert!(
+        stderr.contains("/contactId") && stderr.contains("too large"),
+        "{stderr}"
+    );
+    Ok(())
+}
