@@ -408,7 +408,20 @@ fn login_complete(ctx: &Ctx, args: &LoginCompleteArgs) -> CliResult<View> {
 }
 
 pub fn logout(ctx: &Ctx, args: &LogoutArgs) -> CliResult<View> {
-    let connection = ctx.resolve(args.id.as_deref().or(ctx.connection.as_deref()))?;
+    // Unlike other commands, logout never falls back to (and so never creates) the embedded
+    // sandbox connection: with nothing configured there is nothing to log out of.
+    let connection = match args.id.as_deref().or(ctx.connection.as_deref()) {
+        Some(wanted) => ctx.resolve(Some(wanted))?,
+        None => ctx
+            .home
+            .registry()?
+            .default_connection()
+            .cloned()
+            .ok_or_else(|| {
+                CliError::new(Exit::Auth, "no connection to log out of")
+                    .hint("`ringctl connection list` shows the connections.")
+            })?,
+    };
     let id = connection.id.clone();
     let kind = connection.kind;
     ctx.block_on(async {
