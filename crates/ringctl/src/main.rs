@@ -73,9 +73,9 @@ fn json_flag(command: &Command) -> bool {
         Command::Action(ActionCommand::Run(a)) => a.out.json,
         Command::Sandbox(SandboxCommand::Credentials(a)) => a.out.json,
         Command::Sandbox(SandboxCommand::Reset(a)) => a.out.json,
-        Command::Request(_)
-        | Command::Sandbox(SandboxCommand::Serve(_))
-        | Command::Completions(_) => false,
+        Command::Sandbox(SandboxCommand::Serve(a)) => a.out.json,
+        Command::Completions(a) => a.out.json,
+        Command::Request(_) => false,
     }
 }
 

@@ -72,6 +72,13 @@ fn completions_for_each_shell() {
             .success()
             .stdout(predicate::str::contains(marker).and(predicate::str::contains("connection")));
     }
+    let wrapped = home.json(&["completions", "fish", "--json"]);
+    assert_eq!(wrapped["shell"], "fish");
+    assert!(
+        wrapped["script"]
+            .as_str()
+            .is_some_and(|s| s.contains("complete -c ringctl"))
+    );
     home.cmd()
         .args(["completions", "tcsh"])
         .assert()
@@ -504,6 +511,17 @@ fn search_finds_the_connectors_and_actions() -> TestResult {
         .assert()
         .code(2);
     Ok(())
+}
+
+#[test]
+fn logout_with_nothing_configured_creates_nothing() {
+    let home = Home::new();
+    home.cmd()
+        .arg("logout")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no connection"));
+    assert!(!home.path().join("connections.json").exists());
 }
 
 #[test]

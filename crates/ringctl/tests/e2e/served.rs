@@ -9,7 +9,7 @@ use crate::common::{Home, Served, TestResult, run};
 
 #[test]
 fn serve_prints_a_usable_first_line() -> TestResult {
-    let served = Served::start(&["--users", "5"]);
+    let served = Served::start(&["--users", "5", "--json"]);
     assert!(served.url.starts_with("http://127.0.0.1:"));
     assert!(!served.client_id.is_empty() && !served.client_secret.is_empty());
     assert_eq!(served.jwt.split('.').count(), 3, "not a JWT");
