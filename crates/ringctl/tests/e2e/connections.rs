@@ -291,3 +291,25 @@ fn logout_revokes_at_the_server_and_forgets_the_tokens() -> TestResult {
         .success();
     Ok(())
 }
+
+#[test]
+fn connect_to_ringcentral_uses_the_rc_environment_and_logging_in_again_keeps_the_id() {
+    let served = Served::start(&[]);
+    let home = Home::new();
+    let env = [
+        ("RC_SERVER_URL", served.url.as_str()),
+        ("RC_CLIENT_ID", served.client_id.as_str()),
+        ("RC_CLIENT_SECRET", served.client_secret.as_str()),
+        ("RC_JWT", served.jwt.as_str()),
+    ];
+    let connection = home.json_with_env(&["connect", "--connectorId=ringcentral", "--json"], &env);
+    assert_logged_in(&connection, &served);
+    assert_eq!(connection["kind"], "jwt");
+    let id = connection["id"].as_str().unwrap_or_default().to_string();
+    assert!(!id.is_empty());
+
+    let again = home.json_with_env(&["connect", "--connectorId=ringcentral", "--json"], &env);
+    assert_eq!(again["id"], id.as_str());
+    let list = home.json(&["connection", "list", "--json"]);
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+}
