@@ -255,11 +255,13 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
             429 => Exit::RateLimited,
             _ => Exit::Failure,
         };
-        return Err(CliError::new(exit, detail.to_string()).api(
+        let mut err = CliError::new(exit, detail.to_string()).api(
             Some(status.as_u16()),
             detail.error_code.clone(),
             request_id,
-        ));
+        );
+        err.hint = crate::context::api_hint(status.as_u16()).map(|h| format!("{h}."));
+        return Err(err);
     }
     Ok(View::Nothing)
 }

@@ -329,7 +329,11 @@ fn action_run_takes_input_as_json_file_or_stdin() -> TestResult {
         .arg(json!({"contactId": id}).to_string())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("404").and(predicate::str::contains("CMN-102")));
+        .stderr(
+            predicate::str::contains("404")
+                .and(predicate::str::contains("CMN-102"))
+                .and(predicate::str::contains("Check the ids")),
+        );
     Ok(())
 }
 

@@ -163,7 +163,11 @@ fn bodies_by_json_data_and_raw_data() -> TestResult {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("CMN-102"))
-        .stderr(predicate::str::starts_with("error: ").and(predicate::str::contains("404")));
+        .stderr(
+            predicate::str::starts_with("error: ")
+                .and(predicate::str::contains("404"))
+                .and(predicate::str::contains("Check the ids")),
+        );
     Ok(())
 }
 

@@ -96,6 +96,7 @@ fn http_errors_exit_1_with_the_api_facts() -> TestResult {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("refused the request"), "no hint: {stderr}");
     Ok(())
 }
 
@@ -122,6 +123,7 @@ fn server_errors_exit_1() -> TestResult {
             "{stderr}"
         );
         assert!(!stderr.contains("panicked"));
+        assert!(stderr.contains("retry later"), "no hint: {stderr}");
         assert!(stdout.contains(r#""status":500"#), "{stdout}");
     }
     home.cmd()
