@@ -363,8 +363,25 @@ async fn browser_login(
     }
 }
 
-/// Tries to open a URL in the user's browser; the URL is printed anyway.
+/// Tries to open a URL in the user's browser; the URL is printed anyway. `$BROWSER` (a command,
+/// possibly with arguments) takes precedence, as it does for other command-line tools.
 fn open_browser(url: &str) {
+    if let Some(browser) = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+    {
+        let mut words = browser.split_whitespace();
+        if let Some(program) = words.next() {
+            let _ = std::process::Command::new(program)
+                .args(words)
+                .arg(url)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+        }
+        return;
+    }
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {

@@ -336,12 +336,22 @@ fn the_skill_against_the_embedded_sandbox() -> TestResult {
 fn the_skill_browser_steps_against_a_served_sandbox() -> TestResult {
     let served = Served::start(&[]);
     let home = Home::new();
+    // The "browser" ringctl opens records the URL it was given; the test then plays the browser.
+    let opened = home.path().join("opened-urls");
+    let browser = home.file(
+        "browser.sh",
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened.display()),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))?;
+    }
     let with_env = |mut cmd: StdCommand| {
         cmd.env("RC_SERVER_URL", &served.url)
             .env("RC_CLIENT_ID", &served.client_id)
             .env("RC_CLIENT_SECRET", &served.client_secret)
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY");
+            .env("BROWSER", &browser);
         cmd
     };
 
@@ -353,6 +363,16 @@ fn the_skill_browser_steps_against_a_served_sandbox() -> TestResult {
     assert_eq!(http_get(&url, true).0, 200);
     let (code, _) = login.finish();
     assert_eq!(code, 0);
+    // The browser runs on its own; give it a moment to have written.
+    let deadline = std::time::Instant::now() + crate::common::PATIENCE;
+    let seen = loop {
+        let seen = std::fs::read_to_string(&opened).unwrap_or_default();
+        if seen.ends_with('\n') || std::time::Instant::now() > deadline {
+            break seen;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(seen.trim(), url, "$BROWSER was not given the authorize URL");
 
     // Headless: `ringctl login --tenant`, then `ringctl login complete <code>`.
     let mut cmd = with_env(home.std_cmd());
