@@ -273,59 +273,11 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
         ))
         .hint("Pass a JSON object, e.g. --input '{\"contactId\": 1}'.")
     })?;
-    whole_numbers(&mut value, &mut String::new())?;
+    ringcentral_catalog::normalize_numbers(&mut value).map_err(|v| {
+        CliError::usage(format!("the input has {v}"))
+            .hint("Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".")
+    })?;
     Ok(value)
-}
-
-/// The largest integer a JSON number parsed as a float holds exactly.
-const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
-
-/// Writes whole numbers given in float form (`1e3`, `2.0`) as integers, so that ids and counts
-/// reach paths and queries as `1000` and `2`, not `1000.0`; refuses whole numbers too large to
-/// have been read exactly (an id of 25 digits would otherwise be sent as `1e+24`).
-fn whole_numbers(value: &mut Value, pointer: &mut String) -> CliResult<()> {
-    match value {
-        Value::Number(n) if n.is_f64() => {
-            let Some(float) = n.as_f64() else {
-                return Ok(());
-            };
-            if float.fract() != 0.0 || !float.is_finite() {
-                return Ok(());
-            }
-            if float.abs() > EXACT_INTEGER {
-                let at = if pointer.is_empty() { "/" } else { pointer };
-                return Err(CliError::usage(format!(
-                    "the number at {at} ({n}) is too large to be sent exactly"
-                ))
-                .hint(
-                    "Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".",
-                ));
-            }
-            // In range, so the cast is exact.
-            *value = Value::from(float as i64);
-            Ok(())
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{index}"));
-                whole_numbers(item, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                whole_numbers(item, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
 }
 
 pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
@@ -424,51 +376,5 @@ async fn all_pages(
             Err(err)
         }
         None => Ok(View::Nothing),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn normalized(text: &str) -> CliResult<Value> {
-        let mut value: Value =
-            serde_json::from_str(text).map_err(|e| CliError::usage(e.to_string()))?;
-        whole_numbers(&mut value, &mut String::new())?;
-        Ok(value)
-    }
-
-    #[test]
-    fn whole_floats_become_integers() {
-        let value = normalized(r#"{"id": 1e3, "page": 2.0, "ratio": 1.5, "list": [3.0, -4e1]}"#)
-            .unwrap_or_default();
-        assert_eq!(
-            value,
-            json!({"id": 1000, "page": 2, "ratio": 1.5, "list": [3, -40]})
-        );
-        assert!(value["id"].is_i64());
-    }
-
-    #[test]
-    fn integers_stay_as_they_are() {
-        let value = normalized(r#"{"big": 18446744073709551615, "neg": -9223372036854775808}"#)
-            .unwrap_or_default();
-        assert_eq!(value["big"].as_u64(), Some(u64::MAX));
-        assert_eq!(value["neg"].as_i64(), Some(i64::MIN));
-    }
-
-    #[test]
-    fn whole_numbers_too_large_to_be_exact_are_refused_with_their_pointer() {
-        let err = normalized(r#"{"to": [{"id": 99999999999999999999999}]}"#)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(err.contains("/to/0/id"), "{err}");
-        assert!(err.contains("too large"), "{err}");
-        let err = normalized(r#"{"a/b~c": 1e300}"#)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(err.contains("/a~1b~0c"), "{err}");
     }
 }
