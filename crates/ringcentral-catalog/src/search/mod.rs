@@ -1,15 +1,22 @@
 //! Intent search: ranks every action for a request in everyday words ("text Bob that I'm late",
 //! "who is on the support queue", "cancel tomorrow's video meeting").
 //!
-//! A request is read in three parts: a verb class (list, read, create, update, delete, search,
-//! send), the things it is about (expanded through RingCentral synonyms: a text is an SMS, an
-//! employee an extension, a video call a bridge), and a scope (mine or the whole company). Each
-//! action is described by its operationId and summary (its name), its tags, the literal segments of
-//! its path, and, as weaker evidence, its description, parameter names and enumerated values.
+//! A request is read in three parts: a verb (a class such as list, read, create, update, delete,
+//! search or send, and the word itself, since "hold", "park" or "transfer" name one operation
+//! exactly), the things it is about (expanded through RingCentral synonyms: a text is an SMS, an
+//! employee an extension, a video call a bridge), and a scope (mine or the whole company). Text the
+//! search must see past (quoted message bodies, phone numbers, e-mail addresses, ids) is dropped
+//! first, and a question ("which queues am I in?") asks to read what it names.
+//!
+//! Each action is described by its operationId and summary (its name), its tags, the literal
+//! segments of its path, the opening sentence of its description, and, as weaker evidence, the rest
+//! of the description, its parameter and body field names and enumerated values. Its own verbs come
+//! from the first words of its summary, operationId and description ("Parks a call ...").
 //!
 //! The score rewards how much of the request an action covers (weighted by how rare each word is
 //! across the API), how much of the action's name the request explains (so "list extensions"
-//! prefers *List Extensions* to *List Extension Active Calls*), and whether the verb fits.
+//! prefers *List Extensions* to *List Extension Active Calls*), whether the verb fits, whether the
+//! scope and the number (one item or many) fit, and penalizes deprecated operations.
 
 mod lexicon;
 mod text;
@@ -42,6 +49,7 @@ type Term = u32;
 const NAME: f32 = 1.0;
 const TAG: f32 = 0.7;
 const PATH: f32 = 0.6;
+const LEAD: f32 = 0.5;
 const EXTRA: f32 = 0.3;
 
 /// Weights of the parts of the score.
@@ -49,6 +57,7 @@ const W_RECALL: f32 = 3.0;
 const W_PRECISION: f32 = 0.8;
 const W_VERB: f32 = 0.9;
 const W_SCOPE: f32 = 0.3;
+const W_NUMBER: f32 = 0.15;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_OFF_OBJECT: f32 = 1.0;
 
@@ -69,26 +78,33 @@ enum OpVerb {
 }
 
 struct Doc {
-    /// Best field weight of each term that describes the action.
-    fields: HashMap<Term, f32>,
     /// Terms of the summary that name the action's subject, for the precision part.
     core: Vec<Term>,
     core_weight: f32,
     verb: OpVerb,
+    /// The verbs the operation names itself by: "hold", "park", "assign", "create", ...
+    own_verbs: Vec<Term>,
     user_level: bool,
     company_level: bool,
     deprecated: bool,
+    /// Acts on one record named in its path, rather than on a collection.
+    item: bool,
 }
 
-struct Index {
+/// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
+/// process; build your own only to control when that cost is paid.
+pub struct Index {
     vocab: HashMap<String, Term>,
     idf: Vec<f32>,
     docs: Vec<Doc>,
     /// For each term, the documents that contain it with the field weight.
-    postings: HashMap<Term, Vec<(u32, f32)>>,
+    postings: Vec<Vec<(u32, f32)>>,
+    /// For each term, its best field weight in any document.
+    top_field: Vec<f32>,
     synonyms: HashMap<String, Vec<(String, f32)>>,
-    verbs: HashMap<String, (Verb, bool)>,
+    verbs: HashMap<String, VerbInfo>,
     stopwords: HashSet<String>,
+    questions: HashSet<String>,
     mine: HashSet<String>,
     company_wide: HashSet<String>,
     noise: HashSet<String>,
@@ -96,9 +112,19 @@ struct Index {
     phrases: Vec<(Vec<String>, Vec<String>)>,
 }
 
+#[derive(Debug, Clone)]
+struct VerbInfo {
+    class: Verb,
+    pure: bool,
+    /// The stem of the operation verb this word asks for ("decline" asks to "reject").
+    action: String,
+    /// Names one kind of operation ("hold", "park") rather than a whole class ("get", "create").
+    specific: bool,
+}
+
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| Index::build(&OPERATIONS))
+    INDEX.get_or_init(Index::new)
 }
 
 /// How an operation's summary opens, mapped to a verb class.
@@ -118,7 +144,23 @@ fn summary_verb(word: &str) -> Option<OpVerb> {
     })
 }
 
+/// Prefixes of operationIds that name a product area rather than an action.
+const ID_PREFIXES: &[&str] = &[
+    "rcw", "rcv", "mth", "cai", "scim", "config", "history", "reg", "n11s",
+];
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new()
+    }
+}
+
 impl Index {
+    /// Indexes every action of the catalog.
+    pub fn new() -> Index {
+        Index::build(&OPERATIONS)
+    }
+
     fn build(operations: &[Operation]) -> Index {
         let stemmed =
             |words: &[&str]| -> HashSet<String> { words.iter().map(|w| text::stem(w)).collect() };
@@ -126,10 +168,12 @@ impl Index {
             vocab: HashMap::new(),
             idf: Vec::new(),
             docs: Vec::with_capacity(operations.len()),
-            postings: HashMap::new(),
+            postings: Vec::new(),
+            top_field: Vec::new(),
             synonyms: HashMap::new(),
             verbs: HashMap::new(),
             stopwords: lexicon::STOPWORDS.iter().map(|w| w.to_string()).collect(),
+            questions: lexicon::QUESTIONS.iter().map(|w| w.to_string()).collect(),
             mine: lexicon::MINE.iter().map(|w| w.to_string()).collect(),
             company_wide: stemmed(lexicon::COMPANY_WIDE),
             noise: stemmed(lexicon::NAME_NOISE),
@@ -150,33 +194,49 @@ impl Index {
             }
         }
         for vw in lexicon::VERBS {
-            index.verbs.insert(text::stem(vw.word), (vw.verb, vw.pure));
+            let action = text::stem(vw.action.unwrap_or(vw.word));
+            // Verbs are known by their plain form: "assigned roles" and "blocked numbers" name
+            // things, "assign" and "block" ask for something.
+            index.verbs.insert(
+                vw.word.to_string(),
+                VerbInfo {
+                    class: vw.verb,
+                    pure: vw.pure,
+                    action,
+                    specific: vw.specific,
+                },
+            );
         }
 
-        let mut df: HashMap<Term, u32> = HashMap::new();
+        let mut fields_of: Vec<HashMap<Term, f32>> = Vec::with_capacity(operations.len());
         for op in operations {
-            let doc = index.describe(op);
-            for term in doc.fields.keys() {
-                *df.entry(*term).or_default() += 1;
-            }
+            let (doc, fields) = index.describe(op);
             index.docs.push(doc);
+            fields_of.push(fields);
         }
         let n = operations.len() as f32;
-        index.idf = (0..index.vocab.len() as Term)
-            .map(|t| {
-                let d = df.get(&t).copied().unwrap_or(0) as f32;
+        let mut df = vec![0u32; index.vocab.len()];
+        index.postings = vec![Vec::new(); index.vocab.len()];
+        for (i, fields) in fields_of.iter().enumerate() {
+            for (term, weight) in fields {
+                df[*term as usize] += 1;
+                index.postings[*term as usize].push((i as u32, *weight));
+            }
+        }
+        index.top_field = index
+            .postings
+            .iter()
+            .map(|p| p.iter().map(|(_, w)| *w).fold(0.0f32, f32::max))
+            .collect();
+        index.idf = df
+            .iter()
+            .map(|d| {
+                let d = *d as f32;
                 (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
             })
             .collect();
-        for (i, doc) in index.docs.iter_mut().enumerate() {
+        for doc in &mut index.docs {
             doc.core_weight = doc.core.iter().map(|t| index.idf[*t as usize]).sum();
-            for (term, weight) in &doc.fields {
-                index
-                    .postings
-                    .entry(*term)
-                    .or_default()
-                    .push((i as u32, *weight));
-            }
         }
         index
     }
@@ -190,10 +250,10 @@ impl Index {
         t
     }
 
-    fn describe(&mut self, op: &Operation) -> Doc {
+    fn describe(&mut self, op: &Operation) -> (Doc, HashMap<Term, f32>) {
         let mut fields: HashMap<Term, f32> = HashMap::new();
-        let mut add = |index: &mut Index, text: &str, weight: f32| {
-            for word in text::words(text) {
+        let mut add = |index: &mut Index, words: Vec<String>, weight: f32| {
+            for word in words {
                 if index.stopwords.contains(&word) {
                     continue;
                 }
@@ -202,27 +262,38 @@ impl Index {
                 *slot = slot.max(weight);
             }
         };
-        add(self, op.operation_id, NAME);
-        add(self, op.summary, NAME);
+        let mut id_words = text::identifier_words(op.operation_id);
+        // Team messaging operationIds end with a version marker ("listGlipChatsNew").
+        if id_words.len() > 1 && id_words.last().is_some_and(|w| w == "new") {
+            id_words.pop();
+        }
+        add(self, id_words.clone(), NAME);
+        add(self, text::words(op.summary), NAME);
         for tag in op.tags {
-            add(self, tag, TAG);
+            add(self, text::words(tag), TAG);
         }
         for segment in op.path.split('/').filter(|s| !s.starts_with('{')) {
-            add(self, segment, PATH);
+            add(self, text::words(segment), PATH);
         }
-        add(self, first_sentences(op.description, 300), EXTRA);
+        let (lead, rest) = split_description(op.description);
+        add(self, text::words(lead), LEAD);
+        add(self, text::words(rest), EXTRA);
         for param in op.params {
             if param.deprecated {
                 continue;
             }
-            add(self, param.name, EXTRA);
-            for value in param.enum_values.iter().take(24) {
-                add(self, value, EXTRA);
+            add(self, text::identifier_words(param.name), EXTRA);
+            // Long enumerations (every extension type, every country) describe the data, not
+            // what the operation is for.
+            if param.enum_values.len() <= 12 {
+                for value in param.enum_values {
+                    add(self, text::words(value), EXTRA);
+                }
             }
         }
         if let Some(body) = &op.body {
             for field in body.fields {
-                add(self, field.name, EXTRA);
+                add(self, text::identifier_words(field.name), EXTRA);
             }
         }
 
@@ -233,7 +304,7 @@ impl Index {
         let opening = summary_words
             .first()
             .cloned()
-            .or_else(|| text::words(op.operation_id).into_iter().next())
+            .or_else(|| id_words.first().cloned())
             .unwrap_or_default();
         let named_verb = summary_verb(&opening);
         let is_list = opening == "list"
@@ -246,6 +317,39 @@ impl Index {
             None if op.method == Method::Get => OpVerb::OtherGet,
             None => OpVerb::OtherChange,
         };
+
+        // The verbs the operation names itself by.
+        let mut own_verbs = Vec::new();
+        let mut own = |index: &mut Index, word: &str| {
+            let stem = text::stem(word);
+            if index.verbs.contains_key(word) || index.vocab.contains_key(&stem) {
+                let term = index.intern(&stem);
+                if !own_verbs.contains(&term) {
+                    own_verbs.push(term);
+                }
+            }
+        };
+        // "Search/List Users", "Pause/Resume Recording": both words name the action.
+        let head: Vec<String> = op
+            .summary
+            .split_whitespace()
+            .next()
+            .map(|w| w.split('/').flat_map(text::words).collect())
+            .unwrap_or_default();
+        for word in head.iter().filter(|w| w.len() > 2) {
+            own(self, word);
+        }
+        if let Some(word) = id_words.iter().find(|w| !ID_PREFIXES.contains(&w.as_str())) {
+            own(self, word);
+        }
+        if let Some(word) = text::words(lead).first()
+            && word != "returns"
+            && word != "this"
+            && word != "allows"
+        {
+            own(self, word);
+        }
+
         let skip = usize::from(named_verb.is_some());
         let mut core = Vec::new();
         for word in summary_words.iter().skip(skip) {
@@ -263,41 +367,52 @@ impl Index {
             || op.path.contains("/me/");
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
-        Doc {
+        let item = op.path.ends_with('}');
+        (
+            Doc {
+                core,
+                core_weight: 0.0,
+                verb,
+                own_verbs,
+                user_level,
+                company_level,
+                deprecated: op.deprecated,
+                item,
+            },
             fields,
-            core,
-            core_weight: 0.0,
-            verb,
-            user_level,
-            company_level,
-            deprecated: op.deprecated,
-        }
+        )
     }
 
-    fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+    /// Ranks all actions for `query`, best first; see [`search`].
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
         let parsed = self.parse(query);
         if parsed.terms.is_empty() && parsed.verb.is_none() {
             return Vec::new();
         }
 
-        // Each query term: its weight in the query and the document terms it reaches.
+        let n = self.docs.len();
         let mut total = 0.0f32;
-        let mut scores: HashMap<u32, f32> = HashMap::new();
-        // Per document, whether it matches any object of the request; and whether there is one.
-        let mut has_object: HashSet<u32> = HashSet::new();
+        let mut scores = vec![0.0f32; n];
+        let mut touched = vec![false; n];
+        // Whether each document matches any object of the request, and whether there is one.
+        let mut has_object = vec![false; n];
         let mut objects_known = false;
         let mut explained: HashMap<Term, f32> = HashMap::new();
+        let mut per_doc = vec![0.0f32; n];
+        let mut reached: Vec<u32> = Vec::new();
         for qt in &parsed.terms {
             let reachable: Vec<(Term, f32)> = qt
                 .expansions
                 .iter()
                 .filter_map(|(word, w)| self.vocab.get(word).map(|t| (*t, *w)))
+                .filter(|(t, _)| !self.postings[*t as usize].is_empty())
                 .collect();
             // A synonym counts at most as much as the word itself would.
             let own_idf = qt
                 .expansions
                 .first()
                 .and_then(|(word, _)| self.vocab.get(word))
+                .filter(|t| !self.postings[**t as usize].is_empty())
                 .map(|t| self.idf[*t as usize]);
             let idf_of = |t: Term| {
                 let idf = self.idf[t as usize];
@@ -311,25 +426,35 @@ impl Index {
                 // A word the API never uses (a name, a number): it neither helps nor hurts.
                 continue;
             }
-            total += qt.weight * best;
+            // What the best action could score on this word: a word that no action has in its
+            // name (an everyday word found only in descriptions) weighs less in the request, so
+            // actions without it lose less.
+            let reach = reachable
+                .iter()
+                .map(|(t, w)| w * idf_of(*t) * self.top_field[*t as usize])
+                .fold(0.0f32, f32::max);
+            total += qt.weight * reach;
             objects_known |= qt.object;
-            let mut per_doc: HashMap<u32, f32> = HashMap::new();
             for (term, w) in &reachable {
                 let slot = explained.entry(*term).or_insert(0.0);
                 *slot = slot.max(*w);
                 let idf = idf_of(*term);
-                if let Some(postings) = self.postings.get(term) {
-                    for (doc, field) in postings {
-                        let s = w * idf * field;
-                        let slot = per_doc.entry(*doc).or_insert(0.0);
-                        *slot = slot.max(s);
+                for (doc, field) in &self.postings[*term as usize] {
+                    let d = *doc as usize;
+                    let s = w * idf * field;
+                    if per_doc[d] == 0.0 {
+                        reached.push(*doc);
                     }
+                    per_doc[d] = per_doc[d].max(s);
                 }
             }
-            for (doc, s) in per_doc {
-                *scores.entry(doc).or_insert(0.0) += qt.weight * s;
+            for doc in reached.drain(..) {
+                let d = doc as usize;
+                scores[d] += qt.weight * per_doc[d];
+                per_doc[d] = 0.0;
+                touched[d] = true;
                 if qt.object {
-                    has_object.insert(doc);
+                    has_object[d] = true;
                 }
             }
         }
@@ -337,11 +462,11 @@ impl Index {
             return Vec::new();
         }
 
-        let mut hits: Vec<(u32, f32)> = scores
-            .into_iter()
-            .map(|(i, matched)| {
-                let doc = &self.docs[i as usize];
-                let recall = matched / total;
+        let mut hits: Vec<(u32, f32)> = (0..n)
+            .filter(|i| touched[*i])
+            .map(|i| {
+                let doc = &self.docs[i];
+                let recall = scores[i] / total;
                 let precision = if doc.core_weight > 0.0 {
                     doc.core
                         .iter()
@@ -351,7 +476,7 @@ impl Index {
                 } else {
                     0.0
                 };
-                let verb = verb_fit(parsed.verb, parsed.plural, doc.verb);
+                let verb = self.verb_fit(&parsed, doc);
                 let scope = match parsed.scope {
                     Scope::Mine if doc.user_level => 1.0,
                     Scope::Mine if doc.company_level => -0.5,
@@ -360,16 +485,24 @@ impl Index {
                     Scope::Unspecified if doc.user_level => 0.2,
                     _ => 0.0,
                 };
-                let mut score =
-                    W_RECALL * recall + W_PRECISION * precision + W_VERB * verb + W_SCOPE * scope;
+                let number = match parsed.number {
+                    Number::One if doc.item => 1.0,
+                    Number::Many if !doc.item => 1.0,
+                    _ => 0.0,
+                };
+                let mut score = W_RECALL * recall
+                    + W_PRECISION * precision
+                    + W_VERB * verb
+                    + W_SCOPE * scope
+                    + W_NUMBER * number;
                 if doc.deprecated {
                     score -= DEPRECATED_PENALTY;
                 }
-                if objects_known && !has_object.contains(&i) {
+                if objects_known && !has_object[i] {
                     // Right verb, wrong thing: an action about something else entirely.
                     score -= W_OFF_OBJECT;
                 }
-                (i, score)
+                (i as u32, score)
             })
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -382,79 +515,130 @@ impl Index {
             .collect()
     }
 
+    /// How well an operation's verb fits the request's, from -1 to 1.
+    fn verb_fit(&self, query: &Query, doc: &Doc) -> f32 {
+        let class = verb_fit(query.verb, query.plural, doc.verb);
+        let Some(action) = query.action else {
+            return class;
+        };
+        if doc.own_verbs.contains(&action) {
+            return 1.0;
+        }
+        if query.specific && class > 0.0 {
+            // "Hold the call" names one operation; others of its class fit only loosely.
+            class * 0.5
+        } else {
+            class
+        }
+    }
+
     fn parse(&self, query: &str) -> Query {
-        let mut words = text::words(query);
-        words = self.apply_phrases(words);
+        let cleaned = text::strip_payload(query);
+        let raw = text::words(&cleaned);
+        let question = match (
+            raw.first().map(String::as_str),
+            raw.get(1).map(String::as_str),
+        ) {
+            (Some("how"), Some("many" | "much" | "long" | "often" | "far")) => Question::About,
+            (Some("how" | "can" | "could" | "should"), _) => Question::HowTo,
+            (Some(first), _) if self.questions.contains(first) => Question::About,
+            _ => Question::None,
+        };
+        let words = self.join_compounds(self.apply_phrases(raw));
 
         let mut scope = Scope::Unspecified;
+        let mut content: Vec<String> = Vec::new();
         for w in &words {
             if self.mine.contains(w) {
                 scope = Scope::Mine;
+                continue;
             }
-        }
-        let mut content: Vec<String> = Vec::new();
-        for w in &words {
-            if self.mine.contains(w) || self.stopwords.contains(w) {
+            if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
             content.push(w.clone());
         }
+        let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
+        let verb_of = |i: usize| self.verbs.get(&content[i]);
 
-        // The verb: the first pure verb; else an ambiguous one that opens the request.
-        let mut verb = None;
-        let mut verb_at = None;
-        for (i, w) in content.iter().enumerate() {
-            if let Some((v, true)) = self.verbs.get(&text::stem(w)) {
-                verb = Some(*v);
-                verb_at = Some(i);
-                break;
-            }
-        }
-        if verb.is_none()
-            && let Some(first) = content.first()
-            && let Some((v, false)) = self.verbs.get(&text::stem(first))
+        // The verb: the first pure verb; else an ambiguous one that opens the request. A question
+        // whose object comes before any verb asks to read that object.
+        let first_pure = (0..content.len()).find(|i| verb_of(*i).is_some_and(|v| v.pure));
+        let first_object = (0..content.len()).find(|i| verb_of(*i).is_none());
+        let mut verb_at = first_pure;
+        if verb_at.is_none()
             && content.len() > 1
+            && verb_of(0).is_some_and(|v| !v.pure && stems[0] != "all")
         {
-            verb = Some(*v);
             verb_at = Some(0);
         }
+        let mut verb = verb_at.and_then(&verb_of).map(|v| v.class);
+        // A question asks about what it names ("do I have new voicemails?"), unless it asks how
+        // to do something ("how do I text someone?") or a pure verb comes before its object.
+        let asks = verb_at.is_none()
+            || first_object.is_some_and(|o| Some(o) < verb_at)
+            || verb_at.is_some_and(|i| !verb_of(i).is_some_and(|v| v.pure));
+        if question == Question::About && asks {
+            verb_at = None;
+            verb = Some(Verb::Read);
+        }
+        let info = verb_at.and_then(&verb_of);
+        let action = info.and_then(|v| self.vocab.get(&v.action).copied());
+        let specific = info.is_some_and(|v| v.specific);
 
         let mut terms = Vec::new();
         let mut plural = false;
+        let mut singular = false;
         for (i, w) in content.iter().enumerate() {
-            let stem = text::stem(w);
-            if self.company_wide.contains(&stem) && scope == Scope::Unspecified {
+            let stem = &stems[i];
+            if self.company_wide.contains(stem) && scope == Scope::Unspecified {
                 scope = Scope::Company;
             }
-            let is_verb = Some(i) == verb_at;
-            if is_verb {
+            if Some(i) == verb_at {
                 // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
                 // its object, and a verb with synonyms ("suspend") hints at fields it touches.
-                let pure = self.verbs.get(&stem).is_some_and(|(_, pure)| *pure);
-                let weight = if pure { 0.35 } else { 0.8 };
-                if pure && !self.synonyms.contains_key(&stem) && !self.vocab.contains_key(&stem) {
+                let pure = info.is_some_and(|v| v.pure);
+                let weight = if pure { 0.3 } else { 0.8 };
+                // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
+                // word it would only meet the operationIds that happen to spell it.
+                if pure && !specific && !self.synonyms.contains_key(stem) {
                     continue;
                 }
-                terms.push(self.expand(&stem, weight, pure));
+                let mut term = self.expand(stem, weight, pure);
+                term.object = !pure;
+                terms.push(term);
                 continue;
             }
-            if matches!(self.verbs.get(&stem), Some((Verb::List, _))) && stem == "all" {
+            if stem == "all" || stem == "every" {
                 if verb.is_none() {
                     verb = Some(Verb::List);
                 }
+                plural = true;
                 continue;
             }
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
+            let weak = self.weak.contains(stem);
+            if weak || self.verbs.contains_key(w) {
+                // Says nothing about how many things the request is about.
+            } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && *stem != *w {
                 plural = true;
+            } else {
+                singular = true;
             }
-            let weak = self.weak.contains(&stem);
-            let mut term = self.expand(&stem, if weak { 0.25 } else { 1.0 }, false);
+            let mut term = self.expand(stem, if weak { 0.25 } else { 1.0 }, false);
             term.object = !weak;
             terms.push(term);
         }
+        let number = match (plural, singular) {
+            (true, _) => Number::Many,
+            (false, true) => Number::One,
+            _ => Number::Unknown,
+        };
         Query {
             verb,
+            action,
+            specific,
             plural,
+            number,
             scope,
             terms,
         }
@@ -480,6 +664,35 @@ impl Index {
         }
     }
 
+    /// Two words the API spells as one ("time zone", "web hook", "call out") become that word.
+    fn join_compounds(&self, words: Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            if let Some(next) = words.get(i + 1) {
+                let (a, b) = (&words[i], next);
+                let joined = format!("{a}{b}");
+                let known = self
+                    .vocab
+                    .get(&text::stem(&joined))
+                    .is_some_and(|t| !self.postings[*t as usize].is_empty());
+                if known
+                    && a.len() > 1
+                    && b.len() > 1
+                    && !self.stopwords.contains(a)
+                    && !self.stopwords.contains(b)
+                {
+                    out.push(joined);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.push(words[i].clone());
+            i += 1;
+        }
+        out
+    }
+
     fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
@@ -498,11 +711,29 @@ impl Index {
     }
 }
 
+/// What kind of question a request is, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    None,
+    /// Asks about something ("which queues am I in?").
+    About,
+    /// Asks how to do something ("how do I text a customer?").
+    HowTo,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
     Unspecified,
     Mine,
     Company,
+}
+
+/// Whether a request is about one record or many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number {
+    Unknown,
+    One,
+    Many,
 }
 
 struct QueryTerm {
@@ -514,12 +745,16 @@ struct QueryTerm {
 
 struct Query {
     verb: Option<Verb>,
+    /// The operation verb the request names, when it names one the API uses.
+    action: Option<Term>,
+    specific: bool,
     plural: bool,
+    number: Number,
     scope: Scope,
     terms: Vec<QueryTerm>,
 }
 
-/// How well an operation's verb fits the verb a request asks for, from -1 to 1.
+/// How well an operation's verb class fits the verb class a request asks for, from -1 to 1.
 fn verb_fit(asked: Option<Verb>, plural: bool, op: OpVerb) -> f32 {
     use OpVerb as O;
     match asked {
@@ -588,18 +823,30 @@ fn verb_fit(asked: Option<Verb>, plural: bool, op: OpVerb) -> f32 {
     }
 }
 
-/// The opening of a description, cut at a sentence end near `max` bytes.
-fn first_sentences(description: &str, max: usize) -> &str {
-    if description.len() <= max {
-        return description;
+/// A description split into its opening sentence, which says what the operation does, and the
+/// next few hundred bytes.
+fn split_description(description: &str) -> (&str, &str) {
+    let lead_end = description
+        .find(". ")
+        .or_else(|| description.find(".\n"))
+        .map_or(description.len(), |i| i + 1);
+    let lead = &description[..lead_end.min(description.len())];
+    let rest = &description[lead.len()..];
+    (lead, cut(rest, 300))
+}
+
+/// The opening of `text`, cut at a sentence end near `max` bytes.
+fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
     }
-    let mut cut = max;
-    while !description.is_char_boundary(cut) {
-        cut -= 1;
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    let head = &description[..cut];
+    let head = &text[..end];
     match head.rfind(". ") {
-        Some(end) if end > max / 3 => &head[..end],
+        Some(stop) if stop > max / 3 => &head[..stop],
         _ => head,
     }
 }

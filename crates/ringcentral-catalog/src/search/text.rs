@@ -27,6 +27,46 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Words of an identifier (an operationId, a parameter name), without the version digits some
+/// of them end with: `scimGetUser2` gives `scim`, `get`, `user`.
+pub fn identifier_words(identifier: &str) -> Vec<String> {
+    let mut out = words(identifier);
+    for word in &mut out {
+        let letters = word.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if letters >= 3 && letters < word.len() {
+            word.truncate(letters);
+        }
+    }
+    out
+}
+
+/// The part of a request that says what to do: quoted text (a message body, a new name), e-mail
+/// addresses and web addresses are what to do it *with*, and only mislead the search.
+pub fn strip_payload(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(open) = rest.find(['"', '\u{201c}']) {
+        let close = if rest[open..].starts_with('"') {
+            '"'
+        } else {
+            '\u{201d}'
+        };
+        let inner = open + rest[open..].chars().next().map_or(1, char::len_utf8);
+        let Some(len) = rest[inner..].find(close) else {
+            // An unbalanced quote mark quotes nothing.
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = &rest[inner + len + close.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.split_whitespace()
+        .filter(|token| !token.contains('@') && !token.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn flush(current: &mut String, out: &mut Vec<String>) {
     if current.is_empty() {
         return;
@@ -71,7 +111,7 @@ pub fn stem(word: &str) -> String {
             w = base.to_string();
             // "forwarding" -> "forward", "recorded" -> "record", "cancelled" -> "cancel".
             let b = w.as_bytes();
-            if b.len() >= 2
+            if b.len() >= 5
                 && b[b.len() - 1] == b[b.len() - 2]
                 && !matches!(b[b.len() - 1], b'l' | b's')
             {
