@@ -138,6 +138,10 @@ pub const STOPWORDS: &[&str] = &[
     "etc",
     "id",
     "ids",
+    "across",
+    "whole",
+    "entire",
+    "entirely",
 ];
 
 /// Words that say "mine" (prefer the current user's variant of an operation).
@@ -169,6 +173,18 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("setup", "create"),
     ("sign up", "create"),
     ("kick off", "start"),
+    ("at once", "multiple"),
+    ("in bulk", "bulk"),
+    ("pick up", "pickup"),
+    ("picks up", "pickup"),
+    ("listen in", "supervise"),
+    ("listen to", "supervise"),
+    ("leave a note", "create note"),
+    ("leave an internal note", "create internal note"),
+    ("leave a comment", "create comment"),
+    ("leave a message", "send message"),
+    ("leave a voicemail", "send voicemail"),
+    ("who called", "call log"),
     ("hang up", "end call"),
     ("turn off", "disable"),
     ("turn on", "enable"),
@@ -219,6 +235,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("e911", "emergency"),
     ("911", "emergency"),
     ("direct number", "phone number"),
+    ("desk phone", "deskphone"),
+    ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
     ("profile picture", "profile image"),
     ("profile photo", "profile image"),
@@ -319,7 +337,7 @@ const fn g(word: &'static str, verb: Verb, pure: bool, action: &'static str) -> 
 }
 
 pub const VERBS: &[VerbWord] = &[
-    v("list", Verb::List, false),
+    v("list", Verb::List, true),
     v("enumerate", Verb::List, true),
     v("browse", Verb::List, true),
     v("all", Verb::List, false),
@@ -434,6 +452,9 @@ pub const VERBS: &[VerbWord] = &[
     v("email", Verb::Send, false),
     v("message", Verb::Send, false),
     v("page", Verb::Send, false),
+    v("mms", Verb::Send, false),
+    v("save", Verb::Create, true),
+    a("ringout", Verb::Create, false, "make"),
     v("notify", Verb::Send, true),
     v("dispatch", Verb::Send, true),
     v("shoot", Verb::Send, true),
@@ -493,13 +514,84 @@ pub const VERBS: &[VerbWord] = &[
     a("extract", Verb::Read, true, "extract"),
     a("revoke", Verb::Delete, true, "revoke"),
     a("authorize", Verb::Create, true, "authorize"),
-    a("export", Verb::Create, false, "export"),
+    g("export", Verb::Create, false, "export"),
     a("summarize", Verb::Create, true, "summarize"),
     a("summarise", Verb::Create, true, "summarize"),
     a("punctuate", Verb::Create, true, "punctuate"),
     a("diarize", Verb::Create, true, "diarize"),
     a("analyze", Verb::Create, true, "analyze"),
     a("analyse", Verb::Create, true, "analyze"),
+];
+
+/// Words for people, who can be members of groups.
+pub const PEOPLE: &[&str] = &[
+    "user",
+    "users",
+    "agent",
+    "agents",
+    "employee",
+    "employees",
+    "staff",
+    "colleague",
+    "colleagues",
+    "coworker",
+    "coworkers",
+    "contractor",
+    "contractors",
+    "member",
+    "members",
+    "person",
+    "people",
+    "someone",
+    "somebody",
+    "supervisor",
+    "supervisors",
+    "manager",
+    "managers",
+    "teammate",
+    "teammates",
+    "hire",
+    "guest",
+    "guests",
+    "myself",
+    "me",
+    "him",
+    "her",
+    "them",
+    "everyone",
+];
+
+/// Verbs that, with "to" or "from", move a person into or out of a group.
+pub const MEMBERSHIP_VERBS: &[&str] = &[
+    "add", "invite", "include", "put", "bring", "assign", "enroll", "move", "remove", "kick",
+    "drop", "exclude", "take",
+];
+
+/// Words after which a request's opening "call" is the verb ("call +1 650 555 0134", "call the
+/// customer back") rather than a noun ("call log", "call queues").
+pub const CALLEES: &[&str] = &[
+    "a",
+    "the",
+    "my",
+    "me",
+    "him",
+    "her",
+    "them",
+    "us",
+    "back",
+    "someone",
+    "somebody",
+    "customer",
+    "client",
+    "extension",
+    "number",
+    "mobile",
+    "cell",
+    "home",
+    "boss",
+    "colleague",
+    "coworker",
+    "everyone",
 ];
 
 /// Words that open a question: a question about a thing asks to read it.
@@ -512,8 +604,11 @@ pub const QUESTIONS: &[&str] = &[
 /// always counts fully.
 pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     // Messages.
-    ("text", &[("sms", 1.0), ("message", 0.5)]),
-    ("texts", &[("sms", 1.0), ("message", 0.5)]),
+    ("text", &[("sms", 1.0), ("message", 0.8)]),
+    ("texts", &[("sms", 1.0), ("message", 0.8)]),
+    ("page", &[("pager", 1.0), ("internal", 0.5)]),
+    ("pager", &[("internal", 0.6)]),
+    ("caller", &[("call", 0.7), ("party", 0.5)]),
     ("txt", &[("sms", 1.0)]),
     ("sms", &[("message", 0.4), ("text", 0.5)]),
     ("mms", &[("sms", 0.3), ("message", 0.3)]),
@@ -545,7 +640,7 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     // People and the organization.
     (
         "user",
-        &[("extension", 0.9), ("person", 0.4), ("member", 0.3)],
+        &[("extension", 1.0), ("person", 0.4), ("member", 0.3)],
     ),
     (
         "employee",
@@ -656,7 +751,6 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
         &[("answering", 0.7), ("rule", 0.7), ("forward", 0.5)],
     ),
     ("handling", &[("answering", 0.8), ("rule", 0.5)]),
-    ("answering", &[("handling", 0.8), ("rule", 0.5)]),
     ("callerid", &[("caller", 1.0), ("id", 0.5)]),
     ("block", &[("blocked", 1.0), ("blocking", 1.0)]),
     ("blocklist", &[("block", 1.0), ("blocked", 1.0)]),
@@ -774,6 +868,12 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ("summary", &[("summarize", 0.9), ("summarization", 0.9)]),
     ("summarise", &[("summarize", 1.0)]),
     ("a2p", &[("sms", 0.3), ("batch", 0.4)]),
+    ("several", &[("multiple", 1.0), ("bulk", 0.8)]),
+    ("many", &[("multiple", 1.0), ("bulk", 0.8)]),
+    ("multiple", &[("bulk", 0.8)]),
+    ("bulk", &[("multiple", 0.8), ("batch", 0.7)]),
+    ("batch", &[("bulk", 0.7), ("multiple", 0.6)]),
+    ("mass", &[("bulk", 0.8), ("multiple", 0.8)]),
     ("optout", &[("opt", 1.0), ("out", 0.6)]),
     ("consent", &[("opt", 0.5)]),
     ("campaign", &[("tcr", 0.7)]),

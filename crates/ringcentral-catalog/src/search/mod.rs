@@ -51,6 +51,8 @@ const TAG: f32 = 0.7;
 const PATH: f32 = 0.6;
 const LEAD: f32 = 0.5;
 const EXTRA: f32 = 0.3;
+/// How much a word that names no API concept counts, relative to one that does.
+const NON_CONCEPT: f32 = 0.25;
 
 /// Weights of the parts of the score.
 const W_RECALL: f32 = 3.0;
@@ -58,6 +60,8 @@ const W_PRECISION: f32 = 0.8;
 const W_VERB: f32 = 0.9;
 const W_SCOPE: f32 = 0.3;
 const W_NUMBER: f32 = 0.15;
+const W_NAMED: f32 = 0.35;
+const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_OFF_OBJECT: f32 = 1.0;
 
@@ -89,6 +93,8 @@ struct Doc {
     deprecated: bool,
     /// Acts on one record named in its path, rather than on a collection.
     item: bool,
+    /// Acts on many records at once ("Create Multiple User Extensions").
+    bulk: bool,
 }
 
 /// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
@@ -342,6 +348,15 @@ impl Index {
         if let Some(word) = id_words.iter().find(|w| !ID_PREFIXES.contains(&w.as_str())) {
             own(self, word);
         }
+        if named_verb.is_none() {
+            // An operation named by no class verb is named by what it does to its object:
+            // "Call Flip on Party", "Call Park".
+            for word in summary_words.iter().chain(&id_words) {
+                if self.verbs.get(word).is_some_and(|v| v.specific) {
+                    own(self, word);
+                }
+            }
+        }
         if let Some(word) = text::words(lead).first()
             && word != "returns"
             && word != "this"
@@ -368,6 +383,12 @@ impl Index {
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
         let item = op.path.ends_with('}');
+        // Bulk variants of single-record operations; assigning members in bulk is the only way
+        // to assign them at all, so it is no bulk variant.
+        let bulk = summary_words
+            .iter()
+            .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
+            && !op.path.ends_with("bulk-assign");
         (
             Doc {
                 core,
@@ -378,6 +399,7 @@ impl Index {
                 company_level,
                 deprecated: op.deprecated,
                 item,
+                bulk,
             },
             fields,
         )
@@ -433,8 +455,16 @@ impl Index {
                 .iter()
                 .map(|(t, w)| w * idf_of(*t) * self.top_field[*t as usize])
                 .fold(0.0f32, f32::max);
-            total += qt.weight * reach;
-            objects_known |= qt.object;
+            // A word no action has in its name, tags or path is not an API concept ("metadata"
+            // in a parameter name, "customer" in prose): it counts for less.
+            let concept = reachable
+                .iter()
+                .map(|(t, _)| self.top_field[*t as usize])
+                .fold(0.0f32, f32::max)
+                >= PATH;
+            let damp = if concept { 1.0 } else { NON_CONCEPT };
+            total += qt.weight * reach * damp;
+            objects_known |= qt.object && concept;
             for (term, w) in &reachable {
                 let slot = explained.entry(*term).or_insert(0.0);
                 *slot = slot.max(*w);
@@ -450,10 +480,10 @@ impl Index {
             }
             for doc in reached.drain(..) {
                 let d = doc as usize;
-                scores[d] += qt.weight * per_doc[d];
+                scores[d] += qt.weight * per_doc[d] * damp;
                 per_doc[d] = 0.0;
                 touched[d] = true;
-                if qt.object {
+                if qt.object && concept {
                     has_object[d] = true;
                 }
             }
@@ -486,6 +516,8 @@ impl Index {
                     _ => 0.0,
                 };
                 let number = match parsed.number {
+                    Number::Named | Number::One if doc.bulk => -W_BULK / W_NUMBER,
+                    Number::Named if doc.item => W_NAMED / W_NUMBER,
                     Number::One if doc.item => 1.0,
                     Number::Many if !doc.item => 1.0,
                     _ => 0.0,
@@ -534,7 +566,21 @@ impl Index {
 
     fn parse(&self, query: &str) -> Query {
         let cleaned = text::strip_payload(query);
-        let raw = text::words(&cleaned);
+        let has_id = text::names_an_id(&cleaned, |word| {
+            !self.stopwords.contains(word)
+                && !self.verbs.get(word).is_some_and(|v| v.pure)
+                && !self.questions.contains(word)
+                && !self.mine.contains(word)
+        });
+        let mut raw = text::words(&cleaned);
+        if raw.first().is_some_and(|w| w == "call" || w == "ring") {
+            let next = cleaned.split_whitespace().nth(1).unwrap_or("");
+            if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
+                || lexicon::CALLEES.contains(&next.to_lowercase().as_str())
+            {
+                raw[0] = "dial".to_string();
+            }
+        }
         let question = match (
             raw.first().map(String::as_str),
             raw.get(1).map(String::as_str),
@@ -566,9 +612,9 @@ impl Index {
         let first_pure = (0..content.len()).find(|i| verb_of(*i).is_some_and(|v| v.pure));
         let first_object = (0..content.len()).find(|i| verb_of(*i).is_none());
         let mut verb_at = first_pure;
-        if verb_at.is_none()
-            && content.len() > 1
-            && verb_of(0).is_some_and(|v| !v.pure && stems[0] != "all")
+        // A verb that opens the request is its verb, even one that is also a noun, and even
+        // when a later word could be a verb too ("check the bulk update task").
+        if content.len() > 1 && verb_of(0).is_some() && content[0] != "all" && content[0] != "every"
         {
             verb_at = Some(0);
         }
@@ -628,11 +674,31 @@ impl Index {
             term.object = !weak;
             terms.push(term);
         }
+        let acts_on_record = matches!(
+            verb,
+            None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
+        ) && !specific;
         let number = match (plural, singular) {
+            _ if has_id && acts_on_record => Number::Named,
             (true, _) => Number::Many,
             (false, true) => Number::One,
             _ => Number::Unknown,
         };
+        // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
+        // a group is about the group's members.
+        let names_person = text::names_a_person(&cleaned, |word| {
+            self.vocab.contains_key(&text::stem(word)) || self.stopwords.contains(word)
+        }) || words.iter().any(|w| lexicon::PEOPLE.contains(&w.as_str()));
+        let joins_or_leaves = verb_at
+            .is_some_and(|i| lexicon::MEMBERSHIP_VERBS.contains(&content[i].as_str()))
+            && words
+                .iter()
+                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+        if names_person && joins_or_leaves {
+            let mut term = self.expand("member", 0.6, false);
+            term.object = false;
+            terms.push(term);
+        }
         Query {
             verb,
             action,
@@ -733,6 +799,8 @@ enum Scope {
 enum Number {
     Unknown,
     One,
+    /// One record, named by its id.
+    Named,
     Many,
 }
 

@@ -67,6 +67,78 @@ pub fn strip_payload(query: &str) -> String {
         .join(" ")
 }
 
+/// Whether `text` names a record by its id: a token with digits right after a noun ("message
+/// 1029384756", "subscription 0e5a5a2f", "batch b-991"), as opposed to a phone number ("+1 650 555
+/// 0134", "800-555-0199") or a count or amount after a verb or preposition ("import 300 contacts",
+/// "to 90 days").
+pub fn names_an_id(text: &str, is_noun: impl Fn(&str) -> bool) -> bool {
+    let tokens: Vec<&str> = text
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'')))
+        .collect();
+    tokens.iter().enumerate().skip(1).any(|(i, token)| {
+        if !token.chars().any(|c| c.is_ascii_digit()) || token.starts_with(['+', '(']) {
+            return false;
+        }
+        let separated = token.contains(['-', '.']);
+        let only_number = token
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.'));
+        let digits = token.chars().filter(char::is_ascii_digit).count();
+        if only_number && separated && digits >= 7 {
+            return false;
+        }
+        // "users 101, 102 and 103" name several records.
+        let prev = tokens[i - 1].to_lowercase();
+        let plural = prev.ends_with('s') && !prev.ends_with("ss");
+        matches!(prev.as_str(), "id" | "#" | "no")
+            || (prev.chars().all(char::is_alphabetic) && !plural && is_noun(&prev))
+    })
+}
+
+/// Whether `text` names a person: a capitalized word inside the request that is no known word
+/// ("add Raj to the team", "change Bob's email"). `known` tells words of the API and the
+/// lexicon, which are things rather than people ("Denver site" aside).
+pub fn names_a_person(text: &str, known: impl Fn(&str) -> bool) -> bool {
+    text.split_whitespace().skip(1).any(|token| {
+        let token = token
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .trim_end_matches("'s")
+            .trim_end_matches("\u{2019}s");
+        let mut chars = token.chars();
+        let capitalized = chars.next().is_some_and(|c| c.is_uppercase())
+            && token.len() > 1
+            && chars.all(|c| c.is_lowercase());
+        capitalized && {
+            let lower = token.to_lowercase();
+            !known(&lower) && !CALENDAR.contains(&lower.as_str())
+        }
+    })
+}
+
+/// Capitalized words that are dates rather than names.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 fn flush(current: &mut String, out: &mut Vec<String>) {
     if current.is_empty() {
         return;
