@@ -167,8 +167,20 @@ pub const COMPANY_WIDE: &[&str] = &[
 pub const PHRASES: &[(&str, &str)] = &[
     ("get rid of", "delete"),
     ("do not disturb", "dnd presence"),
-    ("look up", "get"),
-    ("lookup", "get"),
+    ("look up", "find"),
+    ("lookup", "find"),
+    ("give me", "get"),
+    ("stop recording", "pause recording"),
+    ("recent calls", "call log"),
+    ("missed calls", "missed call log"),
+    ("listen for", "subscribe"),
+    ("extension number", "extension"),
+    ("office location", "site"),
+    ("office locations", "site"),
+    ("call report", "call analytics"),
+    ("call reports", "call analytics"),
+    ("call statistics", "call analytics"),
+    ("call stats", "call analytics"),
     ("set up", "create"),
     ("setup", "create"),
     ("sign up", "create"),
@@ -239,6 +251,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
     ("profile picture", "profile image"),
+    ("profile pic", "profile image"),
     ("profile photo", "profile image"),
     ("avatar", "profile image"),
     ("headshot", "profile image"),
@@ -350,11 +363,11 @@ pub const VERBS: &[VerbWord] = &[
     v("view", Verb::Read, true),
     v("see", Verb::Read, true),
     v("display", Verb::Read, true),
-    g("check", Verb::Read, false, "check"),
+    v("check", Verb::Read, false),
     v("inspect", Verb::Read, true),
     v("describe", Verb::Read, true),
     v("tell", Verb::Read, true),
-    v("give", Verb::Read, true),
+    g("give", Verb::Update, true, "assign"),
     v("pull", Verb::Read, true),
     v("download", Verb::Read, true),
     v("load", Verb::Read, true),
@@ -385,7 +398,7 @@ pub const VERBS: &[VerbWord] = &[
     v("establish", Verb::Create, true),
     v("build", Verb::Create, true),
     v("post", Verb::Create, false),
-    g("dial", Verb::Create, true, "make"),
+    a("dial", Verb::Create, true, "make"),
     v("record", Verb::Create, false),
     v("subscribe", Verb::Create, true),
     v("update", Verb::Update, true),
@@ -600,9 +613,12 @@ pub const QUESTIONS: &[&str] = &[
     "how", "when", "where", "can", "could", "any", "was", "were", "will", "should",
 ];
 
+/// Words a word reaches, each with how strongly.
+pub type Expansions = &'static [(&'static str, f32)];
+
 /// Weighted synonyms: a query word also finds documents that use these words. The word itself
 /// always counts fully.
-pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
+pub const SYNONYMS: &[(&str, Expansions)] = &[
     // Messages.
     ("text", &[("sms", 1.0), ("message", 0.8)]),
     ("texts", &[("sms", 1.0), ("message", 0.8)]),
@@ -610,7 +626,7 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ("pager", &[("internal", 0.6)]),
     ("caller", &[("call", 0.7), ("party", 0.5)]),
     ("txt", &[("sms", 1.0)]),
-    ("sms", &[("message", 0.4), ("text", 0.5)]),
+    ("sms", &[("message", 0.8), ("text", 0.5)]),
     ("mms", &[("sms", 0.3), ("message", 0.3)]),
     ("voicemail", &[("message", 0.8), ("mail", 0.5)]),
     ("vm", &[("voicemail", 1.0), ("message", 0.5)]),
@@ -644,7 +660,12 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ),
     (
         "employee",
-        &[("user", 1.0), ("extension", 0.9), ("person", 0.5)],
+        &[
+            ("user", 1.0),
+            ("extension", 0.9),
+            ("person", 0.5),
+            ("directory", 0.4),
+        ],
     ),
     ("staff", &[("user", 1.0), ("extension", 0.9)]),
     ("person", &[("user", 0.9), ("extension", 0.8)]),
@@ -673,7 +694,11 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ("ext", &[("extension", 1.0)]),
     ("who", &[("member", 0.6), ("user", 0.5), ("person", 0.5)]),
     ("member", &[("user", 0.3)]),
-    ("admin", &[("administrator", 1.0), ("role", 0.5)]),
+    ("admin", &[("administrator", 1.0), ("role", 0.6)]),
+    ("profile", &[("extension", 0.7), ("info", 0.3)]),
+    ("subscribe", &[("subscription", 1.0), ("notification", 0.5)]),
+    ("register", &[("registrant", 0.6), ("registration", 0.6)]),
+    ("held", &[("hold", 1.0)]),
     ("administrator", &[("admin", 1.0), ("role", 0.5)]),
     ("company", &[("account", 0.9)]),
     ("account", &[("company", 0.9)]),
@@ -691,7 +716,7 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ("licence", &[("license", 1.0)]),
     ("permission", &[("role", 0.5), ("grant", 0.4)]),
     ("privilege", &[("permission", 0.9), ("role", 0.6)]),
-    ("right", &[("permission", 0.7)]),
+    ("right", &[("permission", 0.8), ("role", 0.6)]),
     ("role", &[("permission", 0.4)]),
     ("scim", &[("user", 0.3)]),
     ("identity", &[("scim", 0.7), ("user", 0.5)]),
@@ -857,7 +882,7 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ("statistics", &[("analytics", 0.9), ("aggregation", 0.6)]),
     ("metrics", &[("analytics", 0.9), ("aggregation", 0.6)]),
     ("kpi", &[("analytics", 0.9)]),
-    ("report", &[("analytics", 0.4), ("report", 1.0)]),
+    ("report", &[("analytics", 0.5), ("report", 1.0)]),
     ("export", &[("export", 1.0), ("report", 0.4)]),
     ("transcribe", &[("speech", 0.8), ("text", 0.5)]),
     (
@@ -895,6 +920,74 @@ pub const SYNONYMS: &[(&str, &[(&str, f32)])] = &[
     ("info", &[("information", 1.0), ("detail", 0.5)]),
     ("detail", &[("info", 0.6)]),
     ("plan", &[("service", 0.5)]),
+];
+
+/// Synonyms that hold only when one of the context words is also in the request: a message in a
+/// chat is a post, an image sent as a message is an MMS.
+pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
+    (
+        "message",
+        &[
+            "chat",
+            "team",
+            "channel",
+            "group",
+            "conversation",
+            "glip",
+            "dm",
+            "thread",
+        ],
+        &[("post", 1.0)],
+    ),
+    (
+        "messages",
+        &[
+            "chat",
+            "team",
+            "channel",
+            "group",
+            "conversation",
+            "glip",
+            "dm",
+            "thread",
+        ],
+        &[("post", 1.0)],
+    ),
+    (
+        "reply",
+        &["chat", "team", "channel", "thread", "post"],
+        &[("post", 0.8), ("thread", 0.6)],
+    ),
+    (
+        "image",
+        &["message", "text", "send", "sms", "mms"],
+        &[("mms", 1.0)],
+    ),
+    (
+        "photo",
+        &["message", "text", "send", "sms", "mms"],
+        &[("mms", 1.0)],
+    ),
+    (
+        "picture",
+        &["message", "text", "send", "sms", "mms"],
+        &[("mms", 1.0)],
+    ),
+    (
+        "screenshot",
+        &["message", "text", "send", "sms", "mms"],
+        &[("mms", 1.0)],
+    ),
+    (
+        "report",
+        &["call", "calls", "queue", "agent"],
+        &[("analytics", 1.0), ("aggregation", 0.8)],
+    ),
+    (
+        "recording",
+        &["meeting", "video", "bridge"],
+        &[("rcvideo", 0.6)],
+    ),
 ];
 
 /// Words that add little to a request ("get extension *info*"): they count, but weakly.

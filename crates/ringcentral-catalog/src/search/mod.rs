@@ -64,6 +64,10 @@ const W_NAMED: f32 = 0.35;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_OFF_OBJECT: f32 = 1.0;
+/// The most a verb's rarity counts.
+const VERB_IDF_CAP: f32 = 2.0;
+/// The share of a word's best score an action must reach to be about that word.
+const OBJECT_PRESENCE: f32 = 0.3;
 
 /// The class of an operation's own verb, from its summary and method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +120,15 @@ pub struct Index {
     noise: HashSet<String>,
     weak: HashSet<String>,
     phrases: Vec<(Vec<String>, Vec<String>)>,
+    /// Synonyms that hold only beside certain words.
+    in_context: Vec<InContext>,
+}
+
+/// A synonym that holds only when one of its context words is in the request too.
+struct InContext {
+    word: String,
+    context: Vec<String>,
+    expansions: Vec<(String, f32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +200,14 @@ impl Index {
             phrases: lexicon::PHRASES
                 .iter()
                 .map(|(from, to)| (text::words(from), text::words(to)))
+                .collect(),
+            in_context: lexicon::IN_CONTEXT
+                .iter()
+                .map(|(word, context, to)| InContext {
+                    word: text::stem(word),
+                    context: context.iter().map(|w| text::stem(w)).collect(),
+                    expansions: to.iter().map(|(t, w)| (text::stem(t), *w)).collect(),
+                })
                 .collect(),
         };
         for (word, expansions) in lexicon::SYNONYMS {
@@ -430,15 +451,20 @@ impl Index {
                 .filter(|(t, _)| !self.postings[*t as usize].is_empty())
                 .collect();
             // A synonym counts at most as much as the word itself would.
-            let own_idf = qt
-                .expansions
-                .first()
-                .and_then(|(word, _)| self.vocab.get(word))
+            let own_idf = self
+                .vocab
+                .get(&qt.stem)
                 .filter(|t| !self.postings[**t as usize].is_empty())
                 .map(|t| self.idf[*t as usize]);
             let idf_of = |t: Term| {
                 let idf = self.idf[t as usize];
-                own_idf.map_or(idf, |own| idf.min(own))
+                let idf = own_idf.map_or(idf, |own| idf.min(own));
+                // A rare verb ("suspend") must not outweigh what the request is about.
+                if qt.verb && Some(&t) == self.vocab.get(&qt.stem) {
+                    idf.min(VERB_IDF_CAP)
+                } else {
+                    idf
+                }
             };
             let best = reachable
                 .iter()
@@ -481,15 +507,21 @@ impl Index {
             for doc in reached.drain(..) {
                 let d = doc as usize;
                 scores[d] += qt.weight * per_doc[d] * damp;
-                per_doc[d] = 0.0;
                 touched[d] = true;
-                if qt.object && concept {
+                // Being about a thing takes more than a passing mention in a description.
+                if qt.object && concept && per_doc[d] >= OBJECT_PRESENCE * reach {
                     has_object[d] = true;
                 }
+                per_doc[d] = 0.0;
             }
         }
         if total == 0.0 {
             return Vec::new();
+        }
+        // The verb explains the operation's name as much as any other word ("Transfer Call
+        // Party"), though it is judged by the verb fit rather than as a word to find.
+        for t in parsed.verb_terms.iter().flatten() {
+            explained.insert(*t, 1.0);
         }
 
         let mut hits: Vec<(u32, f32)> = (0..n)
@@ -643,15 +675,22 @@ impl Index {
             if Some(i) == verb_at {
                 // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
                 // its object, and a verb with synonyms ("suspend") hints at fields it touches.
-                let pure = info.is_some_and(|v| v.pure);
-                let weight = if pure { 0.3 } else { 0.8 };
                 // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
-                // word it would only meet the operationIds that happen to spell it.
-                if pure && !specific && !self.synonyms.contains_key(stem) {
+                // word it would only meet the operationIds that happen to spell it. A verb with
+                // synonyms implies its object ("dial" a call, "subscribe" to notifications).
+                let pure = info.is_some_and(|v| v.pure);
+                let implies = self.synonyms.contains_key(stem);
+                if pure && !specific && !implies {
                     continue;
                 }
+                let weight = match (pure, implies) {
+                    (false, _) => 0.8,
+                    (true, true) => 0.6,
+                    (true, false) => 0.3,
+                };
                 let mut term = self.expand(stem, weight, pure);
                 term.object = !pure;
+                term.verb = pure;
                 terms.push(term);
                 continue;
             }
@@ -663,7 +702,7 @@ impl Index {
                 continue;
             }
             let weak = self.weak.contains(stem);
-            if weak || self.verbs.contains_key(w) {
+            if weak || self.verbs.get(w).is_some_and(|v| v.pure) {
                 // Says nothing about how many things the request is about.
             } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && *stem != *w {
                 plural = true;
@@ -684,6 +723,19 @@ impl Index {
             (false, true) => Number::One,
             _ => Number::Unknown,
         };
+        for rule in &self.in_context {
+            if !stems.iter().any(|s| rule.context.contains(s)) {
+                continue;
+            }
+            for term in terms.iter_mut().filter(|t| t.stem == rule.word) {
+                for (to, w) in &rule.expansions {
+                    match term.expansions.iter_mut().find(|(t, _)| t == to) {
+                        Some(existing) => existing.1 = existing.1.max(*w),
+                        None => term.expansions.push((to.clone(), *w)),
+                    }
+                }
+            }
+        }
         // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
         // a group is about the group's members.
         let names_person = text::names_a_person(&cleaned, |word| {
@@ -699,8 +751,13 @@ impl Index {
             term.object = false;
             terms.push(term);
         }
+        let verb_terms = [
+            verb_at.and_then(|i| self.vocab.get(&stems[i]).copied()),
+            action,
+        ];
         Query {
             verb,
+            verb_terms,
             action,
             specific,
             plural,
@@ -724,8 +781,10 @@ impl Index {
             }
         }
         QueryTerm {
+            stem: stem.to_string(),
             weight,
             object: false,
+            verb: false,
             expansions,
         }
     }
@@ -805,14 +864,19 @@ enum Number {
 }
 
 struct QueryTerm {
+    stem: String,
     weight: f32,
     /// Names a thing the request is about (not its verb, not a filler word).
     object: bool,
+    /// Is the request's verb.
+    verb: bool,
     expansions: Vec<(String, f32)>,
 }
 
 struct Query {
     verb: Option<Verb>,
+    /// The verb's own term and the operation verb it asks for.
+    verb_terms: [Option<Term>; 2],
     /// The operation verb the request names, when it names one the API uses.
     action: Option<Term>,
     specific: bool,
