@@ -990,6 +990,32 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
 ];
 
+/// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
+pub const PREPOSITIONS: &[&str] = &[
+    "in", "on", "for", "from", "of", "to", "with", "by", "at", "into", "about", "via", "using",
+    "across", "per", "within", "without", "between", "under", "over", "as",
+];
+
+/// Words too generic to be what a request or an operation is about on their own.
+pub const GENERIC_HEADS: &[&str] = &[
+    "status",
+    "settings",
+    "setting",
+    "info",
+    "information",
+    "content",
+    "configuration",
+    "details",
+    "detail",
+    "data",
+    "list",
+    "results",
+    "result",
+    "config",
+    "records",
+    "record",
+];
+
 /// Words that add little to a request ("get extension *info*"): they count, but weakly.
 pub const WEAK: &[&str] = &[
     "info",

@@ -51,6 +51,9 @@ const TAG: f32 = 0.7;
 const PATH: f32 = 0.6;
 const LEAD: f32 = 0.5;
 const EXTRA: f32 = 0.3;
+/// The values a parameter takes name the kinds of records an operation handles.
+const ENUM: f32 = 0.3;
+const KIND: f32 = 0.7;
 /// How much a word that names no API concept counts, relative to one that does.
 const NON_CONCEPT: f32 = 0.25;
 
@@ -58,6 +61,7 @@ const NON_CONCEPT: f32 = 0.25;
 const W_RECALL: f32 = 3.0;
 const W_PRECISION: f32 = 0.8;
 const W_VERB: f32 = 0.9;
+const W_HEAD: f32 = 0.2;
 const W_SCOPE: f32 = 0.3;
 const W_NUMBER: f32 = 0.15;
 const W_NAMED: f32 = 0.35;
@@ -88,6 +92,8 @@ enum OpVerb {
 struct Doc {
     /// Terms of the summary that name the action's subject, for the precision part.
     core: Vec<Term>,
+    /// The head of the summary: what the action acts on.
+    head: Vec<Term>,
     core_weight: f32,
     verb: OpVerb,
     /// The verbs the operation names itself by: "hold", "park", "assign", "create", ...
@@ -105,6 +111,8 @@ struct Doc {
 /// process; build your own only to control when that cost is paid.
 pub struct Index {
     vocab: HashMap<String, Term>,
+    /// Each term's word.
+    words: Vec<String>,
     idf: Vec<f32>,
     docs: Vec<Doc>,
     /// For each term, the documents that contain it with the field weight.
@@ -122,6 +130,8 @@ pub struct Index {
     phrases: Vec<(Vec<String>, Vec<String>)>,
     /// Synonyms that hold only beside certain words.
     in_context: Vec<InContext>,
+    /// Words too generic to be the head of a name on their own ("status", "settings").
+    generic_heads: HashSet<Term>,
 }
 
 /// A synonym that holds only when one of its context words is in the request too.
@@ -185,6 +195,7 @@ impl Index {
             |words: &[&str]| -> HashSet<String> { words.iter().map(|w| text::stem(w)).collect() };
         let mut index = Index {
             vocab: HashMap::new(),
+            words: Vec::new(),
             idf: Vec::new(),
             docs: Vec::with_capacity(operations.len()),
             postings: Vec::new(),
@@ -201,6 +212,7 @@ impl Index {
                 .iter()
                 .map(|(from, to)| (text::words(from), text::words(to)))
                 .collect(),
+            generic_heads: HashSet::new(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -235,6 +247,10 @@ impl Index {
             );
         }
 
+        for word in lexicon::GENERIC_HEADS {
+            let term = index.intern(&text::stem(word));
+            index.generic_heads.insert(term);
+        }
         let mut fields_of: Vec<HashMap<Term, f32>> = Vec::with_capacity(operations.len());
         for op in operations {
             let (doc, fields) = index.describe(op);
@@ -268,12 +284,25 @@ impl Index {
         index
     }
 
+    /// The head of a run of words: the last, and the one before it when the last is generic
+    /// ("Presence Status", "Call Queue Info").
+    fn head_of(&self, words: &[Term]) -> Vec<Term> {
+        let mut head: Vec<Term> = words.last().copied().into_iter().collect();
+        if let [.., before, last] = words
+            && self.generic_heads.contains(last)
+        {
+            head.push(*before);
+        }
+        head
+    }
+
     fn intern(&mut self, word: &str) -> Term {
         if let Some(t) = self.vocab.get(word) {
             return *t;
         }
         let t = self.vocab.len() as Term;
         self.vocab.insert(word.to_string(), t);
+        self.words.push(word.to_string());
         t
     }
 
@@ -313,8 +342,11 @@ impl Index {
             // Long enumerations (every extension type, every country) describe the data, not
             // what the operation is for.
             if param.enum_values.len() <= 12 {
+                // The values of a type filter name the kinds of records the operation handles:
+                // a fax is a message of type Fax.
+                let kinds = param.name.to_ascii_lowercase().ends_with("type");
                 for value in param.enum_values {
-                    add(self, text::words(value), EXTRA);
+                    add(self, text::words(value), if kinds { KIND } else { ENUM });
                 }
             }
         }
@@ -398,6 +430,37 @@ impl Index {
                 core.push(term);
             }
         }
+        // The head of the name: its last word before any preposition ("Add Chat to Favorites"
+        // is about a chat), with the word before it when the last one is generic ("Presence
+        // Status").
+        let mut named: Vec<Term> = Vec::new();
+        for word in summary_words.iter().skip(skip) {
+            if lexicon::PREPOSITIONS.contains(&word.as_str()) {
+                break;
+            }
+            let stem = text::stem(word);
+            if !self.noise.contains(&stem) {
+                named.push(self.intern(&stem));
+            }
+        }
+        let mut head = self.head_of(&named);
+        // The operationId may name the head differently ("readUserCallLog" is "List User Call
+        // Records").
+        let mut id_named: Vec<Term> = Vec::new();
+        for word in id_words.iter().skip(1) {
+            if lexicon::PREPOSITIONS.contains(&word.as_str()) {
+                break;
+            }
+            let stem = text::stem(word);
+            if !self.noise.contains(&stem) {
+                id_named.push(self.intern(&stem));
+            }
+        }
+        for t in self.head_of(&id_named) {
+            if !head.contains(&t) {
+                head.push(t);
+            }
+        }
         let user_level = op.path.contains("{extensionId}")
             || op.summary.contains("User")
             || op.path.contains("/me/");
@@ -413,6 +476,7 @@ impl Index {
         (
             Doc {
                 core,
+                head,
                 core_weight: 0.0,
                 verb,
                 own_verbs,
@@ -554,7 +618,13 @@ impl Index {
                     Number::Many if !doc.item => 1.0,
                     _ => 0.0,
                 };
-                let mut score = W_RECALL * recall
+                let head = doc
+                    .head
+                    .iter()
+                    .filter_map(|t| parsed.head.iter().find(|(h, _)| h == t).map(|(_, w)| *w))
+                    .fold(0.0f32, f32::max);
+                let mut score = W_HEAD * head
+                    + W_RECALL * recall
                     + W_PRECISION * precision
                     + W_VERB * verb
                     + W_SCOPE * scope
@@ -751,12 +821,49 @@ impl Index {
             term.object = false;
             terms.push(term);
         }
+        // The head of the request: its last object word before a qualifier ("a task *in a
+        // chat*").
+        let verb_word = verb_at.map(|i| content[i].as_str());
+        let mut named: Vec<Term> = Vec::new();
+        for w in &words {
+            if lexicon::PREPOSITIONS.contains(&w.as_str()) {
+                if named.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            if self.mine.contains(w)
+                || self.stopwords.contains(w)
+                || w.chars().all(|c| c.is_ascii_digit())
+                || Some(w.as_str()) == verb_word
+                || self.verbs.get(w).is_some_and(|v| v.pure)
+            {
+                continue;
+            }
+            if let Some(t) = self.vocab.get(&text::stem(w)) {
+                named.push(*t);
+            }
+        }
+        let head: Vec<(Term, f32)> = self
+            .head_of(&named)
+            .into_iter()
+            .flat_map(|t| {
+                let word = self.words[t as usize].as_str();
+                terms
+                    .iter()
+                    .find(|qt| qt.stem == word)
+                    .map(|qt| qt.expansions.clone())
+                    .unwrap_or_else(|| vec![(word.to_string(), 1.0)])
+            })
+            .filter_map(|(w, weight)| self.vocab.get(&w).map(|t| (*t, weight)))
+            .collect();
         let verb_terms = [
             verb_at.and_then(|i| self.vocab.get(&stems[i]).copied()),
             action,
         ];
         Query {
             verb,
+            head,
             verb_terms,
             action,
             specific,
@@ -875,6 +982,8 @@ struct QueryTerm {
 
 struct Query {
     verb: Option<Verb>,
+    /// What the request is about, with every word that names it and how strongly.
+    head: Vec<(Term, f32)>,
     /// The verb's own term and the operation verb it asks for.
     verb_terms: [Option<Term>; 2],
     /// The operation verb the request names, when it names one the API uses.
