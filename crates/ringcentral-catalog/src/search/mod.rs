@@ -355,7 +355,6 @@ impl Index {
                 add(self, text::identifier_words(field.name), EXTRA);
             }
         }
-
         let summary_words: Vec<String> = text::words(op.summary)
             .into_iter()
             .filter(|w| !self.stopwords.contains(w))
