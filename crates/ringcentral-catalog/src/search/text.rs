@@ -176,6 +176,11 @@ pub fn stem(word: &str) -> String {
     {
         w.pop();
     }
+    // Nouns of their own that only look like forms of a verb: a recording is not a record,
+    // an answering rule is not an answer.
+    if KEEP.contains(&w.as_str()) {
+        return w;
+    }
     for suffix in ["ing", "ed"] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.len() >= 4
@@ -201,6 +206,9 @@ pub fn stem(word: &str) -> String {
     }
     w
 }
+
+/// Words the stemmer leaves whole (after removing a plural).
+const KEEP: &[&str] = &["recording", "answering"];
 
 #[cfg(test)]
 mod tests {
@@ -229,7 +237,7 @@ mod tests {
             ("messaging", "message"),
             ("faxes", "fax"),
             ("policies", "policy"),
-            ("recorded", "recording"),
+            ("recorded", "record"),
             ("created", "create"),
             ("cancelled", "cancel"),
             ("meetings", "meeting"),
