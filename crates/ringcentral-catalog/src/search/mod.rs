@@ -22,6 +22,7 @@ mod lexicon;
 mod text;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use ringcentral_api::{Method, OPERATIONS, Operation, Paging};
@@ -44,6 +45,42 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
 }
 
 type Term = u32;
+
+/// A small, fast hash for the index's short keys (words and term numbers): the index is built at
+/// start-up, where the default hasher's resistance to crafted keys buys nothing.
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+type Set<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
 
 /// Field weights: how strongly a word in each part of an action's description counts.
 const NAME: f32 = 1.0;
@@ -110,7 +147,7 @@ struct Doc {
 /// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
 /// process; build your own only to control when that cost is paid.
 pub struct Index {
-    vocab: HashMap<String, Term>,
+    vocab: Map<String, Term>,
     /// Each term's word.
     words: Vec<String>,
     idf: Vec<f32>,
@@ -119,19 +156,19 @@ pub struct Index {
     postings: Vec<Vec<(u32, f32)>>,
     /// For each term, its best field weight in any document.
     top_field: Vec<f32>,
-    synonyms: HashMap<String, Vec<(String, f32)>>,
-    verbs: HashMap<String, VerbInfo>,
-    stopwords: HashSet<String>,
-    questions: HashSet<String>,
-    mine: HashSet<String>,
-    company_wide: HashSet<String>,
-    noise: HashSet<String>,
-    weak: HashSet<String>,
+    synonyms: Map<String, Vec<(String, f32)>>,
+    verbs: Map<String, VerbInfo>,
+    stopwords: Set<String>,
+    questions: Set<String>,
+    mine: Set<String>,
+    company_wide: Set<String>,
+    noise: Set<String>,
+    weak: Set<String>,
     phrases: Vec<(Vec<String>, Vec<String>)>,
     /// Synonyms that hold only beside certain words.
     in_context: Vec<InContext>,
     /// Words too generic to be the head of a name on their own ("status", "settings").
-    generic_heads: HashSet<Term>,
+    generic_heads: Set<Term>,
 }
 
 /// A synonym that holds only when one of its context words is in the request too.
@@ -154,6 +191,42 @@ struct VerbInfo {
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(Index::new)
+}
+
+/// Scratch state while the index is built: the term each word of the spec stands for, and the
+/// field weights of the action being described.
+#[derive(Default)]
+struct Builder {
+    terms: Map<String, Option<Term>>,
+    weights: Vec<f32>,
+    touched: Vec<Term>,
+}
+
+impl Builder {
+    /// Notes that the action being described has `term` in a field of weight `weight`.
+    fn set(&mut self, term: Term, weight: f32) {
+        let t = term as usize;
+        if t >= self.weights.len() {
+            self.weights.resize(t + 1, 0.0);
+        }
+        if self.weights[t] == 0.0 {
+            self.touched.push(term);
+        }
+        self.weights[t] = self.weights[t].max(weight);
+    }
+
+    /// The terms of the action described so far with their best field weights; starts afresh.
+    fn take(&mut self) -> Vec<(Term, f32)> {
+        let fields = self
+            .touched
+            .iter()
+            .map(|t| (*t, self.weights[*t as usize]))
+            .collect();
+        for t in self.touched.drain(..) {
+            self.weights[t as usize] = 0.0;
+        }
+        fields
+    }
 }
 
 /// How an operation's summary opens, mapped to a verb class.
@@ -192,16 +265,16 @@ impl Index {
 
     fn build(operations: &[Operation]) -> Index {
         let stemmed =
-            |words: &[&str]| -> HashSet<String> { words.iter().map(|w| text::stem(w)).collect() };
+            |words: &[&str]| -> Set<String> { words.iter().map(|w| text::stem(w)).collect() };
         let mut index = Index {
-            vocab: HashMap::new(),
+            vocab: Map::with_capacity_and_hasher(4096, Default::default()),
             words: Vec::new(),
             idf: Vec::new(),
             docs: Vec::with_capacity(operations.len()),
             postings: Vec::new(),
             top_field: Vec::new(),
-            synonyms: HashMap::new(),
-            verbs: HashMap::new(),
+            synonyms: Map::default(),
+            verbs: Map::default(),
             stopwords: lexicon::STOPWORDS.iter().map(|w| w.to_string()).collect(),
             questions: lexicon::QUESTIONS.iter().map(|w| w.to_string()).collect(),
             mine: lexicon::MINE.iter().map(|w| w.to_string()).collect(),
@@ -212,7 +285,7 @@ impl Index {
                 .iter()
                 .map(|(from, to)| (text::words(from), text::words(to)))
                 .collect(),
-            generic_heads: HashSet::new(),
+            generic_heads: Set::default(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -251,9 +324,13 @@ impl Index {
             let term = index.intern(&text::stem(word));
             index.generic_heads.insert(term);
         }
-        let mut fields_of: Vec<HashMap<Term, f32>> = Vec::with_capacity(operations.len());
+        let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
+        let mut builder = Builder {
+            terms: Map::with_capacity_and_hasher(8192, Default::default()),
+            ..Builder::default()
+        };
         for op in operations {
-            let (doc, fields) = index.describe(op);
+            let (doc, fields) = index.describe(op, &mut builder);
             index.docs.push(doc);
             fields_of.push(fields);
         }
@@ -306,39 +383,58 @@ impl Index {
         t
     }
 
-    fn describe(&mut self, op: &Operation) -> (Doc, HashMap<Term, f32>) {
-        let mut fields: HashMap<Term, f32> = HashMap::new();
-        let mut add = |index: &mut Index, words: Vec<String>, weight: f32| {
-            for word in words {
-                if index.stopwords.contains(&word) {
-                    continue;
-                }
-                let term = index.intern(&text::stem(&word));
-                let slot = fields.entry(term).or_insert(0.0);
-                *slot = slot.max(weight);
+    /// The term a word of an action's description stands for, or `None` for a stopword.
+    fn term_of(&mut self, builder: &mut Builder, word: &str) -> Option<Term> {
+        if let Some(known) = builder.terms.get(word) {
+            return *known;
+        }
+        let term = (!self.stopwords.contains(word)).then(|| self.intern(&text::stem(word)));
+        builder.terms.insert(word.to_string(), term);
+        term
+    }
+
+    /// Adds the words of `text` to the action being described, with a field weight.
+    fn add_text(&mut self, builder: &mut Builder, text: &str, weight: f32, identifier: bool) {
+        text::for_each_word(text, |word| {
+            // Identifiers may end with a version ("scimGetUser2").
+            let word = if identifier {
+                let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+                if letters.len() >= 3 { letters } else { word }
+            } else {
+                word
+            };
+            if let Some(term) = self.term_of(builder, word) {
+                builder.set(term, weight);
             }
-        };
+        });
+    }
+
+    fn describe(&mut self, op: &Operation, builder: &mut Builder) -> (Doc, Vec<(Term, f32)>) {
         let mut id_words = text::identifier_words(op.operation_id);
         // Team messaging operationIds end with a version marker ("listGlipChatsNew").
         if id_words.len() > 1 && id_words.last().is_some_and(|w| w == "new") {
             id_words.pop();
         }
-        add(self, id_words.clone(), NAME);
-        add(self, text::words(op.summary), NAME);
+        for word in &id_words {
+            if let Some(term) = self.term_of(builder, word) {
+                builder.set(term, NAME);
+            }
+        }
+        self.add_text(builder, op.summary, NAME, false);
         for tag in op.tags {
-            add(self, text::words(tag), TAG);
+            self.add_text(builder, tag, TAG, false);
         }
         for segment in op.path.split('/').filter(|s| !s.starts_with('{')) {
-            add(self, text::words(segment), PATH);
+            self.add_text(builder, segment, PATH, false);
         }
         let (lead, rest) = split_description(op.description);
-        add(self, text::words(lead), LEAD);
-        add(self, text::words(rest), EXTRA);
+        self.add_text(builder, lead, LEAD, false);
+        self.add_text(builder, rest, EXTRA, false);
         for param in op.params {
             if param.deprecated {
                 continue;
             }
-            add(self, text::identifier_words(param.name), EXTRA);
+            self.add_text(builder, param.name, EXTRA, true);
             // Long enumerations (every extension type, every country) describe the data, not
             // what the operation is for.
             if param.enum_values.len() <= 12 {
@@ -346,15 +442,16 @@ impl Index {
                 // a fax is a message of type Fax.
                 let kinds = param.name.to_ascii_lowercase().ends_with("type");
                 for value in param.enum_values {
-                    add(self, text::words(value), if kinds { KIND } else { ENUM });
+                    self.add_text(builder, value, if kinds { KIND } else { ENUM }, false);
                 }
             }
         }
         if let Some(body) = &op.body {
             for field in body.fields {
-                add(self, text::identifier_words(field.name), EXTRA);
+                self.add_text(builder, field.name, EXTRA, true);
             }
         }
+        let fields = builder.take();
         let summary_words: Vec<String> = text::words(op.summary)
             .into_iter()
             .filter(|w| !self.stopwords.contains(w))
@@ -409,12 +506,13 @@ impl Index {
                 }
             }
         }
-        if let Some(word) = text::words(lead).first()
-            && word != "returns"
-            && word != "this"
-            && word != "allows"
-        {
-            own(self, word);
+        let opening: String = lead
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if !matches!(opening.as_str(), "" | "returns" | "this" | "allows") {
+            own(self, &opening);
         }
 
         let skip = usize::from(named_verb.is_some());
@@ -503,7 +601,7 @@ impl Index {
         // Whether each document matches any object of the request, and whether there is one.
         let mut has_object = vec![false; n];
         let mut objects_known = false;
-        let mut explained: HashMap<Term, f32> = HashMap::new();
+        let mut explained: Map<Term, f32> = Map::default();
         let mut per_doc = vec![0.0f32; n];
         let mut reached: Vec<u32> = Vec::new();
         for qt in &parsed.terms {

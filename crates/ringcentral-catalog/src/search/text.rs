@@ -6,25 +6,39 @@
 /// `active`, `calls`; `createSMSMessage` gives `create`, `sms`, `message`).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_word(text, |word| out.push(word.to_string()));
+    out
+}
+
+/// Calls `f` with each word of `text`, as [`words`] splits them, without allocating per word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
             // An apostrophe inside a word ("user's", "who's") ends it and drops the clitic.
-            flush(&mut current, &mut out);
+            flush(&mut current, &mut f);
+            prev = Some(c);
             continue;
         }
-        if c.is_uppercase() && !current.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                flush(&mut current, &mut out);
+        if c.is_uppercase()
+            && !current.is_empty()
+            && let Some(p) = prev
+        {
+            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_lower) {
+                flush(&mut current, &mut f);
             }
         }
-        current.extend(c.to_lowercase());
+        if c.is_ascii() {
+            current.push(c.to_ascii_lowercase());
+        } else {
+            current.extend(c.to_lowercase());
+        }
+        prev = Some(c);
     }
-    flush(&mut current, &mut out);
-    out
+    flush(&mut current, &mut f);
 }
 
 /// Words of an identifier (an operationId, a parameter name), without the version digits some
@@ -139,16 +153,14 @@ const CALENDAR: &[&str] = &[
     "december",
 ];
 
-fn flush(current: &mut String, out: &mut Vec<String>) {
-    if current.is_empty() {
-        return;
-    }
+fn flush(current: &mut String, f: &mut impl FnMut(&str)) {
     // Clitics left by a split apostrophe carry no meaning.
-    if !matches!(current.as_str(), "s" | "t" | "re" | "ll" | "ve" | "d" | "m") {
-        out.push(std::mem::take(current));
-    } else {
-        current.clear();
+    if !current.is_empty()
+        && !matches!(current.as_str(), "s" | "t" | "re" | "ll" | "ve" | "d" | "m")
+    {
+        f(current);
     }
+    current.clear();
 }
 
 /// A light suffix stemmer. It only has to be consistent, since queries and documents go through
