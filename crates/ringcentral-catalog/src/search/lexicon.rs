@@ -1081,6 +1081,7 @@ pub const GENERIC_HEADS: &[&str] = &[
 
 /// Words that add little to a request ("get extension *info*"): they count, but weakly.
 pub const WEAK: &[&str] = &[
+    "new",
     "info",
     "information",
     "details",

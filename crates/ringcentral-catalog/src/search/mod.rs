@@ -442,7 +442,15 @@ impl Index {
                 // a fax is a message of type Fax.
                 let kinds = param.name.to_ascii_lowercase().ends_with("type");
                 for value in param.enum_values {
-                    self.add_text(builder, value, if kinds { KIND } else { ENUM }, false);
+                    let weight = if kinds { KIND } else { ENUM };
+                    self.add_text(builder, value, weight, false);
+                    // "VoiceMail" is one word to those who say it.
+                    if value.len() > 1 && value.chars().all(char::is_alphanumeric) {
+                        let whole = value.to_lowercase();
+                        if let Some(term) = self.term_of(builder, &whole) {
+                            builder.set(term, weight);
+                        }
+                    }
                 }
             }
         }
@@ -1001,10 +1009,11 @@ impl Index {
             if let Some(next) = words.get(i + 1) {
                 let (a, b) = (&words[i], next);
                 let joined = format!("{a}{b}");
+                // Only names count: a parameter value may run words together too.
                 let known = self
                     .vocab
                     .get(&text::stem(&joined))
-                    .is_some_and(|t| !self.postings[*t as usize].is_empty());
+                    .is_some_and(|t| self.top_field[*t as usize] >= NAME);
                 if known
                     && a.len() > 1
                     && b.len() > 1
