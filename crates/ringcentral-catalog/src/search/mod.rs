@@ -100,7 +100,9 @@ const W_PRECISION: f32 = 0.8;
 const W_VERB: f32 = 0.9;
 const W_HEAD: f32 = 0.2;
 const W_SCOPE: f32 = 0.3;
-const W_NUMBER: f32 = 0.15;
+const W_NUMBER: f32 = 0.25;
+/// How well an operation of the right class fits a verb that names another operation.
+const NAMED_ACTION_FIT: f32 = 0.85;
 const W_NAMED: f32 = 0.35;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
@@ -186,6 +188,9 @@ struct VerbInfo {
     action: String,
     /// Names one kind of operation ("hold", "park") rather than a whole class ("get", "create").
     specific: bool,
+    /// Prefers operations named by its action ("cancel", "assign"), though others of its class
+    /// fit too.
+    names_action: bool,
 }
 
 fn index() -> &'static Index {
@@ -316,6 +321,7 @@ impl Index {
                     pure: vw.pure,
                     action,
                     specific: vw.specific,
+                    names_action: vw.action.is_some(),
                 },
             );
         }
@@ -766,6 +772,9 @@ impl Index {
         if query.specific && class > 0.0 {
             // "Hold the call" names one operation; others of its class fit only loosely.
             class * 0.5
+        } else if query.names_action && class > 0.0 {
+            // "Replace a number" prefers *Replace Phone Number* to *Assign Phone Number*.
+            class * NAMED_ACTION_FIT
         } else {
             class
         }
@@ -838,12 +847,20 @@ impl Index {
         let info = verb_at.and_then(&verb_of);
         let action = info.and_then(|v| self.vocab.get(&v.action).copied());
         let specific = info.is_some_and(|v| v.specific);
+        let names_action = info.is_some_and(|v| v.names_action);
 
         let mut terms = Vec::new();
         let mut plural = false;
         let mut singular = false;
+        // Whom a call is placed to ("dial a number", "call the customer") is what to do it
+        // with, not what the request is about.
+        let verb_word = verb_at.map(|i| content[i].as_str());
+        let dialing = verb_word == Some("dial");
         for (i, w) in content.iter().enumerate() {
             let stem = &stems[i];
+            if dialing && Some(i) != verb_at && lexicon::CALLEES.contains(&w.as_str()) {
+                continue;
+            }
             if self.company_wide.contains(stem) && scope == Scope::Unspecified {
                 scope = Scope::Company;
             }
@@ -928,7 +945,6 @@ impl Index {
         }
         // The head of the request: its last object word before a qualifier ("a task *in a
         // chat*").
-        let verb_word = verb_at.map(|i| content[i].as_str());
         let mut named: Vec<Term> = Vec::new();
         for w in &words {
             if lexicon::PREPOSITIONS.contains(&w.as_str()) {
@@ -972,6 +988,7 @@ impl Index {
             verb_terms,
             action,
             specific,
+            names_action,
             plural,
             number,
             scope,
@@ -1095,6 +1112,7 @@ struct Query {
     /// The operation verb the request names, when it names one the API uses.
     action: Option<Term>,
     specific: bool,
+    names_action: bool,
     plural: bool,
     number: Number,
     scope: Scope,
