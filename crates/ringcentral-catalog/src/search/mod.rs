@@ -666,13 +666,20 @@ impl Index {
             let damp = if concept { 1.0 } else { NON_CONCEPT };
             total += qt.weight * reach * damp;
             objects_known |= qt.object && concept;
+            let stem_term = self.vocab.get(&qt.stem).copied();
             for (term, w) in &reachable {
                 let slot = explained.entry(*term).or_insert(0.0);
                 *slot = slot.max(*w);
                 let idf = idf_of(*term);
+                // What a verb implies ("transcribe": speech, text) is what the request is about
+                // as much as its objects are.
+                let implied = qt.verb && Some(*term) != stem_term;
                 for (doc, field) in &self.postings[*term as usize] {
                     let d = *doc as usize;
                     let s = w * idf * field;
+                    if implied && s >= OBJECT_PRESENCE * reach {
+                        has_object[d] = true;
+                    }
                     if per_doc[d] == 0.0 {
                         reached.push(*doc);
                     }

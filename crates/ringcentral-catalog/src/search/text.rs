@@ -188,6 +188,15 @@ pub fn stem(word: &str) -> String {
     {
         w.pop();
     }
+    // "summarization" meets "summarize", "conversational" meets "conversation".
+    for (suffix, replacement) in [("ization", "ize"), ("isation", "ize"), ("ional", "ion")] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 4
+        {
+            w = format!("{base}{replacement}");
+            break;
+        }
+    }
     // Nouns of their own that only look like forms of a verb: a recording is not a record,
     // an answering rule is not an answer.
     if KEEP.contains(&w.as_str()) {
@@ -254,6 +263,8 @@ mod tests {
             ("cancelled", "cancel"),
             ("meetings", "meeting"),
             ("extensions", "extension"),
+            ("summarization", "summarize"),
+            ("conversational", "conversation"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
