@@ -185,6 +185,22 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("setup", "create"),
     ("sign up", "create"),
     ("kick off", "start"),
+    ("email me when", "set email notification"),
+    ("notify me when", "set notification"),
+    ("alert me when", "set notification"),
+    ("text me when", "set sms notification"),
+    ("get notified", "subscribe"),
+    ("be notified", "subscribe"),
+    ("number shows up", "callerid"),
+    ("number show up", "callerid"),
+    ("number displayed", "callerid"),
+    ("auto record", "automatic recording"),
+    ("auto recording", "automatic recording"),
+    ("as done", "as complete"),
+    ("as finished", "as complete"),
+    ("personal meeting room", "default bridge"),
+    ("personal meeting", "default bridge"),
+    ("super admin", "administrator role"),
     ("taking calls", "accept calls"),
     ("take calls", "accept calls"),
     ("receiving calls", "accept calls"),
@@ -240,7 +256,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("auto receptionist", "ivr"),
     ("phone tree", "ivr menu"),
     ("phone menu", "ivr menu"),
-    ("address book", "contacts"),
+    ("address book", "address book contacts"),
     ("phone book", "contact"),
     ("phonebook", "contact"),
     ("web hook", "webhook"),
@@ -556,6 +572,10 @@ pub const VERBS: &[VerbWord] = &[
     a("analyse", Verb::Create, true, "analyze"),
 ];
 
+/// Verbs that set a state which another word names ("mark the thread as resolved", "set the
+/// task to complete"): that word then says which operation is meant.
+pub const STATE_SETTERS: &[&str] = &["mark", "set", "flag", "make", "turn"];
+
 /// Words for people, who can be members of groups.
 pub const PEOPLE: &[&str] = &[
     "user",
@@ -724,7 +744,11 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("ext", &[("extension", 1.0)]),
     ("who", &[("member", 0.6), ("user", 0.5), ("person", 0.5)]),
     ("member", &[("user", 0.3)]),
-    ("admin", &[("administrator", 1.0), ("role", 0.6)]),
+    (
+        "admin",
+        &[("administrator", 1.0), ("role", 0.6), ("administer", 0.5)],
+    ),
+    ("manage", &[("administer", 0.9)]),
     ("profile", &[("extension", 0.7), ("info", 0.3)]),
     ("subscribe", &[("subscription", 1.0), ("notification", 0.5)]),
     ("register", &[("registrant", 0.6), ("registration", 0.6)]),

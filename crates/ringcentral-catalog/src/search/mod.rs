@@ -160,6 +160,8 @@ pub struct Index {
     top_field: Vec<f32>,
     synonyms: Map<String, Vec<(String, f32)>>,
     verbs: Map<String, VerbInfo>,
+    /// The verbs that name one operation, by stem, for their other forms ("resolved").
+    actions: Map<String, VerbInfo>,
     stopwords: Set<String>,
     questions: Set<String>,
     mine: Set<String>,
@@ -280,6 +282,7 @@ impl Index {
             top_field: Vec::new(),
             synonyms: Map::default(),
             verbs: Map::default(),
+            actions: Map::default(),
             stopwords: lexicon::STOPWORDS.iter().map(|w| w.to_string()).collect(),
             questions: lexicon::QUESTIONS.iter().map(|w| w.to_string()).collect(),
             mine: lexicon::MINE.iter().map(|w| w.to_string()).collect(),
@@ -312,18 +315,19 @@ impl Index {
         }
         for vw in lexicon::VERBS {
             let action = text::stem(vw.action.unwrap_or(vw.word));
+            let info = VerbInfo {
+                class: vw.verb,
+                pure: vw.pure,
+                action,
+                specific: vw.specific,
+                names_action: vw.action.is_some(),
+            };
+            if vw.specific {
+                index.actions.insert(text::stem(vw.word), info.clone());
+            }
             // Verbs are known by their plain form: "assigned roles" and "blocked numbers" name
             // things, "assign" and "block" ask for something.
-            index.verbs.insert(
-                vw.word.to_string(),
-                VerbInfo {
-                    class: vw.verb,
-                    pure: vw.pure,
-                    action,
-                    specific: vw.specific,
-                    names_action: vw.action.is_some(),
-                },
-            );
+            index.verbs.insert(vw.word.to_string(), info);
         }
 
         for word in lexicon::GENERIC_HEADS {
@@ -851,7 +855,15 @@ impl Index {
             verb_at = None;
             verb = Some(Verb::Read);
         }
-        let info = verb_at.and_then(&verb_of);
+        let mut info = verb_at.and_then(&verb_of);
+        if let Some(i) = verb_at
+            && lexicon::STATE_SETTERS.contains(&content[i].as_str())
+            && let Some(state) = (i + 1..content.len())
+                .find_map(|j| self.actions.get(&stems[j]).filter(|v| v.specific))
+        {
+            info = Some(state);
+            verb = Some(state.class);
+        }
         let action = info.and_then(|v| self.vocab.get(&v.action).copied());
         let specific = info.is_some_and(|v| v.specific);
         let names_action = info.is_some_and(|v| v.names_action);
