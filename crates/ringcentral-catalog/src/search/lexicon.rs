@@ -160,7 +160,6 @@ pub const COMPANY_WIDE: &[&str] = &[
     "corporate",
     "enterprise",
     "business",
-    "all",
 ];
 
 /// Multi-word expressions, replaced by canonical words before anything else.
@@ -1022,7 +1021,6 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "conversation",
             "glip",
             "dm",
-            "thread",
         ],
         &[("post", 1.0)],
     ),
@@ -1036,7 +1034,6 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "conversation",
             "glip",
             "dm",
-            "thread",
         ],
         &[("post", 1.0)],
     ),

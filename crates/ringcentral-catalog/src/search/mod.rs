@@ -581,7 +581,18 @@ impl Index {
             || op.path.contains("/me/");
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
-        let item = op.path.ends_with('}');
+        // One record named by its id in the path, possibly followed by what to do to it
+        // ("/phone-numbers/{phoneNumberId}/replace").
+        let id_segment = |s: &str| s.starts_with('{') && (s.ends_with("Id}") || s.ends_with("id}"));
+        let segments: Vec<&str> = op.path.split('/').collect();
+        let item = match segments.as_slice() {
+            [.., last] if id_segment(last) => true,
+            [.., id, action] if id_segment(id) => action
+                .split('-')
+                .next()
+                .is_some_and(|w| self.verbs.contains_key(w)),
+            _ => false,
+        };
         // Bulk variants of single-record operations; assigning members in bulk is the only way
         // to assign them at all, so it is no bulk variant.
         let bulk = summary_words
@@ -793,12 +804,19 @@ impl Index {
 
     fn parse(&self, query: &str) -> Query {
         let cleaned = text::strip_payload(query);
-        let has_id = text::names_an_id(&cleaned, |word| {
-            !self.stopwords.contains(word)
-                && !self.verbs.get(word).is_some_and(|v| v.pure)
-                && !self.questions.contains(word)
-                && !self.mine.contains(word)
-        });
+        let has_id = text::names_an_id(
+            &cleaned,
+            |word| {
+                !self.stopwords.contains(word)
+                    && !self.verbs.get(word).is_some_and(|v| v.pure)
+                    && !self.questions.contains(word)
+                    && !self.mine.contains(word)
+            },
+            |token| {
+                let stem = text::stem(token);
+                self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
+            },
+        );
         let mut raw = text::words(&cleaned);
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
@@ -881,6 +899,15 @@ impl Index {
                 continue;
             }
             if self.company_wide.contains(stem) && scope == Scope::Unspecified {
+                scope = Scope::Company;
+            }
+            // "All users", "every extension": the whole company's.
+            if (w == "all" || w == "every")
+                && scope == Scope::Unspecified
+                && content.get(i + 1).is_some_and(|next| {
+                    lexicon::PEOPLE.contains(&next.as_str()) || stems[i + 1] == "extension"
+                })
+            {
                 scope = Scope::Company;
             }
             if Some(i) == verb_at {

@@ -85,13 +85,21 @@ pub fn strip_payload(query: &str) -> String {
 /// 1029384756", "subscription 0e5a5a2f", "batch b-991"), as opposed to a phone number ("+1 650 555
 /// 0134", "800-555-0199") or a count or amount after a verb or preposition ("import 300 contacts",
 /// "to 90 days").
-pub fn names_an_id(text: &str, is_noun: impl Fn(&str) -> bool) -> bool {
+pub fn names_an_id(
+    text: &str,
+    is_noun: impl Fn(&str) -> bool,
+    is_word: impl Fn(&str) -> bool,
+) -> bool {
     let tokens: Vec<&str> = text
         .split_whitespace()
         .map(|t| t.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'')))
         .collect();
     tokens.iter().enumerate().skip(1).any(|(i, token)| {
-        if !token.chars().any(|c| c.is_ascii_digit()) || token.starts_with(['+', '(']) {
+        if !token.chars().any(|c| c.is_ascii_digit())
+            || token.starts_with(['+', '('])
+            || is_word(&token.to_lowercase())
+        {
+            // Not a number, a phone number, or a word with digits ("A2P", "E911").
             return false;
         }
         let separated = token.contains(['-', '.']);
