@@ -397,7 +397,7 @@ pub const VERBS: &[VerbWord] = &[
     v("view", Verb::Read, true),
     v("see", Verb::Read, true),
     v("display", Verb::Read, true),
-    v("check", Verb::Read, false),
+    v("check", Verb::Read, true),
     v("inspect", Verb::Read, true),
     v("describe", Verb::Read, true),
     v("tell", Verb::Read, true),

@@ -590,7 +590,8 @@ impl Index {
             [.., id, action] if id_segment(id) => action
                 .split('-')
                 .next()
-                .is_some_and(|w| self.verbs.contains_key(w)),
+                .and_then(|w| self.vocab.get(&text::stem(w)))
+                .is_some_and(|t| own_verbs.contains(t)),
             _ => false,
         };
         // Bulk variants of single-record operations; assigning members in bulk is the only way
@@ -850,7 +851,7 @@ impl Index {
             content.push(w.clone());
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
-        let verb_of = |i: usize| self.verbs.get(&content[i]);
+        let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
 
         // The verb: the first pure verb; else an ambiguous one that opens the request. A question
         // whose object comes before any verb asks to read that object.
@@ -859,7 +860,9 @@ impl Index {
         let mut verb_at = first_pure;
         // A verb that opens the request is its verb, even one that is also a noun, and even
         // when a later word could be a verb too ("check the bulk update task").
-        if content.len() > 1 && verb_of(0).is_some() && content[0] != "all" && content[0] != "every"
+        if words.len() > 1
+            && verb_of(0).is_some()
+            && content.first().is_some_and(|w| w != "all" && w != "every")
         {
             verb_at = Some(0);
         }
@@ -1278,6 +1281,58 @@ mod tests {
         assert_eq!(top("text my colleague"), "createSMSMessage");
         assert_eq!(top("delete a contact"), "deleteContact");
         assert_eq!(top("list extensions"), "listExtensions");
+    }
+
+    #[test]
+    fn a_verb_can_name_its_operation() {
+        assert_eq!(top("put the caller on hold"), "holdCallParty");
+        assert_eq!(top("transfer a call"), "transferCallParty");
+        assert_eq!(top("mark the thread as resolved"), "mthResolveThread");
+    }
+
+    #[test]
+    fn questions_ask_about_what_they_name() {
+        assert_eq!(top("do I have any new voicemails?"), "listMessages");
+    }
+
+    #[test]
+    fn an_id_asks_for_one_record() {
+        assert_eq!(top("get message 1029384756"), "readMessage");
+        assert_eq!(top("list messages"), "listMessages");
+    }
+
+    #[test]
+    fn quoted_text_is_payload() {
+        assert_eq!(
+            top("send a text saying \"create a meeting\""),
+            "createSMSMessage"
+        );
+    }
+
+    #[test]
+    fn one_thing_avoids_bulk_variants() {
+        let hits = search("create a user", 2);
+        assert!(
+            hits.iter()
+                .all(|h| h.action.operation_id() != "postBatchProvisionUsers")
+        );
+    }
+
+    #[test]
+    fn joining_a_group_is_about_its_members() {
+        assert_eq!(
+            top("add Raj to the marketing team"),
+            "addGlipTeamMembersNew"
+        );
+    }
+
+    #[test]
+    fn calling_someone_places_a_call() {
+        let first = top("call +1 650 555 0134");
+        assert!(
+            first == "createRingOutCall" || first == "createCallOutCallSession",
+            "{first}"
+        );
     }
 
     #[test]

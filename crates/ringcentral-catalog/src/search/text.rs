@@ -258,6 +258,43 @@ mod tests {
     }
 
     #[test]
+    fn payload_is_stripped() {
+        assert_eq!(
+            strip_payload("send a text saying \"create a meeting\" to bob@example.com"),
+            "send a text saying to"
+        );
+        assert_eq!(
+            strip_payload("rename it to \u{201c}Front Desk\u{201d} now"),
+            "rename it to now"
+        );
+        // An unbalanced quote mark quotes nothing.
+        assert_eq!(strip_payload("a 5\" screen"), "a 5\" screen");
+    }
+
+    #[test]
+    fn ids_are_told_from_phone_numbers_and_counts() {
+        let noun = |w: &str| !matches!(w, "from" | "to" | "import" | "all" | "and");
+        let word = |w: &str| matches!(w, "a2p" | "e911");
+        assert!(names_an_id("fetch message 1029384756", noun, word));
+        assert!(names_an_id("status of batch b-991?", noun, word));
+        assert!(names_an_id("trash message id 7781", noun, word));
+        assert!(!names_an_id("block calls from 800-555-0199", noun, word));
+        assert!(!names_an_id("text +1 650 555 0134", noun, word));
+        assert!(!names_an_id("import 300 contacts", noun, word));
+        assert!(!names_an_id("delete users 101, 102 and 103", noun, word));
+        assert!(!names_an_id("list all A2P batches", noun, word));
+    }
+
+    #[test]
+    fn people_are_told_from_things() {
+        let known = |w: &str| matches!(w, "the" | "team" | "marketing" | "sms");
+        assert!(names_a_person("add Raj to the marketing team", known));
+        assert!(names_a_person("change Bob's email", known));
+        assert!(!names_a_person("send an SMS", known));
+        assert!(!names_a_person("schedule it for Friday", known));
+    }
+
+    #[test]
     fn stems_meet() {
         for (a, b) in [
             ("calls", "call"),
@@ -276,6 +313,10 @@ mod tests {
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
+        // Nouns that only look like forms of a verb stay apart from it.
+        assert_ne!(stem("recordings"), stem("records"));
+        assert_ne!(stem("answering"), stem("answer"));
+        assert_ne!(stem("settings"), stem("set"));
         for short in ["sms", "ivr", "status", "address", "bus"] {
             assert_eq!(stem(short), short.trim_end_matches('e'));
         }
