@@ -1343,6 +1343,65 @@ mod tests {
     }
 
     #[test]
+    fn odd_requests_never_panic() {
+        let odd = [
+            "",
+            " ",
+            "?",
+            "'s",
+            "\"",
+            "\"\"",
+            "call",
+            "call +",
+            "call 5",
+            "who",
+            "all",
+            "every",
+            "what",
+            "how many",
+            "the the the",
+            "123 456",
+            "+1 (650) 555-0134",
+            "é",
+            "日本語",
+            "📞 call me",
+            "a\u{201c}b",
+            "mark",
+            "set",
+            "dial",
+            "add to",
+            "remove from",
+            "list all all all",
+            "id 5",
+            "#5",
+            "get message 1",
+        ];
+        for query in odd {
+            let hits = search(query, 5);
+            assert!(hits.len() <= 5, "{query:?}");
+        }
+        // Bounded, deterministic noise over the characters requests are made of.
+        let alphabet: Vec<char> =
+            "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789'\"?!.,-+()#@\u{201c}\u{201d}é"
+                .chars()
+                .collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..300 {
+            let len = (state % 40) as usize;
+            let query: String = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let hits = search(&query, 3);
+            assert!(hits.len() <= 3, "{query:?}");
+        }
+    }
+
+    #[test]
     fn limit_is_respected_and_scores_descend() {
         let hits = search("call queue", 7);
         assert_eq!(hits.len(), 7);
