@@ -1072,6 +1072,21 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         &["meeting", "video", "bridge"],
         &[("rcvideo", 0.6)],
     ),
+    (
+        "language",
+        &["company", "account", "default", "organization"],
+        &[("regional", 1.0), ("setting", 0.6)],
+    ),
+    (
+        "timezone",
+        &["company", "account", "default", "organization"],
+        &[("regional", 1.0), ("setting", 0.6)],
+    ),
+    (
+        "currency",
+        &["company", "account", "default", "organization"],
+        &[("regional", 1.0), ("setting", 0.6)],
+    ),
 ];
 
 /// Words that end the head of a name or request and start a qualifier ("task *in a chat*").

@@ -483,12 +483,19 @@ impl Index {
         let is_list = opening == "list"
             || op.operation_id.starts_with("list")
             || !matches!(op.paging, Paging::None);
+        // A summary that names no verb ("Calls Aggregation Data") may leave it to the
+        // operationId ("analyticsCallsAggregationFetch"): a POST that fetches or searches reads.
+        let id_reads = id_words.iter().find_map(|w| match self.verbs.get(w) {
+            Some(v) if v.pure && v.class == Verb::Read => Some(OpVerb::Read),
+            Some(v) if v.pure && v.class == Verb::Search => Some(OpVerb::Search),
+            _ => None,
+        });
         let verb = match named_verb {
             Some(OpVerb::Read) | Some(OpVerb::List) if is_list => OpVerb::List,
             Some(v) => v,
             None if op.method == Method::Get && is_list => OpVerb::List,
             None if op.method == Method::Get => OpVerb::OtherGet,
-            None => OpVerb::OtherChange,
+            None => id_reads.unwrap_or(OpVerb::OtherChange),
         };
 
         // The verbs the operation names itself by.
