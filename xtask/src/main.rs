@@ -38,6 +38,7 @@ fn run() -> Result<ExitCode> {
             other => bail!("unknown argument `{other}`. {USAGE}"),
         }
     }
+    let spec = spec.canonicalize().unwrap_or(spec);
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read the spec at {}", spec.display()))?;
     let files = codegen::generate(&text)?;

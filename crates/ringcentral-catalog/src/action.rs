@@ -39,6 +39,38 @@ impl Action {
             .map(|op| Action { op })
     }
 
+    /// The action whose method and path template match a concrete request path (`/restapi/v1.0/
+    /// account/~/extension/101`), ignoring any query string. Literal segments beat `{param}` segments,
+    /// so `/scim/v2/Users/.search` is not taken for a user id.
+    pub fn for_request(method: Method, path: &str) -> Option<Action> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        OPERATIONS
+            .iter()
+            .filter(|op| op.method == method)
+            .filter_map(|op| {
+                let template: Vec<&str> = op.path.split('/').collect();
+                if template.len() != segments.len() {
+                    return None;
+                }
+                let mut literal = 0usize;
+                for (t, s) in template.iter().zip(&segments) {
+                    if t.starts_with('{') && t.ends_with('}') {
+                        if s.is_empty() {
+                            return None;
+                        }
+                    } else if t == s {
+                        literal += 1;
+                    } else {
+                        return None;
+                    }
+                }
+                Some((literal, op))
+            })
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, op)| Action { op })
+    }
+
     /// The keys closest to `name`, for "did you mean" hints.
     pub fn suggest(name: &str, limit: usize) -> Vec<&'static str> {
         let name = name.trim().to_ascii_lowercase();
@@ -157,6 +189,24 @@ mod tests {
         assert_eq!(by_alias, Some("createSMSMessage"));
         assert_eq!(by_id, Some("send-sms"));
         assert!(Action::find("no-such-action").is_none());
+    }
+
+    #[test]
+    fn matches_concrete_paths_to_operations() {
+        let found = |m, p| Action::for_request(m, p).map(|a| a.operation_id());
+        assert_eq!(
+            found(Method::Get, "/restapi/v1.0/account/~/extension/101?x=1"),
+            Some("readExtension")
+        );
+        assert_eq!(
+            found(Method::Post, "/scim/v2/Users/.search"),
+            Some("scimSearchViaPost2")
+        );
+        assert_eq!(
+            found(Method::Get, "/scim/v2/Users/abc"),
+            Some("scimGetUser2")
+        );
+        assert_eq!(found(Method::Get, "/no/such/path"), None);
     }
 
     #[test]

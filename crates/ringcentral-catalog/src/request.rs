@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 use ringcentral_api::{BodyShape, Method, Operation, ParamLocation};
 
-/// Characters escaped inside one path segment (RFC 3986 `pchar` keeps `~`, `-`, `.`, `_`).
+/// Characters escaped inside one path segment (RFC 3986 `pchar` keeps `~`, `-`, `.`, `_`, and the
+/// `,` that separates several ids).
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -135,6 +136,11 @@ pub fn build(op: &Operation, input: &Value) -> Result<HttpRequest, RequestError>
             .find(|p| p.location == ParamLocation::Path && p.name == name);
         let input_name = param.map_or(name, |p| p.input_name);
         let value = match fields.get(input_name) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| scalar_text(input_name, i))
+                .collect::<Result<Vec<_>, _>>()?
+                .join(","),
             Some(v) if !v.is_null() => scalar_text(input_name, v)?,
             _ => match param.and_then(|p| p.default) {
                 Some(default) => serde_json::from_str::<Value>(default)

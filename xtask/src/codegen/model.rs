@@ -72,6 +72,9 @@ pub struct ParamModel {
 }
 
 pub struct BodyModel {
+    /// For each flattened union in the body, the required names of each variant: one of them must
+    /// be satisfied.
+    pub alternatives: Vec<Vec<Vec<String>>>,
     /// A merged object body that also allows properties it does not list.
     pub open: bool,
     pub content_type: String,
@@ -300,6 +303,12 @@ fn build_param(spec: &Spec, p: &Value, location: &str) -> Result<ParamModel> {
     let description = text(p, "description").unwrap_or_default();
 
     let mut schema = schema::convert(&raw_schema);
+    if location == "path" && ty == "array" {
+        // RingCentral takes several ids in one path segment (`contact/1,2,3`); one id is the common
+        // case, so a single value is accepted as well as a list.
+        let item = schema.get("items").cloned().unwrap_or_else(|| json!({}));
+        schema = json!({ "anyOf": [item, schema] });
+    }
     if let Value::Object(map) = &mut schema {
         if !description.is_empty() && !map.contains_key("description") {
             map.insert("description".into(), Value::String(description.clone()));
@@ -365,6 +374,7 @@ fn build_body(spec: &Spec, rb: &Value) -> Result<BodyModel> {
     let shape = spec.object_shape(&raw_schema)?;
     if !(is_structured(&content_type) && shape.is_plain_object()) {
         return Ok(BodyModel {
+            alternatives: Vec::new(),
             open: false,
             content_type,
             content_types,
@@ -396,6 +406,7 @@ fn build_body(spec: &Spec, rb: &Value) -> Result<BodyModel> {
         });
     }
     Ok(BodyModel {
+        alternatives: shape.alternatives.clone(),
         open: shape.open,
         content_type,
         content_types,
@@ -574,6 +585,30 @@ fn input_schema(model: &OperationModel) -> Value {
     }
     if !open {
         schema.insert("additionalProperties".into(), json!(false));
+    }
+    if let Some(body) = model.body.as_ref().filter(|b| b.merged) {
+        let input_name = |wire: &str| {
+            body.fields
+                .iter()
+                .find(|f| f.name == wire)
+                .map_or(wire.to_string(), |f| f.input_name.clone())
+        };
+        let mut all_of = Vec::new();
+        for variants in &body.alternatives {
+            if variants.iter().all(Vec::is_empty) {
+                continue;
+            }
+            let any_of: Vec<Value> = variants
+                .iter()
+                .map(|required| {
+                    json!({ "required": required.iter().map(|r| input_name(r)).collect::<Vec<_>>() })
+                })
+                .collect();
+            all_of.push(json!({ "anyOf": any_of }));
+        }
+        if !all_of.is_empty() {
+            schema.insert("allOf".into(), Value::Array(all_of));
+        }
     }
     Value::Object(schema)
 }

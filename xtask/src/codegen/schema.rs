@@ -70,11 +70,14 @@ fn convert_object(map: &Map<String, Value>) -> Value {
                 out.insert(key.clone(), convert(value));
             }
             "allOf" | "oneOf" | "anyOf" => {
-                let parts = value
+                let parts: Vec<Value> = value
                     .as_array()
                     .map(|parts| parts.iter().map(convert).collect())
                     .unwrap_or_default();
-                out.insert(key.clone(), Value::Array(parts));
+                // JSON Schema requires these to be non-empty; an empty one constrains nothing.
+                if !parts.is_empty() {
+                    out.insert(key.clone(), Value::Array(parts));
+                }
             }
             _ => {
                 out.insert(key.clone(), value.clone());
@@ -178,6 +181,12 @@ mod tests {
     fn vendor_keywords_are_dropped_and_example_becomes_examples() {
         let s = convert(&json!({"type": "string", "x-foo": 1, "example": "hi"}));
         assert_eq!(s, json!({"type": "string", "examples": ["hi"]}));
+    }
+
+    #[test]
+    fn empty_combinators_are_dropped() {
+        let s = convert(&json!({"allOf": [], "type": "object"}));
+        assert_eq!(s, json!({"type": "object"}));
     }
 
     #[test]

@@ -85,8 +85,40 @@ impl Spec {
                 }
             }
         }
-        if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
-            shape.is_union = true;
+        for key in ["oneOf", "anyOf"] {
+            let Some(members) = schema.get(key).and_then(Value::as_array) else {
+                continue;
+            };
+            if let [only] = members.as_slice() {
+                self.collect_shape(only, shape, depth + 1)?;
+                continue;
+            }
+            // A union of object shapes (token grants, reply variants) flattens into one object:
+            // every variant's properties, with each variant's required names kept as an alternative.
+            let mut variants = Vec::new();
+            for member in members {
+                let mut variant = ObjectShape::default();
+                self.collect_shape(member, &mut variant, depth + 1)?;
+                if !variant.is_plain_object() {
+                    shape.is_union = true;
+                    variants.clear();
+                    break;
+                }
+                variants.push(variant);
+            }
+            for variant in &variants {
+                for (name, prop) in &variant.properties {
+                    if !shape.properties.iter().any(|(n, _)| n == name) {
+                        shape.properties.push((name.clone(), prop.clone()));
+                    }
+                }
+                shape.open |= variant.open;
+            }
+            if !variants.is_empty() {
+                shape
+                    .alternatives
+                    .push(variants.into_iter().map(|v| v.required).collect());
+            }
         }
         match schema.get("additionalProperties") {
             None | Some(Value::Bool(false)) => {}
@@ -104,8 +136,10 @@ impl Spec {
 pub struct ObjectShape {
     pub properties: Vec<(String, Value)>,
     pub required: Vec<String>,
-    /// The schema (or one of its parts) is a `oneOf`/`anyOf` union.
+    /// The schema (or one of its parts) is a `oneOf`/`anyOf` union that is not of plain objects.
     pub is_union: bool,
+    /// For each flattened union of objects, the required names of each variant.
+    pub alternatives: Vec<Vec<Vec<String>>>,
     /// Additional properties are allowed.
     pub open: bool,
     pub types: Vec<String>,

@@ -31,7 +31,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"startsWith\":{\"type\":\"string\",\"description\":\"If specified, only contacts which 'First name' or 'Last name' start\\nwith the mentioned substring will be returned. Case-insensitive\"},\"sortBy\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"FirstName\",\"LastName\",\"Company\"]},\"description\":\"Sorts results by the specified property\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"phoneNumber\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Phone number in e.164 format\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[479, 486, 869, 1226, 1227, 1228, 1229],
+        output_defs: &[474, 481, 861, 1214, 1215, 1216, 1217],
     },
     Operation {
         operation_id: "createContact",
@@ -94,8 +94,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/PersonalContactResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"firstName\":{\"type\":\"string\",\"description\":\"First name of a contact\",\"examples\":[\"Charlie\"]},\"lastName\":{\"type\":\"string\",\"description\":\"Last name of a contact\",\"examples\":[\"Williams\"]},\"middleName\":{\"type\":\"string\",\"description\":\"Middle name of a contact\",\"examples\":[\"J\"]},\"nickName\":{\"type\":\"string\",\"description\":\"Nick name of a contact\",\"examples\":[\"The Boss\"]},\"company\":{\"type\":\"string\",\"description\":\"Company name of a contact\",\"examples\":[\"Example, Inc.\"]},\"jobTitle\":{\"type\":\"string\",\"description\":\"Job title of a contact\",\"examples\":[\"CEO\"]},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Email of a contact\",\"examples\":[\"charlie.williams@example.com\"]},\"email2\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Second email of a contact\",\"examples\":[\"charlie-example@gmail.com\"]},\"email3\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Third email of a contact\",\"examples\":[\"theboss-example@hotmail.com\"]},\"birthday\":{\"type\":\"string\",\"description\":\"Date of birth of a contact\",\"format\":\"date-time\"},\"webPage\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Contact home page URL\",\"examples\":[\"http://www.example.com\"]},\"notes\":{\"type\":\"string\",\"description\":\"Notes for a contact\",\"examples\":[\"#1 Customer\"]},\"homePhone\":{\"type\":\"string\",\"description\":\"Home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homePhone2\":{\"type\":\"string\",\"description\":\"Second home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone\":{\"type\":\"string\",\"description\":\"Business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone2\":{\"type\":\"string\",\"description\":\"Second business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"mobilePhone\":{\"type\":\"string\",\"description\":\"Mobile phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessFax\":{\"type\":\"string\",\"description\":\"Business fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"companyPhone\":{\"type\":\"string\",\"description\":\"Company number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"assistantPhone\":{\"type\":\"string\",\"description\":\"Phone number of a contact assistant in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"carPhone\":{\"type\":\"string\",\"description\":\"Car phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherPhone\":{\"type\":\"string\",\"description\":\"Other phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherFax\":{\"type\":\"string\",\"description\":\"Other fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"callbackPhone\":{\"type\":\"string\",\"description\":\"Callback phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homeAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"businessAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"otherAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"ringtoneIndex\":{\"type\":\"string\",\"description\":\"Contact ringtone. Max number of symbols is 64\"},\"appInfo\":{\"type\":\"string\",\"description\":\"Source of the contact. Up to 64 symbols\"},\"dialingPlan\":{\"type\":\"string\",\"description\":\"Country code value complying with the [ISO 3166-1 alpha-2](https://ru.wikipedia.org/wiki/ISO_3166-1_alpha-2)\\nformat. The default value is home country of the current extension\"}},\"additionalProperties\":false}",
-        input_defs: &[479],
-        output_defs: &[479, 869],
+        input_defs: &[474],
+        output_defs: &[474, 861],
     },
     Operation {
         operation_id: "readContact",
@@ -114,14 +114,14 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "contactId", input_name: "contactId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "The list of contact identifiers (comma-separated)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"The list of contact identifiers (comma-separated)\"}" },
+            Param { name: "contactId", input_name: "contactId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "The list of contact identifiers (comma-separated)", schema: "{\"anyOf\":[{\"type\":\"integer\",\"format\":\"int64\"},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"}}],\"description\":\"The list of contact identifiers (comma-separated)\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/PersonalContactResource\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"The list of contact identifiers (comma-separated)\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"anyOf\":[{\"type\":\"integer\",\"format\":\"int64\"},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"}}],\"description\":\"The list of contact identifiers (comma-separated)\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[479, 869],
+        output_defs: &[474, 861],
     },
     Operation {
         operation_id: "updateContact",
@@ -140,7 +140,7 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "contactId", input_name: "contactId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "The list of contact identifiers (comma-separated)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"The list of contact identifiers (comma-separated)\"}" },
+            Param { name: "contactId", input_name: "contactId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "The list of contact identifiers (comma-separated)", schema: "{\"anyOf\":[{\"type\":\"integer\",\"format\":\"int64\"},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"}}],\"description\":\"The list of contact identifiers (comma-separated)\"}" },
             Param { name: "dialingPlan", input_name: "dialingPlan", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Country code value complying with the [ISO 3166-1 alpha-2](https://ru.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.\nThe default value is home country of the current extension", schema: "{\"type\":\"string\",\"description\":\"Country code value complying with the [ISO 3166-1 alpha-2](https://ru.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.\\nThe default value is home country of the current extension\"}" },
         ],
         body: Some(RequestBody {
@@ -184,9 +184,9 @@ pub static OPERATIONS: [Operation; 520] = [
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/PersonalContactResource\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"The list of contact identifiers (comma-separated)\"},\"firstName\":{\"type\":\"string\",\"description\":\"First name of a contact\",\"examples\":[\"Charlie\"]},\"lastName\":{\"type\":\"string\",\"description\":\"Last name of a contact\",\"examples\":[\"Williams\"]},\"middleName\":{\"type\":\"string\",\"description\":\"Middle name of a contact\",\"examples\":[\"J\"]},\"nickName\":{\"type\":\"string\",\"description\":\"Nick name of a contact\",\"examples\":[\"The Boss\"]},\"company\":{\"type\":\"string\",\"description\":\"Company name of a contact\",\"examples\":[\"Example, Inc.\"]},\"jobTitle\":{\"type\":\"string\",\"description\":\"Job title of a contact\",\"examples\":[\"CEO\"]},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Email of a contact\",\"examples\":[\"charlie.williams@example.com\"]},\"email2\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Second email of a contact\",\"examples\":[\"charlie-example@gmail.com\"]},\"email3\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Third email of a contact\",\"examples\":[\"theboss-example@hotmail.com\"]},\"birthday\":{\"type\":\"string\",\"description\":\"Date of birth of a contact\",\"format\":\"date-time\"},\"webPage\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Contact home page URL\",\"examples\":[\"http://www.example.com\"]},\"notes\":{\"type\":\"string\",\"description\":\"Notes for a contact\",\"examples\":[\"#1 Customer\"]},\"homePhone\":{\"type\":\"string\",\"description\":\"Home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homePhone2\":{\"type\":\"string\",\"description\":\"Second home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone\":{\"type\":\"string\",\"description\":\"Business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone2\":{\"type\":\"string\",\"description\":\"Second business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"mobilePhone\":{\"type\":\"string\",\"description\":\"Mobile phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessFax\":{\"type\":\"string\",\"description\":\"Business fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"companyPhone\":{\"type\":\"string\",\"description\":\"Company number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"assistantPhone\":{\"type\":\"string\",\"description\":\"Phone number of a contact assistant in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"carPhone\":{\"type\":\"string\",\"description\":\"Car phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherPhone\":{\"type\":\"string\",\"description\":\"Other phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherFax\":{\"type\":\"string\",\"description\":\"Other fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"callbackPhone\":{\"type\":\"string\",\"description\":\"Callback phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homeAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"businessAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"otherAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"ringtoneIndex\":{\"type\":\"string\",\"description\":\"Contact ringtone. Max number of symbols is 64\"},\"appInfo\":{\"type\":\"string\",\"description\":\"Source of the contact. Up to 64 symbols\"},\"dialingPlan\":{\"type\":\"string\",\"description\":\"Country code value complying with the [ISO 3166-1 alpha-2](https://ru.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.\\nThe default value is home country of the current extension\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
-        input_defs: &[479],
-        output_defs: &[479, 869],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"anyOf\":[{\"type\":\"integer\",\"format\":\"int64\"},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"}}],\"description\":\"The list of contact identifiers (comma-separated)\"},\"firstName\":{\"type\":\"string\",\"description\":\"First name of a contact\",\"examples\":[\"Charlie\"]},\"lastName\":{\"type\":\"string\",\"description\":\"Last name of a contact\",\"examples\":[\"Williams\"]},\"middleName\":{\"type\":\"string\",\"description\":\"Middle name of a contact\",\"examples\":[\"J\"]},\"nickName\":{\"type\":\"string\",\"description\":\"Nick name of a contact\",\"examples\":[\"The Boss\"]},\"company\":{\"type\":\"string\",\"description\":\"Company name of a contact\",\"examples\":[\"Example, Inc.\"]},\"jobTitle\":{\"type\":\"string\",\"description\":\"Job title of a contact\",\"examples\":[\"CEO\"]},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Email of a contact\",\"examples\":[\"charlie.williams@example.com\"]},\"email2\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Second email of a contact\",\"examples\":[\"charlie-example@gmail.com\"]},\"email3\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Third email of a contact\",\"examples\":[\"theboss-example@hotmail.com\"]},\"birthday\":{\"type\":\"string\",\"description\":\"Date of birth of a contact\",\"format\":\"date-time\"},\"webPage\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Contact home page URL\",\"examples\":[\"http://www.example.com\"]},\"notes\":{\"type\":\"string\",\"description\":\"Notes for a contact\",\"examples\":[\"#1 Customer\"]},\"homePhone\":{\"type\":\"string\",\"description\":\"Home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homePhone2\":{\"type\":\"string\",\"description\":\"Second home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone\":{\"type\":\"string\",\"description\":\"Business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone2\":{\"type\":\"string\",\"description\":\"Second business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"mobilePhone\":{\"type\":\"string\",\"description\":\"Mobile phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessFax\":{\"type\":\"string\",\"description\":\"Business fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"companyPhone\":{\"type\":\"string\",\"description\":\"Company number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"assistantPhone\":{\"type\":\"string\",\"description\":\"Phone number of a contact assistant in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"carPhone\":{\"type\":\"string\",\"description\":\"Car phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherPhone\":{\"type\":\"string\",\"description\":\"Other phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherFax\":{\"type\":\"string\",\"description\":\"Other fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"callbackPhone\":{\"type\":\"string\",\"description\":\"Callback phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homeAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"businessAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"otherAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"ringtoneIndex\":{\"type\":\"string\",\"description\":\"Contact ringtone. Max number of symbols is 64\"},\"appInfo\":{\"type\":\"string\",\"description\":\"Source of the contact. Up to 64 symbols\"},\"dialingPlan\":{\"type\":\"string\",\"description\":\"Country code value complying with the [ISO 3166-1 alpha-2](https://ru.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.\\nThe default value is home country of the current extension\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
+        input_defs: &[474],
+        output_defs: &[474, 861],
     },
     Operation {
         operation_id: "patchContact",
@@ -250,8 +250,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/PersonalContactResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a contact record in the RingCentral database\"},\"firstName\":{\"type\":\"string\",\"description\":\"First name of a contact\",\"examples\":[\"Charlie\"]},\"lastName\":{\"type\":\"string\",\"description\":\"Last name of a contact\",\"examples\":[\"Williams\"]},\"middleName\":{\"type\":\"string\",\"description\":\"Middle name of a contact\",\"examples\":[\"J\"]},\"nickName\":{\"type\":\"string\",\"description\":\"Nick name of a contact\",\"examples\":[\"The Boss\"]},\"company\":{\"type\":\"string\",\"description\":\"Company name of a contact\",\"examples\":[\"Example, Inc.\"]},\"jobTitle\":{\"type\":\"string\",\"description\":\"Job title of a contact\",\"examples\":[\"CEO\"]},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Email of a contact\",\"examples\":[\"charlie.williams@example.com\"]},\"email2\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Second email of a contact\",\"examples\":[\"charlie-example@gmail.com\"]},\"email3\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Third email of a contact\",\"examples\":[\"theboss-example@hotmail.com\"]},\"birthday\":{\"type\":\"string\",\"description\":\"Date of birth of a contact\",\"format\":\"date-time\"},\"webPage\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Contact home page URL\",\"examples\":[\"http://www.example.com\"]},\"notes\":{\"type\":\"string\",\"description\":\"Notes for a contact\",\"examples\":[\"#1 Customer\"]},\"homePhone\":{\"type\":\"string\",\"description\":\"Home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homePhone2\":{\"type\":\"string\",\"description\":\"Second home phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone\":{\"type\":\"string\",\"description\":\"Business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessPhone2\":{\"type\":\"string\",\"description\":\"Second business phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"mobilePhone\":{\"type\":\"string\",\"description\":\"Mobile phone of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"businessFax\":{\"type\":\"string\",\"description\":\"Business fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"companyPhone\":{\"type\":\"string\",\"description\":\"Company number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"assistantPhone\":{\"type\":\"string\",\"description\":\"Phone number of a contact assistant in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"carPhone\":{\"type\":\"string\",\"description\":\"Car phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherPhone\":{\"type\":\"string\",\"description\":\"Other phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"otherFax\":{\"type\":\"string\",\"description\":\"Other fax number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"callbackPhone\":{\"type\":\"string\",\"description\":\"Callback phone number of a contact in e.164 (with \\\"+\\\") format\",\"examples\":[\"+15551234567\"]},\"homeAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"businessAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"otherAddress\":{\"$ref\":\"#/$defs/ContactAddressInfo\"},\"ringtoneIndex\":{\"type\":\"string\",\"description\":\"Contact ringtone. Max number of symbols is 64\"},\"appInfo\":{\"type\":\"string\",\"description\":\"Source of the contact. Up to 64 symbols\"},\"dialingPlan\":{\"type\":\"string\",\"description\":\"Country code value complying with the [ISO 3166-1 alpha-2](https://ru.wikipedia.org/wiki/ISO_3166-1_alpha-2)\\nformat. The default value is home country of the current extension\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
-        input_defs: &[479],
-        output_defs: &[479, 869],
+        input_defs: &[474],
+        output_defs: &[474, 861],
     },
     Operation {
         operation_id: "deleteContact",
@@ -270,12 +270,12 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "contactId", input_name: "contactId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "The list of contact identifiers (comma-separated)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"The list of contact identifiers (comma-separated)\"}" },
+            Param { name: "contactId", input_name: "contactId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "The list of contact identifiers (comma-separated)", schema: "{\"anyOf\":[{\"type\":\"integer\",\"format\":\"int64\"},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"}}],\"description\":\"The list of contact identifiers (comma-separated)\"}" },
         ],
         body: None,
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"The list of contact identifiers (comma-separated)\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"contactId\":{\"anyOf\":[{\"type\":\"integer\",\"format\":\"int64\"},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"integer\",\"format\":\"int64\"}}],\"description\":\"The list of contact identifiers (comma-separated)\"}},\"required\":[\"contactId\"],\"additionalProperties\":false}",
         input_defs: &[],
         output_defs: &[],
     },
@@ -306,7 +306,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"syncType\":{\"type\":\"string\",\"enum\":[\"FSync\",\"ISync\"],\"description\":\"Type of synchronization\"},\"syncToken\":{\"type\":\"string\",\"description\":\"Value of syncToken property of the last sync request response\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Number of records per page to be returned. Max number of\\nrecords is 250, which is also the default.\\nFor 'FSync' - if the number of records exceeds the parameter value\\n(either specified or default), all of the pages can be retrieved\\nin several requests. For 'ISync' - if the number of records exceeds\\npage size, then the number of incoming changes to this\\nnumber is limited\"},\"pageId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a page. It can be obtained from the 'nextPageId'\\nparameter passed in response body\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[63, 479, 869, 1114],
+        output_defs: &[63, 474, 861, 1103],
     },
     Operation {
         operation_id: "listFavoriteContacts",
@@ -331,7 +331,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[626, 627],
+        output_defs: &[621, 622],
     },
     Operation {
         operation_id: "updateFavoriteContactList",
@@ -365,8 +365,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/FavoriteContactList\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/FavoriteContactResource\"}}},\"additionalProperties\":false}",
-        input_defs: &[627],
-        output_defs: &[626, 627],
+        input_defs: &[622],
+        output_defs: &[621, 622],
     },
     Operation {
         operation_id: "addressBookBulkUpload",
@@ -400,7 +400,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":500,\"items\":{\"$ref\":\"#/$defs/AddressBookBulkUploadResource\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
         input_defs: &[58, 59, 60],
-        output_defs: &[58, 59, 60, 61, 62, 590],
+        output_defs: &[58, 59, 60, 61, 62, 585],
     },
     Operation {
         operation_id: "getAddressBookBulkUploadTask",
@@ -425,7 +425,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"taskId\":{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[58, 59, 60, 61, 62, 590],
+        output_defs: &[58, 59, 60, 61, 62, 585],
     },
     Operation {
         operation_id: "readUserBusinessHours",
@@ -450,7 +450,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[684, 995, 1181, 1273],
+        output_defs: &[677, 985, 1170, 1261],
     },
     Operation {
         operation_id: "updateUserBusinessHours",
@@ -484,8 +484,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UserBusinessHoursUpdateResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"schedule\":{\"$ref\":\"#/$defs/UserBusinessHoursScheduleInfo\"}},\"required\":[\"schedule\"],\"additionalProperties\":false}",
-        input_defs: &[1181, 1223, 1273],
-        output_defs: &[1181, 1223, 1224, 1273],
+        input_defs: &[1170, 1211, 1261],
+        output_defs: &[1170, 1211, 1212, 1261],
     },
     Operation {
         operation_id: "readCompanyBusinessHours",
@@ -509,7 +509,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[469, 470, 1181, 1273],
+        output_defs: &[464, 465, 1170, 1261],
     },
     Operation {
         operation_id: "updateCompanyBusinessHours",
@@ -542,8 +542,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CompanyBusinessHours\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"schedule\":{\"$ref\":\"#/$defs/CompanyBusinessHoursScheduleInfo\"}},\"additionalProperties\":false}",
-        input_defs: &[470, 1181, 1273],
-        output_defs: &[469, 470, 1181, 1273],
+        input_defs: &[465, 1170, 1261],
+        output_defs: &[464, 465, 1170, 1261],
     },
     Operation {
         operation_id: "readCallerBlockingSettings",
@@ -568,7 +568,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[140, 249, 898],
+        output_defs: &[138, 246, 890],
     },
     Operation {
         operation_id: "updateCallerBlockingSettings",
@@ -605,8 +605,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallerBlockingSettings\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"mode\":{\"type\":\"string\",\"description\":\"Call blocking options: either specific or all calls and faxes\",\"enum\":[\"Specific\",\"All\"]},\"noCallerId\":{\"type\":\"string\",\"description\":\"Determines how to handle calls with no caller ID in 'Specific' mode\",\"enum\":[\"BlockCallsAndFaxes\",\"BlockFaxes\",\"Allow\"]},\"payPhones\":{\"type\":\"string\",\"description\":\"Blocking settings for pay phones\",\"enum\":[\"Block\",\"Allow\"]},\"greetings\":{\"type\":\"array\",\"description\":\"List of greetings played for blocked callers\",\"items\":{\"$ref\":\"#/$defs/BlockedCallerGreetingInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[140, 898],
-        output_defs: &[140, 249, 898],
+        input_defs: &[138, 890],
+        output_defs: &[138, 246, 890],
     },
     Operation {
         operation_id: "listBlockedAllowedNumbers",
@@ -633,8 +633,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BlockedAllowedPhoneNumbersList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"status\":{\"$ref\":\"#/$defs/BlockedNumberStatusEnum\",\"description\":\"Status of phone number blocking to filter results\"}},\"additionalProperties\":false}",
-        input_defs: &[141],
-        output_defs: &[138, 139, 141, 589, 837, 838],
+        input_defs: &[139],
+        output_defs: &[136, 137, 139, 584, 829, 830],
     },
     Operation {
         operation_id: "createBlockedAllowedNumber",
@@ -670,8 +670,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BlockedAllowedPhoneNumberInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"A blocked/allowed phone number in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I) format\"},\"label\":{\"type\":\"string\",\"description\":\"Custom name of a blocked/allowed phone number\",\"maxLength\":60},\"status\":{\"$ref\":\"#/$defs/BlockedNumberStatusEnum\"}},\"additionalProperties\":false}",
-        input_defs: &[141],
-        output_defs: &[138, 141],
+        input_defs: &[139],
+        output_defs: &[136, 139],
     },
     Operation {
         operation_id: "readBlockedAllowedNumber",
@@ -697,7 +697,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"blockedNumberId\":{\"type\":\"string\",\"description\":\"Internal identifier of a blocked number entry\"}},\"required\":[\"blockedNumberId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[138, 141],
+        output_defs: &[136, 139],
     },
     Operation {
         operation_id: "updateBlockedAllowedNumber",
@@ -734,8 +734,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BlockedAllowedPhoneNumberInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"blockedNumberId\":{\"type\":\"string\",\"description\":\"Internal identifier of a blocked number entry\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"A blocked/allowed phone number in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I) format\"},\"label\":{\"type\":\"string\",\"description\":\"Custom name of a blocked/allowed phone number\",\"maxLength\":60},\"status\":{\"$ref\":\"#/$defs/BlockedNumberStatusEnum\"}},\"required\":[\"blockedNumberId\"],\"additionalProperties\":false}",
-        input_defs: &[141],
-        output_defs: &[138, 141],
+        input_defs: &[139],
+        output_defs: &[136, 139],
     },
     Operation {
         operation_id: "deleteBlockedAllowedNumber",
@@ -788,7 +788,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[507, 589, 651, 653, 655, 664, 837, 838],
+        output_defs: &[502, 584, 645, 647, 649, 658, 829, 830],
     },
     Operation {
         operation_id: "createForwardingNumber",
@@ -827,8 +827,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ForwardingNumberInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a forwarding/call flip phone number\"},\"flipNumber\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Number assigned to the call flip phone number, corresponds to the shortcut dial number\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Forwarding/call flip phone number\"},\"label\":{\"type\":\"string\",\"description\":\"Forwarding/call flip number title\",\"maxLength\":60},\"type\":{\"allOf\":[{\"$ref\":\"#/$defs/ForwardingPhoneNumberTypeEnum\"},{\"default\":\"Other\"}],\"description\":\"Forwarding/call flip phone type. If specified, 'label' attribute value is ignored\"},\"device\":{\"$ref\":\"#/$defs/CreateForwardingNumberDeviceInfo\"}},\"additionalProperties\":false}",
-        input_defs: &[507, 655],
-        output_defs: &[507, 651, 653, 655],
+        input_defs: &[502, 649],
+        output_defs: &[502, 645, 647, 649],
     },
     Operation {
         operation_id: "deleteForwardingNumbers",
@@ -862,7 +862,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"description\":\"List of forwarding number IDs\",\"items\":{\"$ref\":\"#/$defs/ForwardingNumberId\"}}},\"additionalProperties\":false}",
-        input_defs: &[652],
+        input_defs: &[646],
         output_defs: &[],
     },
     Operation {
@@ -888,7 +888,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[180, 181],
+        output_defs: &[178, 179],
     },
     Operation {
         operation_id: "updateCallFlipSettings",
@@ -922,8 +922,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallFlipNumberListResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"description\":\"List of call flip numbers\",\"items\":{\"$ref\":\"#/$defs/CallFlipNumberResource\"}}},\"additionalProperties\":false}",
-        input_defs: &[181],
-        output_defs: &[180, 181],
+        input_defs: &[179],
+        output_defs: &[178, 179],
     },
     Operation {
         operation_id: "readForwardingNumber",
@@ -949,7 +949,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"forwardingNumberId\":{\"type\":\"string\",\"description\":\"Internal identifier of a forwarding number (returned in response in the 'id' field)\"}},\"required\":[\"forwardingNumberId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[507, 651, 653, 655],
+        output_defs: &[502, 645, 647, 649],
     },
     Operation {
         operation_id: "updateForwardingNumber",
@@ -987,8 +987,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ForwardingNumberInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"forwardingNumberId\":{\"type\":\"string\",\"description\":\"Internal identifier of a forwarding number (returned in response in the 'id' field)\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Forwarding/Call flip phone number\"},\"label\":{\"type\":\"string\",\"description\":\"Forwarding/Call flip number title\",\"maxLength\":60},\"flipNumber\":{\"type\":\"string\",\"description\":\"Number assigned to the call flip phone number, corresponds to the shortcut dial number\"},\"type\":{\"$ref\":\"#/$defs/ForwardingPhoneNumberTypeEnum\"}},\"required\":[\"forwardingNumberId\"],\"additionalProperties\":false}",
-        input_defs: &[655],
-        output_defs: &[507, 651, 653, 655],
+        input_defs: &[649],
+        output_defs: &[502, 645, 647, 649],
     },
     Operation {
         operation_id: "deleteForwardingNumber",
@@ -1044,8 +1044,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UserAnsweringRuleList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RuleTypeInfo\"},\"description\":\"Type of an answering rule. Multiple values are supported\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Detailed\",\"Simple\"],\"description\":\"The level of details to be returned about each answering rule\"},\"enabledOnly\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If true, then only active call handling rules are returned\"},\"internalIds\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If true, internal identifiers are returned in the response\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
-        input_defs: &[992],
-        output_defs: &[182, 248, 255, 505, 523, 589, 641, 642, 649, 655, 657, 689, 691, 794, 795, 796, 837, 838, 898, 915, 922, 942, 992, 994, 1047, 1181, 1198, 1199, 1201, 1202, 1206, 1222, 1246, 1273],
+        input_defs: &[982],
+        output_defs: &[180, 245, 252, 500, 518, 584, 636, 637, 643, 649, 651, 682, 684, 786, 787, 788, 829, 830, 890, 906, 913, 933, 982, 984, 1037, 1170, 1187, 1188, 1189, 1190, 1194, 1210, 1234, 1261],
     },
     Operation {
         operation_id: "createAnsweringRule",
@@ -1093,8 +1093,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CustomAnsweringRuleInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if the rule is active or inactive. The default value\\nis `true`\\n\"},\"type\":{\"type\":\"string\",\"description\":\"Type of an answering rule. The 'Custom' value should be specified\"},\"name\":{\"type\":\"string\",\"description\":\"Name of an answering rule specified by user\"},\"callers\":{\"type\":\"array\",\"description\":\"Answering rule will be applied when calls are received from the specified caller(s)\",\"items\":{\"$ref\":\"#/$defs/CallersInfoRequest\"}},\"calledNumbers\":{\"type\":\"array\",\"description\":\"Answering rules are applied when calling to selected number(s)\",\"items\":{\"$ref\":\"#/$defs/CalledNumberInfo\"}},\"schedule\":{\"$ref\":\"#/$defs/ScheduleInfo\"},\"callHandlingAction\":{\"type\":\"string\",\"description\":\"Specifies how incoming calls are forwarded\",\"enum\":[\"ForwardCalls\",\"UnconditionalForwarding\",\"AgentQueue\",\"TransferToExtension\",\"TakeMessagesOnly\",\"PlayAnnouncementOnly\",\"SharedLines\"]},\"forwarding\":{\"$ref\":\"#/$defs/ForwardingInfo\"},\"unconditionalForwarding\":{\"$ref\":\"#/$defs/UnconditionalForwardingInfo\"},\"queue\":{\"$ref\":\"#/$defs/QueueInfo\"},\"transfer\":{\"$ref\":\"#/$defs/TransferredExtensionInfo\"},\"voicemail\":{\"$ref\":\"#/$defs/VoicemailInfo\"},\"missedCall\":{\"$ref\":\"#/$defs/MissedCallInfo\"},\"greetings\":{\"type\":\"array\",\"description\":\"Greetings applied for an answering rule; only predefined greetings\\ncan be applied, see Dictionary Greeting List\\n\",\"items\":{\"$ref\":\"#/$defs/GreetingInfo\"}},\"screening\":{\"type\":\"string\",\"description\":\"Call screening status. 'Off' - no call screening; 'NoCallerId'\\n- if caller ID is missing, then callers are asked to say their name before\\nconnecting; 'UnknownCallerId' - if caller ID is not in contact list, then\\ncallers are asked to say their name before connecting; 'Always' - the\\ncallers are always asked to say their name before connecting. The default\\nvalue is 'Off'\\n\",\"enum\":[\"Off\",\"NoCallerId\",\"UnknownCallerId\",\"Always\"],\"default\":\"Off\"}},\"required\":[\"type\",\"name\"],\"additionalProperties\":false}",
-        input_defs: &[248, 256, 505, 523, 641, 642, 649, 655, 657, 689, 691, 794, 795, 796, 898, 915, 922, 942, 994, 1181, 1198, 1199, 1201, 1202, 1206, 1246, 1273],
-        output_defs: &[248, 255, 505, 515, 523, 641, 642, 649, 655, 657, 689, 691, 794, 795, 796, 898, 915, 922, 942, 992, 994, 1047, 1181, 1198, 1199, 1201, 1202, 1206, 1246, 1273],
+        input_defs: &[245, 253, 500, 518, 636, 637, 643, 649, 651, 682, 684, 786, 787, 788, 890, 906, 913, 933, 984, 1170, 1187, 1188, 1189, 1190, 1194, 1234, 1261],
+        output_defs: &[245, 252, 500, 510, 518, 636, 637, 643, 649, 651, 682, 684, 786, 787, 788, 890, 906, 913, 933, 982, 984, 1037, 1170, 1187, 1188, 1189, 1190, 1194, 1234, 1261],
     },
     Operation {
         operation_id: "readAnsweringRule",
@@ -1122,7 +1122,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"ruleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"},\"showInactiveNumbers\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Indicates whether inactive numbers should be returned or not\"},\"internalIds\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If true, internal identifiers are returned in the response\"}},\"required\":[\"ruleId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[182, 248, 255, 505, 523, 641, 642, 649, 655, 657, 689, 691, 794, 795, 796, 898, 915, 922, 942, 992, 994, 1047, 1181, 1198, 1199, 1201, 1202, 1206, 1246, 1273],
+        output_defs: &[180, 245, 252, 500, 518, 636, 637, 643, 649, 651, 682, 684, 786, 787, 788, 890, 906, 913, 933, 982, 984, 1037, 1170, 1187, 1188, 1189, 1190, 1194, 1234, 1261],
     },
     Operation {
         operation_id: "updateAnsweringRule",
@@ -1173,8 +1173,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallHandlingRuleInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"ruleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"},\"id\":{\"type\":\"string\",\"description\":\"Identifier of an answering rule\"},\"forwarding\":{\"$ref\":\"#/$defs/ForwardingInfoCreateRuleRequest\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if the rule is active or inactive. The default value is `true`\"},\"name\":{\"type\":\"string\",\"description\":\"Name of an answering rule specified by user\"},\"callers\":{\"type\":\"array\",\"description\":\"Answering rule will be applied when calls are received from the specified caller(s)\",\"items\":{\"$ref\":\"#/$defs/CallersInfoRequest\"}},\"calledNumbers\":{\"type\":\"array\",\"description\":\"Answering rules are applied when calling to selected number(s)\",\"items\":{\"$ref\":\"#/$defs/CalledNumberInfo\"}},\"schedule\":{\"$ref\":\"#/$defs/ScheduleInfo\"},\"callHandlingAction\":{\"type\":\"string\",\"description\":\"Specifies how incoming calls are forwarded\",\"enum\":[\"ForwardCalls\",\"UnconditionalForwarding\",\"AgentQueue\",\"TransferToExtension\",\"TakeMessagesOnly\",\"PlayAnnouncementOnly\",\"SharedLines\"]},\"type\":{\"$ref\":\"#/$defs/RuleTypeInfo\"},\"unconditionalForwarding\":{\"$ref\":\"#/$defs/UnconditionalForwardingInfo\"},\"queue\":{\"$ref\":\"#/$defs/QueueInfo\"},\"voicemail\":{\"$ref\":\"#/$defs/VoicemailInfo\"},\"missedCall\":{\"$ref\":\"#/$defs/MissedCallInfo\"},\"greetings\":{\"type\":\"array\",\"description\":\"Greetings applied for an answering rule; only predefined greetings\\ncan be applied, see Dictionary Greeting List\\n\",\"items\":{\"$ref\":\"#/$defs/GreetingInfo\"}},\"screening\":{\"type\":\"string\",\"description\":\"Call screening status. 'Off' - no call screening; 'NoCallerId'\\n- if caller ID is missing, then callers are asked to say their name before\\nconnecting; 'UnknownCallerId' - if caller ID is not in contact list, then\\ncallers are asked to say their name before connecting; 'Always' - the\\ncallers are always asked to say their name before connecting. The default\\nvalue is 'Off'\\n\",\"enum\":[\"Off\",\"NoCallerId\",\"UnknownCallerId\",\"Always\"],\"default\":\"Off\"},\"showInactiveNumbers\":{\"type\":\"boolean\",\"description\":\"Indicates whether inactive numbers should be returned or not\"},\"transfer\":{\"$ref\":\"#/$defs/TransferredExtensionInfo\"}},\"required\":[\"ruleId\"],\"additionalProperties\":false}",
-        input_defs: &[248, 256, 523, 641, 642, 650, 654, 655, 656, 689, 691, 794, 795, 796, 898, 915, 922, 942, 992, 994, 1181, 1198, 1199, 1201, 1202, 1206, 1246, 1273],
-        output_defs: &[182, 248, 255, 505, 523, 641, 642, 649, 655, 657, 689, 691, 794, 795, 796, 898, 915, 922, 942, 992, 994, 1047, 1181, 1198, 1199, 1201, 1202, 1206, 1246, 1273],
+        input_defs: &[245, 253, 518, 636, 637, 644, 648, 649, 650, 682, 684, 786, 787, 788, 890, 906, 913, 933, 982, 984, 1170, 1187, 1188, 1189, 1190, 1194, 1234, 1261],
+        output_defs: &[180, 245, 252, 500, 518, 636, 637, 643, 649, 651, 682, 684, 786, 787, 788, 890, 906, 913, 933, 982, 984, 1037, 1170, 1187, 1188, 1189, 1190, 1194, 1234, 1261],
     },
     Operation {
         operation_id: "deleteAnsweringRule",
@@ -1226,8 +1226,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CompanyAnsweringRuleList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RuleTypeInfo\"},\"description\":\"Type of an answering rule. Multiple values are supported\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
-        input_defs: &[992],
-        output_defs: &[248, 461, 464, 589, 740, 837, 838, 992],
+        input_defs: &[982],
+        output_defs: &[245, 456, 459, 584, 732, 829, 830, 982],
     },
     Operation {
         operation_id: "createCompanyAnsweringRule",
@@ -1268,8 +1268,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CompanyAnsweringRuleInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"name\":{\"type\":\"string\",\"description\":\"Name of an answering rule specified by user. Max number of symbols is 30. The default value is 'My Rule N' where 'N' is the first free number\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if the rule is active or inactive. The default value is `true`\",\"default\":true},\"type\":{\"$ref\":\"#/$defs/RuleTypeInfo\"},\"callers\":{\"type\":\"array\",\"description\":\"Answering rule will be applied when calls are received from the specified caller(s)\",\"items\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleCallersInfoRequest\"}},\"calledNumbers\":{\"type\":\"array\",\"description\":\"Answering rule will be applied when calling the specified number(s)\",\"items\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleCalledNumberInfo\"}},\"schedule\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleScheduleInfoRequest\"},\"callHandlingAction\":{\"type\":\"string\",\"description\":\"Specifies how incoming calls are forwarded. The default value is 'Operator' 'Operator' - play company greeting and forward to operator extension 'Disconnect' - play company greeting and disconnect 'Bypass' - bypass greeting to go to selected extension = ['Operator', 'Disconnect', 'Bypass']\",\"enum\":[\"Operator\",\"Disconnect\",\"Bypass\"]},\"extension\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleExtensionInfoRequest\"},\"greetings\":{\"type\":\"array\",\"description\":\"Greetings applied for an answering rule; only predefined greetings can be applied, see Dictionary Greeting List\",\"items\":{\"$ref\":\"#/$defs/GreetingInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[458, 460, 462, 466, 467, 468, 523, 689, 691, 898, 922, 992],
-        output_defs: &[459, 460, 462, 463, 465, 467, 468, 523, 689, 691, 898, 922, 992],
+        input_defs: &[453, 455, 457, 461, 462, 463, 518, 682, 684, 890, 913, 982],
+        output_defs: &[454, 455, 457, 458, 460, 462, 463, 518, 682, 684, 890, 913, 982],
     },
     Operation {
         operation_id: "readCompanyAnsweringRule",
@@ -1294,7 +1294,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"ruleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"}},\"required\":[\"ruleId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[459, 460, 462, 463, 465, 467, 468, 523, 689, 691, 898, 922, 992],
+        output_defs: &[454, 455, 457, 458, 460, 462, 463, 518, 682, 684, 890, 913, 982],
     },
     Operation {
         operation_id: "updateCompanyAnsweringRule",
@@ -1337,8 +1337,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CompanyAnsweringRuleInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"ruleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"},\"id\":{\"type\":\"string\",\"description\":\"Identifier of an answering rule\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if a rule is active or inactive. The default value is `true`\",\"default\":true},\"name\":{\"type\":\"string\",\"description\":\"Name of an answering rule specified by user. Max number of\\nsymbols is 30. The default value is 'My Rule N' where 'N' is the first\\nfree number\\n\"},\"callers\":{\"type\":\"array\",\"description\":\"Answering rule will be applied when calls are received from\\nthe specified caller(s)\\n\",\"items\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleCallersInfoRequest\"}},\"calledNumbers\":{\"type\":\"array\",\"description\":\"Answering rule will be applied when calling the specified number(s)\",\"items\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleCalledNumberInfo\"}},\"schedule\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleScheduleInfoRequest\"},\"callHandlingAction\":{\"type\":\"string\",\"description\":\"Specifies how incoming calls are forwarded. The default value is 'Operator' 'Operator' - play company greeting and forward to operator extension 'Disconnect' - play company greeting and disconnect 'Bypass' - bypass greeting to go to selected extension = ['Operator', 'Disconnect','Bypass']\",\"enum\":[\"Operator\",\"Disconnect\",\"Bypass\"]},\"type\":{\"$ref\":\"#/$defs/RuleTypeInfo\"},\"extension\":{\"$ref\":\"#/$defs/CompanyAnsweringRuleExtensionInfo\"},\"greetings\":{\"type\":\"array\",\"description\":\"Greetings applied for an answering rule; only predefined greetings\\ncan be applied, see Dictionary Greeting List\\n\",\"items\":{\"$ref\":\"#/$defs/GreetingInfo\"}}},\"required\":[\"ruleId\"],\"additionalProperties\":false}",
-        input_defs: &[458, 460, 461, 466, 467, 468, 523, 689, 691, 898, 922, 992],
-        output_defs: &[459, 460, 462, 463, 465, 467, 468, 523, 689, 691, 898, 922, 992],
+        input_defs: &[453, 455, 456, 461, 462, 463, 518, 682, 684, 890, 913, 982],
+        output_defs: &[454, 455, 457, 458, 460, 462, 463, 518, 682, 684, 890, 913, 982],
     },
     Operation {
         operation_id: "deleteCompanyAnsweringRule",
@@ -1390,7 +1390,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"type\":{\"type\":\"string\",\"enum\":[\"Introductory\",\"Announcement\",\"ConnectingMessage\",\"ConnectingAudio\",\"Voicemail\",\"Unavailable\",\"HoldMusic\",\"Company\"],\"description\":\"Type of greeting, specifying the case when the greeting is played\"},\"usageType\":{\"type\":\"string\",\"enum\":[\"UserExtensionAnsweringRule\",\"ExtensionAnsweringRule\",\"DepartmentExtensionAnsweringRule\",\"CompanyAnsweringRule\",\"CompanyAfterHoursAnsweringRule\",\"VoicemailExtensionAnsweringRule\",\"AnnouncementExtensionAnsweringRule\",\"SharedLinesGroupAnsweringRule\"],\"description\":\"Usage type of greeting, specifying if the greeting is applied for user extension or department (call queue) extension\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[564, 565, 589, 691, 837, 838],
+        output_defs: &[559, 560, 584, 684, 829, 830],
     },
     Operation {
         operation_id: "readStandardGreeting",
@@ -1414,7 +1414,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"greetingId\":{\"type\":\"string\",\"description\":\"Internal identifier of a greeting\"}},\"required\":[\"greetingId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[564, 589, 691, 837, 838],
+        output_defs: &[559, 584, 684, 829, 830],
     },
     Operation {
         operation_id: "createCompanyGreeting",
@@ -1451,8 +1451,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CustomCompanyGreetingInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"type\":{\"type\":\"string\",\"description\":\"Type of greeting, specifying the case when the greeting\\nis played.\\n\",\"enum\":[\"Company\",\"StartRecording\",\"StopRecording\",\"AutomaticRecording\",\"TemplateGreeting\"]},\"answeringRuleId\":{\"type\":\"string\",\"description\":\"Internal identifier of an answering rule\"},\"languageId\":{\"type\":\"string\",\"description\":\"Internal identifier of a language. See Get Language\\nList\\n\"},\"text\":{\"$ref\":\"#/$defs/TextForSpeech\"},\"binary\":{\"type\":\"string\",\"description\":\"Media file to upload A file part: `@PATH` reads the file at PATH; any other string is sent as the part's content.\"}},\"required\":[\"type\",\"binary\"],\"additionalProperties\":false}",
-        input_defs: &[1167],
-        output_defs: &[516, 517, 522, 1167],
+        input_defs: &[1156],
+        output_defs: &[511, 512, 517, 1156],
     },
     Operation {
         operation_id: "createCustomUserGreeting",
@@ -1490,8 +1490,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CustomUserGreetingInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"type\":{\"type\":\"string\",\"description\":\"Type of greeting, specifying the case when the greeting is played.\",\"enum\":[\"Introductory\",\"Announcement\",\"ConnectingMessage\",\"ConnectingAudio\",\"Voicemail\",\"Unavailable\",\"HoldMusic\",\"TemplateGreeting\"]},\"answeringRuleId\":{\"type\":\"string\",\"description\":\"Internal identifier of an answering rule\"},\"text\":{\"$ref\":\"#/$defs/TextForSpeech\"},\"binary\":{\"type\":\"string\",\"description\":\"Media file to upload A file part: `@PATH` reads the file at PATH; any other string is sent as the part's content.\"},\"apply\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Specifies whether to apply an answering rule or not. If set to\\ntrue then `answeringRule` parameter is mandatory. If set to false, then\\nthe answering rule is not applied even if specified\"}},\"required\":[\"type\",\"answeringRuleId\",\"binary\"],\"additionalProperties\":false}",
-        input_defs: &[1167],
-        output_defs: &[522, 524, 1167],
+        input_defs: &[1156],
+        output_defs: &[517, 519, 1156],
     },
     Operation {
         operation_id: "readGreetingContent",
@@ -1572,7 +1572,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"greetingId\":{\"type\":\"string\",\"description\":\"Internal identifier of a greeting\"}},\"required\":[\"greetingId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[522, 524, 1167],
+        output_defs: &[517, 519, 1156],
     },
     Operation {
         operation_id: "readHoldMusicGreeting",
@@ -1597,7 +1597,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[522, 524, 1167],
+        output_defs: &[517, 519, 1156],
     },
     Operation {
         operation_id: "listIvrPrompts",
@@ -1621,7 +1621,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 729, 837, 838, 904],
+        output_defs: &[584, 722, 829, 830, 896],
     },
     Operation {
         operation_id: "createIVRPrompt",
@@ -1656,7 +1656,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"attachment\":{\"type\":\"string\",\"description\":\"Audio file that will be used as a prompt. Attachment cannot be empty, only audio files are supported A file part: `@PATH` reads the file at PATH; any other string is sent as the part's content.\"},\"name\":{\"type\":\"string\",\"description\":\"Description of file contents.\"}},\"required\":[\"attachment\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[904],
+        output_defs: &[896],
     },
     Operation {
         operation_id: "readIVRPrompt",
@@ -1681,7 +1681,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"promptId\":{\"type\":\"string\",\"description\":\"Internal identifier of an IVR prompt\"}},\"required\":[\"promptId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[904],
+        output_defs: &[896],
     },
     Operation {
         operation_id: "updateIVRPrompt",
@@ -1716,7 +1716,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"promptId\":{\"type\":\"string\",\"description\":\"Internal identifier of an IVR prompt\"},\"filename\":{\"type\":\"string\",\"description\":\"Name of a file to be uploaded as a prompt\"}},\"required\":[\"promptId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[904],
+        output_defs: &[896],
     },
     Operation {
         operation_id: "deleteIVRPrompt",
@@ -1792,7 +1792,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[723, 724],
+        output_defs: &[716, 717],
     },
     Operation {
         operation_id: "createIVRMenu",
@@ -1830,8 +1830,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/IvrMenuInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"name\":{\"type\":\"string\",\"description\":\"First name of an IVR Menu user\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Number of an IVR Menu extension\"},\"site\":{\"$ref\":\"#/$defs/IvrMenuSiteInfo\"},\"prompt\":{\"$ref\":\"#/$defs/IvrMenuPromptInfo\"},\"actions\":{\"type\":\"array\",\"description\":\"Keys handling settings\",\"items\":{\"$ref\":\"#/$defs/IvrMenuActionsInfo\"}},\"promptRepeatCount\":{\"$ref\":\"#/$defs/IvrPromptRepeatCountDefault\"}},\"additionalProperties\":false}",
-        input_defs: &[95, 720, 721, 725, 726, 727, 728, 905],
-        output_defs: &[95, 720, 721, 722, 725, 726, 727, 905],
+        input_defs: &[95, 713, 714, 718, 719, 720, 721, 897],
+        output_defs: &[95, 713, 714, 715, 718, 719, 720, 897],
     },
     Operation {
         operation_id: "readIVRMenu",
@@ -1856,7 +1856,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"ivrMenuId\":{\"type\":\"string\",\"description\":\"Internal identifier of an IVR menu\"}},\"required\":[\"ivrMenuId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[95, 720, 721, 722, 725, 726, 727, 905],
+        output_defs: &[95, 713, 714, 715, 718, 719, 720, 897],
     },
     Operation {
         operation_id: "updateIVRMenu",
@@ -1895,8 +1895,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/IvrMenuInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"ivrMenuId\":{\"type\":\"string\",\"description\":\"Internal identifier of an IVR menu\"},\"name\":{\"type\":\"string\",\"description\":\"First name of an IVR Menu user\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Number of an IVR Menu extension\"},\"site\":{\"$ref\":\"#/$defs/IvrMenuSiteInfo\"},\"prompt\":{\"$ref\":\"#/$defs/IvrMenuPromptInfo\"},\"actions\":{\"type\":\"array\",\"description\":\"Keys handling settings\",\"items\":{\"$ref\":\"#/$defs/IvrMenuActionsInfo\"}},\"promptRepeatCount\":{\"$ref\":\"#/$defs/IvrPromptRepeatCount\"}},\"required\":[\"ivrMenuId\"],\"additionalProperties\":false}",
-        input_defs: &[95, 720, 721, 725, 726, 727, 905],
-        output_defs: &[95, 720, 721, 722, 725, 726, 727, 905],
+        input_defs: &[95, 713, 714, 718, 719, 720, 897],
+        output_defs: &[95, 713, 714, 715, 718, 719, 720, 897],
     },
     Operation {
         operation_id: "readCallRecordingSettings",
@@ -1920,7 +1920,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[113, 233, 234, 820],
+        output_defs: &[112, 230, 231, 812],
     },
     Operation {
         operation_id: "updateCallRecordingSettings",
@@ -1955,8 +1955,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallRecordingSettingsResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"onDemand\":{\"$ref\":\"#/$defs/OnDemandResource\"},\"automatic\":{\"$ref\":\"#/$defs/AutomaticRecordingResource\"},\"greetings\":{\"type\":\"array\",\"description\":\"Collection of Greeting Info\",\"items\":{\"$ref\":\"#/$defs/CallRecordingGreetingResource\"}}},\"additionalProperties\":false}",
-        input_defs: &[113, 233, 820],
-        output_defs: &[113, 233, 234, 820],
+        input_defs: &[112, 230, 812],
+        output_defs: &[112, 230, 231, 812],
     },
     Operation {
         operation_id: "listCallRecordingExtensions",
@@ -1980,7 +1980,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[231, 232, 589, 837, 838],
+        output_defs: &[228, 229, 584, 829, 830],
     },
     Operation {
         operation_id: "updateCallRecordingExtensions",
@@ -2015,7 +2015,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"addedExtensions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallRecordingExtensionResource\"}},\"updatedExtensions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallRecordingExtensionResource\"}},\"removedExtensions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallRecordingExtensionResource\"}}},\"additionalProperties\":false}",
-        input_defs: &[231],
+        input_defs: &[228],
         output_defs: &[],
     },
     Operation {
@@ -2041,7 +2041,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"type\":{\"type\":\"string\",\"enum\":[\"StartRecording\",\"StopRecording\",\"AutomaticRecording\"],\"description\":\"Type of custom greetings to filter results\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[227, 228, 229, 230],
+        output_defs: &[224, 225, 226, 227],
     },
     Operation {
         operation_id: "deleteCallRecordingCustomGreetings",
@@ -2114,7 +2114,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[616, 645, 646, 719, 922],
+        output_defs: &[611, 640, 641, 712, 913],
     },
     Operation {
         operation_id: "updateForwardAllCompanyCalls",
@@ -2148,7 +2148,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Indicates whether the *Forward All Company Calls* feature is enabled or disabled for an account\"}},\"required\":[\"enabled\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[616, 645, 646, 719, 922],
+        output_defs: &[611, 640, 641, 712, 913],
     },
     Operation {
         operation_id: "createSIPRegistration",
@@ -2182,8 +2182,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CreateSipRegistrationResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"device\":{\"$ref\":\"#/$defs/DeviceInfoRequest\"},\"sipInfo\":{\"type\":\"array\",\"description\":\"SIP settings for device\",\"items\":{\"$ref\":\"#/$defs/SIPInfoRequest\"}},\"softPhoneLineReassignment\":{\"type\":\"string\",\"description\":\"Supported for Softphone clients only. If 'SoftphoneLineReassignment' feature is enabled\\nthe reassignment process can be initialized, however if there is no DL for the given user's device\\nthen SPR-131 error code will be returned.\\n\",\"default\":\"None\",\"enum\":[\"None\",\"Initialize\",\"Reassign\"]}},\"additionalProperties\":false}",
-        input_defs: &[549, 993],
-        output_defs: &[64, 99, 503, 506, 510, 542, 546, 547, 550, 551, 552, 553, 554, 557, 578, 739, 1048, 1049, 1050, 1051, 1052, 1055, 1057, 1058, 1059, 1060, 1204],
+        input_defs: &[544, 983],
+        output_defs: &[64, 98, 498, 501, 505, 537, 541, 542, 545, 546, 547, 548, 549, 552, 573, 731, 1038, 1039, 1040, 1041, 1042, 1045, 1047, 1048, 1049, 1050, 1192],
     },
     Operation {
         operation_id: "listCustomFields",
@@ -2207,7 +2207,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[519, 520],
+        output_defs: &[514, 515],
     },
     Operation {
         operation_id: "createCustomField",
@@ -2242,7 +2242,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"category\":{\"type\":\"string\",\"description\":\"Object category to attach custom fields\",\"enum\":[\"User\"]},\"displayName\":{\"type\":\"string\",\"description\":\"Custom field display name\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[520],
+        output_defs: &[515],
     },
     Operation {
         operation_id: "updateCustomField",
@@ -2277,7 +2277,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"fieldId\":{\"type\":\"string\",\"description\":\"Custom field identifier\"},\"displayName\":{\"type\":\"string\",\"description\":\"Custom field display name\"}},\"required\":[\"fieldId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[520],
+        output_defs: &[515],
     },
     Operation {
         operation_id: "deleteCustomField",
@@ -2328,7 +2328,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a device\"},\"syncEmergencyAddress\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies if an emergency address should be synchronized or not\"}},\"required\":[\"deviceId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[57, 64, 65, 135, 136, 137, 503, 544, 545, 546, 548, 555, 556, 557, 574, 580, 610, 739, 799, 858, 870, 871, 873, 882, 887, 1048, 1049, 1050, 1051, 1052, 1204],
+        output_defs: &[57, 64, 65, 133, 134, 135, 498, 539, 540, 541, 543, 550, 551, 552, 569, 575, 605, 731, 791, 850, 862, 863, 865, 874, 879, 1038, 1039, 1040, 1041, 1042, 1192],
     },
     Operation {
         operation_id: "updateDevice",
@@ -2368,8 +2368,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/DeviceResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a device\"},\"emergencyServiceAddress\":{\"$ref\":\"#/$defs/EmergencyServiceAddressResourceRequest\"},\"emergency\":{\"$ref\":\"#/$defs/DeviceEmergencyInfo\"},\"extension\":{\"$ref\":\"#/$defs/DeviceUpdateExtensionInfo\"},\"phoneLines\":{\"$ref\":\"#/$defs/DeviceUpdatePhoneLinesInfo\"},\"useAsCommonPhone\":{\"type\":\"boolean\",\"description\":\"Supported only for devices assigned to Limited extensions.\\nIf true, enables users to log in to this phone as a common phone\\n\"},\"name\":{\"type\":\"string\",\"description\":\"Device label, maximum number of symbols is 64\"},\"prestatement\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies if pre-statement should be generated.\"}},\"required\":[\"deviceId\"],\"additionalProperties\":false}",
-        input_defs: &[64, 65, 503, 544, 545, 558, 559, 580, 587, 1204, 1211],
-        output_defs: &[57, 64, 65, 135, 136, 137, 503, 544, 545, 546, 548, 555, 556, 557, 574, 580, 610, 739, 799, 858, 870, 871, 873, 882, 887, 1048, 1049, 1050, 1051, 1052, 1204],
+        input_defs: &[64, 65, 498, 539, 540, 553, 554, 575, 582, 1192, 1199],
+        output_defs: &[57, 64, 65, 133, 134, 135, 498, 539, 540, 541, 543, 550, 551, 552, 569, 575, 605, 731, 791, 850, 862, 863, 865, 874, 879, 1038, 1039, 1040, 1041, 1042, 1192],
     },
     Operation {
         operation_id: "readDeviceSipInfo",
@@ -2394,7 +2394,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a device\"}},\"required\":[\"deviceId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[834, 1056],
+        output_defs: &[826, 1046],
     },
     Operation {
         operation_id: "listExtensionDevices",
@@ -2424,8 +2424,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetExtensionDevicesResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"linePooling\":{\"type\":\"string\",\"enum\":[\"Host\",\"Guest\",\"None\"],\"description\":\"Pooling type of device - Host - a device with standalone paid phone line which can be linked to a soft client instance - Guest - a device with a linked phone line - None - a device without a phone line or with specific line (free, BLA, etc.)\"},\"feature\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/DeviceFeatureEnum\"},\"description\":\"Device feature or multiple features supported\"},\"type\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"HardPhone\",\"SoftPhone\",\"OtherPhone\",\"WebRTC\",\"Room\"]},\"description\":\"Device type or multiple device types\"},\"lineType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneLineTypeEnum\"},\"description\":\"Phone line type or multiple phone line types\"}},\"additionalProperties\":false}",
-        input_defs: &[548, 870],
-        output_defs: &[57, 64, 65, 135, 136, 137, 503, 544, 545, 546, 548, 555, 556, 557, 574, 580, 589, 610, 663, 739, 799, 837, 838, 858, 870, 871, 873, 882, 887, 1048, 1049, 1050, 1051, 1052, 1204],
+        input_defs: &[543, 862],
+        output_defs: &[57, 64, 65, 133, 134, 135, 498, 539, 540, 541, 543, 550, 551, 552, 569, 575, 584, 605, 657, 731, 791, 829, 830, 850, 862, 863, 865, 874, 879, 1038, 1039, 1040, 1041, 1042, 1192],
     },
     Operation {
         operation_id: "updateDeviceEmergency",
@@ -2464,8 +2464,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/DeviceResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a device\"},\"emergencyServiceAddress\":{\"$ref\":\"#/$defs/EmergencyServiceAddressResourceRequest\"},\"emergency\":{\"$ref\":\"#/$defs/DeviceEmergencyInfo\"},\"extension\":{\"$ref\":\"#/$defs/DeviceUpdateExtensionInfo\"},\"phoneLines\":{\"$ref\":\"#/$defs/DeviceUpdatePhoneLinesInfo\"},\"useAsCommonPhone\":{\"type\":\"boolean\",\"description\":\"Supported only for devices assigned to Limited extensions.\\nIf true, enables users to log in to this phone as a common phone\\n\"},\"name\":{\"type\":\"string\",\"description\":\"Device label, maximum number of symbols is 64\"}},\"required\":[\"deviceId\"],\"additionalProperties\":false}",
-        input_defs: &[64, 65, 503, 544, 545, 558, 559, 580, 587, 1204, 1211],
-        output_defs: &[57, 64, 65, 135, 136, 137, 503, 544, 545, 546, 548, 555, 556, 557, 574, 580, 610, 739, 799, 858, 870, 871, 873, 882, 887, 1048, 1049, 1050, 1051, 1052, 1204],
+        input_defs: &[64, 65, 498, 539, 540, 553, 554, 575, 582, 1192, 1199],
+        output_defs: &[57, 64, 65, 133, 134, 135, 498, 539, 540, 541, 543, 550, 551, 552, 569, 575, 605, 731, 791, 850, 862, 863, 865, 874, 879, 1038, 1039, 1040, 1041, 1042, 1192],
     },
     Operation {
         operation_id: "listWebAppDevices",
@@ -2490,7 +2490,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1259, 1260],
+        output_defs: &[1247, 1248],
     },
     Operation {
         operation_id: "listCostCenters",
@@ -2514,7 +2514,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[492, 494, 495, 892, 1156],
+        output_defs: &[487, 489, 490, 884, 1145],
     },
     Operation {
         operation_id: "getAccountInfoV2",
@@ -2538,7 +2538,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[22, 34, 121, 122, 612, 879, 892, 1027, 1028, 1029, 1030, 1031, 1032, 1119],
+        output_defs: &[22, 34, 119, 120, 607, 871, 884, 1017, 1018, 1019, 1020, 1021, 1022, 1108],
     },
     Operation {
         operation_id: "bulkAddDevicesV2",
@@ -2571,8 +2571,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BulkAddDevicesResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/BulkAddDevicesItem\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[157, 163, 543, 874, 875, 876, 877, 878, 879, 886, 887, 892],
-        output_defs: &[84, 85, 156, 158, 159, 163, 879],
+        input_defs: &[155, 161, 538, 866, 867, 868, 869, 870, 871, 878, 879, 884],
+        output_defs: &[84, 85, 154, 156, 157, 161, 871],
     },
     Operation {
         operation_id: "addDeviceToInventory",
@@ -2608,7 +2608,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"type\":{\"type\":\"string\",\"description\":\"Device type. Use `OtherPhone` to indicate BYOD (customer provided) device\\n\",\"enum\":[\"OtherPhone\"]},\"quantity\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":50,\"format\":\"int32\",\"description\":\"Quantity of devices (total quantity should not exceed 50)\"},\"site\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Site extension identifier or \\\"main-site\\\" for the main site\"}}}},\"required\":[\"type\",\"quantity\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[50, 1063],
+        output_defs: &[50, 1053],
     },
     Operation {
         operation_id: "deleteDeviceFromInventory",
@@ -2642,7 +2642,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"description\":\"List of internal identifiers of the devices that should be deleted\",\"items\":{\"type\":\"object\",\"properties\":{\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a device that should be deleted\"}}}}},\"required\":[\"records\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 534],
+        output_defs: &[84, 529],
     },
     Operation {
         operation_id: "removeLineJWSPublic",
@@ -2677,7 +2677,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a source device\"},\"keepAssetsInInventory\":{\"type\":\"boolean\",\"default\":true,\"description\":\"The flag that controls what to do with the number and device:\\n\\n- if the value of `keepAssetsInInventory` is `true`, the given device is moved to unassigned devices\\nand the number is moved to the number inventory;\\n- if the value of `keepAssetsInInventory` is `false`, the given device and number is removed from the account;\\n- if the parameter `keepAssetsInInventory` is not set (empty body) or the value of the parameter is empty,\\ndefault value `true` is set.\\n\"}},\"required\":[\"deviceId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[978],
+        output_defs: &[968],
     },
     Operation {
         operation_id: "replaceDevicesJWSPublic",
@@ -2747,8 +2747,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BulkDeleteUsersResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"keepAssetsInInventory\":{\"type\":\"boolean\",\"description\":\"Indicates that the freed users' assets (phone numbers and devices) should be moved\\nto account inventory rather than deleted. If set to `true`, the phone numbers and devices\\nassigned to deleted extensions will be kept in the account's inventory. If set to `false`,\\nthese assets will be deleted from the account and returned to either the partner's phone\\nnumbers or RingCentral's phone number pool\\n\",\"default\":true},\"records\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":50,\"items\":{\"$ref\":\"#/$defs/BulkOperationExtensionReference\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[163],
-        output_defs: &[84, 161, 162],
+        input_defs: &[161],
+        output_defs: &[84, 159, 160],
     },
     Operation {
         operation_id: "sendWelcomeEmailV2",
@@ -2830,7 +2830,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 85, 143, 168, 471, 478, 1157, 1158, 1162],
+        output_defs: &[84, 85, 141, 166, 466, 473, 1146, 1147, 1151],
     },
     Operation {
         operation_id: "findTcrBrandById",
@@ -2855,7 +2855,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"tcrBrandId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"}},\"required\":[\"tcrBrandId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 85, 168, 471, 478, 1157, 1158, 1162],
+        output_defs: &[84, 85, 166, 466, 473, 1146, 1147, 1151],
     },
     Operation {
         operation_id: "listAllTcrCampaigns",
@@ -2880,7 +2880,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"tcrBrandId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"}},\"required\":[\"tcrBrandId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 85, 282, 976, 1159, 1160, 1163],
+        output_defs: &[84, 85, 279, 966, 1148, 1149, 1152],
     },
     Operation {
         operation_id: "findTcrCampaignById",
@@ -2906,7 +2906,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"tcrBrandId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"},\"tcrCampaignId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR campaign\"}},\"required\":[\"tcrBrandId\",\"tcrCampaignId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 85, 976, 1159, 1160, 1163],
+        output_defs: &[84, 85, 966, 1148, 1149, 1152],
     },
     Operation {
         operation_id: "linkNumbers",
@@ -2941,7 +2941,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"tcrBrandId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"},\"tcrCampaignId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR campaign\"},\"phoneNumbers\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneNumberE164\"},\"maxItems\":100,\"minItems\":1,\"description\":\"List of phone numbers to assign\"}},\"required\":[\"tcrBrandId\",\"tcrCampaignId\"],\"additionalProperties\":false}",
-        input_defs: &[879],
+        input_defs: &[871],
         output_defs: &[],
     },
     Operation {
@@ -2967,7 +2967,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[119, 206, 573, 618, 706, 707, 797, 817, 833, 879, 1054, 1247],
+        output_defs: &[118, 204, 568, 613, 699, 700, 789, 809, 825, 871, 1044, 1235],
     },
     Operation {
         operation_id: "updateNotificationSettings",
@@ -3012,8 +3012,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/NotificationSettings\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"smsPhoneNumbers\":{\"type\":\"array\",\"description\":\"The parameter contains the list of phone Numbers which should be used for SMS notifications sending\\n(if advanced mode disabled)\\n\",\"minItems\":1,\"maxItems\":10,\"uniqueItems\":true,\"items\":{\"type\":\"string\"}},\"advancedMode\":{\"type\":\"boolean\",\"description\":\"Specifies notifications settings mode. If `true` then advanced\\nmode is on, it allows using different emails and/or phone numbers for\\neach notification type. If `false` then basic mode is on. Advanced mode\\nsettings are returned in both modes, if specified once, but if basic mode\\nis switched on, they are not applied\\n\"},\"voicemails\":{\"$ref\":\"#/$defs/VoicemailsInfo\"},\"inboundFaxes\":{\"$ref\":\"#/$defs/InboundFaxesInfo\"},\"outboundFaxes\":{\"$ref\":\"#/$defs/OutboundFaxesInfo\"},\"inboundTexts\":{\"$ref\":\"#/$defs/InboundTextsInfo\"},\"missedCalls\":{\"$ref\":\"#/$defs/MissedCallsInfo\"},\"uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Canonical URI of notifications settings resource\"},\"emailAddresses\":{\"type\":\"array\",\"description\":\"List of notification recipient email addresses. Should not be empty\\nif 'includeManagers' parameter is set to false\\n\",\"items\":{\"type\":\"string\"}},\"smsEmailAddresses\":{\"type\":\"array\",\"description\":\"List of notification recipient email addresses\",\"items\":{\"type\":\"string\"}},\"includeManagers\":{\"type\":\"boolean\",\"description\":\"Specifies if managers' emails are included in the list of emails to\\nwhich notifications are sent. If not specified, then the value is `true`\\n\",\"default\":true},\"callNotes\":{\"$ref\":\"#/$defs/CallNotesInfo\"}},\"additionalProperties\":false}",
-        input_defs: &[206, 706, 707, 797, 833, 879, 1054, 1247],
-        output_defs: &[119, 206, 573, 618, 706, 707, 797, 817, 833, 879, 1054, 1247],
+        input_defs: &[204, 699, 700, 789, 825, 871, 1044, 1235],
+        output_defs: &[118, 204, 568, 613, 699, 700, 789, 809, 825, 871, 1044, 1235],
     },
     Operation {
         operation_id: "postBatchProvisionUsers",
@@ -3046,8 +3046,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BatchProvisionUsersResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"maxItems\":10,\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/BatchProvisionUsersRequestItem\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[121, 129, 543, 602, 603, 605, 606, 611, 612, 614, 621, 874, 875, 876, 877, 878, 879, 886, 887, 892, 1180, 1203],
-        output_defs: &[84, 85, 128, 130, 131, 879],
+        input_defs: &[119, 127, 538, 597, 598, 600, 601, 606, 607, 609, 616, 866, 867, 868, 869, 870, 871, 878, 879, 884, 1169, 1191],
+        output_defs: &[84, 85, 126, 128, 129, 871],
     },
     Operation {
         operation_id: "getAccountRegionalSettings",
@@ -3071,7 +3071,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[496, 499, 501, 502, 503, 644, 690, 968, 969, 1180, 1192],
+        output_defs: &[491, 494, 496, 497, 498, 639, 683, 958, 959, 1169, 1181],
     },
     Operation {
         operation_id: "patchAccountRegionalSettings",
@@ -3109,8 +3109,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RegionalSettings\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"homeCountry\":{\"$ref\":\"#/$defs/AccountCountryInfoRequest\"},\"timezone\":{\"$ref\":\"#/$defs/AccountTimezoneInfoRequest\"},\"language\":{\"$ref\":\"#/$defs/AccountLanguageInfoRequest\"},\"greetingLanguage\":{\"$ref\":\"#/$defs/AccountGreetingLanguageInfoRequest\"},\"formattingLocale\":{\"$ref\":\"#/$defs/AccountFormattingLocaleInfoRequest\"},\"timeFormat\":{\"$ref\":\"#/$defs/TimeFormatEnum\"}},\"required\":[\"timezone\"],\"additionalProperties\":false}",
-        input_defs: &[11, 13, 14, 23, 36, 1180],
-        output_defs: &[496, 499, 501, 502, 503, 644, 690, 968, 969, 1180, 1192],
+        input_defs: &[11, 13, 14, 23, 36, 1169],
+        output_defs: &[491, 494, 496, 497, 498, 639, 683, 958, 959, 1169, 1181],
     },
     Operation {
         operation_id: "listAccountPhoneNumbersV2",
@@ -3143,8 +3143,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AccountPhoneNumberList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneNumberType\"},\"description\":\"Types of phone numbers to be returned\"},\"usageType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneNumberUsageTypeV2\"},\"description\":\"Usage type(s) of phone numbers to be returned\"},\"status\":{\"$ref\":\"#/$defs/PhoneNumberStatus\",\"description\":\"Status of the phone number(s) to be returned\"},\"tollType\":{\"$ref\":\"#/$defs/PhoneNumberTollType\",\"description\":\"Toll type of phone numbers to return\"},\"extensionStatus\":{\"$ref\":\"#/$defs/ExtensionStatusEnumFull\",\"description\":\"Statuses of extensions to return phone numbers for\"},\"byocNumber\":{\"type\":\"boolean\",\"description\":\"The parameter reflects whether this number is BYOC or not\"},\"mobileNumber\":{\"type\":\"boolean\",\"description\":\"The parameter reflects whether this number is mobileNumber or not\"},\"phoneNumber\":{\"type\":\"string\",\"maxLength\":18,\"description\":\"Phone number in e.164 format to be searched for.\\nParameter value can include wildcards (e.g. \\\"+165012345**\\\")\\nor be an exact number \\\"+16501234500\\\" - single number is searched in that case.\\nMake sure you escape the \\\"+\\\" in the URL as \\\"%2B\\\"\"}},\"additionalProperties\":false}",
-        input_defs: &[618, 885, 886, 887, 889],
-        output_defs: &[26, 27, 482, 589, 612, 872, 879, 880, 885, 886, 887, 889],
+        input_defs: &[613, 877, 878, 879, 881],
+        output_defs: &[26, 27, 477, 584, 607, 864, 871, 872, 877, 878, 879, 881],
     },
     Operation {
         operation_id: "deleteNumbersFromInventoryV2",
@@ -3177,8 +3177,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/DeletePhoneNumbersResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"description\":\"List of phone numbers or phone IDs to be deleted\",\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/DeletePhoneNumbersRequestItem\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[536, 879, 880],
-        output_defs: &[84, 162, 537, 538, 879, 880],
+        input_defs: &[531, 871, 872],
+        output_defs: &[84, 160, 532, 533, 871, 872],
     },
     Operation {
         operation_id: "addNumbersToInventoryV2",
@@ -3211,8 +3211,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AddPhoneNumbersResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"minItems\":1,\"description\":\"List of account phone numbers\",\"items\":{\"$ref\":\"#/$defs/AddPhoneNumberRequestItem\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[52, 872],
-        output_defs: &[53, 54, 84, 162, 872, 879, 880],
+        input_defs: &[52, 864],
+        output_defs: &[53, 54, 84, 160, 864, 871, 872],
     },
     Operation {
         operation_id: "getBulkAddTaskResultsV2",
@@ -3237,7 +3237,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"taskId\":{\"type\":\"string\",\"description\":\"Identifier of a task returned by asynchronous bulk add operation\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[53, 54, 55, 84, 162, 872, 879, 880],
+        output_defs: &[53, 54, 55, 84, 160, 864, 871, 872],
     },
     Operation {
         operation_id: "assignPhoneNumberV2",
@@ -3275,8 +3275,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AccountPhoneNumberInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"phoneNumberId\":{\"$ref\":\"#/$defs/PhoneNumberId\",\"description\":\"Internal identifier of a phone number\"},\"type\":{\"$ref\":\"#/$defs/PhoneNumberType\"},\"usageType\":{\"type\":\"string\",\"description\":\"Target usage type of phone number (only listed values are supported)\",\"enum\":[\"MainCompanyNumber\",\"CompanyNumber\",\"DirectNumber\",\"ContactCenterNumber\"]},\"extension\":{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of an extension\"}}},\"costCenterId\":{\"type\":\"string\"},\"contactCenterProvider\":{\"$ref\":\"#/$defs/ContactCenterProvider\"}},\"required\":[\"phoneNumberId\",\"usageType\"],\"additionalProperties\":false}",
-        input_defs: &[482, 880, 887],
-        output_defs: &[26, 482, 612, 872, 879, 880, 885, 886, 887, 889],
+        input_defs: &[477, 872, 879],
+        output_defs: &[26, 477, 607, 864, 871, 872, 877, 878, 879, 881],
     },
     Operation {
         operation_id: "replacePhoneNumberV2",
@@ -3310,8 +3310,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AccountPhoneNumberInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"phoneNumberId\":{\"$ref\":\"#/$defs/PhoneNumberId\",\"description\":\"Internal identifier of a phone number\"},\"targetPhoneNumberId\":{\"$ref\":\"#/$defs/PhoneNumberId\"}},\"required\":[\"phoneNumberId\"],\"additionalProperties\":false}",
-        input_defs: &[880],
-        output_defs: &[26, 482, 612, 872, 879, 880, 885, 886, 887, 889],
+        input_defs: &[872],
+        output_defs: &[26, 477, 607, 864, 871, 872, 877, 878, 879, 881],
     },
     Operation {
         operation_id: "readUserProfileImageLegacy",
@@ -3485,7 +3485,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"phoneNumberId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a phone number\"}},\"required\":[\"phoneNumberId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 101, 283, 476, 477, 1075, 1076, 1078, 1161],
+        output_defs: &[84, 100, 280, 471, 472, 1065, 1066, 1068, 1150],
     },
     Operation {
         operation_id: "listExtensionPhoneNumbers",
@@ -3513,8 +3513,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetExtensionPhoneNumbersResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"status\":{\"$ref\":\"#/$defs/PhoneNumberStatus\",\"description\":\"Status of a phone number\"},\"usageType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneNumberUsageType\"},\"description\":\"Usage type of a phone number\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed. Default value is '1'\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items). If not specified, the value is '100' by default\"}},\"additionalProperties\":false}",
-        input_defs: &[885, 888],
-        output_defs: &[80, 482, 499, 501, 589, 669, 837, 838, 885, 887, 888, 891, 1231, 1232],
+        input_defs: &[877, 880],
+        output_defs: &[80, 477, 494, 496, 584, 663, 829, 830, 877, 879, 880, 883, 1219, 1220],
     },
     Operation {
         operation_id: "readExtension",
@@ -3539,7 +3539,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[80, 81, 91, 211, 213, 481, 483, 493, 496, 499, 501, 502, 503, 518, 539, 613, 615, 618, 620, 644, 662, 666, 690, 865, 866, 902, 903, 906, 907, 908, 963, 968, 969, 985, 1046, 1062, 1180, 1192],
+        output_defs: &[80, 81, 91, 208, 210, 476, 478, 488, 491, 494, 496, 497, 498, 513, 534, 608, 610, 613, 615, 639, 656, 660, 683, 857, 858, 894, 895, 898, 899, 900, 954, 958, 959, 975, 1036, 1052, 1169, 1181],
     },
     Operation {
         operation_id: "updateExtension",
@@ -3588,8 +3588,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetExtensionInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"status\":{\"$ref\":\"#/$defs/ExtensionStatusEnumForUpdate\"},\"statusInfo\":{\"$ref\":\"#/$defs/ExtensionStatusInfo\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension number available\"},\"contact\":{\"$ref\":\"#/$defs/ContactInfoUpdateRequest\"},\"regionalSettings\":{\"$ref\":\"#/$defs/ExtensionRegionalSettingRequest\"},\"setupWizardState\":{\"$ref\":\"#/$defs/SetupWizardStateForUpdateEnum\"},\"partnerId\":{\"type\":\"string\",\"description\":\"Additional extension identifier, created by partner application\\nand applied on client side\\n\"},\"ivrPin\":{\"type\":\"string\",\"description\":\"IVR PIN\"},\"password\":{\"type\":\"string\",\"description\":\"Password for extension\"},\"callQueueInfo\":{\"$ref\":\"#/$defs/CallQueueInfoRequest\"},\"transition\":{\"$ref\":\"#/$defs/UserTransitionInfo\"},\"customFields\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CustomFieldInfo\"}},\"site\":{\"$ref\":\"#/$defs/SiteReference\"},\"type\":{\"type\":\"string\",\"description\":\"Extension type. Please note that legacy 'Department' extension\\ntype corresponds to 'Call Queue' extensions in modern RingCentral\\nproduct terminology\\n\",\"enum\":[\"User\",\"FaxUser\",\"FlexibleUser\",\"VirtualUser\",\"DigitalUser\",\"Department\",\"Announcement\",\"Voicemail\",\"SharedLinesGroup\",\"PagingOnly\",\"IvrMenu\",\"ApplicationExtension\",\"ParkLocation\",\"DelegatedLinesGroup\",\"GroupCallPickup\"]},\"subType\":{\"$ref\":\"#/$defs/AllExtensionSubtypesEnum\"},\"references\":{\"type\":\"array\",\"description\":\"List of non-RC internal identifiers assigned to an extension\",\"items\":{\"$ref\":\"#/$defs/ReferenceInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[80, 217, 481, 485, 518, 602, 603, 605, 606, 611, 614, 617, 620, 621, 906, 907, 963, 1046, 1073, 1180, 1234],
-        output_defs: &[80, 81, 91, 211, 213, 481, 483, 493, 496, 499, 501, 502, 503, 518, 539, 613, 615, 618, 620, 644, 662, 666, 690, 865, 866, 902, 903, 906, 907, 908, 963, 968, 969, 985, 1046, 1062, 1180, 1192],
+        input_defs: &[80, 214, 476, 480, 513, 597, 598, 600, 601, 606, 609, 612, 615, 616, 898, 899, 954, 1036, 1063, 1169, 1222],
+        output_defs: &[80, 81, 91, 208, 210, 476, 478, 488, 491, 494, 496, 497, 498, 513, 534, 608, 610, 613, 615, 639, 656, 660, 683, 857, 858, 894, 895, 898, 899, 900, 954, 958, 959, 975, 1036, 1052, 1169, 1181],
     },
     Operation {
         operation_id: "deleteExtension",
@@ -3641,7 +3641,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[250, 251, 252, 253, 254, 601],
+        output_defs: &[247, 248, 249, 250, 251, 596],
     },
     Operation {
         operation_id: "updateExtensionCallerId",
@@ -3679,8 +3679,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ExtensionCallerIdInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Canonical URL of a caller ID resource\"},\"byDevice\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallerIdByDevice\"}},\"byFeature\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallerIdByFeature\"}},\"extensionNameForOutboundCalls\":{\"type\":\"boolean\",\"description\":\"If `true`, then user first name and last name will be used\\nas caller ID when making outbound calls from extension\\n\"},\"extensionNumberForInternalCalls\":{\"type\":\"boolean\",\"description\":\"If `true`, then extension number will be used as caller ID\\nwhen making internal calls\\n\"}},\"additionalProperties\":false}",
-        input_defs: &[250, 251, 252, 253, 254],
-        output_defs: &[250, 251, 252, 253, 254, 601],
+        input_defs: &[247, 248, 249, 250, 251],
+        output_defs: &[247, 248, 249, 250, 251, 596],
     },
     Operation {
         operation_id: "listExtensionGrants",
@@ -3707,8 +3707,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetExtensionGrantListResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"extensionType\":{\"$ref\":\"#/$defs/SearchGrantExtensionTypeEnumList\",\"description\":\"Type of extension to be returned. Multiple values are supported.\\n**Please note that legacy 'Department' extension type corresponds\\nto 'Call Queue' extensions in modern RingCentral product terminology**\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"additionalProperties\":false}",
-        input_defs: &[1021, 1022],
-        output_defs: &[589, 609, 665, 688, 837, 838],
+        input_defs: &[1011, 1012],
+        output_defs: &[584, 604, 659, 681, 829, 830],
     },
     Operation {
         operation_id: "readConferencingSettings",
@@ -3734,7 +3734,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"countryId\":{\"type\":\"string\",\"description\":\"Internal identifier of a country. If not specified, the response\\nis returned for the brand country\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[496, 499, 501, 502, 503, 660, 881],
+        output_defs: &[491, 494, 496, 497, 498, 654, 873],
     },
     Operation {
         operation_id: "updateConferencingSettings",
@@ -3769,8 +3769,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetConferencingInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"phoneNumbers\":{\"type\":\"array\",\"description\":\"Multiple dial-in phone numbers to connect to audio conference\\nservice, relevant for user's brand. Each number is given with the country\\nand location information, in order to let the user choose the less expensive\\nway to connect to a conference. The first number in the list is the primary\\nconference number, that is default and domestic\\n\",\"items\":{\"$ref\":\"#/$defs/ConferencePhoneNumberInfo\"}},\"allowJoinBeforeHost\":{\"type\":\"boolean\",\"description\":\"Determines if host user allows conference participants to join before the host\"}},\"additionalProperties\":false}",
-        input_defs: &[474],
-        output_defs: &[496, 499, 501, 502, 503, 660, 881],
+        input_defs: &[469],
+        output_defs: &[491, 494, 496, 497, 498, 654, 873],
     },
     Operation {
         operation_id: "readAccountInfo",
@@ -3794,7 +3794,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[24, 25, 30, 34, 35, 134, 142, 496, 499, 501, 502, 503, 513, 644, 658, 690, 968, 969, 1026, 1033, 1045, 1053, 1180, 1192, 1205],
+        output_defs: &[24, 25, 30, 34, 35, 132, 140, 491, 494, 496, 497, 498, 508, 639, 652, 683, 958, 959, 1016, 1023, 1035, 1043, 1169, 1181, 1193],
     },
     Operation {
         operation_id: "readAccountBusinessAddress",
@@ -3818,7 +3818,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[10, 481],
+        output_defs: &[10, 476],
     },
     Operation {
         operation_id: "updateAccountBusinessAddress",
@@ -3854,8 +3854,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AccountBusinessAddressResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"company\":{\"type\":\"string\",\"description\":\"Company business name\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Company business email address\"},\"businessAddress\":{\"$ref\":\"#/$defs/BusinessAddressInfo\"},\"mainSiteName\":{\"type\":\"string\",\"description\":\"Custom site name\"}},\"additionalProperties\":false}",
-        input_defs: &[169],
-        output_defs: &[10, 481],
+        input_defs: &[167],
+        output_defs: &[10, 476],
     },
     Operation {
         operation_id: "readAccountServiceInfo",
@@ -3879,7 +3879,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[24, 32, 33, 133, 134, 142, 496, 499, 501, 502, 503, 1025, 1033, 1205],
+        output_defs: &[24, 32, 33, 131, 132, 140, 491, 494, 496, 497, 498, 1015, 1023, 1193],
     },
     Operation {
         operation_id: "listLanguages",
@@ -3902,7 +3902,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[503, 589, 736, 737, 837, 838],
+        output_defs: &[498, 584, 728, 729, 829, 830],
     },
     Operation {
         operation_id: "readLanguage",
@@ -3926,7 +3926,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"languageId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a language\"}},\"required\":[\"languageId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[503, 736],
+        output_defs: &[498, 728],
     },
     Operation {
         operation_id: "listCountries",
@@ -3955,7 +3955,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"loginAllowed\":{\"type\":\"boolean\",\"description\":\"Specifies whether the logging-in with the phone numbers of this country\\nis enabled or not\"},\"signupAllowed\":{\"type\":\"boolean\",\"description\":\"Indicates whether a signup/billing is allowed for a country. If\\nnot specified all countries are returned (according to other\\nspecified filters if any)\"},\"numberSelling\":{\"type\":\"boolean\",\"description\":\"Specifies if RingCentral sells phone numbers of this country\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"freeSoftphoneLine\":{\"type\":\"boolean\",\"description\":\"Specifies if free phone line for softphone is available for a\\ncountry or not\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[496, 499, 500, 501, 502, 503, 504, 589, 837, 838],
+        output_defs: &[491, 494, 495, 496, 497, 498, 499, 584, 829, 830],
     },
     Operation {
         operation_id: "readCountry",
@@ -3979,7 +3979,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"countryId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a country\"}},\"required\":[\"countryId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[496, 499, 500, 501, 502, 503],
+        output_defs: &[491, 494, 495, 496, 497, 498],
     },
     Operation {
         operation_id: "listLocations",
@@ -4007,7 +4007,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"orderBy\":{\"type\":\"string\",\"default\":\"City\",\"enum\":[\"Npa\",\"City\"],\"description\":\"Sorts results by the property specified\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"stateId\":{\"type\":\"string\",\"description\":\"Internal identifier of a state\"},\"withNxx\":{\"type\":\"boolean\",\"description\":\"Specifies if `nxx` codes are returned\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 671, 743, 745, 837, 838],
+        output_defs: &[584, 665, 735, 737, 829, 830],
     },
     Operation {
         operation_id: "listStates",
@@ -4035,7 +4035,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"allCountries\":{\"type\":\"boolean\",\"description\":\"If set to `true` then states of all countries are returned and\\n`countryId` is ignored, even if specified. If the value is empty\\nthen the parameter is ignored\"},\"countryId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a country\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"withPhoneNumbers\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If `true` the list of states with phone numbers available for\\nbuying is returned\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[501, 589, 680, 681, 837, 838],
+        output_defs: &[496, 584, 674, 675, 829, 830],
     },
     Operation {
         operation_id: "readState",
@@ -4059,7 +4059,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"stateId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a state\"}},\"required\":[\"stateId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[501, 680],
+        output_defs: &[496, 674],
     },
     Operation {
         operation_id: "listTimezones",
@@ -4084,7 +4084,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed. Default value is '1'\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items). If not specified, the value is '100' by default\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 682, 837, 838, 1192],
+        output_defs: &[584, 676, 829, 830, 1181],
     },
     Operation {
         operation_id: "readTimezone",
@@ -4108,7 +4108,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"timezoneId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a timezone\"}},\"required\":[\"timezoneId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1192],
+        output_defs: &[1181],
     },
     Operation {
         operation_id: "listContractedCountries",
@@ -4132,7 +4132,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"brandId\":{\"type\":\"string\",\"description\":\"The internal ID of the RingCentral brand\"}},\"required\":[\"brandId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[488],
+        output_defs: &[483],
     },
     Operation {
         operation_id: "listDomesticCountries",
@@ -4159,7 +4159,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"brandId\":{\"type\":\"string\",\"description\":\"Internal identifier of a brand\"},\"contractedCountryId\":{\"type\":\"string\",\"description\":\"Internal identifier of a country\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"required\":[\"brandId\",\"contractedCountryId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[496, 499, 500, 501, 502, 503, 504, 589, 837, 838],
+        output_defs: &[491, 494, 495, 496, 497, 498, 499, 584, 829, 830],
     },
     Operation {
         operation_id: "listAccountPhoneNumbers",
@@ -4188,8 +4188,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AccountPhoneNumbers\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"extensionStatus\":{\"$ref\":\"#/$defs/ExtensionStatusEnumFull\",\"description\":\"The status of extensions to filter results by\"},\"usageType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneNumberUsageType\"},\"description\":\"Usage type of a phone number\"},\"paymentType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PlatformPaymentType\"},\"description\":\"Payment type of a phone number. Multiple values are supported\"},\"status\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PhoneNumberStatus\"},\"description\":\"Status of a phone number. Multiple values are supported\"}},\"additionalProperties\":false}",
-        input_defs: &[618, 885, 888, 891],
-        output_defs: &[28, 473, 482, 589, 607, 837, 838, 872, 885, 887, 888, 891, 1166],
+        input_defs: &[613, 877, 880, 883],
+        output_defs: &[28, 468, 477, 584, 602, 829, 830, 864, 877, 879, 880, 883, 1155],
     },
     Operation {
         operation_id: "readAccountPhoneNumber",
@@ -4214,7 +4214,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"phoneNumberId\":{\"type\":\"string\",\"description\":\"Internal identifier of a phone number\"}},\"required\":[\"phoneNumberId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[473, 482, 607, 872, 885, 887, 888, 891, 1166],
+        output_defs: &[468, 477, 602, 864, 877, 879, 880, 883, 1155],
     },
     Operation {
         operation_id: "listExtensions",
@@ -4243,8 +4243,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetExtensionListResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionNumber\":{\"type\":\"string\",\"maxLength\":8,\"description\":\"Extension short number to filter records\"},\"email\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":254},\"description\":\"Extension email address. Multiple values are accepted\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"status\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ExtensionStatusEnumFull\"},\"description\":\"Extension status. Multiple values are supported. If `Unassigned`\\nis specified, then extensions without `extensionNumber` attribute are returned.\\nIf not specified, then all extensions are returned\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AllExtensionTypesEnum\"},\"description\":\"Extension type. Please note\\nthat legacy 'Department' extension type corresponds to 'Call Queue'\\nextensions in modern RingCentral product terminology\"}},\"additionalProperties\":false}",
-        input_defs: &[81, 618],
-        output_defs: &[80, 81, 91, 211, 213, 481, 483, 493, 503, 589, 613, 618, 667, 668, 837, 838, 865, 866, 902, 903, 906, 907, 908, 963, 985],
+        input_defs: &[81, 613],
+        output_defs: &[80, 81, 91, 208, 210, 476, 478, 488, 498, 584, 608, 613, 661, 662, 829, 830, 857, 858, 894, 895, 898, 899, 900, 954, 975],
     },
     Operation {
         operation_id: "createExtension",
@@ -4292,8 +4292,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetExtensionInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"contact\":{\"$ref\":\"#/$defs/ContactInfoCreationRequest\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension short number\"},\"costCenter\":{\"$ref\":\"#/$defs/CostCenterInfo\"},\"customFields\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CustomFieldInfo\"}},\"password\":{\"type\":\"string\",\"description\":\"Password for extension. If not specified, the password is auto-generated\"},\"references\":{\"type\":\"array\",\"description\":\"List of non-RC internal identifiers assigned to an extension\",\"items\":{\"$ref\":\"#/$defs/ReferenceInfo\"}},\"regionalSettings\":{\"$ref\":\"#/$defs/RegionalSettings\"},\"partnerId\":{\"type\":\"string\",\"description\":\"Additional extension identifier, created by partner application\\nand applied on client side\\n\"},\"ivrPin\":{\"type\":\"string\",\"description\":\"IVR PIN\"},\"setupWizardState\":{\"$ref\":\"#/$defs/SetupWizardStateForUpdateEnum\"},\"site\":{\"$ref\":\"#/$defs/SiteInfo\"},\"status\":{\"$ref\":\"#/$defs/ExtensionStatusEnumFull\"},\"statusInfo\":{\"$ref\":\"#/$defs/ExtensionStatusInfo\"},\"type\":{\"type\":\"string\",\"description\":\"Extension type. Please note that legacy 'Department' extension type\\ncorresponds to 'Call Queue' extensions in modern RingCentral product\\nterminology\\n\",\"enum\":[\"User\",\"VirtualUser\",\"DigitalUser\",\"FlexibleUser\",\"Department\",\"Announcement\",\"Voicemail\",\"SharedLinesGroup\",\"PagingOnly\",\"ParkLocation\",\"Limited\"]},\"hidden\":{\"type\":\"boolean\",\"description\":\"Hides extension from showing in company directory. Supported\\nfor extensions of 'User' type only. For unassigned extensions the value\\nis set to `true` by default. For assigned extensions the value is set\\nto `false` by default\\n\"},\"name\":{\"type\":\"string\",\"description\":\"Extension name. For user extension types the value is a combination\\nof the specified first name and last name\\n\"}},\"additionalProperties\":false}",
-        input_defs: &[481, 484, 493, 496, 499, 501, 502, 503, 518, 618, 620, 644, 690, 822, 906, 907, 963, 968, 969, 1046, 1062, 1068, 1180, 1192],
-        output_defs: &[80, 81, 91, 211, 213, 481, 483, 493, 496, 499, 501, 502, 503, 518, 539, 613, 615, 618, 620, 644, 662, 666, 690, 865, 866, 902, 903, 906, 907, 908, 963, 968, 969, 985, 1046, 1062, 1180, 1192],
+        input_defs: &[476, 479, 488, 491, 494, 496, 497, 498, 513, 613, 615, 639, 683, 814, 898, 899, 954, 958, 959, 1036, 1052, 1058, 1169, 1181],
+        output_defs: &[80, 81, 91, 208, 210, 476, 478, 488, 491, 494, 496, 497, 498, 513, 534, 608, 610, 613, 615, 639, 656, 660, 683, 857, 858, 894, 895, 898, 899, 900, 954, 958, 959, 975, 1036, 1052, 1169, 1181],
     },
     Operation {
         operation_id: "listUserTemplates",
@@ -4319,8 +4319,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UserTemplates\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"type\":{\"$ref\":\"#/$defs/TemplateType\",\"description\":\"Type of template\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed. Default value is '1'\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items). If not specified, the value is '100' by default\"}},\"additionalProperties\":false}",
-        input_defs: &[1165],
-        output_defs: &[589, 837, 838, 1164, 1165, 1233],
+        input_defs: &[1154],
+        output_defs: &[584, 829, 830, 1153, 1154, 1221],
     },
     Operation {
         operation_id: "readUserTemplate",
@@ -4345,7 +4345,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"templateId\":{\"type\":\"string\",\"description\":\"Internal identifier of a template\"}},\"required\":[\"templateId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1164, 1165],
+        output_defs: &[1153, 1154],
     },
     Operation {
         operation_id: "listCallQueues",
@@ -4372,7 +4372,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values are accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"memberExtensionId\":{\"type\":\"string\",\"description\":\"Internal identifier of an extension that is a member of every group within the result\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[216, 218, 589, 619, 837, 838, 1063],
+        output_defs: &[213, 215, 584, 614, 829, 830, 1053],
     },
     Operation {
         operation_id: "readCallQueueInfo",
@@ -4397,7 +4397,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"The internal ID of the call queue\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[211, 212, 216, 225, 619, 1063],
+        output_defs: &[208, 209, 213, 222, 614, 1053],
     },
     Operation {
         operation_id: "updateCallQueueInfo",
@@ -4438,8 +4438,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallQueueDetails\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call queue group\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension number of a call queue\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a call queue\"},\"status\":{\"$ref\":\"#/$defs/ExtensionStatusEnumGroup\"},\"subType\":{\"type\":\"string\",\"description\":\"Indicates whether it is an emergency call queue extension or not\",\"enum\":[\"Emergency\",\"Unknown\"]},\"site\":{\"$ref\":\"#/$defs/SiteReference\"},\"serviceLevelSettings\":{\"$ref\":\"#/$defs/CallQueueServiceLevelSettings\"},\"editableMemberStatus\":{\"type\":\"boolean\",\"description\":\"Allows members to change their queue status\"},\"alertTimer\":{\"$ref\":\"#/$defs/CallQueueAlertTimerEnum\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
-        input_defs: &[211, 225, 619, 1073],
-        output_defs: &[211, 212, 216, 225, 619, 1063],
+        input_defs: &[208, 222, 614, 1063],
+        output_defs: &[208, 209, 213, 222, 614, 1053],
     },
     Operation {
         operation_id: "listCallQueueMembers",
@@ -4466,7 +4466,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call queue group\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[220, 222, 589, 837, 838],
+        output_defs: &[217, 219, 584, 829, 830],
     },
     Operation {
         operation_id: "assignMultipleCallQueueMembers",
@@ -4536,8 +4536,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UserCallQueues\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"description\":\"List of queues where an extension is an agent\",\"items\":{\"$ref\":\"#/$defs/QueueShortInfoResource\"}}},\"additionalProperties\":false}",
-        input_defs: &[918],
-        output_defs: &[918, 1225],
+        input_defs: &[909],
+        output_defs: &[909, 1213],
     },
     Operation {
         operation_id: "listDepartmentMembers",
@@ -4564,7 +4564,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"departmentId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a Department extension (same as extensionId\\nbut only the ID of a department extension is valid). Please note that\\nlegacy 'Department' extension type corresponds to 'Call Queue' extensions\\nin modern RingCentral product terminology\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"required\":[\"departmentId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[540, 589, 607, 837, 838],
+        output_defs: &[535, 584, 602, 829, 830],
     },
     Operation {
         operation_id: "assignMultipleDepartmentMembers",
@@ -4597,7 +4597,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/BulkAssignItem\"}}},\"additionalProperties\":false}",
-        input_defs: &[160],
+        input_defs: &[158],
         output_defs: &[],
     },
     Operation {
@@ -4625,7 +4625,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pagingOnlyGroupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a paging group\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"required\":[\"pagingOnlyGroupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 842, 844],
+        output_defs: &[584, 829, 830, 834, 836],
     },
     Operation {
         operation_id: "listPagingGroupDevices",
@@ -4652,7 +4652,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pagingOnlyGroupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a paging group\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"required\":[\"pagingOnlyGroupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 841, 843],
+        output_defs: &[584, 829, 830, 833, 835],
     },
     Operation {
         operation_id: "assignMultiplePagingGroupUsersDevices",
@@ -4714,7 +4714,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[481, 496, 499, 501, 502, 503, 589, 644, 690, 822, 837, 838, 968, 969, 1062, 1068, 1074, 1180, 1192],
+        output_defs: &[476, 491, 494, 496, 497, 498, 584, 639, 683, 814, 829, 830, 958, 959, 1052, 1058, 1064, 1169, 1181],
     },
     Operation {
         operation_id: "createSite",
@@ -4758,8 +4758,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SiteInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a site extension\"},\"name\":{\"type\":\"string\",\"description\":\"Extension user first name\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension number\"},\"callerIdName\":{\"type\":\"string\",\"description\":\"Custom name of a caller. Max number of characters is 15 (only\\nalphabetical symbols, numbers and commas are supported)\\n\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Extension user email\"},\"businessAddress\":{\"$ref\":\"#/$defs/ContactBusinessAddressInfo\"},\"regionalSettings\":{\"$ref\":\"#/$defs/RegionalSettings\"},\"operator\":{\"$ref\":\"#/$defs/SiteOperatorReference\"},\"siteAccess\":{\"$ref\":\"#/$defs/SiteAccessStatus\"},\"accessibleSiteIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"description\":\"Site id that is accessible for the current site\"}},\"code\":{\"type\":\"string\",\"description\":\"Site code value\"},\"costCenter\":{\"$ref\":\"#/$defs/CostCenterInfo\"}},\"additionalProperties\":false}",
-        input_defs: &[481, 493, 496, 499, 501, 502, 503, 644, 690, 968, 969, 1062, 1072, 1180, 1192],
-        output_defs: &[481, 496, 499, 501, 502, 503, 644, 690, 822, 968, 969, 1062, 1068, 1180, 1192],
+        input_defs: &[476, 488, 491, 494, 496, 497, 498, 639, 683, 958, 959, 1052, 1062, 1169, 1181],
+        output_defs: &[476, 491, 494, 496, 497, 498, 639, 683, 814, 958, 959, 1052, 1058, 1169, 1181],
     },
     Operation {
         operation_id: "readSite",
@@ -4784,7 +4784,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}},\"required\":[\"siteId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[481, 496, 499, 501, 502, 503, 644, 690, 822, 968, 969, 1062, 1068, 1180, 1192],
+        output_defs: &[476, 491, 494, 496, 497, 498, 639, 683, 814, 958, 959, 1052, 1058, 1169, 1181],
     },
     Operation {
         operation_id: "updateSite",
@@ -4826,8 +4826,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SiteInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"},\"name\":{\"type\":\"string\",\"description\":\"Extension user first name\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension number\"},\"callerIdName\":{\"type\":\"string\",\"description\":\"Custom name of a caller. Max number of characters is 15 (only\\nalphabetical symbols, numbers and commas are supported)\\n\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Site extension contact email\"},\"businessAddress\":{\"$ref\":\"#/$defs/ContactBusinessAddressInfo\"},\"regionalSettings\":{\"$ref\":\"#/$defs/RegionalSettings\"},\"operator\":{\"$ref\":\"#/$defs/OperatorInfo\"},\"siteAccess\":{\"$ref\":\"#/$defs/SiteAccessStatus\"},\"accessibleSiteIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"description\":\"Site id that is accessible for the current site\"}}},\"required\":[\"siteId\"],\"additionalProperties\":false}",
-        input_defs: &[481, 496, 499, 501, 502, 503, 644, 690, 822, 968, 969, 1062, 1180, 1192],
-        output_defs: &[481, 496, 499, 501, 502, 503, 644, 690, 822, 968, 969, 1062, 1068, 1180, 1192],
+        input_defs: &[476, 491, 494, 496, 497, 498, 639, 683, 814, 958, 959, 1052, 1169, 1181],
+        output_defs: &[476, 491, 494, 496, 497, 498, 639, 683, 814, 958, 959, 1052, 1058, 1169, 1181],
     },
     Operation {
         operation_id: "deleteSite",
@@ -4913,7 +4913,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}},\"required\":[\"siteId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[727, 1064, 1065, 1066, 1069],
+        output_defs: &[720, 1054, 1055, 1056, 1059],
     },
     Operation {
         operation_id: "updateSiteIvrSettings",
@@ -4949,8 +4949,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SiteIVRSettings\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"},\"topMenu\":{\"$ref\":\"#/$defs/SiteIVRTopMenuUpdate\"},\"actions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SiteIvrActions\"}},\"promptRepeatCount\":{\"$ref\":\"#/$defs/IvrPromptRepeatCount\"}},\"required\":[\"siteId\"],\"additionalProperties\":false}",
-        input_defs: &[727, 1064, 1067, 1069],
-        output_defs: &[727, 1064, 1065, 1066, 1069],
+        input_defs: &[720, 1054, 1057, 1059],
+        output_defs: &[720, 1054, 1055, 1056, 1059],
     },
     Operation {
         operation_id: "listSiteMembers",
@@ -4975,7 +4975,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}},\"required\":[\"siteId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 1070, 1071],
+        output_defs: &[584, 829, 830, 1060, 1061],
     },
     Operation {
         operation_id: "listCallMonitoringGroups",
@@ -5003,7 +5003,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"memberExtensionId\":{\"type\":\"string\",\"description\":\"Internal identifier of an extension that is a member of every\\ngroup within the result\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[202, 205, 589, 837, 838],
+        output_defs: &[200, 203, 584, 829, 830],
     },
     Operation {
         operation_id: "createCallMonitoringGroup",
@@ -5038,7 +5038,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a group\"},\"site\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Identifier of a site\"}}}},\"required\":[\"name\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[202],
+        output_defs: &[200],
     },
     Operation {
         operation_id: "updateCallMonitoringGroup",
@@ -5074,7 +5074,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a group\"},\"site\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Identifier of a site\"}}}},\"required\":[\"groupId\",\"name\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[202],
+        output_defs: &[200],
     },
     Operation {
         operation_id: "deleteCallMonitoringGroup",
@@ -5126,7 +5126,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"availableOnly\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Allows to filter features by availability for an extension\"},\"featureId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier(s) of the feature(s)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[634, 635, 845, 941],
+        output_defs: &[629, 630, 837, 932],
     },
     Operation {
         operation_id: "listCallMonitoringGroupMembers",
@@ -5153,7 +5153,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[203, 204, 589, 837, 838],
+        output_defs: &[201, 202, 584, 829, 830],
     },
     Operation {
         operation_id: "updateCallMonitoringGroupList",
@@ -5189,7 +5189,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"},\"addedExtensions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallMonitoringExtensionInfo\"}},\"updatedExtensions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallMonitoringExtensionInfo\"}},\"removedExtensions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallMonitoringExtensionInfo\"}}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
-        input_defs: &[201],
+        input_defs: &[199],
         output_defs: &[],
     },
     Operation {
@@ -5223,8 +5223,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ExtensionBulkUpdateTaskResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ExtensionBulkUpdateInfo\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[217, 481, 485, 518, 595, 602, 603, 605, 606, 611, 614, 617, 620, 621, 906, 907, 908, 963, 1046, 1180, 1234],
-        output_defs: &[590, 596, 597, 622],
+        input_defs: &[214, 476, 480, 513, 590, 597, 598, 600, 601, 606, 609, 612, 615, 616, 898, 899, 900, 954, 1036, 1169, 1222],
+        output_defs: &[585, 591, 592, 617],
     },
     Operation {
         operation_id: "getExtensionBulkUpdateTask",
@@ -5249,7 +5249,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"taskId\":{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[590, 596, 597, 622],
+        output_defs: &[585, 591, 592, 617],
     },
     Operation {
         operation_id: "getCallQueueOverflowSettings",
@@ -5274,7 +5274,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"callQueueId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call queue\"}},\"required\":[\"callQueueId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[80, 216, 223, 619, 1063],
+        output_defs: &[80, 213, 220, 614, 1053],
     },
     Operation {
         operation_id: "updateCallQueueOverflowSettings",
@@ -5309,8 +5309,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallQueueOverflowSettings\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"callQueueId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call queue\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Call queue overflow status\"},\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallQueueIdResource\"}}},\"required\":[\"callQueueId\"],\"additionalProperties\":false}",
-        input_defs: &[215],
-        output_defs: &[80, 216, 223, 619, 1063],
+        input_defs: &[212],
+        output_defs: &[80, 213, 220, 614, 1053],
     },
     Operation {
         operation_id: "bulkAssignSmsRecipients",
@@ -5371,7 +5371,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1086, 1087, 1088],
+        output_defs: &[1076, 1077, 1078],
     },
     Operation {
         operation_id: "readAuthorizationProfile",
@@ -5397,7 +5397,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"targetExtensionId\":{\"type\":\"string\",\"description\":\"The target extension ID (that can be an \\\"object\\\" of certain permissions)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[40, 98, 572, 864, 868],
+        output_defs: &[40, 97, 567, 856, 860],
     },
     Operation {
         operation_id: "checkUserPermission",
@@ -5424,7 +5424,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"permissionId\":{\"type\":\"string\",\"description\":\"The ID of the permission to be checked\"},\"targetExtensionId\":{\"type\":\"string\",\"description\":\"The target extension ID (that can be an \\\"object\\\" of certain permissions)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[40, 97, 572, 864, 868],
+        output_defs: &[40, 96, 567, 856, 860],
     },
     Operation {
         operation_id: "listAssignedRoles",
@@ -5449,7 +5449,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"showHidden\":{\"type\":\"boolean\",\"description\":\"Specifies if hidden roles are shown or not\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[92, 589, 623, 624, 837, 838],
+        output_defs: &[92, 584, 618, 619, 829, 830],
     },
     Operation {
         operation_id: "listUserAssignedRoles",
@@ -5599,7 +5599,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[530],
+        output_defs: &[525],
     },
     Operation {
         operation_id: "updateDefaultUserRole",
@@ -5633,7 +5633,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a user role to be set as default\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[530],
+        output_defs: &[525],
     },
     Operation {
         operation_id: "listStandardUserRole",
@@ -5660,7 +5660,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"servicePlanId\":{\"type\":\"string\",\"description\":\"Internal identifier of a service plan.\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"advancedPermissions\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies whether to return advanced permissions capabilities within `permissionsCapabilities` resource.\\nThe default value is false\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 864, 868, 984, 987],
+        output_defs: &[584, 829, 830, 856, 860, 974, 977],
     },
     Operation {
         operation_id: "readStandardUserRole",
@@ -5684,7 +5684,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"roleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a role\"}},\"required\":[\"roleId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[864, 868, 984],
+        output_defs: &[856, 860, 974],
     },
     Operation {
         operation_id: "listUserRoles",
@@ -5711,7 +5711,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"custom\":{\"type\":\"boolean\",\"description\":\"Specifies whether to return custom roles or predefined roles only.\\nIf not specified, all roles are returned\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 864, 868, 984, 987],
+        output_defs: &[584, 829, 830, 856, 860, 974, 977],
     },
     Operation {
         operation_id: "createCustomRole",
@@ -5753,8 +5753,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RoleResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a role\"},\"displayName\":{\"maxLength\":128,\"minLength\":0,\"pattern\":\"^((?!(<|>|\\\\/|\\\\\\\")).)*$\",\"type\":\"string\",\"examples\":[\"Super Admin\"],\"description\":\"Display name of a role\"},\"description\":{\"maxLength\":2000,\"minLength\":0,\"pattern\":\"^((?!(<|>|\\\\/|\\\\\\\")).)*$\",\"type\":\"string\",\"description\":\"Role description\",\"examples\":[\"Primary company administrator role\"]},\"siteCompatible\":{\"type\":\"boolean\",\"description\":\"Site compatibility of a user role\"},\"custom\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies if a user role is custom\"},\"scope\":{\"type\":\"string\",\"description\":\"Specifies resource for permission\",\"enum\":[\"Account\",\"AllExtensions\",\"Federation\",\"Group\",\"NonUserExtensions\",\"RoleBased\",\"Self\",\"UserExtensions\"]},\"hidden\":{\"type\":\"boolean\",\"default\":false},\"lastUpdated\":{\"type\":\"string\",\"format\":\"date-time\"},\"permissions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PermissionIdResource\"}},\"advancedPermissions\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies whether to return advanced permissions capabilities within `permissionsCapabilities` resource.\\nThe default value is false\"}},\"additionalProperties\":false}",
-        input_defs: &[864, 868],
-        output_defs: &[864, 868, 984],
+        input_defs: &[856, 860],
+        output_defs: &[856, 860, 974],
     },
     Operation {
         operation_id: "readUserRole",
@@ -5780,7 +5780,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"roleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a role\"},\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"advancedPermissions\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies whether to return advanced permissions capabilities within `permissionsCapabilities` resource.\\nThe default value is false\"}},\"required\":[\"roleId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[864, 868, 984],
+        output_defs: &[856, 860, 974],
     },
     Operation {
         operation_id: "updateUserRole",
@@ -5823,8 +5823,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RoleResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"roleId\":{\"type\":\"string\",\"description\":\"Internal identifier of a role\"},\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a role\"},\"displayName\":{\"maxLength\":128,\"minLength\":0,\"pattern\":\"^((?!(<|>|\\\\/|\\\\\\\")).)*$\",\"type\":\"string\",\"examples\":[\"Super Admin\"],\"description\":\"Display name of a role\"},\"description\":{\"maxLength\":2000,\"minLength\":0,\"pattern\":\"^((?!(<|>|\\\\/|\\\\\\\")).)*$\",\"type\":\"string\",\"description\":\"Role description\",\"examples\":[\"Primary company administrator role\"]},\"siteCompatible\":{\"type\":\"boolean\",\"description\":\"Site compatibility of a user role\"},\"custom\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies if a user role is custom\"},\"scope\":{\"type\":\"string\",\"description\":\"Specifies resource for permission\",\"enum\":[\"Account\",\"AllExtensions\",\"Federation\",\"Group\",\"NonUserExtensions\",\"RoleBased\",\"Self\",\"UserExtensions\"]},\"hidden\":{\"type\":\"boolean\",\"default\":false},\"lastUpdated\":{\"type\":\"string\",\"format\":\"date-time\"},\"permissions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PermissionIdResource\"}},\"advancedPermissions\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies whether to return advanced permissions capabilities within `permissionsCapabilities` resource.\\nThe default value is false\"}},\"required\":[\"roleId\"],\"additionalProperties\":false}",
-        input_defs: &[864, 868],
-        output_defs: &[864, 868, 984],
+        input_defs: &[856, 860],
+        output_defs: &[856, 860, 974],
     },
     Operation {
         operation_id: "deleteCustomRole",
@@ -5877,7 +5877,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"assignable\":{\"type\":\"boolean\",\"description\":\"Specifies whether to return only assignable permissions\"},\"servicePlanId\":{\"type\":\"string\",\"description\":\"Internal identifier of a service plan\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 861, 863, 864, 867, 868],
+        output_defs: &[584, 829, 830, 853, 855, 856, 859, 860],
     },
     Operation {
         operation_id: "readPermission",
@@ -5902,7 +5902,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"permissionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a user permission\"},\"servicePlanId\":{\"type\":\"string\",\"description\":\"Internal identifier of a service plan\"}},\"required\":[\"permissionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[861, 864, 867, 868],
+        output_defs: &[853, 856, 859, 860],
     },
     Operation {
         operation_id: "listPermissionCategories",
@@ -5928,7 +5928,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"servicePlanId\":{\"type\":\"string\",\"description\":\"Internal identifier of a service plan\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 860, 862],
+        output_defs: &[584, 829, 830, 852, 854],
     },
     Operation {
         operation_id: "readPermissionCategory",
@@ -5952,7 +5952,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"permissionCategoryId\":{\"type\":\"string\",\"description\":\"Internal identifier of a category\"}},\"required\":[\"permissionCategoryId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[862],
+        output_defs: &[854],
     },
     Operation {
         operation_id: "listAdministeredSites",
@@ -5977,7 +5977,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[123, 170, 480, 496, 503, 514, 986, 988, 989, 990, 991, 1180],
+        output_defs: &[121, 168, 475, 491, 498, 509, 976, 978, 979, 980, 981, 1169],
     },
     Operation {
         operation_id: "updateUserAdministeredSites",
@@ -6011,8 +6011,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BusinessSiteCollectionResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RolesBusinessSiteResource\"}}},\"additionalProperties\":false}",
-        input_defs: &[123, 480, 496, 503, 514, 986, 988, 989, 990, 991, 1180],
-        output_defs: &[123, 170, 480, 496, 503, 514, 986, 988, 989, 990, 991, 1180],
+        input_defs: &[121, 475, 491, 498, 509, 976, 978, 979, 980, 981, 1169],
+        output_defs: &[121, 168, 475, 491, 498, 509, 976, 978, 979, 980, 981, 1169],
     },
     Operation {
         operation_id: "listOfAvailableForAssigningRoles",
@@ -6039,7 +6039,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 837, 838, 864, 868, 984, 987],
+        output_defs: &[584, 829, 830, 856, 860, 974, 977],
     },
     Operation {
         operation_id: "scimGetProviderConfig2",
@@ -6062,7 +6062,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[996, 997, 1000, 1006, 1013],
+        output_defs: &[986, 987, 990, 996, 1003],
     },
     Operation {
         operation_id: "scimListResourceTypes2",
@@ -6085,7 +6085,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::ScimIndex,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1001, 1007, 1008, 1010],
+        output_defs: &[991, 997, 998, 1000],
     },
     Operation {
         operation_id: "scimGetResourceType2",
@@ -6109,7 +6109,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"description\":\"Resource type\"}},\"required\":[\"type\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1001, 1007, 1010],
+        output_defs: &[991, 997, 1000],
     },
     Operation {
         operation_id: "scimListSchemas2",
@@ -6132,7 +6132,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::ScimIndex,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1001, 1009, 1011, 1012],
+        output_defs: &[991, 999, 1001, 1002],
     },
     Operation {
         operation_id: "scimGetSchema2",
@@ -6156,7 +6156,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"uri\":{\"type\":\"string\",\"description\":\"Schema URI\"}},\"required\":[\"uri\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1001, 1009, 1011],
+        output_defs: &[991, 999, 1001],
     },
     Operation {
         operation_id: "scimSearchViaGet2",
@@ -6182,7 +6182,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::ScimIndex,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"filter\":{\"type\":\"string\",\"description\":\"Only support 'userName' or 'email' filter expressions for now\"},\"startIndex\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Start index (1-based)\"},\"count\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Page size\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[998, 999, 1001, 1002, 1005, 1016, 1017],
+        output_defs: &[988, 989, 991, 992, 995, 1006, 1007],
     },
     Operation {
         operation_id: "scimCreateUser2",
@@ -6225,8 +6225,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ScimUserResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"active\":{\"type\":\"boolean\",\"description\":\"User status\",\"default\":false},\"addresses\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimUserAddress\"}},\"emails\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimEmail\"}},\"externalId\":{\"type\":\"string\",\"description\":\"External unique resource ID defined by provisioning client\"},\"id\":{\"type\":\"string\",\"description\":\"Unique resource ID defined by RingCentral\"},\"name\":{\"$ref\":\"#/$defs/ScimName\"},\"phoneNumbers\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimPhoneNumber\"}},\"photos\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimPhoto\"}},\"schemas\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"]}},\"title\":{\"type\":\"string\",\"description\":\"User title\"},\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"$ref\":\"#/$defs/ScimEnterpriseUser\"},\"userName\":{\"type\":\"string\",\"description\":\"MUST be same as work type email address\"}},\"required\":[\"emails\",\"name\",\"schemas\",\"userName\"],\"additionalProperties\":false}",
-        input_defs: &[998, 999, 1002, 1004, 1005, 1014],
-        output_defs: &[998, 999, 1001, 1002, 1004, 1005, 1014, 1015],
+        input_defs: &[988, 989, 992, 994, 995, 1004],
+        output_defs: &[988, 989, 991, 992, 994, 995, 1004, 1005],
     },
     Operation {
         operation_id: "scimSearchViaPost2",
@@ -6262,7 +6262,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::ScimIndex,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"count\":{\"type\":\"integer\",\"description\":\"Page size\",\"format\":\"int32\"},\"filter\":{\"type\":\"string\",\"description\":\"Only support 'userName' or 'email' filter expressions for now\"},\"schemas\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:scim:api:messages:2.0:SearchRequest\"]}},\"startIndex\":{\"type\":\"integer\",\"description\":\"Start index (1-based)\",\"format\":\"int32\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[998, 999, 1001, 1002, 1005, 1016, 1017],
+        output_defs: &[988, 989, 991, 992, 995, 1006, 1007],
     },
     Operation {
         operation_id: "scimGetUser2",
@@ -6286,7 +6286,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"scimUserId\":{\"type\":\"string\",\"description\":\"User ID\"}},\"required\":[\"scimUserId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[998, 999, 1001, 1002, 1004, 1005, 1014, 1015],
+        output_defs: &[988, 989, 991, 992, 994, 995, 1004, 1005],
     },
     Operation {
         operation_id: "scimUpdateUser2",
@@ -6330,8 +6330,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ScimUserResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"scimUserId\":{\"type\":\"string\",\"description\":\"User ID\"},\"active\":{\"type\":\"boolean\",\"description\":\"User status\",\"default\":false},\"addresses\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimUserAddress\"}},\"emails\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimEmail\"}},\"externalId\":{\"type\":\"string\",\"description\":\"External unique resource ID defined by provisioning client\"},\"id\":{\"type\":\"string\",\"description\":\"Unique resource ID defined by RingCentral\"},\"name\":{\"$ref\":\"#/$defs/ScimName\"},\"phoneNumbers\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimPhoneNumber\"}},\"photos\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ScimPhoto\"}},\"schemas\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"]}},\"title\":{\"type\":\"string\",\"description\":\"User title\"},\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"$ref\":\"#/$defs/ScimEnterpriseUser\"},\"userName\":{\"type\":\"string\",\"description\":\"MUST be same as work type email address\"}},\"required\":[\"scimUserId\",\"emails\",\"name\",\"schemas\",\"userName\"],\"additionalProperties\":false}",
-        input_defs: &[998, 999, 1002, 1004, 1005, 1014],
-        output_defs: &[998, 999, 1001, 1002, 1004, 1005, 1014, 1015],
+        input_defs: &[988, 989, 992, 994, 995, 1004],
+        output_defs: &[988, 989, 991, 992, 994, 995, 1004, 1005],
     },
     Operation {
         operation_id: "scimPatchUser2",
@@ -6365,8 +6365,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ScimUserResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"scimUserId\":{\"type\":\"string\",\"description\":\"User ID\"},\"Operations\":{\"type\":\"array\",\"description\":\"Patch operations list\",\"items\":{\"$ref\":\"#/$defs/ScimPatchOperation\"}},\"schemas\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"]}}},\"required\":[\"scimUserId\",\"Operations\",\"schemas\"],\"additionalProperties\":false}",
-        input_defs: &[1003],
-        output_defs: &[998, 999, 1001, 1002, 1004, 1005, 1014, 1015],
+        input_defs: &[993],
+        output_defs: &[988, 989, 991, 992, 994, 995, 1004, 1005],
     },
     Operation {
         operation_id: "scimDeleteUser2",
@@ -6415,7 +6415,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1235],
+        output_defs: &[1223],
     },
     Operation {
         operation_id: "caiSummarize",
@@ -6449,8 +6449,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CaiAsyncApiResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"summaryType\":{\"type\":\"string\",\"description\":\"Type of summary to be computed\",\"examples\":[\"AbstractiveShort\"],\"enum\":[\"Extractive\",\"AbstractiveShort\",\"AbstractiveLong\",\"AbstractiveAll\",\"All\"]},\"utterances\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SummaryUnit\"}},\"webhook\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}},\"required\":[\"summaryType\",\"utterances\",\"webhook\"],\"additionalProperties\":false}",
-        input_defs: &[1107],
-        output_defs: &[172],
+        input_defs: &[1097],
+        output_defs: &[170],
     },
     Operation {
         operation_id: "caiPunctuate",
@@ -6484,7 +6484,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"texts\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"webhook\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}},\"required\":[\"texts\",\"webhook\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[172],
+        output_defs: &[170],
     },
     Operation {
         operation_id: "caiSpeakerDiarize",
@@ -6525,7 +6525,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"contentUri\":{\"type\":\"string\",\"description\":\"Publicly facing uri\",\"format\":\"uri\"},\"encoding\":{\"type\":\"string\",\"description\":\"The encoding of the original audio\",\"examples\":[\"Wav\"],\"enum\":[\"Mpeg\",\"Mp4\",\"Wav\",\"Webm\",\"Webp\",\"Aac\",\"Avi\",\"Ogg\"]},\"languageCode\":{\"type\":\"string\",\"description\":\"Language spoken in the audio file.\",\"examples\":[\"en-US\"]},\"source\":{\"type\":\"string\",\"description\":\"Source of the audio file eg: Phone, RingCentral, GoogleMeet, Zoom etc\",\"examples\":[\"RingCentral\"]},\"audioType\":{\"type\":\"string\",\"description\":\"Type of the audio\",\"examples\":[\"CallCenter\"],\"enum\":[\"CallCenter\",\"Meeting\",\"EarningsCalls\",\"Interview\",\"PressConference\",\"Voicemail\"]},\"separateSpeakerPerChannel\":{\"type\":\"boolean\",\"description\":\"Set to True if the input audio is multi-channel and each channel has a separate speaker.\",\"examples\":[false]},\"speakerCount\":{\"type\":\"integer\",\"description\":\"Number of speakers in the file, omit parameter if unknown\",\"format\":\"int32\",\"examples\":[2]},\"enableVoiceActivityDetection\":{\"type\":\"boolean\",\"description\":\"Apply voice activity detection.\"},\"webhook\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}},\"required\":[\"encoding\",\"languageCode\",\"webhook\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[172],
+        output_defs: &[170],
     },
     Operation {
         operation_id: "caiSpeechToText",
@@ -6568,8 +6568,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CaiAsyncApiResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"contentUri\":{\"type\":\"string\",\"description\":\"Publicly facing uri\",\"format\":\"uri\"},\"encoding\":{\"type\":\"string\",\"description\":\"The encoding of the original audio\",\"examples\":[\"Wav\"],\"enum\":[\"Mpeg\",\"Mp4\",\"Wav\",\"Webm\",\"Webp\",\"Aac\",\"Avi\",\"Ogg\"]},\"languageCode\":{\"type\":\"string\",\"description\":\"Language spoken in the audio file.\",\"examples\":[\"en-US\"]},\"source\":{\"type\":\"string\",\"description\":\"Source of the audio file eg: Phone, RingCentral, GoogleMeet, Zoom etc\",\"examples\":[\"RingCentral\"]},\"audioType\":{\"type\":\"string\",\"description\":\"Type of the audio\",\"examples\":[\"CallCenter\"],\"enum\":[\"CallCenter\",\"Meeting\",\"EarningsCalls\",\"Interview\",\"PressConference\",\"Voicemail\"]},\"speakerCount\":{\"type\":\"integer\",\"description\":\"Number of speakers in the file, omit parameter if unknown\",\"format\":\"int32\",\"examples\":[2]},\"enableVoiceActivityDetection\":{\"type\":\"boolean\",\"description\":\"Apply voice activity detection.\"},\"enablePunctuation\":{\"type\":\"boolean\",\"description\":\"Enables Smart Punctuation API.\"},\"enableSpeakerDiarization\":{\"type\":\"boolean\",\"description\":\"Tags each word corresponding to the speaker.\",\"default\":false},\"separateSpeakerPerChannel\":{\"type\":\"boolean\",\"description\":\"Indicates that the input audio is multi-channel and each channel has a separate speaker.\",\"default\":false},\"speechContexts\":{\"type\":\"array\",\"description\":\"Indicates the words/phrases that will be used for boosting the transcript. This can help to boost accuracy for cases like Person Names, Company names etc.\",\"items\":{\"$ref\":\"#/$defs/SpeechContextPhrasesInput\"}},\"webhook\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}},\"required\":[\"encoding\",\"languageCode\",\"webhook\"],\"additionalProperties\":false}",
-        input_defs: &[1097],
-        output_defs: &[172],
+        input_defs: &[1087],
+        output_defs: &[170],
     },
     Operation {
         operation_id: "caiJobStatusGet",
@@ -6593,7 +6593,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"jobId\":{\"type\":\"string\",\"format\":\"uuid\",\"description\":\"The job id to which status will be fetched\"}},\"required\":[\"jobId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[90, 173, 174, 490, 491, 561, 562, 563, 709, 710, 732, 911, 912, 913, 1093, 1094, 1095, 1100, 1101, 1104, 1105, 1106, 1194, 1236, 1237, 1277, 1278],
+        output_defs: &[90, 171, 172, 485, 486, 556, 557, 558, 702, 703, 725, 902, 903, 904, 1083, 1084, 1085, 1090, 1091, 1094, 1095, 1096, 1183, 1224, 1225, 1265, 1266],
     },
     Operation {
         operation_id: "caiAnalyzeInteraction",
@@ -6635,8 +6635,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CaiAsyncApiResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"contentUri\":{\"type\":\"string\",\"description\":\"Publicly facing uri\",\"format\":\"uri\"},\"encoding\":{\"type\":\"string\",\"description\":\"The encoding of the original audio\",\"examples\":[\"Wav\"],\"enum\":[\"Mpeg\",\"Mp4\",\"Wav\",\"Webm\",\"Webp\",\"Aac\",\"Avi\",\"Ogg\"]},\"languageCode\":{\"type\":\"string\",\"description\":\"Language spoken in the audio file.\",\"examples\":[\"en-US\"]},\"source\":{\"type\":\"string\",\"description\":\"Source of the audio file eg: Phone, RingCentral, GoogleMeet, Zoom etc\",\"examples\":[\"RingCentral\"]},\"audioType\":{\"type\":\"string\",\"description\":\"Type of the audio\",\"examples\":[\"CallCenter\"],\"enum\":[\"CallCenter\",\"Meeting\",\"EarningsCalls\",\"Interview\",\"PressConference\",\"Voicemail\"]},\"separateSpeakerPerChannel\":{\"type\":\"boolean\",\"description\":\"Set to True if the input audio is multi-channel and each channel has a separate speaker.\",\"examples\":[false]},\"speakerCount\":{\"type\":\"integer\",\"description\":\"Number of speakers in the file, omit parameter if unknown\",\"format\":\"int32\",\"examples\":[2]},\"enableVoiceActivityDetection\":{\"type\":\"boolean\",\"description\":\"Apply voice activity detection.\"},\"insights\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/InsightsEnum\"}},\"speechContexts\":{\"type\":\"array\",\"description\":\"Indicates the words/phrases that will be used for boosting the transcript. This can help to boost accuracy for cases like Person Names, Company names etc.\",\"items\":{\"$ref\":\"#/$defs/SpeechContextPhrasesInput\"}},\"webhook\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}},\"required\":[\"encoding\",\"languageCode\",\"webhook\"],\"additionalProperties\":false}",
-        input_defs: &[708, 1097],
-        output_defs: &[172],
+        input_defs: &[701, 1087],
+        output_defs: &[170],
     },
     Operation {
         operation_id: "analyticsCallsAggregationFetch",
@@ -6674,8 +6674,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AggregationResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(200) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"grouping\":{\"$ref\":\"#/$defs/Grouping\"},\"timeSettings\":{\"$ref\":\"#/$defs/TimeSettings\"},\"callFilters\":{\"$ref\":\"#/$defs/CallFilters\"},\"responseOptions\":{\"$ref\":\"#/$defs/AggregationResponseOptions\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"description\":\"The current page number (positive numbers only)\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":200,\"description\":\"Number of records displayed on a page (positive numbers only, max value of 200)\"}},\"required\":[\"grouping\",\"timeSettings\",\"responseOptions\"],\"additionalProperties\":false}",
-        input_defs: &[69, 71, 74, 75, 76, 78, 175, 178, 179, 235, 236, 239, 240, 241, 246, 472, 529, 566, 567, 588, 604, 692, 693, 694, 704, 758, 830, 914, 917, 919, 1182, 1183, 1184],
-        output_defs: &[72, 73, 77, 79, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 694, 735, 916, 981, 1241],
+        input_defs: &[69, 71, 74, 75, 76, 78, 173, 176, 177, 232, 233, 236, 237, 238, 243, 467, 524, 561, 562, 583, 599, 685, 686, 687, 697, 750, 822, 905, 908, 910, 1171, 1172, 1173],
+        output_defs: &[72, 73, 77, 79, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 687, 727, 907, 971, 1229],
     },
     Operation {
         operation_id: "analyticsCallsTimelineFetch",
@@ -6714,8 +6714,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TimelineResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(20) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"grouping\":{\"$ref\":\"#/$defs/Grouping\"},\"timeSettings\":{\"$ref\":\"#/$defs/TimeSettings\"},\"callFilters\":{\"$ref\":\"#/$defs/CallFilters\"},\"responseOptions\":{\"$ref\":\"#/$defs/TimelineResponseOptions\"},\"interval\":{\"$ref\":\"#/$defs/Interval\",\"description\":\"Aggregation interval\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"description\":\"The current page number (positive numbers only)\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":20,\"description\":\"Number of records displayed on a page (positive numbers only, max value of 20)\"}},\"required\":[\"grouping\",\"timeSettings\",\"responseOptions\",\"interval\"],\"additionalProperties\":false}",
-        input_defs: &[69, 175, 178, 179, 235, 236, 239, 240, 241, 246, 472, 529, 566, 567, 588, 604, 692, 693, 694, 704, 711, 758, 830, 914, 919, 1182, 1183, 1184, 1187, 1188, 1189],
-        output_defs: &[79, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 694, 735, 916, 981, 1185, 1186, 1190, 1191, 1241],
+        input_defs: &[69, 173, 176, 177, 232, 233, 236, 237, 238, 243, 467, 524, 561, 562, 583, 599, 685, 686, 687, 697, 704, 750, 822, 905, 910, 1171, 1172, 1173, 1176, 1177, 1178],
+        output_defs: &[79, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 687, 727, 907, 971, 1174, 1175, 1179, 1180, 1229],
     },
     Operation {
         operation_id: "auditTrailSearch",
@@ -6793,7 +6793,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"client_id\":{\"type\":\"string\",\"examples\":[\"AZwEVwGEcfGet2PCouA7K6\"],\"description\":\"The registered identifier of a client application\"},\"response_type\":{\"type\":\"string\",\"enum\":[\"code\"],\"description\":\"Determines authorization flow type. The only supported value is `code` which corresponds to OAuth 2.0 \\\"Authorization Code Flow\\\"\"},\"redirect_uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"This is the URI where the Authorization Server redirects the User Agent to at the end of the authorization flow.\\nThe value of this parameter must exactly match one of the URIs registered for this client application.\\nThis parameter is required if there are more than one redirect URIs registered for the app.\"},\"state\":{\"type\":\"string\",\"description\":\"An opaque value used by the client to maintain state between the request and callback.\\nThe authorization server includes this value when redirecting the User Agent back\\nto the client. Using this parameter is strongly recommended to prevent cross-site request forgery attacks.\"},\"scope\":{\"type\":\"string\",\"description\":\"The list of space separated application permissions (OAuth scopes)\"},\"display\":{\"$ref\":\"#/$defs/DisplayModesEnum\",\"description\":\"Specifies how the Authorization Server displays the authentication and consent user interface pages to the End-User.\"},\"prompt\":{\"type\":\"string\",\"default\":\"login sso\",\"description\":\"Space-delimited, case-sensitive list of ASCII string values that specifies whether the Authorization Server prompts the End-User for\\nre-authentication and consent. The defined values are:\\n\\n- `login` - RingCentral native login form;\\n- `sso` - Single Sign-On login form;\\n- `consent` - form to show the requested scope and prompt user for consent;\\n- `none` - indicates that non-interactive authorization is requested\\n  (the flow will succeed only if the user has been already authenticated within the same browser session).\\n  Cannot be combined with any other prompt option.\"},\"ui_locales\":{\"type\":\"string\",\"examples\":[\"en-US\"],\"description\":\"End-User's preferred languages and scripts for the user interface, represented as a space-separated list of\\n[RFC-5646](https://datatracker.ietf.org/doc/html/rfc5646) language tag values, ordered by preference.\"},\"code_challenge\":{\"type\":\"string\",\"description\":\"The code challenge value as defined by the PKCE specification -\\n[RFC-7636 \\\"Proof Key for Code Exchange by OAuth Public Clients\\\"](https://datatracker.ietf.org/doc/html/rfc7636)\"},\"code_challenge_method\":{\"$ref\":\"#/$defs/CodeChallengeMethodEnum\",\"description\":\"The code challenge method as defined by by the PKCE specification -\\n[RFC-7636 \\\"Proof Key for Code Exchange by OAuth Public Clients\\\"](https://datatracker.ietf.org/doc/html/rfc7636)\"},\"nonce\":{\"type\":\"string\",\"description\":\"String value used to associate a Client session with an ID Token, and to mitigate replay attacks.\\nThe value is passed through unmodified from the Authentication Request to the ID Token.\\n(This parameter is defined in OpenID Connect 1.0 specification)\"},\"login_hint\":{\"type\":\"string\",\"description\":\"Hint to the Authorization Server about the login identifier the End-User might use to log in.\"},\"brand_id\":{\"type\":\"string\",\"examples\":[\"1210\"],\"description\":\"RingCentral Brand identifier. If it is not provided in the request,\\nserver will try to determine brand from the client application profile.\"}},\"required\":[\"client_id\",\"response_type\"],\"additionalProperties\":false}",
-        input_defs: &[289, 570],
+        input_defs: &[284, 565],
         output_defs: &[],
     },
     Operation {
@@ -6838,7 +6838,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: None, schema: None },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"response_type\":{\"type\":\"string\",\"description\":\"Determines authorization flow type. The only supported value is `code` which corresponds to OAuth 2.0 \\\"Authorization Code Flow\\\"\\n\",\"enum\":[\"code\"]},\"redirect_uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"This is the URI where the Authorization Server redirects the User Agent to at the end of the authorization flow.\\nThe value of this parameter must exactly match one of the URIs registered for this client application.\\nThis parameter is required if there are more than one redirect URIs registered for the app.\\n\"},\"client_id\":{\"type\":\"string\",\"description\":\"The registered identifier of a client application\",\"examples\":[\"AZwEVwGEcfGet2PCouA7K6\"]},\"state\":{\"type\":\"string\",\"description\":\"An opaque value used by the client to maintain state between the request and callback.\\nThe authorization server includes this value when redirecting the User Agent back\\nto the client. Using this parameter is strongly recommended to prevent cross-site request forgery attacks.\\n\"},\"scope\":{\"type\":\"string\",\"description\":\"The list of requested OAuth scopes (space separated)\"},\"display\":{\"$ref\":\"#/$defs/DisplayModesEnum\"},\"prompt\":{\"type\":\"string\",\"description\":\"Space-delimited, case-sensitive list of ASCII string values that specifies whether the Authorization Server prompts the End-User for\\nre-authentication and consent. The defined values are:\\n\\n- `login` - RingCentral native login form;\\n- `sso` - Single Sign-On login form;\\n- `consent` - form to show the requested scope and prompt user for consent;\\n- `none` - indicates that non-interactive authorization is requested\\n  (the flow will succeed only if the user has been already authenticated within the same browser session).\\n  Cannot be combined with any other prompt option.\\n\",\"default\":\"login sso\"},\"ui_locales\":{\"type\":\"string\",\"description\":\"End-User's preferred languages and scripts for the user interface, represented as a space-separated list of\\n[RFC-5646](https://datatracker.ietf.org/doc/html/rfc5646) language tag values, ordered by preference.\\n\",\"examples\":[\"en-US\"]},\"code_challenge\":{\"type\":\"string\",\"description\":\"The code challenge value as defined by the PKCE specification -\\n[RFC-7636 \\\"Proof Key for Code Exchange by OAuth Public Clients\\\"](https://datatracker.ietf.org/doc/html/rfc7636)\\n\"},\"code_challenge_method\":{\"$ref\":\"#/$defs/CodeChallengeMethodEnum\"},\"nonce\":{\"type\":\"string\",\"description\":\"String value used to associate a Client session with an ID Token, and to mitigate replay attacks.\\nThe value is passed through unmodified from the Authentication Request to the ID Token.\\n(This parameter is defined in OpenID Connect 1.0 specification)\\n\"},\"login_hint\":{\"type\":\"string\",\"description\":\"Hint to the Authorization Server about the login identifier the End-User might use to log in.\"},\"brand_id\":{\"type\":\"string\",\"description\":\"RingCentral Brand identifier. If it is not provided in the request,\\nserver will try to determine brand from the client application profile.\\n\",\"examples\":[\"1210\"]}},\"required\":[\"response_type\",\"client_id\"],\"additionalProperties\":false}",
-        input_defs: &[289, 570],
+        input_defs: &[284, 565],
         output_defs: &[],
     },
     Operation {
@@ -6861,17 +6861,30 @@ pub static OPERATIONS: [Operation; 520] = [
             content_type: "application/x-www-form-urlencoded",
             content_types: &["application/x-www-form-urlencoded"],
             required: true,
-            shape: BodyShape::Whole,
+            shape: BodyShape::Merged,
             open: false,
             fields: &[
+                BodyField { name: "client_id", input_name: "client_id", required: false, binary: false },
+                BodyField { name: "client_assertion_type", input_name: "client_assertion_type", required: false, binary: false },
+                BodyField { name: "client_assertion", input_name: "client_assertion", required: false, binary: false },
+                BodyField { name: "scope", input_name: "scope", required: false, binary: false },
+                BodyField { name: "endpoint_id", input_name: "endpoint_id", required: false, binary: false },
+                BodyField { name: "access_token_ttl", input_name: "access_token_ttl", required: false, binary: false },
+                BodyField { name: "refresh_token_ttl", input_name: "refresh_token_ttl", required: false, binary: false },
+                BodyField { name: "grant_type", input_name: "grant_type", required: false, binary: false },
+                BodyField { name: "code", input_name: "code", required: false, binary: false },
+                BodyField { name: "redirect_uri", input_name: "redirect_uri", required: false, binary: false },
+                BodyField { name: "code_verifier", input_name: "code_verifier", required: false, binary: false },
+                BodyField { name: "assertion", input_name: "assertion", required: false, binary: false },
+                BodyField { name: "refresh_token", input_name: "refresh_token", required: false, binary: false },
             ],
             schema: "{\"$ref\":\"#/$defs/GetTokenRequest\"}",
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TokenInfo\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"body\":{\"$ref\":\"#/$defs/GetTokenRequest\"}},\"required\":[\"body\"],\"additionalProperties\":false}",
-        input_defs: &[96, 120, 284, 285, 683, 734, 909, 964],
-        output_defs: &[1193],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"client_id\":{\"type\":\"string\",\"description\":\"The registered identifier of a client application.\\nUsed to identify a client ONLY if the client authentication is not required and\\ncorresponding credentials are not provided with this request\\n\",\"examples\":[\"AZwEVwGEcfGet2PCouA7K6\"]},\"client_assertion_type\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:oauth:client-assertion-type:jwt-bearer\"],\"description\":\"Client assertion type for the `client_secret_jwt` or `private_key_jwt` client authentication types,\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.2).\\nThis parameter is mandatory if the client authentication is required and a client decided to use one of these authentication types\\n\"},\"client_assertion\":{\"type\":\"string\",\"description\":\"Client assertion (JWT) for the `client_secret_jwt` or `private_key_jwt` client authentication types,\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.2).\\nThis parameter is mandatory if the client authentication is required and a client decided to use one of these authentication types\\n\"},\"scope\":{\"type\":\"string\",\"description\":\"The list of application permissions (OAuth scopes) requested.\\nBy default, it includes all permissions configured on\\nthe client application registration\\n\"},\"endpoint_id\":{\"type\":\"string\",\"description\":\"The unique identifier of a client application instance. If not\\nspecified, the derived or auto-generated value will be used\\n\"},\"access_token_ttl\":{\"maximum\":3600,\"minimum\":600,\"type\":\"integer\",\"description\":\"Access token lifetime in seconds\",\"format\":\"int32\",\"default\":3600},\"refresh_token_ttl\":{\"maximum\":2592000,\"type\":\"integer\",\"description\":\"Refresh token lifetime in seconds\",\"format\":\"int32\",\"default\":604800},\"grant_type\":{\"type\":\"string\",\"description\":\"Grant type\",\"enum\":[\"authorization_code\"]},\"code\":{\"type\":\"string\",\"description\":\"For `authorization_code` grant type only. User's authorization code\"},\"redirect_uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"For `authorization_code` grant type only. This is a callback URI which determines where the response\\nis sent. The value of this parameter must exactly match one of\\nthe URIs you have provided for your app upon registration\\n\"},\"code_verifier\":{\"type\":\"string\",\"description\":\"For `authorization_code` grant type only.\\nThe code verifier as defined by  the PKCE specification -\\n[RFC-7636 \\\"Proof Key for Code Exchange by OAuth Public Clients\\\"](https://datatracker.ietf.org/doc/html/rfc7636)\\n\"},\"assertion\":{\"type\":\"string\",\"description\":\"For `urn:ietf:params:oauth:grant-type:jwt-bearer` or `partner_jwt` grant types only.\\nAuthorization grant assertion (JWT)\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.1).\\n\"},\"refresh_token\":{\"type\":\"string\",\"description\":\"For `refresh_token` grant type only. Previously issued refresh token.\\n\"}},\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"grant_type\",\"code\"]},{\"required\":[\"grant_type\",\"assertion\"]},{\"required\":[\"grant_type\",\"refresh_token\"]}]}]}",
+        input_defs: &[],
+        output_defs: &[1182],
     },
     Operation {
         operation_id: "revokeToken",
@@ -6931,7 +6944,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[570, 821],
+        output_defs: &[565, 813],
     },
     Operation {
         operation_id: "authJwks",
@@ -6954,7 +6967,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[730, 731],
+        output_defs: &[723, 724],
     },
     Operation {
         operation_id: "authUserInfo",
@@ -6977,7 +6990,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1230],
+        output_defs: &[1218],
     },
     Operation {
         operation_id: "authWsToken",
@@ -7000,7 +7013,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1279],
+        output_defs: &[1267],
     },
     Operation {
         operation_id: "readUserCallLog",
@@ -7041,8 +7054,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallLogResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Short extension number of a user. If specified, returns call log for this particular extension only.\\nCannot be combined with `phoneNumber` filter\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Phone number of a caller/callee in e.164 format without a '+' sign. If specified, all incoming/outgoing calls\\nfrom/to this phone number are returned.\"},\"showBlocked\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Indicates then calls from/to blocked numbers are returned\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallDirectionEnum\"},\"description\":\"The direction of call records to be included in the result. If omitted, both\\ninbound and outbound calls are returned. Multiple values are supported\"},\"sessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTypeEnum\"},\"description\":\"The type of call records to be included in the result.\\nIf omitted, all call types are returned. Multiple values are supported\"},\"transport\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTransportEnum\"},\"description\":\"The type of call transport. Multiple values are supported. By default, this filter is disabled\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"withRecording\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Deprecated, replaced with `recordingType` filter, still supported for compatibility reasons.\\nIndicates if only recorded calls should be returned.\\n\\nIf both `withRecording` and `recordingType` parameters are specified, then `withRecording` is ignored\",\"deprecated\":true},\"recordingType\":{\"type\":\"string\",\"enum\":[\"Automatic\",\"OnDemand\",\"All\"],\"description\":\"Indicates that call records with recordings of particular type should be returned.\\nIf omitted, then calls with and without recordings are returned\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time range to return call records in ISO 8601 format including timezone,\\nfor example 2016-03-10T18:07:52.534Z. The default value is current time\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to return call records in ISO 8601 format including timezone,\\nfor example 2016-03-10T18:07:52.534Z. The default value is `dateTo` minus 24 hours\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a telephony session\"},\"metadataCategory\":{\"type\":\"array\",\"minItems\":0,\"items\":{\"type\":\"string\"},\"description\":\"Category of metadata to be returned. If omitted, all call records are returned.\\nMultiple values are supported\"},\"perPage\":{\"oneOf\":[{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100},{\"type\":\"string\",\"enum\":[\"max\"]}],\"description\":\"The number of items per page. Accepts a positive integer (1–1000) or\\nthe special value `\\\"max\\\"` which returns up to 1000 records.\\nIf the provided integer value exceeds 1000, the maximum value of 1000 is applied.\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"default\":1,\"description\":\"Indicates the page number to retrieve. Only positive number values are allowed\"},\"showDeleted\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Indicates that deleted call records should be returned\"}},\"additionalProperties\":false}",
-        input_defs: &[177, 245, 247],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 196, 200, 237, 238, 245, 247, 532, 589, 608, 837, 838],
+        input_defs: &[175, 242, 244],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 194, 198, 234, 235, 242, 244, 527, 584, 603, 829, 830],
     },
     Operation {
         operation_id: "deleteUserCallLog",
@@ -7103,7 +7116,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"syncType\":{\"type\":\"string\",\"enum\":[\"FSync\",\"ISync\"],\"default\":\"FSync\",\"description\":\"Type of call log synchronization request - full or incremental sync\"},\"syncToken\":{\"type\":\"string\",\"description\":\"A `syncToken` value from the previous sync response (for `ISync` mode only, mandatory)\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Starting date for the resulting records in ISO 8601 format, including\\ntimezone, for example *2016-03-10T18:07:52.534Z*. The range is limited to the last 30 days from the current moment.\\nIf not specified, the default value is a log history date (date of account creation/call log deletion), and\\nno time range limitation applied\"},\"recordCount\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"For `FSync` mode this parameter is mandatory, it limits the number of records to be returned in response.\\n\\nFor `ISync` mode this parameter specifies the number of records to extend the sync frame with to the past\\n(the maximum number of records is 250)\"},\"statusGroup\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Missed\",\"All\"]},\"description\":\"Type of calls to be returned\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"showDeleted\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Supported for `ISync` mode. Indicates that deleted call records should be returned\"},\"withRecording\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Deprecated, replaced with `recordingType` filter, still supported for compatibility reasons.\\nIndicates if only recorded calls should be returned.\\n\\nIf both `withRecording` and `recordingType` parameters are specified, then `withRecording` is ignored\",\"deprecated\":true},\"recordingType\":{\"type\":\"string\",\"enum\":[\"Automatic\",\"OnDemand\",\"All\"],\"description\":\"Indicates that call records with recordings of particular type should be returned.\\nIf omitted, then calls with and without recordings are returned\"},\"metadataCategory\":{\"type\":\"array\",\"minItems\":0,\"items\":{\"type\":\"string\"},\"description\":\"Category of metadata to be returned. If omitted, all call records are returned.\\nMultiple values are supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 197, 198, 199, 200, 237, 238, 245, 247, 532, 608],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 195, 196, 197, 198, 234, 235, 242, 244, 527, 603],
     },
     Operation {
         operation_id: "readUserCallRecord",
@@ -7122,15 +7135,15 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "callRecordId", input_name: "callRecordId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a call log record. Multiple comma-separated values are supported\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.", schema: "{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1},\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"}" },
+            Param { name: "callRecordId", input_name: "callRecordId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a call log record. Multiple comma-separated values are supported\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.", schema: "{\"anyOf\":[{\"type\":\"string\",\"minLength\":1},{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1}}],\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"}" },
             Param { name: "view", input_name: "view", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Simple", "Detailed"], default: Some("\"Simple\""), description: "Defines the level of details for returned call records", schema: "{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallLogRecord\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"callRecordId\":{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1},\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"}},\"required\":[\"callRecordId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"callRecordId\":{\"anyOf\":[{\"type\":\"string\",\"minLength\":1},{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1}}],\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"}},\"required\":[\"callRecordId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 200, 237, 238, 245, 247, 532, 608],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 198, 234, 235, 242, 244, 527, 603],
     },
     Operation {
         operation_id: "listExtensionActiveCalls",
@@ -7161,8 +7174,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallLogResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallDirectionEnum\"},\"description\":\"The direction of call records to be included in the result. If omitted, both\\ninbound and outbound calls are returned. Multiple values are supported\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTypeEnum\"},\"description\":\"The type of call records to be included in the result.\\nIf omitted, all call types are returned. Multiple values are supported\"},\"transport\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTransportEnum\"},\"description\":\"The type of call transport. Multiple values are supported. By default, this filter is disabled\"},\"conferenceType\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"AudioConferencing\",\"Meetings\"]},\"description\":\"Conference call type: RCC or RC Meetings. If not specified, no conference call filter applied\"},\"perPage\":{\"oneOf\":[{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100},{\"type\":\"string\",\"enum\":[\"max\"]}],\"description\":\"The number of items per page. Accepts a positive integer (1–1000) or\\nthe special value `\\\"max\\\"` which returns up to 1000 records.\\nIf the provided integer value exceeds 1000, the maximum value of 1000 is applied.\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates the page number to retrieve. Only positive number values are allowed\"}},\"additionalProperties\":false}",
-        input_defs: &[177, 245, 247],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 196, 200, 237, 238, 245, 247, 532, 589, 608, 837, 838],
+        input_defs: &[175, 242, 244],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 194, 198, 234, 235, 242, 244, 527, 584, 603, 829, 830],
     },
     Operation {
         operation_id: "readCompanyCallLog",
@@ -7200,8 +7213,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallLogResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Short extension number of a user. If specified, returns call log for this particular extension only.\\nCannot be combined with `phoneNumber` filter\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Phone number of a caller/callee in e.164 format without a '+' sign. If specified, all incoming/outgoing calls\\nfrom/to this phone number are returned.\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallDirectionEnum\"},\"description\":\"The direction of call records to be included in the result. If omitted, both\\ninbound and outbound calls are returned. Multiple values are supported\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTypeEnum\"},\"description\":\"The type of call records to be included in the result.\\nIf omitted, all call types are returned. Multiple values are supported\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"withRecording\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Deprecated, replaced with `recordingType` filter, still supported for compatibility reasons.\\nIndicates if only recorded calls should be returned.\\n\\nIf both `withRecording` and `recordingType` parameters are specified, then `withRecording` is ignored\",\"deprecated\":true},\"recordingType\":{\"type\":\"string\",\"enum\":[\"Automatic\",\"OnDemand\",\"All\"],\"description\":\"Indicates that call records with recordings of particular type should be returned.\\nIf omitted, then calls with and without recordings are returned\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to return call records in ISO 8601 format including timezone,\\nfor example 2016-03-10T18:07:52.534Z. The default value is `dateTo` minus 24 hours\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time range to return call records in ISO 8601 format including timezone,\\nfor example 2016-03-10T18:07:52.534Z. The default value is current time\"},\"sessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a telephony session\"},\"metadataCategory\":{\"type\":\"array\",\"minItems\":0,\"items\":{\"type\":\"string\"},\"description\":\"Category of metadata to be returned. If omitted, all call records are returned.\\nMultiple values are supported\"},\"perPage\":{\"oneOf\":[{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100},{\"type\":\"string\",\"enum\":[\"max\"]}],\"description\":\"The number of items per page. Accepts a positive integer (1–1000) or\\nthe special value `\\\"max\\\"` which returns up to 1000 records.\\nIf the provided integer value exceeds 1000, the maximum value of 1000 is applied.\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"default\":1,\"description\":\"Indicates the page number to retrieve. Only positive number values are accepted\"},\"showDeleted\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Indicates that deleted calls records should be returned\"}},\"additionalProperties\":false}",
-        input_defs: &[177, 247],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 196, 200, 237, 238, 245, 247, 532, 589, 608, 837, 838],
+        input_defs: &[175, 244],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 194, 198, 234, 235, 242, 244, 527, 584, 603, 829, 830],
     },
     Operation {
         operation_id: "syncAccountCallLog",
@@ -7235,7 +7248,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"syncType\":{\"type\":\"string\",\"enum\":[\"FSync\",\"ISync\"],\"default\":\"FSync\",\"description\":\"Type of call log synchronization request - full or incremental sync\"},\"syncToken\":{\"type\":\"string\",\"description\":\"Value of syncToken property of last sync request response. Mandatory parameter for 'ISync' sync type\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Starting date for the resulting records in ISO 8601 format, including\\ntimezone, for example *2016-03-10T18:07:52.534Z*. The range is limited to the last 30 days from the current moment.\\nIf not specified, the default value is a log history date (date of account creation/call log deletion), and\\nno time range limitation applied\"},\"recordCount\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"description\":\"For `FSync` mode this parameter is mandatory, it limits the number of records to be returned in response.\\n\\nFor `ISync` mode this parameter specifies the number of records to extend the sync frame with to the past\\n(the maximum number of records is 250)\"},\"statusGroup\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Missed\",\"All\"]},\"description\":\"Type of calls to be returned\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"showDeleted\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Supported for `ISync` mode. Indicates that deleted call records should be returned\"},\"withRecording\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Deprecated, replaced with `recordingType` filter, still supported for compatibility reasons.\\nIndicates if only recorded calls should be returned.\\n\\nIf both `withRecording` and `recordingType` parameters are specified, then `withRecording` is ignored\",\"deprecated\":true},\"recordingType\":{\"type\":\"string\",\"enum\":[\"Automatic\",\"OnDemand\",\"All\"],\"description\":\"Indicates that call records with recordings of particular type should be returned.\\nIf omitted, then calls with and without recordings are returned\"},\"metadataCategory\":{\"type\":\"array\",\"minItems\":0,\"items\":{\"type\":\"string\"},\"description\":\"Category of metadata to be returned. If omitted, all call records are returned.\\nMultiple values are supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 197, 198, 199, 200, 237, 238, 245, 247, 532, 608],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 195, 196, 197, 198, 234, 235, 242, 244, 527, 603],
     },
     Operation {
         operation_id: "extractSyncAccountCallLog",
@@ -7265,7 +7278,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"syncType\":{\"type\":\"string\",\"enum\":[\"FSync\",\"ISync\"],\"default\":\"FSync\",\"description\":\"Type of call log synchronization request - full or incremental sync\"},\"syncToken\":{\"type\":\"string\",\"description\":\"Value of `syncToken` property of the last extract-sync request response. Mandatory for 'ISync' type\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Starting datetime for resulting records in ISO 8601 format including timezone, for example 2016-03-10T18:07:52.534Z. The default value is one hour before the current moment\"},\"recordCount\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":250,\"minimum\":1,\"description\":\"Allowed for `FSync` mode only. It limits the number of records to be returned in response\\n(the maximum number of records is 1000, the default value is 250).\\n\\nActual number of calls could extend the limit in case there are several calls at borderline\\nmodification time (millisecond precision).\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"metadataCategory\":{\"type\":\"array\",\"minItems\":0,\"items\":{\"type\":\"string\"},\"description\":\"Category of metadata to be returned. If omitted, all call records are returned.\\nMultiple values are supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 199, 200, 237, 238, 245, 247, 532, 608],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 197, 198, 234, 235, 242, 244, 527, 603],
     },
     Operation {
         operation_id: "readCompanyCallRecord",
@@ -7283,15 +7296,15 @@ pub static OPERATIONS: [Operation; 520] = [
         deprecated: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
-            Param { name: "callRecordId", input_name: "callRecordId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a call log record. Multiple comma-separated values are supported\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.", schema: "{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1},\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"}" },
+            Param { name: "callRecordId", input_name: "callRecordId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a call log record. Multiple comma-separated values are supported\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.", schema: "{\"anyOf\":[{\"type\":\"string\",\"minLength\":1},{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1}}],\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"}" },
             Param { name: "view", input_name: "view", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Simple", "Detailed"], default: Some("\"Simple\""), description: "Defines the level of details for returned call records", schema: "{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallLogRecord\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"callRecordId\":{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1},\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"}},\"required\":[\"callRecordId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"callRecordId\":{\"anyOf\":[{\"type\":\"string\",\"minLength\":1},{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1}}],\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"}},\"required\":[\"callRecordId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 200, 237, 238, 245, 247, 532, 608],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 198, 234, 235, 242, 244, 527, 603],
     },
     Operation {
         operation_id: "listCompanyActiveCalls",
@@ -7321,8 +7334,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallLogResponse\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallDirectionEnum\"},\"description\":\"The direction of call records to be included in the result. If omitted, both\\ninbound and outbound calls are returned. Multiple values are supported\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Defines the level of details for returned call records\"},\"type\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTypeEnum\"},\"description\":\"The type of call records to be included in the result.\\nIf omitted, all call types are returned. Multiple values are supported\"},\"transport\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallTransportEnum\"},\"description\":\"The type of call transport. Multiple values are supported. By default, this filter is disabled\"},\"conferenceType\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"AudioConferencing\",\"Meetings\"]},\"description\":\"Conference call type: RCC or RC Meetings. If not specified, no conference call filter applied\"},\"perPage\":{\"oneOf\":[{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100},{\"type\":\"string\",\"enum\":[\"max\"]}],\"description\":\"The number of items per page. Accepts a positive integer (1–1000) or\\nthe special value `\\\"max\\\"` which returns up to 1000 records.\\nIf the provided integer value exceeds 1000, the maximum value of 1000 is applied.\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"minimum\":1,\"description\":\"Indicates the page number to retrieve. Only positive number values are accepted\"}},\"additionalProperties\":false}",
-        input_defs: &[177, 245, 247],
-        output_defs: &[115, 116, 117, 118, 132, 176, 177, 184, 185, 186, 189, 190, 191, 192, 193, 194, 195, 196, 200, 237, 238, 245, 247, 532, 589, 608, 837, 838],
+        input_defs: &[175, 242, 244],
+        output_defs: &[114, 115, 116, 117, 130, 174, 175, 182, 183, 184, 187, 188, 189, 190, 191, 192, 193, 194, 198, 234, 235, 242, 244, 527, 584, 603, 829, 830],
     },
     Operation {
         operation_id: "readCallRecording",
@@ -7347,7 +7360,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"recordingId\":{\"type\":\"string\",\"examples\":[\"625387632786\"],\"description\":\"Internal identifier of a call recording (returned in Call Log)\"}},\"required\":[\"recordingId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[659],
+        output_defs: &[653],
     },
     Operation {
         operation_id: "deleteCompanyCallRecordings",
@@ -7435,7 +7448,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[321, 322, 397, 399, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 438, 447, 449, 452, 453, 454, 456, 589],
+        output_defs: &[316, 317, 392, 394, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 433, 442, 444, 447, 448, 449, 451, 584],
     },
     Operation {
         operation_id: "readCicState",
@@ -7461,7 +7474,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"stateId\":{\"type\":\"string\",\"enum\":[\"work-hours\",\"forward-all-calls\",\"agent\",\"dnd\"],\"description\":\"Internal identifier of a state\"}},\"required\":[\"stateId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[321, 322, 397, 399, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 447, 449, 452, 453, 454, 456],
+        output_defs: &[316, 317, 392, 394, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 442, 444, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "updateCicState",
@@ -7497,8 +7510,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CommStateResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"stateId\":{\"type\":\"string\",\"enum\":[\"work-hours\",\"forward-all-calls\",\"agent\",\"dnd\"],\"description\":\"Internal identifier of a state\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if a state is enabled or not. *Work Hours* and *After Hours* states cannot be disabled\"},\"conditions\":{\"$ref\":\"#/$defs/CommStateConditionsRequest\"}},\"required\":[\"stateId\"],\"additionalProperties\":false}",
-        input_defs: &[320, 322, 396, 398, 400, 401, 420, 422, 423, 429, 434, 436, 446, 448, 452, 453, 454, 455],
-        output_defs: &[321, 322, 397, 399, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 447, 449, 452, 453, 454, 456],
+        input_defs: &[315, 317, 391, 393, 395, 396, 415, 417, 418, 424, 429, 431, 441, 443, 447, 448, 449, 450],
+        output_defs: &[316, 317, 392, 394, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 442, 444, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "listVoiceStateBasedRules",
@@ -7525,7 +7538,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 418, 419, 421, 422, 424, 425, 426, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456, 589],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 413, 414, 416, 417, 419, 420, 421, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451, 584],
     },
     Operation {
         operation_id: "readVoiceStateBasedRule",
@@ -7551,7 +7564,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"stateId\":{\"type\":\"string\",\"enum\":[\"after-hours\",\"work-hours\",\"dnd\",\"forward-all-calls\",\"agent\"],\"description\":\"Internal identifier of a state\"}},\"required\":[\"stateId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 418, 421, 422, 424, 425, 426, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 413, 416, 417, 419, 420, 421, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "updateVoiceStateBasedRule",
@@ -7586,8 +7599,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CommStateBasedRuleResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"stateId\":{\"type\":\"string\",\"enum\":[\"after-hours\",\"work-hours\",\"dnd\",\"forward-all-calls\",\"agent\"],\"description\":\"Internal identifier of a state\"},\"dispatching\":{\"$ref\":\"#/$defs/CommDispatchingRequest\"}},\"required\":[\"stateId\"],\"additionalProperties\":false}",
-        input_defs: &[286, 290, 292, 295, 297, 300, 302, 304, 306, 308, 310, 312, 317, 319, 325, 327, 329, 331, 332, 334, 337, 339, 346, 347, 348, 349, 352, 354, 357, 359, 361, 363, 381, 382, 384, 385, 386, 388, 390, 392, 394, 402, 405, 409, 411, 413, 414, 416, 417, 439, 441, 442, 443, 445, 450],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 418, 421, 422, 424, 425, 426, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456],
+        input_defs: &[281, 285, 287, 290, 292, 295, 297, 299, 301, 303, 305, 307, 312, 314, 320, 322, 324, 326, 327, 329, 332, 334, 341, 342, 343, 344, 347, 349, 352, 354, 356, 358, 376, 377, 379, 380, 381, 383, 385, 387, 389, 397, 400, 404, 406, 408, 409, 411, 412, 434, 436, 437, 438, 440, 445],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 413, 416, 417, 419, 420, 421, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "listVoiceInteractionRules",
@@ -7616,7 +7629,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Display only enabled rules\"},\"hasReference\":{\"type\":\"boolean\",\"description\":\"Display only rules with reference to state\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 304, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 345, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 364, 365, 367, 369, 371, 372, 374, 375, 377, 378, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456, 589],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 299, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 340, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 359, 360, 362, 364, 366, 367, 369, 370, 372, 373, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451, 584],
     },
     Operation {
         operation_id: "createVoiceInteractionRule",
@@ -7653,8 +7666,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CommInteractionRuleResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"conditions\":{\"$ref\":\"#/$defs/CommInteractionRuleConditionsRequest\"},\"dispatching\":{\"$ref\":\"#/$defs/CommDispatchingRequest\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if a rule is enabled or not. *Work Hours* and *After Hours* rules cannot be disabled\"},\"displayName\":{\"type\":\"string\",\"description\":\"Custom name of a rule\"}},\"required\":[\"conditions\",\"dispatching\",\"enabled\",\"displayName\"],\"additionalProperties\":false}",
-        input_defs: &[286, 290, 292, 295, 297, 300, 302, 304, 306, 308, 310, 312, 317, 319, 321, 322, 325, 327, 329, 331, 332, 334, 337, 339, 345, 346, 347, 348, 349, 352, 354, 357, 359, 361, 363, 364, 366, 368, 370, 373, 375, 376, 381, 382, 384, 385, 386, 388, 390, 392, 394, 397, 399, 400, 401, 402, 405, 409, 411, 413, 414, 416, 417, 439, 441, 442, 443, 445, 447, 449, 450, 452, 453, 454, 456],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 304, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 345, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 364, 365, 367, 369, 371, 372, 374, 375, 377, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456],
+        input_defs: &[281, 285, 287, 290, 292, 295, 297, 299, 301, 303, 305, 307, 312, 314, 316, 317, 320, 322, 324, 326, 327, 329, 332, 334, 340, 341, 342, 343, 344, 347, 349, 352, 354, 356, 358, 359, 361, 363, 365, 368, 370, 371, 376, 377, 379, 380, 381, 383, 385, 387, 389, 392, 394, 395, 396, 397, 400, 404, 406, 408, 409, 411, 412, 434, 436, 437, 438, 440, 442, 444, 445, 447, 448, 449, 451],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 299, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 340, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 359, 360, 362, 364, 366, 367, 369, 370, 372, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "readVoiceInteractionRule",
@@ -7680,7 +7693,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"ruleId\":{\"type\":\"string\",\"examples\":[\"43214\"],\"description\":\"Internal identifier of a rule\"}},\"required\":[\"ruleId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 304, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 345, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 364, 365, 367, 369, 371, 372, 374, 375, 377, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 299, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 340, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 359, 360, 362, 364, 366, 367, 369, 370, 372, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "updateVoiceInteractionRule",
@@ -7718,8 +7731,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CommInteractionRuleResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"ruleId\":{\"type\":\"string\",\"examples\":[\"43214\"],\"description\":\"Internal identifier of a rule\"},\"conditions\":{\"$ref\":\"#/$defs/CommInteractionRuleConditionsRequest\"},\"dispatching\":{\"$ref\":\"#/$defs/CommDispatchingRequest\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"Specifies if a rule is enabled or not. *Work Hours* and *After Hours* rules cannot be disabled\"},\"displayName\":{\"type\":\"string\",\"description\":\"Custom name of a rule\"}},\"required\":[\"ruleId\"],\"additionalProperties\":false}",
-        input_defs: &[286, 290, 292, 295, 297, 300, 302, 304, 306, 308, 310, 312, 317, 319, 321, 322, 325, 327, 329, 331, 332, 334, 337, 339, 345, 346, 347, 348, 349, 352, 354, 357, 359, 361, 363, 364, 366, 368, 370, 373, 375, 376, 381, 382, 384, 385, 386, 388, 390, 392, 394, 397, 399, 400, 401, 402, 405, 409, 411, 413, 414, 416, 417, 439, 441, 442, 443, 445, 447, 449, 450, 452, 453, 454, 456],
-        output_defs: &[291, 293, 294, 296, 298, 299, 301, 303, 304, 307, 309, 311, 312, 318, 319, 321, 322, 326, 328, 330, 332, 335, 338, 339, 345, 346, 347, 348, 350, 353, 354, 358, 360, 362, 363, 364, 365, 367, 369, 371, 372, 374, 375, 377, 381, 383, 384, 385, 387, 389, 391, 393, 395, 397, 399, 402, 406, 407, 408, 410, 412, 413, 415, 416, 417, 421, 422, 424, 427, 428, 430, 431, 432, 433, 435, 437, 440, 441, 442, 444, 445, 447, 449, 451, 452, 453, 454, 456],
+        input_defs: &[281, 285, 287, 290, 292, 295, 297, 299, 301, 303, 305, 307, 312, 314, 316, 317, 320, 322, 324, 326, 327, 329, 332, 334, 340, 341, 342, 343, 344, 347, 349, 352, 354, 356, 358, 359, 361, 363, 365, 368, 370, 371, 376, 377, 379, 380, 381, 383, 385, 387, 389, 392, 394, 395, 396, 397, 400, 404, 406, 408, 409, 411, 412, 434, 436, 437, 438, 440, 442, 444, 445, 447, 448, 449, 451],
+        output_defs: &[286, 288, 289, 291, 293, 294, 296, 298, 299, 302, 304, 306, 307, 313, 314, 316, 317, 321, 323, 325, 327, 330, 333, 334, 340, 341, 342, 343, 345, 348, 349, 353, 355, 357, 358, 359, 360, 362, 364, 366, 367, 369, 370, 372, 376, 378, 379, 380, 382, 384, 386, 388, 390, 392, 394, 397, 401, 402, 403, 405, 407, 408, 410, 411, 412, 416, 417, 419, 422, 423, 425, 426, 427, 428, 430, 432, 435, 436, 437, 439, 440, 442, 444, 446, 447, 448, 449, 451],
     },
     Operation {
         operation_id: "deleteVoiceInteractionRule",
@@ -7773,7 +7786,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"excludeOwnTargets\":{\"type\":\"string\",\"enum\":[\"true\",\"false\"],\"examples\":[\"true\"],\"description\":\"Filters the list of forwarding targets. Includes or excludes extension's own targets from it\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[305, 309, 312, 314, 316, 319, 324, 326, 330, 336, 339, 341, 343, 344, 351, 354, 356, 358, 362, 363, 380, 381, 384, 385, 402, 589],
+        output_defs: &[300, 304, 307, 309, 311, 314, 319, 321, 325, 331, 334, 336, 338, 339, 346, 349, 351, 353, 357, 358, 375, 376, 379, 380, 397, 584],
     },
     Operation {
         operation_id: "deleteForwardingTargets",
@@ -7807,8 +7820,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CommRemoveForwardingTargetsResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"oneOf\":[{\"$ref\":\"#/$defs/CommCoworkerAppsRingTargetRequest\"},{\"$ref\":\"#/$defs/CommCoworkerForwardingTargetRequest\"},{\"$ref\":\"#/$defs/CommDeviceForwardingTargetRequest\"},{\"$ref\":\"#/$defs/CommIntegrationForwardingTargetRequest\"},{\"$ref\":\"#/$defs/CommPhoneNumberForwardingTargetRequest\"},{\"$ref\":\"#/$defs/CommCloudConnectorRingTargetRequest\"}]}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[286, 306, 308, 312, 313, 315, 319, 323, 325, 329, 340, 342, 355, 357, 361, 363, 379, 381, 384, 385, 402, 411, 413],
-        output_defs: &[84, 286, 306, 308, 312, 313, 315, 319, 323, 325, 329, 340, 342, 355, 357, 361, 363, 379, 381, 384, 385, 402, 403, 404, 411, 413],
+        input_defs: &[281, 301, 303, 307, 308, 310, 314, 318, 320, 324, 335, 337, 350, 352, 356, 358, 374, 376, 379, 380, 397, 406, 408],
+        output_defs: &[84, 281, 301, 303, 307, 308, 310, 314, 318, 320, 324, 335, 337, 350, 352, 356, 358, 374, 376, 379, 380, 397, 398, 399, 406, 408],
     },
     Operation {
         operation_id: "listExtensionsUsingForwardingDeviceTarget",
@@ -7834,7 +7847,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a device\"}},\"required\":[\"deviceId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[333, 402, 589],
+        output_defs: &[328, 397, 584],
     },
     Operation {
         operation_id: "searchDirectoryEntries",
@@ -7891,8 +7904,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/DirectoryResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"searchString\":{\"type\":\"string\",\"description\":\"String value to filter the contacts. The value specified is\\nsearched through the following fields: `firstName`, `lastName`, `extensionNumber`, `phoneNumber`, `email`,\\n`jobTitle`, `department`, `customFieldValue`\\n\"},\"searchFields\":{\"type\":\"array\",\"description\":\"The list of field to be searched for\",\"items\":{\"type\":\"string\",\"enum\":[\"firstName\",\"lastName\",\"extensionNumber\",\"phoneNumber\",\"email\",\"jobTitle\",\"department\",\"customFieldValue\"]}},\"showFederated\":{\"type\":\"boolean\",\"description\":\"If `true` then contacts of all accounts in federation are returned, if it is in federation, account section will be returned. If `false` then only contacts of the current account are returned, and account section is eliminated in this case\",\"default\":true},\"showAdminOnlyContacts\":{\"type\":\"boolean\",\"description\":\"Should show AdminOnly Contacts\",\"default\":false},\"extensionType\":{\"$ref\":\"#/$defs/SearchDirectoryContactType\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of the business site to which extensions belong\",\"examples\":[\"872781797006\"]},\"showExternalContacts\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Allows to control whether External (Hybrid) contacts should be returned in the response or not\",\"examples\":[true]},\"accountIds\":{\"type\":\"array\",\"description\":\"The list of Internal identifiers of an accounts\",\"items\":{\"type\":\"string\"},\"examples\":[[\"854874047006\",\"422456828004\",\"854874151006\"]]},\"department\":{\"type\":\"string\",\"description\":\"Department\"},\"siteIds\":{\"type\":\"array\",\"description\":\"The list of Internal identifiers of the business sites to which extensions belong\",\"items\":{\"type\":\"string\"}},\"extensionStatuses\":{\"type\":\"array\",\"description\":\"Extension current state.\",\"items\":{\"type\":\"string\",\"enum\":[\"Enabled\",\"Disabled\",\"NotActivated\"]}},\"extensionTypes\":{\"$ref\":\"#/$defs/SearchDirectoryExtensionTypes\"},\"extensionIds\":{\"type\":\"array\",\"description\":\"The list of internal identifiers of the extension\",\"minItems\":0,\"maxItems\":100,\"items\":{\"type\":\"string\"}},\"integrationRoutingTypes\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":2,\"items\":{\"$ref\":\"#/$defs/ADGIntegrationRoutingSearchType\"}},\"phoneNumberSmsAvailabilityStatuses\":{\"type\":\"array\",\"description\":\"The list of SMS availability statuses to filter phone numbers\",\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/ADGPhoneNumberSmsAvailabilityStatus\"}},\"phoneNumberSmsCampaignIds\":{\"type\":\"array\",\"description\":\"The list of SMS campaign IDs to filter phone numbers\",\"minItems\":1,\"items\":{\"type\":\"string\"}},\"orderBy\":{\"type\":\"array\",\"description\":\"Sorting settings\",\"items\":{\"$ref\":\"#/$defs/OrderBy\"}},\"page\":{\"type\":\"integer\",\"format\":\"int32\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\"},\"accessibleSitesOnly\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.\"},\"queryAccountId\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"examples\":[\"400131426008\"]},\"description\":\"A list of Account IDs. Deprecated, use the appropriate body field 'accountIds' instead.\",\"deprecated\":true},\"queryDepartment\":{\"type\":\"string\",\"examples\":[\"North office\"],\"description\":\"Department name. Deprecated, use the appropriate body field 'department' instead.\",\"deprecated\":true},\"querySiteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"examples\":[\"872781797006\"]},\"description\":\"A list of Site IDs. Deprecated, use the appropriate body field 'siteIds' instead.\",\"deprecated\":true},\"extensionStatus\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"examples\":[\"Enabled\"]},\"description\":\"List of extension current statuses. Deprecated, use the appropriate body field 'extensionStatuses' instead.\",\"deprecated\":true},\"queryExtensionType\":{\"$ref\":\"#/$defs/SearchDirectoryExtensionTypes\",\"description\":\"List of extension types. Deprecated, use the appropriate body field 'extensionTypes' instead.\",\"deprecated\":true}},\"additionalProperties\":false}",
-        input_defs: &[0, 1, 829, 1018, 1019, 1020],
-        output_defs: &[1, 12, 31, 66, 171, 487, 521, 568, 589, 625, 1220],
+        input_defs: &[0, 1, 821, 1008, 1009, 1010],
+        output_defs: &[1, 12, 31, 66, 169, 482, 516, 563, 584, 620, 1208],
     },
     Operation {
         operation_id: "readDirectoryEntry",
@@ -7918,7 +7931,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"entryId\":{\"type\":\"string\",\"description\":\"Internal identifier of extension to read information for\"},\"accessibleSitesOnly\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.\"}},\"required\":[\"entryId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1, 12, 31, 66, 171, 487, 521, 625, 1220],
+        output_defs: &[1, 12, 31, 66, 169, 482, 516, 620, 1208],
     },
     Operation {
         operation_id: "listDirectoryEntries",
@@ -7950,7 +7963,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"accessibleSitesOnly\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.\"},\"showFederated\":{\"type\":\"boolean\",\"default\":true,\"description\":\"If `true` then contacts of all accounts in federation are returned. If `false` then only contacts of the current account are returned, and account section is eliminated in this case\"},\"type\":{\"$ref\":\"#/$defs/ADGSearchableExtensionTypesEnum\",\"description\":\"Type of an extension. Please note that legacy 'Department' extension type corresponds to 'Call Queue' extensions in modern RingCentral product terminology\"},\"typeGroup\":{\"type\":\"string\",\"enum\":[\"User\",\"NonUser\"],\"description\":\"Type of extension group\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Page number\"},\"perPage\":{\"oneOf\":[{\"type\":\"integer\",\"format\":\"int32\",\"default\":1000,\"maximum\":2000},{\"type\":\"string\",\"enum\":[\"max\",\"all\"]}],\"description\":\"Records count to be returned per one page. It can be either integer or string with the specific keyword values:\\n- `all` - all records are returned in one page\\n- `max` - maximum count of records that can be returned in one page\"},\"siteId\":{\"type\":\"string\",\"description\":\"Internal identifier of the business site to which extensions belong\"},\"If-None-Match\":{\"type\":\"string\",\"description\":\"User in GET requests to skip retrieving the data if the provided value matches current `ETag` associated with this resource.\\nThe server checks the current resource ETag and returns the data only if mismatches the `If-None-Match` value,\\notherwise `HTTP 304 Not Modified` status is returned.\"}},\"additionalProperties\":false}",
         input_defs: &[2],
-        output_defs: &[1, 12, 31, 66, 171, 487, 521, 568, 589, 625, 1220],
+        output_defs: &[1, 12, 31, 66, 169, 482, 516, 563, 584, 620, 1208],
     },
     Operation {
         operation_id: "readDirectoryFederation",
@@ -7975,8 +7988,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/FederationResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"types\":{\"$ref\":\"#/$defs/FederationTypes\",\"description\":\"Filter by federation types. Default is Regular\"},\"RCExtensionId\":{\"type\":\"string\",\"description\":\"RingCentral extension id\"}},\"additionalProperties\":false}",
-        input_defs: &[639],
-        output_defs: &[1, 66, 636, 637, 638, 1220],
+        input_defs: &[634],
+        output_defs: &[1, 66, 631, 632, 633, 1208],
     },
     Operation {
         operation_id: "listEmergencyLocations",
@@ -8008,8 +8021,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/EmergencyLocationsResource\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"searchString\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"Filters entries containing the specified substring in 'address'\\nand 'name' fields. The character range is 0-64; not case-sensitive.\\nIf empty then the filter is ignored\"},\"addressStatus\":{\"$ref\":\"#/$defs/EmergencyAddressStatus\",\"description\":\"Status of emergency address to filter results by\"},\"usageStatus\":{\"$ref\":\"#/$defs/EmergencyLocationUsageStatus\",\"description\":\"Status of emergency location to filter results by\"},\"domesticCountryId\":{\"type\":\"string\",\"description\":\"Domestic country ID to filter results by\"},\"orderBy\":{\"type\":\"string\",\"enum\":[\"+name\",\"+siteName\",\"+address\",\"+addressStatus\",\"+usageStatus\",\"-name\",\"-siteName\",\"-address\",\"-addressStatus\",\"-usageStatus\"],\"default\":\"+address\",\"description\":\"Comma-separated list of fields to order results, prefixed by\\nplus sign '+' (ascending order) or minus sign '-' (descending order)\"},\"visibility\":{\"type\":\"string\",\"enum\":[\"Public\"],\"default\":\"Public\",\"description\":\"Visibility of emergency location to filter results by\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items). The values\\nsupported: `Max` or numeric value. If not specified,\\n100 records are returned per one page\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates the page number to retrieve. Only positive number values\\nare supported\"}},\"additionalProperties\":false}",
-        input_defs: &[578, 583],
-        output_defs: &[64, 457, 503, 578, 579, 580, 584, 585, 586, 744, 837, 838, 1063, 1117, 1204, 1219],
+        input_defs: &[573, 578],
+        output_defs: &[64, 452, 498, 573, 574, 575, 579, 580, 581, 736, 829, 830, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "createEmergencyLocation",
@@ -8047,8 +8060,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/EmergencyLocationResponseResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"address\":{\"$ref\":\"#/$defs/EmergencyAddressResourceRequest\"},\"name\":{\"type\":\"string\",\"description\":\"Emergency response location name\"},\"site\":{\"$ref\":\"#/$defs/SiteBasicInfo\"},\"addressFormatId\":{\"type\":\"string\",\"description\":\"Address format ID\"},\"visibility\":{\"type\":\"string\",\"description\":\"Visibility of an emergency response location. If `Private`\\nis set, then a location is visible only for restricted number of users,\\nspecified in `owners` array\\n\",\"default\":\"Public\",\"enum\":[\"Public\"]},\"trusted\":{\"allOf\":[{\"$ref\":\"#/$defs/TrustedFlag\"},{\"default\":false}]}},\"additionalProperties\":false}",
-        input_defs: &[577, 1063, 1204],
-        output_defs: &[64, 457, 503, 578, 579, 580, 582, 584, 744, 1063, 1117, 1204, 1219],
+        input_defs: &[572, 1053, 1192],
+        output_defs: &[64, 452, 498, 573, 574, 575, 577, 579, 736, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "readEmergencyLocation",
@@ -8074,7 +8087,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"locationId\":{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"},\"syncEmergencyAddress\":{\"type\":\"boolean\",\"description\":\"If true, the emergency addresses will be synchronized with the\\nexternal provider data\"}},\"required\":[\"locationId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[64, 457, 503, 578, 579, 580, 584, 744, 1063, 1117, 1204, 1219],
+        output_defs: &[64, 452, 498, 573, 574, 575, 579, 736, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "updateEmergencyLocation",
@@ -8113,8 +8126,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/EmergencyLocationResponseResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"locationId\":{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"},\"address\":{\"$ref\":\"#/$defs/EmergencyAddressResourceRequest\"},\"name\":{\"type\":\"string\",\"description\":\"Emergency response location name\"},\"site\":{\"$ref\":\"#/$defs/SiteBasicInfo\"},\"addressFormatId\":{\"type\":\"string\",\"description\":\"Address format ID\"},\"visibility\":{\"type\":\"string\",\"description\":\"Visibility of an emergency response location. If `Private`\\nis set, then a location is visible only for restricted number of users,\\nspecified in `owners` array\\n\",\"default\":\"Public\",\"enum\":[\"Public\"]},\"trusted\":{\"allOf\":[{\"$ref\":\"#/$defs/TrustedFlag\"},{\"default\":false}]}},\"required\":[\"locationId\"],\"additionalProperties\":false}",
-        input_defs: &[577, 1063, 1204],
-        output_defs: &[64, 457, 503, 578, 579, 580, 582, 584, 744, 1063, 1117, 1204, 1219],
+        input_defs: &[572, 1053, 1192],
+        output_defs: &[64, 452, 498, 573, 574, 575, 577, 579, 736, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "deleteEmergencyLocation",
@@ -8173,7 +8186,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"searchString\":{\"type\":\"string\",\"description\":\"Filters entries by the specified substring (search by chassis\\nID, switch name or address) The characters range is 0-64 (if\\nempty the filter is ignored)\"},\"domesticCountryId\":{\"type\":\"string\",\"description\":\"Domestic country ID to filter results by\"},\"orderBy\":{\"type\":\"string\",\"default\":\"+visibility\",\"enum\":[\"+name\",\"+siteName\",\"+address\",\"+addressStatus\",\"+usageStatus\",\"+visibility\",\"-name\",\"-siteName\",\"-address\",\"-addressStatus\",\"-usageStatus\",\"-visibility\"],\"description\":\"Comma-separated list of fields to order results prefixed by '+'\\nsign (ascending order) or '-' sign (descending order). The default\\nsorting is by `name`\"},\"perPage\":{\"format\":\"int32\",\"type\":\"integer\",\"description\":\"Indicates a page size (number of items). The values supported:\\n`Max` or numeric value. If not specified, 100 records are returned\\nper one page\"},\"page\":{\"type\":\"integer\",\"default\":1,\"format\":\"int32\",\"description\":\"Indicates a page number to retrieve. Only positive\\nnumber values are supported\"},\"visibility\":{\"type\":\"string\",\"enum\":[\"Public\"],\"default\":\"Public\",\"description\":\"Visibility of emergency location to filter results by\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[64, 457, 503, 578, 579, 580, 584, 585, 586, 744, 837, 838, 1063, 1117, 1204, 1219],
+        output_defs: &[64, 452, 498, 573, 574, 575, 579, 580, 581, 736, 829, 830, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "createExtensionEmergencyLocation",
@@ -8211,8 +8224,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/EmergencyLocationResponseResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a new personal emergency response location\"},\"addressFormatId\":{\"type\":\"string\",\"description\":\"Address format ID\"},\"trusted\":{\"allOf\":[{\"$ref\":\"#/$defs/TrustedFlag\"},{\"default\":false}]},\"address\":{\"$ref\":\"#/$defs/EmergencyAddressResourceRequest\"},\"site\":{\"$ref\":\"#/$defs/SiteBasicInfo\"}},\"additionalProperties\":false}",
-        input_defs: &[577, 1063, 1204],
-        output_defs: &[64, 457, 503, 578, 579, 580, 582, 584, 744, 1063, 1117, 1204, 1219],
+        input_defs: &[572, 1053, 1192],
+        output_defs: &[64, 452, 498, 573, 574, 575, 577, 579, 736, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "getExtensionEmergencyLocation",
@@ -8238,7 +8251,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"locationId\":{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"}},\"required\":[\"locationId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[64, 457, 503, 578, 579, 580, 584, 744, 1063, 1117, 1204, 1219],
+        output_defs: &[64, 452, 498, 573, 574, 575, 579, 736, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "updateExtensionEmergencyLocation",
@@ -8278,8 +8291,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/EmergencyLocationResponseResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"locationId\":{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"},\"address\":{\"$ref\":\"#/$defs/EmergencyAddressResourceRequest\"},\"name\":{\"type\":\"string\",\"description\":\"Emergency response location name\"},\"site\":{\"$ref\":\"#/$defs/SiteBasicInfo\"},\"addressFormatId\":{\"type\":\"string\",\"description\":\"Address format ID\"},\"visibility\":{\"type\":\"string\",\"description\":\"Visibility of an emergency response location. If `Private`\\nis set, then a location is visible only for restricted number of users,\\nspecified in `owners` array\\n\",\"default\":\"Public\",\"enum\":[\"Public\"]},\"trusted\":{\"allOf\":[{\"$ref\":\"#/$defs/TrustedFlag\"},{\"default\":false}]}},\"required\":[\"locationId\"],\"additionalProperties\":false}",
-        input_defs: &[577, 1063, 1204],
-        output_defs: &[64, 457, 503, 578, 579, 580, 582, 584, 744, 1063, 1117, 1204, 1219],
+        input_defs: &[572, 1053, 1192],
+        output_defs: &[64, 452, 498, 573, 574, 575, 577, 579, 736, 1053, 1106, 1192, 1207],
     },
     Operation {
         operation_id: "deleteExtensionEmergencyLocation",
@@ -8338,7 +8351,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"type\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"User\",\"Limited\"]},\"description\":\"Extension type. Multiple values are supported\"},\"searchString\":{\"type\":\"string\",\"description\":\"Filters entries containing the specified substring in user name,\\nextension or department. The characters range is 0-64; not case-sensitive.\\nIf empty then the filter is ignored\"},\"department\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Department name to filter the users. The value range is 0-64;\\nnot case-sensitive. If not specified then the parameter is ignored. Multiple\\nvalues are supported\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"featureEnabled\":{\"type\":\"boolean\",\"description\":\"Filters entries by their status of Automatic Location Updates\\nfeature\"},\"orderBy\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Comma-separated list of fields to order results prefixed by plus sign '+' (ascending order),\\nor minus sign '-' (descending order).\\nSupported values: 'name', 'modelName', 'siteName', 'featureEnabled'.\\nThe default sorting is by `name`\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Indicates a page size (number of items). The values supported:\\n`Max` or numeric value. If not specified, 100 records are returned per one\\npage\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[109, 111, 112, 589, 837, 838],
+        output_defs: &[108, 110, 111, 584, 829, 830],
     },
     Operation {
         operation_id: "assignMultipleAutomaticLocationUpdatesUsers",
@@ -8402,7 +8415,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"searchString\":{\"type\":\"string\",\"description\":\"Filters entries by the specified substring (search by chassis\\nID, switch name or address) The characters range is 0-64 (if empty the filter\\nis ignored)\"},\"orderBy\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Comma-separated list of fields to order results prefixed by plus sign '+' (ascending order),\\nor minus sign '-' (descending order).\\nSupported values: 'name', 'modelName', 'siteName', 'featureEnabled'.\\nThe default sorting is by `name`\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Indicates a page size (number of items). The values supported:\\n`Max` or numeric value. If not specified, 100 records are returned per one\\npage\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates the page number to retrieve. Only positive number values\\nare supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[503, 575, 576, 580, 581, 589, 837, 838, 1274, 1276],
+        output_defs: &[498, 570, 571, 575, 576, 584, 829, 830, 1262, 1264],
     },
     Operation {
         operation_id: "createWirelessPoint",
@@ -8440,8 +8453,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WirelessPointInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"bssid\":{\"type\":\"string\",\"description\":\"Unique 48-bit identifier of wireless access point that follows MAC address conventions.  Mask: XX:XX:XX:XX:XX:XX, where X can be a symbol in the range of 0-9 or A-F\"},\"name\":{\"type\":\"string\",\"description\":\"Wireless access point name\"},\"site\":{\"$ref\":\"#/$defs/EmergencyAddressAutoUpdateSiteInfo\"},\"emergencyAddress\":{\"$ref\":\"#/$defs/EmergencyAddressInfo\"},\"emergencyLocation\":{\"$ref\":\"#/$defs/EmergencyLocationInfo\"},\"emergencyLocationId\":{\"type\":\"string\",\"deprecated\":true,\"description\":\"Emergency response location (address) internal identifier. \\nOnly one of a pair `emergencyAddress` or `emergencyLocationId`\\ncan be specified, otherwise the error is returned\\n\"}},\"required\":[\"bssid\",\"name\"],\"additionalProperties\":false}",
-        input_defs: &[503, 575, 576, 580, 581],
-        output_defs: &[503, 575, 576, 580, 581, 1274],
+        input_defs: &[498, 570, 571, 575, 576],
+        output_defs: &[498, 570, 571, 575, 576, 1262],
     },
     Operation {
         operation_id: "readWirelessPoint",
@@ -8466,7 +8479,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pointId\":{\"type\":\"string\",\"description\":\"Internal identifier of a point\"}},\"required\":[\"pointId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[503, 575, 576, 580, 581, 1274],
+        output_defs: &[498, 570, 571, 575, 576, 1262],
     },
     Operation {
         operation_id: "updateWirelessPoint",
@@ -8506,8 +8519,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WirelessPointInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pointId\":{\"type\":\"string\",\"description\":\"Internal identifier of a wireless point\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a wireless point\"},\"bssid\":{\"type\":\"string\",\"description\":\"Unique 48-bit identifier of wireless access point that follows\\nMAC address conventions. Mask: XX:XX:XX:XX:XX:XX, where X can be a symbol\\nin the range of 0-9 or A-F\\n\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a wireless access point\"},\"site\":{\"$ref\":\"#/$defs/EmergencyAddressAutoUpdateSiteInfo\"},\"emergencyAddress\":{\"$ref\":\"#/$defs/EmergencyAddressInfo\"},\"emergencyLocationId\":{\"type\":\"string\",\"deprecated\":true,\"description\":\"Emergency response location (address) internal identifier. \\nOnly one of a pair `emergencyAddress` or `emergencyLocationId`\\ncan be specified, otherwise the error is returned\\n\"},\"emergencyLocation\":{\"$ref\":\"#/$defs/EmergencyLocationInfo\"}},\"required\":[\"pointId\"],\"additionalProperties\":false}",
-        input_defs: &[503, 575, 576, 580, 581],
-        output_defs: &[503, 575, 576, 580, 581, 1274],
+        input_defs: &[498, 570, 571, 575, 576],
+        output_defs: &[498, 570, 571, 575, 576, 1262],
     },
     Operation {
         operation_id: "deleteWirelessPoint",
@@ -8525,12 +8538,12 @@ pub static OPERATIONS: [Operation; 520] = [
         deprecated: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
-            Param { name: "pointId", input_name: "pointId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a wireless point", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a wireless point\"}" },
+            Param { name: "pointId", input_name: "pointId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a wireless point", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a wireless point\"}" },
         ],
         body: None,
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pointId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a wireless point\"}},\"required\":[\"pointId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pointId\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a wireless point\"}},\"required\":[\"pointId\"],\"additionalProperties\":false}",
         input_defs: &[],
         output_defs: &[],
     },
@@ -8561,7 +8574,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"searchString\":{\"type\":\"string\",\"description\":\"Filters entries by the specified substring (search by chassis\\nID, switch name or address) The characters range is 0-64 (if empty the filter\\nis ignored)\"},\"orderBy\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Comma-separated list of fields to order results prefixed by plus sign '+' (ascending order),\\nor minus sign '-' (descending order).\\nSupported values: 'name', 'modelName', 'siteName', 'featureEnabled'.\\nThe default sorting is by `name`\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Indicates a page size (number of items). The values supported:\\n`Max` or a numeric value. If not specified, 100 records are returned per page\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[109, 503, 580, 581, 589, 809, 810, 837, 838, 900, 910],
+        output_defs: &[108, 498, 575, 576, 584, 801, 802, 829, 830, 892, 901],
     },
     Operation {
         operation_id: "createNetwork",
@@ -8597,8 +8610,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/NetworkInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"name\":{\"type\":\"string\"},\"site\":{\"$ref\":\"#/$defs/AutomaticLocationUpdatesSiteInfo\"},\"publicIpRanges\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PublicIpRangeInfo\"}},\"privateIpRanges\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PrivateIpRangeInfoRequest\"}}},\"required\":[\"name\",\"publicIpRanges\",\"privateIpRanges\"],\"additionalProperties\":false}",
-        input_defs: &[109, 503, 581, 746, 901, 910],
-        output_defs: &[109, 503, 580, 581, 809, 900, 910],
+        input_defs: &[108, 498, 576, 738, 893, 901],
+        output_defs: &[108, 498, 575, 576, 801, 892, 901],
     },
     Operation {
         operation_id: "readNetwork",
@@ -8623,7 +8636,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"networkId\":{\"type\":\"string\",\"description\":\"Internal identifier of a network\"}},\"required\":[\"networkId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[109, 503, 580, 581, 809, 900, 910],
+        output_defs: &[108, 498, 575, 576, 801, 892, 901],
     },
     Operation {
         operation_id: "updateNetwork",
@@ -8661,8 +8674,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/NetworkInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"networkId\":{\"type\":\"string\",\"description\":\"Internal identifier of a network\"},\"id\":{\"type\":\"string\",\"examples\":[\"2874044\"],\"description\":\"Internal identifier of a network\"},\"name\":{\"type\":\"string\"},\"site\":{\"$ref\":\"#/$defs/AutomaticLocationUpdatesSiteInfo\"},\"publicIpRanges\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PublicIpRangeInfo\"}},\"privateIpRanges\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PrivateIpRangeInfoRequest\"}}},\"required\":[\"networkId\",\"name\",\"publicIpRanges\",\"privateIpRanges\"],\"additionalProperties\":false}",
-        input_defs: &[109, 503, 581, 746, 901, 910],
-        output_defs: &[109, 503, 580, 581, 809, 900, 910],
+        input_defs: &[108, 498, 576, 738, 893, 901],
+        output_defs: &[108, 498, 575, 576, 801, 892, 901],
     },
     Operation {
         operation_id: "deleteNetwork",
@@ -8680,12 +8693,12 @@ pub static OPERATIONS: [Operation; 520] = [
         deprecated: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
-            Param { name: "networkId", input_name: "networkId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a network", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a network\"}" },
+            Param { name: "networkId", input_name: "networkId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a network", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a network\"}" },
         ],
         body: None,
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"networkId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a network\"}},\"required\":[\"networkId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"networkId\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a network\"}},\"required\":[\"networkId\"],\"additionalProperties\":false}",
         input_defs: &[],
         output_defs: &[],
     },
@@ -8719,7 +8732,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"featureEnabled\":{\"type\":\"boolean\",\"description\":\"Filters entries by their status of Automatic Location Updates\\nfeature\"},\"modelId\":{\"type\":\"array\",\"minItems\":0,\"maxItems\":100,\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":18},\"description\":\"Internal identifier of a device model for filtering. Multiple\\nvalues are supported\"},\"compatibleOnly\":{\"type\":\"boolean\",\"description\":\"Filters devices which support HELD protocol\"},\"searchString\":{\"type\":\"string\",\"description\":\"Filters entries which have device name or model name containing\\nthe mentioned substring. The value should be split by spaces; the range\\nis 0 - 64 characters, not case-sensitive. If empty the filter is ignored\"},\"orderBy\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Comma-separated list of fields to order results prefixed by plus sign '+' (ascending order),\\nor minus sign '-' (descending order).\\nSupported values: 'name', 'modelName', 'siteName', 'featureEnabled'.\\nThe default sorting is by `name`\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Indicates a page size (number of items). The values supported:\\n`Max` or numeric value. If not specified, 100 records are returned per one\\npage\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[102, 103, 104, 105, 106, 107, 108, 109, 589, 741, 837, 838],
+        output_defs: &[101, 102, 103, 104, 105, 106, 107, 108, 584, 733, 829, 830],
     },
     Operation {
         operation_id: "assignMultipleDevicesAutomaticLocationUpdates",
@@ -8783,7 +8796,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"},\"searchString\":{\"type\":\"string\",\"description\":\"Filters entries by the specified substring (search by chassis\\nID, switch name or address) The characters range is 0-64 (if empty the filter\\nis ignored)\"},\"orderBy\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Comma-separated list of fields to order results prefixed by plus sign '+' (ascending order),\\nor minus sign '-' (descending order).\\nSupported values: 'name', 'modelName', 'siteName', 'featureEnabled'.\\nThe default sorting is by `name`\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Indicates a page size (number of items). The values supported:\\n`Max` or numeric value. If not specified, 100 records are returned per one\\npage'\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare supported\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[503, 576, 580, 581, 589, 837, 838, 1110, 1111, 1113],
+        output_defs: &[498, 571, 575, 576, 584, 829, 830, 1099, 1100, 1102],
     },
     Operation {
         operation_id: "createSwitch",
@@ -8822,8 +8835,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SwitchInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"chassisId\":{\"type\":\"string\",\"description\":\"Unique identifier of a network switch. The supported formats\\nare: XX:XX:XX:XX:XX:XX (symbols 0-9 and A-F) for MAC address and X.X.X.X\\nfor IP address (symbols 0-255)\\n\"},\"port\":{\"type\":\"string\",\"description\":\"Switch entity extension for better diversity. \\nShould be used together with chassisId\\n\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a network switch\"},\"site\":{\"$ref\":\"#/$defs/SwitchSiteInfo\"},\"emergencyAddress\":{\"$ref\":\"#/$defs/EmergencyAddressInfo\"},\"emergencyLocation\":{\"$ref\":\"#/$defs/EmergencyLocationInfo\"},\"emergencyLocationId\":{\"type\":\"string\",\"deprecated\":true,\"description\":\"Emergency response location (address) internal identifier. \\nOnly one of a pair `emergencyAddress` or `emergencyLocationId`\\ncan be specified, otherwise the error is returned\\n\"}},\"required\":[\"chassisId\"],\"additionalProperties\":false}",
-        input_defs: &[503, 576, 580, 581, 1111],
-        output_defs: &[503, 576, 580, 581, 1110, 1111],
+        input_defs: &[498, 571, 575, 576, 1100],
+        output_defs: &[498, 571, 575, 576, 1099, 1100],
     },
     Operation {
         operation_id: "readSwitch",
@@ -8848,7 +8861,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"switchId\":{\"type\":\"string\",\"description\":\"Internal ID of a switch\"}},\"required\":[\"switchId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[503, 576, 580, 581, 1110, 1111],
+        output_defs: &[498, 571, 575, 576, 1099, 1100],
     },
     Operation {
         operation_id: "updateSwitch",
@@ -8888,8 +8901,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SwitchInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"switchId\":{\"type\":\"string\",\"description\":\"Internal ID of a switch\"},\"chassisId\":{\"type\":\"string\",\"description\":\"Unique identifier of a network switch. The supported formats\\nare: XX:XX:XX:XX:XX:XX (symbols 0-9 and A-F) for MAC address and X.X.X.X\\nfor IP address (symbols 0-255)\\n\"},\"port\":{\"type\":\"string\",\"description\":\"Switch entity extension for better diversity. \\nShould be used together with chassisId\\n\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a network switch\"},\"site\":{\"$ref\":\"#/$defs/SwitchSiteInfo\"},\"emergencyAddress\":{\"$ref\":\"#/$defs/EmergencyAddressInfo\"},\"emergencyLocation\":{\"$ref\":\"#/$defs/EmergencyLocationInfo\"},\"emergencyLocationId\":{\"type\":\"string\",\"deprecated\":true,\"description\":\"Emergency response location (address) internal identifier. \\nOnly one of a pair `emergencyAddress` or `emergencyLocationId`\\ncan be specified, otherwise the error is returned\\n\"}},\"required\":[\"switchId\",\"chassisId\"],\"additionalProperties\":false}",
-        input_defs: &[503, 576, 580, 581, 1111],
-        output_defs: &[503, 576, 580, 581, 1110, 1111],
+        input_defs: &[498, 571, 575, 576, 1100],
+        output_defs: &[498, 571, 575, 576, 1099, 1100],
     },
     Operation {
         operation_id: "deleteSwitch",
@@ -8907,12 +8920,12 @@ pub static OPERATIONS: [Operation; 520] = [
         deprecated: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
-            Param { name: "switchId", input_name: "switchId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Switch internal ID(s)", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Switch internal ID(s)\"}" },
+            Param { name: "switchId", input_name: "switchId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Switch internal ID(s)", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Switch internal ID(s)\"}" },
         ],
         body: None,
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"switchId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Switch internal ID(s)\"}},\"required\":[\"switchId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"switchId\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Switch internal ID(s)\"}},\"required\":[\"switchId\"],\"additionalProperties\":false}",
         input_defs: &[],
         output_defs: &[],
     },
@@ -8947,8 +8960,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CreateMultipleSwitchesResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SwitchInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[503, 576, 580, 581, 1110, 1111],
-        output_defs: &[164, 508],
+        input_defs: &[498, 571, 575, 576, 1099, 1100],
+        output_defs: &[162, 503],
     },
     Operation {
         operation_id: "updateMultipleSwitches",
@@ -8981,8 +8994,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UpdateMultipleSwitchesResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SwitchInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[503, 576, 580, 581, 1110, 1111],
-        output_defs: &[164, 1213],
+        input_defs: &[498, 571, 575, 576, 1099, 1100],
+        output_defs: &[162, 1201],
     },
     Operation {
         operation_id: "createMultipleWirelessPoints",
@@ -9015,8 +9028,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CreateMultipleWirelessPointsResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CreateWirelessPoint\"}}},\"additionalProperties\":false}",
-        input_defs: &[503, 511, 575, 576, 580, 581],
-        output_defs: &[164, 509],
+        input_defs: &[498, 506, 570, 571, 575, 576],
+        output_defs: &[162, 504],
     },
     Operation {
         operation_id: "updateMultipleWirelessPoints",
@@ -9049,8 +9062,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UpdateMultipleWirelessPointsResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/UpdateWirelessPoint\"}}},\"additionalProperties\":false}",
-        input_defs: &[503, 575, 576, 580, 581, 1218],
-        output_defs: &[164, 1214],
+        input_defs: &[498, 570, 571, 575, 576, 1206],
+        output_defs: &[162, 1202],
     },
     Operation {
         operation_id: "validateMultipleWirelessPoints",
@@ -9083,8 +9096,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ValidateMultipleWirelessPointsResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/WirelessPointInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[503, 575, 576, 580, 581, 1274],
-        output_defs: &[1239, 1240, 1275],
+        input_defs: &[498, 570, 571, 575, 576, 1262],
+        output_defs: &[1227, 1228, 1263],
     },
     Operation {
         operation_id: "validateMultipleSwitches",
@@ -9117,8 +9130,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ValidateMultipleSwitchesResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SwitchInfo\"}}},\"additionalProperties\":false}",
-        input_defs: &[503, 576, 580, 581, 1110, 1111],
-        output_defs: &[1112, 1238, 1240],
+        input_defs: &[498, 571, 575, 576, 1099, 1100],
+        output_defs: &[1101, 1226, 1228],
     },
     Operation {
         operation_id: "readAutomaticLocationUpdatesTask",
@@ -9143,7 +9156,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"taskId\":{\"type\":\"string\",\"description\":\"Internal ID of an address auto-update task\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[110, 1153, 1154, 1155],
+        output_defs: &[109, 1142, 1143, 1144],
     },
     Operation {
         operation_id: "listDataExportTasksNew",
@@ -9169,7 +9182,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "tasks", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"Accepted\",\"InProgress\",\"Completed\",\"Failed\",\"Expired\"],\"description\":\"Status of the task(s) to be returned. Multiple values are supported\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Page number to be retrieved; value range is > 0\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of records to be returned per page; value range is 1 - 250\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[512, 526, 527, 528, 594, 685, 686, 687, 1096],
+        output_defs: &[507, 521, 522, 523, 589, 678, 679, 680, 1086],
     },
     Operation {
         operation_id: "createDataExportTaskNew",
@@ -9204,8 +9217,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/DataExportTask\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"timeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Starting time for data collection. The default value is `timeTo` minus 24 hours. Max allowed time frame between `timeFrom` and `timeTo` is 6 months\"},\"timeTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Ending time for data collection. The default value is current time. Max allowed time frame between `timeFrom` and `timeTo` is 6 months\"},\"contacts\":{\"type\":\"array\",\"description\":\"List of contacts which data is collected. The following data will be exported: posts, tasks, events, etc. posted by the user(s); posts addressing the user(s) via direct and @Mentions; tasks assigned to the listed user(s). The list of 30 users per request is supported.\",\"items\":{\"$ref\":\"#/$defs/DataExportTaskContactInfo\"}},\"chatIds\":{\"type\":\"array\",\"description\":\"List of chats from which the data (posts, files, tasks, events, notes, etc.) will be collected. Maximum number of chats supported is 10\",\"items\":{\"type\":\"string\"}}},\"additionalProperties\":false}",
-        input_defs: &[527],
-        output_defs: &[512, 526, 527, 594, 1096],
+        input_defs: &[522],
+        output_defs: &[507, 521, 522, 589, 1086],
     },
     Operation {
         operation_id: "readDataExportTaskNew",
@@ -9229,7 +9242,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"taskId\":{\"type\":\"string\",\"description\":\"Internal identifier of a task to be retrieved\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[512, 526, 527, 594, 1096],
+        output_defs: &[507, 521, 522, 589, 1086],
     },
     Operation {
         operation_id: "readUnifiedPresence",
@@ -9254,7 +9267,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1207, 1208, 1209, 1210],
+        output_defs: &[1195, 1196, 1197, 1198],
     },
     Operation {
         operation_id: "updateUnifiedPresence",
@@ -9289,8 +9302,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/UnifiedPresence\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session\"},\"glip\":{\"$ref\":\"#/$defs/UpdateUnifiedPresenceGlip\"},\"telephony\":{\"$ref\":\"#/$defs/UpdateUnifiedPresenceTelephony\"}},\"additionalProperties\":false}",
-        input_defs: &[1216, 1217],
-        output_defs: &[1207, 1208, 1209, 1210],
+        input_defs: &[1204, 1205],
+        output_defs: &[1195, 1196, 1197, 1198],
     },
     Operation {
         operation_id: "listGlipChatsNew",
@@ -9316,7 +9329,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Personal\",\"Direct\",\"Group\",\"Team\",\"Everyone\"]},\"description\":\"Type of chats to be fetched. By default, all type of chats will be fetched\"},\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of chats to be fetched by one request. The maximum value is 250, by default - 30.\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Pagination token.\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1126, 1127, 1129, 1138],
+        output_defs: &[1115, 1116, 1118, 1127],
     },
     Operation {
         operation_id: "readGlipChatNew",
@@ -9340,7 +9353,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat. If tilde (~) is specified, then `/me` (Personal) chat will be returned\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1126, 1129],
+        output_defs: &[1115, 1118],
     },
     Operation {
         operation_id: "listGlipConversationsNew",
@@ -9365,7 +9378,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of conversations to be fetched by one request. The maximum value is 250, by default - 30\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Pagination token.\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1129, 1131, 1132, 1138],
+        output_defs: &[1118, 1120, 1121, 1127],
     },
     Operation {
         operation_id: "createGlipConversationNew",
@@ -9398,7 +9411,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"members\":{\"type\":\"array\",\"description\":\"Identifier(s) of chat member(s). The maximum supported number\\nof IDs is 15. User's own ID is optional. If `members` section is omitted\\nthen \\\"Personal\\\" chat will be returned\\n\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a person\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Email of a person\"}}}}},\"required\":[\"members\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1129, 1131],
+        output_defs: &[1118, 1120],
     },
     Operation {
         operation_id: "readGlipConversationNew",
@@ -9422,7 +9435,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1129, 1131],
+        output_defs: &[1118, 1120],
     },
     Operation {
         operation_id: "listGlipTeamsNew",
@@ -9447,7 +9460,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of teams to be fetched by one request. The maximum value is 250, by default - 30\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Pagination token.\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1138, 1147, 1148],
+        output_defs: &[1127, 1136, 1137],
     },
     Operation {
         operation_id: "createGlipTeamNew",
@@ -9483,7 +9496,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"public\":{\"type\":\"boolean\",\"description\":\"Team access level.\"},\"name\":{\"type\":\"string\",\"description\":\"Team name.\"},\"description\":{\"type\":\"string\",\"description\":\"Team description.\"},\"members\":{\"type\":\"array\",\"description\":\"Identifier(s) of team members.\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a person\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Email of a person\"}}}}},\"required\":[\"name\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1147],
+        output_defs: &[1136],
     },
     Operation {
         operation_id: "readGlipTeamNew",
@@ -9507,7 +9520,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1147],
+        output_defs: &[1136],
     },
     Operation {
         operation_id: "patchGlipTeamNew",
@@ -9543,7 +9556,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"public\":{\"type\":\"boolean\",\"description\":\"Team access level\"},\"name\":{\"type\":\"string\",\"description\":\"Team name. Maximum number of characters supported is 250\"},\"description\":{\"type\":\"string\",\"description\":\"Team description. Maximum number of characters supported is 1000\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1147],
+        output_defs: &[1136],
     },
     Operation {
         operation_id: "deleteGlipTeamNew",
@@ -9754,7 +9767,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[593],
+        output_defs: &[588],
     },
     Operation {
         operation_id: "patchGlipEveryoneNew",
@@ -9788,7 +9801,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"Everyone chat name. Maximum number of characters supported is 250\"},\"description\":{\"type\":\"string\",\"description\":\"Everyone chat description. Maximum number of characters supported is 1000\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[593],
+        output_defs: &[588],
     },
     Operation {
         operation_id: "listRecentChatsNew",
@@ -9813,7 +9826,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Everyone\",\"Group\",\"Personal\",\"Direct\",\"Team\"]},\"description\":\"Type of chats to be fetched. By default, all chat types are returned\"},\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of chats to be fetched by one request (Not more than 250).\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1126, 1128, 1129],
+        output_defs: &[1115, 1117, 1118],
     },
     Operation {
         operation_id: "listFavoriteChatsNew",
@@ -9837,7 +9850,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of chats to be fetched by one request (Not more than 250).\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1126, 1128, 1129],
+        output_defs: &[1115, 1117, 1118],
     },
     Operation {
         operation_id: "favoriteGlipChatNew",
@@ -9910,7 +9923,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"postId\":{\"type\":\"string\",\"description\":\"Internal identifier of a post\"}},\"required\":[\"chatId\",\"postId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1122, 1123, 1124, 1136, 1137, 1143],
+        output_defs: &[586, 1111, 1112, 1113, 1125, 1126, 1132],
     },
     Operation {
         operation_id: "patchGlipPostNew",
@@ -9945,7 +9958,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"postId\":{\"type\":\"string\",\"description\":\"Internal identifier of a post\"},\"text\":{\"type\":\"string\",\"description\":\"Post text.\"}},\"required\":[\"chatId\",\"postId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1122, 1123, 1124, 1136, 1137, 1143],
+        output_defs: &[586, 1111, 1112, 1113, 1125, 1126, 1132],
     },
     Operation {
         operation_id: "deleteGlipPostNew",
@@ -9996,7 +10009,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of posts to be fetched by one request (not more than 250)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Pagination token.\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1122, 1123, 1124, 1136, 1137, 1138, 1143, 1144],
+        output_defs: &[586, 1111, 1112, 1113, 1125, 1126, 1127, 1132, 1133],
     },
     Operation {
         operation_id: "createGlipPostNew",
@@ -10032,8 +10045,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMPostInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"text\":{\"type\":\"string\",\"description\":\"Text of a post. Maximum length is 10000 symbols. Mentions can be added in .md format `![:Type](id)`\"},\"parentPostId\":{\"type\":\"string\",\"description\":\"Internal identifier of a parent post, in case post is a part of a thread\"},\"threadId\":{\"type\":\"string\",\"description\":\"Internal identifier of a thread, in case post is a part of a thread\"},\"attachments\":{\"type\":\"array\",\"description\":\"Identifier(s) of attachments. Maximum number of attachments is 25\",\"items\":{\"$ref\":\"#/$defs/TMAttachmentInfo\"}}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
-        input_defs: &[1125],
-        output_defs: &[591, 1122, 1123, 1124, 1136, 1137, 1143],
+        input_defs: &[1114],
+        output_defs: &[586, 1111, 1112, 1113, 1125, 1126, 1132],
     },
     Operation {
         operation_id: "readGlipThreadPostsNew",
@@ -10060,7 +10073,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"threadId\":{\"type\":\"string\",\"description\":\"Identifier of a thread, in case post is a part of a thread\"},\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of posts to be fetched by one request (not more than 250)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Pagination token.\"}},\"required\":[\"chatId\",\"threadId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1122, 1123, 1124, 1136, 1137, 1138, 1143, 1144],
+        output_defs: &[586, 1111, 1112, 1113, 1125, 1126, 1127, 1132, 1133],
     },
     Operation {
         operation_id: "createGlipFileNew",
@@ -10095,7 +10108,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"body\":{\"type\":\"string\",\"description\":\"File(s) - binary or multipart/form-data - to upload A file part: `@PATH` reads the file at PATH; any other string is sent as the part's content.\"},\"groupId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a group to which the post with attachment\\nwill be added to\"},\"name\":{\"type\":\"string\",\"description\":\"Name of a file attached\"}},\"required\":[\"body\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1120, 1121],
+        output_defs: &[1109, 1110],
     },
     Operation {
         operation_id: "createGlipAdaptiveCardNew",
@@ -10138,7 +10151,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AdaptiveCardShortInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"type\":{\"type\":\"string\",\"description\":\"Type of attachment. This field is mandatory and filled on server side -\\nwill be ignored if set in request body\\n\",\"enum\":[\"AdaptiveCard\"]},\"version\":{\"type\":\"string\",\"default\":\"1.3\",\"description\":\"Version. This field is mandatory and filled on server side -\\nwill be ignored if set in request body\\n\"},\"body\":{\"type\":\"array\",\"description\":\"List of adaptive cards with the detailed information\",\"items\":{\"$ref\":\"#/$defs/AdaptiveCardInfoRequest\"}},\"actions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AdaptiveCardAction\"}},\"selectAction\":{\"$ref\":\"#/$defs/AdaptiveCardSelectAction\"},\"fallbackText\":{\"type\":\"string\"},\"backgroundImage\":{\"description\":\"Specifies the background image of a card\",\"oneOf\":[{\"type\":\"string\"},{\"$ref\":\"#/$defs/BackgroundImage\"}]},\"minHeight\":{\"type\":\"string\",\"description\":\"Specifies the minimum height of the card in pixels\",\"examples\":[\"50px\"]},\"speak\":{\"type\":\"string\",\"description\":\"Specifies what should be spoken for this entire card. This is simple text or SSML fragment\"},\"lang\":{\"type\":\"string\",\"description\":\"The 2-letter ISO-639-1 language used in the card. Used to localize any date/time functions\",\"enum\":[\"en\",\"fr\",\"es\"]},\"verticalContentAlignment\":{\"$ref\":\"#/$defs/VerticalContentAlignment\"}},\"required\":[\"chatId\",\"type\",\"version\"],\"additionalProperties\":false}",
-        input_defs: &[37, 38, 41, 42, 43, 46, 47, 48, 114, 701, 705, 1243, 1244],
+        input_defs: &[37, 38, 41, 42, 43, 46, 47, 48, 113, 694, 698, 1231, 1232],
         output_defs: &[44, 49],
     },
     Operation {
@@ -10156,14 +10169,14 @@ pub static OPERATIONS: [Operation; 520] = [
         availability: None,
         deprecated: false,
         params: &[
-            Param { name: "cardId", input_name: "cardId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.\"}" },
+            Param { name: "cardId", input_name: "cardId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AdaptiveCardInfo\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"cardId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.\"}},\"required\":[\"cardId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"cardId\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.\"}},\"required\":[\"cardId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 114, 701, 705, 1243, 1244],
+        output_defs: &[37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 113, 694, 698, 1231, 1232],
     },
     Operation {
         operation_id: "updateGlipAdaptiveCardNew",
@@ -10206,7 +10219,7 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/AdaptiveCardShortInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"cardId\":{\"type\":\"string\",\"description\":\"Internal identifier of an adaptive card\"},\"type\":{\"type\":\"string\",\"description\":\"Type of attachment. This field is mandatory and filled on server side -\\nwill be ignored if set in request body\\n\",\"enum\":[\"AdaptiveCard\"]},\"version\":{\"type\":\"string\",\"default\":\"1.3\",\"description\":\"Version. This field is mandatory and filled on server side -\\nwill be ignored if set in request body\\n\"},\"body\":{\"type\":\"array\",\"description\":\"List of adaptive cards with the detailed information\",\"items\":{\"$ref\":\"#/$defs/AdaptiveCardInfoRequest\"}},\"actions\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AdaptiveCardAction\"}},\"selectAction\":{\"$ref\":\"#/$defs/AdaptiveCardSelectAction\"},\"fallbackText\":{\"type\":\"string\"},\"backgroundImage\":{\"description\":\"Specifies the background image of a card\",\"oneOf\":[{\"type\":\"string\"},{\"$ref\":\"#/$defs/BackgroundImage\"}]},\"minHeight\":{\"type\":\"string\",\"description\":\"Specifies the minimum height of the card in pixels\",\"examples\":[\"50px\"]},\"speak\":{\"type\":\"string\",\"description\":\"Specifies what should be spoken for this entire card. This is simple text or SSML fragment\"},\"lang\":{\"type\":\"string\",\"description\":\"The 2-letter ISO-639-1 language used in the card. Used to localize any date/time functions\",\"enum\":[\"en\",\"fr\",\"es\"]},\"verticalContentAlignment\":{\"$ref\":\"#/$defs/VerticalContentAlignment\"}},\"required\":[\"cardId\",\"type\",\"version\"],\"additionalProperties\":false}",
-        input_defs: &[37, 38, 41, 42, 43, 46, 47, 48, 114, 701, 705, 1243, 1244],
+        input_defs: &[37, 38, 41, 42, 43, 46, 47, 48, 113, 694, 698, 1231, 1232],
         output_defs: &[44, 49],
     },
     Operation {
@@ -10256,7 +10269,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of groups to be fetched by one request. The maximum value is 250, by default - 30.\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Token of a page to be returned\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1134, 1135, 1138],
+        output_defs: &[586, 1123, 1124, 1127],
     },
     Operation {
         operation_id: "createEventNew",
@@ -10297,8 +10310,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMEventInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of an event\"},\"creatorId\":{\"type\":\"string\",\"description\":\"Internal identifier of a person created an event\"},\"title\":{\"type\":\"string\",\"description\":\"Event title\"},\"startTime\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Datetime of starting an event\"},\"endTime\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Datetime of ending an event\"},\"allDay\":{\"type\":\"boolean\",\"description\":\"Indicates whether event has some specific time slot or lasts for whole day(s)\",\"default\":false},\"recurrence\":{\"$ref\":\"#/$defs/EventRecurrenceInfo\"},\"color\":{\"type\":\"string\",\"description\":\"Color of Event title (including its presentation in Calendar)\",\"default\":\"Black\",\"enum\":[\"Black\",\"Red\",\"Orange\",\"Yellow\",\"Green\",\"Blue\",\"Purple\",\"Magenta\"]},\"location\":{\"type\":\"string\",\"description\":\"Event location\"},\"description\":{\"type\":\"string\",\"description\":\"Event details\"}},\"required\":[\"title\",\"startTime\",\"endTime\"],\"additionalProperties\":false}",
-        input_defs: &[591],
-        output_defs: &[591, 1134],
+        input_defs: &[586],
+        output_defs: &[586, 1123],
     },
     Operation {
         operation_id: "readEventNew",
@@ -10315,14 +10328,14 @@ pub static OPERATIONS: [Operation; 520] = [
         availability: None,
         deprecated: false,
         params: &[
-            Param { name: "eventId", input_name: "eventId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Event id or comma separated list of event ids.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Event id or comma separated list of event ids.\"}" },
+            Param { name: "eventId", input_name: "eventId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Event id or comma separated list of event ids.", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Event id or comma separated list of event ids.\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMEventInfo\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"eventId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Event id or comma separated list of event ids.\"}},\"required\":[\"eventId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"eventId\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Event id or comma separated list of event ids.\"}},\"required\":[\"eventId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1134],
+        output_defs: &[586, 1123],
     },
     Operation {
         operation_id: "updateEventNew",
@@ -10364,8 +10377,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMEventInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"eventId\":{\"type\":\"string\",\"description\":\"Internal identifier of an event\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of an event\"},\"creatorId\":{\"type\":\"string\",\"description\":\"Internal identifier of a person created an event\"},\"title\":{\"type\":\"string\",\"description\":\"Event title\"},\"startTime\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Datetime of starting an event\"},\"endTime\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Datetime of ending an event\"},\"allDay\":{\"type\":\"boolean\",\"description\":\"Indicates whether event has some specific time slot or lasts for whole day(s)\",\"default\":false},\"recurrence\":{\"$ref\":\"#/$defs/EventRecurrenceInfo\"},\"color\":{\"type\":\"string\",\"description\":\"Color of Event title (including its presentation in Calendar)\",\"default\":\"Black\",\"enum\":[\"Black\",\"Red\",\"Orange\",\"Yellow\",\"Green\",\"Blue\",\"Purple\",\"Magenta\"]},\"location\":{\"type\":\"string\",\"description\":\"Event location\"},\"description\":{\"type\":\"string\",\"description\":\"Event details\"}},\"required\":[\"eventId\",\"title\",\"startTime\",\"endTime\"],\"additionalProperties\":false}",
-        input_defs: &[591],
-        output_defs: &[591, 1134],
+        input_defs: &[586],
+        output_defs: &[586, 1123],
     },
     Operation {
         operation_id: "deleteEventNew",
@@ -10413,7 +10426,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[591, 1134],
+        output_defs: &[586, 1123],
     },
     Operation {
         operation_id: "createEventByGroupIdNew",
@@ -10455,8 +10468,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMEventInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a group\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of an event\"},\"creatorId\":{\"type\":\"string\",\"description\":\"Internal identifier of a person created an event\"},\"title\":{\"type\":\"string\",\"description\":\"Event title\"},\"startTime\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Datetime of starting an event\"},\"endTime\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Datetime of ending an event\"},\"allDay\":{\"type\":\"boolean\",\"description\":\"Indicates whether event has some specific time slot or lasts for whole day(s)\",\"default\":false},\"recurrence\":{\"$ref\":\"#/$defs/EventRecurrenceInfo\"},\"color\":{\"type\":\"string\",\"description\":\"Color of Event title (including its presentation in Calendar)\",\"default\":\"Black\",\"enum\":[\"Black\",\"Red\",\"Orange\",\"Yellow\",\"Green\",\"Blue\",\"Purple\",\"Magenta\"]},\"location\":{\"type\":\"string\",\"description\":\"Event location\"},\"description\":{\"type\":\"string\",\"description\":\"Event details\"}},\"required\":[\"groupId\",\"title\",\"startTime\",\"endTime\"],\"additionalProperties\":false}",
-        input_defs: &[591],
-        output_defs: &[591, 1134],
+        input_defs: &[586],
+        output_defs: &[586, 1123],
     },
     Operation {
         operation_id: "listChatNotesNew",
@@ -10486,7 +10499,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"creationTimeTo\":{\"type\":\"string\",\"description\":\"The end datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\\nformat including timezone, e.g. 2019-03-10T18:23:45. The default value is\\nNow.\"},\"creationTimeFrom\":{\"type\":\"string\",\"description\":\"The start datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\\nformat including timezone\"},\"creatorId\":{\"type\":\"string\",\"description\":\"Internal identifier of the user that created the note. Multiple\\nvalues are supported\"},\"status\":{\"type\":\"string\",\"enum\":[\"Active\",\"Draft\"],\"description\":\"Status of notes to be fetched; if not specified all notes are\\nfetched by default.\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Pagination token\"},\"recordCount\":{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of notes to be fetched by one request; the value range is 1-250.\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[738, 747, 1133, 1138, 1139, 1140],
+        output_defs: &[730, 739, 1122, 1127, 1128, 1129],
     },
     Operation {
         operation_id: "createChatNoteNew",
@@ -10521,7 +10534,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"title\":{\"type\":\"string\",\"description\":\"Title of a note. Max allowed length is 250 characters\"},\"body\":{\"type\":\"string\",\"description\":\"Contents of a note; HTML markup text. Max allowed length is 1048576 characters (1 Mb).\"}},\"required\":[\"chatId\",\"title\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[738, 747, 1133, 1139],
+        output_defs: &[730, 739, 1122, 1128],
     },
     Operation {
         operation_id: "readUserNoteNew",
@@ -10545,7 +10558,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"noteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a note to be fetched\"}},\"required\":[\"noteId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[738, 747, 1133, 1139, 1141],
+        output_defs: &[730, 739, 1122, 1128, 1130],
     },
     Operation {
         operation_id: "patchNoteNew",
@@ -10581,7 +10594,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"noteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a note to be updated\"},\"title\":{\"type\":\"string\",\"description\":\"Title of a note. Max allowed length is 250 characters\"},\"body\":{\"type\":\"string\",\"description\":\"Contents of a note; HTML markup text. Max allowed length is 1048576 characters (1 Mb).\"},\"releaseLock\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If true then note lock (if any) will be released upon request\"}},\"required\":[\"noteId\",\"title\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[738, 747, 1133, 1139],
+        output_defs: &[730, 739, 1122, 1128],
     },
     Operation {
         operation_id: "deleteNoteNew",
@@ -10677,7 +10690,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"noteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a note to be published\"}},\"required\":[\"noteId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[738, 747, 1133, 1139],
+        output_defs: &[730, 739, 1122, 1128],
     },
     Operation {
         operation_id: "listChatTasksNew",
@@ -10710,7 +10723,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("recordCount"), size_max: Some(250) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"creationTimeTo\":{\"type\":\"string\",\"default\":\"now\",\"description\":\"The end datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\\nformat including timezone, e.g. 2019-03-10T18:23:45Z\"},\"creationTimeFrom\":{\"type\":\"string\",\"description\":\"The start datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\\nformat including timezone, e.g. 2016-02-23T00:00:00\"},\"creatorId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a task creator\"},\"status\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Pending\",\"InProgress\",\"Completed\"]},\"description\":\"Task execution status\"},\"assignmentStatus\":{\"type\":\"string\",\"enum\":[\"Unassigned\",\"Assigned\"],\"description\":\"Task assignment status\"},\"assigneeId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a task assignee\"},\"assigneeStatus\":{\"type\":\"string\",\"enum\":[\"Pending\",\"Completed\"],\"description\":\"Task execution status by assignee(-s) specified in assigneeId\"},\"pageToken\":{\"type\":\"string\",\"description\":\"Token of the current page. If token is omitted then the first\\npage should be returned\"},\"recordCount\":{\"maximum\":250,\"minimum\":1,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of records to be returned per screen\"}},\"required\":[\"chatId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1138, 1145, 1146, 1151, 1152],
+        output_defs: &[1127, 1134, 1135, 1140, 1141],
     },
     Operation {
         operation_id: "createTaskNew",
@@ -10752,8 +10765,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMTaskInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"chatId\":{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"},\"subject\":{\"type\":\"string\",\"description\":\"Task name/subject. Max allowed length is 250 characters\"},\"assignees\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of an assignee\"}}}},\"completenessCondition\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"AllAssignees\",\"Percentage\"]},\"startDate\":{\"type\":\"string\",\"description\":\"Task start date in UTC time zone.\",\"format\":\"date-time\"},\"dueDate\":{\"type\":\"string\",\"description\":\"Task due date/time in UTC time zone.\",\"format\":\"date-time\"},\"color\":{\"type\":\"string\",\"default\":\"Black\",\"enum\":[\"Black\",\"Red\",\"Orange\",\"Yellow\",\"Green\",\"Blue\",\"Purple\",\"Magenta\"]},\"section\":{\"type\":\"string\",\"description\":\"Task section to group / search by. Max allowed length is 100 characters.\"},\"description\":{\"type\":\"string\",\"description\":\"Task details. Max allowed length is 102400 characters (100kB).\"},\"recurrence\":{\"$ref\":\"#/$defs/TaskRecurrenceInfo\"},\"attachments\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/TaskAttachment\"}}},\"required\":[\"chatId\",\"subject\",\"assignees\"],\"additionalProperties\":false}",
-        input_defs: &[1151, 1152],
-        output_defs: &[1145, 1151, 1152],
+        input_defs: &[1140, 1141],
+        output_defs: &[1134, 1140, 1141],
     },
     Operation {
         operation_id: "readTaskNew",
@@ -10777,7 +10790,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"taskId\":{\"type\":\"string\",\"description\":\"Task identifier or comma separated list of task IDs\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1145, 1151, 1152],
+        output_defs: &[1134, 1140, 1141],
     },
     Operation {
         operation_id: "patchTaskNew",
@@ -10819,8 +10832,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMTaskList\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"taskId\":{\"type\":\"string\",\"description\":\"Internal identifier of a task\"},\"subject\":{\"type\":\"string\",\"description\":\"Task name/subject. Max allowed length is 250 characters.\"},\"assignees\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of an assignee\"}}}},\"completenessCondition\":{\"type\":\"string\",\"enum\":[\"Simple\",\"AllAssignees\",\"Percentage\"]},\"startDate\":{\"type\":\"string\",\"description\":\"Task start date in UTC time zone\",\"format\":\"date-time\"},\"dueDate\":{\"type\":\"string\",\"description\":\"Task due date/time in UTC time zone\",\"format\":\"date-time\"},\"color\":{\"type\":\"string\",\"enum\":[\"Black\",\"Red\",\"Orange\",\"Yellow\",\"Green\",\"Blue\",\"Purple\",\"Magenta\"]},\"section\":{\"type\":\"string\",\"description\":\"Task section to group / search by. Max allowed length is 100 characters.\"},\"description\":{\"type\":\"string\",\"description\":\"Task details. Max allowed length is 102400 characters (100kB)\"},\"recurrence\":{\"$ref\":\"#/$defs/TaskRecurrenceInfo\"},\"attachments\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/TMAttachmentInfo\"}}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
-        input_defs: &[1125, 1152],
-        output_defs: &[1138, 1145, 1146, 1151, 1152],
+        input_defs: &[1114, 1141],
+        output_defs: &[1127, 1134, 1135, 1140, 1141],
     },
     Operation {
         operation_id: "deleteTaskNew",
@@ -10904,7 +10917,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"personId\":{\"type\":\"string\",\"description\":\"Internal identifier of a user to be returned, the maximum number of IDs is 30\"}},\"required\":[\"personId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1142],
+        output_defs: &[1131],
     },
     Operation {
         operation_id: "readTMCompanyInfoNew",
@@ -10928,7 +10941,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"companyId\":{\"type\":\"string\",\"description\":\"Internal identifier of an RC account/Glip company, or tilde (~) to indicate a company\\nthe current user belongs to.\"}},\"required\":[\"companyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1130],
+        output_defs: &[1119],
     },
     Operation {
         operation_id: "listGlipGroupWebhooksNew",
@@ -10952,7 +10965,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1149, 1150],
+        output_defs: &[1138, 1139],
     },
     Operation {
         operation_id: "createGlipGroupWebhookNew",
@@ -10976,7 +10989,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1149],
+        output_defs: &[1138],
     },
     Operation {
         operation_id: "listGlipWebhooksNew",
@@ -10999,7 +11012,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1149, 1150],
+        output_defs: &[1138, 1139],
     },
     Operation {
         operation_id: "readGlipWebhookNew",
@@ -11016,14 +11029,14 @@ pub static OPERATIONS: [Operation; 520] = [
         availability: None,
         deprecated: false,
         params: &[
-            Param { name: "webhookId", input_name: "webhookId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a webhook or comma separated list of webhooks IDs", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a webhook or comma separated list of webhooks IDs\"}" },
+            Param { name: "webhookId", input_name: "webhookId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a webhook or comma separated list of webhooks IDs", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a webhook or comma separated list of webhooks IDs\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TMWebhookList\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webhookId\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a webhook or comma separated list of webhooks IDs\"}},\"required\":[\"webhookId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webhookId\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a webhook or comma separated list of webhooks IDs\"}},\"required\":[\"webhookId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[1149, 1150],
+        output_defs: &[1138, 1139],
     },
     Operation {
         operation_id: "deleteGlipWebhookNew",
@@ -11135,8 +11148,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/FaxResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"attachment\":{\"type\":\"string\",\"description\":\"File to upload A file part: `@PATH` reads the file at PATH; any other string is sent as the part's content.\"},\"faxResolution\":{\"$ref\":\"#/$defs/FaxResolutionEnum\"},\"to\":{\"type\":\"array\",\"description\":\"Recipient's phone number(s)\",\"items\":{\"$ref\":\"#/$defs/FaxRequestTo\"}},\"sendTime\":{\"type\":\"string\",\"description\":\"Timestamp to send a fax at. If not specified, current or the past,\\na fax message is sent immediately\\n\",\"format\":\"date-time\"},\"isoCode\":{\"$ref\":\"#/$defs/CountryIsoCode\"},\"coverIndex\":{\"type\":\"integer\",\"description\":\"Cover page identifier. If `coverIndex` is set to '0' (zero) a cover page\\nis not attached. For a list of available cover page identifiers (1-13)\\nplease call the Fax Cover Pages method. If not specified, the default cover\\npage is attached (which is configured in 'Outbound Fax Settings')\\n\",\"format\":\"int32\"},\"coverPageText\":{\"type\":\"string\",\"description\":\"Cover page text, entered by a fax sender and printed\\non a cover page. Maximum length is limited to 1024 symbols\\n\",\"maxLength\":1024}},\"required\":[\"attachment\",\"to\"],\"additionalProperties\":false}",
-        input_defs: &[503, 630, 631],
-        output_defs: &[631, 632, 633, 760, 763, 767, 772, 773, 775, 778],
+        input_defs: &[498, 625, 626],
+        output_defs: &[626, 627, 628, 752, 755, 759, 764, 765, 767, 770],
     },
     Operation {
         operation_id: "listFaxCoverPages",
@@ -11161,7 +11174,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[589, 628, 742, 837, 838],
+        output_defs: &[584, 623, 734, 829, 830],
     },
     Operation {
         operation_id: "listCompanyMessageTemplates",
@@ -11186,7 +11199,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"siteIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Site ID(s) to filter company message templates, associated with particular sites\\nBy default the value is all - templates with all sites will be returned\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[783, 784, 785, 1061, 1245],
+        output_defs: &[775, 776, 777, 1051, 1233],
     },
     Operation {
         operation_id: "createCompanyMessageTemplate",
@@ -11223,8 +11236,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageTemplateResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a template. Ignored on input\"},\"displayName\":{\"type\":\"string\",\"description\":\"Name of a template\"},\"body\":{\"$ref\":\"#/$defs/MessageTemplateInfo\"},\"scope\":{\"$ref\":\"#/$defs/VisibilityType\"},\"site\":{\"$ref\":\"#/$defs/Site\"}},\"required\":[\"displayName\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[783, 1061, 1245],
-        output_defs: &[783, 784, 1061, 1245],
+        input_defs: &[775, 1051, 1233],
+        output_defs: &[775, 776, 1051, 1233],
     },
     Operation {
         operation_id: "readCompanyMessageTemplate",
@@ -11249,7 +11262,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"templateId\":{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"}},\"required\":[\"templateId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[783, 784, 1061, 1245],
+        output_defs: &[775, 776, 1051, 1233],
     },
     Operation {
         operation_id: "updateCompanyMessageTemplate",
@@ -11287,8 +11300,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageTemplateResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"templateId\":{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a template. Ignored on input\"},\"displayName\":{\"type\":\"string\",\"description\":\"Name of a template\"},\"body\":{\"$ref\":\"#/$defs/MessageTemplateInfo\"},\"scope\":{\"$ref\":\"#/$defs/VisibilityType\"},\"site\":{\"$ref\":\"#/$defs/Site\"}},\"required\":[\"templateId\",\"displayName\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[783, 1061, 1245],
-        output_defs: &[783, 784, 1061, 1245],
+        input_defs: &[775, 1051, 1233],
+        output_defs: &[775, 776, 1051, 1233],
     },
     Operation {
         operation_id: "deleteCompanyMessageTemplate",
@@ -11339,8 +11352,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageTemplatesListResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"siteIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Site ID(s) to filter user message templates, associated with particular sites.\\nBy default the value is all - templates with all sites will be returned\"},\"scope\":{\"$ref\":\"#/$defs/VisibilityType\",\"description\":\"Message templates scope. By default the value is all - both Personal and Company templates will be returned\"}},\"additionalProperties\":false}",
-        input_defs: &[1245],
-        output_defs: &[783, 784, 785, 1061, 1245],
+        input_defs: &[1233],
+        output_defs: &[775, 776, 777, 1051, 1233],
     },
     Operation {
         operation_id: "createUserMessageTemplate",
@@ -11378,8 +11391,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageTemplateResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a template. Ignored on input\"},\"displayName\":{\"type\":\"string\",\"description\":\"Name of a template\"},\"body\":{\"$ref\":\"#/$defs/MessageTemplateInfo\"},\"scope\":{\"$ref\":\"#/$defs/VisibilityType\"},\"site\":{\"$ref\":\"#/$defs/Site\"}},\"required\":[\"displayName\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[783, 1061, 1245],
-        output_defs: &[783, 784, 1061, 1245],
+        input_defs: &[775, 1051, 1233],
+        output_defs: &[775, 776, 1051, 1233],
     },
     Operation {
         operation_id: "readUserMessageTemplate",
@@ -11405,7 +11418,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"templateId\":{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"}},\"required\":[\"templateId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[783, 784, 1061, 1245],
+        output_defs: &[775, 776, 1051, 1233],
     },
     Operation {
         operation_id: "updateUserMessageTemplate",
@@ -11444,8 +11457,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageTemplateResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"templateId\":{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"},\"id\":{\"type\":\"string\",\"description\":\"Internal identifier of a template. Ignored on input\"},\"displayName\":{\"type\":\"string\",\"description\":\"Name of a template\"},\"body\":{\"$ref\":\"#/$defs/MessageTemplateInfo\"},\"scope\":{\"$ref\":\"#/$defs/VisibilityType\"},\"site\":{\"$ref\":\"#/$defs/Site\"}},\"required\":[\"templateId\",\"displayName\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[783, 1061, 1245],
-        output_defs: &[783, 784, 1061, 1245],
+        input_defs: &[775, 1051, 1233],
+        output_defs: &[775, 776, 1051, 1233],
     },
     Operation {
         operation_id: "deleteUserMessageTemplate",
@@ -11508,8 +11521,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetSMSMessageInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"from\":{\"$ref\":\"#/$defs/MessageStoreCallerInfoRequest\"},\"to\":{\"type\":\"array\",\"description\":\"Message receiver(s) information. The `phoneNumber` value is required\",\"items\":{\"$ref\":\"#/$defs/MessageStoreCallerInfoRequest\"}},\"text\":{\"type\":\"string\",\"description\":\"Text of a message. Max length is 1000 symbols (2-byte UTF-16\\nencoded). If a character is encoded in 4 bytes in UTF-16 it is treated\\nas 2 characters, thus restricting the maximum message length to 500 symbols\\n\"},\"country\":{\"$ref\":\"#/$defs/SmsRequestCountryInfo\"}},\"required\":[\"from\",\"to\",\"text\"],\"additionalProperties\":false}",
-        input_defs: &[503, 777, 1089],
-        output_defs: &[489, 629, 678, 759, 762, 763, 767, 772, 773, 775, 778, 779],
+        input_defs: &[498, 769, 1079],
+        output_defs: &[484, 624, 672, 751, 754, 755, 759, 764, 765, 767, 770, 771],
     },
     Operation {
         operation_id: "createMMS",
@@ -11547,8 +11560,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetSMSMessageInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"from\":{\"$ref\":\"#/$defs/MessageStoreCallerInfoRequest\"},\"to\":{\"type\":\"array\",\"description\":\"Message receiver(s) information. The `phoneNumber` value is required\",\"items\":{\"$ref\":\"#/$defs/MessageStoreCallerInfoRequest\"}},\"text\":{\"type\":\"string\",\"description\":\"Text of a message. Max length is 1000 symbols (2-byte UTF-16\\nencoded). If a character is encoded in 4 bytes in UTF-16 it is treated\\nas 2 characters, thus restricting the maximum message length to 500 symbols\\n\"},\"country\":{\"$ref\":\"#/$defs/SmsRequestCountryInfo\"},\"attachments\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"description\":\"Media file(s) to upload A file part: `@PATH` reads the file at PATH; any other string is sent as the part's content.\"}}},\"required\":[\"from\",\"to\",\"attachments\"],\"additionalProperties\":false}",
-        input_defs: &[503, 777, 1089],
-        output_defs: &[489, 629, 678, 759, 762, 763, 767, 772, 773, 775, 778, 779],
+        input_defs: &[498, 769, 1079],
+        output_defs: &[484, 624, 672, 751, 754, 755, 759, 764, 765, 767, 770, 771],
     },
     Operation {
         operation_id: "createInternalTextMessage",
@@ -11585,8 +11598,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetInternalTextMessageInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"from\":{\"$ref\":\"#/$defs/PagerCallerInfoRequest\"},\"replyOn\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a message this message replies to\"},\"text\":{\"type\":\"string\",\"description\":\"Text of a pager message. Max length is 1024 symbols (2-byte\\nUTF-16 encoded). If a character is encoded in 4 bytes in UTF-16 it is\\ntreated as 2 characters, thus restricting the maximum message length to\\n512 symbols\\n\",\"examples\":[\"hello world\"]},\"to\":{\"type\":\"array\",\"description\":\"Optional if `replyOn` parameter is specified. Receiver of a pager\\nmessage.\\n\",\"items\":{\"$ref\":\"#/$defs/PagerCallerInfoRequest\"}}},\"required\":[\"text\"],\"additionalProperties\":false}",
-        input_defs: &[839],
-        output_defs: &[489, 629, 670, 759, 762, 763, 767, 772, 773, 775, 778, 779],
+        input_defs: &[831],
+        output_defs: &[484, 624, 664, 751, 754, 755, 759, 764, 765, 767, 770, 771],
     },
     Operation {
         operation_id: "listMessages",
@@ -11624,8 +11637,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetMessageList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"owner\":{\"oneOf\":[{\"type\":\"string\",\"default\":\"Personal\",\"enum\":[\"Any\",\"Personal\",\"Shared\"]},{\"type\":\"array\",\"items\":{\"type\":\"string\",\"description\":\"Internal identifier of an extension\"}}],\"description\":\"Filters shared messages based on the owner extension. \\nSupported if the 'SharedVoicemail' or 'CallQueueSmsRecipient' feature is enabled\"},\"availability\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/MessageAvailabilityEnum\"},\"description\":\"Specifies the availability status for resulting messages.\\nMultiple values are accepted\"},\"conversationId\":{\"type\":\"string\",\"description\":\"Specifies a conversation identifier for the resulting messages\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Start date/time for resulting messages in ISO 8601 format\\nincluding timezone, for example 2016-03-10T18:07:52.534Z. The default value\\nis dateTo minus 24 hours\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"End date/time for resulting messages in ISO 8601 format including\\ntimezone, for example 2016-03-10T18:07:52.534Z. The default value is current\\ntime\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/MessageDirectionEnum\"},\"description\":\"Direction for resulting messages. If not specified, both\\ninbound and outbound messages are returned. Multiple values are accepted\"},\"distinctConversations\":{\"type\":\"boolean\",\"description\":\"If `true`, then the latest messages per every conversation ID\\nare returned\"},\"messageType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/MessageTypeEnum\"},\"description\":\"Type of resulting messages. If not specified, all messages\\nwithout message type filtering are returned. Multiple values are accepted\"},\"readStatus\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/MessageReadStatusEnum\"},\"description\":\"Read status for resulting messages. Multiple values are\\naccepted\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Phone number. If specified, messages are returned for this\\nparticular phone number only\"},\"voicemailOwner\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Deprecated. Filters voicemail messages based on the owner extension. Supported if the 'SharedVoicemail'\\nfeature is enabled.\"},\"ownerExtensionType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AllExtensionTypesEnum\"},\"description\":\"Filters shared messages based on the owner extension type. Supported if \\\"SharedVoicemail\\\" or \\\"CallQueueSmsRecipient\\\"\\nfeature is enabled.\"}},\"additionalProperties\":false}",
-        input_defs: &[81, 763, 767, 773, 788],
-        output_defs: &[81, 489, 629, 631, 672, 673, 674, 759, 762, 763, 767, 772, 773, 775, 778, 779, 789, 790, 791, 836],
+        input_defs: &[81, 755, 759, 765, 780],
+        output_defs: &[81, 484, 624, 626, 666, 667, 668, 751, 754, 755, 759, 764, 765, 767, 770, 771, 781, 782, 783, 828],
     },
     Operation {
         operation_id: "deleteMessageByFilter",
@@ -11674,14 +11687,14 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
+            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
         ],
         body: None,
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetSingleMessageInfoResponse\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[81, 489, 629, 631, 672, 673, 679, 759, 762, 763, 767, 772, 773, 775, 778, 779, 836],
+        output_defs: &[81, 484, 624, 626, 666, 667, 673, 751, 754, 755, 759, 764, 765, 767, 770, 771, 828],
     },
     Operation {
         operation_id: "updateMessage",
@@ -11700,7 +11713,7 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
+            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
         ],
         body: Some(RequestBody {
             content_type: "application/json",
@@ -11715,9 +11728,9 @@ pub static OPERATIONS: [Operation; 520] = [
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetMessageInfoResponse\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"},\"readStatus\":{\"$ref\":\"#/$defs/MessageReadStatusEnum\"}},\"required\":[\"messageId\",\"readStatus\"],\"additionalProperties\":false}",
-        input_defs: &[773],
-        output_defs: &[81, 489, 629, 631, 672, 673, 759, 762, 763, 767, 772, 773, 775, 778, 779, 836],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"},\"readStatus\":{\"$ref\":\"#/$defs/MessageReadStatusEnum\"}},\"required\":[\"messageId\",\"readStatus\"],\"additionalProperties\":false}",
+        input_defs: &[765],
+        output_defs: &[81, 484, 624, 626, 666, 667, 751, 754, 755, 759, 764, 765, 767, 770, 771, 828],
     },
     Operation {
         operation_id: "patchMessage",
@@ -11736,7 +11749,7 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
+            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
         ],
         body: Some(RequestBody {
             content_type: "application/json",
@@ -11752,9 +11765,9 @@ pub static OPERATIONS: [Operation; 520] = [
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetMessageInfoResponse\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"},\"readStatus\":{\"$ref\":\"#/$defs/MessageReadStatusEnum\"},\"availability\":{\"$ref\":\"#/$defs/MessageAvailabilityEnum\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
-        input_defs: &[763, 773],
-        output_defs: &[81, 489, 629, 631, 672, 673, 759, 762, 763, 767, 772, 773, 775, 778, 779, 836],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"},\"readStatus\":{\"$ref\":\"#/$defs/MessageReadStatusEnum\"},\"availability\":{\"$ref\":\"#/$defs/MessageAvailabilityEnum\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
+        input_defs: &[755, 765],
+        output_defs: &[81, 484, 624, 626, 666, 667, 751, 754, 755, 759, 764, 765, 767, 770, 771, 828],
     },
     Operation {
         operation_id: "deleteMessage",
@@ -11773,7 +11786,7 @@ pub static OPERATIONS: [Operation; 520] = [
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
-            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
+            Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a message (or multiple messages in case of bulk operation)", schema: "{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"}" },
             Param { name: "purge", input_name: "purge", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("false"), description: "If the value is `true`, then the message is purged immediately\nwith all the attachments", schema: "{\"type\":\"boolean\",\"default\":false,\"description\":\"If the value is `true`, then the message is purged immediately\\nwith all the attachments\"}" },
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Fax", "SMS", "VoiceMail", "Pager", "Text", "All"], default: Some("\"All\""), description: "Type of messages to be deleted", schema: "{\"type\":\"string\",\"default\":\"All\",\"enum\":[\"Fax\",\"SMS\",\"VoiceMail\",\"Pager\",\"Text\",\"All\"],\"description\":\"Type of messages to be deleted\"}" },
         ],
@@ -11789,8 +11802,8 @@ pub static OPERATIONS: [Operation; 520] = [
         }),
         response: Response { status: 204, content_type: None, schema: None },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]},\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"},\"body\":{\"$ref\":\"#/$defs/DeleteMessageBulkRequest\"},\"purge\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If the value is `true`, then the message is purged immediately\\nwith all the attachments\"},\"type\":{\"type\":\"string\",\"default\":\"All\",\"enum\":[\"Fax\",\"SMS\",\"VoiceMail\",\"Pager\",\"Text\",\"All\"],\"description\":\"Type of messages to be deleted\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
-        input_defs: &[535],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"messageId\":{\"anyOf\":[{\"type\":\"string\",\"examples\":[\"8930983240\"]},{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"examples\":[\"8930983240\"]}}],\"description\":\"Internal identifier of a message (or multiple messages in case of bulk operation)\"},\"body\":{\"$ref\":\"#/$defs/DeleteMessageBulkRequest\"},\"purge\":{\"type\":\"boolean\",\"default\":false,\"description\":\"If the value is `true`, then the message is purged immediately\\nwith all the attachments\"},\"type\":{\"type\":\"string\",\"default\":\"All\",\"enum\":[\"Fax\",\"SMS\",\"VoiceMail\",\"Pager\",\"Text\",\"All\"],\"description\":\"Type of messages to be deleted\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
+        input_defs: &[530],
         output_defs: &[],
     },
     Operation {
@@ -11827,8 +11840,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetMessageSyncResponse\"}") },
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"owner\":{\"oneOf\":[{\"type\":\"string\",\"default\":\"Personal\",\"enum\":[\"Any\",\"Personal\",\"Shared\"]},{\"type\":\"array\",\"items\":{\"type\":\"string\",\"description\":\"Internal identifier of an extension\"}}],\"description\":\"Filters shared messages based on the owner extension. \\nSupported if the 'SharedVoicemail' or 'CallQueueSmsRecipient' feature is enabled\"},\"conversationId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Conversation identifier for the resulting messages. \\nMeaningful for SMS and Pager messages only\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The start date/time for resulting messages in ISO 8601 format\\nincluding timezone, for example 2016-03-10T18:07:52.534Z. The default value\\nis dateTo minus 24 hours\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end date/time for resulting messages in ISO 8601 format including\\ntimezone, for example 2016-03-10T18:07:52.534Z. The default value is current\\ntime\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/MessageDirectionEnum\"},\"description\":\"Direction for the resulting messages. If not specified, both\\ninbound and outbound messages are returned. Multiple values are accepted\"},\"distinctConversations\":{\"type\":\"boolean\",\"description\":\"If `true`, then the latest messages per every conversation ID\\nare returned\"},\"messageType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/MessageTypeEnum\"},\"description\":\"Type for the resulting messages. If not specified, all types\\nof messages are returned. Multiple values are accepted\"},\"recordCount\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Limits the number of records to be returned (works in combination\\nwith dateFrom and dateTo if specified)\"},\"syncToken\":{\"type\":\"string\",\"description\":\"A `syncToken` value from the previous sync response (for `ISync` mode only, mandatory)\"},\"syncType\":{\"$ref\":\"#/$defs/SyncTypeEnum\",\"description\":\"Type of message synchronization\"},\"voicemailOwner\":{\"oneOf\":[{\"type\":\"string\",\"default\":\"Personal\",\"enum\":[\"Any\",\"Personal\",\"Shared\"]},{\"type\":\"array\",\"items\":{\"type\":\"string\",\"description\":\"Internal identifier of an extension\"}}],\"description\":\"Deprecated. Filters voicemail messages based on the owner extension. Supported if the 'SharedVoicemail'\\nfeature is enabled.\"},\"ownerExtensionType\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AllExtensionTypesEnum\"},\"description\":\"Filters shared messages based on the owner extension type. Supported if \\\"SharedVoicemail\\\" or \\\"CallQueueSmsRecipient\\\"\\nfeature is enabled.\"}},\"additionalProperties\":false}",
-        input_defs: &[81, 767, 788, 1118],
-        output_defs: &[81, 489, 629, 631, 672, 673, 675, 759, 762, 763, 767, 772, 773, 775, 778, 779, 836, 1115, 1118],
+        input_defs: &[81, 759, 780, 1107],
+        output_defs: &[81, 484, 624, 626, 666, 667, 669, 751, 754, 755, 759, 764, 765, 767, 770, 771, 828, 1104, 1107],
     },
     Operation {
         operation_id: "readMessageStoreConfiguration",
@@ -11852,7 +11865,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[780],
+        output_defs: &[772],
     },
     Operation {
         operation_id: "updateMessageStoreConfiguration",
@@ -11886,7 +11899,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"retentionPeriod\":{\"maximum\":90,\"minimum\":7,\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Retention policy setting, specifying how long to keep messages;\\nthe supported value range is 7-90 days. Currently, the retention period is supported for `Fax` and `Voicemail` messages only.\\nSMS messages are stored with no time limits\\n\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[780],
+        output_defs: &[772],
     },
     Operation {
         operation_id: "readMessageContent",
@@ -11947,8 +11960,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadMessageList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadStatus\":{\"$ref\":\"#/$defs/ThreadStatusEnum\",\"description\":\"Thread status to filter the list of results\"},\"ownerExtensionIds\":{\"description\":\"Thread owner extension IDs\",\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"maxItems\":10,\"items\":{\"type\":\"string\"}},\"availability\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/ThreadAvailabilityEnum\"},\"default\":[\"Alive\"],\"description\":\"Availability filter (by default only `Alive` records are returned)\"},\"messageIds\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"maxItems\":10,\"items\":{\"type\":\"string\"},\"description\":\"Message IDs to filter the list of results\"},\"threadIds\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":0,\"maxItems\":10,\"items\":{\"type\":\"string\"},\"description\":\"Thread ID(s) to filter messages\"},\"creationTimeFrom\":{\"type\":\"string\",\"description\":\"Start date/time for resulting message threads or messages (depending on path resource)\\nin [RFC-3339](https://datatracker.ietf.org/doc/html/rfc3339) format including timezone.\\nThis parameter is supported if `creationTimeTo` is specified\"},\"creationTimeTo\":{\"type\":\"string\",\"description\":\"End date/time for resulting message threads or messages (depending on path resource)\\nin [RFC-3339](https://datatracker.ietf.org/doc/html/rfc3339) format including timezone.\\nThis parameter is supported if `creationTimeFrom` is specified\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}},\"additionalProperties\":false}",
-        input_defs: &[1168, 1176],
-        output_defs: &[81, 589, 761, 767, 775, 1168, 1171, 1172, 1173, 1179],
+        input_defs: &[1157, 1165],
+        output_defs: &[81, 584, 753, 759, 767, 1157, 1160, 1161, 1162, 1168],
     },
     Operation {
         operation_id: "mthSendMessage",
@@ -11984,8 +11997,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadMessageModel\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadId\":{\"type\":\"string\",\"description\":\"Internal identifier of a message thread.\\nIf not specified, the thread will be assigned automatically based on phone numbers.\\nIf provided `threadId` is invalid (e.g. does not exist, already resolved, etc.), the API returns an error.\\n\"},\"from\":{\"$ref\":\"#/$defs/MessagePhoneParty\"},\"to\":{\"$ref\":\"#/$defs/MessagePhonePartiesList\"},\"text\":{\"$ref\":\"#/$defs/ThreadMessageText\"}},\"required\":[\"from\",\"to\",\"text\"],\"additionalProperties\":false}",
-        input_defs: &[770, 771, 879, 1173],
-        output_defs: &[81, 761, 767, 775, 1168, 1172, 1173, 1179],
+        input_defs: &[762, 763, 871, 1162],
+        output_defs: &[81, 753, 759, 767, 1157, 1161, 1162, 1168],
     },
     Operation {
         operation_id: "mthDeleteMessages",
@@ -12048,8 +12061,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadNoteList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"ownerExtensionIds\":{\"description\":\"Thread owner extension IDs\",\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"maxItems\":10,\"items\":{\"type\":\"string\"}},\"availability\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/ThreadAvailabilityEnum\"},\"default\":[\"Alive\"],\"description\":\"Availability filter (by default only `Alive` records are returned)\"},\"threadIds\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":10,\"uniqueItems\":true,\"items\":{\"type\":\"string\"},\"description\":\"List of thread IDs to filter the list of results\"},\"noteIds\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"maxItems\":10,\"items\":{\"type\":\"string\"},\"description\":\"List of note IDs to filter the list of results\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}},\"additionalProperties\":false}",
-        input_defs: &[1168],
-        output_defs: &[81, 589, 1168, 1173, 1174, 1175, 1179],
+        input_defs: &[1157],
+        output_defs: &[81, 584, 1157, 1162, 1163, 1164, 1168],
     },
     Operation {
         operation_id: "mthCreateNote",
@@ -12083,8 +12096,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadNoteModel\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadId\":{\"type\":\"string\",\"description\":\"Internal identifier of a message thread\\n\"},\"text\":{\"$ref\":\"#/$defs/ThreadMessageText\"}},\"required\":[\"threadId\",\"text\"],\"additionalProperties\":false}",
-        input_defs: &[1173],
-        output_defs: &[81, 1168, 1173, 1175, 1179],
+        input_defs: &[1162],
+        output_defs: &[81, 1157, 1162, 1164, 1168],
     },
     Operation {
         operation_id: "mthDeleteNotes",
@@ -12152,8 +12165,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadNoteModel\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"noteId\":{\"type\":\"string\",\"description\":\"Internal identifier of a note\"},\"text\":{\"$ref\":\"#/$defs/ThreadMessageText\"}},\"required\":[\"noteId\",\"text\"],\"additionalProperties\":false}",
-        input_defs: &[1173],
-        output_defs: &[81, 1168, 1173, 1175, 1179],
+        input_defs: &[1162],
+        output_defs: &[81, 1157, 1162, 1164, 1168],
     },
     Operation {
         operation_id: "mthSyncEntries",
@@ -12180,8 +12193,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadEntriesSyncList\"}") },
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"scope\":{\"type\":\"string\",\"enum\":[\"Accessible\",\"Unassigned\",\"AssignedToMe\",\"AssignedToMeAndUnassigned\",\"Explicit\"],\"default\":\"AssignedToMe\",\"description\":\"Scope of synchronization (`syncType=FSync` only):\\n\\n- `Accessible`: returns entries in threads monitored by the current user;\\n- `Unassigned`: returns entries in accessible unassigned threads;\\n- `AssignedToMe`: returns entries in threads that are assigned to the current user;\\n- `AssignedToMeAndUnassigned`: returns entries in threads that are assigned to the current user or unassigned;\\n- `Explicit`: returns entries in threads specified through the `threadIds` parameter.\"},\"threadIds\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":10,\"uniqueItems\":true,\"items\":{\"type\":\"string\"},\"description\":\"List of thread IDs to synchronize (`Explicit` scope only)\"},\"syncType\":{\"allOf\":[{\"$ref\":\"#/$defs/SyncTypeEnum\"},{\"default\":\"FSync\"}],\"description\":\"Type of message synchronization\"},\"syncToken\":{\"type\":\"string\",\"description\":\"Sync token (for \\\"ISync\\\" only)\"}},\"additionalProperties\":false}",
-        input_defs: &[1118],
-        output_defs: &[81, 761, 767, 775, 803, 804, 805, 806, 807, 808, 1116, 1118, 1168, 1169, 1170, 1172, 1173, 1175, 1179],
+        input_defs: &[1107],
+        output_defs: &[81, 753, 759, 767, 795, 796, 797, 798, 799, 800, 1105, 1107, 1157, 1158, 1159, 1161, 1162, 1164, 1168],
     },
     Operation {
         operation_id: "mthSyncThreads",
@@ -12206,8 +12219,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ThreadSyncList\"}") },
         paging: Paging::Sync { records: "records" },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"syncType\":{\"allOf\":[{\"$ref\":\"#/$defs/SyncTypeEnum\"},{\"default\":\"FSync\"}],\"description\":\"Type of message synchronization\"},\"syncToken\":{\"type\":\"string\",\"description\":\"Sync token (for \\\"ISync\\\" only)\"}},\"additionalProperties\":false}",
-        input_defs: &[1118],
-        output_defs: &[81, 771, 786, 836, 879, 1116, 1118, 1168, 1176, 1177, 1178, 1179],
+        input_defs: &[1107],
+        output_defs: &[81, 763, 778, 828, 871, 1105, 1107, 1157, 1165, 1166, 1167, 1168],
     },
     Operation {
         operation_id: "mthListThreads",
@@ -12239,8 +12252,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageThreadList\"}") },
         paging: Paging::PageNumber { records: "records", per_page_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadStatus\":{\"$ref\":\"#/$defs/ThreadStatusEnum\",\"description\":\"Thread status to filter the list of results\"},\"ownerExtensionIds\":{\"description\":\"Thread owner extension IDs\",\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"maxItems\":10,\"items\":{\"type\":\"string\"}},\"creationTimeFrom\":{\"type\":\"string\",\"description\":\"Start date/time for resulting message threads or messages (depending on path resource)\\nin [RFC-3339](https://datatracker.ietf.org/doc/html/rfc3339) format including timezone.\\nThis parameter is supported if `creationTimeTo` is specified\"},\"creationTimeTo\":{\"type\":\"string\",\"description\":\"End date/time for resulting message threads or messages (depending on path resource)\\nin [RFC-3339](https://datatracker.ietf.org/doc/html/rfc3339) format including timezone.\\nThis parameter is supported if `creationTimeFrom` is specified\"},\"ownerPhoneNumber\":{\"$ref\":\"#/$defs/PhoneNumberE164\",\"description\":\"Owner party phone number in E.164 format.\"},\"guestPhoneNumber\":{\"$ref\":\"#/$defs/PhoneNumberE164\",\"description\":\"Guest party phone number in E.164 format.\"},\"availability\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"items\":{\"$ref\":\"#/$defs/ThreadAvailabilityEnum\"},\"default\":[\"Alive\"],\"description\":\"Availability filter (by default only `Alive` records are returned)\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}},\"additionalProperties\":false}",
-        input_defs: &[879, 1168, 1176],
-        output_defs: &[81, 589, 771, 786, 787, 836, 879, 1168, 1176, 1177, 1179],
+        input_defs: &[871, 1157, 1165],
+        output_defs: &[81, 584, 763, 778, 779, 828, 871, 1157, 1165, 1166, 1168],
     },
     Operation {
         operation_id: "mthGetThread",
@@ -12265,7 +12278,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadId\":{\"type\":\"string\",\"description\":\"Message thread ID\"}},\"required\":[\"threadId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[81, 771, 786, 836, 879, 1168, 1176, 1177, 1179],
+        output_defs: &[81, 763, 778, 828, 871, 1157, 1165, 1166, 1168],
     },
     Operation {
         operation_id: "mthDeleteThread",
@@ -12315,7 +12328,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadId\":{\"type\":\"string\",\"description\":\"Message thread ID\"}},\"required\":[\"threadId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[81, 771, 786, 836, 879, 1168, 1176, 1177, 1179],
+        output_defs: &[81, 763, 778, 828, 871, 1157, 1165, 1166, 1168],
     },
     Operation {
         operation_id: "mthAssignThread",
@@ -12350,7 +12363,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"threadId\":{\"type\":\"string\",\"description\":\"Message thread ID\"},\"assignee\":{\"type\":[\"object\",\"null\"],\"required\":[\"extensionId\"],\"properties\":{\"extensionId\":{\"type\":\"string\",\"description\":\"Extension ID of the assignee\",\"examples\":[\"9876453210\"]}}}},\"required\":[\"threadId\",\"assignee\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[81, 771, 786, 836, 879, 1168, 1176, 1177, 1179],
+        output_defs: &[81, 763, 778, 828, 871, 1157, 1165, 1166, 1168],
     },
     Operation {
         operation_id: "mthReadMessageContent",
@@ -12463,8 +12476,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/GetRingOutStatusResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"from\":{\"$ref\":\"#/$defs/MakeRingOutCallerInfoRequestFrom\"},\"to\":{\"$ref\":\"#/$defs/MakeRingOutCallerInfoRequestTo\"},\"callerId\":{\"$ref\":\"#/$defs/MakeRingOutCallerIdInfo\"},\"playPrompt\":{\"type\":\"boolean\",\"description\":\"Audio prompt that a calling party hears when a call\\nis connected\\n\"},\"country\":{\"$ref\":\"#/$defs/MakeRingOutCountryInfo\"}},\"required\":[\"from\",\"to\"],\"additionalProperties\":false}",
-        input_defs: &[750, 751, 752, 753],
-        output_defs: &[257, 677, 983],
+        input_defs: &[742, 743, 744, 745],
+        output_defs: &[254, 671, 973],
     },
     Operation {
         operation_id: "readRingOutCallStatus",
@@ -12490,7 +12503,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"ringoutId\":{\"type\":\"string\",\"description\":\"Internal identifier of a RingOut call\"}},\"required\":[\"ringoutId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[257, 677, 983],
+        output_defs: &[254, 671, 973],
     },
     Operation {
         operation_id: "deleteRingOutCall",
@@ -12541,7 +12554,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionIds\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":25,\"items\":{\"type\":\"string\"},\"description\":\"List of extension IDs to filter the list of Microsoft Teams Direct Routing users\"}},\"required\":[\"extensionIds\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[800, 801, 802, 879],
+        output_defs: &[792, 793, 794, 871],
     },
     Operation {
         operation_id: "connectTeamsUsers",
@@ -12574,8 +12587,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MsTeamsUserListResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"mappings\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":25,\"items\":{\"$ref\":\"#/$defs/MsTeamsUserEntry\"}}},\"required\":[\"mappings\"],\"additionalProperties\":false}",
-        input_defs: &[800, 879],
-        output_defs: &[800, 801, 802, 879],
+        input_defs: &[792, 871],
+        output_defs: &[792, 793, 794, 871],
     },
     Operation {
         operation_id: "disconnectTeamsUsers",
@@ -12627,7 +12640,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"detailedTelephonyState\":{\"type\":\"boolean\",\"description\":\"Specifies whether to return a detailed telephony state or not\"},\"sipData\":{\"type\":\"boolean\",\"description\":\"Specifies whether to return SIP data or not\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[9, 39, 56, 70, 88, 183, 525, 541, 571, 676, 894, 899],
+        output_defs: &[9, 39, 56, 70, 88, 181, 520, 536, 566, 670, 886, 891],
     },
     Operation {
         operation_id: "updateUserPresenceStatus",
@@ -12669,8 +12682,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/PresenceInfoResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"userStatus\":{\"type\":\"string\",\"description\":\"User-defined presence status (as previously published by the user)\",\"enum\":[\"Offline\",\"Busy\",\"Available\"]},\"dndStatus\":{\"type\":\"string\",\"description\":\"Do Not Disturb status. Not applicable for User extensions\\nif the new communication handling service is activated on account\\n\",\"enum\":[\"TakeAllCalls\",\"DoNotAcceptDepartmentCalls\",\"TakeDepartmentCallsOnly\",\"DoNotAcceptAnyCalls\",\"Unknown\"]},\"dndStatusPersonal\":{\"$ref\":\"#/$defs/DndStatusPersonal\"},\"message\":{\"type\":\"string\",\"description\":\"Custom status message (as previously published by user)\",\"maxLength\":75,\"minLength\":0},\"allowSeeMyPresence\":{\"type\":\"boolean\",\"description\":\"If set to `true` enables other extensions to see the extension presence status\",\"default\":true},\"ringOnMonitoredCall\":{\"type\":\"boolean\",\"description\":\"If `true` enables to ring extension phone, if any user monitored\\nby this extension is ringing\\n\",\"default\":false},\"pickUpCallsOnHold\":{\"type\":\"boolean\",\"description\":\"If `true` enables the extension user to pick up a monitored line on hold\",\"default\":false},\"callerIdVisibility\":{\"type\":\"string\",\"description\":\"Configures the user presence visibility. When the `allowSeeMyPresence` parameter is set to `true`,\\nthe following visibility options are supported via this parameter - All, None, PermittedUsers\\n\",\"enum\":[\"All\",\"None\",\"PermittedUsers\"]},\"acceptCallQueueCalls\":{\"$ref\":\"#/$defs/AcceptCallQueueCalls\"}},\"additionalProperties\":false}",
-        input_defs: &[9, 571],
-        output_defs: &[9, 39, 56, 70, 88, 183, 525, 541, 571, 676, 894, 899],
+        input_defs: &[9, 566],
+        output_defs: &[9, 39, 56, 70, 88, 181, 520, 536, 566, 670, 886, 891],
     },
     Operation {
         operation_id: "readAccountPresence",
@@ -12698,7 +12711,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageNumber { records: "records", per_page_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"detailedTelephonyState\":{\"type\":\"boolean\",\"description\":\"Whether to return detailed telephony state\"},\"sipData\":{\"type\":\"boolean\",\"description\":\"Whether to return SIP data\"},\"page\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Page number for account presence information\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Number for account presence information items per page\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[9, 29, 39, 56, 70, 88, 183, 525, 541, 571, 676, 894, 895, 896, 897, 899],
+        output_defs: &[9, 29, 39, 56, 70, 88, 181, 520, 536, 566, 670, 886, 887, 888, 889, 891],
     },
     Operation {
         operation_id: "readCallQueuePresence",
@@ -12723,7 +12736,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call queue extension\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[80, 219, 221, 224, 1063],
+        output_defs: &[80, 216, 218, 221, 1053],
     },
     Operation {
         operation_id: "updateCallQueuePresence",
@@ -12757,8 +12770,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallQueuePresence\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"groupId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call queue extension\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallQueueMemberPresence\"}}},\"required\":[\"groupId\"],\"additionalProperties\":false}",
-        input_defs: &[80, 219, 221, 1063],
-        output_defs: &[80, 219, 221, 224, 1063],
+        input_defs: &[80, 216, 218, 1053],
+        output_defs: &[80, 216, 218, 221, 1053],
     },
     Operation {
         operation_id: "readExtensionCallQueuePresence",
@@ -12784,7 +12797,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"editableMemberStatus\":{\"type\":\"boolean\",\"description\":\"Filtering by the flag 'Allow members to change their Queue Status'. If 'true' only queues where user can change his availability status are returned\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[598, 599, 893],
+        output_defs: &[593, 594, 885],
     },
     Operation {
         operation_id: "updateExtensionCallQueuePresence",
@@ -12818,8 +12831,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ExtensionCallQueuePresenceList\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ExtensionCallQueueUpdatePresence\"}}},\"additionalProperties\":false}",
-        input_defs: &[214, 600],
-        output_defs: &[598, 599, 893],
+        input_defs: &[211, 595],
+        output_defs: &[593, 594, 885],
     },
     Operation {
         operation_id: "listSubscriptions",
@@ -12842,7 +12855,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1099, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1089, 1250, 1251],
     },
     Operation {
         operation_id: "createSubscription",
@@ -12876,8 +12889,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SubscriptionInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"eventFilters\":{\"type\":\"array\",\"description\":\"The list of event filters corresponding to events the user is subscribed to\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1}},\"expiresIn\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"examples\":[1200],\"description\":\"Subscription lifetime in seconds. The maximum subscription lifetime depends upon the specified `transportType`:\\n\\n| Transport type      | Maximum permitted lifetime     |\\n| ------------------- | ------------------------------ |\\n| `WebHook`           | 315360000 seconds (10 years)   |\\n| `RC/APNS`, `RC/GSM` | 7776000 seconds (90 days)      |\\n| `WebSocket`         | n/a (the parameter is ignored) |\\n\"},\"deliveryMode\":{\"$ref\":\"#/$defs/NotificationDeliveryModeRequest\"}},\"required\":[\"eventFilters\",\"deliveryMode\"],\"additionalProperties\":false}",
-        input_defs: &[83, 816, 1264],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        input_defs: &[83, 808, 1252],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "readSubscription",
@@ -12901,7 +12914,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"subscriptionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}},\"required\":[\"subscriptionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "updateSubscription",
@@ -12936,7 +12949,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"subscriptionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"},\"eventFilters\":{\"type\":\"array\",\"description\":\"The list of event filters corresponding to events the user is subscribed to\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1}},\"expiresIn\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"examples\":[1200],\"description\":\"Subscription lifetime in seconds. The maximum subscription lifetime depends upon the specified `transportType`:\\n\\n| Transport type      | Maximum permitted lifetime     |\\n| ------------------- | ------------------------------ |\\n| `WebHook`           | 315360000 seconds (10 years)   |\\n| `RC/APNS`, `RC/GSM` | 7776000 seconds (90 days)      |\\n| `WebSocket`         | n/a (the parameter is ignored) |\\n\"}},\"required\":[\"subscriptionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "deleteSubscription",
@@ -12984,7 +12997,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"subscriptionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}},\"required\":[\"subscriptionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "rcwN11sListSubscriptions",
@@ -13007,7 +13020,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1099, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1089, 1250, 1251],
     },
     Operation {
         operation_id: "rcwN11sCreateSubscription",
@@ -13041,8 +13054,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SubscriptionInfo\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"eventFilters\":{\"type\":\"array\",\"description\":\"The list of event filters corresponding to events the user is subscribed to\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1}},\"expiresIn\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"examples\":[1200],\"description\":\"Subscription lifetime in seconds. The maximum subscription lifetime depends upon the specified `transportType`:\\n\\n| Transport type      | Maximum permitted lifetime     |\\n| ------------------- | ------------------------------ |\\n| `WebHook`           | 315360000 seconds (10 years)   |\\n| `RC/APNS`, `RC/GSM` | 7776000 seconds (90 days)      |\\n| `WebSocket`         | n/a (the parameter is ignored) |\\n\"},\"deliveryMode\":{\"$ref\":\"#/$defs/WebhookDeliveryModeRequest\"}},\"required\":[\"eventFilters\",\"deliveryMode\"],\"additionalProperties\":false}",
-        input_defs: &[1264],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        input_defs: &[1252],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "rcwN11sGetSubscription",
@@ -13066,7 +13079,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"subscriptionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}},\"required\":[\"subscriptionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "rcwN11sUpdateSubscription",
@@ -13101,7 +13114,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"subscriptionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"},\"eventFilters\":{\"type\":\"array\",\"description\":\"The list of event filters corresponding to events the user is subscribed to\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1}},\"expiresIn\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"examples\":[1200],\"description\":\"Subscription lifetime in seconds. The maximum subscription lifetime depends upon the specified `transportType`:\\n\\n| Transport type      | Maximum permitted lifetime     |\\n| ------------------- | ------------------------------ |\\n| `WebHook`           | 315360000 seconds (10 years)   |\\n| `RC/APNS`, `RC/GSM` | 7776000 seconds (90 days)      |\\n| `WebSocket`         | n/a (the parameter is ignored) |\\n\"}},\"required\":[\"subscriptionId\",\"eventFilters\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "rcwN11sDeleteSubscription",
@@ -13149,7 +13162,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"subscriptionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}},\"required\":[\"subscriptionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[82, 569, 815, 1098, 1262, 1263],
+        output_defs: &[82, 564, 807, 1088, 1250, 1251],
     },
     Operation {
         operation_id: "parsePhoneNumberV2",
@@ -13184,8 +13197,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ParsePhoneNumberResponseV2\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"originalStrings\":{\"description\":\"Array of strings containing numbers to be parsed.\\n\\nEmpty strings or `null` values of the array are ignored and excluded from the request.\",\"type\":\"array\",\"minItems\":1,\"maxItems\":64,\"items\":{\"description\":\"String containing number to be parsed.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":64,\"examples\":[\"+16505558275\"]}},\"contextSource\":{\"description\":\"The source of the parsing context.\\n\\n**Possible values**:\\n<br>- `Default` - using default values of parameters for the parsing;\\n<br>- `Account` - populating parsing context from requester's account settings.\\n|`context.`                  |`Default`|`Account`\\n|----------------------------|---------|--------------------------------------------\\n|`brandId`                   |`null`   |brand from the request context header\\n|`country`                   |`null`   |home country of the requester's account\\n|`defaultAreaCode`           |`null`   |`null`\\n|`vanityPhoneNumbersAllowed` |`false`  |`true`\\n|`maxExtensionNumberLength`  |_5_      |the value from the requester's account settings\\n|`shortCodesAllowed`         |`false`  |the value from the requester's account settings\\n|`siteCode`                  |`null`   |`null`\\n|`shortExtensionNumberLength`|_3_      |the value from the requester's account settings\\n|`outboundCallPrefix`        |`null`   |the value from the requester's account settings\\n|`maskedPhoneNumbersAllowed` |`false`  |`false`\\n|`conflictHandling`          |`Default`|the value from the requester's account settings\",\"type\":\"string\",\"enum\":[\"Default\",\"Account\"],\"default\":\"Default\",\"examples\":[\"Account\"]},\"context\":{\"$ref\":\"#/$defs/NumberParserContext\"},\"resultContent\":{\"$ref\":\"#/$defs/ResultContent\"}},\"required\":[\"originalStrings\"],\"additionalProperties\":false}",
-        input_defs: &[496, 497, 503, 819, 982],
-        output_defs: &[496, 497, 503, 560, 643, 818, 819, 848],
+        input_defs: &[491, 492, 498, 811, 972],
+        output_defs: &[491, 492, 498, 555, 638, 810, 811, 840],
     },
     Operation {
         operation_id: "parsePhoneNumber",
@@ -13219,8 +13232,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ParsePhoneNumberResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"originalStrings\":{\"type\":\"array\",\"description\":\"The list of phone numbers passed as an array of strings (not more than 64 items). The maximum size of each string is 64 characters\",\"maxItems\":64,\"items\":{\"type\":\"string\",\"maxLength\":64,\"examples\":[\"(650) 722-1621\"]}},\"homeCountry\":{\"$ref\":\"#/$defs/CountryIsoCode\",\"description\":\"ISO 3166 alpha2 code of the home country to be used if it is impossible to determine country from the number itself.\\nBy default, this parameter is preset to the current user's home country or brand country if the user is undefined\"},\"nationalAsPriority\":{\"type\":\"boolean\",\"default\":false,\"description\":\"The default value is `false`. If `true`, the numbers that are\\ncloser to the home country are given higher priority\"}},\"additionalProperties\":false}",
-        input_defs: &[503],
-        output_defs: &[496, 503, 661, 847, 883],
+        input_defs: &[498],
+        output_defs: &[491, 498, 655, 839, 875],
     },
     Operation {
         operation_id: "listAccountMeetings",
@@ -13249,7 +13262,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "meetings", token_param: "pageToken", size: Some("perPage"), size_max: Some(100) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":25,\"minimum\":10,\"maximum\":100,\"description\":\"Number of meeting records requested\"},\"startTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"ISO 8601 datetime value used to filter meetings that represents the beginning of the range for `startTime`\"},\"startTimeTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"ISO 8601 datetime value used to filter meetings that represents the end of the range for `startTime`\"},\"orderBy\":{\"type\":\"string\",\"default\":\"-startTime\",\"description\":\"Comma-separated list of fields with optional sort direction. Use a '+' prefix for ascending order or '-' for descending order. E.g., orderBy=+startTime\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[67, 68, 124, 125, 126, 702, 755, 840],
+        output_defs: &[67, 68, 122, 123, 124, 695, 747, 832],
     },
     Operation {
         operation_id: "getAccountRecordings",
@@ -13275,7 +13288,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "recordings", token_param: "pageToken", size: Some("perPage"), size_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"The number of items per page. If provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[124, 125, 287, 288, 702, 755],
+        output_defs: &[122, 123, 282, 283, 695, 747],
     },
     Operation {
         operation_id: "getExtensionRecordings",
@@ -13302,7 +13315,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "recordings", token_param: "pageToken", size: Some("perPage"), size_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"The number of items per page. If provided value in the request\\nis greater than a maximum, the maximum value is applied\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[124, 125, 287, 288, 702, 755],
+        output_defs: &[122, 123, 282, 283, 695, 747],
     },
     Operation {
         operation_id: "listVideoMeetings",
@@ -13332,7 +13345,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "meetings", token_param: "pageToken", size: Some("perPage"), size_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\",\"description\":\"Search text\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"The number of items per page. If provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"type\":{\"type\":\"string\",\"enum\":[\"All\",\"My\",\"Deleted\",\"Shared\"],\"description\":\"Specifies types meeting to be returned. Possible values:\\n  - <empty> (not passed) - return only the meetings where the requesting user is the participant OR host OR deputy OR watcher;\\n  - `All`- return `Alive` meetings where the requesting user is the host OR deputy OR watcher;\\n  - `My`- return `Alive` meetings where the requesting user is the host OR deputy;\\n  - `Shared` - return `Alive` meetings where the requesting user is the watcher AND not host;\\n  - `Deleted` - return `Deleted` meetings where the requesting user is the host OR deputy.\",\"deprecated\":true},\"materials\":{\"type\":\"string\",\"enum\":[\"Recordings\",\"Notes\"],\"description\":\"This parameter filters meetings by available materials. It accepts the following values:\\n  Recordings    - Returns meetings with a recording.\\n  Notes         - Returns meetings with notes.\\n  (omitted)     - Returns all meetings, regardless of material type.\\nThis parameter cannot be used with the 'type' query parameter.\"},\"startTime\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Unix timestamp in milliseconds (inclusive) indicates the start time of meetings which should be included in response\"},\"endTime\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Unix timestamp in milliseconds (inclusive) indicates the end time of meetings which should be included in response\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[124, 125, 126, 702, 733, 754, 755, 756, 757, 814, 849, 943, 1197],
+        output_defs: &[122, 123, 124, 695, 726, 746, 747, 748, 749, 806, 841, 934, 1186],
     },
     Operation {
         operation_id: "getVideoMeeting",
@@ -13356,7 +13369,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"meetingId\":{\"type\":\"string\",\"description\":\"Meeting id\"}},\"required\":[\"meetingId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[124, 126, 702, 733, 754, 755, 756, 814, 849, 943, 1197],
+        output_defs: &[122, 124, 695, 726, 746, 747, 748, 806, 841, 934, 1186],
     },
     Operation {
         operation_id: "rcvListDelegators",
@@ -13381,7 +13394,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[531, 533],
+        output_defs: &[526, 528],
     },
     Operation {
         operation_id: "createBridge",
@@ -13419,8 +13432,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BridgeResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"},\"name\":{\"type\":\"string\",\"description\":\"Custom name of a bridge\",\"examples\":[\"Weekly Meeting with Joseph\"]},\"type\":{\"$ref\":\"#/$defs/RcvBridgeTypeEnum\"},\"pins\":{\"$ref\":\"#/$defs/BridgePins\"},\"security\":{\"$ref\":\"#/$defs/BridgeRequestSecurity\"},\"preferences\":{\"$ref\":\"#/$defs/BridgePreferences\"}},\"additionalProperties\":false}",
-        input_defs: &[100, 145, 146, 147, 150, 151, 152, 592, 923, 962, 1261],
-        output_defs: &[100, 144, 145, 146, 148, 150, 151, 153, 154, 155, 592, 923, 962, 1221, 1261],
+        input_defs: &[99, 143, 144, 145, 148, 149, 150, 587, 914, 953, 1249],
+        output_defs: &[99, 142, 143, 144, 146, 148, 149, 151, 152, 153, 587, 914, 953, 1209, 1249],
     },
     Operation {
         operation_id: "getBridge",
@@ -13445,7 +13458,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"bridgeId\":{\"type\":\"string\",\"description\":\"Bridge identifier\"},\"pw\":{\"type\":\"string\",\"description\":\"Bridge hash password\"}},\"required\":[\"bridgeId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[100, 144, 145, 146, 148, 150, 151, 153, 154, 155, 592, 923, 962, 1221, 1261],
+        output_defs: &[99, 142, 143, 144, 146, 148, 149, 151, 152, 153, 587, 914, 953, 1209, 1249],
     },
     Operation {
         operation_id: "updateBridge",
@@ -13481,8 +13494,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BridgeResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"bridgeId\":{\"type\":\"string\",\"description\":\"Bridge identifier\"},\"name\":{\"type\":\"string\",\"description\":\"Custom name of a bridge\",\"examples\":[\"Weekly Meeting with Joseph\"]},\"pins\":{\"$ref\":\"#/$defs/BridgePinsWithoutPstn\"},\"security\":{\"$ref\":\"#/$defs/BridgeRequestSecurity\"},\"preferences\":{\"$ref\":\"#/$defs/BridgePreferences\"}},\"required\":[\"bridgeId\"],\"additionalProperties\":false}",
-        input_defs: &[100, 145, 146, 149, 150, 152, 592, 962, 1261],
-        output_defs: &[100, 144, 145, 146, 148, 150, 151, 153, 154, 155, 592, 923, 962, 1221, 1261],
+        input_defs: &[99, 143, 144, 147, 148, 150, 587, 953, 1249],
+        output_defs: &[99, 142, 143, 144, 146, 148, 149, 151, 152, 153, 587, 914, 953, 1209, 1249],
     },
     Operation {
         operation_id: "deleteBridge",
@@ -13531,7 +13544,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"pin\":{\"type\":\"string\",\"description\":\"Bridge short identifier (Web PIN) or alias (personal meeting name)\"},\"pw\":{\"type\":\"string\",\"description\":\"Bridge hash password\"}},\"required\":[\"pin\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[100, 144, 145, 146, 148, 150, 151, 153, 154, 155, 592, 923, 962, 1221, 1261],
+        output_defs: &[99, 142, 143, 144, 146, 148, 149, 151, 152, 153, 587, 914, 953, 1209, 1249],
     },
     Operation {
         operation_id: "getBridgeByPstnPin",
@@ -13557,7 +13570,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"pin\":{\"type\":\"string\",\"description\":\"Bridge short identifier (Web PIN) or alias (personal meeting name)\"},\"pw\":{\"type\":\"string\",\"description\":\"Bridge hash password\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Phone number to find a phone group for PSTN PIN. If it is not specified, then the default phone group will be used.\"}},\"required\":[\"pin\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[100, 144, 145, 146, 148, 150, 151, 153, 154, 155, 592, 923, 962, 1221, 1261],
+        output_defs: &[99, 142, 143, 144, 146, 148, 149, 151, 152, 153, 587, 914, 953, 1209, 1249],
     },
     Operation {
         operation_id: "getDefaultBridge",
@@ -13582,7 +13595,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"extensionId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[100, 144, 145, 146, 148, 150, 151, 153, 154, 155, 592, 923, 962, 1221, 1261],
+        output_defs: &[99, 142, 143, 144, 146, 148, 149, 151, 152, 153, 587, 914, 953, 1209, 1249],
     },
     Operation {
         operation_id: "rcwConfigListWebinars",
@@ -13608,7 +13621,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"creationTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'creationTime' .\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"creationTimeFrom\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[926, 928, 930, 932, 933, 934, 940, 1248, 1257, 1258, 1265, 1266, 1268, 1269],
+        output_defs: &[917, 919, 921, 923, 924, 925, 931, 1236, 1245, 1246, 1253, 1254, 1256, 1257],
     },
     Operation {
         operation_id: "rcwConfigCreateWebinar",
@@ -13643,8 +13656,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WcsWebinarResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\",\"description\":\"Webinar title\",\"minLength\":1,\"maxLength\":512,\"examples\":[\"All-Hands Webinar\"]},\"description\":{\"type\":\"string\",\"description\":\"User-friendly description of the Webinar\",\"minLength\":0,\"maxLength\":4096,\"examples\":[\"Quarterly All-hands event to present recent news about our company to employees\"]},\"settings\":{\"$ref\":\"#/$defs/WcsWebinarSettingsModel\"},\"host\":{\"$ref\":\"#/$defs/RcwLinkedUserModel\"}},\"required\":[\"title\"],\"additionalProperties\":false}",
-        input_defs: &[926, 930, 940, 1258],
-        output_defs: &[926, 928, 930, 934, 940, 1248, 1257, 1258, 1265, 1266, 1268],
+        input_defs: &[917, 921, 931, 1246],
+        output_defs: &[917, 919, 921, 925, 931, 1236, 1245, 1246, 1253, 1254, 1256],
     },
     Operation {
         operation_id: "rcwConfigGetWebinar",
@@ -13668,7 +13681,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}},\"required\":[\"webinarId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[926, 928, 930, 934, 940, 1248, 1257, 1258, 1265, 1266, 1268],
+        output_defs: &[917, 919, 921, 925, 931, 1236, 1245, 1246, 1253, 1254, 1256],
     },
     Operation {
         operation_id: "rcwConfigUpdateWebinar",
@@ -13703,8 +13716,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WcsWebinarResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"title\":{\"type\":\"string\",\"description\":\"Webinar title\",\"minLength\":1,\"maxLength\":512,\"examples\":[\"All-Hands Webinar\"]},\"description\":{\"type\":\"string\",\"description\":\"User-friendly description of the Webinar\",\"minLength\":0,\"maxLength\":4096,\"examples\":[\"Quarterly All-hands event to present recent news about our company to employees\"]},\"settings\":{\"$ref\":\"#/$defs/WcsWebinarSettingsModel\"}},\"required\":[\"webinarId\"],\"additionalProperties\":false}",
-        input_defs: &[1258],
-        output_defs: &[926, 928, 930, 934, 940, 1248, 1257, 1258, 1265, 1266, 1268],
+        input_defs: &[1246],
+        output_defs: &[917, 919, 921, 925, 931, 1236, 1245, 1246, 1253, 1254, 1256],
     },
     Operation {
         operation_id: "rcwConfigDeleteWebinar",
@@ -13755,8 +13768,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WcsSessionGlobalListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"nameFragment\":{\"type\":\"string\",\"description\":\"Filter to return only webinar sessions containing particular substring within their names\"},\"status\":{\"$ref\":\"#/$defs/WcsSessionStatusModel\",\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"},\"endTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'endTime' (it is calculated as scheduledStartTime+scheduledDuration)\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"endTimeFrom\"],\"additionalProperties\":false}",
-        input_defs: &[1254],
-        output_defs: &[926, 928, 930, 932, 933, 934, 935, 940, 1035, 1250, 1252, 1254, 1255, 1256, 1268],
+        input_defs: &[1242],
+        output_defs: &[917, 919, 921, 923, 924, 925, 926, 931, 1025, 1238, 1240, 1242, 1243, 1244, 1256],
     },
     Operation {
         operation_id: "rcwConfigListAllCompanySessions",
@@ -13783,8 +13796,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WcsSessionGlobalListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/WcsSessionStatusModel\",\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"},\"endTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'endTime' (it is calculated as scheduledStartTime+scheduledDuration)\"},\"hostUserId\":{\"type\":\"array\",\"maxItems\":10,\"minItems\":0,\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20},\"description\":\"Identifier of the user who hosts a webinar (if omitted, webinars hosted by all company users will be returned)\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"endTimeFrom\"],\"additionalProperties\":false}",
-        input_defs: &[1254],
-        output_defs: &[926, 928, 930, 932, 933, 934, 935, 940, 1035, 1250, 1252, 1254, 1255, 1256, 1268],
+        input_defs: &[1242],
+        output_defs: &[917, 919, 921, 923, 924, 925, 926, 931, 1025, 1238, 1240, 1242, 1243, 1244, 1256],
     },
     Operation {
         operation_id: "rcwConfigCreateSession",
@@ -13825,8 +13838,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WcsSessionResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"scheduledStartTime\":{\"type\":\"string\",\"description\":\"Session scheduled start time.\",\"format\":\"date-time\"},\"scheduledDuration\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":30,\"maximum\":43200,\"description\":\"The duration of the Session in seconds.\",\"examples\":[1800]},\"timeZone\":{\"type\":\"string\",\"description\":\"IANA-compatible time zone name (see https://www.iana.org/time-zones).\",\"maxLength\":64,\"minLength\":3,\"examples\":[\"America/New_York\"]},\"localizedTimeZoneDescription\":{\"type\":\"string\",\"description\":\"Localized time zone description.\",\"examples\":[\"Eastern Time (America/New_York)\"]},\"panelJoinTimeOffset\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"The time offset (positive, in seconds) indicating how much in advance\\n(comparing to \\\"scheduledStartTime\\\") panel members should join for the pre-webinar team sync\\n\",\"minimum\":0,\"default\":0,\"examples\":[900]},\"title\":{\"type\":\"string\",\"description\":\"Session title. Can be left blank - then Webinar title should be used for presentation.\",\"maxLength\":512,\"minLength\":0,\"examples\":[\"Live Broadcasting US\"]},\"description\":{\"type\":\"string\",\"description\":\"User-friendly description of the Session. Can be left blank - then Webinar title should be used for presentation.\",\"maxLength\":4096,\"minLength\":0,\"examples\":[\"Live session for US-based participants\"]},\"status\":{\"$ref\":\"#/$defs/WcsSessionStatusModel\"},\"localeCode\":{\"type\":\"string\",\"description\":\"Session locale code. Can't be blank or null\",\"maxLength\":8,\"minLength\":2,\"examples\":[\"en-US\"]}},\"required\":[\"webinarId\",\"scheduledStartTime\",\"scheduledDuration\",\"timeZone\"],\"additionalProperties\":false}",
-        input_defs: &[1254],
-        output_defs: &[928, 934, 1250, 1251, 1253, 1254, 1255],
+        input_defs: &[1242],
+        output_defs: &[919, 925, 1238, 1239, 1241, 1242, 1243],
     },
     Operation {
         operation_id: "rcwConfigGetSession",
@@ -13851,7 +13864,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[928, 934, 1250, 1251, 1253, 1254, 1255],
+        output_defs: &[919, 925, 1238, 1239, 1241, 1242, 1243],
     },
     Operation {
         operation_id: "rcwConfigUpdateSession",
@@ -13893,8 +13906,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/WcsSessionResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"scheduledStartTime\":{\"type\":\"string\",\"description\":\"Session scheduled start time.\",\"format\":\"date-time\"},\"scheduledDuration\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":30,\"maximum\":43200,\"description\":\"The duration of the Session in seconds.\",\"examples\":[1800]},\"timeZone\":{\"type\":\"string\",\"description\":\"IANA-compatible time zone name (see https://www.iana.org/time-zones).\",\"maxLength\":64,\"minLength\":3,\"examples\":[\"America/New_York\"]},\"localizedTimeZoneDescription\":{\"type\":\"string\",\"description\":\"Localized time zone description.\",\"examples\":[\"Eastern Time (America/New_York)\"]},\"panelJoinTimeOffset\":{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"The time offset (positive, in seconds) indicating how much in advance\\n(comparing to \\\"scheduledStartTime\\\") panel members should join for the pre-webinar team sync\\n\",\"minimum\":0,\"default\":0,\"examples\":[900]},\"title\":{\"type\":\"string\",\"description\":\"Session title. Can be left blank - then Webinar title should be used for presentation.\",\"maxLength\":512,\"minLength\":0,\"examples\":[\"Live Broadcasting US\"]},\"description\":{\"type\":\"string\",\"description\":\"User-friendly description of the Session. Can be left blank - then Webinar title should be used for presentation.\",\"maxLength\":4096,\"minLength\":0,\"examples\":[\"Live session for US-based participants\"]},\"status\":{\"$ref\":\"#/$defs/WcsSessionStatusModel\"},\"localeCode\":{\"type\":\"string\",\"description\":\"Session locale code. Can't be blank or null\",\"maxLength\":8,\"minLength\":2,\"examples\":[\"en-US\"]}},\"required\":[\"webinarId\",\"sessionId\",\"scheduledStartTime\",\"scheduledDuration\",\"timeZone\"],\"additionalProperties\":false}",
-        input_defs: &[1254],
-        output_defs: &[928, 934, 1250, 1251, 1253, 1254, 1255],
+        input_defs: &[1242],
+        output_defs: &[919, 925, 1238, 1239, 1241, 1242, 1243],
     },
     Operation {
         operation_id: "rcwConfigDeleteSession",
@@ -13946,7 +13959,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[712, 713, 714, 717, 718, 925, 926, 927, 928, 929, 930, 932, 933, 934, 936, 937, 940, 1249],
+        output_defs: &[705, 706, 707, 710, 711, 916, 917, 918, 919, 920, 921, 923, 924, 925, 927, 928, 931, 1237],
     },
     Operation {
         operation_id: "rcwConfigUpdateInvitees",
@@ -13982,8 +13995,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/BulkUpdateInviteesResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"addedInvitees\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AddInviteeRequest\"}},\"updatedInvitees\":{\"type\":\"array\",\"items\":{\"allOf\":[{\"$ref\":\"#/$defs/RcwResourceIdModel\"},{\"$ref\":\"#/$defs/UpdateInviteeRequest\"}]}},\"deletedInvitees\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwResourceIdModel\"}}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
-        input_defs: &[51, 713, 718, 925, 926, 927, 929, 930, 935, 936, 937, 940, 1212],
-        output_defs: &[165, 712, 713, 714, 717, 718, 925, 926, 927, 928, 929, 930, 934, 935, 936, 937, 940],
+        input_defs: &[51, 706, 711, 916, 917, 918, 920, 921, 926, 927, 928, 931, 1200],
+        output_defs: &[163, 705, 706, 707, 710, 711, 916, 917, 918, 919, 920, 921, 925, 926, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwConfigGetInvitee",
@@ -14009,7 +14022,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"inviteeId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session Invitee.\"}},\"required\":[\"webinarId\",\"sessionId\",\"inviteeId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[712, 713, 714, 717, 718, 925, 926, 927, 928, 929, 930, 934, 936, 937, 940],
+        output_defs: &[705, 706, 707, 710, 711, 916, 917, 918, 919, 920, 921, 925, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwConfigUpdateInvitee",
@@ -14050,8 +14063,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/InviteeResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"inviteeId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session Invitee.\"},\"firstName\":{\"type\":\"string\",\"description\":\"First (given) name\",\"maxLength\":64,\"examples\":[\"John\"]},\"lastName\":{\"type\":\"string\",\"description\":\"Last (family) name\",\"maxLength\":64,\"examples\":[\"Doe\"]},\"email\":{\"$ref\":\"#/$defs/RcwEmailModel\"},\"jobTitle\":{\"type\":\"string\",\"description\":\"Job title\",\"maxLength\":64,\"examples\":[\"Product Manager\"]},\"role\":{\"$ref\":\"#/$defs/RcwRoleEnum\"},\"type\":{\"$ref\":\"#/$defs/RcwInviteeTypeEnum\"},\"sendInvite\":{\"type\":\"boolean\",\"description\":\"Indicates if invite/cancellation emails have to be sent to this invitee.\\nFor \\\"Host\\\" it cannot be set to false.\\nIf it is true it can't be changed back to false.\\n\",\"default\":true}},\"required\":[\"webinarId\",\"sessionId\",\"inviteeId\",\"role\"],\"additionalProperties\":false}",
-        input_defs: &[927, 929, 937],
-        output_defs: &[712, 713, 714, 717, 718, 925, 926, 927, 928, 929, 930, 934, 936, 937, 940],
+        input_defs: &[918, 920, 928],
+        output_defs: &[705, 706, 707, 710, 711, 916, 917, 918, 919, 920, 921, 925, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwConfigDeleteInvitee",
@@ -14101,7 +14114,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}},\"required\":[\"webinarId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[700, 703, 925, 926, 928, 930, 934, 940, 1267, 1271, 1272],
+        output_defs: &[693, 696, 916, 917, 919, 921, 925, 931, 1255, 1259, 1260],
     },
     Operation {
         operation_id: "rcwHistoryListAllSessions",
@@ -14129,8 +14142,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SessionGlobalListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"nameFragment\":{\"type\":\"string\",\"description\":\"Filter to return only webinar sessions containing particular substring within their names\"},\"status\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwSessionStatusModel\"},\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"},\"endTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'endTime' .\"},\"endTimeTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time window by 'endTime' .\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"endTimeFrom\",\"endTimeTo\"],\"additionalProperties\":false}",
-        input_defs: &[939],
-        output_defs: &[84, 697, 698, 703, 925, 926, 928, 930, 931, 932, 933, 934, 935, 938, 939, 940, 947, 957, 958, 959, 961, 1034, 1036, 1037, 1038, 1039, 1041, 1267, 1270, 1272],
+        input_defs: &[930],
+        output_defs: &[84, 690, 691, 696, 916, 917, 919, 921, 922, 923, 924, 925, 926, 929, 930, 931, 938, 948, 949, 950, 952, 1024, 1026, 1027, 1028, 1029, 1031, 1255, 1258, 1260],
     },
     Operation {
         operation_id: "rcwHistoryListAllCompanySessions",
@@ -14158,8 +14171,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SessionGlobalListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"hostUserId\":{\"type\":\"array\",\"maxItems\":10,\"minItems\":0,\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20},\"description\":\"Identifier of the user who hosts a webinar (if omitted, webinars hosted by all company users will be returned)\"},\"status\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwSessionStatusModel\"},\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"},\"endTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'endTime' .\"},\"endTimeTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time window by 'endTime' .\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"endTimeFrom\",\"endTimeTo\"],\"additionalProperties\":false}",
-        input_defs: &[939],
-        output_defs: &[84, 697, 698, 703, 925, 926, 928, 930, 931, 932, 933, 934, 935, 938, 939, 940, 947, 957, 958, 959, 961, 1034, 1036, 1037, 1038, 1039, 1041, 1267, 1270, 1272],
+        input_defs: &[930],
+        output_defs: &[84, 690, 691, 696, 916, 917, 919, 921, 922, 923, 924, 925, 926, 929, 930, 931, 938, 948, 949, 950, 952, 1024, 1026, 1027, 1028, 1029, 1031, 1255, 1258, 1260],
     },
     Operation {
         operation_id: "rcwHistoryGetSession",
@@ -14184,7 +14197,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 697, 698, 699, 928, 931, 934, 938, 939, 947, 950, 958, 959, 960, 961, 1034, 1038, 1039, 1040],
+        output_defs: &[84, 690, 691, 692, 919, 922, 925, 929, 930, 938, 941, 949, 950, 951, 952, 1024, 1028, 1029, 1030],
     },
     Operation {
         operation_id: "rcwHistoryListInvitees",
@@ -14212,8 +14225,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/InviteeListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"role\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwRoleEnum\"},\"description\":\"The role of the participant.\"},\"originalRole\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwRoleEnum\"},\"description\":\"The original role of the invitee/participant.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
-        input_defs: &[937],
-        output_defs: &[715, 716, 832, 850, 853, 854, 924, 925, 926, 927, 930, 932, 933, 935, 936, 937, 940],
+        input_defs: &[928],
+        output_defs: &[708, 709, 824, 842, 845, 846, 915, 916, 917, 918, 921, 923, 924, 926, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwHistoryListParticipants",
@@ -14241,8 +14254,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ParticipantListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"role\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwRoleEnum\"},\"description\":\"The role of the participant.\"},\"originalRole\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwRoleEnum\"},\"description\":\"The original role of the invitee/participant.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
-        input_defs: &[937],
-        output_defs: &[832, 850, 851, 852, 853, 854, 924, 925, 926, 927, 930, 932, 933, 935, 936, 937, 940],
+        input_defs: &[928],
+        output_defs: &[824, 842, 843, 844, 845, 846, 915, 916, 917, 918, 921, 923, 924, 926, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwHistoryGetInvitee",
@@ -14268,7 +14281,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"inviteeId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session Invitee.\"}},\"required\":[\"webinarId\",\"sessionId\",\"inviteeId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[716, 832, 850, 853, 854, 924, 925, 926, 927, 930, 935, 936, 937, 940],
+        output_defs: &[709, 824, 842, 845, 846, 915, 916, 917, 918, 921, 926, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwHistoryGetParticipantInfo",
@@ -14293,7 +14306,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"webinarId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"},\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}},\"required\":[\"webinarId\",\"sessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[832, 853, 854, 924, 925, 926, 930, 935, 936, 937, 940],
+        output_defs: &[824, 845, 846, 915, 916, 917, 921, 926, 927, 928, 931],
     },
     Operation {
         operation_id: "rcwHistoryListRecordings",
@@ -14320,8 +14333,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RecordingListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"creationTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'creationTime' .\"},\"creationTimeTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time window by 'creationTime' .\"},\"status\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RecordingStatusModel\"},\"description\":\"The status of the recording.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"creationTimeFrom\",\"creationTimeTo\"],\"additionalProperties\":false}",
-        input_defs: &[961],
-        output_defs: &[84, 698, 703, 925, 926, 928, 930, 932, 933, 934, 935, 940, 947, 954, 955, 957, 958, 959, 961, 1043, 1267, 1270, 1272],
+        input_defs: &[952],
+        output_defs: &[84, 691, 696, 916, 917, 919, 921, 923, 924, 925, 926, 931, 938, 945, 946, 948, 949, 950, 952, 1033, 1255, 1258, 1260],
     },
     Operation {
         operation_id: "rcwHistoryGetRecording",
@@ -14345,7 +14358,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordingId\":{\"type\":\"string\",\"description\":\"Identifier of the Webinar recording.\"}},\"required\":[\"recordingId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 698, 703, 925, 926, 928, 930, 934, 935, 940, 947, 950, 953, 958, 959, 960, 961, 1043, 1267, 1270, 1272],
+        output_defs: &[84, 691, 696, 916, 917, 919, 921, 925, 926, 931, 938, 941, 944, 949, 950, 951, 952, 1033, 1255, 1258, 1260],
     },
     Operation {
         operation_id: "rcwHistoryGetRecordingDownload",
@@ -14369,8 +14382,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RecordingDownloadModel\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordingId\":{\"type\":\"string\",\"description\":\"Identifier of the Webinar recording.\"},\"recordingMediaType\":{\"$ref\":\"#/$defs/RecordingMediaType\",\"description\":\"Download file media type.\\n- Type 'Video' refers to a multiplexed audio and video file.\\n- Type 'Audio' refers to an audio only file.\\n- Unless specified by this query parameter, a video file is returned by default when a recording is downloaded.\"}},\"required\":[\"recordingId\"],\"additionalProperties\":false}",
-        input_defs: &[956],
-        output_defs: &[949],
+        input_defs: &[947],
+        output_defs: &[940],
     },
     Operation {
         operation_id: "rcwHistoryAdminListRecordings",
@@ -14399,8 +14412,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RecordingAdminListResource\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"nameFragment\":{\"type\":\"string\",\"description\":\"Filter to return only webinar recordings containing particular substring within their names\"},\"creationTimeFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'creationTime' .\"},\"creationTimeTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time window by 'creationTime' .\"},\"status\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RecordingStatusModel\"},\"description\":\"The status of the recording.\"},\"hostUserId\":{\"type\":\"array\",\"maxItems\":10,\"minItems\":0,\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20},\"description\":\"Identifier of the user who hosts a webinar (if omitted, webinars hosted by all company users will be returned)\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}},\"required\":[\"creationTimeFrom\",\"creationTimeTo\"],\"additionalProperties\":false}",
-        input_defs: &[961],
-        output_defs: &[84, 698, 703, 925, 926, 928, 930, 932, 933, 934, 935, 940, 945, 946, 947, 954, 957, 958, 959, 961, 1042, 1043, 1267, 1270, 1272],
+        input_defs: &[952],
+        output_defs: &[84, 691, 696, 916, 917, 919, 921, 923, 924, 925, 926, 931, 936, 937, 938, 945, 948, 949, 950, 952, 1032, 1033, 1255, 1258, 1260],
     },
     Operation {
         operation_id: "rcwHistoryAdminGetRecording",
@@ -14424,7 +14437,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"recordingId\":{\"type\":\"string\",\"description\":\"Identifier of the Webinar recording.\"}},\"required\":[\"recordingId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[84, 698, 703, 925, 926, 928, 930, 934, 935, 940, 944, 947, 950, 953, 958, 959, 960, 961, 1042, 1043, 1267, 1270, 1272],
+        output_defs: &[84, 691, 696, 916, 917, 919, 921, 925, 926, 931, 935, 938, 941, 944, 949, 950, 951, 952, 1032, 1033, 1255, 1258, 1260],
     },
     Operation {
         operation_id: "rcwRegGetRegistrant",
@@ -14450,7 +14463,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"registrantId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session Registrant\"},\"includeQuestionnaire\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Indicates if registrant's \\\"questionnaire\\\" should be returned\"}},\"required\":[\"sessionId\",\"registrantId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[640, 925, 927, 928, 934, 965, 966, 970, 971, 973, 975, 1242],
+        output_defs: &[635, 916, 918, 919, 925, 955, 956, 960, 961, 963, 965, 1230],
     },
     Operation {
         operation_id: "rcwRegDeleteRegistrant",
@@ -14502,7 +14515,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"includeQuestionnaire\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Indicates if registrant's \\\"questionnaire\\\" should be returned\"}},\"required\":[\"sessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[640, 925, 927, 928, 932, 934, 965, 966, 970, 971, 972, 973, 975, 1242],
+        output_defs: &[635, 916, 918, 919, 923, 925, 955, 956, 960, 961, 962, 963, 965, 1230],
     },
     Operation {
         operation_id: "rcwRegCreateRegistrant",
@@ -14543,8 +14556,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RegistrantModelResponsePostWithQuestionnaire\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"firstName\":{\"type\":\"string\",\"description\":\"First (given) name\",\"maxLength\":64,\"examples\":[\"John\"]},\"lastName\":{\"type\":\"string\",\"description\":\"Last (family) name\",\"maxLength\":64,\"examples\":[\"Doe\"]},\"email\":{\"$ref\":\"#/$defs/RcwEmailModel\"},\"visitorId\":{\"type\":\"string\",\"description\":\"Visitor ID passed from registration page\"},\"externalId\":{\"type\":\"string\",\"description\":\"ID of a registrant passed from external system\"},\"ipAddress\":{\"type\":\"string\",\"format\":\"ipv4\",\"description\":\"IP address of the registrant's user agent\"},\"source\":{\"type\":\"string\",\"description\":\"Registration channel source (coming from registration URI)\"},\"participantId\":{\"type\":\"string\",\"description\":\"ID of session participant (from Runtime Service - if this registrant attended the webinar)\"},\"questionnaire\":{\"type\":\"array\",\"description\":\"Answers on custom registration questions\",\"minItems\":0,\"items\":{\"$ref\":\"#/$defs/RegAnswerModel\"}}},\"required\":[\"sessionId\",\"firstName\",\"lastName\",\"email\"],\"additionalProperties\":false}",
-        input_defs: &[640, 927, 965, 966, 1242],
-        output_defs: &[640, 925, 927, 928, 934, 965, 966, 970, 971, 973, 974, 975, 1242],
+        input_defs: &[635, 918, 955, 956, 1230],
+        output_defs: &[635, 916, 918, 919, 925, 955, 956, 960, 961, 963, 964, 965, 1230],
     },
     Operation {
         operation_id: "rcwRegGetSession",
@@ -14568,7 +14581,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}},\"required\":[\"sessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[967],
+        output_defs: &[957],
     },
     Operation {
         operation_id: "rcwRegUpdateSession",
@@ -14603,7 +14616,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"sessionId\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"},\"registrationStatus\":{\"type\":\"string\",\"enum\":[\"Open\",\"Closed\"],\"description\":\"Status of the registration\",\"examples\":[\"Open\"]},\"settings\":{\"type\":\"object\",\"properties\":{\"autoCloseLimit\":{\"type\":\"integer\",\"description\":\"The maximum number of registrants which forces closing the registration (0 means \\\"off\\\").\",\"format\":\"int32\",\"minimum\":0,\"default\":0},\"suppressEmails\":{\"type\":\"boolean\",\"description\":\"Indicates that emails to registrants should be suppressed (should be supported by external party)\",\"default\":false},\"registrationDigestEnabled\":{\"type\":\"boolean\",\"description\":\"Indicates that registration digest should be sent to host.\",\"default\":true},\"preventMultipleDeviceJoins\":{\"type\":\"boolean\",\"description\":\"Indicates that registrants are allowed to join from multiple devices.\",\"default\":false},\"workEmailRequired\":{\"type\":\"boolean\",\"description\":\"Indicates that work email address is required for registration.\",\"default\":false},\"viewRecording\":{\"type\":\"boolean\",\"description\":\"Indicates that recording will be included in emails.\"},\"onDemandDuration\":{\"type\":\"string\",\"description\":\"Duration of on-demand webinar. The default value can only be used if the session is on demand.\",\"enum\":[\"OneMonth\",\"TwoMonths\",\"ThreeMonths\",\"SixMonths\",\"OneYear\"],\"default\":\"SixMonths\"},\"recordingExist\":{\"type\":[\"boolean\",\"null\"],\"description\":\"Indicates that recording exists for the session.\",\"readOnly\":true},\"autoOpenPostWebinarRegistration\":{\"type\":\"boolean\",\"description\":\"Indicates that post webinar registration will be opened automatically when webinar ends.\"},\"postWebinarRegistrationClosingTime\":{\"type\":[\"string\",\"null\"],\"description\":\"The time after which the post webinar will be closed automatically.\",\"format\":\"date-time\",\"readOnly\":true}}}},\"required\":[\"sessionId\",\"registrationStatus\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[967],
+        output_defs: &[957],
     },
     Operation {
         operation_id: "getRecordingInsights",
@@ -14629,8 +14642,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/RecordingInsights\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"domain\":{\"$ref\":\"#/$defs/RecordingDomain\",\"description\":\"The product domain from which a particular recording was originated\"},\"sourceRecordId\":{\"$ref\":\"#/$defs/SourceRecordId\",\"description\":\"Recording ID of the domain\"},\"insightTypes\":{\"$ref\":\"#/$defs/AIInsightsTypes\",\"description\":\"Specifies the types of insight objects to be returned in the response. If omitted, all insight types will be returned. Multiple values are supported\"}},\"required\":[\"domain\",\"sourceRecordId\"],\"additionalProperties\":false}",
-        input_defs: &[6, 948, 1091],
-        output_defs: &[3, 4, 5, 7, 8, 166, 167, 207, 208, 695, 696, 811, 812, 920, 948, 952, 1023, 1024, 1091, 1092, 1102, 1103, 1195, 1196],
+        input_defs: &[6, 939, 1081],
+        output_defs: &[3, 4, 5, 7, 8, 164, 165, 205, 206, 688, 689, 803, 804, 911, 939, 943, 1013, 1014, 1081, 1082, 1092, 1093, 1184, 1185],
     },
     Operation {
         operation_id: "getSessionInsights",
@@ -14656,8 +14669,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SessionsInsightsResource\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"domain\":{\"$ref\":\"#/$defs/RecordingDomain\",\"description\":\"The product domain from which a particular recording was originated\"},\"sourceSessionId\":{\"$ref\":\"#/$defs/SourceSessionId\",\"description\":\"Session ID of the domain\"},\"insightTypes\":{\"$ref\":\"#/$defs/AIInsightsTypes\",\"description\":\"Specifies the types of insight objects to be returned in the response. If omitted, all insight types will be returned. Multiple values are supported\"}},\"required\":[\"domain\",\"sourceSessionId\"],\"additionalProperties\":false}",
-        input_defs: &[6, 948, 1092],
-        output_defs: &[3, 4, 5, 7, 8, 166, 167, 207, 208, 589, 695, 696, 811, 812, 920, 921, 948, 952, 1023, 1024, 1044, 1091, 1092, 1102, 1103, 1195, 1196],
+        input_defs: &[6, 939, 1082],
+        output_defs: &[3, 4, 5, 7, 8, 164, 165, 205, 206, 584, 688, 689, 803, 804, 911, 912, 939, 943, 1013, 1014, 1034, 1081, 1082, 1092, 1093, 1184, 1185],
     },
     Operation {
         operation_id: "listA2PBatches",
@@ -14687,7 +14700,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the `dateTo` minus 24 hours\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the current time\"},\"from\":{\"type\":\"string\",\"description\":\"Phone number in E.164 format from which the messages are going to be sent\"},\"status\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Queued\",\"Processing\",\"Sent\",\"Completed\"]},\"description\":\"A list of batch statuses to filter the results\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The page token of the page to be retrieved\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The number of records to be returned per page\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[127, 764, 813, 977],
+        output_defs: &[125, 756, 805, 967],
     },
     Operation {
         operation_id: "createA2PSMS",
@@ -14722,8 +14735,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageBatchResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"from\":{\"type\":\"string\",\"description\":\"Sender's phone number in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I)\\nformat.\\n\",\"examples\":[\"+15551234567\"]},\"text\":{\"type\":\"string\",\"description\":\"Text to send to `messages.to` phone numbers. Can be overridden on a per-message basis\\n\",\"examples\":[\"Hello, World!\"]},\"messages\":{\"type\":\"array\",\"description\":\"Individual messages\",\"items\":{\"$ref\":\"#/$defs/MessageCreateRequest\"}}},\"required\":[\"from\",\"messages\"],\"additionalProperties\":false}",
-        input_defs: &[765],
-        output_defs: &[764, 977],
+        input_defs: &[757],
+        output_defs: &[756, 967],
     },
     Operation {
         operation_id: "readA2PBatch",
@@ -14748,7 +14761,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"batchId\":{\"type\":\"string\",\"description\":\"Internal identifier of a message batch to be retrieved\"}},\"required\":[\"batchId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[764, 977],
+        output_defs: &[756, 967],
     },
     Operation {
         operation_id: "listA2PSMS",
@@ -14779,8 +14792,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageListResponse\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"batchId\":{\"type\":\"string\",\"description\":\"Internal identifier of a message batch to filter the response\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SmsDirectionEnum\"},\"description\":\"Direction of a message to filter the message list result.\\nBy default, there is no filter applied - both Inbound and Outbound messages are returned\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the `dateTo` minus 24 hours\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the current time\"},\"view\":{\"type\":\"string\",\"default\":\"Simple\",\"enum\":[\"Simple\",\"Detailed\"],\"description\":\"Indicates if the response has to be detailed, includes text in the response if detailed\"},\"phoneNumber\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"List of phone numbers (specified in 'to' or 'from' fields of a message) to filter the results. Maximum number of phone numbers allowed to be specified as filters is 15\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The page token of the page to be retrieved.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1000,\"description\":\"The number of messages to be returned per request\"}},\"additionalProperties\":false}",
-        input_defs: &[767, 1080],
-        output_defs: &[767, 768, 769, 813, 1080, 1090],
+        input_defs: &[759, 1070],
+        output_defs: &[759, 760, 761, 805, 1070, 1080],
     },
     Operation {
         operation_id: "readA2PSMS",
@@ -14805,7 +14818,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"messageId\":{\"type\":\"string\",\"description\":\"Internal identifier of a message to be retrieved\"}},\"required\":[\"messageId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[766, 767, 1080, 1090],
+        output_defs: &[758, 759, 1070, 1080],
     },
     Operation {
         operation_id: "aggregateA2PSMSStatuses",
@@ -14833,8 +14846,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageStatusesResponse\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"batchId\":{\"type\":\"string\",\"description\":\"Internal identifier of a message batch to filter the response\"},\"direction\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SmsDirectionEnum\"},\"description\":\"Direction of a message to filter the message list result.\\nBy default, there is no filter applied - both Inbound and Outbound messages are returned\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the `dateTo` minus 24 hours\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the current time\"},\"phoneNumber\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"List of phone numbers (specified in 'to' or 'from' fields of a message) to filter the results. Maximum number of phone numbers allowed to be specified as filters is 15\"}},\"additionalProperties\":false}",
-        input_defs: &[767, 1080],
-        output_defs: &[774, 776],
+        input_defs: &[759, 1070],
+        output_defs: &[766, 768],
     },
     Operation {
         operation_id: "readA2PSMSOptOuts",
@@ -14863,7 +14876,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: None },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"from\":{\"type\":\"string\",\"description\":\"The sender's phone number in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I) format for filtering messages.\\nThe asterisk value \\\"*\\\" means any number in `from` field\"},\"to\":{\"type\":\"string\",\"description\":\"The receiver's phone number (`to` field) in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I) format for filtering messages\"},\"status\":{\"type\":\"string\",\"default\":\"optout\",\"enum\":[\"optout\",\"optin\",\"all\"],\"description\":\"The status (opted out, opted in, or both) to be used as the filter\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The page token of the page to be retrieved\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"default\":1000,\"description\":\"The number of records to be returned for the page\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[813, 825, 826],
+        output_defs: &[805, 817, 818],
     },
     Operation {
         operation_id: "addA2PSMSOptOuts",
@@ -14899,7 +14912,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"from\":{\"type\":\"string\",\"description\":\"The phone number of a sender which the recipients should be opted out from or opted in to\",\"examples\":[\"+15551234455\"]},\"optOuts\":{\"type\":\"array\",\"description\":\"The list of phone numbers to be opted out\",\"items\":{\"type\":\"string\"},\"examples\":[[\"+15551237755\",\"+15551237756\"]]},\"optIns\":{\"type\":\"array\",\"description\":\"The list of phone numbers to be opted in\",\"items\":{\"type\":\"string\"},\"examples\":[[\"+15551237799\",\"+15551237798\"]]}},\"required\":[\"from\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[823, 824],
+        output_defs: &[815, 816],
     },
     Operation {
         operation_id: "listSmsConsentRecords",
@@ -14929,8 +14942,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/OptRecordList\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"from\":{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/PhoneNumberE164\"},\"description\":\"The internal party's phone number(s) used to filter records\"},\"to\":{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/PhoneNumberE164\"},\"description\":\"The external party's phone number(s) used to filter records\"},\"optStatus\":{\"type\":\"array\",\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/SmsOptStatusEnum\"},\"default\":[\"OptOut\"],\"description\":\"The opt-out/opt-in status to filter records by. If omitted, `OptOut` records are returned\"},\"coverage\":{\"type\":\"array\",\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/SmsConsentCoverageEnum\"},\"description\":\"The coverage (scope) to filter records by\"},\"campaignType\":{\"type\":\"array\",\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/SmsCampaignTypeEnum\"},\"description\":\"The campaign type to filter records by\"}},\"additionalProperties\":false}",
-        input_defs: &[879, 1077, 1079, 1085],
-        output_defs: &[793, 813, 827, 879, 884, 1083, 1084, 1085, 1215],
+        input_defs: &[871, 1067, 1069, 1075],
+        output_defs: &[785, 805, 819, 871, 876, 1073, 1074, 1075, 1203],
     },
     Operation {
         operation_id: "editSmsConsentRecords",
@@ -14963,8 +14976,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/OptRecordsModificationSummary\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"records\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":1000,\"items\":{\"$ref\":\"#/$defs/UpdateSmsOptRecord\"}}},\"required\":[\"records\"],\"additionalProperties\":false}",
-        input_defs: &[793, 879, 884, 1084, 1085, 1215],
-        output_defs: &[84, 793, 828, 879, 884, 1081, 1084, 1085, 1215],
+        input_defs: &[785, 871, 876, 1074, 1075, 1203],
+        output_defs: &[84, 785, 820, 871, 876, 1071, 1074, 1075, 1203],
     },
     Operation {
         operation_id: "exportSmsConsentRecords",
@@ -15027,8 +15040,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/OptRecordList\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"from\":{\"type\":\"array\",\"description\":\"The internal party's phone number(s) used to filter records\\n(if requested `coverage` is `PhoneNumber` or `Account`)\\n\",\"minItems\":1,\"maxItems\":20,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/PhoneNumberE164\"}},\"to\":{\"type\":\"array\",\"description\":\"The external party's phone number(s) used to filter records\",\"minItems\":1,\"maxItems\":20,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/PhoneNumberE164\"}},\"optStatus\":{\"$ref\":\"#/$defs/SmsOptStatusEnum\"},\"coverage\":{\"type\":\"array\",\"description\":\"The coverage(s) used to filter records\",\"minItems\":1,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/SmsConsentCoverageEnum\"}},\"campaignType\":{\"type\":\"array\",\"description\":\"The campaign type(s) used to filter records\\n(if requested `coverage` is `CampaignType`)\\n\",\"minItems\":1,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/SmsCampaignTypeEnum\"}},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\\n\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If provided value in the request\\nis greater than a maximum, the maximum value is applied\\n\"}},\"additionalProperties\":false}",
-        input_defs: &[879, 1077, 1079, 1085],
-        output_defs: &[793, 813, 827, 879, 884, 1083, 1084, 1085, 1215],
+        input_defs: &[871, 1067, 1069, 1075],
+        output_defs: &[785, 805, 819, 871, 876, 1073, 1074, 1075, 1203],
     },
     Operation {
         operation_id: "listSmsConsentHistoryRecords",
@@ -15054,8 +15067,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ConsentHistoryRecordList\"}") },
         paging: Paging::PageToken { records: "records", token_param: "pageToken", size: Some("perPage"), size_max: Some(1000) },
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"pageToken\":{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"},\"perPage\":{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"},\"to\":{\"type\":\"array\",\"minItems\":0,\"maxItems\":20,\"uniqueItems\":true,\"items\":{\"$ref\":\"#/$defs/PhoneNumberE164\"},\"description\":\"The external party's phone number(s)\"}},\"additionalProperties\":false}",
-        input_defs: &[879],
-        output_defs: &[475, 793, 813, 879, 884, 1082, 1084, 1085, 1215],
+        input_defs: &[871],
+        output_defs: &[470, 785, 805, 871, 876, 1072, 1074, 1075, 1203],
     },
     Operation {
         operation_id: "createCallOutCallSession",
@@ -15090,8 +15103,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallSession\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"from\":{\"$ref\":\"#/$defs/MakeCallOutCallerInfoRequestFrom\"},\"to\":{\"$ref\":\"#/$defs/MakeCallOutCallerInfoRequestTo\"},\"countryId\":{\"$ref\":\"#/$defs/CountryId\"}},\"required\":[\"from\",\"to\"],\"additionalProperties\":false}",
-        input_defs: &[498, 748, 749],
-        output_defs: &[94, 209, 242, 243, 244, 792, 798, 831, 835, 846, 855, 859, 951],
+        input_defs: &[493, 740, 741],
+        output_defs: &[94, 207, 239, 240, 241, 784, 790, 823, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "createConferenceCallSession",
@@ -15115,7 +15128,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}},\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 242, 243, 244, 792, 798, 831, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 239, 240, 241, 784, 790, 823, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "readCallSessionStatus",
@@ -15140,7 +15153,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}},\"required\":[\"telephonySessionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 243, 244, 792, 798, 831, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 240, 241, 784, 790, 823, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "deleteCallSession",
@@ -15201,7 +15214,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"proto\":{\"type\":\"string\",\"description\":\"Protocol for hold mode initiation\",\"default\":\"Auto\",\"enum\":[\"Auto\",\"RC\",\"BroadWorks\",\"DisconnectHolder\",\"BroadWorksOrDisconnectHolder\"]}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "unholdCallParty",
@@ -15227,7 +15240,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "rejectParty",
@@ -15314,17 +15327,22 @@ pub static OPERATIONS: [Operation; 520] = [
             content_type: "application/json",
             content_types: &["application/json"],
             required: true,
-            shape: BodyShape::Whole,
+            shape: BodyShape::Merged,
             open: false,
             fields: &[
+                BodyField { name: "phoneNumber", input_name: "phoneNumber", required: false, binary: false },
+                BodyField { name: "voicemail", input_name: "voicemail", required: false, binary: false },
+                BodyField { name: "extensionNumber", input_name: "extensionNumber", required: false, binary: false },
+                BodyField { name: "parkOrbit", input_name: "parkOrbit", required: false, binary: false },
+                BodyField { name: "extensionId", input_name: "extensionId", required: false, binary: false },
             ],
             schema: "{\"$ref\":\"#/$defs/TransferTarget\"}",
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallParty\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"body\":{\"$ref\":\"#/$defs/TransferTarget\"}},\"required\":[\"telephonySessionId\",\"partyId\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[1200],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Phone number\"},\"voicemail\":{\"type\":\"string\",\"description\":\"Voicemail owner extension identifier\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension short number\"},\"parkOrbit\":{\"type\":\"string\",\"description\":\"Park orbit identifier\"},\"extensionId\":{\"type\":\"string\",\"description\":\"Extension mailbox identifier\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"phoneNumber\"]},{\"required\":[\"voicemail\"]},{\"required\":[\"extensionNumber\"]},{\"required\":[\"parkOrbit\"]},{\"required\":[\"extensionId\"]}]}]}",
+        input_defs: &[],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "bridgeCallParty",
@@ -15361,7 +15379,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"bodyTelephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session to be connected to (bridged)\"},\"bodyPartyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party to be connected to (bridged)\"}},\"required\":[\"telephonySessionId\",\"partyId\",\"bodyTelephonySessionId\",\"bodyPartyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "answerCallParty",
@@ -15397,7 +15415,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Device ID that is used to answer to incoming call.\",\"examples\":[\"400018633008\"]}},\"required\":[\"telephonySessionId\",\"partyId\",\"deviceId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "pickupCallParty",
@@ -15433,7 +15451,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"deviceId\":{\"type\":\"string\",\"description\":\"Device identifier that is used to pick up the parked call.\",\"examples\":[\"400018633008\"]}},\"required\":[\"telephonySessionId\",\"partyId\",\"deviceId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "forwardCallParty",
@@ -15458,17 +15476,21 @@ pub static OPERATIONS: [Operation; 520] = [
             content_type: "application/json",
             content_types: &["application/json"],
             required: true,
-            shape: BodyShape::Whole,
+            shape: BodyShape::Merged,
             open: false,
             fields: &[
+                BodyField { name: "phoneNumber", input_name: "phoneNumber", required: false, binary: false },
+                BodyField { name: "voicemail", input_name: "voicemail", required: false, binary: false },
+                BodyField { name: "extensionNumber", input_name: "extensionNumber", required: false, binary: false },
+                BodyField { name: "extensionId", input_name: "extensionId", required: false, binary: false },
             ],
             schema: "{\"$ref\":\"#/$defs/ForwardTarget\"}",
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ForwardCallPartyResponse\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"body\":{\"$ref\":\"#/$defs/ForwardTarget\"}},\"required\":[\"telephonySessionId\",\"partyId\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[648],
-        output_defs: &[244, 647, 798, 835, 846, 855, 859, 951],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"phoneNumber\":{\"type\":\"string\",\"description\":\"Phone number\"},\"voicemail\":{\"type\":\"string\",\"description\":\"Voicemail owner extension identifier\"},\"extensionNumber\":{\"type\":\"string\",\"description\":\"Extension short number\"},\"extensionId\":{\"type\":\"string\",\"description\":\"Extension mailbox identifier\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"phoneNumber\"]},{\"required\":[\"voicemail\"]},{\"required\":[\"extensionNumber\"]},{\"required\":[\"extensionId\"]}]}]}",
+        input_defs: &[],
+        output_defs: &[241, 642, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "replyParty",
@@ -15493,17 +15515,19 @@ pub static OPERATIONS: [Operation; 520] = [
             content_type: "application/json",
             content_types: &["application/json"],
             required: true,
-            shape: BodyShape::Whole,
+            shape: BodyShape::Merged,
             open: false,
             fields: &[
+                BodyField { name: "replyWithText", input_name: "replyWithText", required: false, binary: false },
+                BodyField { name: "replyWithPattern", input_name: "replyWithPattern", required: false, binary: false },
             ],
             schema: "{\"$ref\":\"#/$defs/CallPartyReply\"}",
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/ReplyParty\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"body\":{\"$ref\":\"#/$defs/CallPartyReply\"}},\"required\":[\"telephonySessionId\",\"partyId\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[210, 980],
-        output_defs: &[244, 798, 835, 846, 855, 859, 979],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"replyWithText\":{\"type\":\"string\",\"description\":\"Text to reply\"},\"replyWithPattern\":{\"$ref\":\"#/$defs/ReplyWithPattern\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"replyWithText\"]},{\"required\":[\"replyWithPattern\"]}]}]}",
+        input_defs: &[970],
+        output_defs: &[241, 790, 827, 838, 847, 851, 969],
     },
     Operation {
         operation_id: "callFlipParty",
@@ -15565,7 +15589,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "createCallPartyWithBringIn",
@@ -15601,7 +15625,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"sessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a party that should be added to the call session\"}},\"required\":[\"telephonySessionId\",\"sessionId\",\"partyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "readCallPartyStatus",
@@ -15627,7 +15651,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "updateCallParty",
@@ -15662,8 +15686,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/CallParty\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"party\":{\"$ref\":\"#/$defs/PartyUpdateInfo\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false}",
-        input_defs: &[857],
-        output_defs: &[94, 209, 244, 792, 798, 835, 846, 855, 859, 951],
+        input_defs: &[849],
+        output_defs: &[94, 207, 241, 784, 790, 827, 838, 847, 851, 942],
     },
     Operation {
         operation_id: "deleteCallParty",
@@ -15725,7 +15749,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"}},\"required\":[\"telephonySessionId\",\"partyId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[226],
+        output_defs: &[223],
     },
     Operation {
         operation_id: "pauseResumeCallRecording",
@@ -15762,7 +15786,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"recordingId\":{\"type\":\"string\",\"description\":\"Internal identifier of a recording\"},\"active\":{\"type\":\"boolean\",\"description\":\"Recording status\"}},\"required\":[\"telephonySessionId\",\"partyId\",\"recordingId\",\"active\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[226],
+        output_defs: &[223],
     },
     Operation {
         operation_id: "superviseCallSession",
@@ -15786,17 +15810,23 @@ pub static OPERATIONS: [Operation; 520] = [
             content_type: "application/json",
             content_types: &["application/json"],
             required: true,
-            shape: BodyShape::Whole,
+            shape: BodyShape::Merged,
             open: false,
             fields: &[
+                BodyField { name: "mode", input_name: "mode", required: true, binary: false },
+                BodyField { name: "supervisorDeviceId", input_name: "supervisorDeviceId", required: true, binary: false },
+                BodyField { name: "autoAnswer", input_name: "autoAnswer", required: false, binary: false },
+                BodyField { name: "mediaSDP", input_name: "mediaSDP", required: false, binary: false },
+                BodyField { name: "agentExtensionNumber", input_name: "agentExtensionNumber", required: false, binary: false },
+                BodyField { name: "agentExtensionId", input_name: "agentExtensionId", required: false, binary: false },
             ],
             schema: "{\"$ref\":\"#/$defs/SuperviseCallSessionRequest\"}",
         }),
         response: Response { status: 201, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/SuperviseCallSessionResponse\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"body\":{\"$ref\":\"#/$defs/SuperviseCallSessionRequest\"}},\"required\":[\"telephonySessionId\",\"body\"],\"additionalProperties\":false}",
-        input_defs: &[1108],
-        output_defs: &[244, 798, 835, 855, 859, 1109],
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"mode\":{\"type\":\"string\",\"description\":\"Supervising mode\",\"examples\":[\"Listen\"],\"enum\":[\"Listen\"]},\"supervisorDeviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a supervisor's device which will be used for call session monitoring\",\"examples\":[\"191888004\"]},\"autoAnswer\":{\"type\":\"boolean\",\"description\":\"Specifies if auto-answer SIP header should be sent. If auto-answer is set to `true`, the call is automatically answered by the supervising party, if set to `false` - then the supervising party has to accept or decline the monitored call\\n\",\"default\":true},\"mediaSDP\":{\"type\":\"string\",\"description\":\"Specifies session description protocol setting\",\"enum\":[\"sendOnly\",\"sendRecv\"]},\"agentExtensionNumber\":{\"type\":\"string\",\"description\":\"Extension number of the user that will be monitored\",\"examples\":[\"105\"]},\"agentExtensionId\":{\"type\":\"string\",\"description\":\"Extension identifier of the user that will be monitored\",\"examples\":[\"400378008008\"]}},\"required\":[\"telephonySessionId\",\"mode\",\"supervisorDeviceId\"],\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"agentExtensionNumber\"]},{\"required\":[\"agentExtensionId\"]}]}]}",
+        input_defs: &[],
+        output_defs: &[241, 790, 827, 847, 851, 1098],
     },
     Operation {
         operation_id: "superviseCallParty",
@@ -15836,7 +15866,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"telephonySessionId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"},\"partyId\":{\"type\":\"string\",\"description\":\"Internal identifier of a call party\"},\"mode\":{\"type\":\"string\",\"description\":\"Supervising mode\",\"examples\":[\"Listen\"],\"enum\":[\"Listen\"]},\"supervisorDeviceId\":{\"type\":\"string\",\"description\":\"Internal identifier of a supervisor's device\",\"examples\":[\"191888004\"]},\"agentExtensionId\":{\"type\":\"string\",\"description\":\"Mailbox ID of a user that will be monitored\",\"examples\":[\"400378008008\"]},\"autoAnswer\":{\"type\":\"boolean\",\"description\":\"Specifies if auto-answer SIP header should be sent. If auto-answer is set to `true`, the call is automatically answered by the supervising party, if set to `false` - then the supervising party has to accept or decline the monitored call\",\"default\":true},\"mediaSDP\":{\"type\":\"string\",\"description\":\"Specifies session description protocol (SDP) setting. The possible values are 'sendOnly' (only sending) meaning one-way audio streaming; and 'sendRecv' (sending/receiving) meaning two-way audio streaming\",\"enum\":[\"sendOnly\",\"sendRecv\"]}},\"required\":[\"telephonySessionId\",\"partyId\",\"mode\",\"supervisorDeviceId\",\"agentExtensionId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[244, 798, 835, 855, 856, 859],
+        output_defs: &[241, 790, 827, 847, 848, 851],
     },
     Operation {
         operation_id: "createMessageStoreReport",
@@ -15871,8 +15901,8 @@ pub static OPERATIONS: [Operation; 520] = [
         response: Response { status: 202, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/MessageStoreReport\"}") },
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"dateTo\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time range to collect message records in ISO 8601 format including timezone.\\nDefault is the current time\\n\"},\"dateFrom\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to collect call log records in ISO 8601 format including timezone.\\nDefault is the current time minus 24 hours\\n\"},\"messageTypes\":{\"type\":\"array\",\"description\":\"Types of messages to be collected. If not specified, all messages without message type filtering will be returned. Multiple values are accepted\",\"items\":{\"$ref\":\"#/$defs/PicMessageTypeEnum\"},\"examples\":[[\"Fax\",\"VoiceMail\"]]}},\"additionalProperties\":false}",
-        input_defs: &[890],
-        output_defs: &[781, 890],
+        input_defs: &[882],
+        output_defs: &[773, 882],
     },
     Operation {
         operation_id: "readMessageStoreReportTask",
@@ -15897,7 +15927,7 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"taskId\":{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[781, 890],
+        output_defs: &[773, 882],
     },
     Operation {
         operation_id: "readMessageStoreReportArchive",
@@ -15922,6 +15952,6 @@ pub static OPERATIONS: [Operation; 520] = [
         paging: Paging::None,
         input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"accountId\":{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"},\"taskId\":{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}},\"required\":[\"taskId\"],\"additionalProperties\":false}",
         input_defs: &[],
-        output_defs: &[89, 782],
+        output_defs: &[89, 774],
     },
 ];

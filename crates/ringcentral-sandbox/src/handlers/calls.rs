@@ -1,0 +1,164 @@
+//! The call log of an extension and its active calls.
+
+use serde_json::{Value, json};
+
+use super::{Entry, op, page_params, paged, time};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::{CallFilter, CallRecord};
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "readUserCallLog",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log",
+            Heavy,
+            list
+        ),
+        op!(
+            "readUserCallRecord",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log/{callRecordId}",
+            Heavy,
+            read
+        ),
+        op!(
+            "listExtensionActiveCalls",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/active-calls",
+            Heavy,
+            active
+        ),
+    ]
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A record as `CallLogRecord`; the `Detailed` view adds its legs.
+fn record_json(ctx: &Ctx<'_>, account: i64, r: &CallRecord, detailed: bool) -> Value {
+    let ext_uri = ctx.url(&format!(
+        "/restapi/v1.0/account/{account}/extension/{}",
+        r.extension_id
+    ));
+    let mut v = json!({
+        "id": r.id,
+        "uri": format!("{ext_uri}/call-log/{}", r.id),
+        "sessionId": r.session_id,
+        "telephonySessionId": r.telephony_session_id,
+        "startTime": time(r.start_ms),
+        "duration": r.duration_s,
+        "durationMs": r.duration_s * 1000,
+        "type": r.kind,
+        "direction": r.direction,
+        "action": r.action,
+        "result": r.result,
+        "transport": r.transport,
+        "from": r.from,
+        "to": r.to,
+        "extension": {"id": r.extension_id, "uri": ext_uri},
+        "internalType": if r.transport == "VoIP" { "Usual" } else { "LongDistance" },
+    });
+    if let Some(rec) = &r.recording_id {
+        v["recording"] = json!({
+            "id": rec,
+            "uri": ctx.url(&format!("/restapi/v1.0/account/{account}/recording/{rec}")),
+            "type": "Automatic",
+            "contentUri": ctx.url(&format!("/restapi/v1.0/account/{account}/recording/{rec}/content")),
+        });
+    }
+    if detailed {
+        v["lastModifiedTime"] = json!(time(r.start_ms + r.duration_s * 1000));
+        v["legs"] = json!([{
+            "startTime": time(r.start_ms),
+            "duration": r.duration_s,
+            "durationMs": r.duration_s * 1000,
+            "type": r.kind,
+            "direction": r.direction,
+            "action": r.action,
+            "result": r.result,
+            "transport": r.transport,
+            "from": r.from,
+            "to": r.to,
+            "legType": if r.direction == "Inbound" { "Accept" } else { "PstnToSip" },
+            "master": true,
+            "extension": {"id": r.extension_id, "uri": ext_uri},
+        }]);
+    }
+    v
+}
+
+fn filter(ctx: &Ctx<'_>, active: bool) -> Result<CallFilter, ApiError> {
+    let now = ctx.now_ms();
+    let (from, to) = if active {
+        (None, None)
+    } else {
+        let to = ctx.query_time("dateTo")?.unwrap_or(now);
+        let from = ctx.query_time("dateFrom")?.unwrap_or(to - DAY_MS);
+        (Some(from), Some(to))
+    };
+    Ok(CallFilter {
+        active,
+        directions: ctx.query_enum("direction", &["Inbound", "Outbound"])?,
+        kinds: ctx.query_enum("type", &["Voice", "Fax"])?,
+        transports: ctx.query_enum("transport", &["PSTN", "VoIP"])?,
+        from_ms: from,
+        to_ms: to,
+        session_id: ctx.query("sessionId").map(str::to_owned),
+        telephony_session_id: ctx.query("telephonySessionId").map(str::to_owned),
+        phone_number: ctx.query("phoneNumber").map(str::to_owned),
+        extension_number: ctx.query("extensionNumber").map(str::to_owned),
+        with_recording: ctx.query_bool("withRecording", false)?,
+    })
+}
+
+fn view_detailed(ctx: &Ctx<'_>) -> Result<bool, ApiError> {
+    Ok(ctx
+        .query_enum("view", &["Simple", "Detailed"])?
+        .first()
+        .is_some_and(|v| v == "Detailed"))
+}
+
+fn listing(ctx: &Ctx<'_>, active: bool) -> ApiResult {
+    let account = ctx.account_id()?;
+    let ext = ctx.extension()?;
+    let page = page_params(ctx, 100, 1000)?;
+    let detailed = view_detailed(ctx)?;
+    let f = filter(ctx, active)?;
+    let all = ctx.store().calls(ext.id, &f, ctx.now_ms())?;
+    let (records, total) = page.slice(all);
+    let records = records
+        .iter()
+        .map(|r| record_json(ctx, account, r, detailed))
+        .collect();
+    paged(ctx, page, total, records)
+}
+
+fn list(ctx: &Ctx<'_>) -> ApiResult {
+    listing(ctx, false)
+}
+
+fn active(ctx: &Ctx<'_>) -> ApiResult {
+    listing(ctx, true)
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    let ext = ctx.extension()?;
+    let id = ctx.path("callRecordId")?;
+    if id.contains(',') {
+        return Err(ApiError::invalid(
+            "callRecordId",
+            "the sandbox reads one record per request",
+        ));
+    }
+    let r = ctx
+        .store()
+        .call(ext.id, id, ctx.now_ms())?
+        .ok_or_else(|| ApiError::not_found("callRecordId"))?;
+    Ok(ApiResponse::ok(&record_json(
+        ctx,
+        account,
+        &r,
+        view_detailed(ctx)?,
+    )))
+}

@@ -1,0 +1,266 @@
+//! The personal address book: list (search, sort, paging), read, create, update, delete.
+
+use serde_json::{Map, Value, json};
+
+use super::{Entry, id_param, no_content, op, page_params};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::Contact;
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "listContacts",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact",
+            Heavy,
+            list
+        ),
+        op!(
+            "createContact",
+            Post,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact",
+            Heavy,
+            create
+        ),
+        op!(
+            "readContact",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
+            Heavy,
+            read
+        ),
+        op!(
+            "updateContact",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
+            Heavy,
+            update
+        ),
+        op!(
+            "deleteContact",
+            Delete,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
+            Heavy,
+            delete
+        ),
+    ]
+}
+
+const STRING_FIELDS: &[&str] = &[
+    "firstName",
+    "lastName",
+    "middleName",
+    "nickName",
+    "company",
+    "jobTitle",
+    "email",
+    "email2",
+    "email3",
+    "birthday",
+    "webPage",
+    "notes",
+    "homePhone",
+    "homePhone2",
+    "businessPhone",
+    "businessPhone2",
+    "mobilePhone",
+    "businessFax",
+    "companyPhone",
+    "assistantPhone",
+    "carPhone",
+    "otherPhone",
+    "otherFax",
+    "callbackPhone",
+    "ringtoneIndex",
+    "appInfo",
+];
+const ADDRESS_FIELDS: &[&str] = &["homeAddress", "businessAddress", "otherAddress"];
+const ADDRESS_PARTS: &[&str] = &["street", "city", "country", "state", "zip"];
+const PHONE_FIELDS: &[&str] = &[
+    "homePhone",
+    "homePhone2",
+    "businessPhone",
+    "businessPhone2",
+    "mobilePhone",
+    "businessFax",
+    "companyPhone",
+    "assistantPhone",
+    "carPhone",
+    "otherPhone",
+    "otherFax",
+    "callbackPhone",
+];
+
+fn contact_json(ctx: &Ctx<'_>, account: i64, c: &Contact) -> Value {
+    let mut v = Value::Object(c.fields.clone());
+    v["id"] = json!(c.id);
+    v["uri"] = json!(ctx.url(&format!(
+        "/restapi/v1.0/account/{account}/extension/{}/address-book/contact/{}",
+        c.extension_id, c.id
+    )));
+    v["availability"] = json!("Alive");
+    v
+}
+
+/// Checks a `PersonalContactRequest` body and keeps the fields it sets.
+fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
+    let body: Value = ctx.json()?;
+    let Value::Object(obj) = body else {
+        return Err(ApiError::invalid("body", "expected a JSON object"));
+    };
+    let mut out = Map::new();
+    for (k, v) in obj {
+        if STRING_FIELDS.contains(&k.as_str()) {
+            let s = v
+                .as_str()
+                .ok_or_else(|| ApiError::invalid(&k, "expected a string"))?;
+            if k.starts_with("email") && !s.is_empty() && !s.contains('@') {
+                return Err(ApiError::invalid(
+                    &k,
+                    format!("{s:?} is not an email address"),
+                ));
+            }
+            if k == "birthday" && crate::clock::parse_rfc3339(s).is_none() {
+                return Err(ApiError::invalid(&k, "expected an ISO 8601 date-time"));
+            }
+            if k == "webPage" && url::Url::parse(s).is_err() {
+                return Err(ApiError::invalid(&k, "expected an absolute URL"));
+            }
+            if !s.is_empty() {
+                out.insert(k, json!(s));
+            }
+        } else if ADDRESS_FIELDS.contains(&k.as_str()) {
+            let Value::Object(addr) = v else {
+                return Err(ApiError::invalid(&k, "expected an address object"));
+            };
+            let mut clean = Map::new();
+            for (part, pv) in addr {
+                if !ADDRESS_PARTS.contains(&part.as_str()) {
+                    return Err(ApiError::invalid(
+                        &format!("{k}.{part}"),
+                        "unknown address field",
+                    ));
+                }
+                let s = pv.as_str().ok_or_else(|| {
+                    ApiError::invalid(&format!("{k}.{part}"), "expected a string")
+                })?;
+                clean.insert(part, json!(s));
+            }
+            out.insert(k, Value::Object(clean));
+        } else if !["id", "uri", "availability"].contains(&k.as_str()) {
+            return Err(ApiError::invalid(&k, "not a field of a personal contact"));
+        }
+    }
+    Ok(out)
+}
+
+fn owner(ctx: &Ctx<'_>) -> Result<(i64, i64), ApiError> {
+    let account = ctx.account_id()?;
+    Ok((account, ctx.extension()?.id))
+}
+
+fn list(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = owner(ctx)?;
+    let page = page_params(ctx, 100, 1000)?;
+    let sort = ctx.query_enum("sortBy", &["FirstName", "LastName", "Company"])?;
+    let mut all = ctx.store().contacts(ext, ctx.now_ms())?;
+    if let Some(prefix) = ctx.query("startsWith").map(str::to_lowercase) {
+        all.retain(|c| {
+            ["firstName", "lastName"].iter().any(|f| {
+                c.field(f)
+                    .is_some_and(|v| v.to_lowercase().starts_with(&prefix))
+            })
+        });
+    }
+    let phones = ctx.query_all("phoneNumber");
+    if !phones.is_empty() {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        let wanted: Vec<String> = phones.iter().map(|p| digits(p)).collect();
+        all.retain(|c| {
+            PHONE_FIELDS
+                .iter()
+                .any(|f| c.field(f).is_some_and(|v| wanted.contains(&digits(v))))
+        });
+    }
+    if !sort.is_empty() {
+        let key = |c: &Contact| -> Vec<String> {
+            sort.iter()
+                .map(|s| {
+                    let f = match s.as_str() {
+                        "FirstName" => "firstName",
+                        "LastName" => "lastName",
+                        _ => "company",
+                    };
+                    c.field(f).unwrap_or("").to_lowercase()
+                })
+                .collect()
+        };
+        all.sort_by_key(key);
+    }
+    let (records, total) = page.slice(all);
+    let records: Vec<Value> = records
+        .iter()
+        .map(|c| contact_json(ctx, account, c))
+        .collect();
+    let count = records.len();
+    Ok(ApiResponse::ok(&json!({
+        "uri": ctx.url_with(&[]),
+        "records": records,
+        "paging": super::paging_json(page, total, count),
+        "navigation": super::navigation_json(ctx, page, total),
+        "groups": {"uri": ctx.url(&format!("/restapi/v1.0/account/{account}/extension/{ext}/address-book/group"))},
+    })))
+}
+
+fn contact_id(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
+    let raw = ctx.path("contactId")?;
+    if raw.contains(',') {
+        return Err(ApiError::invalid(
+            "contactId",
+            "the sandbox reads one contact per request",
+        ));
+    }
+    id_param(ctx, "contactId")
+}
+
+fn find(ctx: &Ctx<'_>) -> Result<(i64, Contact), ApiError> {
+    let (account, ext) = owner(ctx)?;
+    let id = contact_id(ctx)?;
+    let c = ctx
+        .store()
+        .contact(ext, id, ctx.now_ms())?
+        .ok_or_else(|| ApiError::not_found("contactId"))?;
+    Ok((account, c))
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, c) = find(ctx)?;
+    Ok(ApiResponse::ok(&contact_json(ctx, account, &c)))
+}
+
+fn create(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = owner(ctx)?;
+    let fields = parse_body(ctx)?;
+    // Seed the address book first, so that a new contact never races the lazily seeded ones.
+    ctx.store().contacts(ext, ctx.now_ms())?;
+    let saved = ctx.store().save_contact(&Contact {
+        id: 0,
+        extension_id: ext,
+        fields,
+    })?;
+    Ok(ApiResponse::ok(&contact_json(ctx, account, &saved)))
+}
+
+fn update(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, mut c) = find(ctx)?;
+    // PUT replaces the contact with the fields sent.
+    c.fields = parse_body(ctx)?;
+    let saved = ctx.store().save_contact(&c)?;
+    Ok(ApiResponse::ok(&contact_json(ctx, account, &saved)))
+}
+
+fn delete(ctx: &Ctx<'_>) -> ApiResult {
+    let (_, c) = find(ctx)?;
+    ctx.store().delete_contact(c.extension_id, c.id)?;
+    no_content()
+}

@@ -1,0 +1,353 @@
+//! Extensions: list (with filters and paging), read and update, `~` meaning the caller's.
+
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Entry, op, page_params, paged, time};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::{Extension, ExtensionFilter, Site};
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "listExtensions",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension",
+            Medium,
+            list
+        ),
+        op!(
+            "readExtension",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
+            Light,
+            read
+        ),
+        op!(
+            "updateExtension",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
+            Medium,
+            update
+        ),
+    ]
+}
+
+pub const STATUSES: &[&str] = &[
+    "Enabled",
+    "Disabled",
+    "Frozen",
+    "NotActivated",
+    "Unassigned",
+];
+pub const TYPES: &[&str] = &[
+    "User",
+    "Department",
+    "Announcement",
+    "Voicemail",
+    "DigitalUser",
+    "VirtualUser",
+    "FaxUser",
+    "PagingOnly",
+    "SharedLinesGroup",
+    "DelegatedLinesGroup",
+    "GroupCallPickup",
+    "IvrMenu",
+    "ApplicationExtension",
+    "ProxyAdmin",
+    "RoomConnector",
+    "ParkLocation",
+    "Limited",
+    "Bot",
+    "Site",
+    "Room",
+    "FlexibleUser",
+    "TieLine",
+    "Unknown",
+];
+
+fn ext_uri(ctx: &Ctx<'_>, e: &Extension) -> String {
+    ctx.url(&format!(
+        "/restapi/v1.0/account/{}/extension/{}",
+        e.account_id, e.id
+    ))
+}
+
+/// The extension as `GetExtensionInfoResponse` (`detailed`) or `GetExtensionListInfoResponse`.
+pub fn extension_json(ctx: &Ctx<'_>, e: &Extension, sites: &[Site], detailed: bool) -> Value {
+    let mut contact = serde_json::Map::new();
+    let mut put = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            contact.insert(k.to_owned(), json!(v));
+        }
+    };
+    put("firstName", &e.first_name);
+    put("lastName", &e.last_name);
+    put("email", &e.email);
+    put("department", &e.department);
+    put("jobTitle", &e.job_title);
+    put("mobilePhone", &e.mobile);
+    put("businessPhone", &e.extra.business_phone);
+    if e.is_user() {
+        contact.insert("company".into(), json!("Sandbox Corp"));
+        contact.insert("emailAsLoginName".into(), json!(true));
+    }
+    let mut v = json!({
+        "id": e.id,
+        "uri": ext_uri(ctx, e),
+        "extensionNumber": e.number,
+        "name": e.name,
+        "type": e.kind,
+        "status": e.status,
+        "contact": contact,
+        "permissions": {
+            "admin": {"enabled": e.admin},
+            "internationalCalling": {"enabled": e.is_user()},
+        },
+        "hidden": false,
+        "creationTime": time(e.created_ms),
+    });
+    if let Some(site) = e.site_id.and_then(|id| sites.iter().find(|s| s.id == id)) {
+        // The spec types `site.id` here as a URI, so the site travels by its `uri` alone.
+        v["site"] = json!({
+            "uri": ctx.url(&format!("/restapi/v1.0/account/{}/sites/{}", e.account_id, site.id)),
+            "name": site.name,
+            "code": site.code,
+        });
+    }
+    if let Some(q) = &e.extra.queue {
+        v["callQueueInfo"] = json!(q);
+    }
+    if let Some(c) = &e.extra.status_comment {
+        v["statusInfo"] = json!({"comment": c});
+    }
+    if e.is_user() {
+        v["roles"] = json!([{
+            "id": if e.admin { "1" } else { "2" },
+            "displayName": if e.admin { "Super Admin" } else { "Standard" },
+            "autoAssigned": false,
+            "siteCompatible": true,
+            "siteRestricted": false,
+            "uri": ctx.url(&format!("/restapi/v1.0/dictionary/user-role/{}", if e.admin { 1 } else { 2 })),
+        }]);
+    }
+    if detailed {
+        v["account"] = json!({
+            "id": e.account_id.to_string(),
+            "uri": ctx.url(&format!("/restapi/v1.0/account/{}", e.account_id)),
+        });
+        v["setupWizardState"] = json!("Completed");
+        v["regionalSettings"] = regional_settings(ctx);
+        let sms = e.is_user();
+        v["serviceFeatures"] = json!([
+            {"featureName": "SMS", "enabled": sms},
+            {"featureName": "Fax", "enabled": true},
+            {"featureName": "Voicemail", "enabled": true},
+            {"featureName": "Presence", "enabled": true},
+            {"featureName": "RCTeams", "enabled": e.is_user()},
+            {"featureName": "VideoConferencing", "enabled": e.is_user()},
+        ]);
+        v["profileImage"] = json!({"uri": format!("{}/profile-image", ext_uri(ctx, e))});
+    }
+    v
+}
+
+pub fn regional_settings(ctx: &Ctx<'_>) -> Value {
+    json!({
+        "homeCountry": {"id": "1", "uri": ctx.url("/restapi/v1.0/dictionary/country/1"), "name": "United States", "isoCode": "US", "callingCode": "1"},
+        "timezone": {"id": "58", "uri": ctx.url("/restapi/v1.0/dictionary/timezone/58"), "name": "US/Pacific", "description": "Pacific Time (US & Canada)", "bias": "-480"},
+        "language": {"id": "1033", "localeCode": "en-US", "name": "English (United States)"},
+        "greetingLanguage": {"id": "1033", "localeCode": "en-US", "name": "English (United States)"},
+        "formattingLocale": {"id": "1033", "localeCode": "en-US", "name": "English (United States)"},
+        "timeFormat": "12h",
+    })
+}
+
+fn list(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    let page = page_params(ctx, 100, 1000)?;
+    let filter = ExtensionFilter {
+        account_id: Some(account),
+        number: ctx.query("extensionNumber").map(str::to_owned),
+        emails: ctx.query_all("email"),
+        statuses: ctx.query_enum("status", STATUSES)?,
+        kinds: ctx.query_enum("type", TYPES)?,
+        ..Default::default()
+    };
+    let (exts, total) = ctx
+        .store()
+        .extensions(&filter, page.offset(), page.per_page)?;
+    let sites = ctx.store().sites(account)?;
+    let records = exts
+        .iter()
+        .map(|e| extension_json(ctx, e, &sites, false))
+        .collect();
+    paged(ctx, page, total, records)
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    let ext = ctx.extension()?;
+    let sites = ctx.store().sites(ext.account_id)?;
+    Ok(ApiResponse::ok(&extension_json(ctx, &ext, &sites, true)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContactUpdate {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    department: Option<String>,
+    job_title: Option<String>,
+    mobile_phone: Option<String>,
+    business_phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SiteRef {
+    id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusInfo {
+    comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtensionUpdate {
+    status: Option<String>,
+    status_info: Option<StatusInfo>,
+    extension_number: Option<String>,
+    contact: Option<ContactUpdate>,
+    site: Option<SiteRef>,
+}
+
+fn check_len(name: &str, v: &Option<String>, max: usize) -> Result<(), ApiError> {
+    match v {
+        Some(s) if s.chars().count() > max => Err(ApiError::invalid(
+            name,
+            format!("longer than {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn update(ctx: &Ctx<'_>) -> ApiResult {
+    let mut ext = ctx.extension()?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: ExtensionUpdate = ctx.json()?;
+    if let Some(status) = &body.status {
+        ctx.require_admin("EditUserInfo")?;
+        if !["Enabled", "Disabled", "Frozen", "NotActivated"].contains(&status.as_str()) {
+            return Err(ApiError::invalid(
+                "status",
+                format!("{status:?} is not one of Enabled, Disabled, Frozen, NotActivated"),
+            ));
+        }
+        if ext.admin && status != "Enabled" && ext.id == ctx.caller()?.session.extension_id {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "CMN-101",
+                "An administrator cannot disable their own extension",
+            )
+            .with_parameter("status"));
+        }
+        ext.status = status.clone();
+    }
+    if let Some(info) = body.status_info {
+        ext.extra.status_comment = info.comment;
+    }
+    if let Some(number) = &body.extension_number {
+        ctx.require_admin("EditExtensions")?;
+        if number.is_empty() || number.len() > 8 || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::invalid(
+                "extensionNumber",
+                "must be 1 to 8 digits",
+            ));
+        }
+        let clash = ExtensionFilter {
+            account_id: Some(ext.account_id),
+            number: Some(number.clone()),
+            ..Default::default()
+        };
+        let (others, _) = ctx.store().extensions(&clash, 0, 2)?;
+        if others.iter().any(|o| o.id != ext.id) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "CMN-101",
+                format!("Extension number [{number}] is already in use"),
+            )
+            .with_parameter("extensionNumber"));
+        }
+        ext.number = number.clone();
+    }
+    if let Some(c) = body.contact {
+        for (name, v) in [
+            ("contact.firstName", &c.first_name),
+            ("contact.lastName", &c.last_name),
+            ("contact.department", &c.department),
+            ("contact.jobTitle", &c.job_title),
+        ] {
+            check_len(name, v, 64)?;
+        }
+        if let Some(email) = &c.email {
+            if !email.contains('@') || email.len() > 254 {
+                return Err(ApiError::invalid("contact.email", "not an email address"));
+            }
+            if let Some(other) = ctx.store().extension_by_email(email)?
+                && other.id != ext.id
+            {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "CMN-101",
+                    format!("Email [{email}] is already used by another user"),
+                )
+                .with_parameter("contact.email"));
+            }
+            ext.email = Some(email.clone());
+        }
+        if c.first_name.is_some() {
+            ext.first_name = c.first_name;
+        }
+        if c.last_name.is_some() {
+            ext.last_name = c.last_name;
+        }
+        if ext.is_user() {
+            ext.name = format!(
+                "{} {}",
+                ext.first_name.as_deref().unwrap_or(""),
+                ext.last_name.as_deref().unwrap_or("")
+            )
+            .trim()
+            .to_owned();
+        }
+        if c.department.is_some() {
+            ext.department = c.department;
+        }
+        if c.job_title.is_some() {
+            ext.job_title = c.job_title;
+        }
+        if c.mobile_phone.is_some() {
+            ext.mobile = c.mobile_phone;
+        }
+        if c.business_phone.is_some() {
+            ext.extra.business_phone = c.business_phone;
+        }
+    }
+    let sites = ctx.store().sites(ext.account_id)?;
+    if let Some(site) = body.site {
+        let id: i64 = site
+            .id
+            .parse()
+            .map_err(|_| ApiError::not_found("site.id"))?;
+        if !sites.iter().any(|s| s.id == id) {
+            return Err(ApiError::not_found("site.id"));
+        }
+        ext.site_id = Some(id);
+    }
+    let saved = ctx.store().save_extension(&ext, ctx.now_ms())?;
+    Ok(ApiResponse::ok(&extension_json(ctx, &saved, &sites, true)))
+}

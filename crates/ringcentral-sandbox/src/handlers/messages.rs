@@ -1,0 +1,425 @@
+//! The message store: list, read, update, delete, attachment content, and sending SMS (delivered to
+//! the recipient's mailbox too when the number belongs to the account).
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Entry, id_param, no_content, op, page_params, paged, time};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::{Attachment, Extension, Message, MessageFilter, Party};
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "listMessages",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store",
+            Light,
+            list
+        ),
+        op!(
+            "readMessage",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
+            Light,
+            read
+        ),
+        op!(
+            "updateMessage",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
+            Medium,
+            update
+        ),
+        op!(
+            "deleteMessage",
+            Delete,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
+            Medium,
+            delete
+        ),
+        op!(
+            "readMessageContent",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}/content/{attachmentId}",
+            Medium,
+            content
+        ),
+        op!(
+            "createSMSMessage",
+            Post,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/sms",
+            Medium,
+            send_sms
+        ),
+    ]
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+fn message_uri(ctx: &Ctx<'_>, account: i64, m: &Message) -> String {
+    ctx.url(&format!(
+        "/restapi/v1.0/account/{account}/extension/{}/message-store/{}",
+        m.extension_id, m.id
+    ))
+}
+
+/// A message as `GetMessageInfoResponse`.
+pub fn message_json(ctx: &Ctx<'_>, account: i64, m: &Message) -> Value {
+    let uri = message_uri(ctx, account, m);
+    let attachments: Vec<Value> = m
+        .attachments
+        .iter()
+        .map(|a| {
+            let mut v = json!({
+                "id": a.id,
+                "uri": format!("{uri}/content/{}", a.id),
+                "type": a.kind,
+                "contentType": a.content_type,
+                "size": attachment_bytes(m, a).len(),
+            });
+            if let Some(f) = &a.file_name {
+                v["fileName"] = json!(f);
+            }
+            if let Some(d) = a.vm_duration {
+                v["vmDuration"] = json!(d);
+            }
+            v
+        })
+        .collect();
+    let to: Vec<Value> =
+        m.to.iter()
+            .map(|p| {
+                let mut v = json!(p);
+                if m.direction == "Outbound" {
+                    v["messageStatus"] = json!(m.message_status);
+                }
+                v
+            })
+            .collect();
+    let mut v = json!({
+        "id": m.id,
+        "uri": uri,
+        "extensionId": m.extension_id.to_string(),
+        "type": m.kind,
+        "direction": m.direction,
+        "readStatus": m.read_status,
+        "availability": m.availability,
+        "messageStatus": m.message_status,
+        "priority": m.priority,
+        "conversationId": m.conversation_id,
+        "conversation": {"id": m.conversation_id.to_string(), "uri": ctx.url(&format!("/restapi/v1.0/conversation/{}", m.conversation_id))},
+        "creationTime": time(m.created_ms),
+        "lastModifiedTime": time(m.modified_ms),
+        "from": m.from,
+        "to": to,
+        "attachments": attachments,
+    });
+    if let Some(s) = &m.subject {
+        v["subject"] = json!(s);
+    }
+    match m.kind.as_str() {
+        "VoiceMail" => v["vmTranscriptionStatus"] = json!("Completed"),
+        "Fax" => {
+            if let Some(p) = m.fax_page_count {
+                v["faxPageCount"] = json!(p);
+            }
+            if let Some(r) = &m.fax_resolution {
+                v["faxResolution"] = json!(r);
+            }
+        }
+        "SMS" if m.direction == "Outbound" => {
+            v["smsDeliveryTime"] = json!(time(m.created_ms + 1500));
+            v["smsSendingAttemptsCount"] = json!(1);
+        }
+        _ => {}
+    }
+    v
+}
+
+fn attachment_bytes(m: &Message, a: &Attachment) -> Vec<u8> {
+    match a.content_type.as_str() {
+        "audio/wav" => crate::content::wav(a.vm_duration.unwrap_or(5).max(1) as u32),
+        "application/pdf" => {
+            crate::content::pdf(&a.content, m.fax_page_count.unwrap_or(1).max(1) as u32)
+        }
+        _ => a.content.clone().into_bytes(),
+    }
+}
+
+fn mailbox(ctx: &Ctx<'_>) -> Result<(i64, Extension), ApiError> {
+    let account = ctx.account_id()?;
+    let ext = ctx.extension()?;
+    Ok((account, ext))
+}
+
+fn list(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = mailbox(ctx)?;
+    let page = page_params(ctx, 100, 1000)?;
+    let now = ctx.now_ms();
+    let date_to = ctx.query_time("dateTo")?.unwrap_or(now);
+    let date_from = ctx.query_time("dateFrom")?.unwrap_or(date_to - DAY_MS);
+    let mut availability = ctx.query_enum("availability", &["Alive", "Deleted", "Purged"])?;
+    if availability.is_empty() {
+        availability = vec!["Alive".into(), "Deleted".into()];
+    }
+    let conversation_id = ctx
+        .query("conversationId")
+        .map(|c| {
+            c.parse::<i64>()
+                .map_err(|_| ApiError::invalid("conversationId", "not a conversation id"))
+        })
+        .transpose()?;
+    let filter = MessageFilter {
+        kinds: ctx.query_enum("messageType", &["Fax", "SMS", "VoiceMail", "Pager", "Text"])?,
+        directions: ctx.query_enum("direction", &["Inbound", "Outbound"])?,
+        read_statuses: ctx.query_enum("readStatus", &["Read", "Unread"])?,
+        availability,
+        // A conversation is listed whole, whatever its age.
+        from_ms: conversation_id.is_none().then_some(date_from),
+        to_ms: conversation_id.is_none().then_some(date_to),
+        conversation_id,
+        phone_number: ctx.query("phoneNumber").map(str::to_owned),
+    };
+    let mut all = ctx.store().messages(ext.id, &filter, now)?;
+    if ctx.query_bool("distinctConversations", false)? {
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|m| seen.insert(m.conversation_id));
+    }
+    let (records, total) = page.slice(all);
+    let records = records
+        .iter()
+        .map(|m| message_json(ctx, account, m))
+        .collect();
+    paged(ctx, page, total, records)
+}
+
+fn find(ctx: &Ctx<'_>) -> Result<(i64, Message), ApiError> {
+    let (account, ext) = mailbox(ctx)?;
+    let id = id_param(ctx, "messageId")?;
+    let m = ctx
+        .store()
+        .message(ext.id, id, ctx.now_ms())?
+        .filter(|m| m.availability != "Purged")
+        .ok_or_else(|| ApiError::not_found("messageId"))?;
+    Ok((account, m))
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, m) = find(ctx)?;
+    let mut v = message_json(ctx, account, &m);
+    // The spec requires at least one side recipient on a single message; the recipients are those.
+    v["vmSideRecipients"] = v["to"].clone();
+    Ok(ApiResponse::ok(&v))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MessageUpdate {
+    read_status: String,
+}
+
+fn update(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, mut m) = find(ctx)?;
+    let body: MessageUpdate = ctx.json()?;
+    if !["Read", "Unread"].contains(&body.read_status.as_str()) {
+        return Err(ApiError::invalid("readStatus", "must be Read or Unread"));
+    }
+    m.read_status = body.read_status;
+    m.modified_ms = ctx.now_ms();
+    let m = ctx.store().save_message(&m)?;
+    Ok(ApiResponse::ok(&message_json(ctx, account, &m)))
+}
+
+fn delete(ctx: &Ctx<'_>) -> ApiResult {
+    let (_, mut m) = find(ctx)?;
+    // A deleted message goes to the trash first; deleting it again (or purge=true) removes it.
+    if ctx.query_bool("purge", false)? || m.availability == "Deleted" {
+        ctx.store().purge_message(m.extension_id, m.id)?;
+    } else {
+        m.availability = "Deleted".into();
+        m.modified_ms = ctx.now_ms();
+        ctx.store().save_message(&m)?;
+    }
+    no_content()
+}
+
+fn content(ctx: &Ctx<'_>) -> ApiResult {
+    let (_, m) = find(ctx)?;
+    let att_id = id_param(ctx, "attachmentId")?;
+    let a = m
+        .attachments
+        .iter()
+        .find(|a| a.id == att_id)
+        .ok_or_else(|| ApiError::not_found("attachmentId"))?;
+    let bytes = attachment_bytes(&m, a);
+    let disposition = match ctx.query("contentDisposition") {
+        Some("Attachment") => "attachment",
+        _ => "inline",
+    };
+    let name = ctx
+        .query("contentDispositionFilename")
+        .map(str::to_owned)
+        .or_else(|| a.file_name.clone())
+        .unwrap_or_else(|| format!("{}", a.id));
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && *c != '"')
+        .collect();
+    Ok(
+        ApiResponse::bytes(StatusCode::OK, &a.content_type, Bytes::from(bytes)).header(
+            http::header::CONTENT_DISPOSITION,
+            &format!("{disposition}; filename=\"{safe}\""),
+        ),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Number {
+    phone_number: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SmsRequest {
+    from: Number,
+    to: Vec<Number>,
+    text: String,
+}
+
+fn is_phone_number(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = mailbox(ctx)?;
+    let body: SmsRequest = ctx.json()?;
+    if body.text.trim().is_empty() {
+        return Err(ApiError::missing("text"));
+    }
+    if body.text.chars().count() > 1000 {
+        return Err(ApiError::invalid("text", "longer than 1000 characters"));
+    }
+    if body.to.is_empty() {
+        return Err(ApiError::missing("to"));
+    }
+    for (i, t) in body.to.iter().enumerate() {
+        if !is_phone_number(&t.phone_number) {
+            return Err(ApiError::invalid(
+                &format!("to[{i}].phoneNumber"),
+                format!("{:?} is not a phone number in E.164 format", t.phone_number),
+            ));
+        }
+    }
+    let numbers = ctx.store().phone_numbers(account, Some(ext.id))?;
+    let Some(from) = numbers
+        .iter()
+        .find(|n| n.phone_number == body.from.phone_number)
+    else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "MSG-304",
+            format!(
+                "Phone number [{}] does not belong to extension [{}]",
+                body.from.phone_number, ext.id
+            ),
+        )
+        .with_parameter("from.phoneNumber"));
+    };
+    if !from.can_send_sms() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FeatureNotAvailable",
+            format!(
+                "Phone number [{}] is not enabled for sending SMS",
+                from.phone_number
+            ),
+        )
+        .with_parameter("from.phoneNumber"));
+    }
+    let now = ctx.now_ms();
+    let me = Party {
+        phone_number: Some(from.phone_number.clone()),
+        extension_number: Some(ext.number.clone()),
+        name: Some(ext.name.clone()),
+        ..Default::default()
+    };
+    let to: Vec<Party> = body
+        .to
+        .iter()
+        .map(|t| Party {
+            phone_number: Some(t.phone_number.clone()),
+            ..Default::default()
+        })
+        .collect();
+    let conversation = existing_conversation(ctx, ext.id, &to, now)?;
+    let sent = ctx.store().save_message(&Message {
+        id: 0,
+        extension_id: ext.id,
+        kind: "SMS".into(),
+        direction: "Outbound".into(),
+        read_status: "Read".into(),
+        availability: "Alive".into(),
+        message_status: "Delivered".into(),
+        priority: "Normal".into(),
+        conversation_id: conversation.unwrap_or(0),
+        created_ms: now,
+        modified_ms: now,
+        from: me.clone(),
+        to: to.clone(),
+        subject: Some(body.text.clone()),
+        attachments: vec![Attachment {
+            id: 0,
+            kind: "Text".into(),
+            content_type: "text/plain".into(),
+            file_name: None,
+            vm_duration: None,
+            content: body.text.clone(),
+        }],
+        fax_page_count: None,
+        fax_resolution: None,
+    })?;
+    // Recipients inside the account get the message in their own mailbox.
+    for t in &body.to {
+        if let Some(target) = ctx.store().phone_number_by_value(&t.phone_number)?
+            && let Some(target_ext) = target.extension_id
+            && target_ext != ext.id
+        {
+            ctx.store().save_message(&Message {
+                id: 0,
+                extension_id: target_ext,
+                direction: "Inbound".into(),
+                read_status: "Unread".into(),
+                message_status: "Received".into(),
+                conversation_id: 0,
+                ..sent.clone()
+            })?;
+        }
+    }
+    Ok(ApiResponse::ok(&message_json(ctx, account, &sent)))
+}
+
+fn existing_conversation(
+    ctx: &Ctx<'_>,
+    ext: i64,
+    to: &[Party],
+    now: i64,
+) -> Result<Option<i64>, ApiError> {
+    if to.len() != 1 {
+        return Ok(None);
+    }
+    let filter = MessageFilter {
+        kinds: vec!["SMS".into()],
+        phone_number: to[0].phone_number.clone(),
+        ..Default::default()
+    };
+    Ok(ctx
+        .store()
+        .messages(ext, &filter, now)?
+        .first()
+        .map(|m| m.conversation_id))
+}

@@ -1,0 +1,273 @@
+//! Stateful handlers, registered by operationId, and the paging helpers they share. Each entry also
+//! carries its method, path template and throttling group so that routing works whether or not the
+//! generated catalog is present; a test checks that the two agree.
+
+mod account;
+mod calls;
+mod contacts;
+mod directory;
+mod extensions;
+mod glip;
+mod messages;
+mod numbers;
+pub(crate) mod oauth;
+mod presence;
+mod queues;
+mod rules;
+mod subscriptions;
+mod video;
+
+use http::StatusCode;
+use ringcentral_api::{Method, ThrottlingGroup};
+use serde_json::{Value, json};
+
+use crate::api::{ApiError, ApiResult, Ctx};
+
+pub type HandlerFn = fn(&Ctx<'_>) -> ApiResult;
+
+/// One stateful operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    pub operation_id: &'static str,
+    pub method: Method,
+    pub template: &'static str,
+    pub group: Option<ThrottlingGroup>,
+    /// Reachable without an access token (the OAuth endpoints).
+    pub public: bool,
+    pub handler: HandlerFn,
+}
+
+/// Builds an [`Entry`]: `op!(operationId, GET, "/path", Light, handler)`.
+macro_rules! op {
+    ($id:literal, $m:ident, $t:literal, $g:ident, $h:path) => {
+        $crate::handlers::Entry {
+            operation_id: $id,
+            method: ringcentral_api::Method::$m,
+            template: $t,
+            group: Some(ringcentral_api::ThrottlingGroup::$g),
+            public: false,
+            handler: $h,
+        }
+    };
+}
+pub(crate) use op;
+
+/// Every stateful handler of the sandbox.
+pub fn all() -> Vec<Entry> {
+    [
+        oauth::entries(),
+        account::entries(),
+        extensions::entries(),
+        directory::entries(),
+        messages::entries(),
+        contacts::entries(),
+        calls::entries(),
+        glip::entries(),
+        video::entries(),
+        presence::entries(),
+        queues::entries(),
+        rules::entries(),
+        numbers::entries(),
+        subscriptions::entries(),
+    ]
+    .concat()
+}
+
+/// Page and page size of a classic listing.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Page {
+    pub fn offset(&self) -> usize {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// The records of this page out of all of them.
+    pub fn slice<T>(&self, all: Vec<T>) -> (Vec<T>, usize) {
+        let total = all.len();
+        let out = all
+            .into_iter()
+            .skip(self.offset())
+            .take(self.per_page)
+            .collect();
+        (out, total)
+    }
+}
+
+/// Reads `page` and `perPage`, enforcing the operation's maximum.
+pub fn page_params(
+    ctx: &Ctx<'_>,
+    default_per_page: usize,
+    max_per_page: usize,
+) -> Result<Page, ApiError> {
+    let page = match ctx.query("page") {
+        None => 1,
+        Some(v) => v.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            ApiError::invalid("page", format!("{v:?} is not a page number (1 or more)"))
+        })?,
+    };
+    let per_page = match ctx.query("perPage") {
+        None => default_per_page,
+        Some(v) if v.eq_ignore_ascii_case("max") || v.eq_ignore_ascii_case("all") => max_per_page,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|p| (1..=max_per_page).contains(p))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "perPage",
+                    format!("{v:?} must be a number from 1 to {max_per_page}"),
+                )
+            })?,
+    };
+    Ok(Page { page, per_page })
+}
+
+/// The `paging` object.
+pub fn paging_json(page: Page, total: usize, count: usize) -> Value {
+    let total_pages = total.div_ceil(page.per_page).max(1);
+    let mut p = json!({
+        "page": page.page,
+        "totalPages": total_pages,
+        "perPage": page.per_page,
+        "totalElements": total,
+    });
+    if count > 0 {
+        p["pageStart"] = json!(page.offset());
+        p["pageEnd"] = json!(page.offset() + count - 1);
+    }
+    p
+}
+
+/// `navigation` with absolute URIs; `nextPage` only when there is one, `previousPage` only after the
+/// first page.
+pub fn navigation_json(ctx: &Ctx<'_>, page: Page, total: usize) -> Value {
+    let total_pages = total.div_ceil(page.per_page).max(1);
+    let link = |n: usize| json!({"uri": ctx.url_with(&[("page", n.to_string()), ("perPage", page.per_page.to_string())])});
+    let mut nav = json!({"firstPage": link(1), "lastPage": link(total_pages)});
+    if page.page < total_pages {
+        nav["nextPage"] = link(page.page + 1);
+    }
+    if page.page > 1 {
+        nav["previousPage"] = link((page.page - 1).min(total_pages));
+    }
+    nav
+}
+
+/// A classic paged listing: `uri`, `records`, `paging`, `navigation`.
+pub fn paged(ctx: &Ctx<'_>, page: Page, total: usize, records: Vec<Value>) -> ApiResult {
+    let count = records.len();
+    Ok(crate::api::ApiResponse::ok(&json!({
+        "uri": ctx.url_with(&[]),
+        "records": records,
+        "paging": paging_json(page, total, count),
+        "navigation": navigation_json(ctx, page, total),
+    })))
+}
+
+/// Parses a numeric id path parameter, answering CMN-102 for anything else.
+pub fn id_param(ctx: &Ctx<'_>, name: &str) -> Result<i64, ApiError> {
+    ctx.path(name)?
+        .parse::<i64>()
+        .map_err(|_| ApiError::not_found(name))
+}
+
+/// A team-messaging page: `recordCount` (default 30, max 250) and an opaque `pageToken`.
+pub fn token_page<T>(ctx: &Ctx<'_>, all: Vec<T>) -> Result<(Vec<T>, Value), ApiError> {
+    let size = match ctx.query("recordCount") {
+        None => 30,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=250).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "recordCount",
+                    format!("{v:?} must be a number from 1 to 250"),
+                )
+            })?,
+    };
+    let start = match ctx.query("pageToken") {
+        None => 0,
+        Some(t) => decode_page_token(t)
+            .ok_or_else(|| ApiError::invalid("pageToken", "unknown page token"))?,
+    };
+    let total = all.len();
+    let records: Vec<T> = all.into_iter().skip(start).take(size).collect();
+    let mut nav = json!({});
+    if start + records.len() < total {
+        nav["nextPageToken"] = json!(encode_page_token(start + size));
+    }
+    if start > 0 {
+        nav["prevPageToken"] = json!(encode_page_token(start.saturating_sub(size)));
+    }
+    Ok((records, nav))
+}
+
+fn encode_page_token(offset: usize) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
+}
+
+fn decode_page_token(t: &str) -> Option<usize> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(t)
+        .ok()?;
+    std::str::from_utf8(&raw)
+        .ok()?
+        .strip_prefix("o:")?
+        .parse()
+        .ok()
+}
+
+/// `204 No Content`.
+pub fn no_content() -> ApiResult {
+    Ok(crate::api::ApiResponse::empty(StatusCode::NO_CONTENT))
+}
+
+/// RFC 3339 text of a Unix time in milliseconds.
+pub fn time(ms: i64) -> String {
+    crate::clock::rfc3339_ms(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handlers_agree_with_the_catalog() {
+        if ringcentral_api::OPERATIONS.is_empty() {
+            eprintln!("note: the generated catalog is empty; handler templates not cross-checked");
+            return;
+        }
+        for e in all() {
+            let Some(op) = ringcentral_api::operation(e.operation_id) else {
+                panic!("{} is not an operation of the catalog", e.operation_id);
+            };
+            assert_eq!((op.method, op.path), (e.method, e.template), "{}", e.operation_id);
+            assert_eq!(op.throttling_group, e.group, "{}", e.operation_id);
+        }
+    }
+
+    #[test]
+    fn every_popular_action_is_stateful() {
+        let popular = [
+            "listExtensions", "listGlipChatsNew", "listMessages", "listContacts", "readExtension",
+            "readMessage", "readContact", "readUserCallLog", "getBridge", "readAccountInfo",
+            "createContact", "createGlipPostNew", "createBridge", "createGlipTeamNew", "updateContact",
+            "deleteMessage", "deleteContact", "deleteBridge", "createSMSMessage", "listExtensionActiveCalls",
+        ];
+        let ids: Vec<&str> = all().iter().map(|e| e.operation_id).collect();
+        for p in popular {
+            assert!(ids.contains(&p), "{p} has no stateful handler");
+        }
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "an operation is registered twice");
+    }
+}

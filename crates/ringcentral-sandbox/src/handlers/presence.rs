@@ -1,0 +1,160 @@
+//! Presence of an extension: derived from its status and active calls, changed by PUT.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Entry, op};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::{CallFilter, Extension, Presence};
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "readUserPresenceStatus",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence",
+            Light,
+            read
+        ),
+        op!(
+            "updateUserPresenceStatus",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence",
+            Medium,
+            update
+        ),
+    ]
+}
+
+const USER_STATUSES: &[&str] = &["Offline", "Busy", "Available"];
+const DND_STATUSES: &[&str] = &[
+    "TakeAllCalls",
+    "DoNotAcceptDepartmentCalls",
+    "TakeDepartmentCallsOnly",
+    "DoNotAcceptAnyCalls",
+];
+
+/// The stored presence, or the one an extension starts with.
+fn current(ctx: &Ctx<'_>, ext: &Extension) -> Result<Presence, ApiError> {
+    let mut p = match ctx.store().stored_presence(ext.id)? {
+        Some(p) => p,
+        None => Presence {
+            user_status: if ext.status == "Enabled" {
+                "Available".into()
+            } else {
+                "Offline".into()
+            },
+            dnd_status: "TakeAllCalls".into(),
+            telephony_status: "NoCall".into(),
+            message: None,
+            allow_see_my_presence: true,
+            ring_on_monitored_call: false,
+            pick_up_calls_on_hold: false,
+            accept_call_queue_calls: true,
+        },
+    };
+    // The phone's state follows the extension's active calls.
+    let active = ctx.store().calls(
+        ext.id,
+        &CallFilter {
+            active: true,
+            ..Default::default()
+        },
+        ctx.now_ms(),
+    )?;
+    p.telephony_status = if active.is_empty() {
+        "NoCall".into()
+    } else {
+        "CallConnected".into()
+    };
+    Ok(p)
+}
+
+fn presence_json(ctx: &Ctx<'_>, account: i64, ext: &Extension, p: &Presence) -> Value {
+    let ext_uri = ctx.url(&format!(
+        "/restapi/v1.0/account/{account}/extension/{}",
+        ext.id
+    ));
+    let mut v = json!({
+        "uri": format!("{ext_uri}/presence"),
+        "extension": {"id": ext.id, "uri": ext_uri, "extensionNumber": ext.number},
+        "presenceStatus": p.presence_status(),
+        "userStatus": p.user_status,
+        "dndStatus": p.dnd_status,
+        "telephonyStatus": p.telephony_status,
+        "allowSeeMyPresence": p.allow_see_my_presence,
+        "ringOnMonitoredCall": p.ring_on_monitored_call,
+        "pickUpCallsOnHold": p.pick_up_calls_on_hold,
+        "acceptCallQueueCalls": p.accept_call_queue_calls,
+        "meetingStatus": "Disconnected",
+    });
+    if let Some(m) = &p.message {
+        v["message"] = json!(m);
+    }
+    v
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    let ext = ctx.extension()?;
+    let p = current(ctx, &ext)?;
+    Ok(ApiResponse::ok(&presence_json(ctx, account, &ext, &p)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PresenceUpdate {
+    user_status: Option<String>,
+    dnd_status: Option<String>,
+    message: Option<String>,
+    allow_see_my_presence: Option<bool>,
+    ring_on_monitored_call: Option<bool>,
+    pick_up_calls_on_hold: Option<bool>,
+    accept_call_queue_calls: Option<bool>,
+}
+
+fn update(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    let ext = ctx.extension()?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: PresenceUpdate = ctx.json()?;
+    let mut p = current(ctx, &ext)?;
+    if let Some(s) = body.user_status {
+        if !USER_STATUSES.contains(&s.as_str()) {
+            return Err(ApiError::invalid(
+                "userStatus",
+                "must be Offline, Busy or Available",
+            ));
+        }
+        p.user_status = s;
+    }
+    if let Some(s) = body.dnd_status {
+        if !DND_STATUSES.contains(&s.as_str()) {
+            return Err(ApiError::invalid(
+                "dndStatus",
+                format!("must be one of {}", DND_STATUSES.join(", ")),
+            ));
+        }
+        p.dnd_status = s;
+    }
+    if let Some(m) = body.message {
+        if m.chars().count() > 75 {
+            return Err(ApiError::invalid("message", "longer than 75 characters"));
+        }
+        p.message = (!m.is_empty()).then_some(m);
+    }
+    if let Some(b) = body.allow_see_my_presence {
+        p.allow_see_my_presence = b;
+    }
+    if let Some(b) = body.ring_on_monitored_call {
+        p.ring_on_monitored_call = b;
+    }
+    if let Some(b) = body.pick_up_calls_on_hold {
+        p.pick_up_calls_on_hold = b;
+    }
+    if let Some(b) = body.accept_call_queue_calls {
+        p.accept_call_queue_calls = b;
+    }
+    ctx.store().save_presence(ext.id, &p)?;
+    Ok(ApiResponse::ok(&presence_json(ctx, account, &ext, &p)))
+}

@@ -1,0 +1,152 @@
+//! Call queues (`Department` extensions) and their members.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Entry, no_content, op, page_params, paged};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::{Extension, ExtensionFilter, Site};
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "listCallQueues",
+            Get,
+            "/restapi/v1.0/account/{accountId}/call-queues",
+            Medium,
+            list
+        ),
+        op!(
+            "readCallQueueInfo",
+            Get,
+            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}",
+            Light,
+            read
+        ),
+        op!(
+            "listCallQueueMembers",
+            Get,
+            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}/members",
+            Light,
+            members
+        ),
+        op!(
+            "assignMultipleCallQueueMembers",
+            Post,
+            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}/bulk-assign",
+            Heavy,
+            bulk_assign
+        ),
+    ]
+}
+
+fn queue_json(ctx: &Ctx<'_>, q: &Extension, sites: &[Site]) -> Value {
+    let mut v = json!({
+        "id": q.id.to_string(),
+        "uri": ctx.url(&format!("/restapi/v1.0/account/{}/call-queues/{}", q.account_id, q.id)),
+        "extensionNumber": q.number,
+        "name": q.name,
+        "status": q.status,
+    });
+    if let Some(s) = q.site_id.and_then(|id| sites.iter().find(|s| s.id == id)) {
+        v["site"] = json!({"id": s.id.to_string(), "name": s.name});
+    }
+    v
+}
+
+fn queue(ctx: &Ctx<'_>) -> Result<Extension, ApiError> {
+    let account = ctx.account_id()?;
+    let id: i64 = ctx
+        .path("groupId")?
+        .parse()
+        .map_err(|_| ApiError::not_found("groupId"))?;
+    match ctx.store().extension(id)? {
+        Some(e) if e.account_id == account && e.kind == "Department" => Ok(e),
+        _ => Err(ApiError::not_found("groupId")),
+    }
+}
+
+fn list(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    let page = page_params(ctx, 100, 1000)?;
+    let filter = ExtensionFilter {
+        account_id: Some(account),
+        kinds: vec!["Department".into()],
+        ..Default::default()
+    };
+    let mut all = ctx.store().all_extensions(&filter)?;
+    if let Some(member) = ctx.query("memberExtensionId") {
+        let id: i64 = member
+            .parse()
+            .map_err(|_| ApiError::invalid("memberExtensionId", "not an extension id"))?;
+        let of = ctx.store().queues_of(id)?;
+        all.retain(|q| of.contains(&q.id));
+    }
+    let sites = ctx.store().sites(account)?;
+    let (records, total) = page.slice(all);
+    paged(
+        ctx,
+        page,
+        total,
+        records.iter().map(|q| queue_json(ctx, q, &sites)).collect(),
+    )
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    let q = queue(ctx)?;
+    let sites = ctx.store().sites(q.account_id)?;
+    let mut v = queue_json(ctx, &q, &sites);
+    if let Some(info) = &q.extra.queue {
+        v["serviceLevelSettings"] = json!(info);
+    }
+    v["editableMemberStatus"] = json!(true);
+    v["alertTimer"] = json!(30);
+    Ok(ApiResponse::ok(&v))
+}
+
+fn members(ctx: &Ctx<'_>) -> ApiResult {
+    let q = queue(ctx)?;
+    let page = page_params(ctx, 100, 1000)?;
+    let all = ctx.store().queue_members(q.id)?;
+    let (records, total) = page.slice(all);
+    let records = records
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "uri": ctx.url(&format!("/restapi/v1.0/account/{}/extension/{}", m.account_id, m.id)),
+                "extensionNumber": m.number,
+            })
+        })
+        .collect();
+    paged(ctx, page, total, records)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkAssign {
+    #[serde(default)]
+    added_extension_ids: Vec<String>,
+    #[serde(default)]
+    removed_extension_ids: Vec<String>,
+}
+
+fn bulk_assign(ctx: &Ctx<'_>) -> ApiResult {
+    let q = queue(ctx)?;
+    let body: BulkAssign = ctx.json()?;
+    let resolve = |list: &[String], field: &str| -> Result<Vec<i64>, ApiError> {
+        list.iter()
+            .map(|raw| {
+                let id: i64 = raw.parse().map_err(|_| ApiError::not_found(field))?;
+                match ctx.store().extension(id)? {
+                    Some(e) if e.account_id == q.account_id && e.is_user() => Ok(id),
+                    _ => Err(ApiError::not_found(field)),
+                }
+            })
+            .collect()
+    };
+    let add = resolve(&body.added_extension_ids, "addedExtensionIds")?;
+    let remove = resolve(&body.removed_extension_ids, "removedExtensionIds")?;
+    ctx.store().change_queue_members(q.id, &add, &remove)?;
+    no_content()
+}

@@ -1,0 +1,552 @@
+//! Answering rules (the business-hours and after-hours rules every extension has, plus custom
+//! rules) and forwarding numbers of an extension.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Entry, id_param, no_content, op, page_params, paged};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::{Extension, ForwardingNumber};
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "listAnsweringRules",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule",
+            Medium,
+            list_rules
+        ),
+        op!(
+            "createAnsweringRule",
+            Post,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule",
+            Medium,
+            create_rule
+        ),
+        op!(
+            "readAnsweringRule",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
+            Light,
+            read_rule
+        ),
+        op!(
+            "updateAnsweringRule",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
+            Medium,
+            update_rule
+        ),
+        op!(
+            "deleteAnsweringRule",
+            Delete,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
+            Medium,
+            delete_rule
+        ),
+        op!(
+            "listForwardingNumbers",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
+            Light,
+            list_numbers
+        ),
+        op!(
+            "createForwardingNumber",
+            Post,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
+            Medium,
+            create_number
+        ),
+        op!(
+            "deleteForwardingNumbers",
+            Delete,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
+            Medium,
+            delete_numbers
+        ),
+        op!(
+            "readForwardingNumber",
+            Get,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}",
+            Light,
+            read_number
+        ),
+        op!(
+            "updateForwardingNumber",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}",
+            Medium,
+            update_number
+        ),
+        op!(
+            "deleteForwardingNumber",
+            Delete,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}",
+            Medium,
+            delete_number
+        ),
+    ]
+}
+
+const BUSINESS: &str = "business-hours-rule";
+const AFTER: &str = "after-hours-rule";
+const ACTIONS: &[&str] = &[
+    "ForwardCalls",
+    "UnconditionalForwarding",
+    "AgentQueue",
+    "TransferToExtension",
+    "TakeMessagesOnly",
+    "PlayAnnouncementOnly",
+    "SharedLines",
+];
+const NUMBER_TYPES: &[&str] = &[
+    "Home",
+    "Mobile",
+    "Work",
+    "PhoneLine",
+    "Outage",
+    "Other",
+    "BusinessMobilePhone",
+    "ExtensionApps",
+];
+
+fn default_rules(ext: &Extension, numbers: &[ForwardingNumber]) -> Vec<(String, Value)> {
+    let forwarding: Vec<Value> = numbers
+        .iter()
+        .map(|n| json!({"id": n.id.to_string(), "phoneNumber": n.phone_number, "label": n.label, "type": n.kind}))
+        .collect();
+    vec![
+        (
+            BUSINESS.to_owned(),
+            json!({
+                "id": BUSINESS,
+                "type": "BusinessHours",
+                "enabled": true,
+                "callHandlingAction": "ForwardCalls",
+                "forwarding": {
+                    "notifyMySoftPhones": true,
+                    "notifyAdminSoftPhones": false,
+                    "softPhonesRingCount": 1,
+                    "ringingMode": "Sequentially",
+                    "rules": [{"index": 1, "ringCount": 4, "enabled": true, "forwardingNumbers": forwarding}],
+                },
+                "voicemail": {"enabled": true, "recipient": {"id": ext.id.to_string()}},
+            }),
+        ),
+        (
+            AFTER.to_owned(),
+            json!({
+                "id": AFTER,
+                "type": "AfterHours",
+                "enabled": true,
+                "callHandlingAction": "TakeMessagesOnly",
+                "voicemail": {"enabled": true, "recipient": {"id": ext.id.to_string()}},
+            }),
+        ),
+    ]
+}
+
+/// Every rule of the extension: defaults (as stored, if changed) first, then custom rules.
+fn all_rules(ctx: &Ctx<'_>, ext: &Extension) -> Result<Vec<(String, Value)>, ApiError> {
+    let stored = ctx.store().answering_rules(ext.id)?;
+    let numbers = ctx.store().forwarding_numbers(ext.id)?;
+    let mut out = Vec::new();
+    for (id, rule) in default_rules(ext, &numbers) {
+        out.push(
+            stored
+                .iter()
+                .find(|(s, _)| s == &id)
+                .cloned()
+                .unwrap_or((id, rule)),
+        );
+    }
+    out.extend(
+        stored
+            .into_iter()
+            .filter(|(id, _)| id != BUSINESS && id != AFTER),
+    );
+    Ok(out)
+}
+
+fn rule_json(ctx: &Ctx<'_>, account: i64, ext: &Extension, rule: &Value, detailed: bool) -> Value {
+    let id = rule["id"].as_str().unwrap_or_default();
+    let uri = ctx.url(&format!(
+        "/restapi/v1.0/account/{account}/extension/{}/answering-rule/{id}",
+        ext.id
+    ));
+    let mut v = if detailed {
+        rule.clone()
+    } else {
+        json!({"id": id, "type": rule["type"], "enabled": rule["enabled"]})
+    };
+    if let Some(name) = rule.get("name") {
+        v["name"] = name.clone();
+    }
+    if let Some(t) = v.pointer_mut("/transfer/extension")
+        && let Some(tid) = t["id"].as_str().map(str::to_owned)
+    {
+        t["uri"] = json!(ctx.url(&format!("/restapi/v1.0/account/{account}/extension/{tid}")));
+    }
+    v["uri"] = json!(uri);
+    v
+}
+
+fn owner(ctx: &Ctx<'_>) -> Result<(i64, Extension), ApiError> {
+    let account = ctx.account_id()?;
+    let ext = ctx.extension()?;
+    Ok((account, ext))
+}
+
+fn list_rules(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = owner(ctx)?;
+    let page = page_params(ctx, 100, 1000)?;
+    let types = ctx.query_enum("type", &["BusinessHours", "AfterHours", "Custom"])?;
+    let detailed = ctx
+        .query_enum("view", &["Detailed", "Simple"])?
+        .first()
+        .is_some_and(|v| v == "Detailed");
+    let enabled_only = ctx.query_bool("enabledOnly", false)?;
+    let mut all = all_rules(ctx, &ext)?;
+    all.retain(|(_, r)| {
+        (types.is_empty()
+            || r["type"]
+                .as_str()
+                .is_some_and(|t| types.iter().any(|x| x == t)))
+            && (!enabled_only || r["enabled"] == json!(true))
+    });
+    let (records, total) = page.slice(all);
+    paged(
+        ctx,
+        page,
+        total,
+        records
+            .iter()
+            .map(|(_, r)| rule_json(ctx, account, &ext, r, detailed))
+            .collect(),
+    )
+}
+
+fn find_rule(ctx: &Ctx<'_>) -> Result<(i64, Extension, String, Value), ApiError> {
+    let (account, ext) = owner(ctx)?;
+    let id = ctx.path("ruleId")?.to_owned();
+    let (_, rule) = all_rules(ctx, &ext)?
+        .into_iter()
+        .find(|(r, _)| *r == id)
+        .ok_or_else(|| ApiError::not_found("ruleId"))?;
+    Ok((account, ext, id, rule))
+}
+
+fn read_rule(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext, _, rule) = find_rule(ctx)?;
+    Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
+}
+
+/// Validates and applies the writable fields of a rule body.
+fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Result<(), ApiError> {
+    let Some(obj) = body.as_object() else {
+        return Err(ApiError::invalid("body", "expected a JSON object"));
+    };
+    for (k, v) in obj {
+        match k.as_str() {
+            "id" | "type" | "uri" => {}
+            "enabled" => {
+                v.as_bool()
+                    .ok_or_else(|| ApiError::invalid("enabled", "expected true or false"))?;
+            }
+            "name" => {
+                let n = v
+                    .as_str()
+                    .ok_or_else(|| ApiError::invalid("name", "expected a string"))?;
+                if n.trim().is_empty() || n.chars().count() > 64 {
+                    return Err(ApiError::invalid("name", "1 to 64 characters"));
+                }
+            }
+            "callHandlingAction" => {
+                let a = v.as_str().unwrap_or_default();
+                if !ACTIONS.contains(&a) {
+                    return Err(ApiError::invalid(
+                        "callHandlingAction",
+                        format!("must be one of {}", ACTIONS.join(", ")),
+                    ));
+                }
+            }
+            "transfer" => {
+                let target = v
+                    .pointer("/extension/id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| ApiError::missing("transfer.extension.id"))?;
+                let found = target
+                    .parse::<i64>()
+                    .ok()
+                    .map(|id| ctx.store().extension(id))
+                    .transpose()?
+                    .flatten();
+                if found.is_none_or(|e| e.account_id != account) {
+                    return Err(ApiError::not_found("transfer.extension.id"));
+                }
+            }
+            "callers"
+            | "calledNumbers"
+            | "schedule"
+            | "forwarding"
+            | "unconditionalForwarding"
+            | "voicemail"
+            | "greetings"
+            | "screening"
+            | "queue"
+            | "sharedLines"
+            | "missedCall" => {
+                if !(v.is_object() || v.is_array()) {
+                    return Err(ApiError::invalid(k, "expected an object or an array"));
+                }
+            }
+            other => return Err(ApiError::invalid(other, "not a field of an answering rule")),
+        }
+        if !["id", "type", "uri"].contains(&k.as_str()) {
+            rule[k.as_str()] = v.clone();
+        }
+    }
+    Ok(())
+}
+
+fn create_rule(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = owner(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: Value = ctx.json()?;
+    if body.get("type").and_then(Value::as_str) != Some("Custom") {
+        return Err(ApiError::invalid(
+            "type",
+            "only Custom rules can be created",
+        ));
+    }
+    if body.get("name").and_then(Value::as_str).is_none() {
+        return Err(ApiError::missing("name"));
+    }
+    let id = ctx.store().fresh_id()?.to_string();
+    let mut rule = json!({"id": id, "type": "Custom", "enabled": true});
+    apply_rule(ctx, account, &mut rule, &body)?;
+    ctx.store().save_answering_rule(ext.id, &id, &rule)?;
+    Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
+}
+
+fn update_rule(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext, id, mut rule) = find_rule(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: Value = ctx.json()?;
+    apply_rule(ctx, account, &mut rule, &body)?;
+    ctx.store().save_answering_rule(ext.id, &id, &rule)?;
+    Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
+}
+
+fn delete_rule(ctx: &Ctx<'_>) -> ApiResult {
+    let (_, ext, id, _) = find_rule(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    if id == BUSINESS || id == AFTER {
+        return Err(ApiError::invalid(
+            "ruleId",
+            "the business-hours and after-hours rules cannot be deleted",
+        ));
+    }
+    ctx.store().delete_answering_rule(ext.id, &id)?;
+    no_content()
+}
+
+fn number_json(ctx: &Ctx<'_>, account: i64, f: &ForwardingNumber) -> Value {
+    let mut v = json!({
+        "id": f.id.to_string(),
+        "uri": ctx.url(&format!("/restapi/v1.0/account/{account}/extension/{}/forwarding-number/{}", f.extension_id, f.id)),
+        "phoneNumber": f.phone_number,
+        "label": f.label,
+        "type": f.kind,
+        "features": f.features,
+    });
+    if let Some(flip) = f.flip_number {
+        v["flipNumber"] = json!(flip.to_string());
+    }
+    v
+}
+
+fn list_numbers(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = owner(ctx)?;
+    let page = page_params(ctx, 100, 1000)?;
+    let all = ctx.store().forwarding_numbers(ext.id)?;
+    let (records, total) = page.slice(all);
+    paged(
+        ctx,
+        page,
+        total,
+        records
+            .iter()
+            .map(|f| number_json(ctx, account, f))
+            .collect(),
+    )
+}
+
+fn find_number(ctx: &Ctx<'_>) -> Result<(i64, Extension, ForwardingNumber), ApiError> {
+    let (account, ext) = owner(ctx)?;
+    let id = id_param(ctx, "forwardingNumberId")?;
+    let f = ctx
+        .store()
+        .forwarding_numbers(ext.id)?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| ApiError::not_found("forwardingNumberId"))?;
+    Ok((account, ext, f))
+}
+
+fn read_number(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, _, f) = find_number(ctx)?;
+    Ok(ApiResponse::ok(&number_json(ctx, account, &f)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NumberBody {
+    phone_number: Option<String>,
+    label: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    flip_number: Option<Value>,
+}
+
+fn apply_number(ctx: &Ctx<'_>, f: &mut ForwardingNumber, body: NumberBody) -> Result<(), ApiError> {
+    if let Some(p) = body.phone_number {
+        let digits = p.strip_prefix('+').unwrap_or(&p);
+        if !(7..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::invalid(
+                "phoneNumber",
+                format!("{p:?} is not a phone number in E.164 format"),
+            ));
+        }
+        if ctx
+            .store()
+            .forwarding_numbers(f.extension_id)?
+            .iter()
+            .any(|o| o.phone_number == p && o.id != f.id)
+        {
+            return Err(ApiError::invalid(
+                "phoneNumber",
+                "this number is already a forwarding number of the extension",
+            ));
+        }
+        f.target_extension_id = ctx
+            .store()
+            .phone_number_by_value(&p)?
+            .and_then(|n| n.extension_id);
+        f.phone_number = p;
+    }
+    if let Some(t) = body.kind {
+        if !NUMBER_TYPES.contains(&t.as_str()) {
+            return Err(ApiError::invalid(
+                "type",
+                format!("must be one of {}", NUMBER_TYPES.join(", ")),
+            ));
+        }
+        f.kind = t;
+    }
+    if let Some(l) = body.label {
+        if l.chars().count() > 64 {
+            return Err(ApiError::invalid("label", "longer than 64 characters"));
+        }
+        f.label = l;
+    }
+    if let Some(flip) = body.flip_number {
+        let n = match &flip {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+        .filter(|n| (1..=10).contains(n))
+        .ok_or_else(|| ApiError::invalid("flipNumber", "a number from 1 to 10"))?;
+        f.flip_number = Some(n as i32);
+        if !f.features.iter().any(|x| x == "CallFlip") {
+            f.features.insert(0, "CallFlip".into());
+        }
+    }
+    Ok(())
+}
+
+fn create_number(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext) = owner(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: NumberBody = ctx.json()?;
+    if body.phone_number.is_none() {
+        return Err(ApiError::missing("phoneNumber"));
+    }
+    let mut f = ForwardingNumber {
+        id: 0,
+        extension_id: ext.id,
+        phone_number: String::new(),
+        label: String::new(),
+        kind: "Other".into(),
+        features: vec!["CallForwarding".into()],
+        flip_number: None,
+        target_extension_id: None,
+    };
+    apply_number(ctx, &mut f, body)?;
+    if f.label.is_empty() {
+        f.label = format!("My {}", f.kind);
+    }
+    let saved = ctx.store().save_forwarding_number(&f)?;
+    Ok(ApiResponse::ok(&number_json(ctx, account, &saved)))
+}
+
+fn update_number(ctx: &Ctx<'_>) -> ApiResult {
+    let (account, ext, mut f) = find_number(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: NumberBody = ctx.json()?;
+    apply_number(ctx, &mut f, body)?;
+    let saved = ctx.store().save_forwarding_number(&f)?;
+    Ok(ApiResponse::ok(&number_json(ctx, account, &saved)))
+}
+
+fn delete_number(ctx: &Ctx<'_>) -> ApiResult {
+    let (_, ext, f) = find_number(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    ctx.store().delete_forwarding_numbers(ext.id, &[f.id])?;
+    no_content()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdRecord {
+    id: Option<String>,
+    forwarding_number_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BulkDelete {
+    records: Vec<IdRecord>,
+}
+
+fn delete_numbers(ctx: &Ctx<'_>) -> ApiResult {
+    let (_, ext) = owner(ctx)?;
+    ctx.require_self_or_admin(&ext)?;
+    let body: BulkDelete = ctx.json()?;
+    let existing: Vec<i64> = ctx
+        .store()
+        .forwarding_numbers(ext.id)?
+        .iter()
+        .map(|f| f.id)
+        .collect();
+    let mut ids = Vec::new();
+    for (i, r) in body.records.iter().enumerate() {
+        let raw = r
+            .forwarding_number_id
+            .as_deref()
+            .or(r.id.as_deref())
+            .unwrap_or_default();
+        match raw.parse::<i64>() {
+            Ok(id) if existing.contains(&id) => ids.push(id),
+            _ => {
+                return Err(ApiError::not_found(&format!(
+                    "records[{i}].forwardingNumberId"
+                )));
+            }
+        }
+    }
+    ctx.store().delete_forwarding_numbers(ext.id, &ids)?;
+    no_content()
+}

@@ -1,0 +1,240 @@
+//! Notification subscriptions: create, list, read, update, renew, delete. Event filters are kept
+//! with `~` resolved; delivery to webhooks is not performed.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Entry, no_content, op, time};
+use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::store::Subscription;
+
+pub fn entries() -> Vec<Entry> {
+    vec![
+        op!(
+            "listSubscriptions",
+            Get,
+            "/restapi/v1.0/subscription",
+            Light,
+            list
+        ),
+        op!(
+            "createSubscription",
+            Post,
+            "/restapi/v1.0/subscription",
+            Medium,
+            create
+        ),
+        op!(
+            "readSubscription",
+            Get,
+            "/restapi/v1.0/subscription/{subscriptionId}",
+            Light,
+            read
+        ),
+        op!(
+            "updateSubscription",
+            Put,
+            "/restapi/v1.0/subscription/{subscriptionId}",
+            Medium,
+            update
+        ),
+        op!(
+            "deleteSubscription",
+            Delete,
+            "/restapi/v1.0/subscription/{subscriptionId}",
+            Medium,
+            delete
+        ),
+        op!(
+            "renewSubscription",
+            Post,
+            "/restapi/v1.0/subscription/{subscriptionId}/renew",
+            Light,
+            renew
+        ),
+    ]
+}
+
+const DEFAULT_TTL_S: i64 = 604_800;
+const MAX_TTL_S: i64 = 630_720_000;
+
+fn sub_json(ctx: &Ctx<'_>, s: &Subscription) -> Value {
+    let mut delivery = json!({"transportType": s.transport_type});
+    if let Some(a) = &s.address {
+        delivery["address"] = json!(a);
+        delivery["encryption"] = json!(false);
+    }
+    let now = ctx.now_ms();
+    json!({
+        "id": s.id,
+        "uri": ctx.url(&format!("/restapi/v1.0/subscription/{}", s.id)),
+        "eventFilters": s.event_filters,
+        "expirationTime": time(s.expires_ms),
+        "expiresIn": ((s.expires_ms - now + 999) / 1000).max(0),
+        "status": s.status,
+        "creationTime": time(s.created_ms),
+        "deliveryMode": delivery,
+    })
+}
+
+/// Checks event filters and resolves `~` to the caller's account and extension.
+fn filters(ctx: &Ctx<'_>, raw: &[String]) -> Result<Vec<String>, ApiError> {
+    if raw.is_empty() {
+        return Err(ApiError::missing("eventFilters"));
+    }
+    let caller = ctx.caller()?;
+    raw.iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if !(f.starts_with("/restapi/")
+                || f.starts_with("/team-messaging/")
+                || f.starts_with("/webinar/"))
+            {
+                return Err(ApiError::invalid(
+                    &format!("eventFilters[{i}]"),
+                    format!("{f:?} is not an event filter"),
+                ));
+            }
+            Ok(f.replace(
+                "/account/~",
+                &format!("/account/{}", caller.session.account_id),
+            )
+            .replace(
+                "/extension/~",
+                &format!("/extension/{}", caller.session.extension_id),
+            ))
+        })
+        .collect()
+}
+
+fn ttl(expires_in: Option<i64>) -> Result<i64, ApiError> {
+    match expires_in {
+        None => Ok(DEFAULT_TTL_S),
+        Some(n) if (60..=MAX_TTL_S).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::invalid(
+            "expiresIn",
+            format!("must be from 60 to {MAX_TTL_S} seconds"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Delivery {
+    transport_type: String,
+    address: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateRequest {
+    event_filters: Vec<String>,
+    expires_in: Option<i64>,
+    delivery_mode: Delivery,
+}
+
+fn create(ctx: &Ctx<'_>) -> ApiResult {
+    let body: CreateRequest = ctx.json()?;
+    let event_filters = filters(ctx, &body.event_filters)?;
+    let address = match body.delivery_mode.transport_type.as_str() {
+        "WebHook" => {
+            let a = body
+                .delivery_mode
+                .address
+                .ok_or_else(|| ApiError::missing("deliveryMode.address"))?;
+            let u = url::Url::parse(&a).map_err(|_| {
+                ApiError::invalid("deliveryMode.address", "expected an absolute http(s) URL")
+            })?;
+            if u.scheme() != "https" && u.scheme() != "http" {
+                return Err(ApiError::invalid(
+                    "deliveryMode.address",
+                    "expected an absolute http(s) URL",
+                ));
+            }
+            Some(a)
+        }
+        "WebSocket" => None,
+        other => {
+            return Err(ApiError::invalid(
+                "deliveryMode.transportType",
+                format!("{other:?} is not supported; use WebHook or WebSocket"),
+            ));
+        }
+    };
+    let ttl = ttl(body.expires_in)?;
+    let now = ctx.now_ms();
+    let sub = Subscription {
+        id: uuid::Uuid::new_v4().to_string(),
+        extension_id: ctx.caller()?.session.extension_id,
+        event_filters,
+        transport_type: body.delivery_mode.transport_type,
+        address,
+        status: "Active".into(),
+        created_ms: now,
+        expires_ms: now + ttl * 1000,
+        expires_in: ttl,
+    };
+    ctx.store().save_subscription(&sub)?;
+    Ok(ApiResponse::ok(&sub_json(ctx, &sub)))
+}
+
+fn list(ctx: &Ctx<'_>) -> ApiResult {
+    let me = ctx.caller()?.session.extension_id;
+    let now = ctx.now_ms();
+    let subs: Vec<Value> = ctx
+        .store()
+        .subscriptions(me)?
+        .iter()
+        .filter(|s| s.expires_ms > now)
+        .map(|s| sub_json(ctx, s))
+        .collect();
+    Ok(ApiResponse::ok(
+        &json!({"uri": ctx.url("/restapi/v1.0/subscription"), "records": subs}),
+    ))
+}
+
+/// A live subscription of the caller; expired ones are gone.
+fn find(ctx: &Ctx<'_>) -> Result<Subscription, ApiError> {
+    let id = ctx.path("subscriptionId")?;
+    let me = ctx.caller()?.session.extension_id;
+    match ctx.store().subscription(id)? {
+        Some(s) if s.extension_id == me && s.expires_ms > ctx.now_ms() => Ok(s),
+        _ => Err(ApiError::not_found("subscriptionId")),
+    }
+}
+
+fn read(ctx: &Ctx<'_>) -> ApiResult {
+    Ok(ApiResponse::ok(&sub_json(ctx, &find(ctx)?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateRequest {
+    event_filters: Vec<String>,
+    expires_in: Option<i64>,
+}
+
+fn update(ctx: &Ctx<'_>) -> ApiResult {
+    let mut s = find(ctx)?;
+    let body: UpdateRequest = ctx.json()?;
+    s.event_filters = filters(ctx, &body.event_filters)?;
+    if body.expires_in.is_some() {
+        s.expires_in = ttl(body.expires_in)?;
+        s.expires_ms = ctx.now_ms() + s.expires_in * 1000;
+    }
+    ctx.store().save_subscription(&s)?;
+    Ok(ApiResponse::ok(&sub_json(ctx, &s)))
+}
+
+fn renew(ctx: &Ctx<'_>) -> ApiResult {
+    let mut s = find(ctx)?;
+    s.expires_ms = ctx.now_ms() + s.expires_in * 1000;
+    ctx.store().save_subscription(&s)?;
+    Ok(ApiResponse::ok(&sub_json(ctx, &s)))
+}
+
+fn delete(ctx: &Ctx<'_>) -> ApiResult {
+    let s = find(ctx)?;
+    ctx.store().delete_subscription(&s.id)?;
+    no_content()
+}

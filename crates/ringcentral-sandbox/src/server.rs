@@ -1,0 +1,587 @@
+//! The HTTP server: one dispatcher that finds the operation, injects faults, authenticates, counts
+//! rate limits, checks permissions, runs the stateful handler or the fallback, and renders every
+//! answer with RingCentral's headers. Connections are served by hyper directly so that a fault can
+//! drop one without answering.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body as AxumBody;
+use axum::extract::State;
+use axum::response::Response;
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, StatusCode};
+use ringcentral_api::Method;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+use crate::api::{ApiError, ApiRequest, ApiResponse, Body, Caller, Ctx, ErrorShape};
+use crate::clock::Clock;
+use crate::fallback::Fallback;
+use crate::faults::Injector;
+use crate::handlers::{self, Entry};
+use crate::limits::{Decision, RateLimiter};
+use crate::router::{Lookup, Router};
+use crate::stats::Stats;
+use crate::store::{Store, TokenProblem};
+
+/// Everything a request may touch.
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    pub token_ttl_s: i64,
+    pub refresh_ttl_s: i64,
+    pub router: Router,
+    pub handlers: HashMap<&'static str, Entry>,
+    pub fallback: Arc<dyn Fallback>,
+    pub limits: RateLimiter,
+    pub faults: Injector,
+    pub stats: Stats,
+    pub local_url: String,
+}
+
+/// Builds the route table: the generated catalog first, then any stateful operation it lacks.
+pub fn build_routes() -> (Router, HashMap<&'static str, Entry>) {
+    let mut router = Router::new();
+    for op in ringcentral_api::OPERATIONS.iter() {
+        router.add(
+            op.operation_id,
+            op.method,
+            op.path,
+            op.throttling_group,
+            Some(op),
+        );
+    }
+    let mut table = HashMap::new();
+    for entry in handlers::all() {
+        if !router.contains(entry.operation_id) {
+            router.add(
+                entry.operation_id,
+                entry.method,
+                entry.template,
+                entry.group,
+                None,
+            );
+        }
+        table.insert(entry.operation_id, entry);
+    }
+    (router, table)
+}
+
+/// Marks a response whose connection must be dropped without an answer.
+#[derive(Debug, Clone, Copy)]
+struct ResetConnection;
+
+impl std::fmt::Display for ResetConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for ResetConnection {}
+
+pub fn app(state: Arc<AppState>) -> axum::Router {
+    axum::Router::new().fallback(dispatch).with_state(state)
+}
+
+/// Accepts connections until `shutdown` flips, then lets open requests finish.
+pub async fn serve(listener: TcpListener, app: axum::Router, mut shutdown: watch::Receiver<bool>) {
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    conns.spawn(serve_connection(stream, app.clone(), shutdown.clone()));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            },
+            _ = shutdown.changed() => break,
+        }
+        while conns.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let drain = async { while conns.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(5), drain)
+        .await
+        .is_err()
+    {
+        conns.abort_all();
+    }
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    app: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let service = hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+        let app = app.clone();
+        async move {
+            let resp = match app.oneshot(req.map(AxumBody::new)).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            };
+            if resp.extensions().get::<ResetConnection>().is_some() {
+                return Err(ResetConnection);
+            }
+            Ok(resp)
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = shutdown.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+        }
+    }
+}
+
+const BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+fn api_method(m: &http::Method) -> Option<Method> {
+    Some(match *m {
+        http::Method::GET => Method::Get,
+        http::Method::POST => Method::Post,
+        http::Method::PUT => Method::Put,
+        http::Method::PATCH => Method::Patch,
+        http::Method::DELETE => Method::Delete,
+        _ => return None,
+    })
+}
+
+/// The result of processing, before rendering.
+struct Outcome {
+    result: Result<ApiResponse, ApiError>,
+    rate: Decision,
+    group: Option<&'static str>,
+    operation_id: Option<&'static str>,
+}
+
+async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Request) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    if path.starts_with("/sandbox/v1/") {
+        let result = sandbox_endpoint(&state, &parts.method, &path);
+        return render(result, &request_id, &Decision::Unlimited);
+    }
+    let plan = state.faults.plan();
+    if !plan.latency.is_zero() {
+        state.stats.fault("latency");
+        tokio::time::sleep(plan.latency).await;
+    }
+    if plan.reset {
+        state.stats.fault("reset");
+        state.stats.request(0, None, None);
+        let mut resp = Response::new(AxumBody::empty());
+        resp.extensions_mut().insert(ResetConnection);
+        return resp;
+    }
+    if let Some(status) = plan.status {
+        state.stats.fault(&status.to_string());
+        state.stats.request(status, None, None);
+        return render(Err(fault_error(status)), &request_id, &Decision::Unlimited);
+    }
+    let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "CMN-101",
+                "Request body is too large or was cut off",
+            );
+            return render(Err(e), &request_id, &Decision::Unlimited);
+        }
+    };
+    let st = state.clone();
+    let rid = request_id.clone();
+    let outcome = tokio::task::spawn_blocking(move || process(&st, parts, body, rid)).await;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => Outcome {
+            result: Err(ApiError::internal(e)),
+            rate: Decision::Unlimited,
+            group: None,
+            operation_id: None,
+        },
+    };
+    let status = match &outcome.result {
+        Ok(r) => r.status.as_u16(),
+        Err(e) => e.status.as_u16(),
+    };
+    state
+        .stats
+        .request(status, outcome.group, outcome.operation_id);
+    render(outcome.result, &request_id, &outcome.rate)
+}
+
+fn fault_error(status: u16) -> ApiError {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    match status {
+        429 => ApiError::new(code, "CMN-301", "Request rate exceeded")
+            .with_header(http::header::RETRY_AFTER, "1".into()),
+        503 => ApiError::new(code, "CMN-201", "Service Temporarily Unavailable"),
+        _ => ApiError::new(code, "CMN-500", format!("Injected server error {status}")),
+    }
+}
+
+fn sandbox_endpoint(
+    state: &AppState,
+    method: &http::Method,
+    path: &str,
+) -> Result<ApiResponse, ApiError> {
+    match (method, path.trim_end_matches('/')) {
+        (&http::Method::GET, "/sandbox/v1/stats") => {
+            let mut stats = state.stats.to_json();
+            stats["liveSessions"] = serde_json::json!(state.store.live_sessions()?);
+            Ok(ApiResponse::ok(&stats))
+        }
+        (&http::Method::GET, "/sandbox/v1/operations") => {
+            let ops: Vec<_> = state
+                .router
+                .routes()
+                .iter()
+                .map(|r| {
+                    let mode = if state.handlers.contains_key(r.operation_id) {
+                        "stateful"
+                    } else if state.fallback.covers(r.operation_id) {
+                        "spec"
+                    } else {
+                        "none"
+                    };
+                    serde_json::json!({"operationId": r.operation_id, "method": r.method.as_str(), "path": r.template, "mode": mode})
+                })
+                .collect();
+            Ok(ApiResponse::ok(&serde_json::json!({"records": ops})))
+        }
+        _ => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "AGW-404",
+            "Resource not found",
+        )),
+    }
+}
+
+fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
+    uri.query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn process(
+    state: &AppState,
+    parts: http::request::Parts,
+    body: Bytes,
+    request_id: String,
+) -> Outcome {
+    let mut outcome = Outcome {
+        result: Err(ApiError::internal("unprocessed")),
+        rate: Decision::Unlimited,
+        group: None,
+        operation_id: None,
+    };
+    let Some(method) = api_method(&parts.method) else {
+        outcome.result = Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "AGW-405",
+            "Method not allowed",
+        ));
+        return outcome;
+    };
+    let path = parts.uri.path().to_owned();
+    let matched = match state.router.lookup(method, &path) {
+        Lookup::Found(m) => m,
+        Lookup::MethodNotAllowed => {
+            outcome.result = Err(ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "AGW-405",
+                format!("Method [{}] is not allowed for [{path}]", method.as_str()),
+            ));
+            return outcome;
+        }
+        Lookup::NotFound => {
+            outcome.result = Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "AGW-404",
+                format!("Resource [{path}] is not found"),
+            ));
+            return outcome;
+        }
+    };
+    let route = matched.route;
+    outcome.group = route.throttling_group.map(|g| g.as_str());
+    outcome.operation_id = Some(route.operation_id);
+    let entry = state.handlers.get(route.operation_id).copied();
+    let public = entry
+        .map(|e| e.public)
+        .unwrap_or_else(|| is_public_operation(route.operation_id));
+    let base_url = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_else(|| state.local_url.clone());
+    let mut req = ApiRequest {
+        method,
+        path,
+        query: query_pairs(&parts.uri),
+        headers: parts.headers,
+        body,
+        operation_id: route.operation_id,
+        template: route.template,
+        operation: route.operation,
+        params: matched.params,
+        caller: None,
+        base_url,
+        request_id,
+    };
+    let now = state.clock.now_ms();
+    let limit_key = if public {
+        let ctx = Ctx { state, req: &req };
+        handlers::oauth::basic_client(&ctx)
+            .map(|(id, _)| id)
+            .or_else(|| {
+                url::form_urlencoded::parse(&req.body)
+                    .find(|(k, _)| k == "client_id")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .unwrap_or_else(|| "anonymous".to_owned())
+    } else {
+        match authenticate(state, &req.headers, now) {
+            Ok(caller) => {
+                let key = format!(
+                    "{}/{}",
+                    caller.session.client_id, caller.session.extension_id
+                );
+                req.caller = Some(caller);
+                key
+            }
+            Err(e) => {
+                outcome.result = Err(e);
+                return outcome;
+            }
+        }
+    };
+    outcome.rate = state.limits.check(route.throttling_group, &limit_key, now);
+    if let Decision::Limited { retry_after_s, .. } = outcome.rate {
+        outcome.result = Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "CMN-301",
+            "Request rate exceeded",
+        )
+        .with_header(http::header::RETRY_AFTER, retry_after_s.to_string()));
+        return outcome;
+    }
+    let ctx = Ctx { state, req: &req };
+    if let Err(e) = check_permissions(&ctx) {
+        outcome.result = Err(e);
+        return outcome;
+    }
+    outcome.result = match entry {
+        Some(e) => (e.handler)(&ctx),
+        None => state.fallback.handle(&ctx),
+    };
+    outcome
+}
+
+/// Operations that need no access token.
+fn is_public_operation(operation_id: &str) -> bool {
+    matches!(
+        operation_id,
+        "readOpenIdConfiguration" | "authJwks" | "readAPIVersions" | "readAPIVersion"
+    )
+}
+
+fn token_error(top: &'static str, code: &'static str, message: &str, detail: &str) -> ApiError {
+    ApiError {
+        shape: ErrorShape::RestWithTopCode(top),
+        ..ApiError::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+    .with_header(http::header::WWW_AUTHENTICATE, format!("Bearer realm=\"RingCentral REST API\", error=\"invalid_token\", error_description=\"{message}\""))
+}
+
+fn authenticate(state: &AppState, headers: &http::HeaderMap, now: i64) -> Result<Caller, ApiError> {
+    let Some(value) = headers.get(http::header::AUTHORIZATION) else {
+        return Err(token_error(
+            "TokenInvalid",
+            "OAU-213",
+            "Authorization header is not specified",
+            "Token not found",
+        ));
+    };
+    let value = value.to_str().unwrap_or_default();
+    let token = match value.split_once(' ') {
+        Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") => t.trim(),
+        _ => {
+            return Err(token_error(
+                "TokenInvalid",
+                "OAU-129",
+                "Access token corrupted",
+                "Access token corrupted",
+            ));
+        }
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(token_error(
+            "TokenInvalid",
+            "OAU-129",
+            "Access token corrupted",
+            "Access token corrupted",
+        ));
+    }
+    match state.store.check_access_token(token, now)? {
+        Ok(session) => {
+            let admin = state
+                .store
+                .extension(session.extension_id)?
+                .is_some_and(|e| e.admin);
+            Ok(Caller { session, admin })
+        }
+        Err(TokenProblem::Expired) => Err(token_error(
+            "TokenExpired",
+            "OAU-213",
+            "Access token expired",
+            "Token expired",
+        )),
+        Err(_) => Err(token_error(
+            "TokenInvalid",
+            "OAU-213",
+            "Token not found",
+            "Token not found",
+        )),
+    }
+}
+
+/// Operations a regular user may call on another user's extension.
+const READ_OTHERS: &[&str] = &[
+    "readExtension",
+    "readUserPresenceStatus",
+    "readUnifiedPresence",
+    "listExtensionPhoneNumbers",
+];
+
+/// Account-level writes that every user may make.
+const USER_ACCOUNT_WRITES: &[&str] = &["searchDirectoryEntries"];
+
+fn check_permissions(ctx: &Ctx<'_>) -> Result<(), ApiError> {
+    let Some(caller) = &ctx.req.caller else {
+        return Ok(());
+    };
+    if caller.admin {
+        return Ok(());
+    }
+    let req = ctx.req;
+    if req.path.starts_with("/scim/") {
+        return Err(ApiError::scim(
+            StatusCode::FORBIDDEN,
+            None,
+            "CMN-408: In order to call this API endpoint, user needs to have [Users] permission for requested resource.",
+        ));
+    }
+    if let Some((_, ext)) = req.params.iter().find(|(n, _)| *n == "extensionId") {
+        let own = ext == "~" || ext.parse::<i64>().ok() == Some(caller.session.extension_id);
+        let may_read = req.method == Method::Get && READ_OTHERS.contains(&req.operation_id);
+        if !(own || may_read) {
+            return Err(ApiError::forbidden(if req.method == Method::Get {
+                "ReadExtensions"
+            } else {
+                "EditExtensions"
+            }));
+        }
+        return Ok(());
+    }
+    let account_level = req
+        .template
+        .starts_with("/restapi/v1.0/account/{accountId}")
+        || req.template.starts_with("/restapi/v2/accounts/{accountId}");
+    if account_level
+        && req.method != Method::Get
+        && !USER_ACCOUNT_WRITES.contains(&req.operation_id)
+    {
+        return Err(ApiError::forbidden("EditAccounts"));
+    }
+    Ok(())
+}
+
+fn render(result: Result<ApiResponse, ApiError>, request_id: &str, rate: &Decision) -> Response {
+    let (status, mut headers, body, content_type) = match result {
+        Ok(r) => match r.body {
+            Body::Empty => (r.status, r.headers, Bytes::new(), None),
+            Body::Bytes { content_type, data } => (r.status, r.headers, data, Some(content_type)),
+        },
+        Err(e) => {
+            let (json, ct) = e.body();
+            let headers = e
+                .headers
+                .iter()
+                .filter_map(|(n, v)| HeaderValue::from_str(v).ok().map(|v| (n.clone(), v)))
+                .collect();
+            (
+                e.status,
+                headers,
+                Bytes::from(json.to_string()),
+                Some(ct.to_owned()),
+            )
+        }
+    };
+    let mut resp = Response::new(AxumBody::from(body));
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    if let Some(ct) = content_type
+        && let Ok(v) = HeaderValue::from_str(&ct)
+    {
+        h.insert(http::header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert(HeaderName::from_static("rcrequestid"), v);
+    }
+    match rate {
+        Decision::Allowed {
+            group,
+            limit,
+            remaining,
+            window_s,
+        } => {
+            rate_headers(h, group.as_str(), *limit, *remaining, *window_s);
+        }
+        Decision::Limited {
+            group,
+            limit,
+            window_s,
+            ..
+        } => {
+            rate_headers(h, group.as_str(), *limit, 0, *window_s);
+        }
+        Decision::Unlimited => {}
+    }
+    for (n, v) in headers.drain(..) {
+        h.append(n, v);
+    }
+    resp
+}
+
+fn rate_headers(h: &mut http::HeaderMap, group: &str, limit: u32, remaining: u32, window: u64) {
+    let mut put = |name: &'static str, v: String| {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(HeaderName::from_static(name), v);
+        }
+    };
+    put("x-rate-limit-group", group.to_owned());
+    put("x-rate-limit-limit", limit.to_string());
+    put("x-rate-limit-remaining", remaining.to_string());
+    put("x-rate-limit-window", window.to_string());
+}

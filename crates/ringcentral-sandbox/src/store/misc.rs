@@ -1,0 +1,466 @@
+//! Smaller resources: forwarding numbers, answering rules, presence, team messaging (chats, posts,
+//! tasks), video bridges and notification subscriptions.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Store, from_json, to_json};
+use crate::error::Result;
+
+/// A forwarding number of an extension.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForwardingNumber {
+    pub id: i64,
+    pub extension_id: i64,
+    pub phone_number: String,
+    pub label: String,
+    /// `Home`, `Mobile`, `Work`, `PhoneLine`, `Outage`, `Other`, ...
+    pub kind: String,
+    pub features: Vec<String>,
+    pub flip_number: Option<i32>,
+    /// When the number is another extension's direct number, that extension.
+    pub target_extension_id: Option<i64>,
+}
+
+/// Presence of an extension.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Presence {
+    pub user_status: String,
+    pub dnd_status: String,
+    pub telephony_status: String,
+    pub message: Option<String>,
+    pub allow_see_my_presence: bool,
+    pub ring_on_monitored_call: bool,
+    pub pick_up_calls_on_hold: bool,
+    pub accept_call_queue_calls: bool,
+}
+
+impl Presence {
+    /// The aggregated status RingCentral derives from the user's and the phone's status.
+    pub fn presence_status(&self) -> &'static str {
+        match (self.user_status.as_str(), self.telephony_status.as_str()) {
+            ("Offline", _) => "Offline",
+            (_, "NoCall") if self.user_status == "Available" => "Available",
+            _ => "Busy",
+        }
+    }
+}
+
+/// A team messaging conversation: a team, a group, a direct chat, or the personal chat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Chat {
+    pub id: String,
+    /// `Everyone`, `Team`, `Group`, `Direct`, `Personal`.
+    pub kind: String,
+    pub public: bool,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+    #[serde(skip)]
+    pub members: Vec<i64>,
+}
+
+/// A post of a chat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Post {
+    pub id: String,
+    pub chat_id: String,
+    pub creator_id: i64,
+    pub text: String,
+    pub parent_post_id: Option<String>,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+}
+
+/// A task of a chat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    pub id: String,
+    pub chat_id: String,
+    pub creator_id: i64,
+    pub subject: String,
+    pub assignees: Vec<i64>,
+    pub status: String,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+    pub due_ms: Option<i64>,
+}
+
+/// A notification subscription.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    pub id: String,
+    pub extension_id: i64,
+    pub event_filters: Vec<String>,
+    pub transport_type: String,
+    pub address: Option<String>,
+    pub status: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    pub expires_in: i64,
+}
+
+impl Store {
+    pub fn forwarding_numbers(&self, extension_id: i64) -> Result<Vec<ForwardingNumber>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT data FROM forwarding_numbers WHERE extension_id = ?1 ORDER BY id",
+            )?;
+            let rows = st.query_map([extension_id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(from_json("forwarding number", &r?)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Forwarding numbers of other extensions that ring `extension_id`.
+    pub fn forwarding_to(&self, extension_id: i64) -> Result<Vec<ForwardingNumber>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT data FROM forwarding_numbers WHERE json_extract(data, '$.targetExtensionId') = ?1 ORDER BY id",
+            )?;
+            let rows = st.query_map([extension_id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(from_json("forwarding number", &r?)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Inserts (id 0 gets a fresh id) or replaces a forwarding number.
+    pub fn save_forwarding_number(&self, f: &ForwardingNumber) -> Result<ForwardingNumber> {
+        self.write(|tx| {
+            let mut f = f.clone();
+            if f.id == 0 {
+                f.id = Store::next_id(tx)?;
+            }
+            save_forwarding_number(tx, &f)?;
+            Ok(f)
+        })
+    }
+
+    pub fn delete_forwarding_numbers(&self, extension_id: i64, ids: &[i64]) -> Result<usize> {
+        self.write(|tx| {
+            let mut n = 0;
+            for id in ids {
+                n += tx.execute(
+                    "DELETE FROM forwarding_numbers WHERE extension_id = ?1 AND id = ?2",
+                    params![extension_id, id],
+                )?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Stored answering rules of an extension (`extension_id` = account id for company rules).
+    pub fn answering_rules(&self, extension_id: i64) -> Result<Vec<(String, Value)>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, data FROM answering_rules WHERE extension_id = ?1 ORDER BY rowid",
+            )?;
+            let rows = st.query_map([extension_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for r in rows {
+                let (id, d) = r?;
+                out.push((id, from_json("answering rule", &d)?));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Custom answering rules of other extensions that send calls to `extension_id`.
+    pub fn rules_targeting(&self, extension_id: i64) -> Result<Vec<(i64, String, Value)>> {
+        let needle = format!("%\"id\":\"{extension_id}\"%");
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT extension_id, id, data FROM answering_rules WHERE extension_id != ?1 AND data LIKE ?2 ORDER BY extension_id",
+            )?;
+            let rows = st.query_map(params![extension_id, needle], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut out = Vec::new();
+            for r in rows {
+                let (e, id, d) = r?;
+                out.push((e, id, from_json("answering rule", &d)?));
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn save_answering_rule(&self, extension_id: i64, id: &str, rule: &Value) -> Result<()> {
+        self.write(|tx| save_answering_rule(tx, extension_id, id, rule))
+    }
+
+    pub fn delete_answering_rule(&self, extension_id: i64, id: &str) -> Result<bool> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM answering_rules WHERE extension_id = ?1 AND id = ?2",
+                params![extension_id, id],
+            )? > 0)
+        })
+    }
+
+    /// A fresh id (for resources whose ids are strings).
+    pub fn fresh_id(&self) -> Result<i64> {
+        self.write(|tx| Store::next_id(tx))
+    }
+
+    pub fn stored_presence(&self, extension_id: i64) -> Result<Option<Presence>> {
+        self.read(|c| {
+            let d: Option<String> = c
+                .prepare_cached("SELECT data FROM presence WHERE extension_id = ?1")?
+                .query_row([extension_id], |r| r.get(0))
+                .optional()?;
+            d.map(|d| from_json("presence", &d)).transpose()
+        })
+    }
+
+    pub fn save_presence(&self, extension_id: i64, p: &Presence) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO presence(extension_id, data) VALUES (?1, ?2)",
+                params![extension_id, to_json(p)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Chats the extension is a member of (every public team and the Everyone chat included), newest
+    /// first.
+    pub fn chats_of(&self, extension_id: i64) -> Result<Vec<Chat>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, data FROM chats WHERE id IN (SELECT chat_id FROM chat_members WHERE extension_id = ?1) \
+                 OR type = 'Everyone' ORDER BY seq DESC",
+            )?;
+            let rows = st.query_map([extension_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Vec::new();
+            for r in rows {
+                let (id, d) = r?;
+                let mut chat: Chat = from_json("chat", &d)?;
+                chat.members = chat_members(c, &id)?;
+                out.push(chat);
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn chat(&self, id: &str) -> Result<Option<Chat>> {
+        self.read(|c| {
+            let d: Option<String> = c
+                .prepare_cached("SELECT data FROM chats WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            match d {
+                None => Ok(None),
+                Some(d) => {
+                    let mut chat: Chat = from_json("chat", &d)?;
+                    chat.members = chat_members(c, id)?;
+                    Ok(Some(chat))
+                }
+            }
+        })
+    }
+
+    /// Creates a chat with a fresh id.
+    pub fn insert_chat(&self, chat: &Chat) -> Result<Chat> {
+        self.write(|tx| {
+            let mut chat = chat.clone();
+            let n = Store::next_id(tx)?;
+            chat.id = n.to_string();
+            save_chat(tx, &chat, n)?;
+            Ok(chat)
+        })
+    }
+
+    /// Posts of a chat, newest first.
+    pub fn posts(&self, chat_id: &str) -> Result<Vec<Post>> {
+        self.read(|c| {
+            let mut st =
+                c.prepare_cached("SELECT data FROM posts WHERE chat_id = ?1 ORDER BY seq DESC")?;
+            let rows = st.query_map([chat_id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(from_json("post", &r?)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Adds a post with a fresh id, and touches its chat.
+    pub fn insert_post(&self, post: &Post) -> Result<Post> {
+        self.write(|tx| {
+            let mut post = post.clone();
+            let n = Store::next_id(tx)?;
+            post.id = n.to_string();
+            save_post(tx, &post, n)?;
+            tx.execute(
+                "UPDATE chats SET data = json_set(data, '$.modifiedMs', ?2) WHERE id = ?1",
+                params![post.chat_id, post.created_ms],
+            )?;
+            Ok(post)
+        })
+    }
+
+    pub fn tasks(&self, chat_id: &str) -> Result<Vec<Task>> {
+        self.read(|c| {
+            let mut st =
+                c.prepare_cached("SELECT data FROM tasks WHERE chat_id = ?1 ORDER BY seq DESC")?;
+            let rows = st.query_map([chat_id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(from_json("task", &r?)?);
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn bridge(&self, id: &str) -> Result<Option<(i64, Value)>> {
+        self.read(|c| {
+            let d: Option<(i64, String)> = c
+                .prepare_cached("SELECT extension_id, data FROM bridges WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            d.map(|(e, d)| Ok((e, from_json("bridge", &d)?)))
+                .transpose()
+        })
+    }
+
+    pub fn save_bridge(
+        &self,
+        account_id: i64,
+        extension_id: i64,
+        id: &str,
+        bridge: &Value,
+    ) -> Result<()> {
+        self.write(|tx| save_bridge(tx, account_id, extension_id, id, bridge))
+    }
+
+    pub fn delete_bridge(&self, id: &str) -> Result<bool> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM bridges WHERE id = ?1", [id])? > 0))
+    }
+
+    pub fn subscriptions(&self, extension_id: i64) -> Result<Vec<Subscription>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT data FROM subscriptions WHERE extension_id = ?1 ORDER BY rowid",
+            )?;
+            let rows = st.query_map([extension_id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(from_json("subscription", &r?)?);
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn subscription(&self, id: &str) -> Result<Option<Subscription>> {
+        self.read(|c| {
+            let d: Option<String> = c
+                .prepare_cached("SELECT data FROM subscriptions WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            d.map(|d| from_json("subscription", &d)).transpose()
+        })
+    }
+
+    pub fn save_subscription(&self, s: &Subscription) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO subscriptions(id, extension_id, expires_ms, data) VALUES (?1, ?2, ?3, ?4)",
+                params![s.id, s.extension_id, s.expires_ms, to_json(s)],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn delete_subscription(&self, id: &str) -> Result<bool> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM subscriptions WHERE id = ?1", [id])? > 0))
+    }
+}
+
+fn chat_members(c: &Connection, chat_id: &str) -> Result<Vec<i64>> {
+    let mut st = c.prepare_cached(
+        "SELECT extension_id FROM chat_members WHERE chat_id = ?1 ORDER BY extension_id",
+    )?;
+    let rows = st.query_map([chat_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn save_forwarding_number(c: &Connection, f: &ForwardingNumber) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO forwarding_numbers(id, extension_id, data) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![f.id, f.extension_id, to_json(f)])?;
+    Ok(())
+}
+
+pub(crate) fn save_answering_rule(
+    c: &Connection,
+    extension_id: i64,
+    id: &str,
+    rule: &Value,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO answering_rules(extension_id, id, data) VALUES (?1, ?2, ?3) \
+         ON CONFLICT(extension_id, id) DO UPDATE SET data = excluded.data",
+    )?
+    .execute(params![extension_id, id, to_json(rule)])?;
+    Ok(())
+}
+
+pub(crate) fn save_chat(c: &Connection, chat: &Chat, seq: i64) -> Result<()> {
+    c.prepare_cached("INSERT OR REPLACE INTO chats(id, seq, type, data) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![chat.id, seq, chat.kind, to_json(chat)])?;
+    let mut st = c.prepare_cached(
+        "INSERT OR IGNORE INTO chat_members(chat_id, extension_id) VALUES (?1, ?2)",
+    )?;
+    for m in &chat.members {
+        st.execute(params![chat.id, m])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn save_post(c: &Connection, post: &Post, seq: i64) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO posts(id, chat_id, seq, data) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![post.id, post.chat_id, seq, to_json(post)])?;
+    Ok(())
+}
+
+pub(crate) fn save_task(c: &Connection, task: &Task, seq: i64) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO tasks(id, chat_id, seq, data) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![task.id, task.chat_id, seq, to_json(task)])?;
+    Ok(())
+}
+
+pub(crate) fn save_bridge(
+    c: &Connection,
+    account_id: i64,
+    extension_id: i64,
+    id: &str,
+    bridge: &Value,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO bridges(id, account_id, extension_id, data) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, account_id, extension_id, to_json(bridge)])?;
+    Ok(())
+}

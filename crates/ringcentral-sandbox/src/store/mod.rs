@@ -1,0 +1,360 @@
+//! The sandbox's state: RingCentral resources as plain structs kept in SQLite (a file with `--data`,
+//! memory otherwise), behind one connection that every request shares.
+
+mod extensions;
+mod mailbox;
+mod misc;
+mod seed;
+mod tokens;
+
+pub use extensions::*;
+pub use mailbox::*;
+pub use misc::*;
+pub(crate) use seed::bridge_json as seed_bridge_json;
+pub use seed::{ADMIN_EMAIL, FEDERATED_ACCOUNT_ID, MAIN_ACCOUNT_ID};
+pub use tokens::*;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use secrecy::SecretString;
+
+use crate::error::{Error, Result};
+
+/// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
+const SCHEMA_VERSION: &str = "1";
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, main_number TEXT NOT NULL, federated_name TEXT NOT NULL,
+  domain TEXT NOT NULL, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sites (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, name TEXT NOT NULL, code TEXT NOT NULL,
+  extension_number TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS extensions (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, number TEXT NOT NULL, type TEXT NOT NULL,
+  status TEXT NOT NULL, first_name TEXT, last_name TEXT, name TEXT NOT NULL, email TEXT,
+  department TEXT, job_title TEXT, mobile TEXT, site_id INTEGER, admin INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1, data TEXT);
+CREATE INDEX IF NOT EXISTS ext_account ON extensions(account_id, number);
+CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS queue_members (
+  queue_id INTEGER NOT NULL, extension_id INTEGER NOT NULL, PRIMARY KEY (queue_id, extension_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
+CREATE TABLE IF NOT EXISTS phone_numbers (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, extension_id INTEGER, phone_number TEXT NOT NULL,
+  usage_type TEXT NOT NULL, payment_type TEXT NOT NULL, type TEXT NOT NULL, features TEXT NOT NULL,
+  label TEXT, status TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
+CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
+CREATE TABLE IF NOT EXISTS devices (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, extension_id INTEGER, name TEXT NOT NULL,
+  type TEXT NOT NULL, serial TEXT NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
+  phone_number_id INTEGER);
+CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
+CREATE TABLE IF NOT EXISTS forwarding_numbers (
+  id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS fn_ext ON forwarding_numbers(extension_id);
+CREATE TABLE IF NOT EXISTS answering_rules (
+  extension_id INTEGER NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (extension_id, id));
+CREATE TABLE IF NOT EXISTS presence (extension_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lazy_seeded (
+  extension_id INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (extension_id, kind)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, type TEXT NOT NULL, direction TEXT NOT NULL,
+  read_status TEXT NOT NULL, availability TEXT NOT NULL, conversation_id INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS msg_ext ON messages(extension_id, created_ms);
+CREATE TABLE IF NOT EXISTS call_log (
+  id TEXT PRIMARY KEY, extension_id INTEGER NOT NULL, start_ms INTEGER NOT NULL, type TEXT NOT NULL,
+  direction TEXT NOT NULL, active INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS cl_ext ON call_log(extension_id, start_ms);
+CREATE TABLE IF NOT EXISTS contacts (
+  id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, first_name TEXT, last_name TEXT, company TEXT,
+  data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ct_ext ON contacts(extension_id);
+CREATE TABLE IF NOT EXISTS chats (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chat_members (
+  chat_id TEXT NOT NULL, extension_id INTEGER NOT NULL, PRIMARY KEY (chat_id, extension_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cm_ext ON chat_members(extension_id);
+CREATE TABLE IF NOT EXISTS posts (
+  id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS post_chat ON posts(chat_id, seq);
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bridges (
+  id TEXT PRIMARY KEY, account_id INTEGER NOT NULL, extension_id INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS br_ext ON bridges(extension_id);
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id TEXT PRIMARY KEY, extension_id INTEGER NOT NULL, expires_ms INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, client_id TEXT NOT NULL, account_id INTEGER NOT NULL, extension_id INTEGER NOT NULL,
+  grant_type TEXT NOT NULL, scope TEXT NOT NULL, created_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, kind TEXT NOT NULL, pair_hash TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL, state TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tok_session ON tokens(session_id);
+CREATE TABLE IF NOT EXISTS auth_codes (
+  hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, extension_id INTEGER NOT NULL, redirect_uri TEXT,
+  challenge TEXT, challenge_method TEXT, scope TEXT NOT NULL, expires_ms INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0);
+"#;
+
+/// What the sandbox was seeded with and the secrets it owns, kept with its state.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub seed: u64,
+    pub users: usize,
+    /// When the company was seeded (Unix ms); seeded timestamps are relative to it.
+    pub epoch_ms: i64,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// The key that signs the sandbox's JWT credentials.
+    pub signing_key: SecretString,
+    pub admin_id: i64,
+}
+
+/// The shared SQLite store.
+pub struct Store {
+    conn: Mutex<Connection>,
+    meta: Meta,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens the store, seeding a company first if it holds none. An existing data file keeps its
+    /// state (and its original seed and size); `seed` and `users` only apply to a fresh one.
+    pub fn open(data: Option<&Path>, seed: u64, users: usize, now_ms: i64) -> Result<Store> {
+        let conn = match data {
+            Some(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::DataFile {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                }
+                let c = Connection::open(path)?;
+                c.busy_timeout(std::time::Duration::from_secs(10))?;
+                c.pragma_update(None, "journal_mode", "WAL")?;
+                c.pragma_update(None, "synchronous", "NORMAL")?;
+                c
+            }
+            None => Connection::open_in_memory()?,
+        };
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.execute_batch(SCHEMA)?;
+        let version: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let mut conn = conn;
+        if version.as_deref() != Some(SCHEMA_VERSION) {
+            if version.is_some() {
+                drop_all(&conn)?;
+                conn.execute_batch(SCHEMA)?;
+            }
+            let tx = conn.transaction()?;
+            seed::seed_company(&tx, seed, users, now_ms)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?1)",
+                params![SCHEMA_VERSION],
+            )?;
+            tx.commit()?;
+        }
+        let meta = read_meta(&conn, data)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            meta,
+            path: data.map(Path::to_path_buf),
+        })
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back on drop),
+        // so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.lock();
+        f(&conn)
+    }
+
+    /// Runs `f` in a transaction, committed when `f` succeeds.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// A fresh id for a created resource, never reused and never in a seeded range.
+    pub fn next_id(tx: &Connection) -> Result<i64> {
+        let id: i64 = tx.query_row(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'next_id' RETURNING CAST(value AS INTEGER)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(id)
+    }
+}
+
+fn drop_all(conn: &Connection) -> Result<()> {
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for name in names {
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS \"{name}\""))?;
+    }
+    Ok(())
+}
+
+fn read_meta(conn: &Connection, data: Option<&Path>) -> Result<Meta> {
+    let get = |key: &str| -> Result<String> {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotASandbox(data.map(Path::to_path_buf).unwrap_or_default()))
+    };
+    let num = |key: &str| -> Result<i64> {
+        get(key)?
+            .parse()
+            .map_err(|_| Error::NotASandbox(data.map(Path::to_path_buf).unwrap_or_default()))
+    };
+    Ok(Meta {
+        seed: num("seed")? as u64,
+        users: num("users")? as usize,
+        epoch_ms: num("epoch_ms")?,
+        client_id: get("client_id")?,
+        client_secret: SecretString::from(get("client_secret")?),
+        signing_key: SecretString::from(get("signing_key")?),
+        admin_id: num("admin_id")?,
+    })
+}
+
+/// Deletes a data file and its SQLite side files.
+pub fn remove_data_file(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::DataFile { path: p, source }),
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a JSON column.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> Result<T> {
+    serde_json::from_str(text).map_err(Error::corrupt(what))
+}
+
+/// Encodes a JSON column.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Our own plain structs always serialize.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(store: &Store) -> Vec<(i64, String, String, String)> {
+        store
+            .all_extensions(&ExtensionFilter::default())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.id, e.name, e.email.unwrap_or_default(), e.status))
+            .collect()
+    }
+
+    #[test]
+    fn the_seed_decides_the_company() -> Result<()> {
+        let a = Store::open(None, 7, 40, 1_700_000_000_000)?;
+        let b = Store::open(None, 7, 40, 1_700_000_000_000)?;
+        let c = Store::open(None, 8, 40, 1_700_000_000_000)?;
+        assert_eq!(names(&a), names(&b));
+        assert_ne!(names(&a), names(&c));
+        let admins: Vec<_> = a
+            .all_extensions(&ExtensionFilter::default())?
+            .into_iter()
+            .filter(|e| e.admin)
+            .collect();
+        assert_eq!(admins.len(), 1, "exactly one administrator");
+        assert_eq!(admins[0].email.as_deref(), Some(ADMIN_EMAIL));
+        let sms = a.phone_numbers(MAIN_ACCOUNT_ID, Some(admins[0].id))?;
+        assert!(sms.iter().any(PhoneNumber::can_send_sms));
+        Ok(())
+    }
+
+    #[test]
+    fn lazily_seeded_mailboxes_are_deterministic() -> Result<()> {
+        let a = Store::open(None, 3, 20, 1_700_000_000_000)?;
+        let b = Store::open(None, 3, 20, 1_700_000_000_000)?;
+        let id = a.meta().admin_id + 4;
+        let now = 1_700_000_100_000;
+        let ma: Vec<_> = a
+            .messages(id, &MessageFilter::default(), now)?
+            .into_iter()
+            .map(|m| (m.id, m.subject))
+            .collect();
+        let mb: Vec<_> = b
+            .messages(id, &MessageFilter::default(), now)?
+            .into_iter()
+            .map(|m| (m.id, m.subject))
+            .collect();
+        assert!(!ma.is_empty());
+        assert_eq!(ma, mb);
+        // Seeding twice never duplicates.
+        assert_eq!(
+            a.messages(id, &MessageFilter::default(), now)?.len(),
+            ma.len()
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn deleting_a_user_keeps_numbers_and_devices_on_an_unassigned_extension() -> Result<()> {
+        let s = Store::open(None, 1, 10, 1_700_000_000_000)?;
+        let victim = s.meta().admin_id + 2;
+        let numbers = s.phone_numbers(MAIN_ACCOUNT_ID, Some(victim))?;
+        let holder = s.delete_user_extension(victim, 1_700_000_000_001)?;
+        let Some(holder) = holder else {
+            panic!("user existed")
+        };
+        assert!(s.extension(victim)?.is_none());
+        let kept = s.phone_numbers(MAIN_ACCOUNT_ID, Some(holder))?;
+        assert_eq!(
+            kept.iter().map(|p| p.id).collect::<Vec<_>>(),
+            numbers.iter().map(|p| p.id).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            s.extension(holder)?.map(|e| e.status),
+            Some("Unassigned".to_owned())
+        );
+        assert_eq!(s.delete_user_extension(victim, 1)?, None);
+        Ok(())
+    }
+}

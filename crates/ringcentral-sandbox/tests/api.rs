@@ -1,0 +1,207 @@
+//! The sandbox over HTTP on loopback: OAuth, errors, paging and the stateful handlers, with every
+//! success body checked against RingCentral's OpenAPI spec.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn reads_the_current_extension_and_account() -> TestResult {
+    let env = start().await;
+    let me = env.get("/restapi/v1.0/account/~/extension/~").await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert!(me.header("RCRequestId").is_some_and(|v| v.len() == 36));
+    check_schema("readExtension", 200, &me.body);
+    assert_eq!(
+        me.body["contact"]["email"],
+        json!(ringcentral_sandbox::ADMIN_EMAIL)
+    );
+    assert_eq!(me.body["permissions"]["admin"]["enabled"], json!(true));
+    let acc = env.get("/restapi/v1.0/account/~").await;
+    assert_eq!(acc.status, 200);
+    check_schema("readAccountInfo", 200, &acc.body);
+    assert_eq!(acc.body["operator"]["id"], me.body["id"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_extension_is_cmn_102_in_both_error_shapes() -> TestResult {
+    let env = start().await;
+    let r = env.get("/restapi/v1.0/account/~/extension/123").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.body["errorCode"], json!("CMN-102"));
+    assert_eq!(r.body["errors"][0]["errorCode"], json!("CMN-102"));
+    assert_eq!(r.body["errors"][0]["parameterName"], json!("extensionId"));
+    assert!(
+        r.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("extensionId"))
+    );
+    assert!(r.header("RCRequestId").is_some());
+    Ok(())
+}
+
+#[tokio::test]
+async fn lists_extensions_with_paging_and_absolute_navigation() -> TestResult {
+    let env = start().await;
+    let r = env
+        .get("/restapi/v1.0/account/~/extension?perPage=10&page=2")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("listExtensions", 200, &r.body);
+    let paging = &r.body["paging"];
+    assert_eq!(paging["page"], json!(2));
+    assert_eq!(paging["perPage"], json!(10));
+    assert_eq!(paging["pageStart"], json!(10));
+    assert_eq!(paging["pageEnd"], json!(19));
+    let total = paging["totalElements"].as_u64().unwrap_or_default();
+    assert!(total > 30, "users, queues and IVR menus: {total}");
+    let next = r.body["navigation"]["nextPage"]["uri"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        next.starts_with(env.sandbox.url()) && next.contains("page=3"),
+        "{next}"
+    );
+    assert!(
+        r.body["navigation"]["previousPage"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.contains("page=1"))
+    );
+    // Walking nextPage visits every extension exactly once.
+    let mut seen = std::collections::HashSet::new();
+    let mut uri = Some(env.url("/restapi/v1.0/account/~/extension?perPage=7"));
+    let mut pages = 0;
+    while let Some(u) = uri.take() {
+        pages += 1;
+        assert!(pages < 50, "paging does not end");
+        let path = u.trim_start_matches(env.sandbox.url()).to_owned();
+        let page = env.get(&path).await;
+        for rec in page.body["records"].as_array().into_iter().flatten() {
+            assert!(seen.insert(rec["id"].as_i64().unwrap_or_default()));
+        }
+        uri = page.body["navigation"]["nextPage"]["uri"]
+            .as_str()
+            .map(str::to_owned);
+    }
+    assert_eq!(seen.len() as u64, total);
+    let bad = env
+        .get("/restapi/v1.0/account/~/extension?perPage=5000")
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["errors"][0]["parameterName"], json!("perPage"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn filters_extensions_by_status_and_type() -> TestResult {
+    let env = start().await;
+    let r = env.get("/restapi/v1.0/account/~/extension?status=Disabled&status=NotActivated&type=User&perPage=1000").await;
+    assert_eq!(r.status, 200);
+    let recs = r.body["records"].as_array().cloned().unwrap_or_default();
+    assert!(
+        recs.iter()
+            .all(|e| e["status"] != json!("Enabled") && e["type"] == json!("User"))
+    );
+    let q = env
+        .get("/restapi/v1.0/account/~/extension?type=Department")
+        .await;
+    assert!(q.body["records"].as_array().is_some_and(|a| !a.is_empty()));
+    let bad = env
+        .get("/restapi/v1.0/account/~/extension?status=Sleeping")
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["errorCode"], json!("CMN-101"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn updates_an_extension_and_keeps_it() -> TestResult {
+    let env = start().await;
+    let (id, _) = env.regular_user().await;
+    let path = format!("/restapi/v1.0/account/~/extension/{id}");
+    let r = env
+        .put(
+            &path,
+            json!({"status": "Disabled", "contact": {"jobTitle": "Chief Tester"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("updateExtension", 200, &r.body);
+    let again = env.get(&path).await;
+    assert_eq!(again.body["status"], json!("Disabled"));
+    assert_eq!(again.body["contact"]["jobTitle"], json!("Chief Tester"));
+    let bad = env.put(&path, json!({"status": "Asleep"})).await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["errors"][0]["parameterName"], json!("status"));
+    let wrong_type = env.put(&path, json!({"contact": {"firstName": 5}})).await;
+    assert_eq!(wrong_type.status, 400);
+    assert_eq!(
+        wrong_type.body["errors"][0]["parameterName"],
+        json!("contact.firstName")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_regular_user_cannot_change_others_or_use_scim() -> TestResult {
+    let env = start().await;
+    let (user_id, email) = env.regular_user().await;
+    let token = env.token_for(&email).await;
+    let admin_id = env.sandbox.credentials().extension_id;
+    let r = env
+        .call_as(
+            &token,
+            reqwest::Method::PUT,
+            &format!("/restapi/v1.0/account/~/extension/{admin_id}"),
+            Some(json!({"contact": {"jobTitle": "x"}})),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["errorCode"], json!("CMN-408"));
+    let own = env
+        .call_as(
+            &token,
+            reqwest::Method::PUT,
+            &format!("/restapi/v1.0/account/~/extension/{user_id}"),
+            Some(json!({"contact": {"jobTitle": "Mine"}})),
+        )
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    if ringcentral_api::operation("scimSearchViaGet2").is_some() {
+        let scim = env
+            .call_as(&token, reqwest::Method::GET, "/scim/v2/Users", None)
+            .await;
+        assert_eq!(scim.status, 403);
+    }
+    let others_mail = env
+        .call_as(
+            &token,
+            reqwest::Method::GET,
+            &format!("/restapi/v1.0/account/~/extension/{admin_id}/message-store"),
+            None,
+        )
+        .await;
+    assert_eq!(others_mail.status, 403);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_in_ringcentral_shape() -> TestResult {
+    let env = start().await;
+    let r = env.get("/restapi/v1.0/nothing/here").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body["errorCode"].is_string() && r.body["errors"].is_array());
+    let m = env
+        .call(
+            reqwest::Method::DELETE,
+            "/restapi/v1.0/account/~/extension",
+            None,
+        )
+        .await;
+    assert_eq!(m.status, 405);
+    Ok(())
+}
+
+fn _unused(_: Value) {}

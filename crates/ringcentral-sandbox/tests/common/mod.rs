@@ -1,0 +1,255 @@
+//! Shared helpers of the integration tests: an in-process sandbox on loopback, a logged-in HTTP
+//! client, and a check of response bodies against RingCentral's OpenAPI spec.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use ringcentral_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+pub struct Env {
+    pub sandbox: SandboxHandle,
+    pub http: reqwest::Client,
+    pub token: String,
+    pub refresh: String,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
+pub async fn start() -> Env {
+    start_with(SandboxConfig {
+        users: 30,
+        ..Default::default()
+    })
+    .await
+}
+
+pub async fn start_with(config: SandboxConfig) -> Env {
+    let sandbox = match Sandbox::start(config).await {
+        Ok(s) => s,
+        Err(e) => panic!("sandbox did not start: {e}"),
+    };
+    let http = client();
+    let creds = sandbox.credentials();
+    let body = jwt_login(&http, sandbox.url(), &creds).await;
+    let token = body["access_token"].as_str().unwrap_or_default().to_owned();
+    let refresh = body["refresh_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!token.is_empty(), "login failed: {body}");
+    Env {
+        sandbox,
+        http,
+        token,
+        refresh,
+    }
+}
+
+pub async fn jwt_login(
+    http: &reqwest::Client,
+    url: &str,
+    creds: &ringcentral_sandbox::Credentials,
+) -> Value {
+    let resp = http
+        .post(format!("{url}/restapi/oauth/token"))
+        .basic_auth(&creds.client_id, Some(creds.client_secret.expose_secret()))
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", creds.jwt.expose_secret()),
+        ])
+        .send()
+        .await;
+    match resp {
+        Ok(r) => r.json().await.unwrap_or(Value::Null),
+        Err(e) => panic!("token request failed: {e}"),
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl Env {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.sandbox.url(), path)
+    }
+
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
+        self.call_as(&self.token, method, path, body).await
+    }
+
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => panic!("{path}: {e}"),
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.call(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.call(reqwest::Method::DELETE, path, None).await
+    }
+
+    /// Logs in as another seeded user and returns the access token.
+    pub async fn token_for(&self, email: &str) -> String {
+        let creds = match self.sandbox.credentials_for(email) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        let body = jwt_login(&self.http, self.sandbox.url(), &creds).await;
+        body["access_token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Email of some enabled non-admin user.
+    pub async fn regular_user(&self) -> (i64, String) {
+        let r = self
+            .get("/restapi/v1.0/account/~/extension?type=User&status=Enabled&perPage=10")
+            .await;
+        for rec in r.body["records"].as_array().into_iter().flatten() {
+            if rec["permissions"]["admin"]["enabled"] == json!(false) {
+                return (
+                    rec["id"].as_i64().unwrap_or_default(),
+                    rec["contact"]["email"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+            }
+        }
+        panic!("no regular user in {}", r.body);
+    }
+}
+
+fn spec_path() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("RINGCENTRAL_SPEC") {
+        return Some(PathBuf::from(p));
+    }
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|a| a.join("shared/ringcentral/rc-public-openapi.yml"))
+        .find(|p| p.exists())
+}
+
+fn spec() -> Option<&'static Value> {
+    static SPEC: OnceLock<Option<Value>> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = spec_path()?;
+        let text = std::fs::read_to_string(path).ok()?;
+        serde_yaml::from_str::<Value>(&text).ok()
+    })
+    .as_ref()
+}
+
+type Validators = HashMap<(String, u16), Option<jsonschema::Validator>>;
+
+/// Checks `body` against the spec's response schema of `operation_id` for `status`. Skipped, with a
+/// note, when the spec file is not around.
+pub fn check_schema(operation_id: &str, status: u16, body: &Value) {
+    static CACHE: OnceLock<Mutex<Validators>> = OnceLock::new();
+    let Some(spec) = spec() else {
+        eprintln!(
+            "note: RingCentral spec not found; response schema check of {operation_id} skipped"
+        );
+        return;
+    };
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    let validator = cache
+        .entry((operation_id.to_owned(), status))
+        .or_insert_with(|| {
+            let op = spec["paths"]
+                .as_object()?
+                .values()
+                .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.values()))
+                .find(|op| op["operationId"] == operation_id)?;
+            let mut schema =
+                op["responses"][status.to_string()]["content"]["application/json"]["schema"]
+                    .clone();
+            if schema.is_null() {
+                schema = op["responses"][status.to_string()]["content"]
+                    .as_object()?
+                    .values()
+                    .next()?["schema"]
+                    .clone();
+            }
+            let mut root = match schema {
+                Value::Object(m) => Value::Object(m),
+                _ => return None,
+            };
+            root["components"] = spec["components"].clone();
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft7)
+                .should_validate_formats(true)
+                .build(&root)
+                .ok()
+        });
+    let Some(v) = validator else {
+        panic!("no response schema for {operation_id} {status} in the spec");
+    };
+    let errors: Vec<String> = v
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{operation_id} {status} response does not match the spec:\n{}\nbody: {body}",
+        errors.join("\n")
+    );
+}

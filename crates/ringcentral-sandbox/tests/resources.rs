@@ -1,0 +1,720 @@
+//! The stateful resources over HTTP: each test changes state through the API and reads it back,
+//! checking every success body against the spec.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const ME: &str = "/restapi/v1.0/account/~/extension/~";
+
+fn records(v: &Value) -> Vec<Value> {
+    v["records"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn message_store_lists_reads_and_deletes() -> TestResult {
+    let env = start().await;
+    let list = env.get(&format!("{ME}/message-store?perPage=5")).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    check_schema("listMessages", 200, &list.body);
+    let all = env.get(&format!("{ME}/message-store?perPage=1000")).await;
+    let msgs = records(&all.body);
+    assert!(msgs.len() > 3, "recent messages by default: {}", msgs.len());
+    for kind in ["SMS", "VoiceMail", "Fax"] {
+        let r = env
+            .get(&format!(
+                "{ME}/message-store?messageType={kind}&dateFrom=2000-01-01T00:00:00Z"
+            ))
+            .await;
+        assert!(records(&r.body).iter().all(|m| m["type"] == json!(kind)));
+        assert!(!records(&r.body).is_empty(), "no {kind}");
+    }
+    let fax = records(
+        &env.get(&format!(
+            "{ME}/message-store?messageType=Fax&dateFrom=2000-01-01T00:00:00Z"
+        ))
+        .await
+        .body,
+    )
+    .remove(0);
+    let id = fax["id"].as_i64().unwrap_or_default();
+    let one = env.get(&format!("{ME}/message-store/{id}")).await;
+    check_schema("readMessage", 200, &one.body);
+    let att = fax["attachments"][0]["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let pdf = env.http.get(&att).bearer_auth(&env.token).send().await?;
+    assert_eq!(
+        pdf.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = pdf.bytes().await?;
+    assert!(bytes.starts_with(b"%PDF"));
+    assert_eq!(
+        bytes.len() as u64,
+        fax["attachments"][0]["size"].as_u64().unwrap_or_default()
+    );
+
+    let upd = env
+        .put(
+            &format!("{ME}/message-store/{id}"),
+            json!({"readStatus": "Unread"}),
+        )
+        .await;
+    assert_eq!(upd.status, 200);
+    assert_eq!(upd.body["readStatus"], json!("Unread"));
+    assert_eq!(
+        env.delete(&format!("{ME}/message-store/{id}")).await.status,
+        204
+    );
+    assert_eq!(
+        env.get(&format!("{ME}/message-store/{id}")).await.body["availability"],
+        json!("Deleted")
+    );
+    assert_eq!(
+        env.delete(&format!("{ME}/message-store/{id}")).await.status,
+        204
+    );
+    let gone = env.get(&format!("{ME}/message-store/{id}")).await;
+    assert_eq!(
+        (gone.status, gone.body["errorCode"].clone()),
+        (404, json!("CMN-102"))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn sms_is_sent_and_delivered_to_a_colleague() -> TestResult {
+    let env = start().await;
+    let numbers = env.get(&format!("{ME}/phone-number")).await;
+    check_schema("listExtensionPhoneNumbers", 200, &numbers.body);
+    let from = records(&numbers.body)
+        .into_iter()
+        .find(|n| {
+            n["features"]
+                .as_array()
+                .is_some_and(|f| f.contains(&json!("SmsSender")))
+        })
+        .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    assert!(
+        !from.is_empty(),
+        "the administrator has an SMS-capable number"
+    );
+    let (colleague, email) = env.regular_user().await;
+    let their = env
+        .get(&format!(
+            "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
+        ))
+        .await;
+    let to = records(&their.body)[0]["phoneNumber"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let sent = env.post(&format!("{ME}/sms"), json!({"from": {"phoneNumber": from}, "to": [{"phoneNumber": to}], "text": "Hello from the sandbox"})).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    check_schema("createSMSMessage", 200, &sent.body);
+    assert_eq!(sent.body["direction"], json!("Outbound"));
+    let token = env.token_for(&email).await;
+    let inbox = env
+        .call_as(
+            &token,
+            reqwest::Method::GET,
+            "/restapi/v1.0/account/~/extension/~/message-store?messageType=SMS&direction=Inbound",
+            None,
+        )
+        .await;
+    assert!(
+        records(&inbox.body)
+            .iter()
+            .any(|m| m["subject"] == json!("Hello from the sandbox"))
+    );
+
+    let bad = env.post(&format!("{ME}/sms"), json!({"from": {"phoneNumber": "+19999999999"}, "to": [{"phoneNumber": to}], "text": "x"})).await;
+    assert_eq!(bad.status, 400);
+    let missing = env
+        .post(
+            &format!("{ME}/sms"),
+            json!({"from": {"phoneNumber": from}, "to": [{"phoneNumber": to}]}),
+        )
+        .await;
+    assert_eq!(
+        (
+            missing.status,
+            missing.body["errors"][0]["parameterName"].clone()
+        ),
+        (400, json!("text"))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn contacts_crud() -> TestResult {
+    let env = start().await;
+    let base = format!("{ME}/address-book/contact");
+    let list = env.get(&format!("{base}?sortBy=LastName")).await;
+    assert_eq!(list.status, 200);
+    check_schema("listContacts", 200, &list.body);
+    let names: Vec<String> = records(&list.body)
+        .iter()
+        .map(|c| c["lastName"].as_str().unwrap_or("").to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let created = env.post(&base, json!({"firstName": "Zed", "lastName": "Zulu", "email": "zed@example.com", "businessAddress": {"city": "Oslo"}})).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    check_schema("createContact", 200, &created.body);
+    let id = created.body["id"].as_i64().unwrap_or_default();
+    let read = env.get(&format!("{base}/{id}")).await;
+    check_schema("readContact", 200, &read.body);
+    assert_eq!(read.body["businessAddress"]["city"], json!("Oslo"));
+    let found = env.get(&format!("{base}?startsWith=zu")).await;
+    assert!(records(&found.body).iter().any(|c| c["id"] == json!(id)));
+    let upd = env
+        .put(
+            &format!("{base}/{id}"),
+            json!({"firstName": "Zed", "lastName": "Zebra"}),
+        )
+        .await;
+    assert_eq!(upd.body["lastName"], json!("Zebra"));
+    assert!(upd.body.get("email").is_none(), "PUT replaces the contact");
+    let bad = env.post(&base, json!({"firstName": 3})).await;
+    assert_eq!(
+        (bad.status, bad.body["errors"][0]["parameterName"].clone()),
+        (400, json!("firstName"))
+    );
+    assert_eq!(env.delete(&format!("{base}/{id}")).await.status, 204);
+    assert_eq!(env.get(&format!("{base}/{id}")).await.status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn call_log_and_active_calls() -> TestResult {
+    let env = start().await;
+    let log = env
+        .get(&format!("{ME}/call-log?view=Detailed&perPage=max"))
+        .await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    check_schema("readUserCallLog", 200, &log.body);
+    let recs = records(&log.body);
+    assert!(!recs.is_empty());
+    let inbound = env
+        .get(&format!(
+            "{ME}/call-log?direction=Inbound&dateFrom=2000-01-01T00:00:00Z"
+        ))
+        .await;
+    assert!(
+        records(&inbound.body)
+            .iter()
+            .all(|r| r["direction"] == json!("Inbound"))
+    );
+    let id = recs[0]["id"].as_str().unwrap_or_default();
+    let one = env.get(&format!("{ME}/call-log/{id}")).await;
+    check_schema("readUserCallRecord", 200, &one.body);
+    // The administrator (the first seeded user) is on a call.
+    let active = env.get(&format!("{ME}/active-calls")).await;
+    check_schema("listExtensionActiveCalls", 200, &active.body);
+    assert!(
+        records(&active.body)
+            .iter()
+            .all(|r| r["result"] == json!("In Progress"))
+    );
+    assert!(!records(&active.body).is_empty());
+    let presence = env.get(&format!("{ME}/presence")).await;
+    check_schema("readUserPresenceStatus", 200, &presence.body);
+    assert_eq!(presence.body["telephonyStatus"], json!("CallConnected"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn presence_updates() -> TestResult {
+    let env = start().await;
+    let r = env.put(&format!("{ME}/presence"), json!({"userStatus": "Busy", "dndStatus": "DoNotAcceptAnyCalls", "message": "Heads down"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("updateUserPresenceStatus", 200, &r.body);
+    let again = env.get(&format!("{ME}/presence")).await;
+    assert_eq!(again.body["userStatus"], json!("Busy"));
+    assert_eq!(again.body["presenceStatus"], json!("Busy"));
+    assert_eq!(
+        env.put(&format!("{ME}/presence"), json!({"userStatus": "Sleepy"}))
+            .await
+            .status,
+        400
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn team_messaging_pages_with_tokens() -> TestResult {
+    let env = start().await;
+    let first = env.get("/team-messaging/v1/chats?recordCount=2").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    check_schema("listGlipChatsNew", 200, &first.body);
+    let mut seen: Vec<String> = records(&first.body)
+        .iter()
+        .map(|c| c["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let mut token = first.body["navigation"]["nextPageToken"]
+        .as_str()
+        .map(str::to_owned);
+    let mut guard = 0;
+    while let Some(t) = token.take() {
+        guard += 1;
+        assert!(guard < 100);
+        let page = env
+            .get(&format!(
+                "/team-messaging/v1/chats?recordCount=2&pageToken={t}"
+            ))
+            .await;
+        seen.extend(
+            records(&page.body)
+                .iter()
+                .map(|c| c["id"].as_str().unwrap_or_default().to_owned()),
+        );
+        token = page.body["navigation"]["nextPageToken"]
+            .as_str()
+            .map(str::to_owned);
+    }
+    let all = env.get("/team-messaging/v1/chats?recordCount=250").await;
+    assert_eq!(seen.len(), records(&all.body).len());
+    let team = env.post("/team-messaging/v1/teams", json!({"name": "Launch", "public": true, "members": [{"email": env.regular_user().await.1}]})).await;
+    assert_eq!(team.status, 201, "{}", team.body);
+    check_schema("createGlipTeamNew", 201, &team.body);
+    let chat = team.body["id"].as_str().unwrap_or_default().to_owned();
+    let post = env
+        .post(
+            &format!("/team-messaging/v1/chats/{chat}/posts"),
+            json!({"text": "Kickoff at 10"}),
+        )
+        .await;
+    assert_eq!(post.status, 201, "{}", post.body);
+    check_schema("createGlipPostNew", 201, &post.body);
+    let posts = env
+        .get(&format!("/team-messaging/v1/chats/{chat}/posts"))
+        .await;
+    check_schema("readGlipPostsNew", 200, &posts.body);
+    assert_eq!(records(&posts.body)[0]["text"], json!("Kickoff at 10"));
+    let teams = env.get("/team-messaging/v1/teams").await;
+    check_schema("listGlipTeamsNew", 200, &teams.body);
+    assert!(records(&teams.body).iter().any(|t| t["id"] == json!(chat)));
+    let bad = env.get("/team-messaging/v1/chats?pageToken=nonsense").await;
+    assert_eq!(bad.status, 400);
+    for t in records(&all.body)
+        .iter()
+        .filter(|c| c["type"] == json!("Team"))
+        .take(3)
+    {
+        let tasks = env
+            .get(&format!(
+                "/team-messaging/v1/chats/{}/tasks",
+                t["id"].as_str().unwrap_or_default()
+            ))
+            .await;
+        check_schema("listChatTasksNew", 200, &tasks.body);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn video_bridges_crud() -> TestResult {
+    let env = start().await;
+    let created = env.post("/rcvideo/v2/account/~/extension/~/bridges", json!({"name": "Weekly sync", "type": "Scheduled", "security": {"passwordProtected": true, "password": "s3cret"}})).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    check_schema("createBridge", 201, &created.body);
+    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
+    let read = env.get(&format!("/rcvideo/v2/bridges/{id}")).await;
+    check_schema("getBridge", 200, &read.body);
+    assert_eq!(read.body["name"], json!("Weekly sync"));
+    assert!(
+        read.body["discovery"]["web"]
+            .as_str()
+            .is_some_and(|u| u.contains("pw=s3cret"))
+    );
+    let patched = env
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/rcvideo/v2/bridges/{id}"),
+            Some(json!({"name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(patched.body["name"], json!("Renamed"));
+    assert_eq!(
+        env.delete(&format!("/rcvideo/v2/bridges/{id}"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        env.get(&format!("/rcvideo/v2/bridges/{id}")).await.status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn directory_lists_with_etags_and_searches() -> TestResult {
+    let env = start().await;
+    let list = env
+        .get("/restapi/v1.0/account/~/directory/entries?perPage=all")
+        .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    check_schema("listDirectoryEntries", 200, &list.body);
+    let entries = records(&list.body);
+    assert_eq!(
+        list.body["paging"]["totalElements"].as_u64(),
+        Some(entries.len() as u64)
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["account"]["id"] == json!("3000000004")),
+        "federated entries"
+    );
+    assert!(entries.iter().all(|e| {
+        ["Enabled", "Disabled", "NotActivated"].contains(&e["status"].as_str().unwrap_or(""))
+    }));
+    let etag = list.header("etag").unwrap_or_default().to_owned();
+    assert!(etag.starts_with('"'));
+    let cached = env
+        .http
+        .get(env.url("/restapi/v1.0/account/~/directory/entries?perPage=all"))
+        .bearer_auth(&env.token)
+        .header("If-None-Match", &etag)
+        .send()
+        .await?;
+    assert_eq!(cached.status().as_u16(), 304);
+    assert!(cached.bytes().await?.is_empty());
+    let local = env
+        .get("/restapi/v1.0/account/~/directory/entries?showFederated=false&perPage=2000")
+        .await;
+    assert!(
+        records(&local.body)
+            .iter()
+            .all(|e| e.get("account").is_none())
+    );
+    assert_eq!(
+        env.get("/restapi/v1.0/account/~/directory/entries?perPage=2001")
+            .await
+            .status,
+        400
+    );
+
+    let id = entries[0]["id"].as_str().unwrap_or_default().to_owned();
+    let one = env
+        .get(&format!("/restapi/v1.0/account/~/directory/entries/{id}"))
+        .await;
+    check_schema("readDirectoryEntry", 200, &one.body);
+    let tag = one.header("etag").unwrap_or_default().to_owned();
+    let again = env
+        .http
+        .get(env.url(&format!("/restapi/v1.0/account/~/directory/entries/{id}")))
+        .bearer_auth(&env.token)
+        .header("If-None-Match", &tag)
+        .send()
+        .await?;
+    assert_eq!(again.status().as_u16(), 304);
+    // A change to the entry changes its ETag.
+    env.put(
+        &format!("/restapi/v1.0/account/~/extension/{id}"),
+        json!({"contact": {"jobTitle": "Changed"}}),
+    )
+    .await;
+    let changed = env
+        .http
+        .get(env.url(&format!("/restapi/v1.0/account/~/directory/entries/{id}")))
+        .bearer_auth(&env.token)
+        .header("If-None-Match", &tag)
+        .send()
+        .await?;
+    assert_eq!(changed.status().as_u16(), 200);
+
+    let last = entries
+        .iter()
+        .find(|e| e["type"] == json!("User"))
+        .and_then(|e| e["lastName"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let search = env.post("/restapi/v1.0/account/~/directory/entries/search", json!({
+        "searchString": last.to_lowercase(), "searchFields": ["lastName"], "extensionStatuses": ["Enabled"],
+        "orderBy": [{"index": 1, "fieldName": "firstName", "direction": "Desc"}], "perPage": 50
+    })).await;
+    assert_eq!(search.status, 200, "{}", search.body);
+    check_schema("searchDirectoryEntries", 200, &search.body);
+    let hits = records(&search.body);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| {
+        h["lastName"]
+            .as_str()
+            .is_some_and(|l| l.eq_ignore_ascii_case(&last))
+            && h["status"] == json!("Enabled")
+    }));
+    let firsts: Vec<String> = hits
+        .iter()
+        .map(|h| h["firstName"].as_str().unwrap_or("").to_lowercase())
+        .collect();
+    let mut desc = firsts.clone();
+    desc.sort_by(|a, b| b.cmp(a));
+    assert_eq!(firsts, desc);
+    let queues = env
+        .post(
+            "/restapi/v1.0/account/~/directory/entries/search",
+            json!({"extensionType": "Department", "showFederated": false}),
+        )
+        .await;
+    assert!(
+        !records(&queues.body).is_empty()
+            && records(&queues.body)
+                .iter()
+                .all(|e| e["type"] == json!("Department"))
+    );
+    let bad = env
+        .post(
+            "/restapi/v1.0/account/~/directory/entries/search",
+            json!({"orderBy": [{"fieldName": "shoeSize"}]}),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let fed = env
+        .get("/restapi/v1.0/account/~/directory/federation")
+        .await;
+    check_schema("readDirectoryFederation", 200, &fed.body);
+    assert_eq!(fed.body["accounts"].as_array().map(Vec::len), Some(2));
+    Ok(())
+}
+
+#[tokio::test]
+async fn call_queues_and_members() -> TestResult {
+    let env = start().await;
+    let list = env.get("/restapi/v1.0/account/~/call-queues").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    check_schema("listCallQueues", 200, &list.body);
+    let q = records(&list.body)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let info = env
+        .get(&format!("/restapi/v1.0/account/~/call-queues/{q}"))
+        .await;
+    check_schema("readCallQueueInfo", 200, &info.body);
+    let members = env
+        .get(&format!("/restapi/v1.0/account/~/call-queues/{q}/members"))
+        .await;
+    check_schema("listCallQueueMembers", 200, &members.body);
+    let before = records(&members.body).len();
+    let (user, _) = env.regular_user().await;
+    let already = records(&members.body)
+        .iter()
+        .any(|m| m["id"] == json!(user));
+    let body = if already {
+        json!({"removedExtensionIds": [user.to_string()]})
+    } else {
+        json!({"addedExtensionIds": [user.to_string()]})
+    };
+    assert_eq!(
+        env.post(
+            &format!("/restapi/v1.0/account/~/call-queues/{q}/bulk-assign"),
+            body
+        )
+        .await
+        .status,
+        204
+    );
+    let after = records(
+        &env.get(&format!("/restapi/v1.0/account/~/call-queues/{q}/members"))
+            .await
+            .body,
+    )
+    .len();
+    assert_eq!(after, if already { before - 1 } else { before + 1 });
+    let of_user = env
+        .get(&format!(
+            "/restapi/v1.0/account/~/call-queues?memberExtensionId={user}"
+        ))
+        .await;
+    assert_eq!(
+        records(&of_user.body).iter().any(|x| x["id"] == json!(q)),
+        !already
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn answering_rules_and_forwarding_numbers() -> TestResult {
+    let env = start().await;
+    let rules = env.get(&format!("{ME}/answering-rule?view=Detailed")).await;
+    assert_eq!(rules.status, 200, "{}", rules.body);
+    check_schema("listAnsweringRules", 200, &rules.body);
+    let (colleague, _) = env.regular_user().await;
+    let created = env.post(&format!("{ME}/answering-rule"), json!({
+        "type": "Custom", "name": "VIP", "callers": [{"callerId": "+12125550123"}],
+        "callHandlingAction": "TransferToExtension", "transfer": {"extension": {"id": colleague.to_string()}}
+    })).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    check_schema("createAnsweringRule", 200, &created.body);
+    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
+    let upd = env
+        .put(
+            &format!("{ME}/answering-rule/{id}"),
+            json!({"enabled": false}),
+        )
+        .await;
+    check_schema("updateAnsweringRule", 200, &upd.body);
+    assert_eq!(
+        env.get(&format!("{ME}/answering-rule/{id}")).await.body["enabled"],
+        json!(false)
+    );
+    let business = env
+        .put(
+            &format!("{ME}/answering-rule/business-hours-rule"),
+            json!({"callHandlingAction": "TakeMessagesOnly"}),
+        )
+        .await;
+    assert_eq!(
+        business.body["callHandlingAction"],
+        json!("TakeMessagesOnly")
+    );
+    assert_eq!(
+        env.delete(&format!("{ME}/answering-rule/business-hours-rule"))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        env.delete(&format!("{ME}/answering-rule/{id}"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        env.get(&format!("{ME}/answering-rule/{id}")).await.status,
+        404
+    );
+
+    let fwd = env
+        .post(
+            &format!("{ME}/forwarding-number"),
+            json!({"phoneNumber": "+14155550123", "label": "Cabin", "type": "Home"}),
+        )
+        .await;
+    assert_eq!(fwd.status, 200, "{}", fwd.body);
+    check_schema("createForwardingNumber", 200, &fwd.body);
+    let fid = fwd.body["id"].as_str().unwrap_or_default().to_owned();
+    let list = env.get(&format!("{ME}/forwarding-number")).await;
+    check_schema("listForwardingNumbers", 200, &list.body);
+    assert!(records(&list.body).iter().any(|f| f["id"] == json!(fid)));
+    let dup = env
+        .post(
+            &format!("{ME}/forwarding-number"),
+            json!({"phoneNumber": "+14155550123"}),
+        )
+        .await;
+    assert_eq!(dup.status, 400);
+    let upd = env
+        .put(
+            &format!("{ME}/forwarding-number/{fid}"),
+            json!({"label": "Lake house"}),
+        )
+        .await;
+    check_schema("updateForwardingNumber", 200, &upd.body);
+    assert_eq!(upd.body["label"], json!("Lake house"));
+    let bulk = env
+        .call(
+            reqwest::Method::DELETE,
+            &format!("{ME}/forwarding-number"),
+            Some(json!({"records": [{"forwardingNumberId": fid}]})),
+        )
+        .await;
+    assert_eq!(bulk.status, 204);
+    assert_eq!(
+        env.get(&format!("{ME}/forwarding-number/{fid}"))
+            .await
+            .status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn numbers_and_devices() -> TestResult {
+    let env = start().await;
+    let list = env
+        .get("/restapi/v1.0/account/~/phone-number?perPage=10")
+        .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    check_schema("listAccountPhoneNumbers", 200, &list.body);
+    let id = records(&list.body)[0]["id"].as_i64().unwrap_or_default();
+    let one = env
+        .get(&format!("/restapi/v1.0/account/~/phone-number/{id}"))
+        .await;
+    check_schema("readAccountPhoneNumber", 200, &one.body);
+    let devices = env.get(&format!("{ME}/device")).await;
+    check_schema("listExtensionDevices", 200, &devices.body);
+    let did = records(&devices.body)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let dev = env
+        .get(&format!("/restapi/v1.0/account/~/device/{did}"))
+        .await;
+    check_schema("readDevice", 200, &dev.body);
+    assert_eq!(
+        env.get("/restapi/v1.0/account/~/device/42").await.status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn subscriptions_create_renew_delete() -> TestResult {
+    let env = start().await;
+    let created = env
+        .post(
+            "/restapi/v1.0/subscription",
+            json!({
+                "eventFilters": ["/restapi/v1.0/account/~/extension/~/message-store"],
+                "deliveryMode": {"transportType": "WebHook", "address": "https://example.com/hook"},
+                "expiresIn": 3600
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    check_schema("createSubscription", 200, &created.body);
+    let me = env.sandbox.credentials().extension_id;
+    assert_eq!(
+        created.body["eventFilters"][0],
+        json!(format!(
+            "/restapi/v1.0/account/2000000004/extension/{me}/message-store"
+        ))
+    );
+    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
+    env.sandbox
+        .advance_clock(std::time::Duration::from_secs(1800));
+    let renewed = env
+        .post(&format!("/restapi/v1.0/subscription/{id}/renew"), json!({}))
+        .await;
+    assert_eq!(renewed.status, 200);
+    check_schema("renewSubscription", 200, &renewed.body);
+    assert_eq!(renewed.body["expiresIn"], json!(3600));
+    let list = env.get("/restapi/v1.0/subscription").await;
+    check_schema("listSubscriptions", 200, &list.body);
+    assert_eq!(
+        env.delete(&format!("/restapi/v1.0/subscription/{id}"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        env.get(&format!("/restapi/v1.0/subscription/{id}"))
+            .await
+            .status,
+        404
+    );
+    let bad = env.post("/restapi/v1.0/subscription", json!({"eventFilters": ["nonsense"], "deliveryMode": {"transportType": "WebHook", "address": "https://example.com/h"}})).await;
+    assert_eq!(bad.status, 400);
+    Ok(())
+}

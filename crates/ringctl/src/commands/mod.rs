@@ -1,0 +1,8 @@
+//! One module per command group: each turns parsed arguments into library calls and a view.
+
+pub mod action;
+pub mod completions;
+pub mod connection;
+pub mod request;
+pub mod sandbox;
+pub mod send;

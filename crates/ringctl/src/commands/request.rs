@@ -1,0 +1,250 @@
+//! `ringctl request [CONNECTION] PATH`: a raw request with the server's URL prepended and
+//! authentication injected. The body goes to stdout as received; `-i` shows the status line and
+//! headers on stderr; a status of 400 or more exits non-zero.
+
+use std::io::Write;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use ringcentral::{Body, Request};
+use ringcentral_catalog::{Action, Method};
+
+use crate::cli::RequestArgs;
+use crate::commands::send::redact_header;
+use crate::context::{Ctx, open_session, runtime_error};
+use crate::exit::{CliError, CliResult, Exit};
+use crate::output::View;
+
+fn method(text: &str) -> CliResult<Method> {
+    Ok(match text.to_ascii_uppercase().as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        other => {
+            return Err(CliError::usage(format!("unsupported method `{other}`"))
+                .hint("Use GET, POST, PUT, PATCH or DELETE."));
+        }
+    })
+}
+
+/// Splits `key=value`.
+fn pair<'a>(what: &str, text: &'a str) -> CliResult<(&'a str, &'a str)> {
+    text.split_once('=')
+        .filter(|(k, _)| !k.trim().is_empty())
+        .ok_or_else(|| CliError::usage(format!("{what} `{text}` is not of the form name=value")))
+}
+
+/// Fills `{name}` segments from `--pathParam name=value`.
+fn fill_path(path: &str, params: &[String]) -> CliResult<String> {
+    let mut filled = path.to_string();
+    for param in params {
+        let (name, value) = pair("--pathParam", param)?;
+        let token = format!("{{{}}}", name.trim());
+        if !filled.contains(&token) {
+            return Err(CliError::usage(format!(
+                "--pathParam {name}: the path has no `{token}` segment"
+            )));
+        }
+        let encoded =
+            percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+                .replace("%7E", "~");
+        filled = filled.replace(&token, &encoded);
+    }
+    if let Some(start) = filled.find('{')
+        && let Some(len) = filled[start..].find('}')
+    {
+        let name = &filled[start + 1..start + len];
+        return Err(
+            CliError::usage(format!("the path segment `{{{name}}}` has no value"))
+                .hint(format!("Add --pathParam {name}=VALUE.")),
+        );
+    }
+    Ok(filled)
+}
+
+/// Reads `-d`: a string, `@FILE`, or `-` for stdin.
+fn read_data(data: &str) -> CliResult<Vec<u8>> {
+    if data == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| CliError::usage(format!("cannot read the body from stdin: {e}")))?;
+        return Ok(bytes);
+    }
+    if let Some(path) = data.strip_prefix('@') {
+        return std::fs::read(path)
+            .map_err(|e| CliError::usage(format!("cannot read the body file {path}: {e}")));
+    }
+    Ok(data.as_bytes().to_vec())
+}
+
+pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
+    // `--json` takes an optional value, so in `request --json /path` clap hands the path to --json.
+    let mut positionals: Vec<&str> = args.target.iter().map(String::as_str).collect();
+    let mut json_body = args.json.as_deref().filter(|v| !v.trim().is_empty());
+    if let Some(value) = json_body
+        && value.starts_with('/')
+        && positionals.len() < 2
+    {
+        positionals.push(value);
+        json_body = None;
+    }
+    let (connection_arg, raw_path) = match positionals.as_slice() {
+        [path] => (None, *path),
+        [connection, path] => (Some(*connection), *path),
+        [] => {
+            return Err(CliError::usage("no PATH given")
+                .hint("e.g. `ringctl request /restapi/v1.0/account/~/extension/~`."));
+        }
+        _ => {
+            return Err(CliError::usage(
+                "give a PATH, optionally after a CONNECTION",
+            ));
+        }
+    };
+    let path = fill_path(raw_path, &args.path_params)?;
+
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for header in &args.headers {
+        let (name, value) = header.split_once(':').ok_or_else(|| {
+            CliError::usage(format!(
+                "header `{header}` is not of the form `Name: value`"
+            ))
+        })?;
+        if name.trim().is_empty() {
+            return Err(CliError::usage(format!("header `{header}` has no name")));
+        }
+        headers.push((name.trim().to_string(), value.trim().to_string()));
+    }
+    let has_content_type = headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
+
+    let body = match (json_body, &args.data) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage(
+                "give the body once: --json or -d, not both",
+            ));
+        }
+        (Some(text), None) => {
+            if args.raw_data {
+                Some(Body::Bytes {
+                    content_type: "application/json".into(),
+                    data: Bytes::from(text.to_string()),
+                })
+            } else {
+                let value: Value = serde_json::from_str(text).map_err(|e| {
+                    CliError::usage(format!(
+                        "--json is not valid JSON (line {}, column {}: {e})",
+                        e.line(),
+                        e.column()
+                    ))
+                })?;
+                Some(Body::Json(value))
+            }
+        }
+        (None, Some(data)) => {
+            let bytes = read_data(data)?;
+            let content_type = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.clone());
+            if !args.raw_data
+                && !has_content_type
+                && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
+            {
+                Some(Body::Json(value))
+            } else {
+                Some(Body::Bytes {
+                    content_type: content_type.unwrap_or_else(|| {
+                        if args.raw_data {
+                            "application/octet-stream".into()
+                        } else {
+                            "text/plain".into()
+                        }
+                    }),
+                    data: Bytes::from(bytes),
+                })
+            }
+        }
+        (None, None) => None,
+    };
+
+    let method = match &args.method {
+        Some(m) => method(m)?,
+        None if body.is_some() => Method::Post,
+        None => Method::Get,
+    };
+    let action = Action::for_request(method, &path);
+    let mut request = match action {
+        Some(a) => Request::for_operation(a.operation(), path.clone()),
+        None => Request::new(ringcentral::method_of(method), path.clone()),
+    }
+    .retry_safe(method.is_idempotent())
+    .error_status_ok();
+    for q in &args.query {
+        let (k, v) = pair("--query", q)?;
+        request = request.query(k, v);
+    }
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    if let Some(body) = body {
+        request = request.body(body);
+    }
+
+    let connection = ctx.resolve(connection_arg.or(ctx.connection.as_deref()))?;
+    let response = ctx.block_on(async {
+        let session = open_session(&ctx.home, connection).await?;
+        session.client.send(request).await.map_err(runtime_error)
+    })?;
+
+    let status = response.status();
+    if args.include {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(
+            stderr,
+            "HTTP/1.1 {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or_default()
+        );
+        for (name, value) in response.headers() {
+            let value = value.to_str().unwrap_or("<binary>");
+            let _ = writeln!(stderr, "{name}: {}", redact_header(name.as_str(), value));
+        }
+        let _ = writeln!(stderr);
+    }
+    let request_id = response.request_id().map(str::to_string);
+    let body = response.into_body();
+    {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(&body);
+        if !body.is_empty() && !body.ends_with(b"\n") {
+            let _ = stdout.write_all(b"\n");
+        }
+        let _ = stdout.flush();
+    }
+    if status.as_u16() >= 400 {
+        let detail = ringcentral::ApiError::from_body(
+            status.as_u16(),
+            method.as_str(),
+            &path,
+            request_id.clone(),
+            &body,
+        );
+        let exit = match status.as_u16() {
+            401 => Exit::Auth,
+            429 => Exit::RateLimited,
+            _ => Exit::Failure,
+        };
+        return Err(CliError::new(exit, detail.to_string()).api(
+            Some(status.as_u16()),
+            detail.error_code.clone(),
+            request_id,
+        ));
+    }
+    Ok(View::Nothing)
+}

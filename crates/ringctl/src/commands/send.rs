@@ -1,0 +1,256 @@
+//! Shared by `action run` and `request`: turning a catalog request into a runtime request, printing
+//! a request with its secrets redacted, and showing a response.
+
+use std::io::{IsTerminal, Write};
+
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+
+use ringcentral::{Body, Part, Request, Response};
+use ringcentral_catalog::{Action, HttpRequest, PartContent};
+
+use crate::exit::{CliError, CliResult, Exit};
+use crate::output::View;
+
+/// The runtime request for an action's HTTP request; reads `@FILE` parts from disk.
+pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Request> {
+    let mut request = Request::for_operation(action.operation(), http.path)
+        .queries(http.query)
+        .retry_safe(action.method().is_idempotent());
+    for (name, value) in http.headers {
+        request = request.header(name, value);
+    }
+    let body = match http.body {
+        ringcentral_catalog::Body::Empty => Body::Empty,
+        ringcentral_catalog::Body::Json {
+            content_type,
+            value,
+        } if content_type == "application/json" => Body::Json(value),
+        ringcentral_catalog::Body::Json {
+            content_type,
+            value,
+        } => Body::Bytes {
+            content_type,
+            data: Bytes::from(value.to_string()),
+        },
+        ringcentral_catalog::Body::Form(pairs) => Body::Form(pairs),
+        ringcentral_catalog::Body::Text { content_type, text } => Body::Bytes {
+            content_type,
+            data: Bytes::from(text),
+        },
+        ringcentral_catalog::Body::Multipart(parts) => {
+            let mut out = Vec::with_capacity(parts.len());
+            for part in parts {
+                out.push(match part.content {
+                    PartContent::Text(text) => Part::text(part.name, text),
+                    PartContent::Json(value) => Part::json(part.name, &value),
+                    PartContent::File(path) => {
+                        Part::from_path(part.name, &path).await.map_err(|e| {
+                            CliError::usage(format!(
+                                "cannot read the file {} for a file part: {e}",
+                                path.display()
+                            ))
+                            .hint("Give `@PATH` with the path of a readable file.")
+                        })?
+                    }
+                });
+            }
+            Body::Multipart(out)
+        }
+    };
+    Ok(request.body(body))
+}
+
+/// The request as `ringctl --dry-run` shows it: URL, headers with the credentials redacted, body.
+pub fn dry_run_view(base: &str, http: &HttpRequest) -> View {
+    let mut url = format!("{}{}", base.trim_end_matches('/'), http.path);
+    if !http.query.is_empty() {
+        let query: Vec<String> = http
+            .query
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    percent_encoding::utf8_percent_encode(k, percent_encoding::NON_ALPHANUMERIC),
+                    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+            .collect();
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    let mut headers = Map::new();
+    headers.insert("Authorization".into(), json!("Bearer ***"));
+    for (name, value) in &http.headers {
+        headers.insert(name.clone(), json!(redact_header(name, value)));
+    }
+    let body = match &http.body {
+        ringcentral_catalog::Body::Empty => Value::Null,
+        ringcentral_catalog::Body::Json {
+            content_type,
+            value,
+        } => {
+            headers.insert("Content-Type".into(), json!(content_type));
+            value.clone()
+        }
+        ringcentral_catalog::Body::Form(pairs) => {
+            headers.insert(
+                "Content-Type".into(),
+                json!("application/x-www-form-urlencoded"),
+            );
+            Value::Object(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(redact_field(k, v))))
+                    .collect(),
+            )
+        }
+        ringcentral_catalog::Body::Text { content_type, text } => {
+            headers.insert("Content-Type".into(), json!(content_type));
+            json!(text)
+        }
+        ringcentral_catalog::Body::Multipart(parts) => {
+            headers.insert("Content-Type".into(), json!("multipart/form-data"));
+            Value::Array(
+                parts
+                    .iter()
+                    .map(|p| match &p.content {
+                        PartContent::Text(t) => json!({"name": p.name, "text": t}),
+                        PartContent::Json(v) => json!({"name": p.name, "json": v}),
+                        PartContent::File(path) => json!({"name": p.name, "file": path}),
+                    })
+                    .collect(),
+            )
+        }
+    };
+    let method = http.method.as_str();
+    let value = json!({"method": method, "url": url, "headers": headers, "body": body});
+    let mut text = format!("{method} {url}\n");
+    if let Value::Object(h) = &value["headers"] {
+        for (k, v) in h {
+            text.push_str(&format!("{k}: {}\n", v.as_str().unwrap_or_default()));
+        }
+    }
+    if !body.is_null() {
+        text.push('\n');
+        text.push_str(&serde_json::to_string_pretty(&body).unwrap_or_default());
+        text.push('\n');
+    }
+    View::Record {
+        json: value,
+        fields: Vec::new(),
+        sections: vec![("Request that would be sent".into(), text)],
+    }
+}
+
+/// Header values that carry credentials are never shown.
+pub fn redact_header(name: &str, value: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower == "authorization"
+        || lower.contains("token")
+        || lower.contains("secret")
+        || lower == "cookie"
+    {
+        "***".into()
+    } else {
+        value.to_string()
+    }
+}
+
+fn redact_field(name: &str, value: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let secret = [
+        "token",
+        "secret",
+        "assertion",
+        "password",
+        "code_verifier",
+        "jwt",
+    ]
+    .iter()
+    .any(|s| lower.contains(s));
+    if secret {
+        "***".into()
+    } else {
+        value.to_string()
+    }
+}
+
+/// How to show a successful response: JSON as JSON, an empty body as `null` (JSON) or nothing,
+/// text as text, binary only when stdout is not a terminal.
+pub fn response_view(response: Response, json_mode: bool) -> CliResult<View> {
+    let content_type = response
+        .content_type()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let body = response.into_body();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(if json_mode {
+            View::Json(Value::Null)
+        } else {
+            View::Nothing
+        });
+    }
+    if (content_type.contains("json") || content_type.is_empty())
+        && let Ok(value) = serde_json::from_slice::<Value>(&body)
+    {
+        return Ok(View::Json(value));
+    }
+    let textual = content_type.starts_with("text/")
+        || content_type.contains("xml")
+        || content_type.contains("json")
+        || std::str::from_utf8(&body).is_ok();
+    if !textual && std::io::stdout().is_terminal() {
+        return Err(CliError::new(
+            Exit::Usage,
+            format!(
+                "the response is {} bytes of {content_type}, which a terminal cannot show",
+                body.len()
+            ),
+        )
+        .hint("Redirect stdout to a file, e.g. `> recording.mp3`."));
+    }
+    Ok(View::Raw(body.to_vec()))
+}
+
+/// Writes one JSON value per call into an array on stdout, as records stream in.
+pub struct ArrayWriter {
+    out: std::io::BufWriter<std::io::Stdout>,
+    count: usize,
+    pretty: bool,
+}
+
+impl ArrayWriter {
+    pub fn start(pretty: bool) -> std::io::Result<ArrayWriter> {
+        let mut out = std::io::BufWriter::new(std::io::stdout());
+        out.write_all(b"[")?;
+        Ok(ArrayWriter {
+            out,
+            count: 0,
+            pretty,
+        })
+    }
+
+    pub fn push(&mut self, value: &Value) -> std::io::Result<()> {
+        if self.count > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"\n")?;
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut self.out, value)?;
+        } else {
+            serde_json::to_writer(&mut self.out, value)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(b"\n]\n")?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,320 @@
+//! Where ringctl keeps its state, and the registry of connections.
+//!
+//! Everything lives under the platform's config and data directories, or under `$RINGCTL_HOME` when
+//! it is set. The registry (`connections.json`) holds no secret; each connection's client secret and
+//! JWT credential live in `connections/<id>/secrets.json` and its tokens in
+//! `connections/<id>/token.json`, both mode 0600, written atomically.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::exit::{CliError, CliResult, Exit};
+
+/// The id and name of the embedded sandbox connection.
+pub const SANDBOX_ID: &str = "sandbox";
+/// The server of the embedded sandbox connection (started in-process on demand).
+pub const EMBEDDED: &str = "embedded";
+
+#[derive(Debug, Clone)]
+pub struct Home {
+    pub config: PathBuf,
+    pub data: PathBuf,
+}
+
+impl Home {
+    pub fn resolve() -> CliResult<Home> {
+        if let Some(dir) = std::env::var_os("RINGCTL_HOME").filter(|d| !d.is_empty()) {
+            let dir = PathBuf::from(dir);
+            return Ok(Home {
+                config: dir.clone(),
+                data: dir.join("data"),
+            });
+        }
+        let dirs =
+            directories::ProjectDirs::from("dev", "ringctl", "ringctl").ok_or_else(|| {
+                CliError::usage("cannot find a home directory for ringctl's configuration")
+                    .hint("Set RINGCTL_HOME to a directory ringctl may use.")
+            })?;
+        Ok(Home {
+            config: dirs.config_dir().to_path_buf(),
+            data: dirs.data_dir().to_path_buf(),
+        })
+    }
+
+    fn registry_path(&self) -> PathBuf {
+        self.config.join("connections.json")
+    }
+
+    pub fn connection_dir(&self, id: &str) -> PathBuf {
+        self.config.join("connections").join(id)
+    }
+
+    pub fn token_path(&self, id: &str) -> PathBuf {
+        self.connection_dir(id).join("token.json")
+    }
+
+    fn secrets_path(&self, id: &str) -> PathBuf {
+        self.connection_dir(id).join("secrets.json")
+    }
+
+    /// The embedded sandbox's database.
+    pub fn sandbox_data(&self, id: &str) -> PathBuf {
+        self.data.join("sandbox").join(format!("{id}.db"))
+    }
+
+    /// Reads the registry, applies `change` and writes it back, holding a lock so that two
+    /// ringctl processes never lose each other's changes.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Registry) -> CliResult<T>) -> CliResult<T> {
+        create_private_dir(&self.config)?;
+        let lock_path = self.config.join("connections.lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_error("open", &lock_path, e))?;
+        lock.lock().map_err(|e| io_error("lock", &lock_path, e))?;
+        let mut registry = self.registry()?;
+        let value = change(&mut registry)?;
+        let text = serde_json::to_string_pretty(&registry).map_err(|e| {
+            CliError::failure(format!("cannot encode the connection registry: {e}"))
+        })?;
+        write_private(&self.registry_path(), text.as_bytes())?;
+        drop(lock);
+        Ok(value)
+    }
+
+    pub fn registry(&self) -> CliResult<Registry> {
+        let path = self.registry_path();
+        match fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                CliError::failure(format!(
+                    "{} is not a valid connection registry: {e}",
+                    path.display()
+                ))
+                .hint("Fix or remove the file; it holds no secrets.")
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry::default()),
+            Err(e) => Err(io_error("read", &path, e)),
+        }
+    }
+
+    pub fn save_secrets(&self, id: &str, secrets: &Secrets) -> CliResult<()> {
+        create_private_dir(&self.connection_dir(id))?;
+        let stored = StoredSecrets {
+            client_secret: secrets
+                .client_secret
+                .as_ref()
+                .map(|s| s.expose_secret().to_string()),
+            jwt: secrets.jwt.as_ref().map(|s| s.expose_secret().to_string()),
+        };
+        let text = serde_json::to_string(&stored)
+            .map_err(|e| CliError::failure(format!("cannot encode secrets: {e}")))?;
+        write_private(&self.secrets_path(id), text.as_bytes())
+    }
+
+    pub fn secrets(&self, id: &str) -> CliResult<Secrets> {
+        let path = self.secrets_path(id);
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                let stored: StoredSecrets = serde_json::from_str(&text).map_err(|e| {
+                    CliError::new(Exit::Auth, format!("{} is unreadable: {e}", path.display()))
+                        .hint("Log in again with `ringctl login`.")
+                })?;
+                Ok(Secrets {
+                    client_secret: stored.client_secret.map(SecretString::from),
+                    jwt: stored.jwt.map(SecretString::from),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Secrets::default()),
+            Err(e) => Err(io_error("read", &path, e)),
+        }
+    }
+
+    /// Forgets everything stored for a connection.
+    pub fn remove_connection_files(&self, id: &str) -> CliResult<()> {
+        let dir = self.connection_dir(id);
+        match fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_error("remove", &dir, e)),
+        }
+    }
+}
+
+/// How a connection authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// JWT bearer grant; the JWT credential is kept so that ringctl can log in again by itself.
+    Jwt,
+    /// Authorization code with PKCE; when the refresh token expires the user logs in again.
+    Browser,
+    /// The embedded sandbox, started in-process on demand.
+    Sandbox,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    /// The API server, or `embedded` for the embedded sandbox.
+    pub server: String,
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// For the embedded sandbox: the size of its seeded company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox_users: Option<usize>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The connection whose browser login waits for `ringctl login complete CODE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_login: Option<String>,
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+}
+
+impl Registry {
+    /// A connection by id, then by name (ignoring case).
+    pub fn find(&self, name_or_id: &str) -> Option<&Connection> {
+        self.connections
+            .iter()
+            .find(|c| c.id == name_or_id)
+            .or_else(|| {
+                self.connections
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(name_or_id))
+            })
+    }
+
+    pub fn default_connection(&self) -> Option<&Connection> {
+        self.default
+            .as_deref()
+            .and_then(|id| self.find(id))
+            .or(match self.connections.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+    }
+
+    /// Adds or replaces (by id) a connection; the first connection becomes the default.
+    pub fn upsert(&mut self, connection: Connection) {
+        self.connections.retain(|c| c.id != connection.id);
+        if self.default.is_none() {
+            self.default = Some(connection.id.clone());
+        }
+        self.connections.push(connection);
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Connection> {
+        let index = self.connections.iter().position(|c| c.id == id)?;
+        let removed = self.connections.remove(index);
+        if self.default.as_deref() == Some(id) {
+            self.default = self.connections.first().map(|c| c.id.clone());
+        }
+        if self.pending_login.as_deref() == Some(id) {
+            self.pending_login = None;
+        }
+        Some(removed)
+    }
+
+    /// A fresh id derived from a name: `name`, or `name-2`, `name-3`... when taken.
+    pub fn fresh_id(&self, name: &str) -> String {
+        let base: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let base = base.trim_matches('-');
+        let base = if base.is_empty() { "connection" } else { base };
+        if self.find(base).is_none() {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| self.find(id).is_none())
+            .unwrap_or_else(|| base.to_string())
+    }
+}
+
+/// A connection's secrets, never printed.
+#[derive(Default)]
+pub struct Secrets {
+    pub client_secret: Option<SecretString>,
+    pub jwt: Option<SecretString>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSecrets {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    jwt: Option<String>,
+}
+
+fn io_error(action: &str, path: &Path, e: std::io::Error) -> CliError {
+    CliError::failure(format!("cannot {action} {}: {e}", path.display()))
+        .hint("Check the permissions of ringctl's directory, or set RINGCTL_HOME.")
+}
+
+fn create_private_dir(dir: &Path) -> CliResult<()> {
+    fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+/// Writes a file readable by its owner only, atomically (a temporary file renamed over the old one).
+fn write_private(path: &Path, bytes: &[u8]) -> CliResult<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    create_private_dir(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = (|| -> std::io::Result<()> {
+        let mut file: File = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_error("write", path, e));
+    }
+    Ok(())
+}
