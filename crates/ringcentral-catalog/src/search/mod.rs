@@ -583,9 +583,7 @@ impl Index {
                 head.push(t);
             }
         }
-        let user_level = op.path.contains("{extensionId}")
-            || op.summary.contains("User")
-            || op.path.contains("/me/");
+        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
         // One record named by its id in the path, possibly followed by what to do to it
