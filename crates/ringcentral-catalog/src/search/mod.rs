@@ -168,12 +168,16 @@ pub struct Index {
     company_wide: Set<String>,
     noise: Set<String>,
     weak: Set<String>,
-    phrases: Vec<(Vec<String>, Vec<String>)>,
+    /// Multi-word expressions by their first word, in the lexicon's order.
+    phrases: Map<String, Vec<Phrase>>,
     /// Synonyms that hold only beside certain words.
     in_context: Vec<InContext>,
     /// Words too generic to be the head of a name on their own ("status", "settings").
     generic_heads: Set<Term>,
 }
+
+/// A multi-word expression and the words it stands for.
+type Phrase = (Vec<String>, Vec<String>);
 
 /// A synonym that holds only when one of its context words is in the request too.
 struct InContext {
@@ -289,10 +293,7 @@ impl Index {
             company_wide: stemmed(lexicon::COMPANY_WIDE),
             noise: stemmed(lexicon::NAME_NOISE),
             weak: stemmed(lexicon::WEAK),
-            phrases: lexicon::PHRASES
-                .iter()
-                .map(|(from, to)| (text::words(from), text::words(to)))
-                .collect(),
+            phrases: Map::default(),
             generic_heads: Set::default(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
@@ -303,6 +304,16 @@ impl Index {
                 })
                 .collect(),
         };
+        for (from, to) in lexicon::PHRASES {
+            let from = text::words(from);
+            if let Some(first) = from.first() {
+                index
+                    .phrases
+                    .entry(first.clone())
+                    .or_default()
+                    .push((from, text::words(to)));
+            }
+        }
         for (word, expansions) in lexicon::SYNONYMS {
             let entry = index.synonyms.entry(text::stem(word)).or_default();
             for (to, weight) in *expansions {
@@ -1106,8 +1117,8 @@ impl Index {
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
         'outer: while i < words.len() {
-            for (from, to) in &self.phrases {
-                if !from.is_empty() && words[i..].starts_with(from) {
+            for (from, to) in self.phrases.get(&words[i]).into_iter().flatten() {
+                if words[i..].starts_with(from) {
                     out.extend(to.iter().cloned());
                     i += from.len();
                     continue 'outer;

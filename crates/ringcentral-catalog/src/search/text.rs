@@ -192,8 +192,9 @@ pub fn stem(word: &str) -> String {
         && !w.ends_with("ss")
         && !w.ends_with("us")
         && !w.ends_with("is")
-        && w.len() > 4
+        && (w.len() > 4 || (w.len() == 4 && !w[..3].ends_with(['a', 'e', 'i', 'o', 'u'])))
     {
+        // Short plurals too ("logs", "pins", "tags"), but not "does" or "bias".
         w.pop();
     }
     // "summarization" meets "summarize", "conversational" meets "conversation".
@@ -309,6 +310,8 @@ mod tests {
             ("meetings", "meeting"),
             ("extensions", "extension"),
             ("summarization", "summarize"),
+            ("logs", "log"),
+            ("pins", "pin"),
             ("conversational", "conversation"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
