@@ -1,5 +1,6 @@
 //! Tokens: splitting text and identifiers into words, and a light stemmer that makes the forms of a
-//! word meet (`calls`/`call`, `forwarding`/`forward`, `messages`/`messaging`/`message`).
+//! word meet (`calls`/`call`, `forwarding`/`forward`, `messages`/`message`) while keeping nouns
+//! that only look like verb forms apart (`recording`, `answering`, `messaging`).
 
 /// Splits `text` into lowercase words: on anything that is not a letter or digit, and inside
 /// identifiers at camelCase boundaries (`listExtensionActiveCalls` gives `list`, `extension`,
@@ -238,7 +239,7 @@ pub fn stem(word: &str) -> String {
 }
 
 /// Words the stemmer leaves whole (after removing a plural).
-const KEEP: &[&str] = &["recording", "answering"];
+const KEEP: &[&str] = &["recording", "answering", "messaging"];
 
 #[cfg(test)]
 mod tests {
@@ -301,7 +302,6 @@ mod tests {
             ("calls", "call"),
             ("forwarding", "forward"),
             ("messages", "message"),
-            ("messaging", "message"),
             ("faxes", "fax"),
             ("policies", "policy"),
             ("recorded", "record"),
@@ -319,6 +319,7 @@ mod tests {
         // Nouns that only look like forms of a verb stay apart from it.
         assert_ne!(stem("recordings"), stem("records"));
         assert_ne!(stem("answering"), stem("answer"));
+        assert_ne!(stem("messaging"), stem("message"));
         assert_ne!(stem("settings"), stem("set"));
         for short in ["sms", "ivr", "status", "address", "bus"] {
             assert_eq!(stem(short), short.trim_end_matches('e'));
