@@ -445,7 +445,15 @@ impl Index {
         for tag in op.tags {
             self.add_text(builder, tag, TAG, false);
         }
-        for segment in op.path.split('/').filter(|s| !s.starts_with('{')) {
+        // What comes before the API version names the product ("/team-messaging/v1/",
+        // "/ai/text/v1/"), not the resource.
+        let segments: Vec<&str> = op.path.split('/').collect();
+        let version = segments.iter().rposition(|s| {
+            s.strip_prefix('v')
+                .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        });
+        let resource = version.map_or(&segments[..], |v| &segments[v + 1..]);
+        for segment in resource.iter().filter(|s| !s.starts_with('{')) {
             self.add_text(builder, segment, PATH, false);
         }
         let (lead, rest) = split_description(op.description);
