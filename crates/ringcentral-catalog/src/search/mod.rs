@@ -982,6 +982,10 @@ impl Index {
             verb,
             None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
         ) && !specific;
+        // "Who ..." asks for people, usually more than one.
+        if words.first().is_some_and(|w| w == "who" || w == "whose") {
+            plural = true;
+        }
         let number = match (plural, singular) {
             _ if has_id && acts_on_record => Number::Named,
             (true, _) => Number::Many,
@@ -1124,18 +1128,36 @@ impl Index {
     fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
-        'outer: while i < words.len() {
-            for (from, to) in self.phrases.get(&words[i]).into_iter().flatten() {
-                if words[i..].starts_with(from) {
+        while i < words.len() {
+            match self.phrase_at(&words, i) {
+                // A phrase gives way to a longer one that starts inside it ("status to do not
+                // disturb" is about not being disturbed, not about a to-do).
+                Some((len, to))
+                    if !(i + 1..i + len).any(|j| {
+                        self.phrase_at(&words, j)
+                            .is_some_and(|(l, _)| j + l > i + len)
+                    }) =>
+                {
                     out.extend(to.iter().cloned());
-                    i += from.len();
-                    continue 'outer;
+                    i += len;
+                }
+                _ => {
+                    out.push(words[i].clone());
+                    i += 1;
                 }
             }
-            out.push(words[i].clone());
-            i += 1;
         }
         out
+    }
+
+    /// The phrase that starts at word `i`, if any: its length and what it stands for.
+    fn phrase_at(&self, words: &[String], i: usize) -> Option<(usize, &[String])> {
+        self.phrases
+            .get(&words[i])
+            .into_iter()
+            .flatten()
+            .find(|(from, _)| words[i..].starts_with(from))
+            .map(|(from, to)| (from.len(), to.as_slice()))
     }
 }
 
