@@ -1,6 +1,8 @@
-//! What the words of a request mean in RingCentral's vocabulary: stopwords, phrases, verbs and
-//! their classes, and weighted synonyms that bridge everyday words ("text", "employee", "video
-//! call", "webhook") and the API's names ("sms", "extension", "bridge", "subscription").
+//! What the words of a request mean in RingCentral's vocabulary: stopwords, question words,
+//! phrases, verbs with their classes and the operations they name, weighted synonyms that bridge
+//! everyday words ("text", "employee", "video call", "webhook") and the API's names ("sms",
+//! "extension", "bridge", "subscription"), synonyms that hold only in context, and the small word
+//! lists the reading of a request relies on (people, prepositions, generic heads).
 //!
 //! Tables hold plain words; the index stems them once when it is built.
 

@@ -1,22 +1,28 @@
 //! Intent search: ranks every action for a request in everyday words ("text Bob that I'm late",
 //! "who is on the support queue", "cancel tomorrow's video meeting").
 //!
-//! A request is read in three parts: a verb (a class such as list, read, create, update, delete,
-//! search or send, and the word itself, since "hold", "park" or "transfer" name one operation
-//! exactly), the things it is about (expanded through RingCentral synonyms: a text is an SMS, an
-//! employee an extension, a video call a bridge), and a scope (mine or the whole company). Text the
-//! search must see past (quoted message bodies, phone numbers, e-mail addresses, ids) is dropped
-//! first, and a question ("which queues am I in?") asks to read what it names.
+//! A request is read in parts: a verb (a class such as list, read, create, update, delete, search
+//! or send, and the word itself, since "hold", "park" or "transfer" name one operation exactly),
+//! the things it is about (expanded through RingCentral synonyms, some of which hold only in
+//! context: a text is an SMS, an employee an extension, a video call a bridge, a message in a chat
+//! a post), its head (what it is about before any qualifier: "a task *in a chat*"), a scope (mine
+//! or the whole company) and a number (one record, one named by its id, or many). Text the search
+//! must see past (quoted message bodies, phone numbers, e-mail addresses) is dropped first; a
+//! question ("which queues am I in?") asks to read what it names; a person joining or leaving a
+//! group is about its members.
 //!
 //! Each action is described by its operationId and summary (its name), its tags, the literal
-//! segments of its path, the opening sentence of its description, and, as weaker evidence, the rest
-//! of the description, its parameter and body field names and enumerated values. Its own verbs come
-//! from the first words of its summary, operationId and description ("Parks a call ...").
+//! segments of its path after the API version, the opening sentence of its description, and, as
+//! weaker evidence, the rest of the description, its parameter and body field names and
+//! enumerated values (those of a type filter name the kinds of records it handles). Its own verbs
+//! come from the first words of its summary, operationId and description ("Parks a call ...").
 //!
-//! The score rewards how much of the request an action covers (weighted by how rare each word is
-//! across the API), how much of the action's name the request explains (so "list extensions"
-//! prefers *List Extensions* to *List Extension Active Calls*), whether the verb fits, whether the
-//! scope and the number (one item or many) fit, and penalizes deprecated operations.
+//! The score rewards how much of the request an action covers (each word weighted by how rare it
+//! is across the API and judged against the best any action could do), how much of the action's
+//! name the request explains (so "list extensions" prefers *List Extensions* to *List Extension
+//! Active Calls*), whether the heads match, whether the verb fits, whether the scope and the
+//! number fit; it penalizes bulk variants for one record, deprecated operations and actions about
+//! something else entirely.
 
 mod lexicon;
 mod text;
