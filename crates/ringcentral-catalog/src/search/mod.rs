@@ -973,31 +973,10 @@ impl Index {
                 continue;
             }
             let weak = self.weak.contains(stem);
-            if weak || self.verbs.get(w).is_some_and(|v| v.pure) {
-                // Says nothing about how many things the request is about.
-            } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && *stem != *w {
-                plural = true;
-            } else {
-                singular = true;
-            }
             let mut term = self.expand(stem, if weak { 0.25 } else { 1.0 }, false);
             term.object = !weak;
             terms.push(term);
         }
-        let acts_on_record = matches!(
-            verb,
-            None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
-        ) && !specific;
-        // "Who ..." asks for people, usually more than one.
-        if words.first().is_some_and(|w| w == "who" || w == "whose") {
-            plural = true;
-        }
-        let number = match (plural, singular) {
-            _ if has_id && acts_on_record => Number::Named,
-            (true, _) => Number::Many,
-            (false, true) => Number::One,
-            _ => Number::Unknown,
-        };
         for rule in &self.in_context {
             if !stems.iter().any(|s| rule.context.contains(s)) {
                 continue;
@@ -1044,10 +1023,34 @@ impl Index {
             {
                 continue;
             }
-            if let Some(t) = self.vocab.get(&text::stem(w)) {
+            // How many things the request is about shows in its head, not in its qualifiers
+            // ("add a contact *to my address book*").
+            let stem = text::stem(w);
+            if !self.weak.contains(&stem) {
+                if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
+                    plural = true;
+                } else {
+                    singular = true;
+                }
+            }
+            if let Some(t) = self.vocab.get(&stem) {
                 named.push(*t);
             }
         }
+        let acts_on_record = matches!(
+            verb,
+            None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
+        ) && !specific;
+        // "Who ..." asks for people, usually more than one.
+        if words.first().is_some_and(|w| w == "who" || w == "whose") {
+            plural = true;
+        }
+        let number = match (plural, singular) {
+            _ if has_id && acts_on_record => Number::Named,
+            (true, _) => Number::Many,
+            (false, true) => Number::One,
+            _ => Number::Unknown,
+        };
         let head: Vec<(Term, f32)> = self
             .head_of(&named)
             .into_iter()
