@@ -13,10 +13,6 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Calls `f` with each word of `text`, as [`words`] splits them, without allocating per word.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    if text.is_ascii() {
-        for_each_ascii_word(text.as_bytes(), &mut f);
-        return;
-    }
     let mut current = String::new();
     let mut prev: Option<char> = None;
     let mut chars = text.chars().peekable();
@@ -166,30 +162,6 @@ const CALENDAR: &[&str] = &[
     "december",
 ];
 
-/// [`for_each_word`] for ASCII text, byte by byte: the spec is almost all ASCII, and the index
-/// is built from it at start-up.
-fn for_each_ascii_word(bytes: &[u8], f: &mut impl FnMut(&str)) {
-    let mut current = String::new();
-    for (i, &b) in bytes.iter().enumerate() {
-        if !b.is_ascii_alphanumeric() {
-            flush(&mut current, f);
-            continue;
-        }
-        if b.is_ascii_uppercase() && !current.is_empty() && i > 0 {
-            let p = bytes[i - 1];
-            let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-            if p.is_ascii_lowercase()
-                || p.is_ascii_digit()
-                || (p.is_ascii_uppercase() && next_lower)
-            {
-                flush(&mut current, f);
-            }
-        }
-        current.push(char::from(b.to_ascii_lowercase()));
-    }
-    flush(&mut current, f);
-}
-
 fn flush(current: &mut String, f: &mut impl FnMut(&str)) {
     // Clitics left by a split apostrophe carry no meaning.
     if !current.is_empty()
@@ -285,24 +257,6 @@ mod tests {
             ["restapi", "v1", "0", "account", "account", "id"]
         );
         assert_eq!(words("who's on it"), ["who", "on", "it"]);
-    }
-
-    #[test]
-    fn ascii_and_unicode_splitting_agree() {
-        for text in [
-            "listExtensionActiveCalls",
-            "createSMSMessage",
-            "Get User's Presence (v2) e911 x-Y_z",
-            "ABCDef gHI",
-        ] {
-            let mut ascii = Vec::new();
-            for_each_word(text, |w| ascii.push(w.to_string()));
-            // The same text with one non-ASCII word takes the general path.
-            let mut general = Vec::new();
-            for_each_word(&format!("{text} \u{e9}"), |w| general.push(w.to_string()));
-            general.pop();
-            assert_eq!(ascii, general, "{text}");
-        }
     }
 
     #[test]
