@@ -19,11 +19,15 @@ mod faults;
 mod handlers;
 mod jwt;
 mod limits;
+mod notify;
 mod rng;
 mod router;
+pub mod scim;
 mod server;
+pub mod spec;
 mod stats;
 pub mod store;
+mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -128,7 +132,7 @@ pub struct Sandbox;
 impl Sandbox {
     /// Seeds (or opens) the store and starts serving; returns once the socket accepts connections.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
-        Sandbox::start_with_fallback(config, Arc::new(fallback::NotImplemented)).await
+        Sandbox::start_with_fallback(config, Arc::new(spec::SpecFallback::new())).await
     }
 
     pub(crate) async fn start_with_fallback(
@@ -161,7 +165,7 @@ impl Sandbox {
         let url = format!("http://{addr}");
         let (router, table) = server::build_routes();
         let state = Arc::new(server::AppState {
-            faults: faults::Injector::new(config.faults.clone(), store.meta().seed ^ config.seed),
+            faults: faults::Injector::new(config.faults.clone(), config.seed),
             store,
             clock,
             token_ttl_s: config.token_ttl.as_secs().max(1) as i64,
@@ -172,6 +176,8 @@ impl Sandbox {
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            webhooks: reqwest::Client::new(),
         });
         let (tx, rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, server::app(state.clone()), rx));
