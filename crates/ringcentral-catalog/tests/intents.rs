@@ -1,6 +1,7 @@
 //! Intent search quality on labelled sets of requests: each line is a request and the operationIds
-//! that correctly answer it. The shared sample must come out top-1 everywhere; our own development
-//! and held-out sets must stay above the quality bars.
+//! that correctly answer it. The shared sample must come out top-1 everywhere; our own sets (long
+//! everyday requests for development, more of them held out, and short commands across the whole
+//! API) must stay above the quality bars.
 
 use std::path::{Path, PathBuf};
 
@@ -113,4 +114,14 @@ fn held_out_set_quality() {
     let (top1, top3) = evaluate("holdout", &cases);
     assert!(top1 >= 0.72, "top-1 {top1:.3} fell below 0.72");
     assert!(top3 >= 0.86, "top-3 {top3:.3} fell below 0.86");
+}
+
+#[test]
+fn short_request_set_quality() {
+    let cases = load(&data("intents-short.tsv"))
+        .expect("tests/data/intents-short.tsv is part of the repository");
+    assert!(cases.len() >= 400);
+    let (top1, top3) = evaluate("short", &cases);
+    assert!(top1 >= 0.87, "top-1 {top1:.3} fell below 0.87");
+    assert!(top3 >= 0.94, "top-3 {top3:.3} fell below 0.94");
 }
