@@ -151,6 +151,8 @@ pub const MINE: &[&str] = &["my", "mine", "myself", "own", "personal", "i'm", "i
 
 /// Words that say "the whole company" (prefer the account-level variant).
 pub const COMPANY_WIDE: &[&str] = &[
+    "our",
+    "ours",
     "company",
     "account",
     "organization",
@@ -172,6 +174,14 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("lookup", "find"),
     ("give me", "get"),
     ("stop recording", "pause recording"),
+    // Stopping an activity turns a setting off; stopping a thing ends it.
+    ("stop taking calls", "disable accept calls"),
+    ("stop receiving calls", "disable accept calls"),
+    ("stop accepting calls", "disable accept calls"),
+    ("stop taking", "disable accept"),
+    ("stop receiving", "disable accept"),
+    ("stop accepting", "disable accept"),
+    ("stop forwarding", "disable forwarding"),
     ("recent calls", "call log"),
     ("missed calls", "missed call log"),
     ("listen for", "subscribe"),
@@ -214,8 +224,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("e 164", "e164"),
     ("cell phone", "mobile"),
     ("cellphone", "mobile"),
-    ("job title", "job title contact"),
-    ("email address", "email contact"),
+    ("email address", "email"),
     ("mailing address", "business address"),
     ("group chat", "chat"),
     ("team chat", "team chat"),
@@ -286,9 +295,17 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("desk phone", "deskphone"),
     ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
+    // A user's profile is their extension record, unless it is their picture or what they are
+    // authorized to do.
+    ("profile image", "profile image"),
+    ("profile images", "profile image"),
+    ("authorization profile", "authorization profile"),
+    ("authz profile", "authorization profile"),
     ("profile picture", "profile image"),
     ("profile pic", "profile image"),
     ("profile photo", "profile image"),
+    ("profile", "extension info"),
+    ("profiles", "extension info"),
     ("avatar", "profile image"),
     ("headshot", "profile image"),
     ("office hours", "business hours"),
@@ -323,6 +340,12 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("service provider config", "provider config"),
     ("resource types", "resource type"),
     ("audit log", "audit trail"),
+    ("who changed", "audit trail"),
+    ("who modified", "audit trail"),
+    ("who deleted", "audit trail"),
+    ("who removed", "audit trail"),
+    ("change history", "audit trail"),
+    ("change log", "audit trail"),
     ("activity log", "audit trail"),
     ("admin log", "audit trail"),
     ("security log", "audit trail"),
@@ -648,6 +671,11 @@ pub const CALLEES: &[&str] = &[
     "everyone",
 ];
 
+/// Words that count a few things in hand ("merge *two* calls").
+pub const FEW: &[&str] = &[
+    "two", "both", "these", "those", "2", "three", "3", "several",
+];
+
 /// Words that open a question: a question about a thing asks to read it.
 pub const QUESTIONS: &[&str] = &[
     "what", "which", "who", "whose", "whom", "is", "are", "am", "do", "does", "did", "has", "have",
@@ -658,18 +686,20 @@ pub const QUESTIONS: &[&str] = &[
 pub type Expansions = &'static [(&'static str, f32)];
 
 /// Weighted synonyms: a query word also finds documents that use these words. The word itself
-/// always counts fully.
+/// counts fully unless its entry names it with a weight of its own.
 pub const SYNONYMS: &[(&str, Expansions)] = &[
     // Messages.
-    ("text", &[("sms", 1.0), ("message", 0.8)]),
-    ("texts", &[("sms", 1.0), ("message", 0.8)]),
+    // A text is an SMS far more often than the API's other texts (pager texts, replies with
+    // text, speech to text).
+    ("text", &[("sms", 1.0), ("message", 1.0), ("text", 0.7)]),
+    ("texts", &[("sms", 1.0), ("message", 1.0), ("text", 0.7)]),
     ("page", &[("pager", 1.0), ("internal", 0.5)]),
     ("pager", &[("internal", 0.6)]),
     ("caller", &[("call", 0.7), ("party", 0.5)]),
     ("txt", &[("sms", 1.0)]),
-    ("sms", &[("message", 0.8), ("text", 0.5)]),
+    ("sms", &[("message", 1.0), ("text", 0.5)]),
     ("mms", &[("sms", 0.3), ("message", 0.3)]),
-    ("voicemail", &[("message", 0.8), ("mail", 0.5)]),
+    ("voicemail", &[("message", 1.0), ("mail", 0.5)]),
     ("vm", &[("voicemail", 1.0), ("message", 0.5)]),
     (
         "inbox",
@@ -693,7 +723,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("pdf", &[("content", 0.6), ("attachment", 0.5)]),
     ("play", &[("content", 0.6)]),
     ("download", &[("content", 0.8), ("download", 1.0)]),
-    ("fax", &[("message", 0.6)]),
+    ("fax", &[("message", 1.0)]),
     ("facsimile", &[("fax", 1.0)]),
     ("attachment", &[("content", 0.6), ("file", 0.5)]),
     (
@@ -750,7 +780,6 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
         &[("administrator", 1.0), ("role", 0.6), ("administer", 0.5)],
     ),
     ("manage", &[("administer", 0.9)]),
-    ("profile", &[("extension", 0.7), ("info", 0.3)]),
     ("subscribe", &[("subscription", 1.0), ("notification", 0.5)]),
     ("register", &[("registrant", 0.6), ("registration", 0.6)]),
     ("held", &[("hold", 1.0)]),
@@ -859,6 +888,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("supervise", &[("monitor", 0.6)]),
     ("monitor", &[("supervise", 0.6), ("monitoring", 1.0)]),
     ("listen", &[("supervise", 0.8), ("monitor", 0.6)]),
+    ("hear", &[("content", 0.6)]),
     ("barge", &[("supervise", 0.8)]),
     ("whisper", &[("supervise", 0.8)]),
     ("park", &[("park", 1.0)]),
@@ -940,7 +970,6 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("alert", &[("notification", 0.7), ("subscription", 0.5)]),
     ("event", &[("subscription", 0.3)]),
     ("push", &[("subscription", 0.6), ("notification", 0.6)]),
-    ("listen", &[("subscription", 0.4)]),
     ("token", &[("oauth", 0.6), ("auth", 0.5)]),
     (
         "login",
@@ -1063,6 +1092,27 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         "screenshot",
         &["message", "text", "send", "sms", "mms"],
         &[("mms", 1.0)],
+    ),
+    // Listening to a recording plays it; listening to a call monitors it.
+    (
+        "listen",
+        &[
+            "voicemail",
+            "voicemails",
+            "recording",
+            "recordings",
+            "greeting",
+            "prompt",
+            "message",
+            "audio",
+        ],
+        &[("content", 1.0), ("media", 0.6)],
+    ),
+    // A voicemail's recording is the message's content.
+    (
+        "recording",
+        &["voicemail", "voicemails", "fax", "message", "messages"],
+        &[("content", 0.8), ("attachment", 0.6)],
     ),
     (
         "report",

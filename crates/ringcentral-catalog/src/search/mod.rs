@@ -25,6 +25,7 @@
 //! something else entirely.
 
 mod lexicon;
+mod schema;
 mod text;
 
 use std::collections::{HashMap, HashSet};
@@ -94,12 +95,17 @@ const TAG: f32 = 0.7;
 const PATH: f32 = 0.6;
 const LEAD: f32 = 0.5;
 const EXTRA: f32 = 0.3;
+/// The top-level fields of an operation's response.
+const RESPONSE: f32 = 0.35;
 /// The values a parameter takes name the kinds of records an operation handles.
 const ENUM: f32 = 0.3;
 const KIND: f32 = 0.7;
+/// How much a mention outside an action's name, tags and path counts towards how common a word is.
+const PASSING_MENTION: f32 = 0.2;
 /// How much a word that names no API concept counts, relative to one that does.
 const NON_CONCEPT: f32 = 0.25;
 
+const MANYITEM: f32 = 0.0;
 /// Weights of the parts of the score.
 const W_RECALL: f32 = 3.0;
 const W_PRECISION: f32 = 0.8;
@@ -112,6 +118,7 @@ const NAMED_ACTION_FIT: f32 = 0.85;
 const W_NAMED: f32 = 0.35;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
+const W_LIVE_CALL: f32 = 0.5;
 const W_OFF_OBJECT: f32 = 1.0;
 /// The most a verb's rarity counts.
 const VERB_IDF_CAP: f32 = 2.0;
@@ -150,6 +157,8 @@ struct Doc {
     item: bool,
     /// Acts on many records at once ("Create Multiple User Extensions").
     bulk: bool,
+    /// Controls one live call (hold, transfer, forward, record it).
+    live_call: bool,
 }
 
 /// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
@@ -362,11 +371,17 @@ impl Index {
             fields_of.push(fields);
         }
         let n = operations.len() as f32;
-        let mut df = vec![0u32; index.vocab.len()];
+        let mut df = vec![0f32; index.vocab.len()];
         index.postings = vec![Vec::new(); index.vocab.len()];
         for (i, fields) in fields_of.iter().enumerate() {
             for (term, weight) in fields {
-                df[*term as usize] += 1;
+                // How rare a word is shows in names: a word that most descriptions mention in
+                // passing ("account") can still tell the few actions named by it apart.
+                df[*term as usize] += if *weight >= PATH {
+                    1.0
+                } else {
+                    PASSING_MENTION
+                };
                 index.postings[*term as usize].push((i as u32, *weight));
             }
         }
@@ -378,7 +393,7 @@ impl Index {
         index.idf = df
             .iter()
             .map(|d| {
-                let d = *d as f32;
+                let d = *d;
                 (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
             })
             .collect();
@@ -458,7 +473,17 @@ impl Index {
             s.strip_prefix('v')
                 .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
         });
-        let resource = version.map_or(&segments[..], |v| &segments[v + 1..]);
+        let mut resource = version.map_or(&segments[..], |v| &segments[v + 1..]);
+        // Nearly every path opens with the account and extension it is scoped to
+        // ("/account/{accountId}/extension/{extensionId}/call-log"): those say whose records,
+        // which the scope judges, not what they are.
+        while let [scope, id, rest @ ..] = resource
+            && !rest.is_empty()
+            && matches!(*scope, "account" | "accounts" | "extension" | "extensions")
+            && id.starts_with('{')
+        {
+            resource = rest;
+        }
         for segment in resource.iter().filter(|s| !s.starts_with('{')) {
             self.add_text(builder, segment, PATH, false);
         }
@@ -493,6 +518,13 @@ impl Index {
             for field in body.fields {
                 self.add_text(builder, field.name, EXTRA, true);
             }
+        }
+        // What an operation answers with says what it is for ("the delivery status of a text",
+        // "a user's job title"), though more weakly than what it is called.
+        if let Some(schema) = op.response.schema {
+            schema::properties(schema, 2, &mut |name| {
+                self.add_text(builder, name, RESPONSE, true)
+            });
         }
         let fields = builder.take();
         let summary_words: Vec<String> = text::words(op.summary)
@@ -642,6 +674,7 @@ impl Index {
                 deprecated: op.deprecated,
                 item,
                 bulk,
+                live_call: op.path.contains("/telephony/sessions/"),
             },
             fields,
         )
@@ -780,6 +813,7 @@ impl Index {
                     Number::Named if doc.item => W_NAMED / W_NUMBER,
                     Number::One if doc.item => 1.0,
                     Number::Many if !doc.item => 1.0,
+                    Number::Many => MANYITEM,
                     _ => 0.0,
                 };
                 let head = doc
@@ -793,6 +827,10 @@ impl Index {
                     + W_VERB * verb
                     + W_SCOPE * scope
                     + W_NUMBER * number;
+                if parsed.calls_in_general && doc.live_call {
+                    // "Forward my calls", "record all calls": a standing setting, not one call.
+                    score -= W_LIVE_CALL;
+                }
                 if doc.deprecated {
                     score -= DEPRECATED_PENALTY;
                 }
@@ -868,6 +906,14 @@ impl Index {
         };
         let words = self.join_compounds(self.apply_phrases(raw));
 
+        // Calls in general ("my calls", "incoming calls") rather than a few in hand ("bridge two
+        // calls").
+        let calls_in_general = words.iter().enumerate().any(|(i, w)| {
+            w == "calls"
+                && !i
+                    .checked_sub(1)
+                    .is_some_and(|p| lexicon::FEW.contains(&words[p].as_str()))
+        });
         let mut scope = Scope::Unspecified;
         let mut content: Vec<String> = Vec::new();
         for w in &words {
@@ -916,7 +962,9 @@ impl Index {
             verb = Some(state.class);
         }
         let action = info.and_then(|v| self.vocab.get(&v.action).copied());
-        let specific = info.is_some_and(|v| v.specific);
+        // "Forward my calls" asks for a setting, which no operation names by that verb, rather
+        // than for the operation on one live call.
+        let specific = info.is_some_and(|v| v.specific) && !calls_in_general;
         let names_action = info.is_some_and(|v| v.names_action);
 
         let mut terms = Vec::new();
@@ -1078,6 +1126,7 @@ impl Index {
             plural,
             number,
             scope,
+            calls_in_general,
             terms,
         }
     }
@@ -1090,8 +1139,11 @@ impl Index {
         }
         if let Some(more) = self.synonyms.get(stem) {
             for (to, w) in more {
-                if !expansions.iter().any(|(t, _)| t == to) {
-                    expansions.push((to.clone(), *w));
+                match expansions.iter_mut().find(|(t, _)| t == to) {
+                    // The word itself, weighed by the lexicon: it means its synonym more than
+                    // what the API happens to call by it.
+                    Some(own) => own.1 = *w,
+                    None => expansions.push((to.clone(), *w)),
                 }
             }
         }
@@ -1220,6 +1272,8 @@ struct Query {
     plural: bool,
     number: Number,
     scope: Scope,
+    /// Speaks of calls in general, as settings do, rather than of one live call.
+    calls_in_general: bool,
     terms: Vec<QueryTerm>,
 }
 
