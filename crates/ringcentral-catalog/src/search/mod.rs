@@ -102,6 +102,8 @@ const ENUM: f32 = 0.3;
 const KIND: f32 = 0.7;
 /// How much a mention outside an action's name, tags and path counts towards how common a word is.
 const PASSING_MENTION: f32 = 0.2;
+/// How much a word that qualifies what a request is about counts ("calls *from a number*").
+const QUALIFIER: f32 = 0.75;
 /// How much a word that names no API concept counts, relative to one that does.
 const NON_CONCEPT: f32 = 0.25;
 
@@ -916,7 +918,14 @@ impl Index {
         });
         let mut scope = Scope::Unspecified;
         let mut content: Vec<String> = Vec::new();
+        // Which content words qualify what the request is about ("calls *from a number*").
+        let mut qualifying: Vec<bool> = Vec::new();
+        let mut named_something = false;
+        let mut in_qualifier = false;
         for w in &words {
+            if named_something && lexicon::PREPOSITIONS.contains(&w.as_str()) {
+                in_qualifier = true;
+            }
             if self.mine.contains(w) {
                 scope = Scope::Mine;
                 continue;
@@ -924,7 +933,11 @@ impl Index {
             if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
+            if !self.verbs.get(w).is_some_and(|v| v.pure) {
+                named_something = true;
+            }
             content.push(w.clone());
+            qualifying.push(in_qualifier);
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
@@ -1021,7 +1034,8 @@ impl Index {
                 continue;
             }
             let weak = self.weak.contains(stem);
-            let mut term = self.expand(stem, if weak { 0.25 } else { 1.0 }, false);
+            let base = if qualifying[i] { QUALIFIER } else { 1.0 };
+            let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
             term.object = !weak;
             terms.push(term);
         }
