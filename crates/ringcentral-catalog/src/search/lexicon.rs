@@ -662,6 +662,7 @@ pub const CALLEES: &[&str] = &[
     "client",
     "extension",
     "number",
+    "phone",
     "mobile",
     "cell",
     "home",

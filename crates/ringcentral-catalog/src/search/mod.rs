@@ -453,6 +453,34 @@ impl Index {
         });
     }
 
+    /// Adds the values a parameter or body field takes to the action being described.
+    fn add_enumeration<'a>(
+        &mut self,
+        builder: &mut Builder,
+        name: &str,
+        values: impl ExactSizeIterator<Item = &'a str>,
+    ) {
+        // Long enumerations (every extension type, every country) describe the data, not what
+        // the operation is for.
+        if values.len() > 12 {
+            return;
+        }
+        // The values of a type name the kinds of records the operation handles: a fax is a
+        // message of type Fax, hold music a greeting of type HoldMusic.
+        let kinds = name.to_ascii_lowercase().ends_with("type");
+        let weight = if kinds { KIND } else { ENUM };
+        for value in values {
+            self.add_text(builder, value, weight, false);
+            // "VoiceMail" is one word to those who say it.
+            if value.len() > 1 && value.chars().all(char::is_alphanumeric) {
+                let whole = value.to_lowercase();
+                if let Some(term) = self.term_of(builder, &whole) {
+                    builder.set(term, weight);
+                }
+            }
+        }
+    }
+
     fn describe(&mut self, op: &Operation, builder: &mut Builder) -> (Doc, Vec<(Term, f32)>) {
         let mut id_words = text::identifier_words(op.operation_id);
         // Team messaging operationIds end with a version marker ("listGlipChatsNew").
@@ -497,29 +525,15 @@ impl Index {
                 continue;
             }
             self.add_text(builder, param.name, EXTRA, true);
-            // Long enumerations (every extension type, every country) describe the data, not
-            // what the operation is for.
-            if param.enum_values.len() <= 12 {
-                // The values of a type filter name the kinds of records the operation handles:
-                // a fax is a message of type Fax.
-                let kinds = param.name.to_ascii_lowercase().ends_with("type");
-                for value in param.enum_values {
-                    let weight = if kinds { KIND } else { ENUM };
-                    self.add_text(builder, value, weight, false);
-                    // "VoiceMail" is one word to those who say it.
-                    if value.len() > 1 && value.chars().all(char::is_alphanumeric) {
-                        let whole = value.to_lowercase();
-                        if let Some(term) = self.term_of(builder, &whole) {
-                            builder.set(term, weight);
-                        }
-                    }
-                }
-            }
+            self.add_enumeration(builder, param.name, param.enum_values.iter().copied());
         }
         if let Some(body) = &op.body {
             for field in body.fields {
                 self.add_text(builder, field.name, EXTRA, true);
             }
+            schema::enumerations(body.schema, 2, &mut |name, values| {
+                self.add_enumeration(builder, name, values.iter().map(|v| v.trim_matches('"')));
+            });
         }
         // What an operation answers with says what it is for ("the delivery status of a text",
         // "a user's job title"), though more weakly than what it is called.

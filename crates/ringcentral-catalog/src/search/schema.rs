@@ -15,9 +15,8 @@ pub fn properties(schema: &str, depth: u8, f: &mut impl FnMut(&str)) {
                 }
             }
             "$ref" if depth > 0 => {
-                let target = value.trim_matches('"');
-                if let Some(found) = target.strip_prefix("#/$defs/").and_then(def) {
-                    properties(found.schema, depth - 1, f);
+                if let Some(found) = reference(value) {
+                    properties(found, depth - 1, f);
                 }
             }
             "allOf" | "oneOf" | "anyOf" if depth > 0 => {
@@ -28,6 +27,54 @@ pub fn properties(schema: &str, depth: u8, f: &mut impl FnMut(&str)) {
             _ => {}
         }
     }
+}
+
+/// Calls `f` with the name of each top-level property of the object `schema` describes that takes
+/// one of a list of values, and those values (as raw JSON strings, quotes included).
+pub fn enumerations(schema: &str, depth: u8, f: &mut impl FnMut(&str, &[&str])) {
+    for (key, value) in entries(schema) {
+        match key {
+            "properties" => {
+                for (name, property) in entries(value) {
+                    if let Some(values) = enumeration(property, 1) {
+                        f(name, &values);
+                    }
+                }
+            }
+            "$ref" if depth > 0 => {
+                if let Some(found) = reference(value) {
+                    enumerations(found, depth - 1, f);
+                }
+            }
+            "allOf" | "oneOf" | "anyOf" if depth > 0 => {
+                for item in elements(value) {
+                    enumerations(item, depth - 1, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The values of an enumeration schema, itself or through a `$ref`.
+fn enumeration(schema: &str, depth: u8) -> Option<Vec<&str>> {
+    for (key, value) in entries(schema) {
+        match key {
+            "enum" => return Some(elements(value).collect()),
+            "$ref" if depth > 0 => return reference(value).and_then(|s| enumeration(s, depth - 1)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The schema a `$ref` value points at.
+fn reference(value: &str) -> Option<&'static str> {
+    value
+        .trim_matches('"')
+        .strip_prefix("#/$defs/")
+        .and_then(def)
+        .map(|d| d.schema)
 }
 
 /// The key and raw value of each member of the JSON object `json`; nothing when it is not an
@@ -155,6 +202,19 @@ mod tests {
         let composed =
             r#"{"allOf":[{"properties":{"a":{}}},{"type":"object","properties":{"b":true}}]}"#;
         assert_eq!(names(composed), ["a", "b"]);
+    }
+
+    #[test]
+    fn enumerated_properties_give_their_values() {
+        let schema = r#"{"type":"object","properties":{"type":{"type":"string","enum":["Voicemail","HoldMusic"]},"name":{"type":"string"}}}"#;
+        let mut found = Vec::new();
+        enumerations(schema, 2, &mut |name, values| {
+            found.push((name.to_string(), values.join(" ")));
+        });
+        assert_eq!(
+            found,
+            [("type".to_string(), r#""Voicemail" "HoldMusic""#.to_string())]
+        );
     }
 
     #[test]
