@@ -672,6 +672,21 @@ pub const CALLEES: &[&str] = &[
     "everyone",
 ];
 
+/// Words that are the same for one thing and many ("SMS", "staff"): they do not tell how many
+/// things a request is about.
+pub const NUMBERLESS: &[&str] = &[
+    "sms",
+    "mms",
+    "staff",
+    "data",
+    "media",
+    "audio",
+    "info",
+    "people",
+    "analytics",
+    "settings",
+];
+
 /// Words that count a few things in hand ("merge *two* calls").
 pub const FEW: &[&str] = &[
     "two", "both", "these", "those", "2", "three", "3", "several",
@@ -1093,6 +1108,49 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         "screenshot",
         &["message", "text", "send", "sms", "mms"],
         &[("mms", 1.0)],
+    ),
+    // Someone on a call is a party to it; a conversation by text is a thread of messages.
+    (
+        "participant",
+        &["call", "calls", "conference"],
+        &[("party", 1.0)],
+    ),
+    (
+        "conversation",
+        &["sms", "text", "texts", "mms", "fax"],
+        &[("message", 1.0)],
+    ),
+    (
+        "conversations",
+        &["sms", "text", "texts", "mms", "fax"],
+        &[("message", 1.0)],
+    ),
+    // Who receives something are its recipients.
+    ("receive", &["who", "whom"], &[("recipient", 1.0)]),
+    // A webhook for events (new texts, calls, presence changes) is an event subscription.
+    (
+        "webhook",
+        &[
+            "sms",
+            "text",
+            "texts",
+            "call",
+            "calls",
+            "presence",
+            "message",
+            "messages",
+            "voicemail",
+            "voicemails",
+            "fax",
+            "faxes",
+            "event",
+            "events",
+            "notification",
+            "notifications",
+            "incoming",
+            "new",
+        ],
+        &[("subscription", 1.0), ("notification", 0.6)],
     ),
     // Listening to a recording plays it; listening to a call monitors it.
     (

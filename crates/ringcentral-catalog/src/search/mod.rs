@@ -107,7 +107,6 @@ const QUALIFIER: f32 = 0.75;
 /// How much a word that names no API concept counts, relative to one that does.
 const NON_CONCEPT: f32 = 0.25;
 
-const MANYITEM: f32 = 0.0;
 /// Weights of the parts of the score.
 const W_RECALL: f32 = 3.0;
 const W_PRECISION: f32 = 0.8;
@@ -531,14 +530,14 @@ impl Index {
             for field in body.fields {
                 self.add_text(builder, field.name, EXTRA, true);
             }
-            schema::enumerations(body.schema, 2, &mut |name, values| {
+            schema::enumerations(body.schema, 4, &mut |name, values| {
                 self.add_enumeration(builder, name, values.iter().map(|v| v.trim_matches('"')));
             });
         }
         // What an operation answers with says what it is for ("the delivery status of a text",
         // "a user's job title"), though more weakly than what it is called.
         if let Some(schema) = op.response.schema {
-            schema::properties(schema, 2, &mut |name| {
+            schema::properties(schema, 4, &mut |name| {
                 self.add_text(builder, name, RESPONSE, true)
             });
         }
@@ -759,9 +758,9 @@ impl Index {
                 .fold(0.0f32, f32::max)
                 >= PATH;
             let damp = if concept { 1.0 } else { NON_CONCEPT };
+            let stem_term = self.vocab.get(&qt.stem).copied();
             total += qt.weight * reach * damp;
             objects_known |= qt.object && concept;
-            let stem_term = self.vocab.get(&qt.stem).copied();
             for (term, w) in &reachable {
                 let slot = explained.entry(*term).or_insert(0.0);
                 *slot = slot.max(*w);
@@ -829,7 +828,6 @@ impl Index {
                     Number::Named if doc.item => W_NAMED / W_NUMBER,
                     Number::One if doc.item => 1.0,
                     Number::Many if !doc.item => 1.0,
-                    Number::Many => MANYITEM,
                     _ => 0.0,
                 };
                 let head = doc
@@ -930,7 +928,14 @@ impl Index {
                     .checked_sub(1)
                     .is_some_and(|p| lexicon::FEW.contains(&words[p].as_str()))
         });
-        let mut scope = Scope::Unspecified;
+        // A question about oneself ("which queues am I in?") asks about one's own records.
+        let mut scope = if question == Question::About
+            && words.iter().any(|w| matches!(w.as_str(), "i" | "me"))
+        {
+            Scope::Mine
+        } else {
+            Scope::Unspecified
+        };
         let mut content: Vec<String> = Vec::new();
         // Which content words qualify what the request is about ("calls *from a number*").
         let mut qualifying: Vec<bool> = Vec::new();
@@ -994,6 +999,16 @@ impl Index {
         let specific = info.is_some_and(|v| v.specific) && !calls_in_general;
         let names_action = info.is_some_and(|v| v.names_action);
 
+        // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
+        // a group is about the group's members.
+        let names_person = text::names_a_person(&cleaned, |word| {
+            self.vocab.contains_key(&text::stem(word)) || self.stopwords.contains(word)
+        }) || words.iter().any(|w| lexicon::PEOPLE.contains(&w.as_str()));
+        let joins_or_leaves = verb_at
+            .is_some_and(|i| lexicon::MEMBERSHIP_VERBS.contains(&content[i].as_str()))
+            && words
+                .iter()
+                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
         let mut terms = Vec::new();
         let mut plural = false;
         let mut singular = false;
@@ -1048,7 +1063,12 @@ impl Index {
                 continue;
             }
             let weak = self.weak.contains(stem);
-            let base = if qualifying[i] { QUALIFIER } else { 1.0 };
+            // Where a person joins or leaves a group, the group is what the request is about.
+            let base = if qualifying[i] && !(names_person && joins_or_leaves) {
+                QUALIFIER
+            } else {
+                1.0
+            };
             let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
             term.object = !weak;
             terms.push(term);
@@ -1066,16 +1086,6 @@ impl Index {
                 }
             }
         }
-        // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
-        // a group is about the group's members.
-        let names_person = text::names_a_person(&cleaned, |word| {
-            self.vocab.contains_key(&text::stem(word)) || self.stopwords.contains(word)
-        }) || words.iter().any(|w| lexicon::PEOPLE.contains(&w.as_str()));
-        let joins_or_leaves = verb_at
-            .is_some_and(|i| lexicon::MEMBERSHIP_VERBS.contains(&content[i].as_str()))
-            && words
-                .iter()
-                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
         if names_person && joins_or_leaves {
             let mut term = self.expand("member", 0.6, false);
             term.object = false;
@@ -1102,7 +1112,7 @@ impl Index {
             // How many things the request is about shows in its head, not in its qualifiers
             // ("add a contact *to my address book*").
             let stem = text::stem(w);
-            if !self.weak.contains(&stem) {
+            if !self.weak.contains(&stem) && !lexicon::NUMBERLESS.contains(&w.as_str()) {
                 if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
                     plural = true;
                 } else {
@@ -1121,8 +1131,16 @@ impl Index {
         if words.first().is_some_and(|w| w == "who" || w == "whose") {
             plural = true;
         }
+        // "Find a person by id" looks up one record, as "find message 1029384756" does.
+        let by_id = words
+            .windows(3)
+            .any(|w| w[0] == "by" && (w[1] == "id" || w[2] == "id"));
         let number = match (plural, singular) {
-            _ if has_id && acts_on_record => Number::Named,
+            _ if has_id && (acts_on_record || verb == Some(Verb::Search)) => Number::Named,
+            _ if by_id => Number::One,
+            // A list, and what a search finds, are many records, however the request counts
+            // them ("find a user by email").
+            _ if matches!(verb, Some(Verb::List) | Some(Verb::Search)) => Number::Many,
             (true, _) => Number::Many,
             (false, true) => Number::One,
             _ => Number::Unknown,
