@@ -220,6 +220,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("access point", "wireless point"),
     ("access points", "wireless point"),
     ("openid connect", "openid"),
+    ("open id connect", "openid"),
     ("open id", "openid"),
     ("e 164", "e164"),
     ("cell phone", "mobile"),

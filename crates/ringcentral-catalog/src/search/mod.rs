@@ -712,7 +712,11 @@ impl Index {
         let mut explained: Map<Term, f32> = Map::default();
         let mut per_doc = vec![0.0f32; n];
         let mut reached: Vec<u32> = Vec::new();
-        for qt in &parsed.terms {
+        // Deprecated operations that are about a word of the request no current operation is
+        // about: the only ones that fit, whatever their age.
+        let mut deprecated_about: Vec<(u32, usize)> = Vec::new();
+        let mut current_about = vec![false; parsed.terms.len()];
+        for (ti, qt) in parsed.terms.iter().enumerate() {
             let reachable: Vec<(Term, f32)> = qt
                 .expansions
                 .iter()
@@ -784,8 +788,14 @@ impl Index {
                 let d = doc as usize;
                 scores[d] += qt.weight * per_doc[d] * damp;
                 touched[d] = true;
+                let about = per_doc[d] >= OBJECT_PRESENCE * reach;
+                if about && self.docs[d].deprecated {
+                    deprecated_about.push((doc, ti));
+                } else if about {
+                    current_about[ti] = true;
+                }
                 // Being about a thing takes more than a passing mention in a description.
-                if qt.object && concept && per_doc[d] >= OBJECT_PRESENCE * reach {
+                if qt.object && concept && about {
                     has_object[d] = true;
                 }
                 per_doc[d] = 0.0;
@@ -798,6 +808,13 @@ impl Index {
         // Party"), though it is judged by the verb fit rather than as a word to find.
         for t in parsed.verb_terms.iter().flatten() {
             explained.insert(*t, 1.0);
+        }
+
+        let mut only_fit = vec![false; n];
+        for (doc, ti) in deprecated_about {
+            if !current_about[ti] {
+                only_fit[doc as usize] = true;
+            }
         }
 
         let mut hits: Vec<(u32, f32)> = (0..n)
@@ -845,10 +862,16 @@ impl Index {
                     // "Forward my calls", "record all calls": a standing setting, not one call.
                     score -= W_LIVE_CALL;
                 }
-                if doc.deprecated {
+                if doc.deprecated && !only_fit[i] {
+                    // A current operation that does the same is the better answer; a deprecated
+                    // one that alone does what is asked is still the answer.
                     score -= DEPRECATED_PENALTY;
                 }
-                if objects_known && !has_object[i] {
+                // An operation named by the request's verb ("summarize", "park") is about what
+                // the request is about, whatever its object is called.
+                let named_by_verb =
+                    parsed.specific && parsed.action.is_some_and(|a| doc.own_verbs.contains(&a));
+                if objects_known && !has_object[i] && !named_by_verb {
                     // Right verb, wrong thing: an action about something else entirely.
                     score -= W_OFF_OBJECT;
                 }
@@ -1044,10 +1067,12 @@ impl Index {
                 if pure && !specific && !implies {
                     continue;
                 }
+                // A verb that names one operation ("summarize", "park") is as much what the
+                // request is about as its object.
                 let weight = match (pure, implies) {
                     (false, _) => 0.8,
                     (true, true) => 0.6,
-                    (true, false) => 0.3,
+                    (true, false) => 1.0,
                 };
                 let mut term = self.expand(stem, weight, pure);
                 term.object = !pure;
