@@ -358,6 +358,15 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("live calls", "active call"),
     ("ongoing calls", "active call"),
     ("current calls", "active call"),
+    // A phone on its own is a device; a phone number, call or line is that.
+    ("phone number", "phone number"),
+    ("phone numbers", "phone numbers"),
+    ("phone call", "phone call"),
+    ("phone calls", "phone calls"),
+    ("phone line", "phone line"),
+    ("phone lines", "phone lines"),
+    ("phone", "phone device"),
+    ("phones", "phone devices"),
 ];
 
 /// Verbs and the class of action they ask for. `pure` verbs are verbs wherever they appear;
@@ -484,6 +493,7 @@ pub const VERBS: &[VerbWord] = &[
     a("suspend", Verb::Update, true, "suspend"),
     v("deactivate", Verb::Update, true),
     v("reactivate", Verb::Update, true),
+    v("unsuspend", Verb::Update, true),
     a("activate", Verb::Update, true, "activate"),
     v("move", Verb::Update, true),
     v("switch", Verb::Update, true),
@@ -833,6 +843,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ),
     ("disable", &[("status", 0.5), ("active", 0.5)]),
     ("reactivate", &[("status", 0.6), ("active", 0.6)]),
+    ("unsuspend", &[("status", 0.6), ("active", 0.6)]),
     ("activate", &[("active", 0.6), ("status", 0.5)]),
     ("welcome", &[("email", 0.5), ("activation", 0.5)]),
     (
@@ -876,7 +887,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("record", &[("recording", 0.8)]),
     ("recorded", &[("recording", 0.8)]),
     ("queue", &[("call", 0.3), ("department", 0.5)]),
-    ("ivr", &[("menu", 0.6), ("prompt", 0.5)]),
+    // An IVR is its menu far more often than one of its prompts.
+    ("ivr", &[("menu", 0.8), ("prompt", 0.4)]),
     ("menu", &[("ivr", 0.7)]),
     ("greeting", &[("prompt", 0.3)]),
     ("prompt", &[("ivr", 0.5)]),
@@ -1200,6 +1212,9 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         &[("regional", 1.0), ("setting", 0.6)],
     ),
 ];
+
+/// Pairs of words that name one thing, and the one word the index also knows them by.
+pub const COMPOUNDS: &[(&str, &str, &str)] = &[("caller", "id", "callerid")];
 
 /// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
 pub const PREPOSITIONS: &[&str] = &[

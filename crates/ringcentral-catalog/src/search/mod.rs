@@ -438,6 +438,7 @@ impl Index {
 
     /// Adds the words of `text` to the action being described, with a field weight.
     fn add_text(&mut self, builder: &mut Builder, text: &str, weight: f32, identifier: bool) {
+        let mut compound: Option<&(&str, &str, &str)> = None;
         text::for_each_word(text, |word| {
             // Identifiers may end with a version ("scimGetUser2").
             let word = if identifier {
@@ -449,6 +450,15 @@ impl Index {
             if let Some(term) = self.term_of(builder, word) {
                 builder.set(term, weight);
             }
+            // Two words that name one thing ("Caller ID") are that thing as well.
+            if let Some((_, _, joined)) = compound.take().filter(|(_, second, _)| *second == word)
+                && let Some(term) = self.term_of(builder, joined)
+            {
+                builder.set(term, weight);
+            }
+            compound = lexicon::COMPOUNDS
+                .iter()
+                .find(|(first, _, _)| *first == word);
         });
     }
 
@@ -600,6 +610,19 @@ impl Index {
             for word in summary_words.iter().chain(&id_words) {
                 if self.verbs.get(word).is_some_and(|v| v.specific) {
                     own(self, word);
+                }
+            }
+        }
+        if matches!(verb, OpVerb::Update | OpVerb::Create | OpVerb::OtherChange) {
+            // A change to what was done to something does that too: updating a user's assigned
+            // roles assigns roles.
+            for word in summary_words.iter().skip(1) {
+                if let Some(base) = word.strip_suffix("ed")
+                    && let Some(plain) = [base, &word[..word.len() - 1]]
+                        .into_iter()
+                        .find(|w| self.verbs.get(*w).is_some_and(|v| v.pure))
+                {
+                    own(self, plain);
                 }
             }
         }
