@@ -174,6 +174,11 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("lookup", "find"),
     ("give me", "get"),
     ("stop recording", "pause recording"),
+    ("stop a recording", "pause recording"),
+    ("stop the recording", "pause recording"),
+    ("stop call recording", "pause call recording"),
+    ("after hours rule", "afterhours answering rule"),
+    ("after hours rules", "afterhours answering rules"),
     // Stopping an activity turns a setting off; stopping a thing ends it.
     ("stop taking calls", "disable accept calls"),
     ("stop receiving calls", "disable accept calls"),
@@ -573,6 +578,7 @@ pub const VERBS: &[VerbWord] = &[
     a("favorite", Verb::Create, false, "favorite"),
     a("favourite", Verb::Create, false, "favorite"),
     a("star", Verb::Create, false, "favorite"),
+    a("pin", Verb::Create, false, "favorite"),
     a("unfavorite", Verb::Delete, true, "unfavorite"),
     a("unfavourite", Verb::Delete, true, "unfavorite"),
     a("unstar", Verb::Delete, true, "unfavorite"),
@@ -647,6 +653,12 @@ pub const PEOPLE: &[&str] = &[
     "her",
     "them",
     "everyone",
+];
+
+/// Verbs that are never the name of a thing, wherever they stand in a request.
+pub const VERBS_ONLY: &[&str] = &[
+    "get", "show", "fetch", "retrieve", "view", "display", "see", "tell", "give", "find", "create",
+    "delete", "remove", "add", "send", "make", "change", "edit", "modify",
 ];
 
 /// Verbs that, with "to" or "from", move a person into or out of a group.
@@ -966,6 +978,11 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("favourite", &[("favorite", 1.0)]),
     ("bookmark", &[("favorite", 0.8)]),
     ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
+    // Holidays are custom call handling rules with their dates.
+    (
+        "holiday",
+        &[("rule", 0.7), ("answering", 0.7), ("custom", 0.4)],
+    ),
     ("bot", &[("webhook", 0.3)]),
     ("file", &[("upload", 0.3)]),
     // Video.
@@ -1069,7 +1086,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
 ];
 
 /// Synonyms that hold only when one of the context words is also in the request: a message in a
-/// chat is a post, an image sent as a message is an MMS.
+/// chat is a post, an image sent as a message is an MMS. An entry may also say how much the word
+/// itself still counts there.
 pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     (
         "message",
@@ -1101,6 +1119,37 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         "reply",
         &["chat", "team", "channel", "thread", "post"],
         &[("post", 0.8), ("thread", 0.6)],
+    ),
+    (
+        "reply",
+        &["call", "calls", "caller", "callers"],
+        &[("reply", 1.0), ("party", 0.5)],
+    ),
+    (
+        "reply",
+        &["text", "texts", "sms", "mms"],
+        &[("sms", 1.0), ("message", 0.6), ("reply", 0.3)],
+    ),
+    // An image or a document shared in a chat is a file.
+    (
+        "image",
+        &["chat", "team", "channel", "conversation", "post"],
+        &[("file", 1.0)],
+    ),
+    (
+        "photo",
+        &["chat", "team", "channel", "conversation", "post"],
+        &[("file", 1.0)],
+    ),
+    (
+        "picture",
+        &["chat", "team", "channel", "conversation", "post"],
+        &[("file", 1.0)],
+    ),
+    (
+        "document",
+        &["chat", "team", "channel", "conversation", "post"],
+        &[("file", 1.0)],
     ),
     (
         "image",

@@ -95,8 +95,9 @@ const TAG: f32 = 0.7;
 const PATH: f32 = 0.6;
 const LEAD: f32 = 0.5;
 const EXTRA: f32 = 0.3;
-/// The top-level fields of an operation's response.
+/// The top-level fields of an operation's response, and the fields of those.
 const RESPONSE: f32 = 0.35;
+const NESTED: f32 = 0.15;
 /// The values a parameter takes name the kinds of records an operation handles.
 const ENUM: f32 = 0.3;
 const KIND: f32 = 0.7;
@@ -547,8 +548,12 @@ impl Index {
         // What an operation answers with says what it is for ("the delivery status of a text",
         // "a user's job title"), though more weakly than what it is called.
         if let Some(schema) = op.response.schema {
-            schema::properties(schema, 4, &mut |name| {
-                self.add_text(builder, name, RESPONSE, true)
+            schema::properties(schema, 4, &mut |name, property| {
+                self.add_text(builder, name, RESPONSE, true);
+                // The fields of a part of the answer ("contact": email, job title) say less.
+                schema::properties(property, 2, &mut |inner, _| {
+                    self.add_text(builder, inner, NESTED, true)
+                });
             });
         }
         let fields = builder.take();
@@ -1039,6 +1044,26 @@ impl Index {
             info = Some(state);
             verb = Some(state.class);
         }
+        // The context of a verb is the nearest word after it that some meaning of the verb
+        // depends on: "reply to a text" sends an SMS, "reply to the call with a text" answers
+        // the caller.
+        let verb_context: Option<usize> = verb_at.and_then(|i| {
+            (i + 1..stems.len()).find_map(|j| {
+                self.in_context
+                    .iter()
+                    .position(|r| r.word == stems[i] && r.context.contains(&stems[j]))
+            })
+        });
+        // Where the context gives the verb another meaning, it no longer names the operation it
+        // names on its own; a context that keeps the verb itself at full weight keeps that.
+        let verb_in_context = verb_context.is_some_and(|r| {
+            let rule = &self.in_context[r];
+            !rule
+                .expansions
+                .iter()
+                .any(|(to, w)| *to == rule.word && *w >= 1.0)
+        });
+        let info = info.filter(|v| !(verb_in_context && v.specific));
         let action = info.and_then(|v| self.vocab.get(&v.action).copied());
         // "Forward my calls" asks for a setting, which no operation names by that verb, rather
         // than for the operation on one live call.
@@ -1055,6 +1080,17 @@ impl Index {
             && words
                 .iter()
                 .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+        let possessors: Vec<String> = cleaned
+            .split_whitespace()
+            .filter_map(|token| {
+                let token = token.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+                token
+                    .strip_suffix("'s")
+                    .or_else(|| token.strip_suffix("\u{2019}s"))
+                    .or_else(|| token.strip_suffix("s'"))
+                    .map(str::to_lowercase)
+            })
+            .collect();
         let mut terms = Vec::new();
         let mut plural = false;
         let mut singular = false;
@@ -1110,6 +1146,17 @@ impl Index {
                 plural = true;
                 continue;
             }
+            // "What texts did I *get*": a verb that is never a thing names nothing to find.
+            if lexicon::VERBS_ONLY.contains(&w.as_str()) {
+                continue;
+            }
+            // Whose things they are ("a *user's* roles", "devices *for a user*") says which
+            // operations fit (those of one user) more than what the request is about.
+            let possessor = possessors.iter().any(|p| p == w);
+            let person = lexicon::PEOPLE.contains(&w.as_str()) || stem == "extension";
+            if person && (possessor || qualifying[i]) && scope == Scope::Unspecified {
+                scope = Scope::Mine;
+            }
             let weak = self.weak.contains(stem);
             // Where a person joins or leaves a group, the group is what the request is about.
             let base = if qualifying[i] && !(names_person && joins_or_leaves) {
@@ -1121,13 +1168,19 @@ impl Index {
             term.object = !weak;
             terms.push(term);
         }
-        for rule in &self.in_context {
+        for (r, rule) in self.in_context.iter().enumerate() {
             if !stems.iter().any(|s| rule.context.contains(s)) {
+                continue;
+            }
+            let verb_stem = verb_at.map(|i| stems[i].as_str());
+            if verb_stem == Some(rule.word.as_str()) && verb_context != Some(r) {
                 continue;
             }
             for term in terms.iter_mut().filter(|t| t.stem == rule.word) {
                 for (to, w) in &rule.expansions {
                     match term.expansions.iter_mut().find(|(t, _)| t == to) {
+                        // The context may say how much the word itself still counts.
+                        Some(own) if *to == rule.word => own.1 = *w,
                         Some(existing) => existing.1 = existing.1.max(*w),
                         None => term.expansions.push((to.clone(), *w)),
                     }

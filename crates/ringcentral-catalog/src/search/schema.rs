@@ -4,14 +4,14 @@
 
 use ringcentral_api::def;
 
-/// Calls `f` with the name of each top-level property of the object `schema` describes.
-/// `depth` bounds how many `$ref`s and compositions are followed.
-pub fn properties(schema: &str, depth: u8, f: &mut impl FnMut(&str)) {
+/// Calls `f` with the name and raw schema of each top-level property of the object `schema`
+/// describes. `depth` bounds how many `$ref`s and compositions are followed.
+pub fn properties<'a>(schema: &'a str, depth: u8, f: &mut impl FnMut(&'a str, &'a str)) {
     for (key, value) in entries(schema) {
         match key {
             "properties" => {
-                for (name, _) in entries(value) {
-                    f(name);
+                for (name, property) in entries(value) {
+                    f(name, property);
                 }
             }
             "$ref" if depth > 0 => {
@@ -191,7 +191,7 @@ mod tests {
 
     fn names(schema: &str) -> Vec<String> {
         let mut out = Vec::new();
-        properties(schema, 2, &mut |n| out.push(n.to_string()));
+        properties(schema, 2, &mut |n, _| out.push(n.to_string()));
         out
     }
 
