@@ -30,6 +30,7 @@ mod text;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use ringcentral_api::{Method, OPERATIONS, Operation, Paging};
@@ -226,6 +227,10 @@ fn index() -> &'static Index {
 #[derive(Default)]
 struct Builder {
     terms: Map<String, Option<Term>>,
+    /// The terms of the property names of each shared definition already read, by its name.
+    fields: Map<&'static str, Rc<[Term]>>,
+    /// The terms of the fields of each answer already read, by the schema's text.
+    responses: Map<usize, Rc<[(Term, f32)]>>,
     weights: Vec<f32>,
     touched: Vec<Term>,
 }
@@ -439,6 +444,19 @@ impl Index {
 
     /// Adds the words of `text` to the action being described, with a field weight.
     fn add_text(&mut self, builder: &mut Builder, text: &str, weight: f32, identifier: bool) {
+        self.each_term(builder, text, identifier, |builder, term| {
+            builder.set(term, weight)
+        });
+    }
+
+    /// Calls `f` with the term of each word of `text`.
+    fn each_term(
+        &mut self,
+        builder: &mut Builder,
+        text: &str,
+        identifier: bool,
+        mut f: impl FnMut(&mut Builder, Term),
+    ) {
         let mut compound: Option<&(&str, &str, &str)> = None;
         text::for_each_word(text, |word| {
             // Identifiers may end with a version ("scimGetUser2").
@@ -449,18 +467,68 @@ impl Index {
                 word
             };
             if let Some(term) = self.term_of(builder, word) {
-                builder.set(term, weight);
+                f(builder, term);
             }
             // Two words that name one thing ("Caller ID") are that thing as well.
             if let Some((_, _, joined)) = compound.take().filter(|(_, second, _)| *second == word)
                 && let Some(term) = self.term_of(builder, joined)
             {
-                builder.set(term, weight);
+                f(builder, term);
             }
             compound = lexicon::COMPOUNDS
                 .iter()
                 .find(|(first, _, _)| *first == word);
         });
+    }
+
+    /// The terms of the fields of an answer, with their weights, read once per schema: many
+    /// operations answer alike.
+    fn response_terms(&mut self, builder: &mut Builder, schema: &'static str) -> Rc<[(Term, f32)]> {
+        let schema = schema::resolve(schema);
+        let key = schema.as_ptr() as usize;
+        if let Some(known) = builder.responses.get(&key) {
+            return known.clone();
+        }
+        let mut terms = Vec::new();
+        schema::properties(schema, 3, &mut |name, property| {
+            self.each_term(builder, name, true, |_, term| terms.push((term, RESPONSE)));
+            // The fields of a part of the answer ("contact": email, job title) say less.
+            for term in self.field_terms(builder, property).iter() {
+                terms.push((*term, NESTED));
+            }
+        });
+        let terms: Rc<[(Term, f32)]> = terms.into();
+        builder.responses.insert(key, terms.clone());
+        terms
+    }
+
+    /// The terms of the property names of the object `schema` describes; those of a shared
+    /// definition are read once.
+    fn field_terms(&mut self, builder: &mut Builder, schema: &'static str) -> Rc<[Term]> {
+        let read = |index: &mut Index, builder: &mut Builder, schema: &'static str| {
+            let mut names = Vec::new();
+            schema::properties(schema, 2, &mut |name, _| names.push(name));
+            let mut terms = Vec::new();
+            for name in names {
+                index.each_term(builder, name, true, |_, term| terms.push(term));
+            }
+            Rc::<[Term]>::from(terms)
+        };
+        if let Some(name) = schema::reference_name(schema) {
+            if let Some(known) = builder.fields.get(name) {
+                return known.clone();
+            }
+            let terms = ringcentral_api::def(name)
+                .map(|d| read(self, builder, d.schema))
+                .unwrap_or_else(|| Rc::from([]));
+            builder.fields.insert(name, terms.clone());
+            terms
+        } else if schema.contains("\"properties\"") {
+            read(self, builder, schema)
+        } else {
+            // A plain value, with no fields of its own.
+            Rc::from([])
+        }
     }
 
     /// Adds the values a parameter or body field takes to the action being described.
@@ -548,13 +616,9 @@ impl Index {
         // What an operation answers with says what it is for ("the delivery status of a text",
         // "a user's job title"), though more weakly than what it is called.
         if let Some(schema) = op.response.schema {
-            schema::properties(schema, 4, &mut |name, property| {
-                self.add_text(builder, name, RESPONSE, true);
-                // The fields of a part of the answer ("contact": email, job title) say less.
-                schema::properties(property, 2, &mut |inner, _| {
-                    self.add_text(builder, inner, NESTED, true)
-                });
-            });
+            for (term, weight) in self.response_terms(builder, schema).iter() {
+                builder.set(*term, *weight);
+            }
         }
         let fields = builder.take();
         let summary_words: Vec<String> = text::words(op.summary)

@@ -61,11 +61,35 @@ fn enumeration(schema: &str, depth: u8) -> Option<Vec<&str>> {
     for (key, value) in entries(schema) {
         match key {
             "enum" => return Some(elements(value).collect()),
-            "$ref" if depth > 0 => return reference(value).and_then(|s| enumeration(s, depth - 1)),
+            "$ref" if depth > 0 => {
+                return reference(value)
+                    // Most definitions are objects; looking for a list of values in them is
+                    // cheaper than reading them.
+                    .filter(|s| s.contains("\"enum\""))
+                    .and_then(|s| enumeration(s, depth - 1));
+            }
             _ => {}
         }
     }
     None
+}
+
+/// The name of the definition `schema` only refers to (`{"$ref":"#/$defs/NAME"}`), if that is all
+/// it says.
+pub fn reference_name(schema: &str) -> Option<&str> {
+    let name = schema
+        .strip_prefix("{\"$ref\":\"#/$defs/")?
+        .strip_suffix("\"}")?;
+    (!name.contains('"')).then_some(name)
+}
+
+/// The definition `schema` only refers to, or `schema` itself when it says more than that.
+pub fn resolve(schema: &'static str) -> &'static str {
+    let mut members = entries(schema);
+    match (members.next(), members.next()) {
+        (Some(("$ref", target)), None) => reference(target).unwrap_or(schema),
+        _ => schema,
+    }
 }
 
 /// The schema a `$ref` value points at.
@@ -177,11 +201,14 @@ fn skip_value(bytes: &[u8], start: usize) -> Option<usize> {
 fn skip_string(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     loop {
-        match *bytes.get(i)? {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+        i += bytes
+            .get(i..)?
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\\'))?;
+        if bytes[i] == b'"' {
+            return Some(i + 1);
         }
+        i += 2;
     }
 }
 
@@ -222,6 +249,27 @@ mod tests {
         let found = names(r##"{"$ref":"#/$defs/GetExtensionInfoResponse"}"##);
         assert!(found.iter().any(|n| n == "contact"), "{found:?}");
         assert!(names(r##"{"$ref":"#/$defs/NoSuchDefinition"}"##).is_empty());
+    }
+
+    #[test]
+    fn a_bare_reference_is_named() {
+        assert_eq!(
+            reference_name(r##"{"$ref":"#/$defs/ContactInfo"}"##),
+            Some("ContactInfo")
+        );
+        assert_eq!(
+            reference_name(r##"{"$ref":"#/$defs/A","description":"x"}"##),
+            None
+        );
+        assert_eq!(reference_name(r#"{"type":"string"}"#), None);
+    }
+
+    #[test]
+    fn a_bare_reference_resolves_to_its_definition() {
+        let resolved = resolve(r##"{"$ref":"#/$defs/GetExtensionInfoResponse"}"##);
+        assert!(resolved.contains("\"contact\""));
+        let inline = r#"{"type":"string"}"#;
+        assert_eq!(resolve(inline), inline);
     }
 
     #[test]
