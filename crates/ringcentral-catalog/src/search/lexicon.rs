@@ -144,6 +144,13 @@ pub const STOPWORDS: &[&str] = &[
     "whole",
     "entire",
     "entirely",
+    // How many there are is no word to look for.
+    "two",
+    "three",
+    "four",
+    "five",
+    "ten",
+    "both",
 ];
 
 /// Words that say "mine" (prefer the current user's variant of an operation).
@@ -232,7 +239,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("cellphone", "mobile"),
     ("email address", "email"),
     ("mailing address", "business address"),
-    ("group chat", "chat"),
+    // A group chat without a name is what team messaging calls a conversation.
+    ("group chat", "conversation chat"),
     ("team chat", "team chat"),
     ("over time", "timeline"),
     ("per hour", "timeline"),
@@ -1118,7 +1126,7 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     (
         "reply",
         &["chat", "team", "channel", "thread", "post"],
-        &[("post", 0.8), ("thread", 0.6)],
+        &[("post", 0.8), ("thread", 0.6), ("reply", 0.3)],
     ),
     (
         "reply",

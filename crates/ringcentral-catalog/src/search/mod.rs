@@ -122,6 +122,7 @@ const W_NAMED: f32 = 0.35;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_LIVE_CALL: f32 = 0.5;
+const W_UNNAMED: f32 = 0.4;
 const W_OFF_OBJECT: f32 = 1.0;
 /// The most a verb's rarity counts.
 const VERB_IDF_CAP: f32 = 2.0;
@@ -932,9 +933,13 @@ impl Index {
                     Scope::Unspecified if doc.user_level => 0.2,
                     _ => 0.0,
                 };
+                let creates = matches!(parsed.verb, Some(Verb::Create | Verb::Send));
                 let number = match parsed.number {
                     Number::Named | Number::One if doc.bulk => -W_BULK / W_NUMBER,
                     Number::Named if doc.item => W_NAMED / W_NUMBER,
+                    // Making one thing adds to a collection; an operation on one existing record
+                    // ("add a chat to favorites") makes nothing new.
+                    Number::One if creates => f32::from(!doc.item),
                     Number::One if doc.item => 1.0,
                     Number::Many if !doc.item => 1.0,
                     _ => 0.0,
@@ -953,6 +958,10 @@ impl Index {
                 if parsed.calls_in_general && doc.live_call {
                     // "Forward my calls", "record all calls": a standing setting, not one call.
                     score -= W_LIVE_CALL;
+                }
+                if precision <= 0.0 {
+                    // Nothing of its name is in the request: met in passing, at best.
+                    score -= W_UNNAMED;
                 }
                 if doc.deprecated && !only_fit[i] {
                     // A current operation that does the same is the better answer; a deprecated
@@ -1056,7 +1065,14 @@ impl Index {
         let mut qualifying: Vec<bool> = Vec::new();
         let mut named_something = false;
         let mut in_qualifier = false;
+        // The word before each content word, articles aside.
+        let mut preceding: Vec<&str> = Vec::new();
+        let mut last = "";
         for w in &words {
+            let before = last;
+            if !matches!(w.as_str(), "a" | "an" | "the") {
+                last = w.as_str();
+            }
             if named_something && lexicon::PREPOSITIONS.contains(&w.as_str()) {
                 in_qualifier = true;
             }
@@ -1072,6 +1088,7 @@ impl Index {
             }
             content.push(w.clone());
             qualifying.push(in_qualifier);
+            preceding.push(before);
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
@@ -1198,6 +1215,13 @@ impl Index {
                     (true, false) => 1.0,
                 };
                 let mut term = self.expand(stem, weight, pure);
+                // A verb that asks for an operation verb by another name ("merge" asks to
+                // bridge) is evidence of that one.
+                if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
+                    && !term.expansions.iter().any(|(t, _)| t == asked)
+                {
+                    term.expansions.push((asked.clone(), 1.0));
+                }
                 term.object = !pure;
                 term.verb = pure;
                 terms.push(term);
@@ -1218,7 +1242,10 @@ impl Index {
             // operations fit (those of one user) more than what the request is about.
             let possessor = possessors.iter().any(|p| p == w);
             let person = lexicon::PEOPLE.contains(&w.as_str()) || stem == "extension";
-            if person && (possessor || qualifying[i]) && scope == Scope::Unspecified {
+            // "Devices for a user", "the call log of an extension", "a role to a user", not "a
+            // chat with colleagues".
+            let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
+            if person && owner && scope == Scope::Unspecified {
                 scope = Scope::Mine;
             }
             let weak = self.weak.contains(stem);
