@@ -991,7 +991,15 @@ impl Index {
 
     /// How well an operation's verb fits the request's, from -1 to 1.
     fn verb_fit(&self, query: &Query, doc: &Doc) -> f32 {
-        let class = verb_fit(query.verb, query.plural, doc.verb);
+        let class = if query.configures {
+            verb_fit(Some(Verb::Update), query.plural, doc.verb).max(verb_fit(
+                Some(Verb::Create),
+                query.plural,
+                doc.verb,
+            ))
+        } else {
+            verb_fit(query.verb, query.plural, doc.verb)
+        };
         let Some(action) = query.action else {
             return class;
         };
@@ -1150,6 +1158,9 @@ impl Index {
         // than for the operation on one live call.
         let specific = info.is_some_and(|v| v.specific) && !calls_in_general;
         let names_action = info.is_some_and(|v| v.names_action);
+        // Such a setting may be made anew or changed: either kind of operation fits.
+        let configures = calls_in_general
+            && info.is_some_and(|v| v.specific && matches!(v.class, Verb::Update | Verb::Create));
 
         // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
         // a group is about the group's members.
@@ -1365,6 +1376,7 @@ impl Index {
             number,
             scope,
             calls_in_general,
+            configures,
             terms,
         }
     }
@@ -1512,6 +1524,8 @@ struct Query {
     scope: Scope,
     /// Speaks of calls in general, as settings do, rather than of one live call.
     calls_in_general: bool,
+    /// Asks to set up how calls are handled ("forward my calls"), by making or changing a setting.
+    configures: bool,
     terms: Vec<QueryTerm>,
 }
 
@@ -1680,6 +1694,63 @@ mod tests {
             first == "createRingOutCall" || first == "createCallOutCallSession",
             "{first}"
         );
+    }
+
+    fn top3(query: &str) -> Vec<&'static str> {
+        search(query, 3)
+            .iter()
+            .map(|h| h.action.operation_id())
+            .collect()
+    }
+
+    #[test]
+    fn texts_faxes_and_voicemails_are_messages() {
+        assert_eq!(top("read my texts"), "listMessages");
+        assert_eq!(top("show my voicemails"), "listMessages");
+        assert_eq!(top("listen to a voicemail"), "readMessageContent");
+    }
+
+    #[test]
+    fn a_profile_is_the_users_extension_record() {
+        assert_eq!(top("update my profile"), "updateExtension");
+        let photo = top("upload a profile photo");
+        assert!(
+            photo == "createUserProfileImage" || photo == "updateUserProfileImage",
+            "{photo}"
+        );
+    }
+
+    #[test]
+    fn forwarding_calls_in_general_is_a_setting() {
+        assert_eq!(top("forward an incoming call"), "forwardCallParty");
+        assert_ne!(top("forward my calls to my cell phone"), "forwardCallParty");
+    }
+
+    #[test]
+    fn a_deprecated_operation_that_alone_fits_comes_first() {
+        assert_eq!(top("summarize a call"), "caiSummarize");
+    }
+
+    #[test]
+    fn the_context_settles_what_a_verb_means() {
+        assert_eq!(top("reply to a text"), "createSMSMessage");
+        assert_eq!(top("reply to the incoming call with a text"), "replyParty");
+        assert_eq!(top("set up a webhook for new SMS"), "createSubscription");
+        assert_eq!(
+            top("create an incoming webhook in a team"),
+            "createGlipGroupWebhookNew"
+        );
+    }
+
+    #[test]
+    fn fields_of_the_answer_are_evidence() {
+        let status = top("get account status");
+        assert!(
+            status == "readAccountInfo" || status == "getAccountInfoV2",
+            "{status}"
+        );
+        let title = top3("get a user's job title");
+        assert!(title.contains(&"readExtension"), "{title:?}");
     }
 
     #[test]
