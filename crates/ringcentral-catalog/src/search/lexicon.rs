@@ -445,7 +445,7 @@ pub const VERBS: &[VerbWord] = &[
     v("view", Verb::Read, true),
     v("see", Verb::Read, true),
     v("display", Verb::Read, true),
-    v("check", Verb::Read, true),
+    g("check", Verb::Read, true, "check"),
     v("inspect", Verb::Read, true),
     v("describe", Verb::Read, true),
     v("tell", Verb::Read, true),
@@ -661,6 +661,17 @@ pub const PEOPLE: &[&str] = &[
     "her",
     "them",
     "everyone",
+];
+
+/// Words after which "to" says what someone may do ("permission to", "allowed to").
+pub const PERMISSION: &[&str] = &[
+    "permission",
+    "permissions",
+    "allowed",
+    "permitted",
+    "right",
+    "rights",
+    "authorized",
 ];
 
 /// Verbs that are never the name of a thing, wherever they stand in a request.
@@ -1194,6 +1205,33 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         "conversations",
         &["sms", "text", "texts", "mms", "fax"],
         &[("message", 1.0)],
+    ),
+    // What a person is allowed to do is a permission.
+    (
+        "allowed",
+        &[
+            "user",
+            "users",
+            "extension",
+            "employee",
+            "agent",
+            "person",
+            "someone",
+        ],
+        &[("permission", 1.0)],
+    ),
+    (
+        "permitted",
+        &[
+            "user",
+            "users",
+            "extension",
+            "employee",
+            "agent",
+            "person",
+            "someone",
+        ],
+        &[("permission", 1.0)],
     ),
     // Who receives something are its recipients.
     ("receive", &["who", "whom"], &[("recipient", 1.0)]),

@@ -106,6 +106,8 @@ const KIND: f32 = 0.7;
 const PASSING_MENTION: f32 = 0.2;
 /// How much a word that qualifies what a request is about counts ("calls *from a number*").
 const QUALIFIER: f32 = 0.75;
+/// How much a word that says what a permission allows counts.
+const PERMITTED: f32 = 0.3;
 /// How much a word that names no API concept counts, relative to one that does.
 const NON_CONCEPT: f32 = 0.25;
 
@@ -1050,6 +1052,12 @@ impl Index {
             (Some(first), _) if self.questions.contains(first) => Question::About,
             _ => Question::None,
         };
+        // "Does this user have permission to ...?", "is the number blocked?": a question to
+        // answer yes or no asks to check.
+        let yes_or_no = matches!(
+            raw.first().map(String::as_str),
+            Some("does" | "do" | "is" | "are" | "has" | "have")
+        );
         let words = self.join_compounds(self.apply_phrases(raw));
 
         // Calls in general ("my calls", "incoming calls") rather than a few in hand ("bridge two
@@ -1075,11 +1083,18 @@ impl Index {
         let mut in_qualifier = false;
         // The word before each content word, articles aside.
         let mut preceding: Vec<&str> = Vec::new();
+        // Which content words say what a permission allows ("permission *to read the call
+        // log*"): they name the permission, not what the request is about.
+        let mut permitted: Vec<bool> = Vec::new();
+        let mut in_permission = false;
         let mut last = "";
         for w in &words {
             let before = last;
             if !matches!(w.as_str(), "a" | "an" | "the") {
                 last = w.as_str();
+            }
+            if w == "to" && lexicon::PERMISSION.contains(&before) {
+                in_permission = true;
             }
             if named_something && lexicon::PREPOSITIONS.contains(&w.as_str()) {
                 in_qualifier = true;
@@ -1097,13 +1112,15 @@ impl Index {
             content.push(w.clone());
             qualifying.push(in_qualifier);
             preceding.push(before);
+            permitted.push(in_permission);
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
 
         // The verb: the first pure verb; else an ambiguous one that opens the request. A question
         // whose object comes before any verb asks to read that object.
-        let first_pure = (0..content.len()).find(|i| verb_of(*i).is_some_and(|v| v.pure));
+        let first_pure =
+            (0..content.len()).find(|i| !permitted[*i] && verb_of(*i).is_some_and(|v| v.pure));
         let first_object = (0..content.len()).find(|i| verb_of(*i).is_none());
         let mut verb_at = first_pure;
         // A verb that opens the request is its verb, even one that is also a noun, and even
@@ -1153,11 +1170,14 @@ impl Index {
                 .any(|(to, w)| *to == rule.word && *w >= 1.0)
         });
         let info = info.filter(|v| !(verb_in_context && v.specific));
-        let action = info.and_then(|v| self.vocab.get(&v.action).copied());
+        let checks = yes_or_no && question == Question::About && verb == Some(Verb::Read);
+        let action = info
+            .and_then(|v| self.vocab.get(&v.action).copied())
+            .or_else(|| checks.then(|| self.vocab.get("check").copied()).flatten());
         // "Forward my calls" asks for a setting, which no operation names by that verb, rather
         // than for the operation on one live call.
         let specific = info.is_some_and(|v| v.specific) && !calls_in_general;
-        let names_action = info.is_some_and(|v| v.names_action);
+        let names_action = info.is_some_and(|v| v.names_action) || checks;
         // Such a setting may be made anew or changed: either kind of operation fits.
         let configures = calls_in_general
             && info.is_some_and(|v| v.specific && matches!(v.class, Verb::Update | Verb::Create));
@@ -1193,6 +1213,12 @@ impl Index {
         for (i, w) in content.iter().enumerate() {
             let stem = &stems[i];
             if dialing && Some(i) != verb_at && lexicon::CALLEES.contains(&w.as_str()) {
+                continue;
+            }
+            if permitted[i] {
+                let mut term = self.expand(stem, PERMITTED, false);
+                term.object = false;
+                terms.push(term);
                 continue;
             }
             if self.company_wide.contains(stem) && scope == Scope::Unspecified {
@@ -1340,6 +1366,8 @@ impl Index {
             .any(|w| w[0] == "by" && (w[1] == "id" || w[2] == "id"));
         let number = match (plural, singular) {
             _ if has_id && (acts_on_record || verb == Some(Verb::Search)) => Number::Named,
+            // What is checked is a condition, not a number of records.
+            _ if action.is_some() && action == self.vocab.get("check").copied() => Number::Unknown,
             _ if by_id => Number::One,
             // A list, and what a search finds, are many records, however the request counts
             // them ("find a user by email").
@@ -1739,6 +1767,18 @@ mod tests {
         assert_eq!(
             top("create an incoming webhook in a team"),
             "createGlipGroupWebhookNew"
+        );
+    }
+
+    #[test]
+    fn asking_whether_someone_may_do_something_checks_a_permission() {
+        assert_eq!(
+            top("does this user have permission to read the company call log?"),
+            "checkUserPermission"
+        );
+        assert_eq!(
+            top("is a user allowed to make calls"),
+            "checkUserPermission"
         );
     }
 
