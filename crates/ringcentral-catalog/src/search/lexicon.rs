@@ -462,7 +462,7 @@ pub const VERBS: &[VerbWord] = &[
     v("new", Verb::Create, false),
     g("start", Verb::Create, true, "start"),
     g("begin", Verb::Create, true, "start"),
-    v("open", Verb::Create, true),
+    g("open", Verb::Create, true, "open"),
     v("schedule", Verb::Create, false),
     g("register", Verb::Create, true, "register"),
     g("upload", Verb::Create, true, "upload"),
@@ -624,6 +624,34 @@ pub const VERBS: &[VerbWord] = &[
 /// Verbs that set a state which another word names ("mark the thread as resolved", "set the
 /// task to complete"): that word then says which operation is meant.
 pub const STATE_SETTERS: &[&str] = &["mark", "set", "flag", "make", "turn"];
+
+/// Verbs whose class depends on their object: opening or saving a recorded thing reads it.
+pub const VERB_BY_OBJECT: &[(&str, &[&str], Verb)] = &[
+    ("open", RECORDED, Verb::Read),
+    ("save", RECORDED, Verb::Read),
+    ("play", RECORDED, Verb::Read),
+];
+
+/// Things that are kept and can be opened, played or saved.
+const RECORDED: &[&str] = &[
+    "voicemail",
+    "fax",
+    "message",
+    "text",
+    "sms",
+    "mms",
+    "recording",
+    "attachment",
+    "greeting",
+    "pdf",
+    "audio",
+    "transcript",
+    "transcription",
+    "archive",
+    "report",
+    "log",
+    "prompt",
+];
 
 /// Words for people, who can be members of groups.
 pub const PEOPLE: &[&str] = &[

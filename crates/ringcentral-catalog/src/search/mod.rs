@@ -1150,6 +1150,26 @@ impl Index {
             info = Some(state);
             verb = Some(state.class);
         }
+        // Some verbs mean what their object lets them: opening or saving a voicemail reads it,
+        // opening a conversation starts one.
+        // The object is the head of the words after the verb, before any qualifier ("save a
+        // message *template*", "save a *fax* as PDF").
+        let object = verb_at.and_then(|i| {
+            let first = (i + 1..content.len()).find(|j| !self.weak.contains(&stems[*j]))?;
+            (first..content.len())
+                .take_while(|j| !qualifying[*j] || *j == first)
+                .last()
+        });
+        if let Some(i) = verb_at
+            && let Some(object) = object
+            && let Some((_, _, class)) =
+                lexicon::VERB_BY_OBJECT.iter().find(|(word, objects, _)| {
+                    *word == content[i] && objects.iter().any(|o| text::stem(o) == stems[object])
+                })
+        {
+            verb = Some(*class);
+            info = None;
+        }
         // The context of a verb is the nearest word after it that some meaning of the verb
         // depends on: "reply to a text" sends an SMS, "reply to the call with a text" answers
         // the caller.
@@ -1736,6 +1756,17 @@ mod tests {
         assert_eq!(top("read my texts"), "listMessages");
         assert_eq!(top("show my voicemails"), "listMessages");
         assert_eq!(top("listen to a voicemail"), "readMessageContent");
+    }
+
+    #[test]
+    fn some_verbs_mean_what_their_object_lets_them() {
+        assert_eq!(top("open a voicemail"), "readMessage");
+        assert_eq!(top("save a fax as PDF"), "readMessageContent");
+        assert_eq!(top("save a contact"), "createContact");
+        assert_eq!(
+            top("open a conversation with a colleague"),
+            "createGlipConversationNew"
+        );
     }
 
     #[test]
