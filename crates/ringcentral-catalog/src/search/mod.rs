@@ -331,10 +331,11 @@ impl Index {
         };
         for (from, to) in lexicon::PHRASES {
             let from = text::words(from);
-            if let Some(first) = from.first() {
+            // Found by the stem of their first word, so that plurals meet them too.
+            if let Some(first) = from.first().map(|w| text::stem(w)) {
                 index
                     .phrases
-                    .entry(first.clone())
+                    .entry(first)
                     .or_default()
                     .push((from, text::words(to)));
             }
@@ -1485,17 +1486,17 @@ impl Index {
     }
 
     fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        let phrase_at = |i: usize| self.phrase_at(&words, &stems, i);
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
-            match self.phrase_at(&words, i) {
+            match phrase_at(i) {
                 // A phrase gives way to a longer one that starts inside it ("status to do not
                 // disturb" is about not being disturbed, not about a to-do).
                 Some((len, to))
-                    if !(i + 1..i + len).any(|j| {
-                        self.phrase_at(&words, j)
-                            .is_some_and(|(l, _)| j + l > i + len)
-                    }) =>
+                    if !(i + 1..i + len)
+                        .any(|j| phrase_at(j).is_some_and(|(l, _)| j + l > i + len)) =>
                 {
                     out.extend(to.iter().cloned());
                     i += len;
@@ -1510,12 +1511,28 @@ impl Index {
     }
 
     /// The phrase that starts at word `i`, if any: its length and what it stands for.
-    fn phrase_at(&self, words: &[String], i: usize) -> Option<(usize, &[String])> {
-        self.phrases
-            .get(&words[i])
-            .into_iter()
-            .flatten()
+    /// Matches the words as written first ("phone numbers" stays plural), then plurals of a
+    /// phrase written in the singular ("ring groups" are ring groups), though not the other way
+    /// ("current calls" are active calls, "the current call" one in hand).
+    fn phrase_at(
+        &self,
+        words: &[String],
+        stems: &[String],
+        i: usize,
+    ) -> Option<(usize, &[String])> {
+        let candidates = self.phrases.get(&stems[i])?;
+        candidates
+            .iter()
             .find(|(from, _)| words[i..].starts_with(from))
+            .or_else(|| {
+                candidates.iter().find(|(from, _)| {
+                    from.len() <= words.len() - i
+                        && from
+                            .iter()
+                            .enumerate()
+                            .all(|(k, f)| words[i + k] == *f || stems[i + k] == *f)
+                })
+            })
             .map(|(from, to)| (from.len(), to.as_slice()))
     }
 }
