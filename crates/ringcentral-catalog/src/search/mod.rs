@@ -106,6 +106,8 @@ const KIND: f32 = 0.7;
 const PASSING_MENTION: f32 = 0.2;
 /// How much a word that qualifies what a request is about counts ("calls *from a number*").
 const QUALIFIER: f32 = 0.75;
+/// How much a word that says whose records (the company's) counts as what they are.
+const SCOPE_WORD: f32 = 0.7;
 /// How much a word that says what a permission allows counts.
 const PERMITTED: f32 = 0.3;
 /// How much a word that names no API concept counts, relative to one that does.
@@ -1312,6 +1314,12 @@ impl Index {
                 QUALIFIER
             } else {
                 1.0
+            };
+            // "Company", "account" say whose records more than what they are.
+            let base = if self.company_wide.contains(stem) {
+                base * SCOPE_WORD
+            } else {
+                base
             };
             let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
             term.object = !weak;
