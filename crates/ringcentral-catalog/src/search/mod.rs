@@ -1009,7 +1009,13 @@ impl Index {
             return class;
         };
         if doc.own_verbs.contains(&action) {
-            return 1.0;
+            // The very verb fits, though a verb of a whole class ("get") still tells one record
+            // from many.
+            return if query.specific || query.names_action {
+                1.0
+            } else {
+                class.max(NAMED_ACTION_FIT)
+            };
         }
         if query.specific && class > 0.0 {
             // "Hold the call" names one operation; others of its class fit only loosely.
@@ -1310,7 +1316,14 @@ impl Index {
             }
             let weak = self.weak.contains(stem);
             // Where a person joins or leaves a group, the group is what the request is about.
-            let base = if qualifying[i] && !(names_person && joins_or_leaves) {
+            // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
+            // one thing of theirs, which is most likely a field of their record ("a user's
+            // email").
+            let owns_many = possessor
+                && content.get(i + 1).is_some_and(|next| {
+                    next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
+                });
+            let base = if (qualifying[i] || owns_many) && !(names_person && joins_or_leaves) {
                 QUALIFIER
             } else {
                 1.0
