@@ -1,8 +1,10 @@
 //! What the words of a request mean in RingCentral's vocabulary: stopwords, question words,
-//! phrases, verbs with their classes and the operations they name, weighted synonyms that bridge
-//! everyday words ("text", "employee", "video call", "webhook") and the API's names ("sms",
-//! "extension", "bridge", "subscription"), synonyms that hold only in context, and the small word
-//! lists the reading of a request relies on (people, prepositions, generic heads).
+//! phrases, verbs with their classes and the operations they name, verbs whose class their
+//! object decides, weighted synonyms that bridge everyday words ("text", "employee", "video
+//! call", "webhook") and the API's names ("sms", "extension", "bridge", "subscription"), synonyms
+//! that hold only in context, words the API runs together ("Caller ID"), and the small word lists
+//! the reading of a request relies on (people, prepositions, generic heads, permissions, words
+//! that do not count).
 //!
 //! Tables hold plain words; the index stems them once when it is built.
 

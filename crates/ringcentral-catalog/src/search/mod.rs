@@ -5,24 +5,35 @@
 //! or send, and the word itself, since "hold", "park" or "transfer" name one operation exactly),
 //! the things it is about (expanded through RingCentral synonyms, some of which hold only in
 //! context: a text is an SMS, an employee an extension, a video call a bridge, a message in a chat
-//! a post), its head (what it is about before any qualifier: "a task *in a chat*"), a scope (mine
-//! or the whole company) and a number (one record, one named by its id, or many). Text the search
-//! must see past (quoted message bodies, phone numbers, e-mail addresses) is dropped first; a
-//! question ("which queues am I in?") asks to read what it names; a person joining or leaving a
-//! group is about its members.
+//! a post), its head (what it is about before any qualifier: "a task *in a chat*"), the
+//! qualifiers themselves (which count for less), a scope (mine, one user's, or the whole
+//! company) and a number (one record, one named by its id, or many). Text the search must see
+//! past (quoted message bodies, phone numbers, e-mail addresses) is dropped first. A question
+//! ("which queues am I in?") asks to read what it names, and one to answer yes or no ("does
+//! this user have permission to ...?") asks to check; a person joining or leaving a group is
+//! about its members; whose things they are ("a user's roles", "devices for a user") points at
+//! the operations on one user's records. Some verbs take their meaning from their context or
+//! object: replying to a text sends an SMS but replying to a call answers the caller, opening a
+//! voicemail reads it but opening a conversation starts one, forwarding "my calls" is a
+//! setting rather than an operation on one live call.
 //!
 //! Each action is described by its operationId and summary (its name), its tags, the literal
-//! segments of its path after the API version, the opening sentence of its description, and, as
-//! weaker evidence, the rest of the description, its parameter and body field names and
-//! enumerated values (those of a type filter name the kinds of records it handles). Its own verbs
-//! come from the first words of its summary, operationId and description ("Parks a call ...").
+//! segments of its path after the API version (less the account and extension it is scoped
+//! to), the opening sentence of its description, and, as weaker evidence, the rest of the
+//! description, its parameter and body field names and enumerated values (those of a type name
+//! the kinds of records it handles), and the fields of its answer and of the answer's parts (an
+//! extension's contact holds its email and job title). Its own verbs come from the first words
+//! of its summary, operationId and description ("Parks a call ..."). How rare a word is shows
+//! in the names, tags and paths that carry it.
 //!
 //! The score rewards how much of the request an action covers (each word weighted by how rare it
 //! is across the API and judged against the best any action could do), how much of the action's
 //! name the request explains (so "list extensions" prefers *List Extensions* to *List Extension
 //! Active Calls*), whether the heads match, whether the verb fits, whether the scope and the
-//! number fit; it penalizes bulk variants for one record, deprecated operations and actions about
-//! something else entirely.
+//! number fit; it penalizes bulk variants for one record, actions none of whose name the request
+//! explains, actions about something else entirely, live-call control for calls in general, and
+//! deprecated operations where a current one does the same (a deprecated operation that alone
+//! fits keeps its place).
 
 mod lexicon;
 mod schema;
