@@ -176,6 +176,13 @@ def flow_login(ctx):
     check(str(data["token_type"]).lower() == "bearer", f"token_type is {data['token_type']!r}, expected bearer")
     check(isinstance(data["expires_in"], int), f"expires_in is {type(data['expires_in']).__name__}, expected a number")
     check(isinstance(data["owner_id"], str), f"owner_id is {type(data['owner_id']).__name__}, expected a string")
+    if ctx.expect_ttl is not None:
+        # RingCentral states the full lifetime (3600), not the time left after issuing.
+        check(data["expires_in"] == ctx.expect_ttl,
+              f"expires_in is {data['expires_in']}, expected the configured {ctx.expect_ttl}")
+    if "refresh_token_expires_in" in data:
+        check(data["refresh_token_expires_in"] == 604800,
+              f"refresh_token_expires_in is {data['refresh_token_expires_in']}, expected 604800 for a JWT grant")
     check(s.platform.logged_in(), "SDK does not consider itself logged in")
     ctx.session = s
     ctx.owner_id = data["owner_id"]
@@ -466,6 +473,7 @@ class Context:
         self.owner_id = None
         self.expires_in = None
         self.scim_created = []
+        self.expect_ttl = None
 
     def logged_in(self):
         if self.session is None:
@@ -514,6 +522,7 @@ def main():
     parser.add_argument("--sandbox-json", help="file with the first stdout line of `ringctl sandbox serve`")
     parser.add_argument("--only", action="append", help="run only this flow (repeatable)")
     parser.add_argument("--report", help="write a JSON report of every flow to this file")
+    parser.add_argument("--expect-token-ttl", type=int, help="the sandbox's --token-ttl; login checks expires_in")
     args = parser.parse_args()
     creds = load_credentials(args)
     creds["url"] = creds["url"].rstrip("/")
@@ -522,6 +531,7 @@ def main():
         if name not in names:
             parser.error(f"unknown flow {name!r}; flows are {', '.join(names)}")
     ctx = Context(creds)
+    ctx.expect_ttl = args.expect_token_ttl
     results = []
     for name, flow in FLOWS:
         if args.only and name not in args.only:
