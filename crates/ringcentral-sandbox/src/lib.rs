@@ -19,11 +19,14 @@ mod faults;
 mod handlers;
 mod jwt;
 mod limits;
+mod notify;
 mod rng;
 mod router;
+pub mod scim;
 mod server;
 mod stats;
 pub mod store;
+mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -161,7 +164,7 @@ impl Sandbox {
         let url = format!("http://{addr}");
         let (router, table) = server::build_routes();
         let state = Arc::new(server::AppState {
-            faults: faults::Injector::new(config.faults.clone(), store.meta().seed ^ config.seed),
+            faults: faults::Injector::new(config.faults.clone(), config.seed),
             store,
             clock,
             token_ttl_s: config.token_ttl.as_secs().max(1) as i64,
@@ -172,6 +175,8 @@ impl Sandbox {
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            webhooks: reqwest::Client::new(),
         });
         let (tx, rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, server::app(state.clone()), rx));

@@ -23,7 +23,7 @@ use secrecy::SecretString;
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,25 +38,18 @@ CREATE TABLE IF NOT EXISTS extensions (
   status TEXT NOT NULL, first_name TEXT, last_name TEXT, name TEXT NOT NULL, email TEXT,
   department TEXT, job_title TEXT, mobile TEXT, site_id INTEGER, admin INTEGER NOT NULL DEFAULT 0,
   created_ms INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1, data TEXT);
-CREATE INDEX IF NOT EXISTS ext_account ON extensions(account_id, number);
-CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS queue_members (
   queue_id INTEGER NOT NULL, extension_id INTEGER NOT NULL, PRIMARY KEY (queue_id, extension_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
 CREATE TABLE IF NOT EXISTS phone_numbers (
   id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, extension_id INTEGER, phone_number TEXT NOT NULL,
   usage_type TEXT NOT NULL, payment_type TEXT NOT NULL, type TEXT NOT NULL, features TEXT NOT NULL,
   label TEXT, status TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
-CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
 CREATE TABLE IF NOT EXISTS devices (
   id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, extension_id INTEGER, name TEXT NOT NULL,
   type TEXT NOT NULL, serial TEXT NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
   phone_number_id INTEGER);
-CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
 CREATE TABLE IF NOT EXISTS forwarding_numbers (
   id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS fn_ext ON forwarding_numbers(extension_id);
 CREATE TABLE IF NOT EXISTS answering_rules (
   extension_id INTEGER NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (extension_id, id));
 CREATE TABLE IF NOT EXISTS presence (extension_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
@@ -66,28 +59,22 @@ CREATE TABLE IF NOT EXISTS messages (
   id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, type TEXT NOT NULL, direction TEXT NOT NULL,
   read_status TEXT NOT NULL, availability TEXT NOT NULL, conversation_id INTEGER NOT NULL,
   created_ms INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS msg_ext ON messages(extension_id, created_ms);
 CREATE TABLE IF NOT EXISTS call_log (
   id TEXT PRIMARY KEY, extension_id INTEGER NOT NULL, start_ms INTEGER NOT NULL, type TEXT NOT NULL,
   direction TEXT NOT NULL, active INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS cl_ext ON call_log(extension_id, start_ms);
 CREATE TABLE IF NOT EXISTS contacts (
   id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, first_name TEXT, last_name TEXT, company TEXT,
   data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS ct_ext ON contacts(extension_id);
 CREATE TABLE IF NOT EXISTS chats (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chat_members (
   chat_id TEXT NOT NULL, extension_id INTEGER NOT NULL, PRIMARY KEY (chat_id, extension_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cm_ext ON chat_members(extension_id);
 CREATE TABLE IF NOT EXISTS posts (
   id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS post_chat ON posts(chat_id, seq);
 CREATE TABLE IF NOT EXISTS tasks (
   id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS bridges (
   id TEXT PRIMARY KEY, account_id INTEGER NOT NULL, extension_id INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS br_ext ON bridges(extension_id);
 CREATE TABLE IF NOT EXISTS subscriptions (
   id TEXT PRIMARY KEY, extension_id INTEGER NOT NULL, expires_ms INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
@@ -96,11 +83,29 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS tokens (
   hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, kind TEXT NOT NULL, pair_hash TEXT NOT NULL,
   expires_ms INTEGER NOT NULL, state TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS tok_session ON tokens(session_id);
 CREATE TABLE IF NOT EXISTS auth_codes (
   hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, extension_id INTEGER NOT NULL, redirect_uri TEXT,
   challenge TEXT, challenge_method TEXT, scope TEXT NOT NULL, expires_ms INTEGER NOT NULL,
   used INTEGER NOT NULL DEFAULT 0);
+"#;
+
+/// Indexes, created after a fresh seed so that bulk inserts stay fast.
+const INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS ext_account ON extensions(account_id, number);
+CREATE INDEX IF NOT EXISTS ext_order ON extensions(account_id, length(number), number, id);
+CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
+CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
+CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
+CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
+CREATE INDEX IF NOT EXISTS fn_ext ON forwarding_numbers(extension_id);
+CREATE INDEX IF NOT EXISTS msg_ext ON messages(extension_id, created_ms);
+CREATE INDEX IF NOT EXISTS cl_ext ON call_log(extension_id, start_ms);
+CREATE INDEX IF NOT EXISTS ct_ext ON contacts(extension_id);
+CREATE INDEX IF NOT EXISTS cm_ext ON chat_members(extension_id);
+CREATE INDEX IF NOT EXISTS post_chat ON posts(chat_id, seq);
+CREATE INDEX IF NOT EXISTS br_ext ON bridges(extension_id);
+CREATE INDEX IF NOT EXISTS tok_session ON tokens(session_id);
 "#;
 
 /// What the sandbox was seeded with and the secrets it owns, kept with its state.
@@ -151,6 +156,22 @@ impl Store {
             None => Connection::open_in_memory()?,
         };
         conn.pragma_update(None, "foreign_keys", "OFF")?;
+        // Never wipe a database that is not ours.
+        let tables: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        let has_meta: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 && has_meta == 0 {
+            return Err(Error::NotASandbox(
+                data.map(Path::to_path_buf).unwrap_or_default(),
+            ));
+        }
         conn.execute_batch(SCHEMA)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
@@ -159,10 +180,9 @@ impl Store {
             .optional()?;
         let mut conn = conn;
         if version.as_deref() != Some(SCHEMA_VERSION) {
-            if version.is_some() {
-                drop_all(&conn)?;
-                conn.execute_batch(SCHEMA)?;
-            }
+            // A fresh (or outdated) store: tables, then the seed, then indexes.
+            drop_all(&conn)?;
+            conn.execute_batch(SCHEMA)?;
             let tx = conn.transaction()?;
             seed::seed_company(&tx, seed, users, now_ms)?;
             tx.execute(
@@ -171,6 +191,7 @@ impl Store {
             )?;
             tx.commit()?;
         }
+        conn.execute_batch(INDEXES)?;
         let meta = read_meta(&conn, data)?;
         Ok(Store {
             conn: Mutex::new(conn),
@@ -198,7 +219,9 @@ impl Store {
     /// Runs `f` in a transaction, committed when `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
-        let tx = conn.transaction()?;
+        // Take the write lock up front: another process on the same data file then waits for us
+        // (busy timeout) instead of failing a deferred transaction halfway.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -355,6 +378,34 @@ mod tests {
             Some("Unassigned".to_owned())
         );
         assert_eq!(s.delete_user_extension(victim, 1)?, None);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn a_foreign_database_is_refused_not_wiped() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|source| Error::DataFile {
+            path: "tempdir".into(),
+            source,
+        })?;
+        let path = dir.path().join("other.db");
+        {
+            let c = Connection::open(&path)?;
+            c.execute_batch(
+                "CREATE TABLE precious (x INTEGER); INSERT INTO precious VALUES (42);",
+            )?;
+        }
+        assert!(matches!(
+            Store::open(Some(&path), 1, 5, 0),
+            Err(Error::NotASandbox(_))
+        ));
+        let c = Connection::open(&path)?;
+        let x: i64 = c.query_row("SELECT x FROM precious", [], |r| r.get(0))?;
+        assert_eq!(x, 42);
         Ok(())
     }
 }

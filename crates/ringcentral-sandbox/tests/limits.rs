@@ -1,0 +1,210 @@
+//! Rate limits per throttling group, injected faults and the stats endpoint, seen from outside.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use ringcentral_sandbox::{FaultSpec, RateLimitMode, SandboxConfig};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+fn config(rate_limits: RateLimitMode, faults: &str) -> SandboxConfig {
+    SandboxConfig {
+        users: 10,
+        rate_limits,
+        faults: faults.parse::<FaultSpec>().unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn heavy_group_allows_ten_then_answers_429_until_the_penalty_ends() -> TestResult {
+    let env = start_with(config(RateLimitMode::Real, "")).await;
+    let path = "/restapi/v1.0/account/~/extension/~/address-book/contact";
+    for i in 0..10 {
+        let r = env.get(path).await;
+        assert_eq!(r.status, 200, "request {i}");
+        assert_eq!(r.header("X-Rate-Limit-Group"), Some("Heavy"));
+        assert_eq!(r.header("X-Rate-Limit-Limit"), Some("10"));
+        assert_eq!(
+            r.header("X-Rate-Limit-Remaining"),
+            Some((9 - i).to_string().as_str())
+        );
+        assert_eq!(r.header("X-Rate-Limit-Window"), Some("60"));
+    }
+    let limited = env.get(path).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("Retry-After"), Some("60"));
+    assert_eq!(limited.body["errorCode"], json!("CMN-301"));
+    assert!(limited.header("RCRequestId").is_some());
+    // Other groups have their own budget.
+    assert_eq!(
+        env.get("/restapi/v1.0/account/~/extension/~").await.status,
+        200
+    );
+    let stats: Value = env
+        .http
+        .get(env.url("/sandbox/v1/stats"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(stats["rateLimited"], json!(1));
+    assert_eq!(stats["requests"]["byStatus"]["429"], json!(1));
+    assert_eq!(stats["requests"]["byThrottlingGroup"]["Heavy"], json!(11));
+    env.sandbox.advance_clock(Duration::from_secs(61));
+    assert_eq!(env.get(path).await.status, 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn scaled_windows_and_the_auth_group() -> TestResult {
+    let env = start_with(config(RateLimitMode::Scale(0.5), "")).await;
+    let r = env.get("/restapi/v1.0/account/~").await;
+    assert_eq!(r.header("X-Rate-Limit-Window"), Some("30"));
+    // The token endpoint is in the Auth group: five per window (one was used to log in).
+    let creds = env.sandbox.credentials();
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let resp = env
+            .http
+            .post(env.url("/restapi/oauth/token"))
+            .basic_auth(&creds.client_id, Some(creds.client_secret.expose_secret()))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("assertion", creds.jwt.expose_secret()),
+            ])
+            .send()
+            .await?;
+        statuses.push(resp.status().as_u16());
+    }
+    assert_eq!(statuses, vec![200, 200, 200, 200, 429]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_limits_there_are_no_rate_headers() -> TestResult {
+    let env = start().await;
+    let r = env.get("/restapi/v1.0/account/~").await;
+    assert!(r.header("X-Rate-Limit-Group").is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn injected_503s_use_ringcentral_bodies() -> TestResult {
+    // Login itself would fail with every request faulted, so probe with a raw client.
+    let sandbox =
+        match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "503=1")).await {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+    let http = client();
+    let r = http
+        .get(format!("{}/restapi/v1.0/account/~", sandbox.url()))
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 503);
+    assert!(r.headers().get("RCRequestId").is_some());
+    let body: Value = r.json().await?;
+    assert_eq!(body["errorCode"], json!("CMN-201"));
+    let stats: Value = http
+        .get(format!("{}/sandbox/v1/stats", sandbox.url()))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(stats["faults"]["503"], json!(1));
+    sandbox.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn resets_close_the_connection_without_an_answer() -> TestResult {
+    let sandbox =
+        match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "reset=1")).await {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+    let r = client()
+        .get(format!("{}/restapi/v1.0/account/~", sandbox.url()))
+        .send()
+        .await;
+    assert!(r.is_err(), "expected a connection error, got {r:?}");
+    sandbox.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn latency_is_added() -> TestResult {
+    let env = start_with(config(RateLimitMode::Off, "latency=80ms")).await;
+    let t = Instant::now();
+    assert_eq!(env.get("/restapi/v1.0/account/~").await.status, 200);
+    assert!(t.elapsed() >= Duration::from_millis(80));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_same_seed_replays_the_same_faults() -> TestResult {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let sandbox = match ringcentral_sandbox::Sandbox::start(config(
+            RateLimitMode::Off,
+            "5xx=0.4",
+        ))
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let http = client();
+        let mut seq = Vec::new();
+        for _ in 0..30 {
+            let r = http
+                .get(format!("{}/restapi/v1.0/account/~", sandbox.url()))
+                .send()
+                .await?;
+            seq.push(r.status().as_u16());
+        }
+        sandbox.shutdown().await;
+        runs.push(seq);
+    }
+    assert_eq!(runs[0], runs[1]);
+    let faults = runs[0].iter().filter(|s| **s >= 500).count();
+    assert!((3..=25).contains(&faults), "{faults} of 30 failed");
+    // The others were refused for want of a token, not faulted.
+    assert!(runs[0].iter().all(|s| *s >= 500 || *s == 401));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_coverage_table_names_stateful_operations() -> TestResult {
+    let env = start().await;
+    let ops: Value = env
+        .http
+        .get(env.url("/sandbox/v1/operations"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let records = ops["records"].as_array().cloned().unwrap_or_default();
+    let mode = |id: &str| {
+        records
+            .iter()
+            .find(|r| r["operationId"] == json!(id))
+            .map(|r| r["mode"].clone())
+    };
+    assert_eq!(mode("createSMSMessage"), Some(json!("stateful")));
+    if !ringcentral_api::OPERATIONS.is_empty() {
+        assert_eq!(records.len(), ringcentral_api::OPERATIONS.len());
+    }
+    let listed = ringcentral_sandbox::stateful_operations();
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r["mode"] == json!("stateful"))
+            .count(),
+        listed.len()
+    );
+    Ok(())
+}
