@@ -156,6 +156,8 @@ def main():
             token = f.read().strip()
     except OSError as e:
         sys.exit(f"error: cannot read {args.token_file}: {e}. Create it with compat/get_token.py.")
+    args.out_dir = os.path.abspath(args.out_dir)
+    args.spec = os.path.abspath(args.spec)
     os.makedirs(args.out_dir, exist_ok=True)
     st = os.path.join(os.path.dirname(sys.executable), "schemathesis")
     junit = os.path.join(args.out_dir, "junit.xml")
@@ -181,7 +183,8 @@ def main():
     with open(os.path.join(args.out_dir, "schemathesis.log"), "w", encoding="utf-8") as log:
         # Not schemathesis's --max-time: with it, fuzzing repeats until the whole budget is spent. An
         # interrupt makes schemathesis stop and still write its reports for what ran.
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # Run inside the output directory: schemathesis keeps a `.schemathesis` cache in its working directory.
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=args.out_dir)
         try:
             code = proc.wait(timeout=args.timeout)
         except subprocess.TimeoutExpired:
