@@ -127,7 +127,8 @@ async fn run_flows(name: &str, runner: Runner) -> Result<Option<(bool, String)>,
 async fn official_sdks_work_against_the_sandbox_unmodified() -> TestResult {
     let root = repo_root();
     let (python, js) = tokio::join!(python_runner(&root), js_runner(&root));
-    let (py_result, js_result) = tokio::join!(run_flows("Python", python), run_flows("JavaScript", js));
+    let (py_result, js_result) =
+        tokio::join!(run_flows("Python", python), run_flows("JavaScript", js));
     let mut failures = Vec::new();
     for (name, result) in [("Python", py_result), ("JavaScript", js_result)] {
         match result {
