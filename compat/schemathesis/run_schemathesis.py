@@ -8,8 +8,9 @@ schemathesis through the environment (see schemathesis.toml), so it appears in n
 
 Checks: `not_a_server_error` (no 5xx), `response_schema_conformance` (bodies match the spec's
 response schema), `status_code_conformance` (the status is one the spec documents) and
-`content_type_conformance` (the content type is one the spec documents). The first two fail the run;
-the last two are reported as advisories (RingCentral's spec leaves many error statuses undocumented,
+`content_type_conformance` (the content type is one the spec documents), `positive_data_acceptance`
+(a request valid by the spec is not refused) and `negative_data_rejection` (a request the spec forbids
+is refused). The first two fail the run; the others are reported as advisories (RingCentral's spec leaves many error statuses undocumented,
 and real RingCentral sends them too) unless `--fail-on-advisories` is given. A crash inside schemathesis
 itself is listed as a tool error, not held against the sandbox.
 """
@@ -49,7 +50,8 @@ def default_spec():
 
 DEFAULT_SPEC = default_spec()
 STRICT_CHECKS = ["not_a_server_error", "response_schema_conformance"]
-ADVISORY_CHECKS = ["status_code_conformance", "content_type_conformance"]
+ADVISORY_CHECKS = ["status_code_conformance", "content_type_conformance", "positive_data_acceptance",
+                   "negative_data_rejection"]
 # Schemathesis failure codes by check, as printed in its reports (`st explain CODE`).
 CODE_NAMES = {
     "ST101": "server error (5xx)",
@@ -63,6 +65,8 @@ CODE_NAMES = {
     "ST109": "body is not valid JSON",
     "ST110": "body unreadable for its Content-Type",
     "ST111": "unknown discriminator value",
+    "ST201": "schema-violating request accepted",
+    "ST202": "schema-valid request rejected",
 }
 STRICT_CODES = {"ST101", "ST102", "ST108", "ST109", "ST110", "ST111"}
 CODE_RE = re.compile(r"\bST\d{3}\b")
