@@ -1,10 +1,8 @@
 //! The handler of last resort: operations of the catalog without a stateful handler go here. The
-//! spec-driven module (validating the request and answering from the response schema) plugs in as
-//! a [`Fallback`]; until then the sandbox answers RingCentral-style `501` errors that say so.
+//! spec-driven answerer (`crate::spec::SpecFallback`: the request validated, the answer built from
+//! the response schema) plugs in as a [`Fallback`].
 
-use http::StatusCode;
-
-use crate::api::{ApiError, ApiResult, Ctx};
+use crate::api::{ApiResult, Ctx};
 
 /// Answers operations that have no stateful handler.
 pub trait Fallback: Send + Sync + 'static {
@@ -15,22 +13,5 @@ pub trait Fallback: Send + Sync + 'static {
     /// Whether this fallback answers the operation (for the coverage table).
     fn covers(&self, _operation_id: &str) -> bool {
         false
-    }
-}
-
-/// The default: every operation without a handler is "not implemented", in RingCentral's error shape.
-#[derive(Debug, Default)]
-pub struct NotImplemented;
-
-impl Fallback for NotImplemented {
-    fn handle(&self, ctx: &Ctx<'_>) -> ApiResult {
-        Err(ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "SBX-501",
-            format!(
-                "Operation [{}] is not modelled by the sandbox yet; see `ringctl sandbox serve --help` for the stateful operations",
-                ctx.req.operation_id
-            ),
-        ))
     }
 }

@@ -24,6 +24,7 @@ mod rng;
 mod router;
 pub mod scim;
 mod server;
+pub mod spec;
 mod stats;
 pub mod store;
 mod validate;
@@ -131,7 +132,7 @@ pub struct Sandbox;
 impl Sandbox {
     /// Seeds (or opens) the store and starts serving; returns once the socket accepts connections.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
-        Sandbox::start_with_fallback(config, Arc::new(fallback::NotImplemented)).await
+        Sandbox::start_with_fallback(config, Arc::new(spec::SpecFallback::new())).await
     }
 
     pub(crate) async fn start_with_fallback(

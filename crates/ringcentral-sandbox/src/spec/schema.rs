@@ -1,0 +1,440 @@
+//! The spec's JSON Schemas as parsed values: the shared definitions, each operation's parameter,
+//! body and response schemas, `$ref` lookup, and bundling into self-contained documents.
+//!
+//! Everything is parsed once per process and kept for its lifetime, so that the generator and the
+//! checker can hand out `&'static` references into schemas without copying them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use ringcentral_api::{BodyShape, DEFS, OPERATIONS, Operation, RequestBody};
+
+/// The parsed schemas of one operation.
+#[derive(Debug)]
+pub(crate) struct OpSchemas {
+    /// The success response's JSON Schema, when the response is JSON.
+    pub response: Option<Value>,
+    /// The request body's JSON Schema.
+    pub body: Option<Value>,
+    /// One schema per parameter, in the order of [`Operation::params`].
+    pub params: Vec<Value>,
+}
+
+/// Generated schema text comes from serde_json and always parses; should that ever change, the
+/// empty schema (which accepts anything) stands in rather than a panic.
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::Object(Map::new()))
+}
+
+fn parsed_defs() -> &'static [Value] {
+    static PARSED: OnceLock<Vec<Value>> = OnceLock::new();
+    PARSED.get_or_init(|| DEFS.iter().map(|d| parse(d.schema)).collect())
+}
+
+fn parsed_ops() -> &'static HashMap<&'static str, OpSchemas> {
+    static PARSED: OnceLock<HashMap<&'static str, OpSchemas>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        OPERATIONS
+            .iter()
+            .map(|op| {
+                let schemas = OpSchemas {
+                    response: op.response.schema.map(parse),
+                    body: op.body.as_ref().map(|b| body_schema(op, b)),
+                    params: op.params.iter().map(|p| parse(p.schema)).collect(),
+                };
+                (op.operation_id, schemas)
+            })
+            .collect()
+    })
+}
+
+/// Whether `v` has a `$ref` to a definition that [`DEFS`] does not hold.
+fn dangling(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map.iter().any(|(k, child)| {
+            if k == "$ref" {
+                child.as_str().and_then(ref_target).is_none()
+            } else {
+                dangling(child)
+            }
+        }),
+        Value::Array(items) => items.iter().any(dangling),
+        _ => false,
+    }
+}
+
+/// The body's schema. The generated data keeps a body's top-level definition only when some other
+/// schema uses it too; otherwise the body schema is rebuilt from the action's flat input schema,
+/// which carries the body's members (and, for a whole body, the body) under their input names.
+fn body_schema(op: &Operation, body: &RequestBody) -> Value {
+    let parsed = parse(body.schema);
+    if !dangling(&parsed) {
+        return parsed;
+    }
+    let input = parse(op.input_schema);
+    let inputs = input.get("properties").and_then(Value::as_object);
+    let member = |name: &str| inputs.and_then(|p| p.get(name)).cloned();
+    match body.shape {
+        BodyShape::Whole => member("body").unwrap_or(Value::Bool(true)),
+        BodyShape::Merged => {
+            let mut properties = Map::new();
+            let mut required = Vec::new();
+            for field in body.fields {
+                if let Some(s) = member(field.input_name) {
+                    properties.insert(field.name.to_owned(), s);
+                }
+                if field.required {
+                    required.push(Value::String(field.name.to_owned()));
+                }
+            }
+            let mut schema = Map::new();
+            schema.insert("type".to_owned(), Value::String("object".to_owned()));
+            schema.insert("properties".to_owned(), Value::Object(properties));
+            if !required.is_empty() {
+                schema.insert("required".to_owned(), Value::Array(required));
+            }
+            Value::Object(schema)
+        }
+    }
+}
+
+/// The parsed schemas of `op`. Operations that are not part of the generated catalog (a test's own
+/// operation, say) have none.
+pub(crate) fn op_schemas(op: &Operation) -> Option<&'static OpSchemas> {
+    parsed_ops().get(op.operation_id)
+}
+
+/// A shared definition by name.
+pub(crate) fn def(name: &str) -> Option<&'static Value> {
+    let i = DEFS.binary_search_by(|d| d.name.cmp(name)).ok()?;
+    parsed_defs().get(i)
+}
+
+/// The definition a `$ref` string points at (`#/$defs/NAME`).
+pub(crate) fn ref_target(reference: &str) -> Option<&'static Value> {
+    reference.strip_prefix("#/$defs/").and_then(def)
+}
+
+/// The definition name of a `$ref` string.
+pub(crate) fn ref_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix("#/$defs/")
+}
+
+/// Every definition `root` reaches, transitively.
+fn reachable(root: &Value) -> BTreeSet<&'static str> {
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<&Value> = vec![root];
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "$ref" {
+                        if let Some(name) = child.as_str().and_then(ref_name) {
+                            let i = DEFS.binary_search_by(|d| d.name.cmp(name)).ok();
+                            if let Some(i) = i
+                                && seen.insert(DEFS[i].name)
+                                && let Some(target) = parsed_defs().get(i)
+                            {
+                                pending.push(target);
+                            }
+                        }
+                    } else {
+                        pending.push(child);
+                    }
+                }
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// `root` with every definition it reaches under `$defs`: a self-contained JSON Schema document.
+pub(crate) fn bundle(root: &Value) -> Value {
+    let names = reachable(root);
+    let mut doc = match root {
+        Value::Object(map) => map.clone(),
+        // A boolean schema cannot carry `$defs`; wrap it.
+        other => {
+            let mut map = Map::new();
+            map.insert("allOf".to_owned(), Value::Array(vec![other.clone()]));
+            map
+        }
+    };
+    if !names.is_empty() {
+        let defs: Map<String, Value> = names
+            .into_iter()
+            .filter_map(|n| def(n).map(|d| (n.to_owned(), d.clone())))
+            .collect();
+        doc.insert("$defs".to_owned(), Value::Object(defs));
+    }
+    Value::Object(doc)
+}
+
+/// The JSON types a schema admits, looking through `$ref`, `allOf`, `anyOf` and `oneOf`; `None`
+/// when it does not say (any type). Used to turn text (query strings, form fields) into typed
+/// values before validation.
+pub(crate) fn admitted_types(schema: &Value) -> Option<BTreeSet<&'static str>> {
+    fn walk(schema: &Value, depth: usize) -> Option<BTreeSet<&'static str>> {
+        if depth > 16 {
+            return None;
+        }
+        let map = schema.as_object()?;
+        let mut own: Option<BTreeSet<&'static str>> = map.get("type").map(|t| match t {
+            Value::String(s) => type_name(s).into_iter().collect(),
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().and_then(type_name))
+                .collect(),
+            _ => BTreeSet::new(),
+        });
+        if own.is_none()
+            && let Some(values) = map.get("enum").and_then(Value::as_array)
+        {
+            own = Some(values.iter().map(json_type).collect());
+        }
+        let intersect = |own: &mut Option<BTreeSet<&'static str>>,
+                         other: BTreeSet<&'static str>| {
+            *own = Some(match own.take() {
+                None => other,
+                Some(mine) => mine.intersection(&other).copied().collect(),
+            });
+        };
+        if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(ref_target)
+            && let Some(t) = walk(target, depth + 1)
+        {
+            intersect(&mut own, t);
+        }
+        if let Some(all) = map.get("allOf").and_then(Value::as_array) {
+            for s in all {
+                if let Some(t) = walk(s, depth + 1) {
+                    intersect(&mut own, t);
+                }
+            }
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(branches) = map.get(key).and_then(Value::as_array) {
+                let mut union = BTreeSet::new();
+                for s in branches {
+                    match walk(s, depth + 1) {
+                        Some(t) => union.extend(t),
+                        // One branch takes anything: so does the union.
+                        None => return own,
+                    }
+                }
+                intersect(&mut own, union);
+            }
+        }
+        own
+    }
+    walk(schema, 0)
+}
+
+/// The schema of the items of an array schema, looking through `$ref` and `allOf`, and through
+/// the array branch of an `anyOf`/`oneOf`.
+pub(crate) fn items_schema(schema: &Value) -> Option<&Value> {
+    fn walk(schema: &Value, depth: usize) -> Option<&Value> {
+        if depth > 16 {
+            return None;
+        }
+        let map = schema.as_object()?;
+        if let Some(items) = map.get("items") {
+            return Some(items);
+        }
+        if let Some(found) = map
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(ref_target)
+            .and_then(|t| walk(t, depth + 1))
+        {
+            return Some(found);
+        }
+        ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .filter_map(|k| map.get(*k).and_then(Value::as_array))
+            .flatten()
+            .find_map(|s| walk(s, depth + 1))
+    }
+    walk(schema, 0)
+}
+
+/// The schema of property `name` of an object schema, looking through `$ref`, `allOf`, `anyOf`
+/// and `oneOf` (the first branch that declares it).
+pub(crate) fn property_schema<'s>(schema: &'s Value, name: &str) -> Option<&'s Value> {
+    fn walk<'s>(schema: &'s Value, name: &str, depth: usize) -> Option<&'s Value> {
+        if depth > 16 {
+            return None;
+        }
+        let map = schema.as_object()?;
+        if let Some(p) = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .and_then(|props| props.get(name))
+        {
+            return Some(p);
+        }
+        if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(ref_target)
+            && let Some(found) = walk(target, name, depth + 1)
+        {
+            return Some(found);
+        }
+        ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .filter_map(|k| map.get(*k).and_then(Value::as_array))
+            .flatten()
+            .find_map(|s| walk(s, name, depth + 1))
+    }
+    walk(schema, name, 0)
+}
+
+fn type_name(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "string" => "string",
+        "integer" => "integer",
+        "number" => "number",
+        "boolean" => "boolean",
+        "array" => "array",
+        "object" => "object",
+        "null" => "null",
+        _ => return None,
+    })
+}
+
+/// The JSON Schema type name of a value (`integer` for whole numbers).
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Removes, in `doc` and every schema under it, the names of `readOnly` properties from `required`:
+/// OpenAPI 3.0 says a required read-only property is required in responses only, so a request
+/// must not be refused for leaving it out.
+pub(crate) fn relax_read_only(doc: &mut Value) {
+    let defs_snapshot = doc.get("$defs").cloned();
+    let is_read_only = |prop: &Value| -> bool {
+        let mut cur = prop;
+        for _ in 0..8 {
+            if cur.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                return true;
+            }
+            let next = cur.get("$ref").and_then(Value::as_str).and_then(|r| {
+                let name = ref_name(r)?;
+                defs_snapshot.as_ref()?.get(name)
+            });
+            match next {
+                Some(n) => cur = n,
+                None => return false,
+            }
+        }
+        false
+    };
+    fn visit(v: &mut Value, is_read_only: &dyn Fn(&Value) -> bool) {
+        match v {
+            Value::Object(map) => {
+                let read_only: Vec<String> = map
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .map(|props| {
+                        props
+                            .iter()
+                            .filter(|(_, p)| is_read_only(p))
+                            .map(|(k, _)| k.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !read_only.is_empty()
+                    && let Some(Value::Array(required)) = map.get_mut("required")
+                {
+                    required
+                        .retain(|r| r.as_str().is_none_or(|r| !read_only.iter().any(|n| n == r)));
+                }
+                for child in map.values_mut() {
+                    visit(child, is_read_only);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    visit(item, is_read_only);
+                }
+            }
+            _ => {}
+        }
+    }
+    visit(doc, &is_read_only);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_operation_has_parsed_schemas() {
+        for op in OPERATIONS.iter() {
+            let schemas = op_schemas(op);
+            assert!(schemas.is_some(), "{}", op.operation_id);
+            if let Some(s) = schemas {
+                assert_eq!(s.params.len(), op.params.len());
+                assert_eq!(s.response.is_some(), op.response.schema.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn body_schemas_resolve_even_when_their_definition_is_not_generated() {
+        for op in OPERATIONS.iter() {
+            if let Some(body) = op_schemas(op).and_then(|s| s.body.as_ref()) {
+                assert!(!dangling(body), "{}", op.operation_id);
+            }
+        }
+        let sms = OPERATIONS
+            .iter()
+            .find(|o| o.operation_id == "createSMSMessage");
+        let body = sms.and_then(op_schemas).and_then(|s| s.body.as_ref());
+        assert_eq!(
+            body.and_then(|b| b.get("required")),
+            Some(&json!(["from", "to", "text"]))
+        );
+    }
+
+    #[test]
+    fn bundles_reach_nested_definitions() {
+        let doc = bundle(&json!({"$ref": "#/$defs/ContactList"}));
+        let defs = doc.get("$defs").and_then(Value::as_object);
+        assert!(defs.is_some_and(|d| d.contains_key("ContactList") && d.len() > 3));
+    }
+
+    #[test]
+    fn admitted_types_look_through_unions() {
+        let t = admitted_types(&json!({"oneOf": [
+            {"type": "integer"}, {"type": "string", "enum": ["max"]}
+        ]}));
+        assert_eq!(t, Some(["integer", "string"].into_iter().collect()));
+        let t = admitted_types(
+            &json!({"allOf": [{"$ref": "#/$defs/SyncTypeEnum"}, {"default": "FSync"}]}),
+        );
+        assert_eq!(t, Some(["string"].into_iter().collect()));
+        assert_eq!(admitted_types(&json!({})), None);
+    }
+
+    #[test]
+    fn read_only_properties_stop_being_required() {
+        let mut doc = json!({
+            "type": "object",
+            "required": ["id", "name"],
+            "properties": {"id": {"type": "string", "readOnly": true}, "name": {"type": "string"}}
+        });
+        relax_read_only(&mut doc);
+        assert_eq!(doc["required"], json!(["name"]));
+    }
+}
