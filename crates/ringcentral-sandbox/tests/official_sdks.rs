@@ -19,7 +19,8 @@ const TOKEN_TTL: Duration = Duration::from_secs(2);
 const FLOWS_TIMEOUT: Duration = Duration::from_secs(40);
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::canonicalize(&root).unwrap_or(root)
 }
 
 /// Why an SDK's flows cannot run here, or the command that runs them.
