@@ -21,6 +21,8 @@ BUILD=1
 MAX_EXAMPLES=3
 # Access tokens of the SDK flows live this long, so that both SDKs must refresh during the run.
 SDK_TOKEN_TTL=5
+# The rate-limit flows run against 1.2-second windows (RingCentral's 60 s scaled by 0.02).
+RATE_LIMITS="scale=0.02"
 PARTS=()
 
 usage() {
@@ -133,11 +135,19 @@ run_part() {
             start_sandbox python --token-ttl "$SDK_TOKEN_TTL" || return 1
             "$PY" "$HERE/python/flows.py" --sandbox-json "$OUT/python.sandbox.json" \
                 --expect-token-ttl "$SDK_TOKEN_TTL" --report "$OUT/python.json" | tee "$OUT/python.txt" || rc=$?
+            stop_sandbox
+            start_sandbox python-limits --rate-limits "$RATE_LIMITS" || return 1
+            "$PY" "$HERE/python/flows.py" --sandbox-json "$OUT/python-limits.sandbox.json" --only rate-limit \
+                --report "$OUT/python-limits.json" | tee "$OUT/python-limits.txt" || rc=$?
             ;;
         js)
             start_sandbox js --token-ttl "$SDK_TOKEN_TTL" || return 1
             node "$HERE/js/flows.mjs" --sandbox-json "$OUT/js.sandbox.json" --report "$OUT/js.json" \
                 | tee "$OUT/js.txt" || rc=$?
+            stop_sandbox
+            start_sandbox js-limits --rate-limits "$RATE_LIMITS" || return 1
+            node "$HERE/js/flows.mjs" --sandbox-json "$OUT/js-limits.sandbox.json" --only rate-limit \
+                --report "$OUT/js-limits.json" | tee "$OUT/js-limits.txt" || rc=$?
             ;;
         scim)
             start_sandbox scim || return 1

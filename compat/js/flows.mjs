@@ -393,6 +393,41 @@ async function flowRevoke(ctx) {
     return 'logout revoked both tokens';
 }
 
+// A Heavy-group operation (10 requests per window) that any user may call.
+const HEAVY_PATH = '/restapi/v1.0/account/~/extension/~/call-log';
+
+async function flowRateLimit(ctx) {
+    // With rate-limit handling on, the SDK waits Retry-After and retries once.
+    const patient = new Session(ctx, {handleRateLimit: true});
+    await patient.login();
+    const {response} = await patient.call('GET', HEAVY_PATH, {query: {perPage: 1}, expect: 200});
+    const group = response.headers.get('x-rate-limit-group');
+    if (!group) throw new Skip('no X-Rate-Limit-* headers: start the sandbox with --rate-limits real or scale=FACTOR');
+    check(group === 'Heavy', `${HEAVY_PATH} is in group ${group}, expected Heavy`);
+    const limit = parseInt(response.headers.get('x-rate-limit-limit'), 10);
+    check(limit === 10, `X-Rate-Limit-Limit is ${limit}, expected 10`);
+    const waits = [];
+    patient.platform.on(patient.platform.events.rateLimitError, (e) => waits.push(e.retryAfter));
+    const started = Date.now();
+    for (let i = 0; i < limit + 1; i += 1) {
+        await patient.call('GET', HEAVY_PATH, {query: {perPage: 1}, expect: 200});
+    }
+    check(waits.length === 1, `expected one 429 handled by the SDK, saw ${waits.length}`);
+    check(waits[0] >= 1000, `the SDK read Retry-After as ${waits[0]} ms`);
+    check(Date.now() - started >= waits[0], 'the SDK did not wait Retry-After');
+    // Without it (the default), the 429 reaches the application with RingCentral's body.
+    const plain = new Session(ctx);
+    await plain.login();
+    let status = 200;
+    let body = null;
+    for (let i = 0; i < limit + 1 && status === 200; i += 1) {
+        ({status, body} = await plain.call('GET', HEAVY_PATH, {query: {perPage: 1}}));
+    }
+    check(status === 429, `${limit + 1} Heavy requests in one window all answered ${status}`);
+    checkRcError(body, ['CMN-301'], 'rate-limited request');
+    return `429 after ${limit} Heavy requests; the SDK waited ${waits[0]} ms and retried`;
+}
+
 const FLOWS = [
     ['login', flowLogin],
     ['current-extension', flowCurrentExtension],
@@ -403,6 +438,8 @@ const FLOWS = [
     ['refresh', flowRefresh],
     ['revoke', flowRevoke],
 ];
+// Flows that need a sandbox started with other flags; they run only when named with --only.
+const EXTRA_FLOWS = [['rate-limit', flowRateLimit]];
 
 function loadCredentials(args) {
     if (args.sandboxJson) {
@@ -450,7 +487,7 @@ function parseArgs(argv) {
             process.exit(2);
         }
     }
-    const names = FLOWS.map(([n]) => n);
+    const names = [...FLOWS, ...EXTRA_FLOWS].map(([n]) => n);
     for (const n of args.only) {
         if (!names.includes(n)) {
             console.error(`error: unknown flow ${n}; flows are ${names.join(', ')}`);
@@ -474,8 +511,8 @@ async function main() {
         },
     };
     const results = [];
-    for (const [name, flow] of FLOWS) {
-        if (args.only.length && !args.only.includes(name)) continue;
+    for (const [name, flow] of [...FLOWS, ...EXTRA_FLOWS]) {
+        if (args.only.length ? !args.only.includes(name) : EXTRA_FLOWS.some(([n]) => n === name)) continue;
         ctx.rec.last = null;
         const started = Date.now();
         let outcome;

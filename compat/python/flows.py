@@ -461,6 +461,40 @@ def flow_revoke(ctx):
     return "logout revoked both tokens"
 
 
+# A Heavy-group operation (10 requests per window) that any user may call.
+HEAVY_PATH = "/restapi/v1.0/account/~/extension/~/call-log"
+
+
+def flow_rate_limit(ctx):
+    s = Session(ctx.creds, ctx.rec)
+    s.login()
+    _, _, raw = s.call("GET", HEAVY_PATH, query={"perPage": 1}, expect=200)
+    group = raw.headers.get("X-Rate-Limit-Group")
+    if not group:
+        raise Skip("no X-Rate-Limit-* headers: start the sandbox with --rate-limits real or scale=FACTOR")
+    check(group == "Heavy", f"{HEAVY_PATH} is in group {group!r}, expected Heavy")
+    limit = int(raw.headers.get("X-Rate-Limit-Limit", "0"))
+    window = int(raw.headers.get("X-Rate-Limit-Window", "0"))
+    check(limit == 10, f"X-Rate-Limit-Limit is {limit}, expected 10 for Heavy")
+    check(window >= 1, f"X-Rate-Limit-Window is {window}")
+    # The Python SDK does not retry: the 429 reaches the application as an ApiException.
+    limited = None
+    for _ in range(limit + 1):
+        status, body, raw = s.call("GET", HEAVY_PATH, query={"perPage": 1})
+        if status == 429:
+            limited = (body, raw)
+            break
+        check(status == 200, f"answered {status} before the limit")
+    check(limited, f"{limit + 2} Heavy requests within one window were all accepted")
+    body, raw = limited
+    retry_after = raw.headers.get("Retry-After")
+    check(retry_after and retry_after.isdigit() and int(retry_after) >= 1, f"Retry-After is {retry_after!r}")
+    check_rc_error(body, 429, {"CMN-301"}, "rate-limited request")
+    time.sleep(int(retry_after) + 0.2)
+    s.call("GET", HEAVY_PATH, query={"perPage": 1}, expect=200)
+    return f"429 after {limit} Heavy requests, Retry-After {retry_after} s honoured"
+
+
 class Skip(Exception):
     """A flow that cannot run against this sandbox's configuration."""
 
@@ -492,6 +526,10 @@ FLOWS = [
     ("refresh", flow_refresh),
     ("revoke", flow_revoke),
 ]
+# Flows that need a sandbox started with other flags; they run only when named with --only.
+EXTRA_FLOWS = [
+    ("rate-limit", flow_rate_limit),
+]
 
 
 def load_credentials(args):
@@ -520,21 +558,22 @@ def load_credentials(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sandbox-json", help="file with the first stdout line of `ringctl sandbox serve`")
-    parser.add_argument("--only", action="append", help="run only this flow (repeatable)")
+    parser.add_argument("--only", action="append",
+                        help="run only this flow (repeatable); `rate-limit` runs only when named")
     parser.add_argument("--report", help="write a JSON report of every flow to this file")
     parser.add_argument("--expect-token-ttl", type=int, help="the sandbox's --token-ttl; login checks expires_in")
     args = parser.parse_args()
     creds = load_credentials(args)
     creds["url"] = creds["url"].rstrip("/")
-    names = [n for n, _ in FLOWS]
+    names = [n for n, _ in FLOWS + EXTRA_FLOWS]
     for name in args.only or []:
         if name not in names:
             parser.error(f"unknown flow {name!r}; flows are {', '.join(names)}")
     ctx = Context(creds)
     ctx.expect_ttl = args.expect_token_ttl
     results = []
-    for name, flow in FLOWS:
-        if args.only and name not in args.only:
+    for name, flow in FLOWS + EXTRA_FLOWS:
+        if (args.only and name not in args.only) or (not args.only and (name, flow) in EXTRA_FLOWS):
             continue
         ctx.rec.last = None
         started = time.monotonic()
