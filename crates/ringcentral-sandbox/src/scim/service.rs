@@ -1,7 +1,7 @@
 //! The twelve SCIM operations of `/scim/v2` as stateful handlers: discovery documents, and users
 //! listed, searched, created, read, replaced, patched and deleted over the account's user extensions.
-//! Every answer is `application/scim+json` (or `application/json` when that is all the client
-//! accepts), every error a SCIM error body; only administrators get this far (the dispatcher checks).
+//! Answers are `application/scim+json` when the client asks for it and `application/json` otherwise;
+//! every error is a SCIM error body. Only administrators get this far (the dispatcher checks).
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -139,23 +139,21 @@ fn fail(e: ScimError) -> ApiError {
     ApiError::scim(status, e.scim_type.map(ScimType::as_str), e.detail)
 }
 
-/// `application/json` only when the client accepts that and not SCIM's own type (RFC 7644 section 8.1).
+/// `application/scim+json` when the client names it in `Accept`, else `application/json`: the official
+/// SDKs send `*/*` (Python) or `application/json` (JavaScript), and the Python SDK's `json_dict()`
+/// refuses any other content type.
 fn content_type(ctx: &Ctx<'_>) -> &'static str {
     let accept = ctx
         .req
         .headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let wants_json = accept.contains("application/json");
-    let wants_scim = accept.contains("application/scim+json")
-        || accept.contains("*/*")
-        || accept.contains("application/*");
-    if wants_json && !wants_scim {
-        "application/json"
-    } else {
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains(SCIM_CONTENT_TYPE));
+    if accept {
         SCIM_CONTENT_TYPE
+    } else {
+        "application/json"
     }
 }
 

@@ -153,6 +153,27 @@ pub fn check_user(user: &Value) -> Result<(), ScimError> {
             ));
         }
     }
+    // RingCentral's spec enumerates the types; the schema's canonical values are the same lists.
+    for attr in ["phoneNumbers", "photos", "addresses"] {
+        let Some(def) = USER_RESOURCE.schema.attr(attr) else {
+            continue;
+        };
+        let allowed = def.sub("type").map_or(&[][..], |t| t.canonical_values);
+        for item in user
+            .get(attr)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
+            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(kind)) {
+                return Err(ScimError::invalid_value(format!(
+                    "{attr} type '{kind}' is not one RingCentral keeps; use {}",
+                    allowed.join(", ")
+                )));
+            }
+        }
+    }
     let phones = user
         .get("phoneNumbers")
         .and_then(Value::as_array)
@@ -284,6 +305,20 @@ mod tests {
             );
         });
         assert!(e.detail.contains("not a phone number"), "{}", e.detail);
+        let e = rejected(|o| {
+            o.insert(
+                "phoneNumbers".into(),
+                json!([{"value": "+16505550100", "type": "home"}]),
+            );
+        });
+        assert!(e.detail.contains("use work, mobile, other"), "{}", e.detail);
+        let e = rejected(|o| {
+            o.insert(
+                "addresses".into(),
+                json!([{"type": "home", "locality": "Belmont"}]),
+            );
+        });
+        assert!(e.detail.contains("addresses type 'home'"), "{}", e.detail);
         let e = rejected(|o| {
             o.insert("active".into(), json!("yes"));
         });
