@@ -309,6 +309,17 @@ def check_scim_user(u, what):
 
 def flow_scim(ctx):
     s = ctx.logged_in()
+    # What a Python application writes first: the SDK's json_dict(), which insists on a JSON content type.
+    try:
+        listed = s.platform.get("/scim/v2/Users", query_params={"count": 1}).json_dict()
+        check(isinstance(listed.get("Resources"), list), "json_dict() of the SCIM list has no Resources")
+    except ApiException as e:
+        s._record_error("GET", "/scim/v2/Users?count=1", None, e)
+        raise FlowFailure(f"GET /scim/v2/Users failed: {redact(e)}") from None
+    except FlowFailure:
+        raise
+    except Exception as e:
+        raise FlowFailure(f"the SDK's json_dict() cannot read the SCIM list: {e}") from None
     _, lst, raw = s.call("GET", "/scim/v2/Users", query={"startIndex": 1, "count": 5}, expect=200)
     check(SCIM_LIST in (lst.get("schemas") or []), "list lacks the ListResponse schema")
     for f in ("totalResults", "itemsPerPage", "startIndex", "Resources"):
