@@ -223,6 +223,9 @@ pub struct Operation {
     pub user_permission: Option<&'static str>,
     pub availability: Option<&'static str>,
     pub deprecated: bool,
+    /// The operation authenticates the app (HTTP Basic with the client id and secret) rather than a
+    /// user's bearer token: the token and revoke endpoints.
+    pub client_auth: bool,
     pub params: &'static [Param],
     pub body: Option<RequestBody>,
     pub response: Response,

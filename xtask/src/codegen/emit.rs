@@ -153,6 +153,7 @@ fn emit_operation(out: &mut String, api: &ApiModel, op: &OperationModel) {
         opt(op.availability.as_deref())
     );
     let _ = writeln!(out, "        deprecated: {},", op.deprecated);
+    let _ = writeln!(out, "        client_auth: {},", op.client_auth);
     let _ = writeln!(out, "        params: &[");
     for p in &op.params {
         emit_param(out, p);

@@ -49,6 +49,7 @@ pub struct OperationModel {
     pub user_permission: Option<String>,
     pub availability: Option<String>,
     pub deprecated: bool,
+    pub client_auth: bool,
     pub params: Vec<ParamModel>,
     pub body: Option<BodyModel>,
     pub response: ResponseModel,
@@ -237,6 +238,7 @@ fn build_operation(
             .get("deprecated")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        client_auth: uses_client_auth(spec, op),
         paging: PagingModel::None,
         input_schema: Value::Null,
         input_defs: BTreeSet::new(),
@@ -264,6 +266,25 @@ fn build_operation(
         }
     }
     Ok(model)
+}
+
+/// Whether an operation's security requirements name an HTTP Basic scheme (the app's credentials).
+fn uses_client_auth(spec: &Spec, op: &Value) -> bool {
+    let Some(requirements) = op.get("security").and_then(Value::as_array) else {
+        return false;
+    };
+    requirements
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|r| r.keys())
+        .any(|scheme| {
+            let declared = spec
+                .doc
+                .pointer(&format!("/components/securitySchemes/{scheme}"));
+            let basic =
+                declared.is_some_and(|d| d.get("scheme").and_then(Value::as_str) == Some("basic"));
+            basic || scheme.to_ascii_lowercase().contains("basic")
+        })
 }
 
 fn build_param(spec: &Spec, p: &Value, location: &str) -> Result<ParamModel> {

@@ -17,6 +17,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPersonalContacts"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -47,6 +48,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -111,6 +113,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPersonalContacts"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -137,6 +140,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -202,6 +206,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -267,6 +272,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -293,6 +299,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPersonalContacts"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -322,6 +329,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPersonalContacts"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -347,6 +355,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -382,6 +391,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -416,6 +426,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPersonalContacts"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
@@ -441,6 +452,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -466,6 +478,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -501,6 +514,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -525,6 +539,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -559,6 +574,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadBlockedNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -584,6 +600,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditBlockedNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -622,6 +639,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadBlockedNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -650,6 +668,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditBlockedNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -687,6 +706,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadBlockedNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -713,6 +733,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditBlockedNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -751,6 +772,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditBlockedNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -777,6 +799,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserForwardingFlipNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -804,6 +827,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserForwardingFlipNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -844,6 +868,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserForwardingFlipNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -879,6 +904,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -904,6 +930,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -939,6 +966,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserForwardingFlipNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -965,6 +993,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserForwardingFlipNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1004,6 +1033,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserForwardingFlipNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1030,6 +1060,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1061,6 +1092,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1110,6 +1142,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1138,6 +1171,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1190,6 +1224,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1216,6 +1251,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["BusinessHours", "AfterHours", "Custom"], default: None, description: "Type of an answering rule. Multiple values are supported", schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RuleTypeInfo\"},\"description\":\"Type of an answering rule. Multiple values are supported\"}" },
@@ -1243,6 +1279,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1285,6 +1322,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "ruleId", input_name: "ruleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call handling rule", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"}" },
@@ -1310,6 +1348,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "ruleId", input_name: "ruleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call handling rule", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"}" },
@@ -1354,6 +1393,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "ruleId", input_name: "ruleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call handling rule", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call handling rule\"}" },
@@ -1379,6 +1419,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "The result set page number (1-indexed) to return", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "The number of items per page. If the provided value in the request\nis greater than a maximum, the maximum value is applied", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}" },
@@ -1406,6 +1447,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "greetingId", input_name: "greetingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a greeting", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a greeting\"}" },
         ],
@@ -1430,6 +1472,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1468,6 +1511,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserAnsweringRules"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1507,6 +1551,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1535,6 +1580,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "greetingId", input_name: "greetingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a greeting", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a greeting\"}" },
@@ -1562,6 +1608,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1588,6 +1635,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -1613,6 +1661,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyGreetings"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1637,6 +1686,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyGreetings"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1672,6 +1722,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyGreetings"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "promptId", input_name: "promptId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an IVR prompt", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an IVR prompt\"}" },
@@ -1697,6 +1748,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyGreetings"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "promptId", input_name: "promptId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an IVR prompt", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an IVR prompt\"}" },
@@ -1732,6 +1784,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyGreetings"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "promptId", input_name: "promptId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an IVR prompt", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an IVR prompt\"}" },
@@ -1757,6 +1810,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "promptId", input_name: "promptId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an IVR prompt", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an IVR prompt\"}" },
@@ -1784,6 +1838,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1808,6 +1863,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AutoReceptionist"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1847,6 +1903,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AutoReceptionist"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "ivrMenuId", input_name: "ivrMenuId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an IVR menu", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an IVR menu\"}" },
@@ -1872,6 +1929,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AutoReceptionist"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "ivrMenuId", input_name: "ivrMenuId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an IVR menu", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an IVR menu\"}" },
@@ -1912,6 +1970,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1936,6 +1995,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1972,6 +2032,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -1996,6 +2057,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2032,6 +2094,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["StartRecording", "StopRecording", "AutomaticRecording"], default: None, description: "Type of custom greetings to filter results", schema: "{\"type\":\"string\",\"enum\":[\"StartRecording\",\"StopRecording\",\"AutomaticRecording\"],\"description\":\"Type of custom greetings to filter results\"}" },
@@ -2057,6 +2120,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2081,6 +2145,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "greetingId", input_name: "greetingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a greeting", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a greeting\"}" },
@@ -2106,6 +2171,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2130,6 +2196,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyAnsweringRules"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2164,6 +2231,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -2199,6 +2267,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2223,6 +2292,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2258,6 +2328,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "fieldId", input_name: "fieldId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Custom field identifier", schema: "{\"type\":\"string\",\"description\":\"Custom field identifier\"}" },
@@ -2293,6 +2364,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "fieldId", input_name: "fieldId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Custom field identifier", schema: "{\"type\":\"string\",\"description\":\"Custom field identifier\"}" },
@@ -2318,6 +2390,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyDevices"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "deviceId", input_name: "deviceId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a device", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a device\"}" },
@@ -2344,6 +2417,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyDevices"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "deviceId", input_name: "deviceId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a device", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a device\"}" },
@@ -2385,6 +2459,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyDevices"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "deviceId", input_name: "deviceId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a device", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a device\"}" },
@@ -2410,6 +2485,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserDevices"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -2441,6 +2517,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyDevices"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "deviceId", input_name: "deviceId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a device", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a device\"}" },
@@ -2481,6 +2558,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -2506,6 +2584,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("CostCenterManagement"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2530,6 +2609,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2554,6 +2634,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AddRemoveDevices"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2588,6 +2669,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2624,6 +2706,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2658,6 +2741,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditAccountDevices"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "deviceId", input_name: "deviceId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a source device", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a source device\"}" },
@@ -2693,6 +2777,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserDevices"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -2729,6 +2814,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2764,6 +2850,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2798,6 +2885,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AccountAdministration"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2822,6 +2910,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -2846,6 +2935,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadSMSRegistration"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "tcrBrandId", input_name: "tcrBrandId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Identifier of a TCR brand", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"}" },
@@ -2871,6 +2961,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadSMSRegistration"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "tcrBrandId", input_name: "tcrBrandId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Identifier of a TCR brand", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"}" },
@@ -2896,6 +2987,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadSMSRegistration"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "tcrBrandId", input_name: "tcrBrandId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Identifier of a TCR brand", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"}" },
@@ -2922,6 +3014,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyPhoneNumbers"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "tcrBrandId", input_name: "tcrBrandId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Identifier of a TCR brand", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Identifier of a TCR brand\"}" },
@@ -2958,6 +3051,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadMessagesNotificationsSettings"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -2983,6 +3077,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditMessagesNotificationsSettings"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3029,6 +3124,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3063,6 +3159,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3087,6 +3184,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3126,6 +3224,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyPhoneNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "The result set page number (1-indexed) to return", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}" },
@@ -3160,6 +3259,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyPhoneNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3194,6 +3294,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyPhoneNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3228,6 +3329,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyPhoneNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of a task returned by asynchronous bulk add operation", schema: "{\"type\":\"string\",\"description\":\"Identifier of a task returned by asynchronous bulk add operation\"}" },
@@ -3253,6 +3355,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyPhoneNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "phoneNumberId", input_name: "phoneNumberId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a phone number", schema: "{\"$ref\":\"#/$defs/PhoneNumberId\",\"description\":\"Internal identifier of a phone number\"}" },
@@ -3292,6 +3395,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyPhoneNumbers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "phoneNumberId", input_name: "phoneNumberId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a phone number", schema: "{\"$ref\":\"#/$defs/PhoneNumberId\",\"description\":\"Internal identifier of a phone number\"}" },
@@ -3327,6 +3431,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3352,6 +3457,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3387,6 +3493,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3422,6 +3529,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3447,6 +3555,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3475,6 +3584,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3501,6 +3611,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserPhoneNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3530,6 +3641,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3555,6 +3667,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserInfo OR EditUserCredentials"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3605,6 +3718,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AddRemoveUsers"),
         availability: Some("Limited"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3632,6 +3746,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallerIDSettings"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3657,6 +3772,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCallerIDSettings"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3696,6 +3812,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensionGrant"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3724,6 +3841,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("OrganizeConference"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3750,6 +3868,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("OrganizeConference"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -3786,6 +3905,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3810,6 +3930,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3834,6 +3955,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3871,6 +3993,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -3895,6 +4018,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -3918,6 +4042,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "languageId", input_name: "languageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a language", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a language\"}" },
         ],
@@ -3942,6 +4067,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "loginAllowed", input_name: "loginAllowed", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: None, description: "Specifies whether the logging-in with the phone numbers of this country\nis enabled or not", schema: "{\"type\":\"boolean\",\"description\":\"Specifies whether the logging-in with the phone numbers of this country\\nis enabled or not\"}" },
             Param { name: "signupAllowed", input_name: "signupAllowed", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: None, description: "Indicates whether a signup/billing is allowed for a country. If\nnot specified all countries are returned (according to other\nspecified filters if any)", schema: "{\"type\":\"boolean\",\"description\":\"Indicates whether a signup/billing is allowed for a country. If\\nnot specified all countries are returned (according to other\\nspecified filters if any)\"}" },
@@ -3971,6 +4097,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "countryId", input_name: "countryId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a country", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a country\"}" },
         ],
@@ -3995,6 +4122,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "orderBy", input_name: "orderBy", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Npa", "City"], default: Some("\"City\""), description: "Sorts results by the property specified", schema: "{\"type\":\"string\",\"default\":\"City\",\"enum\":[\"Npa\",\"City\"],\"description\":\"Sorts results by the property specified\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Indicates a page number to retrieve. Only positive number values\nare accepted", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"}" },
@@ -4023,6 +4151,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "allCountries", input_name: "allCountries", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: None, description: "If set to `true` then states of all countries are returned and\n`countryId` is ignored, even if specified. If the value is empty\nthen the parameter is ignored", schema: "{\"type\":\"boolean\",\"description\":\"If set to `true` then states of all countries are returned and\\n`countryId` is ignored, even if specified. If the value is empty\\nthen the parameter is ignored\"}" },
             Param { name: "countryId", input_name: "countryId", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a country", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a country\"}" },
@@ -4051,6 +4180,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "stateId", input_name: "stateId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a state", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a state\"}" },
         ],
@@ -4075,6 +4205,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Indicates a page number to retrieve. Only positive number values\nare allowed. Default value is '1'", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed. Default value is '1'\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "Indicates a page size (number of items). If not specified, the value is '100' by default", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items). If not specified, the value is '100' by default\"}" },
@@ -4100,6 +4231,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "timezoneId", input_name: "timezoneId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a timezone", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a timezone\"}" },
         ],
@@ -4124,6 +4256,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "brandId", input_name: "brandId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The internal ID of the RingCentral brand", schema: "{\"type\":\"string\",\"description\":\"The internal ID of the RingCentral brand\"}" },
         ],
@@ -4148,6 +4281,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "brandId", input_name: "brandId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a brand", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a brand\"}" },
             Param { name: "contractedCountryId", input_name: "contractedCountryId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a country", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a country\"}" },
@@ -4175,6 +4309,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyPhoneNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Indicates a page number to retrieve. Only positive number values\nare accepted", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"}" },
@@ -4205,6 +4340,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyPhoneNumbers"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "phoneNumberId", input_name: "phoneNumberId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a phone number", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a phone number\"}" },
@@ -4230,6 +4366,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionNumber", input_name: "extensionNumber", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Extension short number to filter records", schema: "{\"type\":\"string\",\"maxLength\":8,\"description\":\"Extension short number to filter records\"}" },
@@ -4260,6 +4397,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AddRemoveUsers"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -4309,6 +4447,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["CallHandling", "CallQueueCallHandling", "CallQueueSettings", "KeyTemplates", "LimitedExtensions", "SiteCallHandling", "UserSettings"], default: None, description: "Type of template", schema: "{\"$ref\":\"#/$defs/TemplateType\",\"description\":\"Type of template\"}" },
@@ -4336,6 +4475,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "templateId", input_name: "templateId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a template", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a template\"}" },
@@ -4361,6 +4501,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Indicates a page number to retrieve. Only positive number values are accepted", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values are accepted\"}" },
@@ -4388,6 +4529,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The internal ID of the call queue", schema: "{\"type\":\"string\",\"description\":\"The internal ID of the call queue\"}" },
@@ -4413,6 +4555,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue group\"}" },
@@ -4455,6 +4598,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue group\"}" },
@@ -4482,6 +4626,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Groups"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue group\"}" },
@@ -4518,6 +4663,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCallQueuePresence"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -4553,6 +4699,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "departmentId", input_name: "departmentId", location: ParamLocation::Path, required: true, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a Department extension (same as extensionId\nbut only the ID of a department extension is valid). Please note that\nlegacy 'Department' extension type corresponds to 'Call Queue' extensions\nin modern RingCentral product terminology", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a Department extension (same as extensionId\\nbut only the ID of a department extension is valid). Please note that\\nlegacy 'Department' extension type corresponds to 'Call Queue' extensions\\nin modern RingCentral product terminology\"}" },
@@ -4580,6 +4727,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("UserGroups"),
         availability: Some("Limited"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -4614,6 +4762,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserInfo"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pagingOnlyGroupId", input_name: "pagingOnlyGroupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a paging group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a paging group\"}" },
@@ -4641,6 +4790,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyDevices"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pagingOnlyGroupId", input_name: "pagingOnlyGroupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a paging group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a paging group\"}" },
@@ -4668,6 +4818,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Groups"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pagingOnlyGroupId", input_name: "pagingOnlyGroupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a paging group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a paging group\"}" },
@@ -4706,6 +4857,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -4730,6 +4882,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -4775,6 +4928,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4800,6 +4954,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Sites"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4843,6 +4998,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Sites"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4868,6 +5024,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Sites"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4904,6 +5061,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4929,6 +5087,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Sites"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4966,6 +5125,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a site. *Please note* that `siteId` cannot take the 'main-site' value\"}" },
@@ -4991,6 +5151,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Indicates a page number to retrieve. Only positive number values\nare allowed", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare allowed\"}" },
@@ -5019,6 +5180,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Groups"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -5054,6 +5216,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Groups"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call monitoring group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"}" },
@@ -5090,6 +5253,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Groups"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call monitoring group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"}" },
@@ -5115,6 +5279,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5142,6 +5307,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call monitoring group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"}" },
@@ -5169,6 +5335,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Groups"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call monitoring group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call monitoring group\"}" },
@@ -5206,6 +5373,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditExtensionInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -5240,6 +5408,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditExtensionInfo"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
@@ -5265,6 +5434,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("CallQueueToCallQueue"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "callQueueId", input_name: "callQueueId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue\"}" },
@@ -5290,6 +5460,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("CallQueueToCallQueue"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "callQueueId", input_name: "callQueueId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue\"}" },
@@ -5326,6 +5497,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5362,6 +5534,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5387,6 +5560,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5413,6 +5587,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5440,6 +5615,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadAssignedRoles"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "showHidden", input_name: "showHidden", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: None, description: "Specifies if hidden roles are shown or not", schema: "{\"type\":\"boolean\",\"description\":\"Specifies if hidden roles are shown or not\"}" },
@@ -5465,6 +5641,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadAssignedRoles"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5491,6 +5668,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditAssignedRoles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5527,6 +5705,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5552,6 +5731,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserRoles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "roleId", input_name: "roleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a role", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a role\"}" },
@@ -5591,6 +5771,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Roles"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -5615,6 +5796,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Roles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -5649,6 +5831,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "servicePlanId", input_name: "servicePlanId", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a service plan.", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a service plan.\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "The result set page number (1-indexed) to return", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}" },
@@ -5676,6 +5859,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "roleId", input_name: "roleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a role", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a role\"}" },
         ],
@@ -5700,6 +5884,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserRoles"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "custom", input_name: "custom", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: None, description: "Specifies whether to return custom roles or predefined roles only.\nIf not specified, all roles are returned", schema: "{\"type\":\"boolean\",\"description\":\"Specifies whether to return custom roles or predefined roles only.\\nIf not specified, all roles are returned\"}" },
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
@@ -5727,6 +5912,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserRoles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "advancedPermissions", input_name: "advancedPermissions", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("false"), description: "Specifies whether to return advanced permissions capabilities within `permissionsCapabilities` resource.\nThe default value is false", schema: "{\"type\":\"boolean\",\"default\":false,\"description\":\"Specifies whether to return advanced permissions capabilities within `permissionsCapabilities` resource.\\nThe default value is false\"}" },
@@ -5770,6 +5956,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadUserRoles"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "roleId", input_name: "roleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a role", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a role\"}" },
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
@@ -5796,6 +5983,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserRoles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "roleId", input_name: "roleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a role", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a role\"}" },
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
@@ -5840,6 +6028,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditUserRoles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "roleId", input_name: "roleId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a role", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a role\"}" },
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
@@ -5866,6 +6055,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "The result set page number (1-indexed) to return", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "The number of items per page. If the provided value in the request\nis greater than a maximum, the maximum value is applied", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}" },
@@ -5893,6 +6083,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "permissionId", input_name: "permissionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a user permission", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a user permission\"}" },
             Param { name: "servicePlanId", input_name: "servicePlanId", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a service plan", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a service plan\"}" },
@@ -5918,6 +6109,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "The result set page number (1-indexed) to return", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":1,\"description\":\"The result set page number (1-indexed) to return\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "The number of items per page. If the provided value in the request\nis greater than a maximum, the maximum value is applied", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}" },
@@ -5944,6 +6136,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "permissionCategoryId", input_name: "permissionCategoryId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a category", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a category\"}" },
         ],
@@ -5968,6 +6161,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -5993,6 +6187,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditAssignedRoles"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -6028,6 +6223,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -6055,6 +6251,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -6078,6 +6275,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -6101,6 +6299,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "type", input_name: "type", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Resource type", schema: "{\"type\":\"string\",\"description\":\"Resource type\"}" },
         ],
@@ -6125,6 +6324,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -6148,6 +6348,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "uri", input_name: "uri", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Schema URI", schema: "{\"type\":\"string\",\"description\":\"Schema URI\"}" },
         ],
@@ -6172,6 +6373,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "filter", input_name: "filter", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Only support 'userName' or 'email' filter expressions for now", schema: "{\"type\":\"string\",\"description\":\"Only support 'userName' or 'email' filter expressions for now\"}" },
             Param { name: "startIndex", input_name: "startIndex", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Start index (1-based)", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Start index (1-based)\"}" },
@@ -6198,6 +6400,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -6242,6 +6445,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -6278,6 +6482,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "scimUserId", input_name: "scimUserId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "User ID", schema: "{\"type\":\"string\",\"description\":\"User ID\"}" },
         ],
@@ -6302,6 +6507,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "scimUserId", input_name: "scimUserId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "User ID", schema: "{\"type\":\"string\",\"description\":\"User ID\"}" },
         ],
@@ -6347,6 +6553,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "scimUserId", input_name: "scimUserId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "User ID", schema: "{\"type\":\"string\",\"description\":\"User ID\"}" },
         ],
@@ -6382,6 +6589,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "scimUserId", input_name: "scimUserId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "User ID", schema: "{\"type\":\"string\",\"description\":\"User ID\"}" },
         ],
@@ -6406,6 +6614,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Meetings"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -6431,6 +6640,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "webhook", input_name: "webhook", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The webhook URI to which the job response will be returned", schema: "{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}" },
         ],
@@ -6466,6 +6676,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "webhook", input_name: "webhook", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The webhook URI to which the job response will be returned", schema: "{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}" },
         ],
@@ -6500,6 +6711,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "webhook", input_name: "webhook", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The webhook URI to which the job response will be returned", schema: "{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}" },
         ],
@@ -6541,6 +6753,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "webhook", input_name: "webhook", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The webhook URI to which the job response will be returned", schema: "{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}" },
         ],
@@ -6585,6 +6798,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "jobId", input_name: "jobId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The job id to which status will be fetched", schema: "{\"type\":\"string\",\"format\":\"uuid\",\"description\":\"The job id to which status will be fetched\"}" },
         ],
@@ -6609,6 +6823,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "webhook", input_name: "webhook", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The webhook URI to which the job response will be returned", schema: "{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The webhook URI to which the job response will be returned\"}" },
         ],
@@ -6652,6 +6867,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "The current page number (positive numbers only)", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"description\":\"The current page number (positive numbers only)\"}" },
@@ -6691,6 +6907,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "interval", input_name: "interval", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &["Hour", "Day", "Week", "Month"], default: None, description: "Aggregation interval", schema: "{\"$ref\":\"#/$defs/Interval\",\"description\":\"Aggregation interval\"}" },
@@ -6731,6 +6948,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -6774,6 +6992,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "client_id", input_name: "client_id", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The registered identifier of a client application", schema: "{\"type\":\"string\",\"examples\":[\"AZwEVwGEcfGet2PCouA7K6\"],\"description\":\"The registered identifier of a client application\"}" },
             Param { name: "response_type", input_name: "response_type", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &["code"], default: None, description: "Determines authorization flow type. The only supported value is `code` which corresponds to OAuth 2.0 \"Authorization Code Flow\"", schema: "{\"type\":\"string\",\"enum\":[\"code\"],\"description\":\"Determines authorization flow type. The only supported value is `code` which corresponds to OAuth 2.0 \\\"Authorization Code Flow\\\"\"}" },
@@ -6810,6 +7029,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -6855,6 +7075,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: true,
         params: &[
         ],
         body: Some(RequestBody {
@@ -6882,7 +7103,7 @@ pub static OPERATIONS: [Operation; 520] = [
         }),
         response: Response { status: 200, content_type: Some("application/json"), schema: Some("{\"$ref\":\"#/$defs/TokenInfo\"}") },
         paging: Paging::None,
-        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"client_id\":{\"type\":\"string\",\"description\":\"The registered identifier of a client application.\\nUsed to identify a client ONLY if the client authentication is not required and\\ncorresponding credentials are not provided with this request\\n\",\"examples\":[\"AZwEVwGEcfGet2PCouA7K6\"]},\"client_assertion_type\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:oauth:client-assertion-type:jwt-bearer\"],\"description\":\"Client assertion type for the `client_secret_jwt` or `private_key_jwt` client authentication types,\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.2).\\nThis parameter is mandatory if the client authentication is required and a client decided to use one of these authentication types\\n\"},\"client_assertion\":{\"type\":\"string\",\"description\":\"Client assertion (JWT) for the `client_secret_jwt` or `private_key_jwt` client authentication types,\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.2).\\nThis parameter is mandatory if the client authentication is required and a client decided to use one of these authentication types\\n\"},\"scope\":{\"type\":\"string\",\"description\":\"The list of application permissions (OAuth scopes) requested.\\nBy default, it includes all permissions configured on\\nthe client application registration\\n\"},\"endpoint_id\":{\"type\":\"string\",\"description\":\"The unique identifier of a client application instance. If not\\nspecified, the derived or auto-generated value will be used\\n\"},\"access_token_ttl\":{\"maximum\":3600,\"minimum\":600,\"type\":\"integer\",\"description\":\"Access token lifetime in seconds\",\"format\":\"int32\",\"default\":3600},\"refresh_token_ttl\":{\"maximum\":2592000,\"type\":\"integer\",\"description\":\"Refresh token lifetime in seconds\",\"format\":\"int32\",\"default\":604800},\"grant_type\":{\"type\":\"string\",\"description\":\"Grant type\",\"enum\":[\"authorization_code\"]},\"code\":{\"type\":\"string\",\"description\":\"For `authorization_code` grant type only. User's authorization code\"},\"redirect_uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"For `authorization_code` grant type only. This is a callback URI which determines where the response\\nis sent. The value of this parameter must exactly match one of\\nthe URIs you have provided for your app upon registration\\n\"},\"code_verifier\":{\"type\":\"string\",\"description\":\"For `authorization_code` grant type only.\\nThe code verifier as defined by  the PKCE specification -\\n[RFC-7636 \\\"Proof Key for Code Exchange by OAuth Public Clients\\\"](https://datatracker.ietf.org/doc/html/rfc7636)\\n\"},\"assertion\":{\"type\":\"string\",\"description\":\"For `urn:ietf:params:oauth:grant-type:jwt-bearer` or `partner_jwt` grant types only.\\nAuthorization grant assertion (JWT)\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.1).\\n\"},\"refresh_token\":{\"type\":\"string\",\"description\":\"For `refresh_token` grant type only. Previously issued refresh token.\\n\"}},\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"grant_type\",\"code\"]},{\"required\":[\"grant_type\",\"assertion\"]},{\"required\":[\"grant_type\",\"refresh_token\"]}]}]}",
+        input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\",\"properties\":{\"client_id\":{\"type\":\"string\",\"description\":\"The registered identifier of a client application.\\nUsed to identify a client ONLY if the client authentication is not required and\\ncorresponding credentials are not provided with this request\\n\",\"examples\":[\"AZwEVwGEcfGet2PCouA7K6\"]},\"client_assertion_type\":{\"type\":\"string\",\"enum\":[\"urn:ietf:params:oauth:client-assertion-type:jwt-bearer\"],\"description\":\"Client assertion type for the `client_secret_jwt` or `private_key_jwt` client authentication types,\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.2).\\nThis parameter is mandatory if the client authentication is required and a client decided to use one of these authentication types\\n\"},\"client_assertion\":{\"type\":\"string\",\"description\":\"Client assertion (JWT) for the `client_secret_jwt` or `private_key_jwt` client authentication types,\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.2).\\nThis parameter is mandatory if the client authentication is required and a client decided to use one of these authentication types\\n\"},\"scope\":{\"type\":\"string\",\"description\":\"The list of application permissions (OAuth scopes) requested.\\nBy default, it includes all permissions configured on\\nthe client application registration\\n\"},\"endpoint_id\":{\"type\":\"string\",\"description\":\"The unique identifier of a client application instance. If not\\nspecified, the derived or auto-generated value will be used\\n\"},\"access_token_ttl\":{\"maximum\":3600,\"minimum\":600,\"type\":\"integer\",\"description\":\"Access token lifetime in seconds\",\"format\":\"int32\",\"default\":3600},\"refresh_token_ttl\":{\"maximum\":2592000,\"type\":\"integer\",\"description\":\"Refresh token lifetime in seconds\",\"format\":\"int32\",\"default\":604800},\"grant_type\":{\"anyOf\":[{\"type\":\"string\",\"description\":\"Grant type\",\"enum\":[\"authorization_code\"]},{\"type\":\"string\",\"description\":\"Grant type\",\"enum\":[\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"partner_jwt\"]},{\"type\":\"string\",\"description\":\"Grant type\",\"enum\":[\"refresh_token\"]}]},\"code\":{\"type\":\"string\",\"description\":\"For `authorization_code` grant type only. User's authorization code\"},\"redirect_uri\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"For `authorization_code` grant type only. This is a callback URI which determines where the response\\nis sent. The value of this parameter must exactly match one of\\nthe URIs you have provided for your app upon registration\\n\"},\"code_verifier\":{\"type\":\"string\",\"description\":\"For `authorization_code` grant type only.\\nThe code verifier as defined by  the PKCE specification -\\n[RFC-7636 \\\"Proof Key for Code Exchange by OAuth Public Clients\\\"](https://datatracker.ietf.org/doc/html/rfc7636)\\n\"},\"assertion\":{\"type\":\"string\",\"description\":\"For `urn:ietf:params:oauth:grant-type:jwt-bearer` or `partner_jwt` grant types only.\\nAuthorization grant assertion (JWT)\\nas defined by [RFC-7523](https://datatracker.ietf.org/doc/html/rfc7523#section-2.1).\\n\"},\"refresh_token\":{\"type\":\"string\",\"description\":\"For `refresh_token` grant type only. Previously issued refresh token.\\n\"}},\"additionalProperties\":false,\"allOf\":[{\"anyOf\":[{\"required\":[\"grant_type\",\"code\"]},{\"required\":[\"grant_type\",\"assertion\"]},{\"required\":[\"grant_type\",\"refresh_token\"]}]}]}",
         input_defs: &[],
         output_defs: &[1182],
     },
@@ -6900,6 +7121,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: true,
         params: &[
             Param { name: "token", input_name: "queryToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Access or refresh token to be revoked (along with the entire OAuth session).\n\nNote: it is recommended to pass token via request body attribute", schema: "{\"type\":\"string\",\"description\":\"Access or refresh token to be revoked (along with the entire OAuth session).\\n\\nNote: it is recommended to pass token via request body attribute\"}" },
         ],
@@ -6937,6 +7159,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -6960,6 +7183,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -6983,6 +7207,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -7006,6 +7231,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -7029,6 +7255,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7071,6 +7298,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCallLog"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7097,6 +7325,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7132,6 +7361,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7159,6 +7389,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7191,6 +7422,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("FullCompanyCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionNumber", input_name: "extensionNumber", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Short extension number of a user. If specified, returns call log for this particular extension only.\nCannot be combined with `phoneNumber` filter", schema: "{\"type\":\"string\",\"description\":\"Short extension number of a user. If specified, returns call log for this particular extension only.\\nCannot be combined with `phoneNumber` filter\"}" },
@@ -7230,6 +7462,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "syncType", input_name: "syncType", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["FSync", "ISync"], default: Some("\"FSync\""), description: "Type of call log synchronization request - full or incremental sync", schema: "{\"type\":\"string\",\"enum\":[\"FSync\",\"ISync\"],\"default\":\"FSync\",\"description\":\"Type of call log synchronization request - full or incremental sync\"}" },
@@ -7264,6 +7497,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "syncType", input_name: "syncType", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["FSync", "ISync"], default: Some("\"FSync\""), description: "Type of call log synchronization request - full or incremental sync", schema: "{\"type\":\"string\",\"enum\":[\"FSync\",\"ISync\"],\"default\":\"FSync\",\"description\":\"Type of call log synchronization request - full or incremental sync\"}" },
@@ -7294,6 +7528,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("FullCompanyCallLog"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "callRecordId", input_name: "callRecordId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a call log record. Multiple comma-separated values are supported\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.", schema: "{\"anyOf\":[{\"type\":\"string\",\"minLength\":1},{\"type\":\"array\",\"maxItems\":50,\"items\":{\"type\":\"string\",\"minLength\":1}}],\"description\":\"Internal identifier of a call log record. Multiple comma-separated values are supported\\n(up to 50). For alternative bulk delete syntax, use asterisk `*` and pass IDs in the request body.\"}" },
@@ -7320,6 +7555,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallLog"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "direction", input_name: "direction", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["Inbound", "Outbound"], default: None, description: "The direction of call records to be included in the result. If omitted, both\ninbound and outbound calls are returned. Multiple values are supported", schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CallDirectionEnum\"},\"description\":\"The direction of call records to be included in the result. If omitted, both\\ninbound and outbound calls are returned. Multiple values are supported\"}" },
@@ -7351,6 +7587,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCallRecording"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "recordingId", input_name: "recordingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call recording (returned in Call Log)", schema: "{\"type\":\"string\",\"examples\":[\"625387632786\"],\"description\":\"Internal identifier of a call recording (returned in Call Log)\"}" },
@@ -7376,6 +7613,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditCompanyCallRecordings"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -7410,6 +7648,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "recordingId", input_name: "recordingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call recording (returned in Call Log)", schema: "{\"type\":\"string\",\"examples\":[\"625387632786\"],\"description\":\"Internal identifier of a call recording (returned in Call Log)\"}" },
@@ -7437,6 +7676,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7464,6 +7704,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7490,6 +7731,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7527,6 +7769,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7554,6 +7797,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7580,6 +7824,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7616,6 +7861,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7645,6 +7891,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7683,6 +7930,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7709,6 +7957,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7748,6 +7997,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7774,6 +8024,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7802,6 +8053,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7837,6 +8089,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -7863,6 +8116,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadExtensions"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "accessibleSitesOnly", input_name: "accessibleSitesOnly", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("true"), description: "Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.", schema: "{\"type\":\"boolean\",\"default\":true,\"description\":\"Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.\"}" },
@@ -7921,6 +8175,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "accessibleSitesOnly", input_name: "accessibleSitesOnly", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("true"), description: "Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.", schema: "{\"type\":\"boolean\",\"default\":true,\"description\":\"Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.\"}" },
@@ -7947,6 +8202,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "accessibleSitesOnly", input_name: "accessibleSitesOnly", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("true"), description: "Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.", schema: "{\"type\":\"boolean\",\"default\":true,\"description\":\"Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.\"}" },
@@ -7979,6 +8235,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadCompanyInfo"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "types", input_name: "types", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["All", "Regular", "AdminOnly"], default: None, description: "Filter by federation types. Default is Regular", schema: "{\"$ref\":\"#/$defs/FederationTypes\",\"description\":\"Filter by federation types. Default is Regular\"}" },
@@ -8005,6 +8262,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a site for filtering. To indicate company main\nsite `main-site` value should be specified. Supported only if multi-site feature\nis enabled for the account. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"}" },
@@ -8038,6 +8296,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8077,6 +8336,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "locationId", input_name: "locationId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an emergency response location", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"}" },
@@ -8103,6 +8363,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "locationId", input_name: "locationId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an emergency response location", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"}" },
@@ -8143,6 +8404,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "locationId", input_name: "locationId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an emergency response location", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an emergency response location\"}" },
@@ -8170,6 +8432,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -8202,6 +8465,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EmergencyFramework"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -8241,6 +8505,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -8267,6 +8532,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EmergencyFramework"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -8308,6 +8574,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EmergencyFramework"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -8335,6 +8602,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["User", "Limited"], default: None, description: "Extension type. Multiple values are supported", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"User\",\"Limited\"]},\"description\":\"Extension type. Multiple values are supported\"}" },
@@ -8367,6 +8635,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8402,6 +8671,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a site for filtering. To indicate company main\nsite `main-site` value should be specified. Supported only if multi-site feature\nis enabled for the account. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"}" },
@@ -8431,6 +8701,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8470,6 +8741,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pointId", input_name: "pointId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a point", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a point\"}" },
@@ -8495,6 +8767,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pointId", input_name: "pointId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a wireless point", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a wireless point\"}" },
@@ -8536,6 +8809,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pointId", input_name: "pointId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a wireless point", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a wireless point\"}" },
@@ -8561,6 +8835,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a site for filtering. To indicate company main\nsite `main-site` value should be specified. Supported only if multi-site feature\nis enabled for the account. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"}" },
@@ -8590,6 +8865,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8627,6 +8903,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "networkId", input_name: "networkId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a network", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a network\"}" },
@@ -8652,6 +8929,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "networkId", input_name: "networkId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a network", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a network\"}" },
@@ -8691,6 +8969,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "networkId", input_name: "networkId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a network", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a network\"}" },
@@ -8716,6 +8995,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a site for filtering. To indicate company main\nsite `main-site` value should be specified. Supported only if multi-site feature\nis enabled for the account. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"}" },
@@ -8748,6 +9028,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8783,6 +9064,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteId", input_name: "siteId", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a site for filtering. To indicate company main\nsite `main-site` value should be specified. Supported only if multi-site feature\nis enabled for the account. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Internal identifier of a site for filtering. To indicate company main\\nsite `main-site` value should be specified. Supported only if multi-site feature\\nis enabled for the account. Multiple values are supported.\"}" },
@@ -8812,6 +9094,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8852,6 +9135,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "switchId", input_name: "switchId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal ID of a switch", schema: "{\"type\":\"string\",\"description\":\"Internal ID of a switch\"}" },
@@ -8877,6 +9161,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "switchId", input_name: "switchId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal ID of a switch", schema: "{\"type\":\"string\",\"description\":\"Internal ID of a switch\"}" },
@@ -8918,6 +9203,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "switchId", input_name: "switchId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Switch internal ID(s)", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Switch internal ID(s)\"}" },
@@ -8943,6 +9229,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -8977,6 +9264,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -9011,6 +9299,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -9045,6 +9334,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -9079,6 +9369,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -9113,6 +9404,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -9147,6 +9439,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ConfigureEmergencyMaps"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal ID of an address auto-update task", schema: "{\"type\":\"string\",\"description\":\"Internal ID of an address auto-update task\"}" },
@@ -9172,6 +9465,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Glip"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "status", input_name: "status", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Accepted", "InProgress", "Completed", "Failed", "Expired"], default: None, description: "Status of the task(s) to be returned. Multiple values are supported", schema: "{\"type\":\"string\",\"enum\":[\"Accepted\",\"InProgress\",\"Completed\",\"Failed\",\"Expired\"],\"description\":\"Status of the task(s) to be returned. Multiple values are supported\"}" },
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Page number to be retrieved; value range is > 0", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Page number to be retrieved; value range is > 0\"}" },
@@ -9198,6 +9492,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Glip"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -9234,6 +9529,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Glip"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task to be retrieved", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task to be retrieved\"}" },
         ],
@@ -9258,6 +9554,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPresenceStatus"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session\"}" },
@@ -9283,6 +9580,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditPresenceStatus"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session\"}" },
@@ -9319,6 +9617,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["Personal", "Direct", "Group", "Team", "Everyone"], default: None, description: "Type of chats to be fetched. By default, all type of chats will be fetched", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Personal\",\"Direct\",\"Group\",\"Team\",\"Everyone\"]},\"description\":\"Type of chats to be fetched. By default, all type of chats will be fetched\"}" },
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Number of chats to be fetched by one request. The maximum value is 250, by default - 30.", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of chats to be fetched by one request. The maximum value is 250, by default - 30.\"}" },
@@ -9345,6 +9644,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat. If tilde (~) is specified, then `/me` (Personal) chat will be returned", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat. If tilde (~) is specified, then `/me` (Personal) chat will be returned\"}" },
         ],
@@ -9369,6 +9669,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Number of conversations to be fetched by one request. The maximum value is 250, by default - 30", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of conversations to be fetched by one request. The maximum value is 250, by default - 30\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Pagination token.", schema: "{\"type\":\"string\",\"description\":\"Pagination token.\"}" },
@@ -9394,6 +9695,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -9427,6 +9729,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9451,6 +9754,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Number of teams to be fetched by one request. The maximum value is 250, by default - 30", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of teams to be fetched by one request. The maximum value is 250, by default - 30\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Pagination token.", schema: "{\"type\":\"string\",\"description\":\"Pagination token.\"}" },
@@ -9476,6 +9780,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -9512,6 +9817,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9536,6 +9842,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9572,6 +9879,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9596,6 +9904,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9620,6 +9929,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9644,6 +9954,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9678,6 +9989,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9712,6 +10024,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9736,6 +10049,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9760,6 +10074,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -9783,6 +10098,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -9817,6 +10133,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "type", input_name: "type", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["Everyone", "Group", "Personal", "Direct", "Team"], default: None, description: "Type of chats to be fetched. By default, all chat types are returned", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"Everyone\",\"Group\",\"Personal\",\"Direct\",\"Team\"]},\"description\":\"Type of chats to be fetched. By default, all chat types are returned\"}" },
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Max number of chats to be fetched by one request (Not more than 250).", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of chats to be fetched by one request (Not more than 250).\"}" },
@@ -9842,6 +10159,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Max number of chats to be fetched by one request (Not more than 250).", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of chats to be fetched by one request (Not more than 250).\"}" },
         ],
@@ -9866,6 +10184,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9890,6 +10209,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -9914,6 +10234,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "postId", input_name: "postId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a post", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a post\"}" },
@@ -9939,6 +10260,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "postId", input_name: "postId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a post", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a post\"}" },
@@ -9974,6 +10296,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "postId", input_name: "postId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a post", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a post\"}" },
@@ -9999,6 +10322,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Max number of posts to be fetched by one request (not more than 250)", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Max number of posts to be fetched by one request (not more than 250)\"}" },
@@ -10025,6 +10349,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -10062,6 +10387,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "threadId", input_name: "threadId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of a thread, in case post is a part of a thread", schema: "{\"type\":\"string\",\"description\":\"Identifier of a thread, in case post is a part of a thread\"}" },
@@ -10089,6 +10415,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: None, description: "Internal identifier of a group to which the post with attachment\nwill be added to", schema: "{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Internal identifier of a group to which the post with attachment\\nwill be added to\"}" },
             Param { name: "name", input_name: "name", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Name of a file attached", schema: "{\"type\":\"string\",\"description\":\"Name of a file attached\"}" },
@@ -10124,6 +10451,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -10168,6 +10496,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "cardId", input_name: "cardId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of an adaptive card, or comma separated list of adaptive cards IDs.\"}" },
         ],
@@ -10192,6 +10521,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "cardId", input_name: "cardId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an adaptive card", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an adaptive card\"}" },
         ],
@@ -10236,6 +10566,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "cardId", input_name: "cardId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Adaptive Card ID to be deleted.", schema: "{\"type\":\"string\",\"description\":\"Adaptive Card ID to be deleted.\"}" },
         ],
@@ -10260,6 +10591,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordCount", input_name: "recordCount", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("30"), description: "Number of groups to be fetched by one request. The maximum value is 250, by default - 30.", schema: "{\"maximum\":250,\"type\":\"integer\",\"format\":\"int32\",\"default\":30,\"description\":\"Number of groups to be fetched by one request. The maximum value is 250, by default - 30.\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Token of a page to be returned", schema: "{\"type\":\"string\",\"description\":\"Token of a page to be returned\"}" },
@@ -10285,6 +10617,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -10327,6 +10660,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "eventId", input_name: "eventId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Event id or comma separated list of event ids.", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Event id or comma separated list of event ids.\"}" },
         ],
@@ -10351,6 +10685,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "eventId", input_name: "eventId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an event", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an event\"}" },
         ],
@@ -10394,6 +10729,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "eventId", input_name: "eventId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an event to be deleted", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an event to be deleted\"}" },
         ],
@@ -10418,6 +10754,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}" },
         ],
@@ -10442,6 +10779,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}" },
         ],
@@ -10485,6 +10823,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "creationTimeTo", input_name: "creationTimeTo", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The end datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\nformat including timezone, e.g. 2019-03-10T18:23:45. The default value is\nNow.", schema: "{\"type\":\"string\",\"description\":\"The end datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\\nformat including timezone, e.g. 2019-03-10T18:23:45. The default value is\\nNow.\"}" },
@@ -10515,6 +10854,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -10550,6 +10890,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note to be fetched", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note to be fetched\"}" },
         ],
@@ -10574,6 +10915,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note to be updated", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note to be updated\"}" },
             Param { name: "releaseLock", input_name: "releaseLock", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("false"), description: "If true then note lock (if any) will be released upon request", schema: "{\"type\":\"boolean\",\"default\":false,\"description\":\"If true then note lock (if any) will be released upon request\"}" },
@@ -10610,6 +10952,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note to be deleted", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note to be deleted\"}" },
         ],
@@ -10634,6 +10977,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note to be locked", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note to be locked\"}" },
         ],
@@ -10658,6 +11002,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note to be unlocked", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note to be unlocked\"}" },
         ],
@@ -10682,6 +11027,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note to be published", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note to be published\"}" },
         ],
@@ -10706,6 +11052,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
             Param { name: "creationTimeTo", input_name: "creationTimeTo", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: Some("\"now\""), description: "The end datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\nformat including timezone, e.g. 2019-03-10T18:23:45Z", schema: "{\"type\":\"string\",\"default\":\"now\",\"description\":\"The end datetime for resulting records in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)\\nformat including timezone, e.g. 2019-03-10T18:23:45Z\"}" },
@@ -10739,6 +11086,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "chatId", input_name: "chatId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a chat", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a chat\"}" },
         ],
@@ -10782,6 +11130,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Task identifier or comma separated list of task IDs", schema: "{\"type\":\"string\",\"description\":\"Task identifier or comma separated list of task IDs\"}" },
         ],
@@ -10806,6 +11155,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
         ],
@@ -10849,6 +11199,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
         ],
@@ -10873,6 +11224,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
         ],
@@ -10909,6 +11261,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "personId", input_name: "personId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a user to be returned, the maximum number of IDs is 30", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a user to be returned, the maximum number of IDs is 30\"}" },
         ],
@@ -10933,6 +11286,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "companyId", input_name: "companyId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of an RC account/Glip company, or tilde (~) to indicate a company\nthe current user belongs to.", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of an RC account/Glip company, or tilde (~) to indicate a company\\nthe current user belongs to.\"}" },
         ],
@@ -10957,6 +11311,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}" },
         ],
@@ -10981,6 +11336,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a group", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a group\"}" },
         ],
@@ -11005,6 +11361,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -11028,6 +11385,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webhookId", input_name: "webhookId", location: ParamLocation::Path, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Internal identifier of a webhook or comma separated list of webhooks IDs", schema: "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}],\"description\":\"Internal identifier of a webhook or comma separated list of webhooks IDs\"}" },
         ],
@@ -11052,6 +11410,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webhookId", input_name: "webhookId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a webhook", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a webhook\"}" },
         ],
@@ -11076,6 +11435,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webhookId", input_name: "webhookId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a webhook", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a webhook\"}" },
         ],
@@ -11100,6 +11460,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webhookId", input_name: "webhookId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a webhook", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a webhook\"}" },
         ],
@@ -11124,6 +11485,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("OutboundFaxes"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11165,6 +11527,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "page", input_name: "page", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("1"), description: "Indicates a page number to retrieve. Only positive number values\nare accepted", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":1,\"description\":\"Indicates a page number to retrieve. Only positive number values\\nare accepted\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "Indicates a page size (number of items)", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"default\":100,\"description\":\"Indicates a page size (number of items)\"}" },
@@ -11190,6 +11553,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "siteIds", input_name: "siteIds", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Site ID(s) to filter company message templates, associated with particular sites\nBy default the value is all - templates with all sites will be returned", schema: "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"Site ID(s) to filter company message templates, associated with particular sites\\nBy default the value is all - templates with all sites will be returned\"}" },
@@ -11215,6 +11579,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -11253,6 +11618,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "templateId", input_name: "templateId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a text message template", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"}" },
@@ -11278,6 +11644,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "templateId", input_name: "templateId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a text message template", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"}" },
@@ -11317,6 +11684,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "templateId", input_name: "templateId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a text message template", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a text message template\"}" },
@@ -11342,6 +11710,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11369,6 +11738,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11408,6 +11778,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11434,6 +11805,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11474,6 +11846,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11500,6 +11873,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("OutboundSMS"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11538,6 +11912,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("OutboundSMS"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11577,6 +11952,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("InternalSMS"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11615,6 +11991,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadMessages"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11654,6 +12031,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditMessages"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11684,6 +12062,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadMessages"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11710,6 +12089,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditMessages"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11746,6 +12126,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditMessages"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11783,6 +12164,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("EditMessages"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11820,6 +12202,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadMessages"),
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11857,6 +12240,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AccountAdministration"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -11881,6 +12265,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("AccountAdministration"),
         availability: Some("Limited"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -11915,6 +12300,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -11944,6 +12330,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "threadStatus", input_name: "threadStatus", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Open", "Resolved"], default: None, description: "Thread status to filter the list of results", schema: "{\"$ref\":\"#/$defs/ThreadStatusEnum\",\"description\":\"Thread status to filter the list of results\"}" },
@@ -11977,6 +12364,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -12014,6 +12402,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -12048,6 +12437,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "ownerExtensionIds", input_name: "ownerExtensionIds", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Thread owner extension IDs to filter the list of results", schema: "{\"description\":\"Thread owner extension IDs\",\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"maxItems\":10,\"items\":{\"type\":\"string\"}}" },
@@ -12078,6 +12468,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -12113,6 +12504,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -12147,6 +12539,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "noteId", input_name: "noteId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a note", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a note\"}" },
@@ -12182,6 +12575,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "scope", input_name: "scope", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Accessible", "Unassigned", "AssignedToMe", "AssignedToMeAndUnassigned", "Explicit"], default: Some("\"AssignedToMe\""), description: "Scope of synchronization (`syncType=FSync` only):\n\n- `Accessible`: returns entries in threads monitored by the current user;\n- `Unassigned`: returns entries in accessible unassigned threads;\n- `AssignedToMe`: returns entries in threads that are assigned to the current user;\n- `AssignedToMeAndUnassigned`: returns entries in threads that are assigned to the current user or unassigned;\n- `Explicit`: returns entries in threads specified through the `threadIds` parameter.", schema: "{\"type\":\"string\",\"enum\":[\"Accessible\",\"Unassigned\",\"AssignedToMe\",\"AssignedToMeAndUnassigned\",\"Explicit\"],\"default\":\"AssignedToMe\",\"description\":\"Scope of synchronization (`syncType=FSync` only):\\n\\n- `Accessible`: returns entries in threads monitored by the current user;\\n- `Unassigned`: returns entries in accessible unassigned threads;\\n- `AssignedToMe`: returns entries in threads that are assigned to the current user;\\n- `AssignedToMeAndUnassigned`: returns entries in threads that are assigned to the current user or unassigned;\\n- `Explicit`: returns entries in threads specified through the `threadIds` parameter.\"}" },
@@ -12210,6 +12604,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "syncType", input_name: "syncType", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Type of message synchronization", schema: "{\"allOf\":[{\"$ref\":\"#/$defs/SyncTypeEnum\"},{\"default\":\"FSync\"}],\"description\":\"Type of message synchronization\"}" },
@@ -12236,6 +12631,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "threadStatus", input_name: "threadStatus", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Open", "Resolved"], default: None, description: "Thread status to filter the list of results", schema: "{\"$ref\":\"#/$defs/ThreadStatusEnum\",\"description\":\"Thread status to filter the list of results\"}" },
@@ -12269,6 +12665,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "threadId", input_name: "threadId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Message thread ID", schema: "{\"type\":\"string\",\"description\":\"Message thread ID\"}" },
@@ -12294,6 +12691,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "threadId", input_name: "threadId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Message thread ID", schema: "{\"type\":\"string\",\"description\":\"Message thread ID\"}" },
@@ -12319,6 +12717,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "threadId", input_name: "threadId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Message thread ID", schema: "{\"type\":\"string\",\"description\":\"Message thread ID\"}" },
@@ -12344,6 +12743,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "threadId", input_name: "threadId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Message thread ID", schema: "{\"type\":\"string\",\"description\":\"Message thread ID\"}" },
@@ -12379,6 +12779,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Message ID", schema: "{\"type\":\"string\",\"description\":\"Message ID\"}" },
@@ -12407,6 +12808,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -12430,6 +12832,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "apiVersion", input_name: "apiVersion", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "API version to be requested, for example 'v1.0'", schema: "{\"type\":\"string\",\"description\":\"API version to be requested, for example 'v1.0'\"}" },
         ],
@@ -12454,6 +12857,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12493,6 +12897,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12519,6 +12924,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12545,6 +12951,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionIds", input_name: "extensionIds", location: ParamLocation::Query, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "List of extension IDs to filter the list of Microsoft Teams Direct Routing users", schema: "{\"type\":\"array\",\"minItems\":1,\"maxItems\":25,\"items\":{\"type\":\"string\"},\"description\":\"List of extension IDs to filter the list of Microsoft Teams Direct Routing users\"}" },
@@ -12570,6 +12977,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -12604,6 +13012,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionIds", input_name: "extensionIds", location: ParamLocation::Query, required: true, deprecated: false, ty: "array", enum_values: &[], default: None, description: "List of extension IDs to filter the list of Microsoft Teams Direct Routing users", schema: "{\"type\":\"array\",\"minItems\":1,\"maxItems\":25,\"items\":{\"type\":\"string\"},\"description\":\"List of extension IDs to filter the list of Microsoft Teams Direct Routing users\"}" },
@@ -12629,6 +13038,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPresenceStatus"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12656,6 +13066,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12699,6 +13110,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("ReadPresenceStatus"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "detailedTelephonyState", input_name: "detailedTelephonyState", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: None, description: "Whether to return detailed telephony state", schema: "{\"type\":\"boolean\",\"description\":\"Whether to return detailed telephony state\"}" },
@@ -12727,6 +13139,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue extension", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue extension\"}" },
@@ -12752,6 +13165,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "groupId", input_name: "groupId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call queue extension", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call queue extension\"}" },
@@ -12787,6 +13201,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12813,6 +13228,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -12848,6 +13264,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -12871,6 +13288,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -12906,6 +13324,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -12930,6 +13349,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -12965,6 +13385,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -12989,6 +13410,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -13013,6 +13435,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: None,
@@ -13036,6 +13459,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -13071,6 +13495,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -13095,6 +13520,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -13130,6 +13556,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -13154,6 +13581,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "subscriptionId", input_name: "subscriptionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a subscription", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Internal identifier of a subscription\"}" },
         ],
@@ -13178,6 +13606,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -13214,6 +13643,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "homeCountry", input_name: "homeCountry", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "ISO 3166 alpha2 code of the home country to be used if it is impossible to determine country from the number itself.\nBy default, this parameter is preset to the current user's home country or brand country if the user is undefined", schema: "{\"$ref\":\"#/$defs/CountryIsoCode\",\"description\":\"ISO 3166 alpha2 code of the home country to be used if it is impossible to determine country from the number itself.\\nBy default, this parameter is preset to the current user's home country or brand country if the user is undefined\"}" },
             Param { name: "nationalAsPriority", input_name: "nationalAsPriority", location: ParamLocation::Query, required: false, deprecated: false, ty: "boolean", enum_values: &[], default: Some("false"), description: "The default value is `false`. If `true`, the numbers that are\ncloser to the home country are given higher priority", schema: "{\"type\":\"boolean\",\"default\":false,\"description\":\"The default value is `false`. If `true`, the numbers that are\\ncloser to the home country are given higher priority\"}" },
@@ -13249,6 +13679,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The token indicating the particular page of the result set to be retrieved.\nIf omitted the first page will be returned.", schema: "{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}" },
@@ -13278,6 +13709,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The token indicating the particular page of the result set to be retrieved.\nIf omitted the first page will be returned.", schema: "{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}" },
@@ -13304,6 +13736,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -13331,6 +13764,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "text", input_name: "text", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Search text", schema: "{\"type\":\"string\",\"description\":\"Search text\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The token indicating the particular page of the result set to be retrieved.\nIf omitted the first page will be returned.", schema: "{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}" },
@@ -13361,6 +13795,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "meetingId", input_name: "meetingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Meeting id", schema: "{\"type\":\"string\",\"description\":\"Meeting id\"}" },
         ],
@@ -13385,6 +13820,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -13410,6 +13846,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -13449,6 +13886,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "bridgeId", input_name: "bridgeId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge identifier", schema: "{\"type\":\"string\",\"description\":\"Bridge identifier\"}" },
             Param { name: "pw", input_name: "pw", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge hash password", schema: "{\"type\":\"string\",\"description\":\"Bridge hash password\"}" },
@@ -13474,6 +13912,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "bridgeId", input_name: "bridgeId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge identifier", schema: "{\"type\":\"string\",\"description\":\"Bridge identifier\"}" },
         ],
@@ -13511,6 +13950,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "bridgeId", input_name: "bridgeId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge identifier", schema: "{\"type\":\"string\",\"description\":\"Bridge identifier\"}" },
         ],
@@ -13535,6 +13975,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "pin", input_name: "pin", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge short identifier (Web PIN) or alias (personal meeting name)", schema: "{\"type\":\"string\",\"description\":\"Bridge short identifier (Web PIN) or alias (personal meeting name)\"}" },
             Param { name: "pw", input_name: "pw", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge hash password", schema: "{\"type\":\"string\",\"description\":\"Bridge hash password\"}" },
@@ -13560,6 +14001,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "pin", input_name: "pin", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge short identifier (Web PIN) or alias (personal meeting name)", schema: "{\"type\":\"string\",\"description\":\"Bridge short identifier (Web PIN) or alias (personal meeting name)\"}" },
             Param { name: "pw", input_name: "pw", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Bridge hash password", schema: "{\"type\":\"string\",\"description\":\"Bridge hash password\"}" },
@@ -13586,6 +14028,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "extensionId", input_name: "extensionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral extension/user\n(can be set to \"~\" to indicate that the extension associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral extension/user\\n(can be set to \\\"~\\\" to indicate that the extension associated with current authorization session should be used)\"}" },
@@ -13611,6 +14054,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "creationTimeFrom", input_name: "creationTimeFrom", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The beginning of the time window by 'creationTime' .", schema: "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'creationTime' .\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "The number of items per page. If the provided value in the request\nis greater than a maximum, the maximum value is applied", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}" },
@@ -13637,6 +14081,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
         ],
         body: Some(RequestBody {
@@ -13673,6 +14118,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
         ],
@@ -13697,6 +14143,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
         ],
@@ -13733,6 +14180,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
         ],
@@ -13757,6 +14205,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "nameFragment", input_name: "nameFragment", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Filter to return only webinar sessions containing particular substring within their names", schema: "{\"type\":\"string\",\"description\":\"Filter to return only webinar sessions containing particular substring within their names\"}" },
             Param { name: "status", input_name: "status", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Scheduled", "Active", "Finished"], default: None, description: "Filter to return only webinar sessions in certain status. Multiple values are supported.", schema: "{\"$ref\":\"#/$defs/WcsSessionStatusModel\",\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"}" },
@@ -13785,6 +14234,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "status", input_name: "status", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Scheduled", "Active", "Finished"], default: None, description: "Filter to return only webinar sessions in certain status. Multiple values are supported.", schema: "{\"$ref\":\"#/$defs/WcsSessionStatusModel\",\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"}" },
             Param { name: "endTimeFrom", input_name: "endTimeFrom", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The beginning of the time window by 'endTime' (it is calculated as scheduledStartTime+scheduledDuration)", schema: "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'endTime' (it is calculated as scheduledStartTime+scheduledDuration)\"}" },
@@ -13813,6 +14263,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
         ],
@@ -13855,6 +14306,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -13880,6 +14332,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -13923,6 +14376,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -13948,6 +14402,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -13975,6 +14430,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14012,6 +14468,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14038,6 +14495,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14080,6 +14538,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14106,6 +14565,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
         ],
@@ -14130,6 +14590,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "nameFragment", input_name: "nameFragment", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Filter to return only webinar sessions containing particular substring within their names", schema: "{\"type\":\"string\",\"description\":\"Filter to return only webinar sessions containing particular substring within their names\"}" },
             Param { name: "status", input_name: "status", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["Scheduled", "Active", "Finished"], default: None, description: "Filter to return only webinar sessions in certain status. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwSessionStatusModel\"},\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"}" },
@@ -14159,6 +14620,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "hostUserId", input_name: "hostUserId", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &[], default: None, description: "Identifier of the user who hosts a webinar (if omitted, webinars hosted by all company users will be returned)", schema: "{\"type\":\"array\",\"maxItems\":10,\"minItems\":0,\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20},\"description\":\"Identifier of the user who hosts a webinar (if omitted, webinars hosted by all company users will be returned)\"}" },
             Param { name: "status", input_name: "status", location: ParamLocation::Query, required: false, deprecated: false, ty: "array", enum_values: &["Scheduled", "Active", "Finished"], default: None, description: "Filter to return only webinar sessions in certain status. Multiple values are supported.", schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/RcwSessionStatusModel\"},\"description\":\"Filter to return only webinar sessions in certain status. Multiple values are supported.\"}" },
@@ -14188,6 +14650,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14213,6 +14676,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14242,6 +14706,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14271,6 +14736,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14297,6 +14763,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "webinarId", input_name: "webinarId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Webinar.\"}" },
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
@@ -14322,6 +14789,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "creationTimeFrom", input_name: "creationTimeFrom", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The beginning of the time window by 'creationTime' .", schema: "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'creationTime' .\"}" },
             Param { name: "creationTimeTo", input_name: "creationTimeTo", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The end of the time window by 'creationTime' .", schema: "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The end of the time window by 'creationTime' .\"}" },
@@ -14350,6 +14818,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordingId", input_name: "recordingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar recording.", schema: "{\"type\":\"string\",\"description\":\"Identifier of the Webinar recording.\"}" },
         ],
@@ -14374,6 +14843,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordingMediaType", input_name: "recordingMediaType", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &["Video", "Audio"], default: None, description: "Download file media type.\n- Type 'Video' refers to a multiplexed audio and video file.\n- Type 'Audio' refers to an audio only file.\n- Unless specified by this query parameter, a video file is returned by default when a recording is downloaded.", schema: "{\"$ref\":\"#/$defs/RecordingMediaType\",\"description\":\"Download file media type.\\n- Type 'Video' refers to a multiplexed audio and video file.\\n- Type 'Audio' refers to an audio only file.\\n- Unless specified by this query parameter, a video file is returned by default when a recording is downloaded.\"}" },
             Param { name: "recordingId", input_name: "recordingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar recording.", schema: "{\"type\":\"string\",\"description\":\"Identifier of the Webinar recording.\"}" },
@@ -14399,6 +14869,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "nameFragment", input_name: "nameFragment", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Filter to return only webinar recordings containing particular substring within their names", schema: "{\"type\":\"string\",\"description\":\"Filter to return only webinar recordings containing particular substring within their names\"}" },
             Param { name: "creationTimeFrom", input_name: "creationTimeFrom", location: ParamLocation::Query, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The beginning of the time window by 'creationTime' .", schema: "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time window by 'creationTime' .\"}" },
@@ -14429,6 +14900,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "recordingId", input_name: "recordingId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Webinar recording.", schema: "{\"type\":\"string\",\"description\":\"Identifier of the Webinar recording.\"}" },
         ],
@@ -14453,6 +14925,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
             Param { name: "registrantId", input_name: "registrantId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session Registrant", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session Registrant\"}" },
@@ -14479,6 +14952,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
             Param { name: "registrantId", input_name: "registrantId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session Registrant", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session Registrant\"}" },
@@ -14504,6 +14978,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
             Param { name: "perPage", input_name: "perPage", location: ParamLocation::Query, required: false, deprecated: false, ty: "integer", enum_values: &[], default: Some("100"), description: "The number of items per page. If the provided value in the request\nis greater than a maximum, the maximum value is applied", schema: "{\"type\":\"integer\",\"format\":\"int32\",\"minimum\":1,\"maximum\":1000,\"default\":100,\"description\":\"The number of items per page. If the provided value in the request\\nis greater than a maximum, the maximum value is applied\"}" },
@@ -14531,6 +15006,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
         ],
@@ -14573,6 +15049,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
         ],
@@ -14597,6 +15074,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "sessionId", input_name: "sessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Identifier of the Session.", schema: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,\"description\":\"Identifier of the Session.\"}" },
         ],
@@ -14632,6 +15110,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "domain", input_name: "domain", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &["pbx", "rcv", "rcx", "nice-incontact", "ms-teams"], default: None, description: "The product domain from which a particular recording was originated", schema: "{\"$ref\":\"#/$defs/RecordingDomain\",\"description\":\"The product domain from which a particular recording was originated\"}" },
@@ -14659,6 +15138,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "domain", input_name: "domain", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &["pbx", "rcv", "rcx", "nice-incontact", "ms-teams"], default: None, description: "The product domain from which a particular recording was originated", schema: "{\"$ref\":\"#/$defs/RecordingDomain\",\"description\":\"The product domain from which a particular recording was originated\"}" },
@@ -14686,6 +15166,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "dateFrom", input_name: "dateFrom", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The beginning of the time range to filter the results in ISO 8601 format including timezone.\nDefault is the `dateTo` minus 24 hours", schema: "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"The beginning of the time range to filter the results in ISO 8601 format including timezone.\\nDefault is the `dateTo` minus 24 hours\"}" },
@@ -14716,6 +15197,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -14752,6 +15234,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "batchId", input_name: "batchId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a message batch to be retrieved", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a message batch to be retrieved\"}" },
@@ -14777,6 +15260,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "batchId", input_name: "batchId", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a message batch to filter the response", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a message batch to filter the response\"}" },
@@ -14809,6 +15293,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "messageId", input_name: "messageId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a message to be retrieved", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a message to be retrieved\"}" },
@@ -14834,6 +15319,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "batchId", input_name: "batchId", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a message batch to filter the response", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a message batch to filter the response\"}" },
@@ -14863,6 +15349,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "from", input_name: "from", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The sender's phone number in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I) format for filtering messages.\nThe asterisk value \"*\" means any number in `from` field", schema: "{\"type\":\"string\",\"description\":\"The sender's phone number in [E.164](https://www.itu.int/rec/T-REC-E.164-201011-I) format for filtering messages.\\nThe asterisk value \\\"*\\\" means any number in `from` field\"}" },
@@ -14892,6 +15379,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -14928,6 +15416,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: true,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The token indicating the particular page of the result set to be retrieved.\nIf omitted the first page will be returned.", schema: "{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}" },
@@ -14959,6 +15448,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -14993,6 +15483,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -15017,6 +15508,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -15057,6 +15549,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: Some("High"),
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "pageToken", input_name: "pageToken", location: ParamLocation::Query, required: false, deprecated: false, ty: "string", enum_values: &[], default: None, description: "The token indicating the particular page of the result set to be retrieved.\nIf omitted the first page will be returned.", schema: "{\"type\":\"string\",\"description\":\"The token indicating the particular page of the result set to be retrieved.\\nIf omitted the first page will be returned.\"}" },
@@ -15084,6 +15577,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -15120,6 +15614,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -15144,6 +15639,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15169,6 +15665,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15194,6 +15691,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15230,6 +15728,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15256,6 +15755,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15282,6 +15782,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15318,6 +15819,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15358,6 +15860,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15395,6 +15898,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15431,6 +15935,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15467,6 +15972,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15506,6 +16012,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15543,6 +16050,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15579,6 +16087,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15605,6 +16114,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15641,6 +16151,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15667,6 +16178,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15703,6 +16215,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15739,6 +16252,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15765,6 +16279,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15802,6 +16317,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15842,6 +16358,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: None,
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "telephonySessionId", input_name: "telephonySessionId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a call session", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a call session\"}" },
@@ -15882,6 +16399,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
         ],
@@ -15918,6 +16436,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
@@ -15943,6 +16462,7 @@ pub static OPERATIONS: [Operation; 520] = [
         user_permission: Some("Users"),
         availability: None,
         deprecated: false,
+        client_auth: false,
         params: &[
             Param { name: "accountId", input_name: "accountId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: Some("\"~\""), description: "Internal identifier of the RingCentral account\n(can be set to \"~\" to indicate that the account associated with current authorization session should be used)", schema: "{\"type\":\"string\",\"default\":\"~\",\"description\":\"Internal identifier of the RingCentral account\\n(can be set to \\\"~\\\" to indicate that the account associated with current authorization session should be used)\"}" },
             Param { name: "taskId", input_name: "taskId", location: ParamLocation::Path, required: true, deprecated: false, ty: "string", enum_values: &[], default: None, description: "Internal identifier of a task", schema: "{\"type\":\"string\",\"description\":\"Internal identifier of a task\"}" },
