@@ -114,9 +114,13 @@ fn is_type(name: &str, v: &Value) -> bool {
         "array" => v.is_array(),
         "object" => v.is_object(),
         "number" => v.is_number(),
+        // A float counts as an integer only where it is exact: validators disagree beyond 2^53.
         "integer" => match v {
             Value::Number(n) => {
-                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+                n.is_i64()
+                    || n.is_u64()
+                    || n.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0)
             }
             _ => false,
         },
@@ -142,6 +146,14 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 fn numeric_ok(map: &serde_json::Map<String, Value>, x: f64) -> bool {
+    if let Some((lo, hi)) = map
+        .get("format")
+        .and_then(Value::as_str)
+        .and_then(super::schema::format_range)
+        && (x < lo || x > hi)
+    {
+        return false;
+    }
     let bound = |k: &str| map.get(k).and_then(Value::as_f64);
     if bound("minimum").is_some_and(|m| x < m) || bound("maximum").is_some_and(|m| x > m) {
         return false;

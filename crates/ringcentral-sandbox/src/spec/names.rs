@@ -165,19 +165,25 @@ pub(crate) fn phone_number(seed: u64) -> String {
     format!("+1650555{:04}", seed % 10_000)
 }
 
+/// A URL path segment from a member name: `contentUri` -> `content-uri`. Only letters, digits and
+/// dashes survive, so names taken from request data cannot break the URL.
 fn segment_words(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {
             out.push('-');
         }
-        if c == '_' || c == ' ' {
+        if c == '_' || c == ' ' || c == '-' {
             out.push('-');
-        } else {
+        } else if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         }
     }
-    out
+    if out.is_empty() {
+        "item".to_owned()
+    } else {
+        out
+    }
 }
 
 /// Words of a camelCase name with the first capitalised: `phoneNumber` -> `Phone number`.

@@ -373,6 +373,60 @@ pub(crate) fn relax_read_only(doc: &mut Value) {
     visit(doc, &is_read_only);
 }
 
+/// The range a numeric `format` implies (OpenAPI's `int32`, `int64`, `float`), if any.
+pub(crate) fn format_range(format: &str) -> Option<(f64, f64)> {
+    match format {
+        "int32" => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
+        "int64" => Some((i64::MIN as f64, i64::MAX as f64)),
+        "float" => Some((f64::from(f32::MIN), f64::from(f32::MAX))),
+        _ => None,
+    }
+}
+
+/// Turns the ranges that OpenAPI's numeric formats imply into `minimum`/`maximum` everywhere in
+/// `doc`, so that a validator which ignores unknown formats still refuses an out-of-range `int32`.
+pub(crate) fn bound_number_formats(doc: &mut Value) {
+    match doc {
+        Value::Object(map) => {
+            let range = map
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(format_range);
+            let numeric = match map.get("type") {
+                None => true,
+                Some(Value::String(t)) => t == "integer" || t == "number",
+                Some(Value::Array(ts)) => ts
+                    .iter()
+                    .any(|t| t.as_str().is_some_and(|t| t == "integer" || t == "number")),
+                Some(_) => false,
+            };
+            if let Some((lo, hi)) = range.filter(|_| numeric) {
+                let integral = lo.fract() == 0.0 && lo.abs() < 1e19;
+                let as_json = |x: f64| {
+                    if integral && x >= i64::MIN as f64 && x <= i64::MAX as f64 {
+                        Value::from(x as i64)
+                    } else {
+                        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+                    }
+                };
+                let current_min = map.get("minimum").and_then(Value::as_f64);
+                if current_min.is_none_or(|m| m < lo) {
+                    map.insert("minimum".to_owned(), as_json(lo));
+                }
+                let current_max = map.get("maximum").and_then(Value::as_f64);
+                if current_max.is_none_or(|m| m > hi) {
+                    map.insert("maximum".to_owned(), as_json(hi));
+                }
+            }
+            for child in map.values_mut() {
+                bound_number_formats(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_number_formats),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +479,17 @@ mod tests {
         );
         assert_eq!(t, Some(["string"].into_iter().collect()));
         assert_eq!(admitted_types(&json!({})), None);
+    }
+
+    #[test]
+    fn number_formats_become_bounds() {
+        let mut doc = json!({"type": "integer", "format": "int32", "maximum": 10});
+        bound_number_formats(&mut doc);
+        assert_eq!(doc["minimum"], json!(i32::MIN));
+        assert_eq!(doc["maximum"], json!(10));
+        let mut doc = json!({"properties": {"n": {"type": "integer", "format": "int64"}}});
+        bound_number_formats(&mut doc);
+        assert!(doc["properties"]["n"]["maximum"].is_number());
     }
 
     #[test]

@@ -742,7 +742,7 @@ impl<'a> Generator<'a> {
             let i = attempt;
             attempt += 1;
             let position = if record {
-                self.scene.record_offset + i
+                self.scene.record_offset.saturating_add(i)
             } else {
                 i
             };
@@ -845,6 +845,13 @@ impl<'a> Generator<'a> {
             (None, Some(x)) => Some(x - 1.0),
             (None, None) => None,
         };
+        let (lo, hi) = eff
+            .formats
+            .iter()
+            .filter_map(|f| super::schema::format_range(f))
+            .fold((lo, hi), |(lo, hi), (flo, fhi)| {
+                (tighter_min(lo, Some(flo)), tighter_max(hi, Some(fhi)))
+            });
         let spread = (at.seed % 100) as f64;
         let pick = match (lo, hi) {
             (Some(lo), Some(hi)) if hi >= lo => {

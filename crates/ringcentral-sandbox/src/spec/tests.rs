@@ -427,3 +427,44 @@ fn filtered_lists_hold_matching_records() {
         assert_eq!(r["type"], if i % 2 == 0 { "User" } else { "Department" });
     }
 }
+
+#[test]
+fn extreme_paging_values_are_answered() {
+    let answerer = SpecAnswerer::new();
+    let huge = u64::MAX.to_string();
+    for op in OPERATIONS
+        .iter()
+        .filter(|op| op.paging != ringcentral_api::Paging::None)
+    {
+        let ex = example_request(op);
+        let mut query: Vec<(String, String)> = ex
+            .query
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "page" | "perPage" | "startIndex" | "count"))
+            .cloned()
+            .collect();
+        for k in ["page", "perPage", "startIndex", "count"] {
+            query.push((k.to_owned(), huge.clone()));
+        }
+        if let ringcentral_api::Paging::PageToken { token_param, .. } = op.paging {
+            query.retain(|(k, _)| k != token_param);
+            query.push((token_param.to_owned(), format!("sbx-{huge}")));
+        }
+        let headers = headers_for(ex.content_type.as_deref());
+        let req = SpecRequest {
+            path: &ex.path,
+            path_params: &ex.path_params,
+            query: &query,
+            headers: &headers,
+            body: &ex.body,
+            base_url: "http://127.0.0.1:18080",
+        };
+        let reply = answerer.answer(op, &req);
+        assert!(
+            reply.status == op.response.status || reply.status == 400,
+            "{}: {}",
+            op.operation_id,
+            reply.status
+        );
+    }
+}

@@ -86,11 +86,16 @@ pub(crate) fn compile(op: &Operation) -> Compiled {
     let params = schemas
         .params
         .iter()
-        .map(|s| compile_doc(&schema::bundle(s)))
+        .map(|s| {
+            let mut doc = schema::bundle(s);
+            schema::bound_number_formats(&mut doc);
+            compile_doc(&doc)
+        })
         .collect();
     let body = schemas.body.as_ref().and_then(|s| {
         let mut doc = schema::bundle(s);
         schema::relax_read_only(&mut doc);
+        schema::bound_number_formats(&mut doc);
         compile_doc(&doc)
     });
     Compiled { params, body }
@@ -225,7 +230,9 @@ fn typed_param(
     let types = schema.and_then(admitted_types);
     let item_types = schema.and_then(items_schema).and_then(admitted_types);
     let allows_array = types.as_ref().is_none_or(|t| t.contains("array"));
-    let mut candidates: Vec<Value> = Vec::new();
+    let declared_array = types
+        .as_ref()
+        .is_some_and(|t| t.len() == 1 && t.contains("array"));
     let first = raw.first().map(|s| s.as_ref()).unwrap_or_default();
     let split = |s: &str| -> Value {
         Value::Array(
@@ -234,22 +241,28 @@ fn typed_param(
                 .collect(),
         )
     };
-    // A path segment `1,2` names two resources.
+    let mut candidates: Vec<Value> = Vec::new();
     if split_lists && allows_array && raw.len() == 1 && first.contains(',') {
+        // A path segment `1,2` names two resources, and nothing else.
         candidates.push(split(first));
-    }
-    if raw.len() == 1 || !allows_array {
-        candidates.extend(scalar_readings(first, types.as_ref()));
-    }
-    if allows_array {
-        let items: Vec<Value> = raw
-            .iter()
-            .map(|s| first_reading(s, item_types.as_ref()))
-            .collect();
-        candidates.push(Value::Array(items));
-        // `a,b` also stands for two values, as many of RingCentral's filters take them.
-        if raw.len() == 1 && first.contains(',') && !split_lists {
-            candidates.push(split(first));
+    } else {
+        if raw.len() == 1 || !allows_array {
+            candidates.extend(scalar_readings(first, types.as_ref()));
+        }
+        if allows_array {
+            let items: Vec<Value> = raw
+                .iter()
+                .map(|s| first_reading(s, item_types.as_ref()))
+                .collect();
+            candidates.push(Value::Array(items));
+            if raw.len() == 1 && first.is_empty() {
+                // `name=` is how a form-style query spells an empty list.
+                candidates.push(Value::Array(Vec::new()));
+            }
+            if raw.len() == 1 && first.contains(',') {
+                // `a,b` also stands for two values, as many of RingCentral's filters take them.
+                candidates.push(split(first));
+            }
         }
     }
     let Some(validator) = validator else {
@@ -261,10 +274,14 @@ fn typed_param(
     if let Some(ok) = candidates.iter().find(|c| validator.is_valid(c)) {
         return Ok(ok.clone());
     }
-    let shown = candidates
-        .first()
-        .cloned()
-        .unwrap_or_else(|| Value::String(first.to_owned()));
+    // Explain the reading the client most likely meant: a list for a list parameter.
+    let shown = if declared_array {
+        candidates.iter().rev().find(|c| c.is_array())
+    } else {
+        candidates.first()
+    }
+    .cloned()
+    .unwrap_or_else(|| Value::String(first.to_owned()));
     let why = validator
         .iter_errors(&shown)
         .next()
