@@ -237,10 +237,25 @@ fn is_timeish(n: &str) -> bool {
         || n.ends_with("until")
 }
 
+/// An id as a URL path segment: ids echoed from requests may hold anything.
+fn id_segment(id: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(id, KEEP).to_string()
+}
+
 fn uri_for(place: &Place<'_>) -> String {
     let base = place.base_url.trim_end_matches('/');
     let path = place.path;
     let n = place.name;
+    let encoded = place.sibling_id.map(id_segment);
+    let place = &Place {
+        sibling_id: encoded.as_deref(),
+        ..*place
+    };
     let is_plain_uri = n == "uri" || n == "url" || n == "href" || n == "link";
     if is_plain_uri {
         if place.top && !place.creates {
@@ -248,8 +263,8 @@ fn uri_for(place: &Place<'_>) -> String {
         }
         if let Some(id) = place.sibling_id {
             // Some ids are URLs themselves: the resource's address is its id.
-            if id.contains("://") {
-                return id.to_owned();
+            if let Some(raw) = place_id_url(id) {
+                return raw;
             }
             if place.in_record || place.top {
                 return format!("{base}{path}/{id}");
@@ -275,9 +290,22 @@ fn uri_for(place: &Place<'_>) -> String {
         .unwrap_or(n);
     let tail = segment_words(stem);
     match place.sibling_id {
-        Some(id) if place.in_record && !id.contains("://") => format!("{base}{path}/{id}/{tail}"),
+        Some(id) if place.in_record && !id.contains("%3A%2F%2F") => {
+            format!("{base}{path}/{id}/{tail}")
+        }
         _ => format!("{base}{path}/{tail}"),
     }
+}
+
+/// The URL an encoded id stands for, when the id is itself a URL (`http%3A%2F%2F...`).
+fn place_id_url(encoded: &str) -> Option<String> {
+    if !encoded.contains("%3A%2F%2F") {
+        return None;
+    }
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
 
 fn is_uri_name(n: &str) -> bool {

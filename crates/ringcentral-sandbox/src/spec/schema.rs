@@ -373,13 +373,44 @@ pub(crate) fn relax_read_only(doc: &mut Value) {
     visit(doc, &is_read_only);
 }
 
-/// The range a numeric `format` implies (OpenAPI's `int32`, `int64`, `float`), if any.
+/// The range an integer `format` implies (OpenAPI's `int32`, `int64`), if any. (`float` is left
+/// unbounded: clients, fuzzers included, do not agree that it limits a JSON number.)
 pub(crate) fn format_range(format: &str) -> Option<(f64, f64)> {
     match format {
         "int32" => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
         "int64" => Some((i64::MIN as f64, i64::MAX as f64)),
-        "float" => Some((f64::from(f32::MIN), f64::from(f32::MAX))),
         _ => None,
+    }
+}
+
+/// The custom keyword that [`bound_number_formats`] adds to integer formats: see
+/// [`ExactInteger`].
+pub(crate) const EXACT_INTEGER: &str = "x-sandbox-exact-integer";
+
+/// Refuses a number that arrived as a float too large for a 64-bit integer. JSON parsers read
+/// `-9223372036854775809` as the float -2^63, which equals the int64 minimum; the literal was
+/// out of range all the same.
+#[derive(Debug)]
+pub(crate) struct ExactInteger;
+
+impl<'i> jsonschema::Keyword<'i> for ExactInteger {
+    fn validate(&self, instance: &'i Value) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            Err(jsonschema::ValidationError::custom(
+                "is outside the range of a 64-bit integer",
+            ))
+        }
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        match instance {
+            Value::Number(n) if n.is_f64() => n
+                .as_f64()
+                .is_some_and(|f| f.abs() < 9_223_372_036_854_775_808.0),
+            _ => true,
+        }
     }
 }
 
@@ -401,9 +432,8 @@ pub(crate) fn bound_number_formats(doc: &mut Value) {
                 Some(_) => false,
             };
             if let Some((lo, hi)) = range.filter(|_| numeric) {
-                let integral = lo.fract() == 0.0 && lo.abs() < 1e19;
                 let as_json = |x: f64| {
-                    if integral && x >= i64::MIN as f64 && x <= i64::MAX as f64 {
+                    if x >= i64::MIN as f64 && x <= i64::MAX as f64 {
                         Value::from(x as i64)
                     } else {
                         serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
@@ -417,6 +447,7 @@ pub(crate) fn bound_number_formats(doc: &mut Value) {
                 if current_max.is_none_or(|m| m > hi) {
                     map.insert("maximum".to_owned(), as_json(hi));
                 }
+                map.insert(EXACT_INTEGER.to_owned(), Value::Bool(true));
             }
             for child in map.values_mut() {
                 bound_number_formats(child);

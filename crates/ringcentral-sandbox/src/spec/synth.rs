@@ -805,6 +805,15 @@ impl<'a> Generator<'a> {
                 candidates.push(s);
             }
         }
+        if eff.formats.iter().any(|f| {
+            matches!(
+                *f,
+                "uri" | "iri" | "uri-reference" | "iri-reference" | "url"
+            )
+        }) {
+            // The sandbox's own address, should nothing more specific fit.
+            candidates.push(format!("{}/", self.scene.base_url.trim_end_matches('/')));
+        }
         let generic = generic_string(&place, eff);
         if let Some(hit) = candidates.into_iter().find(|c| fits(c)) {
             return Value::String(hit);

@@ -468,3 +468,34 @@ fn extreme_paging_values_are_answered() {
         );
     }
 }
+
+#[test]
+fn odd_request_values_keep_answers_valid() {
+    let answerer = SpecAnswerer::new();
+    let Some(op) = ringcentral_api::operation("createSite") else {
+        panic!("createSite is in the catalog");
+    };
+    let Some(validator) = output_validator(op) else {
+        panic!("createSite has an output schema");
+    };
+    let headers = headers_for(Some("application/json"));
+    let params = [("accountId", "4\u{12}\u{1F600}".to_owned())];
+    let body = br#"{"id": "a b/\u0001\u0085", "name": "Main", "extensionNumber": "", "email": "x@example.com"}"#;
+    let req = SpecRequest {
+        path: "/restapi/v1.0/account/4%12%F0%9F%98%80\\x/sites",
+        path_params: &params,
+        query: &[],
+        headers: &headers,
+        body,
+        base_url: "http://bad host",
+    };
+    let reply = answerer.answer(op, &req);
+    let json = reply.json().unwrap_or_default();
+    assert_eq!(reply.status, op.response.status, "{json}");
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{json}");
+    assert_eq!(json["id"], "a b/\u{1}\u{85}");
+}

@@ -64,6 +64,9 @@ pub(crate) struct Compiled {
 fn compile_doc(doc: &Value) -> Option<jsonschema::Validator> {
     match jsonschema::draft202012::options()
         .should_validate_formats(true)
+        .with_keyword(schema::EXACT_INTEGER, |_, _, _| {
+            Ok(Box::new(schema::ExactInteger))
+        })
         .build(doc)
     {
         Ok(v) => Some(v),
@@ -615,6 +618,7 @@ fn describe(kind: &ValidationErrorKind) -> String {
             "matches more than one of the accepted shapes".to_owned()
         }
         ValidationErrorKind::FalseSchema => "is not accepted here".to_owned(),
+        ValidationErrorKind::Custom { message, .. } => message.clone(),
         other => format!("does not satisfy `{}`", other.keyword()),
     }
 }
@@ -811,6 +815,29 @@ mod tests {
             b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nWelcome\r\n--b--\r\n",
         );
         assert!(missing.is_err_and(|e| e[0].parameter.as_deref() == Some("attachment")));
+    }
+
+    #[test]
+    fn integer_formats_bound_values() {
+        let put = |id: &str| {
+            let body = format!(r#"{{"records": [{{"id": {id}}}]}}"#);
+            run(
+                "updateFavoriteContactList",
+                &tilde(),
+                &[],
+                Some("application/json"),
+                body.as_bytes(),
+            )
+        };
+        assert!(put("-9223372036854775808").is_ok());
+        assert!(put("9223372036854775807").is_ok());
+        assert!(put("-9223372036854775809").is_err());
+        assert!(put("9223372036854775808").is_err());
+        assert!(put("1e300").is_err());
+        // int32 parameters refuse what does not fit 32 bits.
+        let page = |v: &str| run("listCountries", &[], &[("perPage", v)], None, b"");
+        assert!(page("2147483647").is_ok());
+        assert!(page("2147483648").is_err());
     }
 
     #[test]
