@@ -30,4 +30,4 @@ pub use ringcentral_api::{
     BodyShape, Method, Operation, Paging, Param, ParamLocation, ThrottlingGroup,
 };
 pub use search::{Hit, search};
-pub use validate::{Violation, validate_against};
+pub use validate::{Violation, normalize_numbers, validate_against};

@@ -103,7 +103,13 @@ fn kind(v: &Value) -> &'static str {
 fn scalar_text(name: &str, v: &Value) -> Result<String, RequestError> {
     match v {
         Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
+        // A whole number in float form (`1000.0`) travels as the integer it is.
+        Value::Number(n) => Ok(match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                (f as i64).to_string()
+            }
+            _ => n.to_string(),
+        }),
         Value::Bool(b) => Ok(b.to_string()),
         other => Err(RequestError::NotScalar {
             name: name.to_string(),

@@ -74,10 +74,17 @@ fn data(name: &str) -> PathBuf {
 
 #[test]
 fn shared_sample_intents_are_all_first() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/evals/intents-sample.tsv");
-    let Some(cases) = load(&path) else {
-        eprintln!("skipped: no sample intents at {}", path.display());
+    // The shared folder sits beside the repository, which may itself be nested (a worktree).
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = manifest
+        .ancestors()
+        .map(|dir| dir.join("shared/evals/intents-sample.tsv"))
+        .find(|path| path.is_file());
+    let Some(cases) = found.as_deref().and_then(load) else {
+        eprintln!(
+            "skipped: no shared/evals/intents-sample.tsv beside any folder above {}",
+            manifest.display()
+        );
         return;
     };
     assert!(!cases.is_empty());
@@ -94,8 +101,8 @@ fn development_set_quality() {
         .expect("tests/data/intents-dev.tsv is part of the repository");
     assert!(cases.len() >= 100);
     let (top1, top3) = evaluate("dev", &cases);
-    assert!(top1 >= 0.60, "top-1 {top1:.3} fell below 0.60");
-    assert!(top3 >= 0.75, "top-3 {top3:.3} fell below 0.75");
+    assert!(top1 >= 0.83, "top-1 {top1:.3} fell below 0.83");
+    assert!(top3 >= 0.94, "top-3 {top3:.3} fell below 0.94");
 }
 
 #[test]
@@ -104,6 +111,6 @@ fn held_out_set_quality() {
         .expect("tests/data/intents-holdout.tsv is part of the repository");
     assert!(cases.len() >= 50);
     let (top1, top3) = evaluate("holdout", &cases);
-    assert!(top1 >= 0.55, "top-1 {top1:.3} fell below 0.55");
-    assert!(top3 >= 0.75, "top-3 {top3:.3} fell below 0.75");
+    assert!(top1 >= 0.72, "top-1 {top1:.3} fell below 0.72");
+    assert!(top3 >= 0.86, "top-3 {top3:.3} fell below 0.86");
 }

@@ -29,6 +29,9 @@ pub enum ErrorShape {
     RestWithTopCode(&'static str),
     /// `{"error","error_description","errors":[...]}` of the OAuth endpoints.
     OAuth(&'static str),
+    /// The company directory's body: the spec spells each `errors[].errorCode` as its error-code
+    /// record (`ErrorCode{code='ADG-122', ...}`); the top-level code stays plain.
+    Adg(&'static str),
     /// The SCIM error body (RFC 7644 section 3.12).
     Scim(Option<&'static str>),
 }
@@ -120,6 +123,50 @@ impl ApiError {
         }
     }
 
+    /// The same error as the company directory reports it (`ADG-*` codes).
+    pub fn into_directory(self) -> ApiError {
+        let (code, spelled) = match (self.status.as_u16(), self.parameter.as_deref()) {
+            (404, Some("accountId")) => (
+                "ADG-107",
+                "ErrorCode{code='ADG-107', httpStatus=404, description='Account not found.'}",
+            ),
+            (404, _) => (
+                "ADG-122",
+                "ErrorCode{code='ADG-122', httpStatus=404, description='Contact not found.'}",
+            ),
+            (400, Some(p)) if p != "body" => (
+                "ADG-121",
+                "ErrorCode{code='ADG-121', httpStatus=400, description='Parameter [${paramName}] is invalid. ${additionalInfo:-}'}",
+            ),
+            (400, _) => (
+                "ADG-112",
+                "ErrorCode{code='ADG-112', httpStatus=400, description='Request body is invalid.'}",
+            ),
+            (403, _) => (
+                "ADG-100",
+                "ErrorCode{code='ADG-100', httpStatus=403, description='Insufficient permissions.'}",
+            ),
+            (415, _) => (
+                "ADG-115",
+                "ErrorCode{code='ADG-115', httpStatus=415, description='Unsupported Media Type.'}",
+            ),
+            (503, _) => (
+                "ADG-000",
+                "ErrorCode{code='ADG-000', httpStatus=503, description='Service temporary unavailable.'}",
+            ),
+            (500, _) => (
+                "ADG-001",
+                "ErrorCode{code='ADG-001', httpStatus=500, description='Service internal error.'}",
+            ),
+            _ => return self,
+        };
+        ApiError {
+            code,
+            shape: ErrorShape::Adg(spelled),
+            ..self
+        }
+    }
+
     pub fn internal(what: impl std::fmt::Display) -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -143,6 +190,16 @@ impl ApiError {
                 json!({"errorCode": top, "message": self.message, "errors": [entry]}),
                 "application/json",
             ),
+            ErrorShape::Adg(spelled) => {
+                let mut entry = json!({"errorCode": spelled, "message": self.message});
+                if let Some(p) = &self.parameter {
+                    entry["parameterName"] = json!(p);
+                }
+                (
+                    json!({"errorCode": self.code, "message": self.message, "errors": [entry]}),
+                    "application/json",
+                )
+            }
             ErrorShape::OAuth(error) => (
                 json!({"error": error, "error_description": self.message, "errors": [entry]}),
                 "application/json",
@@ -229,8 +286,7 @@ pub struct Caller {
     pub admin: bool,
 }
 
-/// A parsed request.
-#[derive(Debug)]
+/// A parsed request. Its `Debug` leaves out headers and body, which carry tokens and secrets.
 pub struct ApiRequest {
     pub method: ringcentral_api::Method,
     pub path: String,
@@ -251,9 +307,24 @@ pub struct ApiRequest {
     pub request_id: String,
 }
 
+impl std::fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("operation_id", &self.operation_id)
+            .field("params", &self.params)
+            .field("headers", &"***")
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .field("caller", &self.caller)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
 /// A request together with the sandbox it reached: what every handler takes.
 pub struct Ctx<'a> {
-    pub state: &'a AppState,
+    pub state: &'a std::sync::Arc<AppState>,
     pub req: &'a ApiRequest,
 }
 
@@ -469,5 +540,38 @@ impl<'a> Ctx<'a> {
         } else {
             format!("{}?{}", self.url(&self.req.path), qs)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_credentials() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer 0123456789abcdef"),
+        );
+        let req = ApiRequest {
+            method: ringcentral_api::Method::Post,
+            path: "/restapi/oauth/token".into(),
+            query: vec![],
+            headers,
+            body: Bytes::from_static(b"grant_type=x&assertion=secret-jwt"),
+            operation_id: "getToken",
+            template: "/restapi/oauth/token",
+            operation: None,
+            params: vec![],
+            caller: None,
+            base_url: "http://127.0.0.1:1".into(),
+            request_id: "r".into(),
+        };
+        let shown = format!("{req:?}");
+        assert!(
+            !shown.contains("0123456789abcdef") && !shown.contains("secret-jwt"),
+            "{shown}"
+        );
     }
 }

@@ -19,12 +19,15 @@ mod faults;
 mod handlers;
 mod jwt;
 mod limits;
+mod notify;
 mod rng;
 mod router;
+pub mod scim;
 mod server;
 pub mod spec;
 mod stats;
 pub mod store;
+mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -173,6 +176,8 @@ impl Sandbox {
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            webhooks: reqwest::Client::new(),
         });
         let (tx, rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, server::app(state.clone()), rx));

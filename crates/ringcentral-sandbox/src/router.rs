@@ -105,6 +105,20 @@ impl Router {
         self.routes.iter().any(|r| r.operation_id == operation_id)
     }
 
+    /// The methods that `path` answers to (for the `Allow` header of a 405).
+    pub fn allowed(&self, path: &str) -> Vec<Method> {
+        [
+            Method::Get,
+            Method::Post,
+            Method::Put,
+            Method::Patch,
+            Method::Delete,
+        ]
+        .into_iter()
+        .filter(|m| matches!(self.lookup(*m, path), Lookup::Found(_)))
+        .collect()
+    }
+
     /// Finds the route for `method` and `path` (no query string).
     pub fn lookup(&self, method: Method, path: &str) -> Lookup<'_> {
         let segs: Vec<&str> = segments(path).collect();

@@ -40,6 +40,9 @@ pub struct AppState {
     pub faults: Injector,
     pub stats: Stats,
     pub local_url: String,
+    /// Runs background work (webhook deliveries) started from blocking handlers.
+    pub runtime: tokio::runtime::Handle,
+    pub webhooks: reqwest::Client,
 }
 
 /// Builds the route table: the generated catalog first, then any stateful operation it lacks.
@@ -215,6 +218,10 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
             operation_id: None,
         },
     };
+    let mut outcome = outcome;
+    if path.starts_with("/scim/") {
+        outcome.result = outcome.result.map_err(crate::scim::service::scim_shaped);
+    }
     let status = match &outcome.result {
         Ok(r) => r.status.as_u16(),
         Err(e) => e.status.as_u16(),
@@ -283,7 +290,7 @@ fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
 }
 
 fn process(
-    state: &AppState,
+    state: &Arc<AppState>,
     parts: http::request::Parts,
     body: Bytes,
     request_id: String,
@@ -294,23 +301,36 @@ fn process(
         group: None,
         operation_id: None,
     };
-    let Some(method) = api_method(&parts.method) else {
-        outcome.result = Err(ApiError::new(
+    let path = parts.uri.path().to_owned();
+    let not_allowed = |method: &str| {
+        let allow: Vec<&str> = state
+            .router
+            .allowed(&path)
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        if allow.is_empty() {
+            return ApiError::new(
+                StatusCode::NOT_FOUND,
+                "AGW-404",
+                format!("Resource [{path}] is not found"),
+            );
+        }
+        ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "AGW-405",
-            "Method not allowed",
-        ));
+            format!("Method [{method}] is not allowed for [{path}]"),
+        )
+        .with_header(http::header::ALLOW, allow.join(", "))
+    };
+    let Some(method) = api_method(&parts.method) else {
+        outcome.result = Err(not_allowed(parts.method.as_str()));
         return outcome;
     };
-    let path = parts.uri.path().to_owned();
     let matched = match state.router.lookup(method, &path) {
         Lookup::Found(m) => m,
         Lookup::MethodNotAllowed => {
-            outcome.result = Err(ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "AGW-405",
-                format!("Method [{}] is not allowed for [{path}]", method.as_str()),
-            ));
+            outcome.result = Err(not_allowed(method.as_str()));
             return outcome;
         }
         Lookup::NotFound => {
@@ -392,7 +412,18 @@ fn process(
         return outcome;
     }
     outcome.result = match entry {
-        Some(e) => (e.handler)(&ctx),
+        Some(e) => {
+            let checked = match route.operation {
+                Some(op) if e.errors != handlers::ErrorStyle::Scim => {
+                    crate::validate::query(op, &req.query)
+                        .and_then(|()| crate::validate::body(op, &req.body))
+                }
+                _ => Ok(()),
+            };
+            checked
+                .and_then(|()| (e.handler)(&ctx))
+                .map_err(|err| e.errors.apply(err))
+        }
         None => state.fallback.handle(&ctx),
     };
     outcome
@@ -445,11 +476,23 @@ fn authenticate(state: &AppState, headers: &http::HeaderMap, now: i64) -> Result
     }
     match state.store.check_access_token(token, now)? {
         Ok(session) => {
-            let admin = state
-                .store
-                .extension(session.extension_id)?
-                .is_some_and(|e| e.admin);
-            Ok(Caller { session, admin })
+            // A user who was disabled or removed loses their sessions, as on RingCentral; enabling
+            // them again does not bring old tokens back.
+            let ext = state.store.extension(session.extension_id)?;
+            let Some(ext) = ext.filter(|e| e.status != "Disabled" && e.status != "Unassigned")
+            else {
+                state.store.end_session(&session.id)?;
+                return Err(token_error(
+                    "TokenInvalid",
+                    "OAU-213",
+                    "Token not found",
+                    "Token not found",
+                ));
+            };
+            Ok(Caller {
+                session,
+                admin: ext.admin,
+            })
         }
         Err(TokenProblem::Expired) => Err(token_error(
             "TokenExpired",

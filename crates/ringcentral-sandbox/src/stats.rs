@@ -17,6 +17,8 @@ struct Counts {
     refreshes: u64,
     revocations: u64,
     faults: BTreeMap<String, u64>,
+    notifications_delivered: u64,
+    notifications_failed: u64,
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +66,17 @@ impl Stats {
         self.with(|c| *c.faults.entry(kind.to_owned()).or_default() += 1);
     }
 
+    /// A webhook notification that was (or was not) accepted by its receiver.
+    pub fn notification(&self, delivered: bool) {
+        self.with(|c| {
+            if delivered {
+                c.notifications_delivered += 1;
+            } else {
+                c.notifications_failed += 1;
+            }
+        });
+    }
+
     pub fn to_json(&self) -> Value {
         let c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         json!({
@@ -80,6 +93,7 @@ impl Stats {
                 "revocations": c.revocations,
             },
             "faults": c.faults,
+            "notifications": {"delivered": c.notifications_delivered, "failed": c.notifications_failed},
         })
     }
 }

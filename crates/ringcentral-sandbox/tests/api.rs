@@ -205,3 +205,51 @@ async fn unknown_paths_and_methods_answer_in_ringcentral_shape() -> TestResult {
 }
 
 fn _unused(_: Value) {}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_sessions() -> TestResult {
+    let env = start().await;
+    let (id, email) = env.regular_user().await;
+    let token = env.token_for(&email).await;
+    let me = env
+        .call_as(
+            &token,
+            reqwest::Method::GET,
+            "/restapi/v1.0/account/~/extension/~",
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 200);
+    let path = format!("/restapi/v1.0/account/~/extension/{id}");
+    assert_eq!(
+        env.put(&path, json!({"status": "Disabled"})).await.status,
+        200
+    );
+    let after = env
+        .call_as(
+            &token,
+            reqwest::Method::GET,
+            "/restapi/v1.0/account/~/extension/~",
+            None,
+        )
+        .await;
+    assert_eq!(after.status, 401);
+    assert_eq!(
+        env.put(&path, json!({"status": "Enabled"})).await.status,
+        200
+    );
+    let again = env
+        .call_as(
+            &token,
+            reqwest::Method::GET,
+            "/restapi/v1.0/account/~/extension/~",
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 401, "old tokens stay dead after re-enabling");
+    assert!(
+        !env.token_for(&email).await.is_empty(),
+        "a fresh login works again"
+    );
+    Ok(())
+}

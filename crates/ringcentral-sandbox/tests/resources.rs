@@ -718,3 +718,134 @@ async fn subscriptions_create_renew_delete() -> TestResult {
     assert_eq!(bad.status, 400);
     Ok(())
 }
+
+#[tokio::test]
+async fn message_sync_full_then_incremental() -> TestResult {
+    let env = start().await;
+    let full = env
+        .get(&format!("{ME}/message-sync?syncType=FSync&recordCount=3"))
+        .await;
+    assert_eq!(full.status, 200, "{}", full.body);
+    check_schema("syncMessages", 200, &full.body);
+    assert_eq!(records(&full.body).len(), 3);
+    assert_eq!(full.body["syncInfo"]["olderRecordsExist"], json!(true));
+    let token = full.body["syncInfo"]["syncToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let nothing = env
+        .get(&format!(
+            "{ME}/message-sync?syncType=ISync&syncToken={token}"
+        ))
+        .await;
+    assert!(records(&nothing.body).is_empty());
+    env.sandbox.advance_clock(std::time::Duration::from_secs(1));
+    let id = records(&full.body)[0]["id"].as_i64().unwrap_or_default();
+    env.put(
+        &format!("{ME}/message-store/{id}"),
+        json!({"readStatus": "Read"}),
+    )
+    .await;
+    let changed = env
+        .get(&format!(
+            "{ME}/message-sync?syncType=ISync&syncToken={token}"
+        ))
+        .await;
+    check_schema("syncMessages", 200, &changed.body);
+    assert_eq!(
+        records(&changed.body)
+            .iter()
+            .map(|m| m["id"].as_i64())
+            .collect::<Vec<_>>(),
+        vec![Some(id)]
+    );
+    assert_eq!(changed.body["syncInfo"]["syncType"], json!("ISync"));
+    let bad = env
+        .get(&format!(
+            "{ME}/message-sync?syncType=ISync&syncToken=garbage"
+        ))
+        .await;
+    assert_eq!(
+        (bad.status, bad.body["errors"][0]["parameterName"].clone()),
+        (400, json!("syncToken"))
+    );
+    let calls = env
+        .get(&format!("{ME}/call-log-sync?syncType=FSync&recordCount=5"))
+        .await;
+    assert_eq!(calls.status, 200, "{}", calls.body);
+    check_schema("syncUserCallLog", 200, &calls.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn ivr_menus() -> TestResult {
+    let env = start().await;
+    let list = env.get("/restapi/v1.0/account/~/ivr-menus").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    check_schema("readIvrMenuList", 200, &list.body);
+    let id = records(&list.body)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let menu = env
+        .get(&format!("/restapi/v1.0/account/~/ivr-menus/{id}"))
+        .await;
+    check_schema("readIVRMenu", 200, &menu.body);
+    let first = menu.body["actions"][0]["extension"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let queue = env
+        .get(&format!("/restapi/v1.0/account/~/call-queues/{first}"))
+        .await;
+    assert_eq!(queue.status, 200, "key 1 connects to a call queue");
+    Ok(())
+}
+
+#[tokio::test]
+async fn directory_filters_and_pages() -> TestResult {
+    let env = start().await;
+    let base = "/restapi/v1.0/account/~/directory/entries";
+    let non_users = env.get(&format!("{base}?typeGroup=NonUser")).await;
+    check_schema("listDirectoryEntries", 200, &non_users.body);
+    let types: Vec<Value> = records(&non_users.body)
+        .iter()
+        .map(|e| e["type"].clone())
+        .collect();
+    assert!(
+        !types.is_empty() && !types.contains(&json!("User")),
+        "{types:?}"
+    );
+    let queues = env
+        .get(&format!("{base}?type=Department&showFederated=false"))
+        .await;
+    assert!(
+        records(&queues.body)
+            .iter()
+            .all(|e| e["type"] == json!("Department"))
+    );
+    let sites = records(&env.get(&format!("{base}?perPage=all")).await.body);
+    let site = sites
+        .iter()
+        .find_map(|e| e["site"]["id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let at_site = env.get(&format!("{base}?siteId={site}&perPage=all")).await;
+    assert!(!records(&at_site.body).is_empty());
+    assert!(
+        records(&at_site.body)
+            .iter()
+            .all(|e| e["site"]["id"] == json!(site))
+    );
+    let p1 = env.get(&format!("{base}?perPage=5&page=1")).await;
+    let p2 = env.get(&format!("{base}?perPage=5&page=2")).await;
+    assert_eq!(p2.body["paging"]["pageStart"], json!(5));
+    let ids1: Vec<Value> = records(&p1.body).iter().map(|e| e["id"].clone()).collect();
+    assert!(records(&p2.body).iter().all(|e| !ids1.contains(&e["id"])));
+    let bad = env.get(&format!("{base}/123")).await;
+    assert_eq!(
+        (bad.status, bad.body["errorCode"].clone()),
+        (404, json!("ADG-122"))
+    );
+    Ok(())
+}

@@ -326,6 +326,9 @@ pub struct SandboxServeArgs {
     /// Inject failures, e.g. `5xx=0.05,reset=0.01,latency=20ms@0.1`.
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
+    /// Accepted for uniformity: the first line on stdout is JSON anyway.
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -353,4 +356,7 @@ pub struct SandboxResetArgs {
 pub struct CompletionsArgs {
     /// The shell: bash, zsh, fish, powershell or elvish.
     pub shell: clap_complete::Shell,
+    /// Print `{"shell", "script"}` instead of the bare script.
+    #[command(flatten)]
+    pub out: JsonFlag,
 }

@@ -185,7 +185,10 @@ pub fn runtime_error(err: ringcentral::Error) -> CliError {
             "{} with `ringctl login` (or `ringctl connection list` to pick another connection).",
             err.hint().unwrap_or("Log in again")
         )),
-        _ => err.hint().map(|h| format!("{h}.")),
+        _ => err
+            .hint()
+            .or_else(|| err.status().and_then(api_hint))
+            .map(|h| format!("{h}.")),
     };
     let mut cli = CliError::new(exit, err.to_string()).api(
         err.status(),
@@ -194,6 +197,25 @@ pub fn runtime_error(err: ringcentral::Error) -> CliError {
     );
     cli.hint = hint;
     cli
+}
+
+/// What to do about an API error the runtime has no hint for, by its status.
+pub fn api_hint(status: u16) -> Option<&'static str> {
+    Some(match status {
+        400 | 415 | 422 => {
+            "The server refused the request as sent; `ringctl action show KEY` lists what an action takes"
+        }
+        401 => "Log in again with `ringctl login`",
+        403 => "The app or the user lacks a permission the operation needs",
+        404 => "Check the ids in the request: a list action shows which exist",
+        405 => {
+            "The path does not take this method; `ringctl action list` shows each action's method"
+        }
+        409 => "The resource changed or is in use; read it again and retry",
+        429 => "Wait for the rate-limit window to pass and retry",
+        500..=599 => "The server failed; retry later, and quote the request id if it persists",
+        _ => return None,
+    })
 }
 
 /// Reads a secret given on the command line, where `-` means stdin, or from a file.

@@ -30,9 +30,12 @@ fn main() -> ExitCode {
             return code.into();
         }
     };
-    init_logging(cli.global.verbose);
-    let mut out = Output::detect(json_flag(&cli.command));
-    out.error_json = !matches!(cli.command, Command::Request(_));
+    let asked_for_json = json_flag(&cli.command);
+    let mut out = Output::detect(asked_for_json);
+    // Piped output is JSON, but an error object on stdout is only for those who asked for JSON:
+    // `ringctl action run ... > out.json` must not leave an error object in the file.
+    out.error_json = asked_for_json;
+    init_logging(cli.global.verbose, out.color);
     let result = Ctx::new(out, cli.global.connection.clone()).and_then(|ctx| run(&cli, &ctx));
     match result {
         Ok(view) => match out.render(view) {
@@ -70,9 +73,9 @@ fn json_flag(command: &Command) -> bool {
         Command::Action(ActionCommand::Run(a)) => a.out.json,
         Command::Sandbox(SandboxCommand::Credentials(a)) => a.out.json,
         Command::Sandbox(SandboxCommand::Reset(a)) => a.out.json,
-        Command::Request(_)
-        | Command::Sandbox(SandboxCommand::Serve(_))
-        | Command::Completions(_) => false,
+        Command::Sandbox(SandboxCommand::Serve(a)) => a.out.json,
+        Command::Completions(a) => a.out.json,
+        Command::Request(_) => false,
     }
 }
 
@@ -103,7 +106,9 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
     }
 }
 
-fn init_logging(verbose: u8) {
+/// Log lines go to stderr, without timestamps (a person reads them next to the command), coloured
+/// only when stderr is a terminal and NO_COLOR is unset.
+fn init_logging(verbose: u8, color: bool) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
@@ -116,5 +121,7 @@ fn init_logging(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(color)
+        .without_time()
         .try_init();
 }

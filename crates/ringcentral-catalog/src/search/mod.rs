@@ -1,20 +1,34 @@
 //! Intent search: ranks every action for a request in everyday words ("text Bob that I'm late",
 //! "who is on the support queue", "cancel tomorrow's video meeting").
 //!
-//! A request is read in three parts: a verb class (list, read, create, update, delete, search,
-//! send), the things it is about (expanded through RingCentral synonyms: a text is an SMS, an
-//! employee an extension, a video call a bridge), and a scope (mine or the whole company). Each
-//! action is described by its operationId and summary (its name), its tags, the literal segments of
-//! its path, and, as weaker evidence, its description, parameter names and enumerated values.
+//! A request is read in parts: a verb (a class such as list, read, create, update, delete, search
+//! or send, and the word itself, since "hold", "park" or "transfer" name one operation exactly),
+//! the things it is about (expanded through RingCentral synonyms, some of which hold only in
+//! context: a text is an SMS, an employee an extension, a video call a bridge, a message in a chat
+//! a post), its head (what it is about before any qualifier: "a task *in a chat*"), a scope (mine
+//! or the whole company) and a number (one record, one named by its id, or many). Text the search
+//! must see past (quoted message bodies, phone numbers, e-mail addresses) is dropped first; a
+//! question ("which queues am I in?") asks to read what it names; a person joining or leaving a
+//! group is about its members.
 //!
-//! The score rewards how much of the request an action covers (weighted by how rare each word is
-//! across the API), how much of the action's name the request explains (so "list extensions"
-//! prefers *List Extensions* to *List Extension Active Calls*), and whether the verb fits.
+//! Each action is described by its operationId and summary (its name), its tags, the literal
+//! segments of its path after the API version, the opening sentence of its description, and, as
+//! weaker evidence, the rest of the description, its parameter and body field names and
+//! enumerated values (those of a type filter name the kinds of records it handles). Its own verbs
+//! come from the first words of its summary, operationId and description ("Parks a call ...").
+//!
+//! The score rewards how much of the request an action covers (each word weighted by how rare it
+//! is across the API and judged against the best any action could do), how much of the action's
+//! name the request explains (so "list extensions" prefers *List Extensions* to *List Extension
+//! Active Calls*), whether the heads match, whether the verb fits, whether the scope and the
+//! number fit; it penalizes bulk variants for one record, deprecated operations and actions about
+//! something else entirely.
 
 mod lexicon;
 mod text;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use ringcentral_api::{Method, OPERATIONS, Operation, Paging};
@@ -38,19 +52,71 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
 
 type Term = u32;
 
+/// A small, fast hash for the index's short keys (words and term numbers): the index is built at
+/// start-up, where the default hasher's resistance to crafted keys buys nothing.
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+type Set<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
+
 /// Field weights: how strongly a word in each part of an action's description counts.
 const NAME: f32 = 1.0;
 const TAG: f32 = 0.7;
 const PATH: f32 = 0.6;
+const LEAD: f32 = 0.5;
 const EXTRA: f32 = 0.3;
+/// The values a parameter takes name the kinds of records an operation handles.
+const ENUM: f32 = 0.3;
+const KIND: f32 = 0.7;
+/// How much a word that names no API concept counts, relative to one that does.
+const NON_CONCEPT: f32 = 0.25;
 
 /// Weights of the parts of the score.
 const W_RECALL: f32 = 3.0;
 const W_PRECISION: f32 = 0.8;
 const W_VERB: f32 = 0.9;
+const W_HEAD: f32 = 0.2;
 const W_SCOPE: f32 = 0.3;
+const W_NUMBER: f32 = 0.25;
+/// How well an operation of the right class fits a verb that names another operation.
+const NAMED_ACTION_FIT: f32 = 0.85;
+const W_NAMED: f32 = 0.35;
+const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_OFF_OBJECT: f32 = 1.0;
+/// The most a verb's rarity counts.
+const VERB_IDF_CAP: f32 = 2.0;
+/// The share of a word's best score an action must reach to be about that word.
+const OBJECT_PRESENCE: f32 = 0.3;
 
 /// The class of an operation's own verb, from its summary and method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,36 +135,115 @@ enum OpVerb {
 }
 
 struct Doc {
-    /// Best field weight of each term that describes the action.
-    fields: HashMap<Term, f32>,
     /// Terms of the summary that name the action's subject, for the precision part.
     core: Vec<Term>,
+    /// The head of the summary: what the action acts on.
+    head: Vec<Term>,
     core_weight: f32,
     verb: OpVerb,
+    /// The verbs the operation names itself by: "hold", "park", "assign", "create", ...
+    own_verbs: Vec<Term>,
     user_level: bool,
     company_level: bool,
     deprecated: bool,
+    /// Acts on one record named in its path, rather than on a collection.
+    item: bool,
+    /// Acts on many records at once ("Create Multiple User Extensions").
+    bulk: bool,
 }
 
-struct Index {
-    vocab: HashMap<String, Term>,
+/// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
+/// process; build your own only to control when that cost is paid.
+pub struct Index {
+    vocab: Map<String, Term>,
+    /// Each term's word.
+    words: Vec<String>,
     idf: Vec<f32>,
     docs: Vec<Doc>,
     /// For each term, the documents that contain it with the field weight.
-    postings: HashMap<Term, Vec<(u32, f32)>>,
-    synonyms: HashMap<String, Vec<(String, f32)>>,
-    verbs: HashMap<String, (Verb, bool)>,
-    stopwords: HashSet<String>,
-    mine: HashSet<String>,
-    company_wide: HashSet<String>,
-    noise: HashSet<String>,
-    weak: HashSet<String>,
-    phrases: Vec<(Vec<String>, Vec<String>)>,
+    postings: Vec<Vec<(u32, f32)>>,
+    /// For each term, its best field weight in any document.
+    top_field: Vec<f32>,
+    synonyms: Map<String, Vec<(String, f32)>>,
+    verbs: Map<String, VerbInfo>,
+    /// The verbs that name one operation, by stem, for their other forms ("resolved").
+    actions: Map<String, VerbInfo>,
+    stopwords: Set<String>,
+    questions: Set<String>,
+    mine: Set<String>,
+    company_wide: Set<String>,
+    noise: Set<String>,
+    weak: Set<String>,
+    /// Multi-word expressions by their first word, in the lexicon's order.
+    phrases: Map<String, Vec<Phrase>>,
+    /// Synonyms that hold only beside certain words.
+    in_context: Vec<InContext>,
+    /// Words too generic to be the head of a name on their own ("status", "settings").
+    generic_heads: Set<Term>,
+}
+
+/// A multi-word expression and the words it stands for.
+type Phrase = (Vec<String>, Vec<String>);
+
+/// A synonym that holds only when one of its context words is in the request too.
+struct InContext {
+    word: String,
+    context: Vec<String>,
+    expansions: Vec<(String, f32)>,
+}
+
+#[derive(Debug, Clone)]
+struct VerbInfo {
+    class: Verb,
+    pure: bool,
+    /// The stem of the operation verb this word asks for ("decline" asks to "reject").
+    action: String,
+    /// Names one kind of operation ("hold", "park") rather than a whole class ("get", "create").
+    specific: bool,
+    /// Prefers operations named by its action ("cancel", "assign"), though others of its class
+    /// fit too.
+    names_action: bool,
 }
 
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| Index::build(&OPERATIONS))
+    INDEX.get_or_init(Index::new)
+}
+
+/// Scratch state while the index is built: the term each word of the spec stands for, and the
+/// field weights of the action being described.
+#[derive(Default)]
+struct Builder {
+    terms: Map<String, Option<Term>>,
+    weights: Vec<f32>,
+    touched: Vec<Term>,
+}
+
+impl Builder {
+    /// Notes that the action being described has `term` in a field of weight `weight`.
+    fn set(&mut self, term: Term, weight: f32) {
+        let t = term as usize;
+        if t >= self.weights.len() {
+            self.weights.resize(t + 1, 0.0);
+        }
+        if self.weights[t] == 0.0 {
+            self.touched.push(term);
+        }
+        self.weights[t] = self.weights[t].max(weight);
+    }
+
+    /// The terms of the action described so far with their best field weights; starts afresh.
+    fn take(&mut self) -> Vec<(Term, f32)> {
+        let fields = self
+            .touched
+            .iter()
+            .map(|t| (*t, self.weights[*t as usize]))
+            .collect();
+        for t in self.touched.drain(..) {
+            self.weights[t as usize] = 0.0;
+        }
+        fields
+    }
 }
 
 /// How an operation's summary opens, mapped to a verb class.
@@ -118,27 +263,63 @@ fn summary_verb(word: &str) -> Option<OpVerb> {
     })
 }
 
+/// Prefixes of operationIds that name a product area rather than an action.
+const ID_PREFIXES: &[&str] = &[
+    "rcw", "rcv", "mth", "cai", "scim", "config", "history", "reg", "n11s",
+];
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new()
+    }
+}
+
 impl Index {
+    /// Indexes every action of the catalog.
+    pub fn new() -> Index {
+        Index::build(&OPERATIONS)
+    }
+
     fn build(operations: &[Operation]) -> Index {
         let stemmed =
-            |words: &[&str]| -> HashSet<String> { words.iter().map(|w| text::stem(w)).collect() };
+            |words: &[&str]| -> Set<String> { words.iter().map(|w| text::stem(w)).collect() };
         let mut index = Index {
-            vocab: HashMap::new(),
+            vocab: Map::with_capacity_and_hasher(4096, Default::default()),
+            words: Vec::new(),
             idf: Vec::new(),
             docs: Vec::with_capacity(operations.len()),
-            postings: HashMap::new(),
-            synonyms: HashMap::new(),
-            verbs: HashMap::new(),
+            postings: Vec::new(),
+            top_field: Vec::new(),
+            synonyms: Map::default(),
+            verbs: Map::default(),
+            actions: Map::default(),
             stopwords: lexicon::STOPWORDS.iter().map(|w| w.to_string()).collect(),
+            questions: lexicon::QUESTIONS.iter().map(|w| w.to_string()).collect(),
             mine: lexicon::MINE.iter().map(|w| w.to_string()).collect(),
             company_wide: stemmed(lexicon::COMPANY_WIDE),
             noise: stemmed(lexicon::NAME_NOISE),
             weak: stemmed(lexicon::WEAK),
-            phrases: lexicon::PHRASES
+            phrases: Map::default(),
+            generic_heads: Set::default(),
+            in_context: lexicon::IN_CONTEXT
                 .iter()
-                .map(|(from, to)| (text::words(from), text::words(to)))
+                .map(|(word, context, to)| InContext {
+                    word: text::stem(word),
+                    context: context.iter().map(|w| text::stem(w)).collect(),
+                    expansions: to.iter().map(|(t, w)| (text::stem(t), *w)).collect(),
+                })
                 .collect(),
         };
+        for (from, to) in lexicon::PHRASES {
+            let from = text::words(from);
+            if let Some(first) = from.first() {
+                index
+                    .phrases
+                    .entry(first.clone())
+                    .or_default()
+                    .push((from, text::words(to)));
+            }
+        }
         for (word, expansions) in lexicon::SYNONYMS {
             let entry = index.synonyms.entry(text::stem(word)).or_default();
             for (to, weight) in *expansions {
@@ -150,35 +331,73 @@ impl Index {
             }
         }
         for vw in lexicon::VERBS {
-            index.verbs.insert(text::stem(vw.word), (vw.verb, vw.pure));
+            let action = text::stem(vw.action.unwrap_or(vw.word));
+            let info = VerbInfo {
+                class: vw.verb,
+                pure: vw.pure,
+                action,
+                specific: vw.specific,
+                names_action: vw.action.is_some(),
+            };
+            if vw.specific {
+                index.actions.insert(text::stem(vw.word), info.clone());
+            }
+            // Verbs are known by their plain form: "assigned roles" and "blocked numbers" name
+            // things, "assign" and "block" ask for something.
+            index.verbs.insert(vw.word.to_string(), info);
         }
 
-        let mut df: HashMap<Term, u32> = HashMap::new();
+        for word in lexicon::GENERIC_HEADS {
+            let term = index.intern(&text::stem(word));
+            index.generic_heads.insert(term);
+        }
+        let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
+        let mut builder = Builder {
+            terms: Map::with_capacity_and_hasher(8192, Default::default()),
+            ..Builder::default()
+        };
         for op in operations {
-            let doc = index.describe(op);
-            for term in doc.fields.keys() {
-                *df.entry(*term).or_default() += 1;
-            }
+            let (doc, fields) = index.describe(op, &mut builder);
             index.docs.push(doc);
+            fields_of.push(fields);
         }
         let n = operations.len() as f32;
-        index.idf = (0..index.vocab.len() as Term)
-            .map(|t| {
-                let d = df.get(&t).copied().unwrap_or(0) as f32;
+        let mut df = vec![0u32; index.vocab.len()];
+        index.postings = vec![Vec::new(); index.vocab.len()];
+        for (i, fields) in fields_of.iter().enumerate() {
+            for (term, weight) in fields {
+                df[*term as usize] += 1;
+                index.postings[*term as usize].push((i as u32, *weight));
+            }
+        }
+        index.top_field = index
+            .postings
+            .iter()
+            .map(|p| p.iter().map(|(_, w)| *w).fold(0.0f32, f32::max))
+            .collect();
+        index.idf = df
+            .iter()
+            .map(|d| {
+                let d = *d as f32;
                 (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
             })
             .collect();
-        for (i, doc) in index.docs.iter_mut().enumerate() {
+        for doc in &mut index.docs {
             doc.core_weight = doc.core.iter().map(|t| index.idf[*t as usize]).sum();
-            for (term, weight) in &doc.fields {
-                index
-                    .postings
-                    .entry(*term)
-                    .or_default()
-                    .push((i as u32, *weight));
-            }
         }
         index
+    }
+
+    /// The head of a run of words: the last, and the one before it when the last is generic
+    /// ("Presence Status", "Call Queue Info").
+    fn head_of(&self, words: &[Term]) -> Vec<Term> {
+        let mut head: Vec<Term> = words.last().copied().into_iter().collect();
+        if let [.., before, last] = words
+            && self.generic_heads.contains(last)
+        {
+            head.push(*before);
+        }
+        head
     }
 
     fn intern(&mut self, word: &str) -> Term {
@@ -187,45 +406,95 @@ impl Index {
         }
         let t = self.vocab.len() as Term;
         self.vocab.insert(word.to_string(), t);
+        self.words.push(word.to_string());
         t
     }
 
-    fn describe(&mut self, op: &Operation) -> Doc {
-        let mut fields: HashMap<Term, f32> = HashMap::new();
-        let mut add = |index: &mut Index, text: &str, weight: f32| {
-            for word in text::words(text) {
-                if index.stopwords.contains(&word) {
-                    continue;
-                }
-                let term = index.intern(&text::stem(&word));
-                let slot = fields.entry(term).or_insert(0.0);
-                *slot = slot.max(weight);
+    /// The term a word of an action's description stands for, or `None` for a stopword.
+    fn term_of(&mut self, builder: &mut Builder, word: &str) -> Option<Term> {
+        if let Some(known) = builder.terms.get(word) {
+            return *known;
+        }
+        let term = (!self.stopwords.contains(word)).then(|| self.intern(&text::stem(word)));
+        builder.terms.insert(word.to_string(), term);
+        term
+    }
+
+    /// Adds the words of `text` to the action being described, with a field weight.
+    fn add_text(&mut self, builder: &mut Builder, text: &str, weight: f32, identifier: bool) {
+        text::for_each_word(text, |word| {
+            // Identifiers may end with a version ("scimGetUser2").
+            let word = if identifier {
+                let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+                if letters.len() >= 3 { letters } else { word }
+            } else {
+                word
+            };
+            if let Some(term) = self.term_of(builder, word) {
+                builder.set(term, weight);
             }
-        };
-        add(self, op.operation_id, NAME);
-        add(self, op.summary, NAME);
+        });
+    }
+
+    fn describe(&mut self, op: &Operation, builder: &mut Builder) -> (Doc, Vec<(Term, f32)>) {
+        let mut id_words = text::identifier_words(op.operation_id);
+        // Team messaging operationIds end with a version marker ("listGlipChatsNew").
+        if id_words.len() > 1 && id_words.last().is_some_and(|w| w == "new") {
+            id_words.pop();
+        }
+        for word in &id_words {
+            if let Some(term) = self.term_of(builder, word) {
+                builder.set(term, NAME);
+            }
+        }
+        self.add_text(builder, op.summary, NAME, false);
         for tag in op.tags {
-            add(self, tag, TAG);
+            self.add_text(builder, tag, TAG, false);
         }
-        for segment in op.path.split('/').filter(|s| !s.starts_with('{')) {
-            add(self, segment, PATH);
+        // What comes before the API version names the product ("/team-messaging/v1/",
+        // "/ai/text/v1/"), not the resource.
+        let segments: Vec<&str> = op.path.split('/').collect();
+        let version = segments.iter().rposition(|s| {
+            s.strip_prefix('v')
+                .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        });
+        let resource = version.map_or(&segments[..], |v| &segments[v + 1..]);
+        for segment in resource.iter().filter(|s| !s.starts_with('{')) {
+            self.add_text(builder, segment, PATH, false);
         }
-        add(self, first_sentences(op.description, 300), EXTRA);
+        let (lead, rest) = split_description(op.description);
+        self.add_text(builder, lead, LEAD, false);
+        self.add_text(builder, rest, EXTRA, false);
         for param in op.params {
             if param.deprecated {
                 continue;
             }
-            add(self, param.name, EXTRA);
-            for value in param.enum_values.iter().take(24) {
-                add(self, value, EXTRA);
+            self.add_text(builder, param.name, EXTRA, true);
+            // Long enumerations (every extension type, every country) describe the data, not
+            // what the operation is for.
+            if param.enum_values.len() <= 12 {
+                // The values of a type filter name the kinds of records the operation handles:
+                // a fax is a message of type Fax.
+                let kinds = param.name.to_ascii_lowercase().ends_with("type");
+                for value in param.enum_values {
+                    let weight = if kinds { KIND } else { ENUM };
+                    self.add_text(builder, value, weight, false);
+                    // "VoiceMail" is one word to those who say it.
+                    if value.len() > 1 && value.chars().all(char::is_alphanumeric) {
+                        let whole = value.to_lowercase();
+                        if let Some(term) = self.term_of(builder, &whole) {
+                            builder.set(term, weight);
+                        }
+                    }
+                }
             }
         }
         if let Some(body) = &op.body {
             for field in body.fields {
-                add(self, field.name, EXTRA);
+                self.add_text(builder, field.name, EXTRA, true);
             }
         }
-
+        let fields = builder.take();
         let summary_words: Vec<String> = text::words(op.summary)
             .into_iter()
             .filter(|w| !self.stopwords.contains(w))
@@ -233,19 +502,69 @@ impl Index {
         let opening = summary_words
             .first()
             .cloned()
-            .or_else(|| text::words(op.operation_id).into_iter().next())
+            .or_else(|| id_words.first().cloned())
             .unwrap_or_default();
         let named_verb = summary_verb(&opening);
         let is_list = opening == "list"
             || op.operation_id.starts_with("list")
             || !matches!(op.paging, Paging::None);
+        // A summary that names no verb ("Calls Aggregation Data") may leave it to the
+        // operationId ("analyticsCallsAggregationFetch"): a POST that fetches or searches reads.
+        let id_reads = id_words.iter().find_map(|w| match self.verbs.get(w) {
+            Some(v) if v.pure && v.class == Verb::Read => Some(OpVerb::Read),
+            Some(v) if v.pure && v.class == Verb::Search => Some(OpVerb::Search),
+            _ => None,
+        });
         let verb = match named_verb {
             Some(OpVerb::Read) | Some(OpVerb::List) if is_list => OpVerb::List,
             Some(v) => v,
             None if op.method == Method::Get && is_list => OpVerb::List,
             None if op.method == Method::Get => OpVerb::OtherGet,
-            None => OpVerb::OtherChange,
+            None => id_reads.unwrap_or(OpVerb::OtherChange),
         };
+
+        // The verbs the operation names itself by.
+        let mut own_verbs = Vec::new();
+        let mut own = |index: &mut Index, word: &str| {
+            let stem = text::stem(word);
+            if index.verbs.contains_key(word) || index.vocab.contains_key(&stem) {
+                let term = index.intern(&stem);
+                if !own_verbs.contains(&term) {
+                    own_verbs.push(term);
+                }
+            }
+        };
+        // "Search/List Users", "Pause/Resume Recording": both words name the action.
+        let head: Vec<String> = op
+            .summary
+            .split_whitespace()
+            .next()
+            .map(|w| w.split('/').flat_map(text::words).collect())
+            .unwrap_or_default();
+        for word in head.iter().filter(|w| w.len() > 2) {
+            own(self, word);
+        }
+        if let Some(word) = id_words.iter().find(|w| !ID_PREFIXES.contains(&w.as_str())) {
+            own(self, word);
+        }
+        if named_verb.is_none() {
+            // An operation named by no class verb is named by what it does to its object:
+            // "Call Flip on Party", "Call Park".
+            for word in summary_words.iter().chain(&id_words) {
+                if self.verbs.get(word).is_some_and(|v| v.specific) {
+                    own(self, word);
+                }
+            }
+        }
+        let opening: String = lead
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if !matches!(opening.as_str(), "" | "returns" | "this" | "allows") {
+            own(self, &opening);
+        }
+
         let skip = usize::from(named_verb.is_some());
         let mut core = Vec::new();
         for word in summary_words.iter().skip(skip) {
@@ -258,50 +577,115 @@ impl Index {
                 core.push(term);
             }
         }
-        let user_level = op.path.contains("{extensionId}")
-            || op.summary.contains("User")
-            || op.path.contains("/me/");
+        // The head of the name: its last word before any preposition ("Add Chat to Favorites"
+        // is about a chat), with the word before it when the last one is generic ("Presence
+        // Status").
+        let mut named: Vec<Term> = Vec::new();
+        for word in summary_words.iter().skip(skip) {
+            if lexicon::PREPOSITIONS.contains(&word.as_str()) {
+                break;
+            }
+            let stem = text::stem(word);
+            if !self.noise.contains(&stem) {
+                named.push(self.intern(&stem));
+            }
+        }
+        let mut head = self.head_of(&named);
+        // The operationId may name the head differently ("readUserCallLog" is "List User Call
+        // Records").
+        let mut id_named: Vec<Term> = Vec::new();
+        for word in id_words.iter().skip(1) {
+            if lexicon::PREPOSITIONS.contains(&word.as_str()) {
+                break;
+            }
+            let stem = text::stem(word);
+            if !self.noise.contains(&stem) {
+                id_named.push(self.intern(&stem));
+            }
+        }
+        for t in self.head_of(&id_named) {
+            if !head.contains(&t) {
+                head.push(t);
+            }
+        }
+        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
-        Doc {
+        // One record named by its id in the path, possibly followed by what to do to it
+        // ("/phone-numbers/{phoneNumberId}/replace").
+        let id_segment = |s: &str| s.starts_with('{') && (s.ends_with("Id}") || s.ends_with("id}"));
+        let segments: Vec<&str> = op.path.split('/').collect();
+        let item = match segments.as_slice() {
+            [.., last] if id_segment(last) => true,
+            [.., id, action] if id_segment(id) => action
+                .split('-')
+                .next()
+                .and_then(|w| self.vocab.get(&text::stem(w)))
+                .is_some_and(|t| own_verbs.contains(t)),
+            _ => false,
+        };
+        // Bulk variants of single-record operations; assigning members in bulk is the only way
+        // to assign them at all, so it is no bulk variant.
+        let bulk = summary_words
+            .iter()
+            .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
+            && !op.path.ends_with("bulk-assign");
+        (
+            Doc {
+                core,
+                head,
+                core_weight: 0.0,
+                verb,
+                own_verbs,
+                user_level,
+                company_level,
+                deprecated: op.deprecated,
+                item,
+                bulk,
+            },
             fields,
-            core,
-            core_weight: 0.0,
-            verb,
-            user_level,
-            company_level,
-            deprecated: op.deprecated,
-        }
+        )
     }
 
-    fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+    /// Ranks all actions for `query`, best first; see [`search`].
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
         let parsed = self.parse(query);
         if parsed.terms.is_empty() && parsed.verb.is_none() {
             return Vec::new();
         }
 
-        // Each query term: its weight in the query and the document terms it reaches.
+        let n = self.docs.len();
         let mut total = 0.0f32;
-        let mut scores: HashMap<u32, f32> = HashMap::new();
-        // Per document, whether it matches any object of the request; and whether there is one.
-        let mut has_object: HashSet<u32> = HashSet::new();
+        let mut scores = vec![0.0f32; n];
+        let mut touched = vec![false; n];
+        // Whether each document matches any object of the request, and whether there is one.
+        let mut has_object = vec![false; n];
         let mut objects_known = false;
-        let mut explained: HashMap<Term, f32> = HashMap::new();
+        let mut explained: Map<Term, f32> = Map::default();
+        let mut per_doc = vec![0.0f32; n];
+        let mut reached: Vec<u32> = Vec::new();
         for qt in &parsed.terms {
             let reachable: Vec<(Term, f32)> = qt
                 .expansions
                 .iter()
                 .filter_map(|(word, w)| self.vocab.get(word).map(|t| (*t, *w)))
+                .filter(|(t, _)| !self.postings[*t as usize].is_empty())
                 .collect();
             // A synonym counts at most as much as the word itself would.
-            let own_idf = qt
-                .expansions
-                .first()
-                .and_then(|(word, _)| self.vocab.get(word))
+            let own_idf = self
+                .vocab
+                .get(&qt.stem)
+                .filter(|t| !self.postings[**t as usize].is_empty())
                 .map(|t| self.idf[*t as usize]);
             let idf_of = |t: Term| {
                 let idf = self.idf[t as usize];
-                own_idf.map_or(idf, |own| idf.min(own))
+                let idf = own_idf.map_or(idf, |own| idf.min(own));
+                // A rare verb ("suspend") must not outweigh what the request is about.
+                if qt.verb && Some(&t) == self.vocab.get(&qt.stem) {
+                    idf.min(VERB_IDF_CAP)
+                } else {
+                    idf
+                }
             };
             let best = reachable
                 .iter()
@@ -311,37 +695,68 @@ impl Index {
                 // A word the API never uses (a name, a number): it neither helps nor hurts.
                 continue;
             }
-            total += qt.weight * best;
-            objects_known |= qt.object;
-            let mut per_doc: HashMap<u32, f32> = HashMap::new();
+            // What the best action could score on this word: a word that no action has in its
+            // name (an everyday word found only in descriptions) weighs less in the request, so
+            // actions without it lose less.
+            let reach = reachable
+                .iter()
+                .map(|(t, w)| w * idf_of(*t) * self.top_field[*t as usize])
+                .fold(0.0f32, f32::max);
+            // A word no action has in its name, tags or path is not an API concept ("metadata"
+            // in a parameter name, "customer" in prose): it counts for less.
+            let concept = reachable
+                .iter()
+                .map(|(t, _)| self.top_field[*t as usize])
+                .fold(0.0f32, f32::max)
+                >= PATH;
+            let damp = if concept { 1.0 } else { NON_CONCEPT };
+            total += qt.weight * reach * damp;
+            objects_known |= qt.object && concept;
+            let stem_term = self.vocab.get(&qt.stem).copied();
             for (term, w) in &reachable {
                 let slot = explained.entry(*term).or_insert(0.0);
                 *slot = slot.max(*w);
                 let idf = idf_of(*term);
-                if let Some(postings) = self.postings.get(term) {
-                    for (doc, field) in postings {
-                        let s = w * idf * field;
-                        let slot = per_doc.entry(*doc).or_insert(0.0);
-                        *slot = slot.max(s);
+                // What a verb implies ("transcribe": speech, text) is what the request is about
+                // as much as its objects are.
+                let implied = qt.verb && Some(*term) != stem_term;
+                for (doc, field) in &self.postings[*term as usize] {
+                    let d = *doc as usize;
+                    let s = w * idf * field;
+                    if implied && s >= OBJECT_PRESENCE * reach {
+                        has_object[d] = true;
                     }
+                    if per_doc[d] == 0.0 {
+                        reached.push(*doc);
+                    }
+                    per_doc[d] = per_doc[d].max(s);
                 }
             }
-            for (doc, s) in per_doc {
-                *scores.entry(doc).or_insert(0.0) += qt.weight * s;
-                if qt.object {
-                    has_object.insert(doc);
+            for doc in reached.drain(..) {
+                let d = doc as usize;
+                scores[d] += qt.weight * per_doc[d] * damp;
+                touched[d] = true;
+                // Being about a thing takes more than a passing mention in a description.
+                if qt.object && concept && per_doc[d] >= OBJECT_PRESENCE * reach {
+                    has_object[d] = true;
                 }
+                per_doc[d] = 0.0;
             }
         }
         if total == 0.0 {
             return Vec::new();
         }
+        // The verb explains the operation's name as much as any other word ("Transfer Call
+        // Party"), though it is judged by the verb fit rather than as a word to find.
+        for t in parsed.verb_terms.iter().flatten() {
+            explained.insert(*t, 1.0);
+        }
 
-        let mut hits: Vec<(u32, f32)> = scores
-            .into_iter()
-            .map(|(i, matched)| {
-                let doc = &self.docs[i as usize];
-                let recall = matched / total;
+        let mut hits: Vec<(u32, f32)> = (0..n)
+            .filter(|i| touched[*i])
+            .map(|i| {
+                let doc = &self.docs[i];
+                let recall = scores[i] / total;
                 let precision = if doc.core_weight > 0.0 {
                     doc.core
                         .iter()
@@ -351,7 +766,7 @@ impl Index {
                 } else {
                     0.0
                 };
-                let verb = verb_fit(parsed.verb, parsed.plural, doc.verb);
+                let verb = self.verb_fit(&parsed, doc);
                 let scope = match parsed.scope {
                     Scope::Mine if doc.user_level => 1.0,
                     Scope::Mine if doc.company_level => -0.5,
@@ -360,16 +775,32 @@ impl Index {
                     Scope::Unspecified if doc.user_level => 0.2,
                     _ => 0.0,
                 };
-                let mut score =
-                    W_RECALL * recall + W_PRECISION * precision + W_VERB * verb + W_SCOPE * scope;
+                let number = match parsed.number {
+                    Number::Named | Number::One if doc.bulk => -W_BULK / W_NUMBER,
+                    Number::Named if doc.item => W_NAMED / W_NUMBER,
+                    Number::One if doc.item => 1.0,
+                    Number::Many if !doc.item => 1.0,
+                    _ => 0.0,
+                };
+                let head = doc
+                    .head
+                    .iter()
+                    .filter_map(|t| parsed.head.iter().find(|(h, _)| h == t).map(|(_, w)| *w))
+                    .fold(0.0f32, f32::max);
+                let mut score = W_HEAD * head
+                    + W_RECALL * recall
+                    + W_PRECISION * precision
+                    + W_VERB * verb
+                    + W_SCOPE * scope
+                    + W_NUMBER * number;
                 if doc.deprecated {
                     score -= DEPRECATED_PENALTY;
                 }
-                if objects_known && !has_object.contains(&i) {
+                if objects_known && !has_object[i] {
                     // Right verb, wrong thing: an action about something else entirely.
                     score -= W_OFF_OBJECT;
                 }
-                (i, score)
+                (i as u32, score)
             })
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -382,79 +813,270 @@ impl Index {
             .collect()
     }
 
+    /// How well an operation's verb fits the request's, from -1 to 1.
+    fn verb_fit(&self, query: &Query, doc: &Doc) -> f32 {
+        let class = verb_fit(query.verb, query.plural, doc.verb);
+        let Some(action) = query.action else {
+            return class;
+        };
+        if doc.own_verbs.contains(&action) {
+            return 1.0;
+        }
+        if query.specific && class > 0.0 {
+            // "Hold the call" names one operation; others of its class fit only loosely.
+            class * 0.5
+        } else if query.names_action && class > 0.0 {
+            // "Replace a number" prefers *Replace Phone Number* to *Assign Phone Number*.
+            class * NAMED_ACTION_FIT
+        } else {
+            class
+        }
+    }
+
     fn parse(&self, query: &str) -> Query {
-        let mut words = text::words(query);
-        words = self.apply_phrases(words);
+        let cleaned = text::strip_payload(query);
+        let has_id = text::names_an_id(
+            &cleaned,
+            |word| {
+                !self.stopwords.contains(word)
+                    && !self.verbs.get(word).is_some_and(|v| v.pure)
+                    && !self.questions.contains(word)
+                    && !self.mine.contains(word)
+            },
+            |token| {
+                let stem = text::stem(token);
+                self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
+            },
+        );
+        let mut raw = text::words(&cleaned);
+        if raw.first().is_some_and(|w| w == "call" || w == "ring") {
+            let next = cleaned.split_whitespace().nth(1).unwrap_or("");
+            if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
+                || lexicon::CALLEES.contains(&next.to_lowercase().as_str())
+            {
+                raw[0] = "dial".to_string();
+            }
+        }
+        let question = match (
+            raw.first().map(String::as_str),
+            raw.get(1).map(String::as_str),
+        ) {
+            (Some("how"), Some("many" | "much" | "long" | "often" | "far")) => Question::About,
+            (Some("how" | "can" | "could" | "should"), _) => Question::HowTo,
+            (Some(first), _) if self.questions.contains(first) => Question::About,
+            _ => Question::None,
+        };
+        let words = self.join_compounds(self.apply_phrases(raw));
 
         let mut scope = Scope::Unspecified;
+        let mut content: Vec<String> = Vec::new();
         for w in &words {
             if self.mine.contains(w) {
                 scope = Scope::Mine;
+                continue;
             }
-        }
-        let mut content: Vec<String> = Vec::new();
-        for w in &words {
-            if self.mine.contains(w) || self.stopwords.contains(w) {
+            if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
             content.push(w.clone());
         }
+        let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
+        let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
 
-        // The verb: the first pure verb; else an ambiguous one that opens the request.
-        let mut verb = None;
-        let mut verb_at = None;
-        for (i, w) in content.iter().enumerate() {
-            if let Some((v, true)) = self.verbs.get(&text::stem(w)) {
-                verb = Some(*v);
-                verb_at = Some(i);
-                break;
-            }
-        }
-        if verb.is_none()
-            && let Some(first) = content.first()
-            && let Some((v, false)) = self.verbs.get(&text::stem(first))
-            && content.len() > 1
+        // The verb: the first pure verb; else an ambiguous one that opens the request. A question
+        // whose object comes before any verb asks to read that object.
+        let first_pure = (0..content.len()).find(|i| verb_of(*i).is_some_and(|v| v.pure));
+        let first_object = (0..content.len()).find(|i| verb_of(*i).is_none());
+        let mut verb_at = first_pure;
+        // A verb that opens the request is its verb, even one that is also a noun, and even
+        // when a later word could be a verb too ("check the bulk update task").
+        if words.len() > 1
+            && verb_of(0).is_some()
+            && content.first().is_some_and(|w| w != "all" && w != "every")
         {
-            verb = Some(*v);
             verb_at = Some(0);
         }
+        let mut verb = verb_at.and_then(&verb_of).map(|v| v.class);
+        // A question asks about what it names ("do I have new voicemails?"), unless it asks how
+        // to do something ("how do I text someone?") or a pure verb comes before its object.
+        let asks = verb_at.is_none()
+            || first_object.is_some_and(|o| Some(o) < verb_at)
+            || verb_at.is_some_and(|i| !verb_of(i).is_some_and(|v| v.pure));
+        if question == Question::About && asks {
+            verb_at = None;
+            verb = Some(Verb::Read);
+        }
+        let mut info = verb_at.and_then(&verb_of);
+        if let Some(i) = verb_at
+            && lexicon::STATE_SETTERS.contains(&content[i].as_str())
+            && let Some(state) = (i + 1..content.len())
+                .find_map(|j| self.actions.get(&stems[j]).filter(|v| v.specific))
+        {
+            info = Some(state);
+            verb = Some(state.class);
+        }
+        let action = info.and_then(|v| self.vocab.get(&v.action).copied());
+        let specific = info.is_some_and(|v| v.specific);
+        let names_action = info.is_some_and(|v| v.names_action);
 
         let mut terms = Vec::new();
         let mut plural = false;
+        let mut singular = false;
+        // Whom a call is placed to ("dial a number", "call the customer") is what to do it
+        // with, not what the request is about.
+        let verb_word = verb_at.map(|i| content[i].as_str());
+        let dialing = verb_word == Some("dial");
         for (i, w) in content.iter().enumerate() {
-            let stem = text::stem(w);
-            if self.company_wide.contains(&stem) && scope == Scope::Unspecified {
-                scope = Scope::Company;
-            }
-            let is_verb = Some(i) == verb_at;
-            if is_verb {
-                // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
-                // its object, and a verb with synonyms ("suspend") hints at fields it touches.
-                let pure = self.verbs.get(&stem).is_some_and(|(_, pure)| *pure);
-                let weight = if pure { 0.35 } else { 0.8 };
-                if pure && !self.synonyms.contains_key(&stem) && !self.vocab.contains_key(&stem) {
-                    continue;
-                }
-                terms.push(self.expand(&stem, weight, pure));
+            let stem = &stems[i];
+            if dialing && Some(i) != verb_at && lexicon::CALLEES.contains(&w.as_str()) {
                 continue;
             }
-            if matches!(self.verbs.get(&stem), Some((Verb::List, _))) && stem == "all" {
+            if self.company_wide.contains(stem) && scope == Scope::Unspecified {
+                scope = Scope::Company;
+            }
+            // "All users", "every extension": the whole company's.
+            if (w == "all" || w == "every")
+                && scope == Scope::Unspecified
+                && content.get(i + 1).is_some_and(|next| {
+                    lexicon::PEOPLE.contains(&next.as_str()) || stems[i + 1] == "extension"
+                })
+            {
+                scope = Scope::Company;
+            }
+            if Some(i) == verb_at {
+                // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
+                // its object, and a verb with synonyms ("suspend") hints at fields it touches.
+                // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
+                // word it would only meet the operationIds that happen to spell it. A verb with
+                // synonyms implies its object ("dial" a call, "subscribe" to notifications).
+                let pure = info.is_some_and(|v| v.pure);
+                let implies = self.synonyms.contains_key(stem);
+                if pure && !specific && !implies {
+                    continue;
+                }
+                let weight = match (pure, implies) {
+                    (false, _) => 0.8,
+                    (true, true) => 0.6,
+                    (true, false) => 0.3,
+                };
+                let mut term = self.expand(stem, weight, pure);
+                term.object = !pure;
+                term.verb = pure;
+                terms.push(term);
+                continue;
+            }
+            if stem == "all" || stem == "every" {
                 if verb.is_none() {
                     verb = Some(Verb::List);
                 }
+                plural = true;
                 continue;
             }
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
-                plural = true;
-            }
-            let weak = self.weak.contains(&stem);
-            let mut term = self.expand(&stem, if weak { 0.25 } else { 1.0 }, false);
+            let weak = self.weak.contains(stem);
+            let mut term = self.expand(stem, if weak { 0.25 } else { 1.0 }, false);
             term.object = !weak;
             terms.push(term);
         }
+        for rule in &self.in_context {
+            if !stems.iter().any(|s| rule.context.contains(s)) {
+                continue;
+            }
+            for term in terms.iter_mut().filter(|t| t.stem == rule.word) {
+                for (to, w) in &rule.expansions {
+                    match term.expansions.iter_mut().find(|(t, _)| t == to) {
+                        Some(existing) => existing.1 = existing.1.max(*w),
+                        None => term.expansions.push((to.clone(), *w)),
+                    }
+                }
+            }
+        }
+        // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
+        // a group is about the group's members.
+        let names_person = text::names_a_person(&cleaned, |word| {
+            self.vocab.contains_key(&text::stem(word)) || self.stopwords.contains(word)
+        }) || words.iter().any(|w| lexicon::PEOPLE.contains(&w.as_str()));
+        let joins_or_leaves = verb_at
+            .is_some_and(|i| lexicon::MEMBERSHIP_VERBS.contains(&content[i].as_str()))
+            && words
+                .iter()
+                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+        if names_person && joins_or_leaves {
+            let mut term = self.expand("member", 0.6, false);
+            term.object = false;
+            terms.push(term);
+        }
+        // The head of the request: its last object word before a qualifier ("a task *in a
+        // chat*").
+        let mut named: Vec<Term> = Vec::new();
+        for w in &words {
+            if lexicon::PREPOSITIONS.contains(&w.as_str()) {
+                if named.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            if self.mine.contains(w)
+                || self.stopwords.contains(w)
+                || w.chars().all(|c| c.is_ascii_digit())
+                || Some(w.as_str()) == verb_word
+                || self.verbs.get(w).is_some_and(|v| v.pure)
+            {
+                continue;
+            }
+            // How many things the request is about shows in its head, not in its qualifiers
+            // ("add a contact *to my address book*").
+            let stem = text::stem(w);
+            if !self.weak.contains(&stem) {
+                if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
+                    plural = true;
+                } else {
+                    singular = true;
+                }
+            }
+            if let Some(t) = self.vocab.get(&stem) {
+                named.push(*t);
+            }
+        }
+        let acts_on_record = matches!(
+            verb,
+            None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
+        ) && !specific;
+        // "Who ..." asks for people, usually more than one.
+        if words.first().is_some_and(|w| w == "who" || w == "whose") {
+            plural = true;
+        }
+        let number = match (plural, singular) {
+            _ if has_id && acts_on_record => Number::Named,
+            (true, _) => Number::Many,
+            (false, true) => Number::One,
+            _ => Number::Unknown,
+        };
+        let head: Vec<(Term, f32)> = self
+            .head_of(&named)
+            .into_iter()
+            .flat_map(|t| {
+                let word = self.words[t as usize].as_str();
+                terms
+                    .iter()
+                    .find(|qt| qt.stem == word)
+                    .map(|qt| qt.expansions.clone())
+                    .unwrap_or_else(|| vec![(word.to_string(), 1.0)])
+            })
+            .filter_map(|(w, weight)| self.vocab.get(&w).map(|t| (*t, weight)))
+            .collect();
+        let verb_terms = [
+            verb_at.and_then(|i| self.vocab.get(&stems[i]).copied()),
+            action,
+        ];
         Query {
             verb,
+            head,
+            verb_terms,
+            action,
+            specific,
+            names_action,
             plural,
+            number,
             scope,
             terms,
         }
@@ -474,21 +1096,36 @@ impl Index {
             }
         }
         QueryTerm {
+            stem: stem.to_string(),
             weight,
             object: false,
+            verb: false,
             expansions,
         }
     }
 
-    fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
-        let mut out = Vec::with_capacity(words.len());
+    /// Two words the API spells as one ("time zone", "web hook", "call out") become that word.
+    fn join_compounds(&self, words: Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
         let mut i = 0;
-        'outer: while i < words.len() {
-            for (from, to) in &self.phrases {
-                if !from.is_empty() && words[i..].starts_with(from) {
-                    out.extend(to.iter().cloned());
-                    i += from.len();
-                    continue 'outer;
+        while i < words.len() {
+            if let Some(next) = words.get(i + 1) {
+                let (a, b) = (&words[i], next);
+                let joined = format!("{a}{b}");
+                // Only names count: a parameter value may run words together too.
+                let known = self
+                    .vocab
+                    .get(&text::stem(&joined))
+                    .is_some_and(|t| self.top_field[*t as usize] >= NAME);
+                if known
+                    && a.len() > 1
+                    && b.len() > 1
+                    && !self.stopwords.contains(a)
+                    && !self.stopwords.contains(b)
+                {
+                    out.push(joined);
+                    i += 2;
+                    continue;
                 }
             }
             out.push(words[i].clone());
@@ -496,6 +1133,51 @@ impl Index {
         }
         out
     }
+
+    fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
+        let mut out = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            match self.phrase_at(&words, i) {
+                // A phrase gives way to a longer one that starts inside it ("status to do not
+                // disturb" is about not being disturbed, not about a to-do).
+                Some((len, to))
+                    if !(i + 1..i + len).any(|j| {
+                        self.phrase_at(&words, j)
+                            .is_some_and(|(l, _)| j + l > i + len)
+                    }) =>
+                {
+                    out.extend(to.iter().cloned());
+                    i += len;
+                }
+                _ => {
+                    out.push(words[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The phrase that starts at word `i`, if any: its length and what it stands for.
+    fn phrase_at(&self, words: &[String], i: usize) -> Option<(usize, &[String])> {
+        self.phrases
+            .get(&words[i])
+            .into_iter()
+            .flatten()
+            .find(|(from, _)| words[i..].starts_with(from))
+            .map(|(from, to)| (from.len(), to.as_slice()))
+    }
+}
+
+/// What kind of question a request is, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    None,
+    /// Asks about something ("which queues am I in?").
+    About,
+    /// Asks how to do something ("how do I text a customer?").
+    HowTo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -505,21 +1187,43 @@ enum Scope {
     Company,
 }
 
+/// Whether a request is about one record or many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number {
+    Unknown,
+    One,
+    /// One record, named by its id.
+    Named,
+    Many,
+}
+
 struct QueryTerm {
+    stem: String,
     weight: f32,
     /// Names a thing the request is about (not its verb, not a filler word).
     object: bool,
+    /// Is the request's verb.
+    verb: bool,
     expansions: Vec<(String, f32)>,
 }
 
 struct Query {
     verb: Option<Verb>,
+    /// What the request is about, with every word that names it and how strongly.
+    head: Vec<(Term, f32)>,
+    /// The verb's own term and the operation verb it asks for.
+    verb_terms: [Option<Term>; 2],
+    /// The operation verb the request names, when it names one the API uses.
+    action: Option<Term>,
+    specific: bool,
+    names_action: bool,
     plural: bool,
+    number: Number,
     scope: Scope,
     terms: Vec<QueryTerm>,
 }
 
-/// How well an operation's verb fits the verb a request asks for, from -1 to 1.
+/// How well an operation's verb class fits the verb class a request asks for, from -1 to 1.
 fn verb_fit(asked: Option<Verb>, plural: bool, op: OpVerb) -> f32 {
     use OpVerb as O;
     match asked {
@@ -588,18 +1292,30 @@ fn verb_fit(asked: Option<Verb>, plural: bool, op: OpVerb) -> f32 {
     }
 }
 
-/// The opening of a description, cut at a sentence end near `max` bytes.
-fn first_sentences(description: &str, max: usize) -> &str {
-    if description.len() <= max {
-        return description;
+/// A description split into its opening sentence, which says what the operation does, and the
+/// next few hundred bytes.
+fn split_description(description: &str) -> (&str, &str) {
+    let lead_end = description
+        .find(". ")
+        .or_else(|| description.find(".\n"))
+        .map_or(description.len(), |i| i + 1);
+    let lead = &description[..lead_end.min(description.len())];
+    let rest = &description[lead.len()..];
+    (lead, cut(rest, 300))
+}
+
+/// The opening of `text`, cut at a sentence end near `max` bytes.
+fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
     }
-    let mut cut = max;
-    while !description.is_char_boundary(cut) {
-        cut -= 1;
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    let head = &description[..cut];
+    let head = &text[..end];
     match head.rfind(". ") {
-        Some(end) if end > max / 3 => &head[..end],
+        Some(stop) if stop > max / 3 => &head[..stop],
         _ => head,
     }
 }
@@ -623,10 +1339,121 @@ mod tests {
     }
 
     #[test]
+    fn a_verb_can_name_its_operation() {
+        assert_eq!(top("put the caller on hold"), "holdCallParty");
+        assert_eq!(top("transfer a call"), "transferCallParty");
+        assert_eq!(top("mark the thread as resolved"), "mthResolveThread");
+    }
+
+    #[test]
+    fn questions_ask_about_what_they_name() {
+        assert_eq!(top("do I have any new voicemails?"), "listMessages");
+    }
+
+    #[test]
+    fn an_id_asks_for_one_record() {
+        assert_eq!(top("get message 1029384756"), "readMessage");
+        assert_eq!(top("list messages"), "listMessages");
+    }
+
+    #[test]
+    fn quoted_text_is_payload() {
+        assert_eq!(
+            top("send a text saying \"create a meeting\""),
+            "createSMSMessage"
+        );
+    }
+
+    #[test]
+    fn one_thing_avoids_bulk_variants() {
+        let hits = search("create a user", 2);
+        assert!(
+            hits.iter()
+                .all(|h| h.action.operation_id() != "postBatchProvisionUsers")
+        );
+    }
+
+    #[test]
+    fn joining_a_group_is_about_its_members() {
+        assert_eq!(
+            top("add Raj to the marketing team"),
+            "addGlipTeamMembersNew"
+        );
+    }
+
+    #[test]
+    fn calling_someone_places_a_call() {
+        let first = top("call +1 650 555 0134");
+        assert!(
+            first == "createRingOutCall" || first == "createCallOutCallSession",
+            "{first}"
+        );
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
         assert!(search("zzzqqq", 5).is_empty());
+    }
+
+    #[test]
+    fn odd_requests_never_panic() {
+        let odd = [
+            "",
+            " ",
+            "?",
+            "'s",
+            "\"",
+            "\"\"",
+            "call",
+            "call +",
+            "call 5",
+            "who",
+            "all",
+            "every",
+            "what",
+            "how many",
+            "the the the",
+            "123 456",
+            "+1 (650) 555-0134",
+            "é",
+            "日本語",
+            "📞 call me",
+            "a\u{201c}b",
+            "mark",
+            "set",
+            "dial",
+            "add to",
+            "remove from",
+            "list all all all",
+            "id 5",
+            "#5",
+            "get message 1",
+        ];
+        for query in odd {
+            let hits = search(query, 5);
+            assert!(hits.len() <= 5, "{query:?}");
+        }
+        // Bounded, deterministic noise over the characters requests are made of.
+        let alphabet: Vec<char> =
+            "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789'\"?!.,-+()#@\u{201c}\u{201d}é"
+                .chars()
+                .collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..300 {
+            let len = (state % 40) as usize;
+            let query: String = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let hits = search(&query, 3);
+            assert!(hits.len() <= 3, "{query:?}");
+        }
     }
 
     #[test]

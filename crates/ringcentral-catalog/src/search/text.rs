@@ -1,42 +1,175 @@
 //! Tokens: splitting text and identifiers into words, and a light stemmer that makes the forms of a
-//! word meet (`calls`/`call`, `forwarding`/`forward`, `messages`/`messaging`/`message`).
+//! word meet (`calls`/`call`, `forwarding`/`forward`, `messages`/`message`) while keeping nouns
+//! that only look like verb forms apart (`recording`, `answering`, `messaging`).
 
 /// Splits `text` into lowercase words: on anything that is not a letter or digit, and inside
 /// identifiers at camelCase boundaries (`listExtensionActiveCalls` gives `list`, `extension`,
 /// `active`, `calls`; `createSMSMessage` gives `create`, `sms`, `message`).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            // An apostrophe inside a word ("user's", "who's") ends it and drops the clitic.
-            flush(&mut current, &mut out);
-            continue;
-        }
-        if c.is_uppercase() && !current.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                flush(&mut current, &mut out);
-            }
-        }
-        current.extend(c.to_lowercase());
-    }
-    flush(&mut current, &mut out);
+    for_each_word(text, |word| out.push(word.to_string()));
     out
 }
 
-fn flush(current: &mut String, out: &mut Vec<String>) {
-    if current.is_empty() {
-        return;
+/// Calls `f` with each word of `text`, as [`words`] splits them, without allocating per word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_alphanumeric() {
+            // An apostrophe inside a word ("user's", "who's") ends it and drops the clitic.
+            flush(&mut current, &mut f);
+            prev = Some(c);
+            continue;
+        }
+        if c.is_uppercase()
+            && !current.is_empty()
+            && let Some(p) = prev
+        {
+            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_lower) {
+                flush(&mut current, &mut f);
+            }
+        }
+        if c.is_ascii() {
+            current.push(c.to_ascii_lowercase());
+        } else {
+            current.extend(c.to_lowercase());
+        }
+        prev = Some(c);
     }
+    flush(&mut current, &mut f);
+}
+
+/// Words of an identifier (an operationId, a parameter name), without the version digits some
+/// of them end with: `scimGetUser2` gives `scim`, `get`, `user`.
+pub fn identifier_words(identifier: &str) -> Vec<String> {
+    let mut out = words(identifier);
+    for word in &mut out {
+        let letters = word.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if letters >= 3 && letters < word.len() {
+            word.truncate(letters);
+        }
+    }
+    out
+}
+
+/// The part of a request that says what to do: quoted text (a message body, a new name), e-mail
+/// addresses and web addresses are what to do it *with*, and only mislead the search.
+pub fn strip_payload(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(open) = rest.find(['"', '\u{201c}']) {
+        let close = if rest[open..].starts_with('"') {
+            '"'
+        } else {
+            '\u{201d}'
+        };
+        let inner = open + rest[open..].chars().next().map_or(1, char::len_utf8);
+        let Some(len) = rest[inner..].find(close) else {
+            // An unbalanced quote mark quotes nothing.
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = &rest[inner + len + close.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.split_whitespace()
+        .filter(|token| !token.contains('@') && !token.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `text` names a record by its id: a token with digits right after a noun ("message
+/// 1029384756", "subscription 0e5a5a2f", "batch b-991"), as opposed to a phone number ("+1 650 555
+/// 0134", "800-555-0199") or a count or amount after a verb or preposition ("import 300 contacts",
+/// "to 90 days").
+pub fn names_an_id(
+    text: &str,
+    is_noun: impl Fn(&str) -> bool,
+    is_word: impl Fn(&str) -> bool,
+) -> bool {
+    let tokens: Vec<&str> = text
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'')))
+        .collect();
+    tokens.iter().enumerate().skip(1).any(|(i, token)| {
+        if !token.chars().any(|c| c.is_ascii_digit())
+            || token.starts_with(['+', '('])
+            || is_word(&token.to_lowercase())
+        {
+            // Not a number, a phone number, or a word with digits ("A2P", "E911").
+            return false;
+        }
+        let separated = token.contains(['-', '.']);
+        let only_number = token
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.'));
+        let digits = token.chars().filter(char::is_ascii_digit).count();
+        if only_number && separated && digits >= 7 {
+            return false;
+        }
+        // "users 101, 102 and 103" name several records.
+        let prev = tokens[i - 1].to_lowercase();
+        let plural = prev.ends_with('s') && !prev.ends_with("ss");
+        matches!(prev.as_str(), "id" | "#" | "no")
+            || (prev.chars().all(char::is_alphabetic) && !plural && is_noun(&prev))
+    })
+}
+
+/// Whether `text` names a person: a capitalized word inside the request that is no known word
+/// ("add Raj to the team", "change Bob's email"). `known` tells words of the API and the
+/// lexicon, which are things rather than people ("Denver site" aside).
+pub fn names_a_person(text: &str, known: impl Fn(&str) -> bool) -> bool {
+    text.split_whitespace().skip(1).any(|token| {
+        let token = token
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .trim_end_matches("'s")
+            .trim_end_matches("\u{2019}s");
+        let mut chars = token.chars();
+        let capitalized = chars.next().is_some_and(|c| c.is_uppercase())
+            && token.len() > 1
+            && chars.all(|c| c.is_lowercase());
+        capitalized && {
+            let lower = token.to_lowercase();
+            !known(&lower) && !CALENDAR.contains(&lower.as_str())
+        }
+    })
+}
+
+/// Capitalized words that are dates rather than names.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn flush(current: &mut String, f: &mut impl FnMut(&str)) {
     // Clitics left by a split apostrophe carry no meaning.
-    if !matches!(current.as_str(), "s" | "t" | "re" | "ll" | "ve" | "d" | "m") {
-        out.push(std::mem::take(current));
-    } else {
-        current.clear();
+    if !current.is_empty()
+        && !matches!(current.as_str(), "s" | "t" | "re" | "ll" | "ve" | "d" | "m")
+    {
+        f(current);
     }
+    current.clear();
 }
 
 /// A light suffix stemmer. It only has to be consistent, since queries and documents go through
@@ -60,9 +193,24 @@ pub fn stem(word: &str) -> String {
         && !w.ends_with("ss")
         && !w.ends_with("us")
         && !w.ends_with("is")
-        && w.len() > 4
+        && (w.len() > 4 || (w.len() == 4 && !w[..3].ends_with(['a', 'e', 'i', 'o', 'u'])))
     {
+        // Short plurals too ("logs", "pins", "tags"), but not "does" or "bias".
         w.pop();
+    }
+    // "summarization" meets "summarize", "conversational" meets "conversation".
+    for (suffix, replacement) in [("ization", "ize"), ("isation", "ize"), ("ional", "ion")] {
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 4
+        {
+            w = format!("{base}{replacement}");
+            break;
+        }
+    }
+    // Nouns of their own that only look like forms of a verb: a recording is not a record,
+    // an answering rule is not an answer.
+    if KEEP.contains(&w.as_str()) {
+        return w;
     }
     for suffix in ["ing", "ed"] {
         if let Some(base) = w.strip_suffix(suffix)
@@ -71,7 +219,7 @@ pub fn stem(word: &str) -> String {
             w = base.to_string();
             // "forwarding" -> "forward", "recorded" -> "record", "cancelled" -> "cancel".
             let b = w.as_bytes();
-            if b.len() >= 2
+            if b.len() >= 5
                 && b[b.len() - 1] == b[b.len() - 2]
                 && !matches!(b[b.len() - 1], b'l' | b's')
             {
@@ -89,6 +237,9 @@ pub fn stem(word: &str) -> String {
     }
     w
 }
+
+/// Words the stemmer leaves whole (after removing a plural).
+const KEEP: &[&str] = &["recording", "answering", "messaging"];
 
 #[cfg(test)]
 mod tests {
@@ -109,22 +260,67 @@ mod tests {
     }
 
     #[test]
+    fn payload_is_stripped() {
+        assert_eq!(
+            strip_payload("send a text saying \"create a meeting\" to bob@example.com"),
+            "send a text saying to"
+        );
+        assert_eq!(
+            strip_payload("rename it to \u{201c}Front Desk\u{201d} now"),
+            "rename it to now"
+        );
+        // An unbalanced quote mark quotes nothing.
+        assert_eq!(strip_payload("a 5\" screen"), "a 5\" screen");
+    }
+
+    #[test]
+    fn ids_are_told_from_phone_numbers_and_counts() {
+        let noun = |w: &str| !matches!(w, "from" | "to" | "import" | "all" | "and");
+        let word = |w: &str| matches!(w, "a2p" | "e911");
+        assert!(names_an_id("fetch message 1029384756", noun, word));
+        assert!(names_an_id("status of batch b-991?", noun, word));
+        assert!(names_an_id("trash message id 7781", noun, word));
+        assert!(!names_an_id("block calls from 800-555-0199", noun, word));
+        assert!(!names_an_id("text +1 650 555 0134", noun, word));
+        assert!(!names_an_id("import 300 contacts", noun, word));
+        assert!(!names_an_id("delete users 101, 102 and 103", noun, word));
+        assert!(!names_an_id("list all A2P batches", noun, word));
+    }
+
+    #[test]
+    fn people_are_told_from_things() {
+        let known = |w: &str| matches!(w, "the" | "team" | "marketing" | "sms");
+        assert!(names_a_person("add Raj to the marketing team", known));
+        assert!(names_a_person("change Bob's email", known));
+        assert!(!names_a_person("send an SMS", known));
+        assert!(!names_a_person("schedule it for Friday", known));
+    }
+
+    #[test]
     fn stems_meet() {
         for (a, b) in [
             ("calls", "call"),
             ("forwarding", "forward"),
             ("messages", "message"),
-            ("messaging", "message"),
             ("faxes", "fax"),
             ("policies", "policy"),
-            ("recorded", "recording"),
+            ("recorded", "record"),
             ("created", "create"),
             ("cancelled", "cancel"),
             ("meetings", "meeting"),
             ("extensions", "extension"),
+            ("summarization", "summarize"),
+            ("logs", "log"),
+            ("pins", "pin"),
+            ("conversational", "conversation"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
+        // Nouns that only look like forms of a verb stay apart from it.
+        assert_ne!(stem("recordings"), stem("records"));
+        assert_ne!(stem("answering"), stem("answer"));
+        assert_ne!(stem("messaging"), stem("message"));
+        assert_ne!(stem("settings"), stem("set"));
         for short in ["sms", "ivr", "status", "address", "bus"] {
             assert_eq!(stem(short), short.trim_end_matches('e'));
         }

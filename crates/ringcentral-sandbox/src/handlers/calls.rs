@@ -35,7 +35,7 @@ pub fn entries() -> Vec<Entry> {
 const DAY_MS: i64 = 86_400_000;
 
 /// A record as `CallLogRecord`; the `Detailed` view adds its legs.
-fn record_json(ctx: &Ctx<'_>, account: i64, r: &CallRecord, detailed: bool) -> Value {
+pub(crate) fn record_json(ctx: &Ctx<'_>, account: i64, r: &CallRecord, detailed: bool) -> Value {
     let ext_uri = ctx.url(&format!(
         "/restapi/v1.0/account/{account}/extension/{}",
         r.extension_id

@@ -136,10 +136,7 @@ fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
             let mut clean = Map::new();
             for (part, pv) in addr {
                 if !ADDRESS_PARTS.contains(&part.as_str()) {
-                    return Err(ApiError::invalid(
-                        &format!("{k}.{part}"),
-                        "unknown address field",
-                    ));
+                    continue;
                 }
                 let s = pv.as_str().ok_or_else(|| {
                     ApiError::invalid(&format!("{k}.{part}"), "expected a string")
@@ -147,9 +144,8 @@ fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
                 clean.insert(part, json!(s));
             }
             out.insert(k, Value::Object(clean));
-        } else if !["id", "uri", "availability"].contains(&k.as_str()) {
-            return Err(ApiError::invalid(&k, "not a field of a personal contact"));
         }
+        // Other properties are ignored, as RingCentral does.
     }
     Ok(out)
 }

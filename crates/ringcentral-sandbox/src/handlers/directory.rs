@@ -13,35 +13,39 @@ use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Account, Extension, ExtensionFilter, PhoneNumber, Site};
 
 pub fn entries() -> Vec<Entry> {
+    let directory = |e: Entry| Entry {
+        errors: super::ErrorStyle::Directory,
+        ..e
+    };
     vec![
-        op!(
+        directory(op!(
             "listDirectoryEntries",
             Get,
             "/restapi/v1.0/account/{accountId}/directory/entries",
             Medium,
             list
-        ),
-        op!(
+        )),
+        directory(op!(
             "searchDirectoryEntries",
             Post,
             "/restapi/v1.0/account/{accountId}/directory/entries/search",
             Heavy,
             search
-        ),
-        op!(
+        )),
+        directory(op!(
             "readDirectoryEntry",
             Get,
             "/restapi/v1.0/account/{accountId}/directory/entries/{entryId}",
             Medium,
             read
-        ),
-        op!(
+        )),
+        directory(op!(
             "readDirectoryFederation",
             Get,
             "/restapi/v1.0/account/{accountId}/directory/federation",
             Medium,
             federation
-        ),
+        )),
     ]
 }
 
@@ -251,6 +255,17 @@ fn page_body(
     with_account: bool,
 ) -> Result<Value, ApiError> {
     let (records, total) = page.slice(all);
+    render_page(ctx, records, total, page, with_account)
+}
+
+/// `DirectoryResource` for one page of entries out of `total`.
+fn render_page(
+    ctx: &Ctx<'_>,
+    records: Vec<Extension>,
+    total: usize,
+    page: Page,
+    with_account: bool,
+) -> Result<Value, ApiError> {
     let ids: Vec<i64> = records.iter().map(|e| e.id).collect();
     let numbers = ctx.store().phone_numbers_of(&ids)?;
     let lookup = Lookup::load(ctx)?;
@@ -291,8 +306,10 @@ fn page_number(raw: Option<&str>) -> Result<usize, ApiError> {
         Some(v) => v
             .parse::<usize>()
             .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| ApiError::invalid("page", format!("{v:?} is not a page number"))),
+            .filter(|p| (1..=super::MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                ApiError::invalid("page", format!("{v:?} is not a page number from 1 to 1000"))
+            }),
     }
 }
 
@@ -307,18 +324,37 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
                 .map_err(|_| ApiError::invalid("siteId", "not a site id"))
         })
         .transpose()?;
-    let mut all = candidates(ctx, &accounts_in_scope(ctx, federated)?)?;
-    all.retain(|e| {
-        let t = directory_type(&e.kind);
-        (kind.is_empty() || kind.iter().any(|k| k == t))
-            && group.first().is_none_or(|g| (g == "User") == (t == "User"))
-            && site.is_none_or(|s| e.site_id == Some(s))
-    });
-    let page = Page {
-        page: page_number(ctx.query("page"))?,
-        per_page: per_page(ctx.query("perPage"), all.len(), 1000)?,
+    // The filters map onto SQL, so a page of a large directory never loads the rest.
+    let users: Vec<String> = USER_TYPES.iter().map(|t| (*t).to_owned()).collect();
+    let mut filter = ExtensionFilter {
+        account_ids: accounts_in_scope(ctx, federated)?,
+        statuses: LISTED_STATUSES.iter().map(|s| (*s).to_owned()).collect(),
+        exclude_kinds: vec!["ApplicationExtension".into()],
+        site_id: site,
+        ..Default::default()
     };
-    with_etag(ctx, page_body(ctx, all, page, federated)?)
+    for k in &kind {
+        if k == "User" {
+            filter.kinds.extend(users.iter().cloned());
+        } else {
+            filter.kinds.push(k.clone());
+        }
+    }
+    match group.first().map(String::as_str) {
+        Some("User") => filter.users_only = true,
+        Some(_) => filter.exclude_kinds.extend(users.iter().cloned()),
+        None => {}
+    }
+    let page_no = page_number(ctx.query("page"))?;
+    let (_, total) = ctx.store().extensions(&filter, 0, 0)?;
+    let page = Page {
+        page: page_no,
+        per_page: per_page(ctx.query("perPage"), total, 1000)?,
+    };
+    let (records, total) = ctx
+        .store()
+        .extensions(&filter, page.offset(), page.per_page)?;
+    with_etag(ctx, render_page(ctx, records, total, page, federated)?)
 }
 
 fn read(ctx: &Ctx<'_>) -> ApiResult {
@@ -345,7 +381,7 @@ struct Order {
     direction: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SearchRequest {
     search_string: Option<String>,
@@ -387,11 +423,7 @@ fn field_value<'e>(
 }
 
 fn search(ctx: &Ctx<'_>) -> ApiResult {
-    let body: SearchRequest = if ctx.req.body.is_empty() {
-        SearchRequest::default()
-    } else {
-        ctx.json()?
-    };
+    let body: SearchRequest = ctx.json()?;
     let federated = body.show_federated.unwrap_or(true);
     let mut all = candidates(ctx, &accounts_in_scope(ctx, federated)?)?;
 
@@ -544,8 +576,8 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
     }
     let page = match body.page {
         None => 1,
-        Some(p) if p >= 1 => p as usize,
-        Some(_) => return Err(ApiError::invalid("page", "must be 1 or more")),
+        Some(p) if (1..=super::MAX_PAGE as i64).contains(&p) => p as usize,
+        Some(_) => return Err(ApiError::invalid("page", "must be from 1 to 1000")),
     };
     let per = match body.per_page {
         None => 1000,

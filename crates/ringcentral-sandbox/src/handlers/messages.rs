@@ -230,11 +230,12 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
     m.read_status = body.read_status;
     m.modified_ms = ctx.now_ms();
     let m = ctx.store().save_message(&m)?;
+    crate::notify::publish(ctx.state, vec![store_event(account, &m, false)]);
     Ok(ApiResponse::ok(&message_json(ctx, account, &m)))
 }
 
 fn delete(ctx: &Ctx<'_>) -> ApiResult {
-    let (_, mut m) = find(ctx)?;
+    let (account, mut m) = find(ctx)?;
     // A deleted message goes to the trash first; deleting it again (or purge=true) removes it.
     if ctx.query_bool("purge", false)? || m.availability == "Deleted" {
         ctx.store().purge_message(m.extension_id, m.id)?;
@@ -243,6 +244,8 @@ fn delete(ctx: &Ctx<'_>) -> ApiResult {
         m.modified_ms = ctx.now_ms();
         ctx.store().save_message(&m)?;
     }
+    m.modified_ms = ctx.now_ms();
+    crate::notify::publish(ctx.state, vec![store_event(account, &m, false)]);
     no_content()
 }
 
@@ -383,13 +386,14 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
         fax_page_count: None,
         fax_resolution: None,
     })?;
+    let mut events = vec![store_event(account, &sent, true)];
     // Recipients inside the account get the message in their own mailbox.
     for t in &body.to {
         if let Some(target) = ctx.store().phone_number_by_value(&t.phone_number)?
             && let Some(target_ext) = target.extension_id
             && target_ext != ext.id
         {
-            ctx.store().save_message(&Message {
+            let received = ctx.store().save_message(&Message {
                 id: 0,
                 extension_id: target_ext,
                 direction: "Inbound".into(),
@@ -398,8 +402,11 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
                 conversation_id: 0,
                 ..sent.clone()
             })?;
+            events.push(store_event(account, &received, true));
+            events.push(instant_event(ctx, account, &received));
         }
     }
+    crate::notify::publish(ctx.state, events);
     Ok(ApiResponse::ok(&message_json(ctx, account, &sent)))
 }
 
@@ -422,4 +429,57 @@ fn existing_conversation(
         .messages(ext, &filter, now)?
         .first()
         .map(|m| m.conversation_id))
+}
+
+/// The message-store change event of an extension.
+fn store_event(account: i64, m: &Message, new: bool) -> crate::notify::Event {
+    crate::notify::Event {
+        path: format!(
+            "/restapi/v1.0/account/{account}/extension/{}/message-store",
+            m.extension_id
+        ),
+        query: vec![],
+        owner_id: m.extension_id,
+        body: json!({
+            "extensionId": m.extension_id.to_string(),
+            "lastUpdated": time(m.modified_ms),
+            "changes": [{
+                "type": m.kind,
+                "newCount": if new { 1 } else { 0 },
+                "updatedCount": if new { 0 } else { 1 },
+                "newMessageIds": if new { vec![m.id] } else { vec![] },
+            }],
+            "ownerId": m.extension_id.to_string(),
+        }),
+    }
+}
+
+/// The instant-message event of an inbound SMS.
+fn instant_event(ctx: &Ctx<'_>, account: i64, m: &Message) -> crate::notify::Event {
+    let path = format!(
+        "/restapi/v1.0/account/{account}/extension/{}/message-store/instant",
+        m.extension_id
+    );
+    crate::notify::Event {
+        query: vec![("type", m.kind.clone())],
+        owner_id: m.extension_id,
+        body: json!({
+            "id": m.id.to_string(),
+            "to": m.to.iter().map(|t| json!({"phoneNumber": t.phone_number, "target": true})).collect::<Vec<_>>(),
+            "from": {"phoneNumber": m.from.phone_number, "name": m.from.name},
+            "type": m.kind,
+            "creationTime": time(m.created_ms),
+            "lastModifiedTime": time(m.modified_ms),
+            "readStatus": m.read_status,
+            "priority": m.priority,
+            "direction": m.direction,
+            "availability": m.availability,
+            "subject": m.subject,
+            "messageStatus": m.message_status,
+            "conversationId": m.conversation_id.to_string(),
+            "conversation": {"id": m.conversation_id.to_string(), "uri": ctx.url(&format!("/restapi/v1.0/conversation/{}", m.conversation_id))},
+            "ownerId": m.extension_id.to_string(),
+        }),
+        path,
+    }
 }

@@ -8,6 +8,7 @@ mod contacts;
 mod directory;
 mod extensions;
 mod glip;
+mod ivr;
 mod messages;
 mod numbers;
 pub(crate) mod oauth;
@@ -15,6 +16,7 @@ mod presence;
 mod queues;
 mod rules;
 mod subscriptions;
+mod sync;
 mod video;
 
 use http::StatusCode;
@@ -35,11 +37,33 @@ pub struct Entry {
     /// Reachable without an access token (the OAuth endpoints).
     pub public: bool,
     pub handler: HandlerFn,
+    /// How the operation's errors are spelled.
+    pub errors: ErrorStyle,
+}
+
+/// The error dialect of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStyle {
+    Rest,
+    /// The company directory's `ADG-*` errors.
+    Directory,
+    /// SCIM error bodies; the SCIM service checks its own requests, with SCIM's `scimType`s.
+    Scim,
+}
+
+impl ErrorStyle {
+    pub fn apply(self, e: ApiError) -> ApiError {
+        match self {
+            ErrorStyle::Rest => e,
+            ErrorStyle::Directory => e.into_directory(),
+            ErrorStyle::Scim => crate::scim::service::scim_shaped(e),
+        }
+    }
 }
 
 /// Builds an [`Entry`]: `op!(operationId, GET, "/path", Light, handler)`.
 macro_rules! op {
-    ($id:literal, $m:ident, $t:literal, $g:ident, $h:path) => {
+    ($id:literal, $m:ident, $t:literal, $g:ident, $h:expr) => {
         $crate::handlers::Entry {
             operation_id: $id,
             method: ringcentral_api::Method::$m,
@@ -47,6 +71,7 @@ macro_rules! op {
             group: Some(ringcentral_api::ThrottlingGroup::$g),
             public: false,
             handler: $h,
+            errors: $crate::handlers::ErrorStyle::Rest,
         }
     };
 }
@@ -69,9 +94,15 @@ pub fn all() -> Vec<Entry> {
         rules::entries(),
         numbers::entries(),
         subscriptions::entries(),
+        sync::entries(),
+        ivr::entries(),
+        crate::scim::service::entries(),
     ]
     .concat()
 }
+
+/// RingCentral's paging model stops at page 1000.
+pub const MAX_PAGE: usize = 1000;
 
 /// Page and page size of a classic listing.
 #[derive(Debug, Clone, Copy)]
@@ -105,9 +136,16 @@ pub fn page_params(
 ) -> Result<Page, ApiError> {
     let page = match ctx.query("page") {
         None => 1,
-        Some(v) => v.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-            ApiError::invalid("page", format!("{v:?} is not a page number (1 or more)"))
-        })?,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "page",
+                    format!("{v:?} is not a page number from 1 to {MAX_PAGE}"),
+                )
+            })?,
     };
     let per_page = match ctx.query("perPage") {
         None => default_per_page,

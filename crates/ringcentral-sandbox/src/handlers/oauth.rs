@@ -35,6 +35,7 @@ fn public(
         group: Some(ThrottlingGroup::Auth),
         public: true,
         handler,
+        errors: super::ErrorStyle::Rest,
     }
 }
 
@@ -154,8 +155,8 @@ fn token_body(
     endpoint_id: &str,
 ) -> ApiResult {
     let now = ctx.now_ms();
-    let expires_in = ((tokens.access_expires_ms - now) / 1000).max(0);
-    let refresh_in = ((tokens.refresh_expires_ms - now) / 1000).max(0);
+    let expires_in = ((tokens.access_expires_ms - now + 999) / 1000).max(0);
+    let refresh_in = ((tokens.refresh_expires_ms - now + 999) / 1000).max(0);
     Ok(ApiResponse::ok(&json!({
         "access_token": expose(&tokens.access_token),
         "token_type": "bearer",

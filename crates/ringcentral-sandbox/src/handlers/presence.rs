@@ -156,5 +156,31 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         p.accept_call_queue_calls = b;
     }
     ctx.store().save_presence(ext.id, &p)?;
-    Ok(ApiResponse::ok(&presence_json(ctx, account, &ext, &p)))
+    let body = presence_json(ctx, account, &ext, &p);
+    let mut event = json!({"extensionId": ext.id.to_string(), "ownerId": ext.id.to_string()});
+    for k in [
+        "telephonyStatus",
+        "presenceStatus",
+        "userStatus",
+        "dndStatus",
+        "allowSeeMyPresence",
+        "ringOnMonitoredCall",
+        "pickUpCallsOnHold",
+        "meetingStatus",
+    ] {
+        event[k] = body[k].clone();
+    }
+    crate::notify::publish(
+        ctx.state,
+        vec![crate::notify::Event {
+            path: format!(
+                "/restapi/v1.0/account/{account}/extension/{}/presence",
+                ext.id
+            ),
+            query: vec![("detailedTelephonyState", "true".to_owned())],
+            owner_id: ext.id,
+            body: event,
+        }],
+    );
+    Ok(ApiResponse::ok(&body))
 }

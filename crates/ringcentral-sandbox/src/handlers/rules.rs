@@ -302,7 +302,8 @@ fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Re
                     return Err(ApiError::invalid(k, "expected an object or an array"));
                 }
             }
-            other => return Err(ApiError::invalid(other, "not a field of an answering rule")),
+            // Other properties are ignored, as RingCentral does.
+            _ => continue,
         }
         if !["id", "type", "uri"].contains(&k.as_str()) {
             rule[k.as_str()] = v.clone();

@@ -123,6 +123,7 @@ fn ttl(expires_in: Option<i64>) -> Result<i64, ApiError> {
 struct Delivery {
     transport_type: String,
     address: Option<String>,
+    verification_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +137,7 @@ struct CreateRequest {
 fn create(ctx: &Ctx<'_>) -> ApiResult {
     let body: CreateRequest = ctx.json()?;
     let event_filters = filters(ctx, &body.event_filters)?;
+    let verification_token = body.delivery_mode.verification_token.clone();
     let address = match body.delivery_mode.transport_type.as_str() {
         "WebHook" => {
             let a = body
@@ -173,6 +175,7 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
         created_ms: now,
         expires_ms: now + ttl * 1000,
         expires_in: ttl,
+        verification_token,
     };
     ctx.store().save_subscription(&sub)?;
     Ok(ApiResponse::ok(&sub_json(ctx, &sub)))

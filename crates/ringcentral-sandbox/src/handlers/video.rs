@@ -120,7 +120,8 @@ fn apply(bridge: &mut Value, body: &Value) -> Result<(), ApiError> {
                 }
             }
             "preferences" => merge(&mut bridge["preferences"], v),
-            other => return Err(ApiError::invalid(other, "not a field of a bridge")),
+            // Other properties are ignored, as RingCentral does.
+            _ => {}
         }
     }
     Ok(())

@@ -133,6 +133,8 @@ fn finish(pair: (Extension, Option<String>)) -> Result<Extension> {
 #[derive(Debug, Default, Clone)]
 pub struct ExtensionFilter {
     pub account_id: Option<i64>,
+    /// Any of these accounts (with `account_id`, both must hold).
+    pub account_ids: Vec<i64>,
     pub number: Option<String>,
     pub emails: Vec<String>,
     pub statuses: Vec<String>,
@@ -140,6 +142,7 @@ pub struct ExtensionFilter {
     pub site_id: Option<i64>,
     /// Only user-like extensions.
     pub users_only: bool,
+    pub exclude_kinds: Vec<String>,
 }
 
 impl ExtensionFilter {
@@ -153,6 +156,16 @@ impl ExtensionFilter {
         if let Some(n) = &self.number {
             clauses.push("number = ?".to_owned());
             args.push(n.clone().into());
+        }
+        if !self.account_ids.is_empty() {
+            let qs = vec!["?"; self.account_ids.len()].join(", ");
+            clauses.push(format!("account_id IN ({qs})"));
+            args.extend(self.account_ids.iter().map(|a| Value::from(*a)));
+        }
+        if !self.exclude_kinds.is_empty() {
+            let qs = vec!["?"; self.exclude_kinds.len()].join(", ");
+            clauses.push(format!("type NOT IN ({qs})"));
+            args.extend(self.exclude_kinds.iter().map(|v| Value::from(v.clone())));
         }
         let mut list = |col: &str, vals: &[String], nocase: bool| {
             if !vals.is_empty() {
@@ -530,7 +543,7 @@ pub(crate) fn insert_extension(c: &Connection, e: &Extension) -> Result<()> {
     Ok(())
 }
 
-fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extension> {
+pub(crate) fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extension> {
     let mut e = e.clone();
     e.version += 1;
     e.extra.modified_ms = now_ms;
@@ -557,7 +570,7 @@ fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extensio
     Ok(e)
 }
 
-fn free_extension_number(c: &Connection, account_id: i64) -> Result<String> {
+pub(crate) fn free_extension_number(c: &Connection, account_id: i64) -> Result<String> {
     // User extension numbers are four digits and up; take the next after the highest.
     let max: Option<i64> = c.query_row(
         "SELECT MAX(CAST(number AS INTEGER)) FROM extensions WHERE account_id = ?1 AND length(number) >= 4",

@@ -107,6 +107,9 @@ pub struct Subscription {
     pub created_ms: i64,
     pub expires_ms: i64,
     pub expires_in: i64,
+    /// Sent back in the `Verification-Token` header of every webhook notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_token: Option<String>,
 }
 
 impl Store {
@@ -385,6 +388,21 @@ impl Store {
                 params![s.id, s.extension_id, s.expires_ms, to_json(s)],
             )?;
             Ok(())
+        })
+    }
+
+    /// Every subscription that has not expired.
+    pub fn live_subscriptions(&self, now_ms: i64) -> Result<Vec<Subscription>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT data FROM subscriptions WHERE expires_ms > ?1 ORDER BY rowid",
+            )?;
+            let rows = st.query_map([now_ms], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(from_json("subscription", &r?)?);
+            }
+            Ok(out)
         })
     }
 

@@ -219,7 +219,9 @@ impl Store {
     /// Runs `f` in a transaction, committed when `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
-        let tx = conn.transaction()?;
+        // Take the write lock up front: another process on the same data file then waits for us
+        // (busy timeout) instead of failing a deferred transaction halfway.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)

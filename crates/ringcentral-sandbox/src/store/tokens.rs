@@ -195,6 +195,21 @@ impl Store {
         })
     }
 
+    /// Ends a session: its tokens stop working.
+    pub fn end_session(&self, session_id: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE sessions SET revoked = 1 WHERE id = ?1",
+                [session_id],
+            )?;
+            tx.execute(
+                "UPDATE tokens SET state = 'revoked' WHERE session_id = ?1",
+                [session_id],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Counts sessions that are still usable (for stats and tests).
     pub fn live_sessions(&self) -> Result<i64> {
         self.read(|c| {

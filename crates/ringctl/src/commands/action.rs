@@ -265,14 +265,19 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
         return Err(CliError::usage(format!("the input from {source} is empty"))
             .hint("Pass a JSON object, e.g. --input '{\"contactId\": 1}'."));
     }
-    serde_json::from_str(&text).map_err(|e| {
+    let mut value: Value = serde_json::from_str(&text).map_err(|e| {
         CliError::usage(format!(
             "the input from {source} is not valid JSON (line {}, column {}: {e})",
             e.line(),
             e.column()
         ))
         .hint("Pass a JSON object, e.g. --input '{\"contactId\": 1}'.")
-    })
+    })?;
+    ringcentral_catalog::normalize_numbers(&mut value).map_err(|v| {
+        CliError::usage(format!("the input has {v}"))
+            .hint("Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".")
+    })?;
+    Ok(value)
 }
 
 pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {

@@ -168,6 +168,14 @@ fn plan(args: &LoginArgs) -> CliResult<LoginPlan> {
                 "Pass --client-id or set RC_CLIENT_ID; `ringctl connect --sandbox` needs none.",
             )
         })?;
+    if client_id.trim().is_empty() {
+        return Err(CliError::usage("the client id is empty")
+            .hint("Pass the app's client id with --client-id or RC_CLIENT_ID."));
+    }
+    if server.trim().is_empty() {
+        return Err(CliError::usage("the server URL is empty")
+            .hint("Pass --server URL or RC_SERVER_URL, or leave both unset for RingCentral."));
+    }
     let client_secret = match read_secret(
         "client secret",
         args.client_secret.as_deref(),
@@ -355,8 +363,25 @@ async fn browser_login(
     }
 }
 
-/// Tries to open a URL in the user's browser; the URL is printed anyway.
+/// Tries to open a URL in the user's browser; the URL is printed anyway. `$BROWSER` (a command,
+/// possibly with arguments) takes precedence, as it does for other command-line tools.
 fn open_browser(url: &str) {
+    if let Some(browser) = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+    {
+        let mut words = browser.split_whitespace();
+        if let Some(program) = words.next() {
+            let _ = std::process::Command::new(program)
+                .args(words)
+                .arg(url)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+        }
+        return;
+    }
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {
@@ -400,7 +425,20 @@ fn login_complete(ctx: &Ctx, args: &LoginCompleteArgs) -> CliResult<View> {
 }
 
 pub fn logout(ctx: &Ctx, args: &LogoutArgs) -> CliResult<View> {
-    let connection = ctx.resolve(args.id.as_deref().or(ctx.connection.as_deref()))?;
+    // Unlike other commands, logout never falls back to (and so never creates) the embedded
+    // sandbox connection: with nothing configured there is nothing to log out of.
+    let connection = match args.id.as_deref().or(ctx.connection.as_deref()) {
+        Some(wanted) => ctx.resolve(Some(wanted))?,
+        None => ctx
+            .home
+            .registry()?
+            .default_connection()
+            .cloned()
+            .ok_or_else(|| {
+                CliError::new(Exit::Auth, "no connection to log out of")
+                    .hint("`ringctl connection list` shows the connections.")
+            })?,
+    };
     let id = connection.id.clone();
     let kind = connection.kind;
     ctx.block_on(async {

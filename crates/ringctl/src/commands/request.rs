@@ -152,7 +152,20 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
                 .map(|(_, v)| v.clone());
-            if !args.raw_data
+            // `--json` without a value says the `-d` body is JSON: check it (unless --rawData) and
+            // send it as such.
+            let json_flag = args.json.is_some();
+            if json_flag && !args.raw_data {
+                let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                    CliError::usage(format!(
+                        "the -d body is not valid JSON (line {}, column {}: {e})",
+                        e.line(),
+                        e.column()
+                    ))
+                    .hint("Fix the JSON, or drop --json to send it as text.")
+                })?;
+                Some(Body::Json(value))
+            } else if !args.raw_data
                 && !has_content_type
                 && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
             {
@@ -160,7 +173,9 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
             } else {
                 Some(Body::Bytes {
                     content_type: content_type.unwrap_or_else(|| {
-                        if args.raw_data {
+                        if json_flag {
+                            "application/json".into()
+                        } else if args.raw_data {
                             "application/octet-stream".into()
                         } else {
                             "text/plain".into()
@@ -240,11 +255,13 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
             429 => Exit::RateLimited,
             _ => Exit::Failure,
         };
-        return Err(CliError::new(exit, detail.to_string()).api(
+        let mut err = CliError::new(exit, detail.to_string()).api(
             Some(status.as_u16()),
             detail.error_code.clone(),
             request_id,
-        ));
+        );
+        err.hint = crate::context::api_hint(status.as_u16()).map(|h| format!("{h}."));
+        return Err(err);
     }
     Ok(View::Nothing)
 }

@@ -35,10 +35,11 @@ pub fn coverage_help() -> String {
 }
 
 pub fn serve(ctx: &Ctx, args: &SandboxServeArgs) -> CliResult<View> {
-    let rate_limits: RateLimitMode = args.rate_limits.parse().map_err(|e: String| {
-        CliError::usage(format!("--rate-limits {}: {e}", args.rate_limits))
-            .hint("Use off, real or scale=FACTOR (e.g. scale=0.01).")
-    })?;
+    // The parse error already names the accepted modes.
+    let rate_limits: RateLimitMode = args
+        .rate_limits
+        .parse()
+        .map_err(|e: String| CliError::usage(format!("--rate-limits {}: {e}", args.rate_limits)))?;
     let faults = match &args.faults {
         Some(spec) => spec.parse::<FaultSpec>().map_err(|e| {
             CliError::usage(format!("--faults {spec}: {e}"))
@@ -98,7 +99,12 @@ fn data_file(ctx: &Ctx, data: &Option<PathBuf>) -> CliResult<PathBuf> {
     if let Some(path) = data {
         return Ok(path.clone());
     }
-    let id = match ctx.connection.as_deref() {
+    Ok(ctx.home.sandbox_data(&sandbox_id(ctx)?))
+}
+
+/// The embedded sandbox connection a command means: `-c` (by name or id), else `sandbox`.
+fn sandbox_id(ctx: &Ctx) -> CliResult<String> {
+    Ok(match ctx.connection.as_deref() {
         Some(wanted) => {
             let connection = ctx.resolve(Some(wanted))?;
             if connection.kind != config::Kind::Sandbox {
@@ -111,8 +117,7 @@ fn data_file(ctx: &Ctx, data: &Option<PathBuf>) -> CliResult<PathBuf> {
             connection.id
         }
         None => config::SANDBOX_ID.to_string(),
-    };
-    Ok(ctx.home.sandbox_data(&id))
+    })
 }
 
 pub fn credentials(ctx: &Ctx, args: &SandboxCredentialsArgs) -> CliResult<View> {
@@ -166,11 +171,7 @@ pub fn reset(ctx: &Ctx, args: &SandboxResetArgs) -> CliResult<View> {
     }
     // Tokens issued by the old sandbox mean nothing to the new one.
     if args.data.is_none() {
-        let id = ctx
-            .connection
-            .clone()
-            .unwrap_or_else(|| config::SANDBOX_ID.into());
-        let _ = std::fs::remove_file(ctx.home.token_path(&id));
+        let _ = std::fs::remove_file(ctx.home.token_path(&sandbox_id(ctx)?));
     }
     let message = if removed {
         format!(

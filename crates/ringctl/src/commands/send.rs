@@ -65,19 +65,12 @@ pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Req
 pub fn dry_run_view(base: &str, http: &HttpRequest) -> View {
     let mut url = format!("{}{}", base.trim_end_matches('/'), http.path);
     if !http.query.is_empty() {
-        let query: Vec<String> = http
-            .query
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    percent_encoding::utf8_percent_encode(k, percent_encoding::NON_ALPHANUMERIC),
-                    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
-                )
-            })
-            .collect();
+        // Encoded as the request will be (form encoding), not more: `page=2.5`, not `page=2%2E5`.
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(http.query.iter())
+            .finish();
         url.push('?');
-        url.push_str(&query.join("&"));
+        url.push_str(&query);
     }
     let mut headers = Map::new();
     headers.insert("Authorization".into(), json!("Bearer ***"));

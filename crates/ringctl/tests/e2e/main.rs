@@ -1,0 +1,12 @@
+//! End-to-end tests of the `ringctl` binary: every command of the CLI contract and its exit codes,
+//! against the embedded sandbox (started in-process by ringctl itself) or a sandbox served by
+//! `ringctl sandbox serve` in a process of its own. Each test has its own `RINGCTL_HOME`.
+
+mod auth;
+mod common;
+mod connections;
+mod embedded;
+mod inputs;
+mod request;
+mod served;
+mod skill;
