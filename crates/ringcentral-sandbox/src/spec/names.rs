@@ -325,6 +325,27 @@ fn is_id_name(n: &str) -> bool {
     n == "id" || n == "ID" || n.ends_with("Id") || n.ends_with("ID") || n.ends_with("_id")
 }
 
+/// The member of an enumeration that names what the operation is about, for `type` members: the
+/// fax operation answers a message of type `Fax`, the company pager one of type `Pager`. RingCentral
+/// files MMS as `SMS`.
+pub(crate) fn noun_option<'v>(
+    options: &'v [serde_json::Value],
+    noun: &str,
+) -> Option<&'v serde_json::Value> {
+    let noun = lower(noun);
+    let last = noun.rsplit(' ').next().unwrap_or_default().to_owned();
+    let alias = match noun.as_str() {
+        "mms" => Some("sms"),
+        _ => None,
+    };
+    options.iter().find(|o| {
+        o.as_str().is_some_and(|s| {
+            let s = lower(s);
+            s == noun || s == last || alias == Some(s.as_str())
+        })
+    })
+}
+
 /// Values that identify or locate things: they beat the spec's examples, because examples would
 /// repeat one id across records and point URIs at RingCentral's production servers.
 pub(crate) fn identity_string(place: &Place<'_>) -> Option<String> {

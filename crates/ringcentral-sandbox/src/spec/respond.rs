@@ -401,6 +401,10 @@ fn top_hint(
             }
         }
     }
+    // What a client creates through the API (a message, a call) leaves from the client's side.
+    if creating && !fields.iter().any(|(n, _)| n == "direction") {
+        fields.push(("direction".to_owned(), Hint::value("Outbound")));
+    }
     (
         Hint::Fields {
             exact: false,

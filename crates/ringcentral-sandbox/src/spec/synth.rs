@@ -527,9 +527,14 @@ impl<'a> Generator<'a> {
         }
         if let Some(options) = eff.enums.first() {
             let n = options.len();
+            let about =
+                (at.name == "type" || at.name.ends_with("Type")) && (at.depth <= 1 || at.in_record);
+            let by_noun = about
+                .then(|| names::noun_option(options, self.scene.noun))
+                .flatten();
             let preferred = eff.examples.iter().copied().filter(|e| options.contains(e));
             let rotated = (0..n).filter_map(|k| options.get((at.index + k) % n));
-            for candidate in preferred.chain(rotated) {
+            for candidate in by_noun.into_iter().chain(preferred).chain(rotated) {
                 if conforms_all(schemas, candidate) {
                     return Some(candidate.clone());
                 }
@@ -854,15 +859,10 @@ impl<'a> Generator<'a> {
             (None, Some(x)) => Some(x - 1.0),
             (None, None) => None,
         };
-        let (lo, hi) = eff
-            .formats
-            .iter()
-            .filter_map(|f| super::schema::format_range(f))
-            .fold((lo, hi), |(lo, hi), (flo, fhi)| {
-                (tighter_min(lo, Some(flo)), tighter_max(hi, Some(fhi)))
-            });
         let spread = (at.seed % 100) as f64;
-        let pick = match (lo, hi) {
+        // A small positive number unless the schema's own bounds say otherwise; the wide range of
+        // an int32/int64 format only clamps it.
+        let mut pick = match (lo, hi) {
             (Some(lo), Some(hi)) if hi >= lo => {
                 let width = (hi - lo).floor();
                 lo.ceil()
@@ -876,6 +876,19 @@ impl<'a> Generator<'a> {
             (None, Some(hi)) => hi.floor().min(1.0 + spread),
             (None, None) => 1.0 + spread,
         };
+        let (lo, hi) = eff
+            .formats
+            .iter()
+            .filter_map(|f| super::schema::format_range(f))
+            .fold((lo, hi), |(lo, hi), (flo, fhi)| {
+                (tighter_min(lo, Some(flo)), tighter_max(hi, Some(fhi)))
+            });
+        if let Some(lo) = lo {
+            pick = pick.max(lo.ceil());
+        }
+        if let Some(hi) = hi {
+            pick = pick.min(hi.floor());
+        }
         candidates.push(to_number(pick, integer));
         if let Some(lo) = lo {
             candidates.push(to_number(lo.ceil(), integer));

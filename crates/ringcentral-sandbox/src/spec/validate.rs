@@ -442,23 +442,35 @@ fn multipart_object(
     let mut grouped: Vec<(String, Vec<&multipart::Part<'_>>)> = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let json_part = part.content_type.as_deref().is_some_and(is_json);
-        match &part.name {
-            None if i == 0 && media == "multipart/mixed" || part.name.is_none() && json_part => {
-                let value: Value = serde_json::from_slice(part.data).map_err(|e| {
-                    vec![unreadable(format!(
-                        "The request part is not valid JSON: {e}"
-                    ))]
-                })?;
-                match value {
-                    Value::Object(m) => object.extend(m),
-                    other => {
-                        return Err(vec![unreadable(format!(
-                            "The request part must be a JSON object, not {}",
-                            schema::json_type(&other)
-                        ))]);
-                    }
+        let member = part
+            .name
+            .as_deref()
+            .is_some_and(|n| property_schema(body_schema, n).is_some());
+        // The root part: RingCentral reads a first JSON part that is not one of the body's
+        // members (the SDKs name it `json` or `request`; `multipart/mixed` leaves it unnamed) as
+        // the request itself, and the parts after it as attachments.
+        let root =
+            i == 0 && !member && (json_part || (media == "multipart/mixed" && part.name.is_none()));
+        if root || (part.name.is_none() && json_part) {
+            let value: Value = serde_json::from_slice(part.data).map_err(|e| {
+                vec![unreadable(format!(
+                    "The request part is not valid JSON: {e}"
+                ))]
+            })?;
+            match value {
+                Value::Object(m) => object.extend(m),
+                other => {
+                    return Err(vec![unreadable(format!(
+                        "The request part must be a JSON object, not {}",
+                        schema::json_type(&other)
+                    ))]);
                 }
             }
+            continue;
+        }
+        match &part.name {
+            // Files under any other name are attachments.
+            Some(_) if !member && part.filename.is_some() => files.push(part),
             None => files.push(part),
             Some(name) => match grouped.iter_mut().find(|(n, _)| n == name) {
                 Some((_, list)) => list.push(part),
@@ -838,6 +850,26 @@ mod tests {
         let page = |v: &str| run("listCountries", &[], &[("perPage", v)], None, b"");
         assert!(page("2147483647").is_ok());
         assert!(page("2147483648").is_err());
+    }
+
+    #[test]
+    fn a_root_json_part_is_the_request_and_later_files_are_attachments() {
+        // As RingCentral's SDKs send a fax: the whole body in a first part named `json`.
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"json\"; filename=\"request.json\"\r\nContent-Type: application/json\r\n\r\n{\"to\":[{\"phoneNumber\":\"+16505550125\"}],\"faxResolution\":\"High\"}\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cover.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--\r\n";
+        for media in ["multipart/form-data", "multipart/mixed"] {
+            let ok = run(
+                "createFaxMessage",
+                &tilde(),
+                &[],
+                Some(&format!("{media}; boundary=b")),
+                body,
+            );
+            assert!(ok.is_ok(), "{media}: {ok:?}");
+            let ok = ok.unwrap_or_default();
+            let body = ok.body.unwrap_or_default();
+            assert_eq!(body["faxResolution"], "High");
+            assert!(body["attachment"].is_string(), "{body}");
+        }
     }
 
     #[test]
