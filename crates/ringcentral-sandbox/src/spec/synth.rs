@@ -213,7 +213,8 @@ struct Eff {
     formats: Vec<&'static str>,
     examples: Vec<&'static Value>,
     default: Option<&'static Value>,
-    choice: Option<&'static Vec<Value>>,
+    /// The first `oneOf` (true) or `anyOf` (false) not yet resolved by a pick.
+    choice: Option<(&'static Vec<Value>, bool)>,
 }
 
 fn tighter_min(cur: Option<f64>, new: Option<f64>) -> Option<f64> {
@@ -429,7 +430,7 @@ impl<'a> Generator<'a> {
                     }
                     None => {
                         if eff.choice.is_none() && !branches.is_empty() {
-                            eff.choice = Some(branches);
+                            eff.choice = Some((branches, key == "oneOf"));
                         }
                     }
                 }
@@ -466,12 +467,12 @@ impl<'a> Generator<'a> {
         if eff.impossible {
             return None;
         }
-        if let Some(branches) = eff.choice {
+        if let Some((branches, one_of)) = eff.choice {
             let address = branches as *const Vec<Value> as usize;
             let n = branches.len();
             // Records take turns through the branches, so a list shows its variety.
             let start = at.index % n;
-            let mut fallback = None;
+            let mut tried: Vec<(usize, Value)> = Vec::new();
             for k in 0..n {
                 let i = (start + k) % n;
                 self.picks.push((address, i));
@@ -481,10 +482,20 @@ impl<'a> Generator<'a> {
                     if conforms_all(schemas, &v) {
                         return Some(v);
                     }
-                    fallback.get_or_insert(v);
+                    tried.push((i, v));
                 }
             }
-            return fallback;
+            // Every branch's value also satisfies another branch: a `oneOf` whose branches
+            // leave members open. Make the value refuse the rivals, if that can be done.
+            if one_of {
+                for (i, v) in &tried {
+                    let mut v = v.clone();
+                    if disambiguate(&mut v, schemas, branches, *i) {
+                        return Some(v);
+                    }
+                }
+            }
+            return tried.into_iter().next().map(|(_, v)| v);
         }
         let recursing = eff
             .refs
@@ -915,6 +926,134 @@ impl<'a> Generator<'a> {
     }
 }
 
+/// Makes `v`, built from branch `chosen` of a `oneOf`, refuse the other branches it also satisfies,
+/// keeping `schemas` (which hold the `oneOf`) satisfied. Adds, where a rival declares a member the
+/// value lacks, that member with a type the rival refuses (`null` where it can); looks into shared
+/// members when that is not enough. Bounded in rounds and depth.
+fn disambiguate(
+    v: &mut Value,
+    schemas: &[&'static Value],
+    branches: &[Value],
+    chosen: usize,
+) -> bool {
+    let Some(keep) = branches.get(chosen) else {
+        return false;
+    };
+    for _ in 0..4 {
+        if conforms_all(schemas, v) {
+            return true;
+        }
+        let rivals: Vec<&Value> = branches
+            .iter()
+            .enumerate()
+            .filter(|(k, b)| *k != chosen && super::check::conforms_one(b, v))
+            .map(|(_, b)| b)
+            .collect();
+        if rivals.is_empty() {
+            return false;
+        }
+        let mut progressed = false;
+        for rival in rivals {
+            progressed |= break_schema(v, rival, keep, 0);
+        }
+        if !progressed {
+            return false;
+        }
+    }
+    conforms_all(schemas, v)
+}
+
+/// Changes `v` so that it fails `target` while it still satisfies `keep`. Returns whether it does.
+fn break_schema(v: &mut Value, target: &Value, keep: &Value, depth: usize) -> bool {
+    use super::check::conforms_one;
+    if !conforms_one(target, v) {
+        return true;
+    }
+    if depth > 5 {
+        return false;
+    }
+    let Some(map) = target.as_object() else {
+        return false;
+    };
+    if let Some(t) = map.get("$ref").and_then(Value::as_str).and_then(ref_target)
+        && break_schema(v, t, keep, depth + 1)
+    {
+        return true;
+    }
+    for part in map
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if break_schema(v, part, keep, depth + 1) && conforms_one(keep, v) {
+            return true;
+        }
+    }
+    // A union fails when none of its branches holds any more.
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = map.get(key).and_then(Value::as_array) {
+            let held: Vec<&Value> = branches.iter().filter(|b| conforms_one(b, v)).collect();
+            if held.iter().all(|b| break_schema(v, b, keep, depth + 1)) && !conforms_one(target, v)
+            {
+                return conforms_one(keep, v);
+            }
+        }
+    }
+    let Some(props) = map.get("properties").and_then(Value::as_object) else {
+        return false;
+    };
+    // A member the rival declares and the value lacks, in a type the rival refuses.
+    for (name, schema) in props {
+        if v.get(name).is_some() {
+            continue;
+        }
+        let Some(wrong) = refused_value(schema) else {
+            continue;
+        };
+        if let Value::Object(obj) = v {
+            obj.insert(name.clone(), wrong);
+        }
+        if conforms_one(keep, v) && !conforms_one(target, v) {
+            return true;
+        }
+        if let Value::Object(obj) = v {
+            obj.remove(name);
+        }
+    }
+    // A member both declare: break it inside.
+    for (name, schema) in props {
+        let inner_keep = super::schema::property_schema(keep, name)
+            .cloned()
+            .unwrap_or(Value::Bool(true));
+        let Some(member) = v.get_mut(name) else {
+            continue;
+        };
+        if member.is_object()
+            && break_schema(member, schema, &inner_keep, depth + 1)
+            && conforms_one(keep, v)
+            && !conforms_one(target, v)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// A value of a type `schema` does not admit: `null` when it can be, else another scalar.
+fn refused_value(schema: &Value) -> Option<Value> {
+    let admitted = super::schema::admitted_types(schema)?;
+    [
+        ("null", Value::Null),
+        ("string", Value::String(String::new())),
+        ("boolean", Value::Bool(false)),
+        ("integer", Value::from(0)),
+    ]
+    .into_iter()
+    .find(|(t, _)| !(admitted.contains(t) || *t == "integer" && admitted.contains("number")))
+    .map(|(_, v)| v)
+}
+
 fn to_number(x: f64, integer: bool) -> Value {
     if (integer || x.fract() == 0.0) && x >= i64::MIN as f64 && x <= i64::MAX as f64 {
         return Value::from(x as i64);
@@ -1034,6 +1173,22 @@ mod tests {
         ]}));
         let v = Generator::new(scene(), Mode::Request).generate(schema, None);
         assert!(v.is_some_and(|v| super::super::check::conforms(schema, &v)));
+    }
+
+    #[test]
+    fn open_one_of_branches_are_told_apart() {
+        // Both branches accept any object without their members: a value from either matches
+        // both, unless it refuses the other's member.
+        let schema = leak(json!({"oneOf": [
+            {"type": "object", "properties": {"texts": {"type": "array", "items": {"type": "string"}}}},
+            {"type": "object", "properties": {"errors": {"type": "array"}}}
+        ]}));
+        let v = Generator::new(scene(), Mode::Response)
+            .generate(schema, None)
+            .unwrap_or_default();
+        assert!(super::super::check::conforms(schema, &v), "{v}");
+        assert!(v.get("texts").is_some_and(Value::is_array), "{v}");
+        assert_eq!(v.get("errors"), Some(&Value::Null));
     }
 
     #[test]
