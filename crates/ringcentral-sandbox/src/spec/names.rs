@@ -64,9 +64,7 @@ fn lower(s: &str) -> String {
 
 /// Whether a member names a person (so its members describe someone else than its parent).
 pub(crate) fn person_context(name: Option<&str>) -> bool {
-    let Some(n) = name else { return false };
-    let n = lower(n);
-    [
+    const PEOPLE: [&str; 35] = [
         "extension",
         "user",
         "contact",
@@ -102,9 +100,12 @@ pub(crate) fn person_context(name: Option<&str>) -> bool {
         "organizer",
         "initiator",
         "profile",
-    ]
-    .iter()
-    .any(|p| n == *p || n.ends_with(p))
+    ];
+    let Some(n) = name else { return false };
+    let n = n.as_bytes();
+    PEOPLE
+        .iter()
+        .any(|p| n.len() >= p.len() && n[n.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes()))
 }
 
 fn first_name(place: &Place<'_>) -> &'static str {

@@ -106,10 +106,44 @@ pub(crate) fn op_schemas(op: &Operation) -> Option<&'static OpSchemas> {
     parsed_ops().get(op.operation_id)
 }
 
-/// A shared definition by name.
+/// FNV-1a: definition names are short and trusted, so a fast non-keyed hash is the right tool.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// A shared definition by name. Resolving `$ref`s is the generator's and checker's most frequent
+/// step, hence the index.
 pub(crate) fn def(name: &str) -> Option<&'static Value> {
-    let i = DEFS.binary_search_by(|d| d.name.cmp(name)).ok()?;
-    parsed_defs().get(i)
+    static INDEX: OnceLock<FnvMap<&'static str, &'static Value>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            DEFS.iter()
+                .map(|d| d.name)
+                .zip(parsed_defs().iter())
+                .collect()
+        })
+        .get(name)
+        .copied()
 }
 
 /// The definition a `$ref` string points at (`#/$defs/NAME`).

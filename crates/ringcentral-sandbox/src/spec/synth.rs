@@ -346,7 +346,64 @@ impl<'a> Generator<'a> {
             Value::Object(m) => m,
             _ => return,
         };
-        if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+        // One pass over the keywords (cheaper than a lookup per keyword); subschemas are
+        // absorbed after the schema's own keywords.
+        let mut reference: Option<&'static str> = None;
+        let mut all: Option<&'static Vec<Value>> = None;
+        let mut unions: Vec<(&'static Vec<Value>, bool)> = Vec::new();
+        let mut default: Option<&'static Value> = None;
+        for (keyword, arg) in m {
+            match (keyword.as_str(), arg) {
+                ("$ref", Value::String(r)) => reference = Some(r),
+                ("type", t) => {
+                    let list = type_list(t);
+                    eff.types = Some(match eff.types.take() {
+                        None => list,
+                        Some(cur) => cur.into_iter().filter(|x| list.contains(x)).collect(),
+                    });
+                }
+                ("enum", Value::Array(options)) => eff.enums.push(options),
+                ("const", c) => eff.konst = Some(c),
+                ("properties", Value::Object(props)) => {
+                    for (k, v) in props {
+                        match eff.props.iter_mut().find(|(n, _)| n == k) {
+                            Some((_, list)) => list.push(v),
+                            None => eff.props.push((k.as_str(), vec![v])),
+                        }
+                    }
+                }
+                ("required", Value::Array(req)) => {
+                    for r in req.iter().filter_map(Value::as_str) {
+                        if !eff.required.contains(&r) {
+                            eff.required.push(r);
+                        }
+                    }
+                }
+                ("additionalProperties", a) => eff.additional.push(a),
+                ("items", i) => eff.items.push(i),
+                ("minItems", n) => eff.min_items = tighter_min_u(eff.min_items, n.as_u64()),
+                ("maxItems", n) => eff.max_items = tighter_max_u(eff.max_items, n.as_u64()),
+                ("minLength", n) => eff.min_len = tighter_min_u(eff.min_len, n.as_u64()),
+                ("maxLength", n) => eff.max_len = tighter_max_u(eff.max_len, n.as_u64()),
+                ("minimum", n) => eff.minimum = tighter_min(eff.minimum, n.as_f64()),
+                ("maximum", n) => eff.maximum = tighter_max(eff.maximum, n.as_f64()),
+                ("exclusiveMinimum", n) => eff.excl_min = tighter_min(eff.excl_min, n.as_f64()),
+                ("exclusiveMaximum", n) => eff.excl_max = tighter_max(eff.excl_max, n.as_f64()),
+                ("uniqueItems", Value::Bool(true)) => eff.unique = true,
+                ("pattern", Value::String(p)) => eff.patterns.push(p),
+                ("format", Value::String(f)) => eff.formats.push(f),
+                ("examples", Value::Array(ex)) => eff.examples.extend(ex.iter()),
+                ("default", d) => default = Some(d),
+                ("allOf", Value::Array(parts)) => all = Some(parts),
+                ("oneOf", Value::Array(branches)) => unions.push((branches, true)),
+                ("anyOf", Value::Array(branches)) => unions.push((branches, false)),
+                _ => {}
+            }
+        }
+        if eff.default.is_none() {
+            eff.default = default;
+        }
+        if let Some(r) = reference {
             match (ref_name(r), ref_target(r)) {
                 (Some(name), Some(target)) => {
                     eff.refs.push(name);
@@ -355,83 +412,20 @@ impl<'a> Generator<'a> {
                 _ => eff.impossible = true,
             }
         }
-        if let Some(t) = m.get("type") {
-            let list = type_list(t);
-            eff.types = Some(match eff.types.take() {
-                None => list,
-                Some(cur) => cur.into_iter().filter(|x| list.contains(x)).collect(),
-            });
+        for s in all.into_iter().flatten() {
+            self.absorb(eff, s, depth + 1);
         }
-        if let Some(Value::Array(options)) = m.get("enum") {
-            eff.enums.push(options);
-        }
-        if let Some(c) = m.get("const") {
-            eff.konst = Some(c);
-        }
-        if let Some(Value::Object(props)) = m.get("properties") {
-            for (k, v) in props {
-                match eff.props.iter_mut().find(|(n, _)| n == k) {
-                    Some((_, list)) => list.push(v),
-                    None => eff.props.push((k.as_str(), vec![v])),
-                }
-            }
-        }
-        if let Some(Value::Array(req)) = m.get("required") {
-            for r in req.iter().filter_map(Value::as_str) {
-                if !eff.required.contains(&r) {
-                    eff.required.push(r);
-                }
-            }
-        }
-        if let Some(a) = m.get("additionalProperties") {
-            eff.additional.push(a);
-        }
-        if let Some(i) = m.get("items") {
-            eff.items.push(i);
-        }
-        let f = |k: &str| m.get(k).and_then(Value::as_f64);
-        let u = |k: &str| m.get(k).and_then(Value::as_u64);
-        eff.min_items = tighter_min_u(eff.min_items, u("minItems"));
-        eff.max_items = tighter_max_u(eff.max_items, u("maxItems"));
-        eff.min_len = tighter_min_u(eff.min_len, u("minLength"));
-        eff.max_len = tighter_max_u(eff.max_len, u("maxLength"));
-        eff.minimum = tighter_min(eff.minimum, f("minimum"));
-        eff.maximum = tighter_max(eff.maximum, f("maximum"));
-        eff.excl_min = tighter_min(eff.excl_min, f("exclusiveMinimum"));
-        eff.excl_max = tighter_max(eff.excl_max, f("exclusiveMaximum"));
-        if m.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
-            eff.unique = true;
-        }
-        if let Some(p) = m.get("pattern").and_then(Value::as_str) {
-            eff.patterns.push(p);
-        }
-        if let Some(fmt) = m.get("format").and_then(Value::as_str) {
-            eff.formats.push(fmt);
-        }
-        if let Some(Value::Array(ex)) = m.get("examples") {
-            eff.examples.extend(ex.iter());
-        }
-        if eff.default.is_none() {
-            eff.default = m.get("default");
-        }
-        if let Some(Value::Array(all)) = m.get("allOf") {
-            for s in all {
-                self.absorb(eff, s, depth + 1);
-            }
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(Value::Array(branches)) = m.get(key) {
-                let address = branches as *const Vec<Value> as usize;
-                match self.picks.iter().find(|(a, _)| *a == address) {
-                    Some((_, i)) => {
-                        if let Some(b) = branches.get(*i) {
-                            self.absorb(eff, b, depth + 1);
-                        }
+        for (branches, one_of) in unions {
+            let address = branches as *const Vec<Value> as usize;
+            match self.picks.iter().find(|(a, _)| *a == address) {
+                Some((_, i)) => {
+                    if let Some(b) = branches.get(*i) {
+                        self.absorb(eff, b, depth + 1);
                     }
-                    None => {
-                        if eff.choice.is_none() && !branches.is_empty() {
-                            eff.choice = Some((branches, key == "oneOf"));
-                        }
+                }
+                None => {
+                    if eff.choice.is_none() && !branches.is_empty() {
+                        eff.choice = Some((branches, one_of));
                     }
                 }
             }
@@ -795,46 +789,47 @@ impl<'a> Generator<'a> {
 
     fn string(&mut self, eff: &Eff, schemas: &[&'static Value], at: &At<'_, '_>) -> Value {
         let place = self.place(at);
-        let fits = |s: &str| conforms_all(schemas, &Value::String(s.to_owned()));
-        let mut candidates: Vec<String> = Vec::new();
-        if let Some(s) = names::identity_string(&place) {
-            candidates.push(s);
-        }
-        candidates.extend(
-            eff.examples
-                .iter()
-                .filter_map(|e| e.as_str().map(str::to_owned)),
-        );
-        if let Some(Value::String(d)) = eff.default {
-            candidates.push(d.clone());
-        }
-        if let Some(s) = names::named_string(&place) {
-            candidates.push(s);
-        }
-        for f in &eff.formats {
-            if let Some(s) = names::format_string(f, &place) {
-                candidates.push(s);
-            }
-        }
-        for p in &eff.patterns {
-            if let Some(s) = pattern::sample(p, at.seed) {
-                candidates.push(s);
-            }
-        }
-        if eff.formats.iter().any(|f| {
+        let fits = |s: String| {
+            let v = Value::String(s);
+            conforms_all(schemas, &v).then_some(v)
+        };
+        // Candidates in order of preference, built only until one fits.
+        let uri_format = eff.formats.iter().any(|f| {
             matches!(
                 *f,
                 "uri" | "iri" | "uri-reference" | "iri-reference" | "url"
             )
-        }) {
-            // The sandbox's own address, should nothing more specific fit.
-            candidates.push(format!("{}/", self.scene.base_url.trim_end_matches('/')));
-        }
-        let generic = generic_string(&place, eff);
-        if let Some(hit) = candidates.into_iter().find(|c| fits(c)) {
-            return Value::String(hit);
-        }
-        Value::String(generic)
+        });
+        let found = names::identity_string(&place)
+            .and_then(fits)
+            .or_else(|| {
+                eff.examples
+                    .iter()
+                    .filter_map(|e| e.as_str())
+                    .find_map(|e| fits(e.to_owned()))
+            })
+            .or_else(|| match eff.default {
+                Some(Value::String(d)) => fits(d.clone()),
+                _ => None,
+            })
+            .or_else(|| names::named_string(&place).and_then(fits))
+            .or_else(|| {
+                eff.formats
+                    .iter()
+                    .find_map(|f| names::format_string(f, &place).and_then(fits))
+            })
+            .or_else(|| {
+                eff.patterns
+                    .iter()
+                    .find_map(|p| pattern::sample(p, at.seed).and_then(fits))
+            })
+            .or_else(|| {
+                // The sandbox's own address, should nothing more specific fit.
+                uri_format
+                    .then(|| format!("{}/", self.scene.base_url.trim_end_matches('/')))
+                    .and_then(fits)
+            });
+        found.unwrap_or_else(|| Value::String(generic_string(&place, eff)))
     }
 
     fn number(
