@@ -165,8 +165,12 @@ pub struct RequestBody {
     pub open: bool,
     /// For [`BodyShape::Merged`], the body's top-level properties.
     pub fields: &'static [BodyField],
-    /// The body's JSON Schema as compact JSON text.
+    /// The body's JSON Schema (for `content_type`) as compact JSON text.
     pub schema: &'static str,
+    /// The body's JSON Schema for every content type the spec lists: `(content type, schema)`.
+    pub schemas: &'static [(&'static str, &'static str)],
+    /// Indexes into [`DEFS`] of every definition the body schemas reach, transitively.
+    pub defs: &'static [u16],
 }
 
 /// The success response of an operation.

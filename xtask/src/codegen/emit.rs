@@ -160,7 +160,7 @@ fn emit_operation(out: &mut String, api: &ApiModel, op: &OperationModel) {
     }
     let _ = writeln!(out, "        ],");
     match &op.body {
-        Some(body) => emit_body(out, body),
+        Some(body) => emit_body(out, api, body),
         None => {
             let _ = writeln!(out, "        body: None,");
         }
@@ -208,7 +208,7 @@ fn emit_param(out: &mut String, p: &ParamModel) {
     );
 }
 
-fn emit_body(out: &mut String, body: &BodyModel) {
+fn emit_body(out: &mut String, api: &ApiModel, body: &BodyModel) {
     let _ = writeln!(out, "        body: Some(RequestBody {{");
     let _ = writeln!(
         out,
@@ -244,6 +244,13 @@ fn emit_body(out: &mut String, body: &BodyModel) {
     }
     let _ = writeln!(out, "            ],");
     let _ = writeln!(out, "            schema: {},", lit(&compact(&body.schema)));
+    let schemas: Vec<String> = body
+        .schemas
+        .iter()
+        .map(|(ct, s)| format!("({}, {})", lit(ct), lit(&compact(s))))
+        .collect();
+    let _ = writeln!(out, "            schemas: &[{}],", schemas.join(", "));
+    let _ = writeln!(out, "            defs: {},", indexes(api, &body.defs));
     let _ = writeln!(out, "        }}),");
 }
 

@@ -73,6 +73,10 @@ pub struct ParamModel {
 }
 
 pub struct BodyModel {
+    /// The body's schema for every content type the spec lists, in the spec's order.
+    pub schemas: Vec<(String, Value)>,
+    /// Every definition those schemas reach, transitively.
+    pub defs: BTreeSet<String>,
     /// For each flattened union in the body, the required names of each variant: one of them must
     /// be satisfied.
     pub alternatives: Vec<Vec<Vec<String>>>,
@@ -157,6 +161,9 @@ pub fn build(spec: &Spec) -> Result<ApiModel> {
     for op in &operations {
         used.extend(op.input_defs.iter().cloned());
         used.extend(op.output_defs.iter().cloned());
+        if let Some(body) = &op.body {
+            used.extend(body.defs.iter().cloned());
+        }
     }
     let defs = all_defs
         .into_iter()
@@ -260,7 +267,20 @@ fn build_operation(
         schema::direct_refs(s, &mut roots);
     }
     model.output_defs = schema::closure(&roots, all_defs);
-    for name in model.input_defs.iter().chain(&model.output_defs) {
+    if let Some(body) = &mut model.body {
+        let mut roots = BTreeSet::new();
+        for (_, s) in &body.schemas {
+            schema::direct_refs(s, &mut roots);
+        }
+        body.defs = schema::closure(&roots, all_defs);
+    }
+    let body_defs = model.body.iter().flat_map(|b| b.defs.iter());
+    for name in model
+        .input_defs
+        .iter()
+        .chain(&model.output_defs)
+        .chain(body_defs)
+    {
         if !all_defs.contains_key(name) {
             bail!("reference to unknown schema `{name}`");
         }
@@ -391,10 +411,22 @@ fn build_body(spec: &Spec, rb: &Value) -> Result<BodyModel> {
         .unwrap_or_else(|| json!({}));
     let required = rb.get("required").and_then(Value::as_bool).unwrap_or(false);
     let schema = schema::convert(&raw_schema);
+    let schemas: Vec<(String, Value)> = content
+        .iter()
+        .map(|(ct, c)| {
+            let s = c
+                .get("schema")
+                .map(schema::convert)
+                .unwrap_or_else(|| json!({}));
+            (ct.clone(), s)
+        })
+        .collect();
 
     let shape = spec.object_shape(&raw_schema)?;
     if !(is_structured(&content_type) && shape.is_plain_object()) {
         return Ok(BodyModel {
+            schemas,
+            defs: BTreeSet::new(),
             alternatives: Vec::new(),
             open: false,
             content_type,
@@ -427,6 +459,8 @@ fn build_body(spec: &Spec, rb: &Value) -> Result<BodyModel> {
         });
     }
     Ok(BodyModel {
+        schemas,
+        defs: BTreeSet::new(),
         alternatives: shape.alternatives.clone(),
         open: shape.open,
         content_type,
