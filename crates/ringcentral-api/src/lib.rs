@@ -165,8 +165,12 @@ pub struct RequestBody {
     pub open: bool,
     /// For [`BodyShape::Merged`], the body's top-level properties.
     pub fields: &'static [BodyField],
-    /// The body's JSON Schema as compact JSON text.
+    /// The body's JSON Schema (for `content_type`) as compact JSON text.
     pub schema: &'static str,
+    /// The body's JSON Schema for every content type the spec lists: `(content type, schema)`.
+    pub schemas: &'static [(&'static str, &'static str)],
+    /// Indexes into [`DEFS`] of every definition the body schemas reach, transitively.
+    pub defs: &'static [u16],
 }
 
 /// The success response of an operation.
@@ -223,6 +227,9 @@ pub struct Operation {
     pub user_permission: Option<&'static str>,
     pub availability: Option<&'static str>,
     pub deprecated: bool,
+    /// The operation authenticates the app (HTTP Basic with the client id and secret) rather than a
+    /// user's bearer token: the token and revoke endpoints.
+    pub client_auth: bool,
     pub params: &'static [Param],
     pub body: Option<RequestBody>,
     pub response: Response,

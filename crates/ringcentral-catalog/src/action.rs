@@ -147,6 +147,23 @@ impl Action {
             .map(|s| schema::bundle(s, self.op.output_defs))
     }
 
+    /// The request body's JSON Schema for a content type (the one ringctl sends when `None`),
+    /// self-contained; `None` when the operation takes no body or not that content type.
+    pub fn body_schema(&self, content_type: Option<&str>) -> Option<Value> {
+        let body = self.op.body.as_ref()?;
+        let text = match content_type {
+            None => body.schema,
+            Some(wanted) => {
+                let wanted = wanted.split(';').next().unwrap_or_default().trim();
+                body.schemas
+                    .iter()
+                    .find(|(ct, _)| ct.eq_ignore_ascii_case(wanted))
+                    .map(|(_, s)| *s)?
+            }
+        };
+        Some(schema::bundle(text, body.defs))
+    }
+
     /// Checks an input against [`Action::input_schema`]. Every violation is returned, each with the
     /// JSON pointer of the offending value.
     pub fn validate(&self, input: &Value) -> Result<(), Vec<Violation>> {

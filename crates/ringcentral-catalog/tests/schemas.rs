@@ -287,3 +287,33 @@ fn tilde_defaults_and_collision_spellings_are_in_the_schemas() {
     assert!(bridge["properties"]["partyId"].is_object());
     assert!(bridge["properties"]["bodyPartyId"].is_object());
 }
+
+#[test]
+fn every_body_schema_compiles_for_every_content_type() {
+    let mut checked = 0;
+    for action in actions() {
+        let Some(body) = &action.operation().body else {
+            continue;
+        };
+        for (content_type, _) in body.schemas {
+            let schema = action
+                .body_schema(Some(content_type))
+                .unwrap_or_else(|| panic!("{}: no schema for {content_type}", action.key()));
+            if let Err(err) = jsonschema::draft202012::new(&schema) {
+                panic!(
+                    "body schema of {} ({content_type}) does not compile: {err}",
+                    action.key()
+                );
+            }
+            checked += 1;
+        }
+        assert!(action.body_schema(None).is_some(), "{}", action.key());
+    }
+    assert!(checked > 190, "only {checked} body schemas");
+    let fax = Action::find("create-fax-message").expect("fax");
+    assert!(
+        fax.body_schema(Some("application/json; charset=utf-8"))
+            .is_some()
+    );
+    assert!(fax.body_schema(Some("text/plain")).is_none());
+}

@@ -455,7 +455,9 @@ impl Client {
     pub async fn send(&self, request: Request) -> Result<Response> {
         let url = self.inner.url_for(&request)?;
         let group = self.inner.group_for(&request, url.path());
-        let mode = if request.authenticated {
+        let mode = if request.app_auth {
+            AuthMode::App
+        } else if request.authenticated {
             AuthMode::Bearer
         } else {
             AuthMode::None

@@ -129,6 +129,7 @@ pub struct Request {
     pub(crate) retry_safe: Option<bool>,
     pub(crate) authenticated: bool,
     pub(crate) error_status_ok: bool,
+    pub(crate) app_auth: bool,
 }
 
 impl Request {
@@ -145,6 +146,7 @@ impl Request {
             retry_safe: None,
             authenticated: true,
             error_status_ok: false,
+            app_auth: false,
         }
     }
 
@@ -230,6 +232,13 @@ impl Request {
     /// as received.
     pub fn error_status_ok(mut self) -> Request {
         self.error_status_ok = true;
+        self
+    }
+
+    /// Authenticates the app instead of a user: HTTP Basic with the client id and secret (or the
+    /// client id in the form for a public app), as the token and revoke endpoints expect.
+    pub fn app_authenticated(mut self) -> Request {
+        self.app_auth = true;
         self
     }
 

@@ -153,13 +153,14 @@ fn emit_operation(out: &mut String, api: &ApiModel, op: &OperationModel) {
         opt(op.availability.as_deref())
     );
     let _ = writeln!(out, "        deprecated: {},", op.deprecated);
+    let _ = writeln!(out, "        client_auth: {},", op.client_auth);
     let _ = writeln!(out, "        params: &[");
     for p in &op.params {
         emit_param(out, p);
     }
     let _ = writeln!(out, "        ],");
     match &op.body {
-        Some(body) => emit_body(out, body),
+        Some(body) => emit_body(out, api, body),
         None => {
             let _ = writeln!(out, "        body: None,");
         }
@@ -207,7 +208,7 @@ fn emit_param(out: &mut String, p: &ParamModel) {
     );
 }
 
-fn emit_body(out: &mut String, body: &BodyModel) {
+fn emit_body(out: &mut String, api: &ApiModel, body: &BodyModel) {
     let _ = writeln!(out, "        body: Some(RequestBody {{");
     let _ = writeln!(
         out,
@@ -243,6 +244,13 @@ fn emit_body(out: &mut String, body: &BodyModel) {
     }
     let _ = writeln!(out, "            ],");
     let _ = writeln!(out, "            schema: {},", lit(&compact(&body.schema)));
+    let schemas: Vec<String> = body
+        .schemas
+        .iter()
+        .map(|(ct, s)| format!("({}, {})", lit(ct), lit(&compact(s))))
+        .collect();
+    let _ = writeln!(out, "            schemas: &[{}],", schemas.join(", "));
+    let _ = writeln!(out, "            defs: {},", indexes(api, &body.defs));
     let _ = writeln!(out, "        }}),");
 }
 

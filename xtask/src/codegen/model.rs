@@ -49,6 +49,7 @@ pub struct OperationModel {
     pub user_permission: Option<String>,
     pub availability: Option<String>,
     pub deprecated: bool,
+    pub client_auth: bool,
     pub params: Vec<ParamModel>,
     pub body: Option<BodyModel>,
     pub response: ResponseModel,
@@ -72,6 +73,10 @@ pub struct ParamModel {
 }
 
 pub struct BodyModel {
+    /// The body's schema for every content type the spec lists, in the spec's order.
+    pub schemas: Vec<(String, Value)>,
+    /// Every definition those schemas reach, transitively.
+    pub defs: BTreeSet<String>,
     /// For each flattened union in the body, the required names of each variant: one of them must
     /// be satisfied.
     pub alternatives: Vec<Vec<Vec<String>>>,
@@ -156,6 +161,9 @@ pub fn build(spec: &Spec) -> Result<ApiModel> {
     for op in &operations {
         used.extend(op.input_defs.iter().cloned());
         used.extend(op.output_defs.iter().cloned());
+        if let Some(body) = &op.body {
+            used.extend(body.defs.iter().cloned());
+        }
     }
     let defs = all_defs
         .into_iter()
@@ -237,6 +245,7 @@ fn build_operation(
             .get("deprecated")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        client_auth: uses_client_auth(spec, op),
         paging: PagingModel::None,
         input_schema: Value::Null,
         input_defs: BTreeSet::new(),
@@ -258,12 +267,44 @@ fn build_operation(
         schema::direct_refs(s, &mut roots);
     }
     model.output_defs = schema::closure(&roots, all_defs);
-    for name in model.input_defs.iter().chain(&model.output_defs) {
+    if let Some(body) = &mut model.body {
+        let mut roots = BTreeSet::new();
+        for (_, s) in &body.schemas {
+            schema::direct_refs(s, &mut roots);
+        }
+        body.defs = schema::closure(&roots, all_defs);
+    }
+    let body_defs = model.body.iter().flat_map(|b| b.defs.iter());
+    for name in model
+        .input_defs
+        .iter()
+        .chain(&model.output_defs)
+        .chain(body_defs)
+    {
         if !all_defs.contains_key(name) {
             bail!("reference to unknown schema `{name}`");
         }
     }
     Ok(model)
+}
+
+/// Whether an operation's security requirements name an HTTP Basic scheme (the app's credentials).
+fn uses_client_auth(spec: &Spec, op: &Value) -> bool {
+    let Some(requirements) = op.get("security").and_then(Value::as_array) else {
+        return false;
+    };
+    requirements
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|r| r.keys())
+        .any(|scheme| {
+            let declared = spec
+                .doc
+                .pointer(&format!("/components/securitySchemes/{scheme}"));
+            let basic =
+                declared.is_some_and(|d| d.get("scheme").and_then(Value::as_str) == Some("basic"));
+            basic || scheme.to_ascii_lowercase().contains("basic")
+        })
 }
 
 fn build_param(spec: &Spec, p: &Value, location: &str) -> Result<ParamModel> {
@@ -370,10 +411,22 @@ fn build_body(spec: &Spec, rb: &Value) -> Result<BodyModel> {
         .unwrap_or_else(|| json!({}));
     let required = rb.get("required").and_then(Value::as_bool).unwrap_or(false);
     let schema = schema::convert(&raw_schema);
+    let schemas: Vec<(String, Value)> = content
+        .iter()
+        .map(|(ct, c)| {
+            let s = c
+                .get("schema")
+                .map(schema::convert)
+                .unwrap_or_else(|| json!({}));
+            (ct.clone(), s)
+        })
+        .collect();
 
     let shape = spec.object_shape(&raw_schema)?;
     if !(is_structured(&content_type) && shape.is_plain_object()) {
         return Ok(BodyModel {
+            schemas,
+            defs: BTreeSet::new(),
             alternatives: Vec::new(),
             open: false,
             content_type,
@@ -406,6 +459,8 @@ fn build_body(spec: &Spec, rb: &Value) -> Result<BodyModel> {
         });
     }
     Ok(BodyModel {
+        schemas,
+        defs: BTreeSet::new(),
         alternatives: shape.alternatives.clone(),
         open: shape.open,
         content_type,

@@ -108,8 +108,26 @@ impl Spec {
             }
             for variant in &variants {
                 for (name, prop) in &variant.properties {
-                    if !shape.properties.iter().any(|(n, _)| n == name) {
-                        shape.properties.push((name.clone(), prop.clone()));
+                    match shape.properties.iter_mut().find(|(n, _)| n == name) {
+                        None => shape.properties.push((name.clone(), prop.clone())),
+                        // Variants that disagree on a property (a `grant_type` of one value each)
+                        // accept any of their schemas.
+                        Some((_, existing)) if existing != prop => {
+                            let mut options = match existing.get("anyOf").and_then(Value::as_array)
+                            {
+                                Some(options)
+                                    if existing.as_object().is_some_and(|o| o.len() == 1) =>
+                                {
+                                    options.clone()
+                                }
+                                _ => vec![existing.clone()],
+                            };
+                            if !options.contains(prop) {
+                                options.push(prop.clone());
+                            }
+                            *existing = serde_json::json!({ "anyOf": options });
+                        }
+                        Some(_) => {}
                     }
                 }
                 shape.open |= variant.open;

@@ -29,6 +29,11 @@ pub(crate) fn conforms(schema: &Value, value: &Value) -> bool {
     check(schema, value, 0)
 }
 
+/// Whether `value` satisfies `schema` (for any lifetime of the schema).
+pub(crate) fn conforms_one(schema: &Value, value: &Value) -> bool {
+    check(schema, value, 0)
+}
+
 fn check(schema: &Value, v: &Value, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
@@ -38,60 +43,63 @@ fn check(schema: &Value, v: &Value, depth: usize) -> bool {
         Value::Object(map) => map,
         _ => return true,
     };
-    if let Some(r) = map.get("$ref").and_then(Value::as_str) {
-        match ref_target(r) {
-            Some(target) => {
-                if !check(target, v, depth + 1) {
-                    return false;
-                }
+    // One pass over the schema's keywords: schemas are small maps, and walking them is much
+    // cheaper than hashing every keyword the checker knows.
+    let mut properties: Option<&serde_json::Map<String, Value>> = None;
+    let mut additional: Option<&Value> = None;
+    for (keyword, arg) in map {
+        let ok = match keyword.as_str() {
+            "$ref" => match arg.as_str().and_then(ref_target) {
+                Some(target) => check(target, v, depth + 1),
+                None => false,
+            },
+            "type" => type_matches(arg, v),
+            "enum" => arg
+                .as_array()
+                .is_none_or(|options| options.iter().any(|o| same(o, v))),
+            "const" => same(arg, v),
+            "allOf" => arg
+                .as_array()
+                .is_none_or(|all| all.iter().all(|s| check(s, v, depth + 1))),
+            "anyOf" => arg
+                .as_array()
+                .is_none_or(|any| any.iter().any(|s| check(s, v, depth + 1))),
+            "oneOf" => arg
+                .as_array()
+                .is_none_or(|one| one.iter().filter(|s| check(s, v, depth + 1)).count() == 1),
+            "not" => !check(arg, v, depth + 1),
+            "properties" => {
+                properties = arg.as_object();
+                true
             }
-            None => return false,
+            "additionalProperties" => {
+                additional = Some(arg);
+                true
+            }
+            _ => match v {
+                Value::Number(n) => n.as_f64().is_none_or(|x| numeric_ok(keyword, arg, x)),
+                Value::String(text) => string_ok(keyword, arg, text),
+                Value::Array(items) => array_ok(keyword, arg, items, depth),
+                Value::Object(obj) => object_ok(keyword, arg, obj),
+                _ => true,
+            },
+        };
+        if !ok {
+            return false;
         }
     }
-    if let Some(t) = map.get("type")
-        && !type_matches(t, v)
+    if let Value::Object(obj) = v
+        && (properties.is_some() || additional.is_some())
     {
-        return false;
-    }
-    if let Some(options) = map.get("enum").and_then(Value::as_array)
-        && !options.iter().any(|o| same(o, v))
-    {
-        return false;
-    }
-    if let Some(c) = map.get("const")
-        && !same(c, v)
-    {
-        return false;
-    }
-    let shape_ok = match v {
-        Value::Number(n) => n.as_f64().is_none_or(|x| numeric_ok(map, x)),
-        Value::String(s) => string_ok(map, s),
-        Value::Array(items) => array_ok(map, items, depth),
-        Value::Object(obj) => object_ok(map, obj, depth),
-        _ => true,
-    };
-    if !shape_ok {
-        return false;
-    }
-    if let Some(all) = map.get("allOf").and_then(Value::as_array)
-        && !all.iter().all(|s| check(s, v, depth + 1))
-    {
-        return false;
-    }
-    if let Some(any) = map.get("anyOf").and_then(Value::as_array)
-        && !any.iter().any(|s| check(s, v, depth + 1))
-    {
-        return false;
-    }
-    if let Some(one) = map.get("oneOf").and_then(Value::as_array)
-        && one.iter().filter(|s| check(s, v, depth + 1)).count() != 1
-    {
-        return false;
-    }
-    if let Some(not) = map.get("not")
-        && check(not, v, depth + 1)
-    {
-        return false;
+        for (k, member) in obj {
+            let ok = match properties.and_then(|p| p.get(k)) {
+                Some(s) => check(s, member, depth + 1),
+                None => additional.is_none_or(|a| check(a, member, depth + 1)),
+            };
+            if !ok {
+                return false;
+            }
+        }
     }
     true
 }
@@ -114,9 +122,13 @@ fn is_type(name: &str, v: &Value) -> bool {
         "array" => v.is_array(),
         "object" => v.is_object(),
         "number" => v.is_number(),
+        // A float counts as an integer only where it is exact: validators disagree beyond 2^53.
         "integer" => match v {
             Value::Number(n) => {
-                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+                n.is_i64()
+                    || n.is_u64()
+                    || n.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0)
             }
             _ => false,
         },
@@ -141,148 +153,98 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn numeric_ok(map: &serde_json::Map<String, Value>, x: f64) -> bool {
-    let bound = |k: &str| map.get(k).and_then(Value::as_f64);
-    if bound("minimum").is_some_and(|m| x < m) || bound("maximum").is_some_and(|m| x > m) {
-        return false;
+fn numeric_ok(keyword: &str, arg: &Value, x: f64) -> bool {
+    match keyword {
+        "format" => arg
+            .as_str()
+            .and_then(super::schema::format_range)
+            .is_none_or(|(lo, hi)| x >= lo && x <= hi),
+        "minimum" => arg.as_f64().is_none_or(|m| x >= m),
+        "maximum" => arg.as_f64().is_none_or(|m| x <= m),
+        "exclusiveMinimum" => arg.as_f64().is_none_or(|m| x > m),
+        "exclusiveMaximum" => arg.as_f64().is_none_or(|m| x < m),
+        "multipleOf" => arg
+            .as_f64()
+            .is_none_or(|m| m <= 0.0 || ((x / m).round() * m - x).abs() <= 1e-9 * x.abs().max(1.0)),
+        _ => true,
     }
-    if bound("exclusiveMinimum").is_some_and(|m| x <= m)
-        || bound("exclusiveMaximum").is_some_and(|m| x >= m)
-    {
-        return false;
-    }
-    if let Some(m) = bound("multipleOf")
-        && m > 0.0
-        && ((x / m).round() * m - x).abs() > 1e-9 * x.abs().max(1.0)
-    {
-        return false;
-    }
-    true
 }
 
-fn string_ok(map: &serde_json::Map<String, Value>, s: &str) -> bool {
-    let len = s.chars().count() as u64;
-    if map
-        .get("minLength")
-        .and_then(Value::as_u64)
-        .is_some_and(|m| len < m)
-        || map
-            .get("maxLength")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len > m)
-    {
-        return false;
+fn string_ok(keyword: &str, arg: &Value, s: &str) -> bool {
+    match keyword {
+        "minLength" => arg.as_u64().is_none_or(|m| s.chars().count() as u64 >= m),
+        "maxLength" => arg.as_u64().is_none_or(|m| s.chars().count() as u64 <= m),
+        "pattern" => arg
+            .as_str()
+            .is_none_or(|p| single_keyword_ok("pattern", p, s)),
+        "format" => arg
+            .as_str()
+            .is_none_or(|f| single_keyword_ok("format", f, s)),
+        _ => true,
     }
-    if let Some(p) = map.get("pattern").and_then(Value::as_str)
-        && !single_keyword_ok("pattern", p, s)
-    {
-        return false;
-    }
-    if let Some(f) = map.get("format").and_then(Value::as_str)
-        && !single_keyword_ok("format", f, s)
-    {
-        return false;
-    }
-    true
 }
 
-fn array_ok(map: &serde_json::Map<String, Value>, items: &[Value], depth: usize) -> bool {
-    let len = items.len() as u64;
-    if map
-        .get("minItems")
-        .and_then(Value::as_u64)
-        .is_some_and(|m| len < m)
-        || map
-            .get("maxItems")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len > m)
-    {
-        return false;
-    }
-    if let Some(item_schema) = map.get("items")
-        && !items.iter().all(|i| check(item_schema, i, depth + 1))
-    {
-        return false;
-    }
-    if map.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
-        for (i, a) in items.iter().enumerate() {
-            if items[i + 1..].iter().any(|b| same(a, b)) {
-                return false;
-            }
+fn array_ok(keyword: &str, arg: &Value, items: &[Value], depth: usize) -> bool {
+    match keyword {
+        "minItems" => arg.as_u64().is_none_or(|m| items.len() as u64 >= m),
+        "maxItems" => arg.as_u64().is_none_or(|m| items.len() as u64 <= m),
+        "items" => items.iter().all(|i| check(arg, i, depth + 1)),
+        "uniqueItems" => {
+            arg.as_bool() != Some(true)
+                || items
+                    .iter()
+                    .enumerate()
+                    .all(|(i, a)| !items[i + 1..].iter().any(|b| same(a, b)))
         }
+        _ => true,
     }
-    true
 }
 
-fn object_ok(
-    map: &serde_json::Map<String, Value>,
-    obj: &serde_json::Map<String, Value>,
-    depth: usize,
-) -> bool {
-    if let Some(required) = map.get("required").and_then(Value::as_array)
-        && !required
-            .iter()
-            .all(|r| r.as_str().is_none_or(|r| obj.contains_key(r)))
-    {
-        return false;
+fn object_ok(keyword: &str, arg: &Value, obj: &serde_json::Map<String, Value>) -> bool {
+    match keyword {
+        "required" => arg.as_array().is_none_or(|required| {
+            required
+                .iter()
+                .all(|r| r.as_str().is_none_or(|r| obj.contains_key(r)))
+        }),
+        "minProperties" => arg.as_u64().is_none_or(|m| obj.len() as u64 >= m),
+        "maxProperties" => arg.as_u64().is_none_or(|m| obj.len() as u64 <= m),
+        _ => true,
     }
-    let len = obj.len() as u64;
-    if map
-        .get("minProperties")
-        .and_then(Value::as_u64)
-        .is_some_and(|m| len < m)
-        || map
-            .get("maxProperties")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len > m)
-    {
-        return false;
-    }
-    let props = map.get("properties").and_then(Value::as_object);
-    let additional = map.get("additionalProperties");
-    for (k, v) in obj {
-        match props.and_then(|p| p.get(k)) {
-            Some(s) => {
-                if !check(s, v, depth + 1) {
-                    return false;
-                }
-            }
-            None => {
-                if let Some(a) = additional
-                    && !check(a, v, depth + 1)
-                {
-                    return false;
-                }
-            }
-        }
-    }
-    true
 }
 
 type Tiny = Arc<jsonschema::Validator>;
-type TinyCache = Mutex<HashMap<(&'static str, String), Option<Tiny>>>;
+type TinyCache = Mutex<HashMap<String, Option<Tiny>>>;
 
-/// Checks one string against a lone `format` or `pattern` keyword with a cached validator.
+/// Checks one string against a lone `format` or `pattern` keyword with a cached validator (one
+/// cache per keyword, so a lookup borrows the argument instead of allocating a key).
 fn single_keyword_ok(keyword: &'static str, argument: &str, s: &str) -> bool {
-    static CACHE: OnceLock<TinyCache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let key = (keyword, argument.to_owned());
+    static FORMATS: OnceLock<TinyCache> = OnceLock::new();
+    static PATTERNS: OnceLock<TinyCache> = OnceLock::new();
+    let cache = if keyword == "format" {
+        &FORMATS
+    } else {
+        &PATTERNS
+    }
+    .get_or_init(Default::default);
     let validator = {
         let mut guard = cache
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        guard
-            .entry(key)
-            .or_insert_with(|| {
+        match guard.get(argument) {
+            Some(v) => v.clone(),
+            None => {
                 let mut schema = serde_json::Map::new();
                 schema.insert(keyword.to_owned(), Value::String(argument.to_owned()));
-                jsonschema::draft202012::options()
+                let built = jsonschema::draft202012::options()
                     .should_validate_formats(true)
                     .build(&Value::Object(schema))
                     .ok()
-                    .map(Arc::new)
-            })
-            .clone()
+                    .map(Arc::new);
+                guard.insert(argument.to_owned(), built.clone());
+                built
+            }
+        }
     };
     // A pattern the engine cannot compile matches nothing, so no value is ever claimed to fit it.
     validator.is_some_and(|v| v.is_valid(&Value::String(s.to_owned())))

@@ -64,9 +64,7 @@ fn lower(s: &str) -> String {
 
 /// Whether a member names a person (so its members describe someone else than its parent).
 pub(crate) fn person_context(name: Option<&str>) -> bool {
-    let Some(n) = name else { return false };
-    let n = lower(n);
-    [
+    const PEOPLE: [&str; 35] = [
         "extension",
         "user",
         "contact",
@@ -102,9 +100,12 @@ pub(crate) fn person_context(name: Option<&str>) -> bool {
         "organizer",
         "initiator",
         "profile",
-    ]
-    .iter()
-    .any(|p| n == *p || n.ends_with(p))
+    ];
+    let Some(n) = name else { return false };
+    let n = n.as_bytes();
+    PEOPLE
+        .iter()
+        .any(|p| n.len() >= p.len() && n[n.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes()))
 }
 
 fn first_name(place: &Place<'_>) -> &'static str {
@@ -165,19 +166,25 @@ pub(crate) fn phone_number(seed: u64) -> String {
     format!("+1650555{:04}", seed % 10_000)
 }
 
+/// A URL path segment from a member name: `contentUri` -> `content-uri`. Only letters, digits and
+/// dashes survive, so names taken from request data cannot break the URL.
 fn segment_words(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {
             out.push('-');
         }
-        if c == '_' || c == ' ' {
+        if c == '_' || c == ' ' || c == '-' {
             out.push('-');
-        } else {
+        } else if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         }
     }
-    out
+    if out.is_empty() {
+        "item".to_owned()
+    } else {
+        out
+    }
 }
 
 /// Words of a camelCase name with the first capitalised: `phoneNumber` -> `Phone number`.
@@ -231,10 +238,25 @@ fn is_timeish(n: &str) -> bool {
         || n.ends_with("until")
 }
 
+/// An id as a URL path segment: ids echoed from requests may hold anything.
+fn id_segment(id: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(id, KEEP).to_string()
+}
+
 fn uri_for(place: &Place<'_>) -> String {
     let base = place.base_url.trim_end_matches('/');
     let path = place.path;
     let n = place.name;
+    let encoded = place.sibling_id.map(id_segment);
+    let place = &Place {
+        sibling_id: encoded.as_deref(),
+        ..*place
+    };
     let is_plain_uri = n == "uri" || n == "url" || n == "href" || n == "link";
     if is_plain_uri {
         if place.top && !place.creates {
@@ -242,8 +264,8 @@ fn uri_for(place: &Place<'_>) -> String {
         }
         if let Some(id) = place.sibling_id {
             // Some ids are URLs themselves: the resource's address is its id.
-            if id.contains("://") {
-                return id.to_owned();
+            if let Some(raw) = place_id_url(id) {
+                return raw;
             }
             if place.in_record || place.top {
                 return format!("{base}{path}/{id}");
@@ -269,9 +291,22 @@ fn uri_for(place: &Place<'_>) -> String {
         .unwrap_or(n);
     let tail = segment_words(stem);
     match place.sibling_id {
-        Some(id) if place.in_record && !id.contains("://") => format!("{base}{path}/{id}/{tail}"),
+        Some(id) if place.in_record && !id.contains("%3A%2F%2F") => {
+            format!("{base}{path}/{id}/{tail}")
+        }
         _ => format!("{base}{path}/{tail}"),
     }
+}
+
+/// The URL an encoded id stands for, when the id is itself a URL (`http%3A%2F%2F...`).
+fn place_id_url(encoded: &str) -> Option<String> {
+    if !encoded.contains("%3A%2F%2F") {
+        return None;
+    }
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
 
 fn is_uri_name(n: &str) -> bool {
@@ -289,6 +324,27 @@ fn is_uri_name(n: &str) -> bool {
 
 fn is_id_name(n: &str) -> bool {
     n == "id" || n == "ID" || n.ends_with("Id") || n.ends_with("ID") || n.ends_with("_id")
+}
+
+/// The member of an enumeration that names what the operation is about, for `type` members: the
+/// fax operation answers a message of type `Fax`, the company pager one of type `Pager`. RingCentral
+/// files MMS as `SMS`.
+pub(crate) fn noun_option<'v>(
+    options: &'v [serde_json::Value],
+    noun: &str,
+) -> Option<&'v serde_json::Value> {
+    let noun = lower(noun);
+    let last = noun.rsplit(' ').next().unwrap_or_default().to_owned();
+    let alias = match noun.as_str() {
+        "mms" => Some("sms"),
+        _ => None,
+    };
+    options.iter().find(|o| {
+        o.as_str().is_some_and(|s| {
+            let s = lower(s);
+            s == noun || s == last || alias == Some(s.as_str())
+        })
+    })
 }
 
 /// Values that identify or locate things: they beat the spec's examples, because examples would

@@ -31,6 +31,61 @@ const ACTION_SEGMENTS: [&str; 14] = [
     "lookup",
 ];
 
+/// Characters a URL path may not carry as they are.
+const NOT_IN_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'[')
+    .add(b']');
+
+/// The request path as it may appear inside the URLs of an answer: escaped where a client (or a
+/// fuzzer) sent characters that a URL may not hold, and with stray `%` signs escaped too.
+fn clean_path(path: &str) -> String {
+    let escaped = percent_encoding::utf8_percent_encode(path, NOT_IN_PATH).to_string();
+    let bytes = escaped.as_bytes();
+    let mut out = String::with_capacity(escaped.len());
+    for (i, c) in escaped.char_indices() {
+        let is_escape = c == '%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if c == '%' && !is_escape {
+            out.push_str("%25");
+        } else {
+            out.push(c);
+        }
+    }
+    if out.starts_with('/') {
+        out
+    } else {
+        format!("/{out}")
+    }
+}
+
+/// The sandbox's own address as the client named it, or a loopback stand-in when the `Host`
+/// header held something that is not a host.
+fn clean_base(base_url: &str) -> &str {
+    let base = base_url.trim_end_matches('/');
+    let host = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"))
+        .unwrap_or_default();
+    let plausible = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'));
+    if plausible { base } else { "http://localhost" }
+}
+
 /// A singular noun for what an operation is about, from the last literal segment of its path:
 /// `.../call-queues/{groupId}/members` -> `member`.
 pub(crate) fn noun(template: &str) -> String {
@@ -81,7 +136,7 @@ fn url_with(req: &SpecRequest<'_>, replace: &[(&str, String)]) -> String {
         .cloned()
         .collect();
     pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-    let base = req.base_url.trim_end_matches('/');
+    let base = req.base_url;
     if pairs.is_empty() {
         format!("{base}{}", req.path)
     } else {
@@ -346,6 +401,10 @@ fn top_hint(
             }
         }
     }
+    // What a client creates through the API (a message, a call) leaves from the client's side.
+    if creating && !fields.iter().any(|(n, _)| n == "direction") {
+        fields.push(("direction".to_owned(), Hint::value("Outbound")));
+    }
     (
         Hint::Fields {
             exact: false,
@@ -392,10 +451,19 @@ pub(crate) fn respond(
         };
     };
     let creating = creates(op);
+    let path = clean_path(req.path);
+    let req = &SpecRequest {
+        path: &path,
+        base_url: clean_base(req.base_url),
+        ..*req
+    };
     let (hint, record_offset) = top_hint(op, req, valid, creating);
+    // Offsets past any real list only matter when a schema forces records onto an empty page;
+    // bounding them keeps the index arithmetic of record names and numbers far from overflow.
+    let record_offset = record_offset.min(1 << 32);
     let noun = noun(op.path);
     let scene = Scene {
-        base_url: req.base_url.trim_end_matches('/'),
+        base_url: req.base_url,
         path: req.path,
         noun: &noun,
         seed: hash(hash(0, op.operation_id), req.path),
@@ -432,6 +500,16 @@ mod tests {
             "sms"
         );
         assert_eq!(noun("/restapi/v1.0/account/{accountId}/sites"), "site");
+    }
+
+    #[test]
+    fn answer_urls_stay_urls() {
+        assert_eq!(clean_path("/a b/c\\d/%zz/%41"), "/a%20b/c%5Cd/%25zz/%41");
+        assert_eq!(
+            clean_base("http://127.0.0.1:8080/"),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(clean_base("http://exa mple"), "http://localhost");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use ringcentral_api::{BodyShape, DEFS, OPERATIONS, Operation, RequestBody};
+use ringcentral_api::{DEFS, OPERATIONS, Operation, RequestBody};
 
 /// The parsed schemas of one operation.
 #[derive(Debug)]
@@ -50,54 +50,10 @@ fn parsed_ops() -> &'static HashMap<&'static str, OpSchemas> {
     })
 }
 
-/// Whether `v` has a `$ref` to a definition that [`DEFS`] does not hold.
-fn dangling(v: &Value) -> bool {
-    match v {
-        Value::Object(map) => map.iter().any(|(k, child)| {
-            if k == "$ref" {
-                child.as_str().and_then(ref_target).is_none()
-            } else {
-                dangling(child)
-            }
-        }),
-        Value::Array(items) => items.iter().any(dangling),
-        _ => false,
-    }
-}
-
-/// The body's schema. The generated data keeps a body's top-level definition only when some other
-/// schema uses it too; otherwise the body schema is rebuilt from the action's flat input schema,
-/// which carries the body's members (and, for a whole body, the body) under their input names.
-fn body_schema(op: &Operation, body: &RequestBody) -> Value {
-    let parsed = parse(body.schema);
-    if !dangling(&parsed) {
-        return parsed;
-    }
-    let input = parse(op.input_schema);
-    let inputs = input.get("properties").and_then(Value::as_object);
-    let member = |name: &str| inputs.and_then(|p| p.get(name)).cloned();
-    match body.shape {
-        BodyShape::Whole => member("body").unwrap_or(Value::Bool(true)),
-        BodyShape::Merged => {
-            let mut properties = Map::new();
-            let mut required = Vec::new();
-            for field in body.fields {
-                if let Some(s) = member(field.input_name) {
-                    properties.insert(field.name.to_owned(), s);
-                }
-                if field.required {
-                    required.push(Value::String(field.name.to_owned()));
-                }
-            }
-            let mut schema = Map::new();
-            schema.insert("type".to_owned(), Value::String("object".to_owned()));
-            schema.insert("properties".to_owned(), Value::Object(properties));
-            if !required.is_empty() {
-                schema.insert("required".to_owned(), Value::Array(required));
-            }
-            Value::Object(schema)
-        }
-    }
+/// The body's schema, for the content type the catalog sends; every definition it names is in
+/// the generated table.
+fn body_schema(_op: &Operation, body: &RequestBody) -> Value {
+    parse(body.schema)
 }
 
 /// The parsed schemas of `op`. Operations that are not part of the generated catalog (a test's own
@@ -106,10 +62,44 @@ pub(crate) fn op_schemas(op: &Operation) -> Option<&'static OpSchemas> {
     parsed_ops().get(op.operation_id)
 }
 
-/// A shared definition by name.
+/// FNV-1a: definition names are short and trusted, so a fast non-keyed hash is the right tool.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// A shared definition by name. Resolving `$ref`s is the generator's and checker's most frequent
+/// step, hence the index.
 pub(crate) fn def(name: &str) -> Option<&'static Value> {
-    let i = DEFS.binary_search_by(|d| d.name.cmp(name)).ok()?;
-    parsed_defs().get(i)
+    static INDEX: OnceLock<FnvMap<&'static str, &'static Value>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            DEFS.iter()
+                .map(|d| d.name)
+                .zip(parsed_defs().iter())
+                .collect()
+        })
+        .get(name)
+        .copied()
 }
 
 /// The definition a `$ref` string points at (`#/$defs/NAME`).
@@ -373,6 +363,91 @@ pub(crate) fn relax_read_only(doc: &mut Value) {
     visit(doc, &is_read_only);
 }
 
+/// The range an integer `format` implies (OpenAPI's `int32`, `int64`), if any. (`float` is left
+/// unbounded: clients, fuzzers included, do not agree that it limits a JSON number.)
+pub(crate) fn format_range(format: &str) -> Option<(f64, f64)> {
+    match format {
+        "int32" => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
+        "int64" => Some((i64::MIN as f64, i64::MAX as f64)),
+        _ => None,
+    }
+}
+
+/// The custom keyword that [`bound_number_formats`] adds to integer formats: see
+/// [`ExactInteger`].
+pub(crate) const EXACT_INTEGER: &str = "x-sandbox-exact-integer";
+
+/// Refuses a number that arrived as a float too large for a 64-bit integer. JSON parsers read
+/// `-9223372036854775809` as the float -2^63, which equals the int64 minimum; the literal was
+/// out of range all the same.
+#[derive(Debug)]
+pub(crate) struct ExactInteger;
+
+impl<'i> jsonschema::Keyword<'i> for ExactInteger {
+    fn validate(&self, instance: &'i Value) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            Err(jsonschema::ValidationError::custom(
+                "is outside the range of a 64-bit integer",
+            ))
+        }
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        match instance {
+            Value::Number(n) if n.is_f64() => n
+                .as_f64()
+                .is_some_and(|f| f.abs() < 9_223_372_036_854_775_808.0),
+            _ => true,
+        }
+    }
+}
+
+/// Turns the ranges that OpenAPI's numeric formats imply into `minimum`/`maximum` everywhere in
+/// `doc`, so that a validator which ignores unknown formats still refuses an out-of-range `int32`.
+pub(crate) fn bound_number_formats(doc: &mut Value) {
+    match doc {
+        Value::Object(map) => {
+            let range = map
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(format_range);
+            let numeric = match map.get("type") {
+                None => true,
+                Some(Value::String(t)) => t == "integer" || t == "number",
+                Some(Value::Array(ts)) => ts
+                    .iter()
+                    .any(|t| t.as_str().is_some_and(|t| t == "integer" || t == "number")),
+                Some(_) => false,
+            };
+            if let Some((lo, hi)) = range.filter(|_| numeric) {
+                let as_json = |x: f64| {
+                    if x >= i64::MIN as f64 && x <= i64::MAX as f64 {
+                        Value::from(x as i64)
+                    } else {
+                        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+                    }
+                };
+                let current_min = map.get("minimum").and_then(Value::as_f64);
+                if current_min.is_none_or(|m| m < lo) {
+                    map.insert("minimum".to_owned(), as_json(lo));
+                }
+                let current_max = map.get("maximum").and_then(Value::as_f64);
+                if current_max.is_none_or(|m| m > hi) {
+                    map.insert("maximum".to_owned(), as_json(hi));
+                }
+                map.insert(EXACT_INTEGER.to_owned(), Value::Bool(true));
+            }
+            for child in map.values_mut() {
+                bound_number_formats(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_number_formats),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,8 +465,23 @@ mod tests {
         }
     }
 
+    /// Whether `v` has a `$ref` to a definition that [`DEFS`] does not hold.
+    fn dangling(v: &Value) -> bool {
+        match v {
+            Value::Object(map) => map.iter().any(|(k, child)| {
+                if k == "$ref" {
+                    child.as_str().and_then(ref_target).is_none()
+                } else {
+                    dangling(child)
+                }
+            }),
+            Value::Array(items) => items.iter().any(dangling),
+            _ => false,
+        }
+    }
+
     #[test]
-    fn body_schemas_resolve_even_when_their_definition_is_not_generated() {
+    fn body_schemas_resolve() {
         for op in OPERATIONS.iter() {
             if let Some(body) = op_schemas(op).and_then(|s| s.body.as_ref()) {
                 assert!(!dangling(body), "{}", op.operation_id);
@@ -401,10 +491,7 @@ mod tests {
             .iter()
             .find(|o| o.operation_id == "createSMSMessage");
         let body = sms.and_then(op_schemas).and_then(|s| s.body.as_ref());
-        assert_eq!(
-            body.and_then(|b| b.get("required")),
-            Some(&json!(["from", "to", "text"]))
-        );
+        assert_eq!(body, Some(&json!({"$ref": "#/$defs/CreateSMSMessage"})));
     }
 
     #[test]
@@ -425,6 +512,17 @@ mod tests {
         );
         assert_eq!(t, Some(["string"].into_iter().collect()));
         assert_eq!(admitted_types(&json!({})), None);
+    }
+
+    #[test]
+    fn number_formats_become_bounds() {
+        let mut doc = json!({"type": "integer", "format": "int32", "maximum": 10});
+        bound_number_formats(&mut doc);
+        assert_eq!(doc["minimum"], json!(i32::MIN));
+        assert_eq!(doc["maximum"], json!(10));
+        let mut doc = json!({"properties": {"n": {"type": "integer", "format": "int64"}}});
+        bound_number_formats(&mut doc);
+        assert!(doc["properties"]["n"]["maximum"].is_number());
     }
 
     #[test]

@@ -213,7 +213,8 @@ struct Eff {
     formats: Vec<&'static str>,
     examples: Vec<&'static Value>,
     default: Option<&'static Value>,
-    choice: Option<&'static Vec<Value>>,
+    /// The first `oneOf` (true) or `anyOf` (false) not yet resolved by a pick.
+    choice: Option<(&'static Vec<Value>, bool)>,
 }
 
 fn tighter_min(cur: Option<f64>, new: Option<f64>) -> Option<f64> {
@@ -345,7 +346,64 @@ impl<'a> Generator<'a> {
             Value::Object(m) => m,
             _ => return,
         };
-        if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+        // One pass over the keywords (cheaper than a lookup per keyword); subschemas are
+        // absorbed after the schema's own keywords.
+        let mut reference: Option<&'static str> = None;
+        let mut all: Option<&'static Vec<Value>> = None;
+        let mut unions: Vec<(&'static Vec<Value>, bool)> = Vec::new();
+        let mut default: Option<&'static Value> = None;
+        for (keyword, arg) in m {
+            match (keyword.as_str(), arg) {
+                ("$ref", Value::String(r)) => reference = Some(r),
+                ("type", t) => {
+                    let list = type_list(t);
+                    eff.types = Some(match eff.types.take() {
+                        None => list,
+                        Some(cur) => cur.into_iter().filter(|x| list.contains(x)).collect(),
+                    });
+                }
+                ("enum", Value::Array(options)) => eff.enums.push(options),
+                ("const", c) => eff.konst = Some(c),
+                ("properties", Value::Object(props)) => {
+                    for (k, v) in props {
+                        match eff.props.iter_mut().find(|(n, _)| n == k) {
+                            Some((_, list)) => list.push(v),
+                            None => eff.props.push((k.as_str(), vec![v])),
+                        }
+                    }
+                }
+                ("required", Value::Array(req)) => {
+                    for r in req.iter().filter_map(Value::as_str) {
+                        if !eff.required.contains(&r) {
+                            eff.required.push(r);
+                        }
+                    }
+                }
+                ("additionalProperties", a) => eff.additional.push(a),
+                ("items", i) => eff.items.push(i),
+                ("minItems", n) => eff.min_items = tighter_min_u(eff.min_items, n.as_u64()),
+                ("maxItems", n) => eff.max_items = tighter_max_u(eff.max_items, n.as_u64()),
+                ("minLength", n) => eff.min_len = tighter_min_u(eff.min_len, n.as_u64()),
+                ("maxLength", n) => eff.max_len = tighter_max_u(eff.max_len, n.as_u64()),
+                ("minimum", n) => eff.minimum = tighter_min(eff.minimum, n.as_f64()),
+                ("maximum", n) => eff.maximum = tighter_max(eff.maximum, n.as_f64()),
+                ("exclusiveMinimum", n) => eff.excl_min = tighter_min(eff.excl_min, n.as_f64()),
+                ("exclusiveMaximum", n) => eff.excl_max = tighter_max(eff.excl_max, n.as_f64()),
+                ("uniqueItems", Value::Bool(true)) => eff.unique = true,
+                ("pattern", Value::String(p)) => eff.patterns.push(p),
+                ("format", Value::String(f)) => eff.formats.push(f),
+                ("examples", Value::Array(ex)) => eff.examples.extend(ex.iter()),
+                ("default", d) => default = Some(d),
+                ("allOf", Value::Array(parts)) => all = Some(parts),
+                ("oneOf", Value::Array(branches)) => unions.push((branches, true)),
+                ("anyOf", Value::Array(branches)) => unions.push((branches, false)),
+                _ => {}
+            }
+        }
+        if eff.default.is_none() {
+            eff.default = default;
+        }
+        if let Some(r) = reference {
             match (ref_name(r), ref_target(r)) {
                 (Some(name), Some(target)) => {
                     eff.refs.push(name);
@@ -354,83 +412,20 @@ impl<'a> Generator<'a> {
                 _ => eff.impossible = true,
             }
         }
-        if let Some(t) = m.get("type") {
-            let list = type_list(t);
-            eff.types = Some(match eff.types.take() {
-                None => list,
-                Some(cur) => cur.into_iter().filter(|x| list.contains(x)).collect(),
-            });
+        for s in all.into_iter().flatten() {
+            self.absorb(eff, s, depth + 1);
         }
-        if let Some(Value::Array(options)) = m.get("enum") {
-            eff.enums.push(options);
-        }
-        if let Some(c) = m.get("const") {
-            eff.konst = Some(c);
-        }
-        if let Some(Value::Object(props)) = m.get("properties") {
-            for (k, v) in props {
-                match eff.props.iter_mut().find(|(n, _)| n == k) {
-                    Some((_, list)) => list.push(v),
-                    None => eff.props.push((k.as_str(), vec![v])),
-                }
-            }
-        }
-        if let Some(Value::Array(req)) = m.get("required") {
-            for r in req.iter().filter_map(Value::as_str) {
-                if !eff.required.contains(&r) {
-                    eff.required.push(r);
-                }
-            }
-        }
-        if let Some(a) = m.get("additionalProperties") {
-            eff.additional.push(a);
-        }
-        if let Some(i) = m.get("items") {
-            eff.items.push(i);
-        }
-        let f = |k: &str| m.get(k).and_then(Value::as_f64);
-        let u = |k: &str| m.get(k).and_then(Value::as_u64);
-        eff.min_items = tighter_min_u(eff.min_items, u("minItems"));
-        eff.max_items = tighter_max_u(eff.max_items, u("maxItems"));
-        eff.min_len = tighter_min_u(eff.min_len, u("minLength"));
-        eff.max_len = tighter_max_u(eff.max_len, u("maxLength"));
-        eff.minimum = tighter_min(eff.minimum, f("minimum"));
-        eff.maximum = tighter_max(eff.maximum, f("maximum"));
-        eff.excl_min = tighter_min(eff.excl_min, f("exclusiveMinimum"));
-        eff.excl_max = tighter_max(eff.excl_max, f("exclusiveMaximum"));
-        if m.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
-            eff.unique = true;
-        }
-        if let Some(p) = m.get("pattern").and_then(Value::as_str) {
-            eff.patterns.push(p);
-        }
-        if let Some(fmt) = m.get("format").and_then(Value::as_str) {
-            eff.formats.push(fmt);
-        }
-        if let Some(Value::Array(ex)) = m.get("examples") {
-            eff.examples.extend(ex.iter());
-        }
-        if eff.default.is_none() {
-            eff.default = m.get("default");
-        }
-        if let Some(Value::Array(all)) = m.get("allOf") {
-            for s in all {
-                self.absorb(eff, s, depth + 1);
-            }
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(Value::Array(branches)) = m.get(key) {
-                let address = branches as *const Vec<Value> as usize;
-                match self.picks.iter().find(|(a, _)| *a == address) {
-                    Some((_, i)) => {
-                        if let Some(b) = branches.get(*i) {
-                            self.absorb(eff, b, depth + 1);
-                        }
+        for (branches, one_of) in unions {
+            let address = branches as *const Vec<Value> as usize;
+            match self.picks.iter().find(|(a, _)| *a == address) {
+                Some((_, i)) => {
+                    if let Some(b) = branches.get(*i) {
+                        self.absorb(eff, b, depth + 1);
                     }
-                    None => {
-                        if eff.choice.is_none() && !branches.is_empty() {
-                            eff.choice = Some(branches);
-                        }
+                }
+                None => {
+                    if eff.choice.is_none() && !branches.is_empty() {
+                        eff.choice = Some((branches, one_of));
                     }
                 }
             }
@@ -466,12 +461,12 @@ impl<'a> Generator<'a> {
         if eff.impossible {
             return None;
         }
-        if let Some(branches) = eff.choice {
+        if let Some((branches, one_of)) = eff.choice {
             let address = branches as *const Vec<Value> as usize;
             let n = branches.len();
             // Records take turns through the branches, so a list shows its variety.
             let start = at.index % n;
-            let mut fallback = None;
+            let mut tried: Vec<(usize, Value)> = Vec::new();
             for k in 0..n {
                 let i = (start + k) % n;
                 self.picks.push((address, i));
@@ -481,10 +476,20 @@ impl<'a> Generator<'a> {
                     if conforms_all(schemas, &v) {
                         return Some(v);
                     }
-                    fallback.get_or_insert(v);
+                    tried.push((i, v));
                 }
             }
-            return fallback;
+            // Every branch's value also satisfies another branch: a `oneOf` whose branches
+            // leave members open. Make the value refuse the rivals, if that can be done.
+            if one_of {
+                for (i, v) in &tried {
+                    let mut v = v.clone();
+                    if disambiguate(&mut v, schemas, branches, *i) {
+                        return Some(v);
+                    }
+                }
+            }
+            return tried.into_iter().next().map(|(_, v)| v);
         }
         let recursing = eff
             .refs
@@ -527,9 +532,14 @@ impl<'a> Generator<'a> {
         }
         if let Some(options) = eff.enums.first() {
             let n = options.len();
+            let about =
+                (at.name == "type" || at.name.ends_with("Type")) && (at.depth <= 1 || at.in_record);
+            let by_noun = about
+                .then(|| names::noun_option(options, self.scene.noun))
+                .flatten();
             let preferred = eff.examples.iter().copied().filter(|e| options.contains(e));
             let rotated = (0..n).filter_map(|k| options.get((at.index + k) % n));
-            for candidate in preferred.chain(rotated) {
+            for candidate in by_noun.into_iter().chain(preferred).chain(rotated) {
                 if conforms_all(schemas, candidate) {
                     return Some(candidate.clone());
                 }
@@ -742,7 +752,7 @@ impl<'a> Generator<'a> {
             let i = attempt;
             attempt += 1;
             let position = if record {
-                self.scene.record_offset + i
+                self.scene.record_offset.saturating_add(i)
             } else {
                 i
             };
@@ -779,37 +789,47 @@ impl<'a> Generator<'a> {
 
     fn string(&mut self, eff: &Eff, schemas: &[&'static Value], at: &At<'_, '_>) -> Value {
         let place = self.place(at);
-        let fits = |s: &str| conforms_all(schemas, &Value::String(s.to_owned()));
-        let mut candidates: Vec<String> = Vec::new();
-        if let Some(s) = names::identity_string(&place) {
-            candidates.push(s);
-        }
-        candidates.extend(
-            eff.examples
-                .iter()
-                .filter_map(|e| e.as_str().map(str::to_owned)),
-        );
-        if let Some(Value::String(d)) = eff.default {
-            candidates.push(d.clone());
-        }
-        if let Some(s) = names::named_string(&place) {
-            candidates.push(s);
-        }
-        for f in &eff.formats {
-            if let Some(s) = names::format_string(f, &place) {
-                candidates.push(s);
-            }
-        }
-        for p in &eff.patterns {
-            if let Some(s) = pattern::sample(p, at.seed) {
-                candidates.push(s);
-            }
-        }
-        let generic = generic_string(&place, eff);
-        if let Some(hit) = candidates.into_iter().find(|c| fits(c)) {
-            return Value::String(hit);
-        }
-        Value::String(generic)
+        let fits = |s: String| {
+            let v = Value::String(s);
+            conforms_all(schemas, &v).then_some(v)
+        };
+        // Candidates in order of preference, built only until one fits.
+        let uri_format = eff.formats.iter().any(|f| {
+            matches!(
+                *f,
+                "uri" | "iri" | "uri-reference" | "iri-reference" | "url"
+            )
+        });
+        let found = names::identity_string(&place)
+            .and_then(fits)
+            .or_else(|| {
+                eff.examples
+                    .iter()
+                    .filter_map(|e| e.as_str())
+                    .find_map(|e| fits(e.to_owned()))
+            })
+            .or_else(|| match eff.default {
+                Some(Value::String(d)) => fits(d.clone()),
+                _ => None,
+            })
+            .or_else(|| names::named_string(&place).and_then(fits))
+            .or_else(|| {
+                eff.formats
+                    .iter()
+                    .find_map(|f| names::format_string(f, &place).and_then(fits))
+            })
+            .or_else(|| {
+                eff.patterns
+                    .iter()
+                    .find_map(|p| pattern::sample(p, at.seed).and_then(fits))
+            })
+            .or_else(|| {
+                // The sandbox's own address, should nothing more specific fit.
+                uri_format
+                    .then(|| format!("{}/", self.scene.base_url.trim_end_matches('/')))
+                    .and_then(fits)
+            });
+        found.unwrap_or_else(|| Value::String(generic_string(&place, eff)))
     }
 
     fn number(
@@ -846,7 +866,9 @@ impl<'a> Generator<'a> {
             (None, None) => None,
         };
         let spread = (at.seed % 100) as f64;
-        let pick = match (lo, hi) {
+        // A small positive number unless the schema's own bounds say otherwise; the wide range of
+        // an int32/int64 format only clamps it.
+        let mut pick = match (lo, hi) {
             (Some(lo), Some(hi)) if hi >= lo => {
                 let width = (hi - lo).floor();
                 lo.ceil()
@@ -860,6 +882,19 @@ impl<'a> Generator<'a> {
             (None, Some(hi)) => hi.floor().min(1.0 + spread),
             (None, None) => 1.0 + spread,
         };
+        let (lo, hi) = eff
+            .formats
+            .iter()
+            .filter_map(|f| super::schema::format_range(f))
+            .fold((lo, hi), |(lo, hi), (flo, fhi)| {
+                (tighter_min(lo, Some(flo)), tighter_max(hi, Some(fhi)))
+            });
+        if let Some(lo) = lo {
+            pick = pick.max(lo.ceil());
+        }
+        if let Some(hi) = hi {
+            pick = pick.min(hi.floor());
+        }
         candidates.push(to_number(pick, integer));
         if let Some(lo) = lo {
             candidates.push(to_number(lo.ceil(), integer));
@@ -884,6 +919,134 @@ impl<'a> Generator<'a> {
         }
         Value::Bool(false)
     }
+}
+
+/// Makes `v`, built from branch `chosen` of a `oneOf`, refuse the other branches it also satisfies,
+/// keeping `schemas` (which hold the `oneOf`) satisfied. Adds, where a rival declares a member the
+/// value lacks, that member with a type the rival refuses (`null` where it can); looks into shared
+/// members when that is not enough. Bounded in rounds and depth.
+fn disambiguate(
+    v: &mut Value,
+    schemas: &[&'static Value],
+    branches: &[Value],
+    chosen: usize,
+) -> bool {
+    let Some(keep) = branches.get(chosen) else {
+        return false;
+    };
+    for _ in 0..4 {
+        if conforms_all(schemas, v) {
+            return true;
+        }
+        let rivals: Vec<&Value> = branches
+            .iter()
+            .enumerate()
+            .filter(|(k, b)| *k != chosen && super::check::conforms_one(b, v))
+            .map(|(_, b)| b)
+            .collect();
+        if rivals.is_empty() {
+            return false;
+        }
+        let mut progressed = false;
+        for rival in rivals {
+            progressed |= break_schema(v, rival, keep, 0);
+        }
+        if !progressed {
+            return false;
+        }
+    }
+    conforms_all(schemas, v)
+}
+
+/// Changes `v` so that it fails `target` while it still satisfies `keep`. Returns whether it does.
+fn break_schema(v: &mut Value, target: &Value, keep: &Value, depth: usize) -> bool {
+    use super::check::conforms_one;
+    if !conforms_one(target, v) {
+        return true;
+    }
+    if depth > 5 {
+        return false;
+    }
+    let Some(map) = target.as_object() else {
+        return false;
+    };
+    if let Some(t) = map.get("$ref").and_then(Value::as_str).and_then(ref_target)
+        && break_schema(v, t, keep, depth + 1)
+    {
+        return true;
+    }
+    for part in map
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if break_schema(v, part, keep, depth + 1) && conforms_one(keep, v) {
+            return true;
+        }
+    }
+    // A union fails when none of its branches holds any more.
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = map.get(key).and_then(Value::as_array) {
+            let held: Vec<&Value> = branches.iter().filter(|b| conforms_one(b, v)).collect();
+            if held.iter().all(|b| break_schema(v, b, keep, depth + 1)) && !conforms_one(target, v)
+            {
+                return conforms_one(keep, v);
+            }
+        }
+    }
+    let Some(props) = map.get("properties").and_then(Value::as_object) else {
+        return false;
+    };
+    // A member the rival declares and the value lacks, in a type the rival refuses.
+    for (name, schema) in props {
+        if v.get(name).is_some() {
+            continue;
+        }
+        let Some(wrong) = refused_value(schema) else {
+            continue;
+        };
+        if let Value::Object(obj) = v {
+            obj.insert(name.clone(), wrong);
+        }
+        if conforms_one(keep, v) && !conforms_one(target, v) {
+            return true;
+        }
+        if let Value::Object(obj) = v {
+            obj.remove(name);
+        }
+    }
+    // A member both declare: break it inside.
+    for (name, schema) in props {
+        let inner_keep = super::schema::property_schema(keep, name)
+            .cloned()
+            .unwrap_or(Value::Bool(true));
+        let Some(member) = v.get_mut(name) else {
+            continue;
+        };
+        if member.is_object()
+            && break_schema(member, schema, &inner_keep, depth + 1)
+            && conforms_one(keep, v)
+            && !conforms_one(target, v)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// A value of a type `schema` does not admit: `null` when it can be, else another scalar.
+fn refused_value(schema: &Value) -> Option<Value> {
+    let admitted = super::schema::admitted_types(schema)?;
+    [
+        ("null", Value::Null),
+        ("string", Value::String(String::new())),
+        ("boolean", Value::Bool(false)),
+        ("integer", Value::from(0)),
+    ]
+    .into_iter()
+    .find(|(t, _)| !(admitted.contains(t) || *t == "integer" && admitted.contains("number")))
+    .map(|(_, v)| v)
 }
 
 fn to_number(x: f64, integer: bool) -> Value {
@@ -1005,6 +1168,22 @@ mod tests {
         ]}));
         let v = Generator::new(scene(), Mode::Request).generate(schema, None);
         assert!(v.is_some_and(|v| super::super::check::conforms(schema, &v)));
+    }
+
+    #[test]
+    fn open_one_of_branches_are_told_apart() {
+        // Both branches accept any object without their members: a value from either matches
+        // both, unless it refuses the other's member.
+        let schema = leak(json!({"oneOf": [
+            {"type": "object", "properties": {"texts": {"type": "array", "items": {"type": "string"}}}},
+            {"type": "object", "properties": {"errors": {"type": "array"}}}
+        ]}));
+        let v = Generator::new(scene(), Mode::Response)
+            .generate(schema, None)
+            .unwrap_or_default();
+        assert!(super::super::check::conforms(schema, &v), "{v}");
+        assert!(v.get("texts").is_some_and(Value::is_array), "{v}");
+        assert_eq!(v.get("errors"), Some(&Value::Null));
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub(crate) struct Compiled {
 fn compile_doc(doc: &Value) -> Option<jsonschema::Validator> {
     match jsonschema::draft202012::options()
         .should_validate_formats(true)
+        .with_keyword(schema::EXACT_INTEGER, |_, _, _| {
+            Ok(Box::new(schema::ExactInteger))
+        })
         .build(doc)
     {
         Ok(v) => Some(v),
@@ -86,11 +89,16 @@ pub(crate) fn compile(op: &Operation) -> Compiled {
     let params = schemas
         .params
         .iter()
-        .map(|s| compile_doc(&schema::bundle(s)))
+        .map(|s| {
+            let mut doc = schema::bundle(s);
+            schema::bound_number_formats(&mut doc);
+            compile_doc(&doc)
+        })
         .collect();
     let body = schemas.body.as_ref().and_then(|s| {
         let mut doc = schema::bundle(s);
         schema::relax_read_only(&mut doc);
+        schema::bound_number_formats(&mut doc);
         compile_doc(&doc)
     });
     Compiled { params, body }
@@ -225,7 +233,9 @@ fn typed_param(
     let types = schema.and_then(admitted_types);
     let item_types = schema.and_then(items_schema).and_then(admitted_types);
     let allows_array = types.as_ref().is_none_or(|t| t.contains("array"));
-    let mut candidates: Vec<Value> = Vec::new();
+    let declared_array = types
+        .as_ref()
+        .is_some_and(|t| t.len() == 1 && t.contains("array"));
     let first = raw.first().map(|s| s.as_ref()).unwrap_or_default();
     let split = |s: &str| -> Value {
         Value::Array(
@@ -234,22 +244,28 @@ fn typed_param(
                 .collect(),
         )
     };
-    // A path segment `1,2` names two resources.
+    let mut candidates: Vec<Value> = Vec::new();
     if split_lists && allows_array && raw.len() == 1 && first.contains(',') {
+        // A path segment `1,2` names two resources, and nothing else.
         candidates.push(split(first));
-    }
-    if raw.len() == 1 || !allows_array {
-        candidates.extend(scalar_readings(first, types.as_ref()));
-    }
-    if allows_array {
-        let items: Vec<Value> = raw
-            .iter()
-            .map(|s| first_reading(s, item_types.as_ref()))
-            .collect();
-        candidates.push(Value::Array(items));
-        // `a,b` also stands for two values, as many of RingCentral's filters take them.
-        if raw.len() == 1 && first.contains(',') && !split_lists {
-            candidates.push(split(first));
+    } else {
+        if raw.len() == 1 || !allows_array {
+            candidates.extend(scalar_readings(first, types.as_ref()));
+        }
+        if allows_array {
+            let items: Vec<Value> = raw
+                .iter()
+                .map(|s| first_reading(s, item_types.as_ref()))
+                .collect();
+            candidates.push(Value::Array(items));
+            if raw.len() == 1 && first.is_empty() {
+                // `name=` is how a form-style query spells an empty list.
+                candidates.push(Value::Array(Vec::new()));
+            }
+            if raw.len() == 1 && first.contains(',') {
+                // `a,b` also stands for two values, as many of RingCentral's filters take them.
+                candidates.push(split(first));
+            }
         }
     }
     let Some(validator) = validator else {
@@ -261,10 +277,14 @@ fn typed_param(
     if let Some(ok) = candidates.iter().find(|c| validator.is_valid(c)) {
         return Ok(ok.clone());
     }
-    let shown = candidates
-        .first()
-        .cloned()
-        .unwrap_or_else(|| Value::String(first.to_owned()));
+    // Explain the reading the client most likely meant: a list for a list parameter.
+    let shown = if declared_array {
+        candidates.iter().rev().find(|c| c.is_array())
+    } else {
+        candidates.first()
+    }
+    .cloned()
+    .unwrap_or_else(|| Value::String(first.to_owned()));
     let why = validator
         .iter_errors(&shown)
         .next()
@@ -422,23 +442,35 @@ fn multipart_object(
     let mut grouped: Vec<(String, Vec<&multipart::Part<'_>>)> = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let json_part = part.content_type.as_deref().is_some_and(is_json);
-        match &part.name {
-            None if i == 0 && media == "multipart/mixed" || part.name.is_none() && json_part => {
-                let value: Value = serde_json::from_slice(part.data).map_err(|e| {
-                    vec![unreadable(format!(
-                        "The request part is not valid JSON: {e}"
-                    ))]
-                })?;
-                match value {
-                    Value::Object(m) => object.extend(m),
-                    other => {
-                        return Err(vec![unreadable(format!(
-                            "The request part must be a JSON object, not {}",
-                            schema::json_type(&other)
-                        ))]);
-                    }
+        let member = part
+            .name
+            .as_deref()
+            .is_some_and(|n| property_schema(body_schema, n).is_some());
+        // The root part: RingCentral reads a first JSON part that is not one of the body's
+        // members (the SDKs name it `json` or `request`; `multipart/mixed` leaves it unnamed) as
+        // the request itself, and the parts after it as attachments.
+        let root =
+            i == 0 && !member && (json_part || (media == "multipart/mixed" && part.name.is_none()));
+        if root || (part.name.is_none() && json_part) {
+            let value: Value = serde_json::from_slice(part.data).map_err(|e| {
+                vec![unreadable(format!(
+                    "The request part is not valid JSON: {e}"
+                ))]
+            })?;
+            match value {
+                Value::Object(m) => object.extend(m),
+                other => {
+                    return Err(vec![unreadable(format!(
+                        "The request part must be a JSON object, not {}",
+                        schema::json_type(&other)
+                    ))]);
                 }
             }
+            continue;
+        }
+        match &part.name {
+            // Files under any other name are attachments.
+            Some(_) if !member && part.filename.is_some() => files.push(part),
             None => files.push(part),
             Some(name) => match grouped.iter_mut().find(|(n, _)| n == name) {
                 Some((_, list)) => list.push(part),
@@ -598,6 +630,7 @@ fn describe(kind: &ValidationErrorKind) -> String {
             "matches more than one of the accepted shapes".to_owned()
         }
         ValidationErrorKind::FalseSchema => "is not accepted here".to_owned(),
+        ValidationErrorKind::Custom { message, .. } => message.clone(),
         other => format!("does not satisfy `{}`", other.keyword()),
     }
 }
@@ -794,6 +827,49 @@ mod tests {
             b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nWelcome\r\n--b--\r\n",
         );
         assert!(missing.is_err_and(|e| e[0].parameter.as_deref() == Some("attachment")));
+    }
+
+    #[test]
+    fn integer_formats_bound_values() {
+        let put = |id: &str| {
+            let body = format!(r#"{{"records": [{{"id": {id}}}]}}"#);
+            run(
+                "updateFavoriteContactList",
+                &tilde(),
+                &[],
+                Some("application/json"),
+                body.as_bytes(),
+            )
+        };
+        assert!(put("-9223372036854775808").is_ok());
+        assert!(put("9223372036854775807").is_ok());
+        assert!(put("-9223372036854775809").is_err());
+        assert!(put("9223372036854775808").is_err());
+        assert!(put("1e300").is_err());
+        // int32 parameters refuse what does not fit 32 bits.
+        let page = |v: &str| run("listCountries", &[], &[("perPage", v)], None, b"");
+        assert!(page("2147483647").is_ok());
+        assert!(page("2147483648").is_err());
+    }
+
+    #[test]
+    fn a_root_json_part_is_the_request_and_later_files_are_attachments() {
+        // As RingCentral's SDKs send a fax: the whole body in a first part named `json`.
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"json\"; filename=\"request.json\"\r\nContent-Type: application/json\r\n\r\n{\"to\":[{\"phoneNumber\":\"+16505550125\"}],\"faxResolution\":\"High\"}\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cover.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--\r\n";
+        for media in ["multipart/form-data", "multipart/mixed"] {
+            let ok = run(
+                "createFaxMessage",
+                &tilde(),
+                &[],
+                Some(&format!("{media}; boundary=b")),
+                body,
+            );
+            assert!(ok.is_ok(), "{media}: {ok:?}");
+            let ok = ok.unwrap_or_default();
+            let body = ok.body.unwrap_or_default();
+            assert_eq!(body["faxResolution"], "High");
+            assert!(body["attachment"].is_string(), "{body}");
+        }
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn plan(args: &LoginArgs) -> CliResult<LoginPlan> {
         .or_else(|| env_setting("CLIENT_ID"))
         .ok_or_else(|| {
             CliError::usage("no client id").hint(
-                "Pass --client-id or set RC_CLIENT_ID; `ringctl connect --sandbox` needs none.",
+                "Pass --client-id or set RC_CLIENT_ID; the embedded sandbox (`ringctl connect --connectorId=ringcentral-sandbox`) needs none.",
             )
         })?;
     if client_id.trim().is_empty() {
@@ -631,6 +631,11 @@ pub fn search(args: &SearchArgs) -> CliResult<View> {
 }
 
 pub fn list(ctx: &Ctx) -> CliResult<View> {
+    // With nothing configured, the embedded sandbox is the connection every command would use, so
+    // it is listed (and registered, as on any first use) rather than an empty list.
+    if ctx.home.registry()?.connections.is_empty() {
+        ctx.connection()?;
+    }
     let registry = ctx.home.registry()?;
     let default = registry.default_connection().map(|c| c.id.clone());
     let items: Vec<Value> = registry

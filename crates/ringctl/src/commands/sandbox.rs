@@ -25,10 +25,12 @@ pub fn coverage_help() -> String {
          a schema-valid response built from the spec):\n",
         ops.len()
     );
+    // The path goes last: it is the long, variable part, so nothing after it wraps.
+    let width = ops.iter().map(|o| o.operation_id.len()).max().unwrap_or(0);
     for op in ops {
         text.push_str(&format!(
-            "  {:<7} {:<70} {}\n",
-            op.method, op.path, op.operation_id
+            "  {:<width$} {:<6} {}\n",
+            op.operation_id, op.method, op.path
         ));
     }
     text

@@ -17,6 +17,9 @@ pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Req
     let mut request = Request::for_operation(action.operation(), http.path)
         .queries(http.query)
         .retry_safe(action.method().is_idempotent());
+    if action.operation().client_auth {
+        request = request.app_authenticated();
+    }
     for (name, value) in http.headers {
         request = request.header(name, value);
     }

@@ -224,9 +224,13 @@ fn login_failures_say_what_is_wrong() {
         .code(2)
         .stderr(predicate::str::contains("empty"));
     assert_eq!(served.requests(), before, "a usage error sent a request");
-    // A failed first login leaves no connection behind.
+    // A failed first login leaves no connection behind: only the embedded sandbox is listed.
     let list = home.json(&["connection", "list", "--json"]);
-    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|c| c["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(ids, ["sandbox"], "{list}");
 }
 
 #[test]
