@@ -113,6 +113,7 @@ const NESTED: f32 = 0.15;
 /// The values a parameter takes name the kinds of records an operation handles.
 const ENUM: f32 = 0.3;
 const KIND: f32 = 0.7;
+const BODY_KIND: f32 = 0.5;
 /// How much a mention outside an action's name, tags and path counts towards how common a word is.
 const PASSING_MENTION: f32 = 0.2;
 /// How much a word that qualifies what a request is about counts ("calls *from a number*").
@@ -548,12 +549,14 @@ impl Index {
         }
     }
 
-    /// Adds the values a parameter or body field takes to the action being described.
+    /// Adds the values a parameter or body field takes to the action being described; those of a
+    /// type count with `kind_weight`.
     fn add_enumeration<'a>(
         &mut self,
         builder: &mut Builder,
         name: &str,
         values: impl ExactSizeIterator<Item = &'a str>,
+        kind_weight: f32,
     ) {
         // Long enumerations (every extension type, every country) describe the data, not what
         // the operation is for.
@@ -563,7 +566,7 @@ impl Index {
         // The values of a type name the kinds of records the operation handles: a fax is a
         // message of type Fax, hold music a greeting of type HoldMusic.
         let kinds = name.to_ascii_lowercase().ends_with("type");
-        let weight = if kinds { KIND } else { ENUM };
+        let weight = if kinds { kind_weight } else { ENUM };
         for value in values {
             self.add_text(builder, value, weight, false);
             // "VoiceMail" is one word to those who say it.
@@ -620,14 +623,17 @@ impl Index {
                 continue;
             }
             self.add_text(builder, param.name, EXTRA, true);
-            self.add_enumeration(builder, param.name, param.enum_values.iter().copied());
+            self.add_enumeration(builder, param.name, param.enum_values.iter().copied(), KIND);
         }
         if let Some(body) = &op.body {
             for field in body.fields {
                 self.add_text(builder, field.name, EXTRA, true);
             }
+            // The type of what is written names a kind of record too, though less surely than a
+            // filter over the records listed.
             schema::enumerations(body.schema, 4, &mut |name, values| {
-                self.add_enumeration(builder, name, values.iter().map(|v| v.trim_matches('"')));
+                let values = values.iter().map(|v| v.trim_matches('"'));
+                self.add_enumeration(builder, name, values, BODY_KIND);
             });
         }
         // What an operation answers with says what it is for ("the delivery status of a text",
