@@ -219,6 +219,20 @@ impl ApiError {
     }
 }
 
+impl From<crate::spec::Rejection> for ApiError {
+    /// The first violation a request check found, in RingCentral's REST terms.
+    fn from(r: crate::spec::Rejection) -> ApiError {
+        let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+        match r.errors.into_iter().next() {
+            Some(e) => ApiError {
+                parameter: e.parameter.clone(),
+                ..ApiError::new(status, e.code(crate::spec::ErrorFamily::Rest), e.message)
+            },
+            None => ApiError::new(status, "CMN-101", "Request is invalid"),
+        }
+    }
+}
+
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> ApiError {
         tracing::error!(error = %e, "store failure");
@@ -299,6 +313,9 @@ pub struct ApiRequest {
     #[allow(dead_code)]
     pub operation: Option<&'static ringcentral_api::Operation>,
     pub params: Vec<(&'static str, String)>,
+    /// The body as the request check read it: JSON as sent, a form or multipart body as an object
+    /// of its fields. `None` when the body was not checked, or is absent.
+    pub body_json: Option<Value>,
     pub caller: Option<Caller>,
     /// `http://host:port` as the client addressed us.
     pub base_url: String,
@@ -410,17 +427,23 @@ impl<'a> Ctx<'a> {
             .transpose()
     }
 
-    /// The JSON body as `T`, with the failing field named.
+    /// The JSON body as `T`, with the failing field named. A form or multipart body the request
+    /// check read is taken as the object of its fields.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        if self.req.body.is_empty() {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "CMN-100",
-                "Request body is missing",
-            ));
-        }
-        let de = &mut serde_json::Deserializer::from_slice(&self.req.body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        let result = match &self.req.body_json {
+            Some(value) => serde_path_to_error::deserialize(value),
+            None if self.req.body.iter().all(u8::is_ascii_whitespace) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "CMN-100",
+                    "Request body is missing",
+                ));
+            }
+            None => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(
+                &self.req.body,
+            )),
+        };
+        result.map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let text = inner.to_string();
@@ -564,6 +587,7 @@ mod tests {
             template: "/restapi/oauth/token",
             operation: None,
             params: vec![],
+            body_json: None,
             caller: None,
             base_url: "http://127.0.0.1:1".into(),
             request_id: "r".into(),

@@ -27,7 +27,6 @@ mod server;
 pub mod spec;
 mod stats;
 pub mod store;
-mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -173,6 +172,7 @@ impl Sandbox {
             router,
             handlers: table,
             fallback,
+            checker: spec::SpecAnswerer::new(),
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),

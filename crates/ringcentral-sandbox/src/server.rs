@@ -36,6 +36,8 @@ pub struct AppState {
     pub router: Router,
     pub handlers: HashMap<&'static str, Entry>,
     pub fallback: Arc<dyn Fallback>,
+    /// Checks the requests of stateful operations against the spec before their handler runs.
+    pub checker: crate::spec::SpecAnswerer,
     pub limits: RateLimiter,
     pub faults: Injector,
     pub stats: Stats,
@@ -365,6 +367,7 @@ fn process(
         template: route.template,
         operation: route.operation,
         params: matched.params,
+        body_json: None,
         caller: None,
         base_url,
         request_id,
@@ -406,27 +409,50 @@ fn process(
         .with_header(http::header::RETRY_AFTER, retry_after_s.to_string()));
         return outcome;
     }
-    let ctx = Ctx { state, req: &req };
-    if let Err(e) = check_permissions(&ctx) {
+    if let Err(e) = check_permissions(&Ctx { state, req: &req }) {
         outcome.result = Err(e);
         return outcome;
     }
     outcome.result = match entry {
         Some(e) => {
-            let checked = match route.operation {
-                Some(op) if e.errors != handlers::ErrorStyle::Scim => {
-                    crate::validate::query(op, &req.query)
-                        .and_then(|()| crate::validate::body(op, &req.body))
+            // SCIM and OAuth check their own requests, in their own error vocabularies.
+            let own_checks = e.public || e.errors == handlers::ErrorStyle::Scim;
+            if let Some(op) = route.operation.filter(|_| !own_checks) {
+                match check_request(state, op, &req) {
+                    Ok(body) => req.body_json = body,
+                    Err(err) => {
+                        outcome.result = Err(e.errors.apply(err));
+                        return outcome;
+                    }
                 }
-                _ => Ok(()),
-            };
-            checked
-                .and_then(|()| (e.handler)(&ctx))
-                .map_err(|err| e.errors.apply(err))
+            }
+            (e.handler)(&Ctx { state, req: &req }).map_err(|err| e.errors.apply(err))
         }
-        None => state.fallback.handle(&ctx),
+        None => state.fallback.handle(&Ctx { state, req: &req }),
     };
     outcome
+}
+
+/// Checks a request to a stateful operation against the spec, as the spec-driven answers do, and
+/// gives its body as JSON (a form or multipart body as an object of its fields).
+fn check_request(
+    state: &AppState,
+    op: &'static ringcentral_api::Operation,
+    req: &ApiRequest,
+) -> Result<Option<serde_json::Value>, ApiError> {
+    let spec_req = crate::spec::SpecRequest {
+        path: &req.path,
+        path_params: &req.params,
+        query: &req.query,
+        headers: &req.headers,
+        body: &req.body,
+        base_url: &req.base_url,
+    };
+    state
+        .checker
+        .validate(op, &spec_req)
+        .map(|valid| valid.body)
+        .map_err(ApiError::from)
 }
 
 /// Operations that need no access token.

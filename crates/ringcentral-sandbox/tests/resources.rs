@@ -152,6 +152,268 @@ async fn sms_is_sent_and_delivered_to_a_colleague() -> TestResult {
     Ok(())
 }
 
+/// The administrator's SMS-capable number and a colleague's number.
+async fn sms_numbers(env: &Env) -> (String, String) {
+    let numbers = env.get(&format!("{ME}/phone-number")).await;
+    let from = records(&numbers.body)
+        .into_iter()
+        .find(|n| {
+            n["features"]
+                .as_array()
+                .is_some_and(|f| f.contains(&json!("SmsSender")))
+        })
+        .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let (colleague, _) = env.regular_user().await;
+    let their = env
+        .get(&format!(
+            "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
+        ))
+        .await;
+    let to = records(&their.body)[0]["phoneNumber"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (from, to)
+}
+
+/// Sends a raw body with a content type and returns the status and JSON body.
+async fn send_raw(
+    env: &Env,
+    method: reqwest::Method,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let resp = env
+        .http
+        .request(method, env.url(path))
+        .bearer_auth(&env.token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await;
+    match resp {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let headers = r.headers().clone();
+            (
+                status,
+                headers,
+                r.bytes().await.unwrap_or_default().to_vec(),
+            )
+        }
+        Err(e) => panic!("{path}: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn sms_sent_as_multipart_is_handled_like_json() -> TestResult {
+    let env = start().await;
+    let (from, to) = sms_numbers(&env).await;
+    // `multipart/form-data` with a JSON part per member, as RingCentral's SDKs build it.
+    let form = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"from\"\r\nContent-Type: application/json\r\n\r\n{{\"phoneNumber\": \"{from}\"}}\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"to\"\r\nContent-Type: application/json\r\n\r\n[{{\"phoneNumber\": \"{to}\"}}]\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nSent as form data\r\n--B--\r\n"
+    );
+    // `multipart/mixed`: the whole request in a first JSON part, then an attachment.
+    let mixed = format!(
+        "--B\r\nContent-Type: application/json\r\n\r\n{{\"from\": {{\"phoneNumber\": \"{from}\"}}, \"to\": [{{\"phoneNumber\": \"{to}\"}}], \"text\": \"Sent as mixed\"}}\r\n\
+         --B\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"note.txt\"\r\n\r\nnote\r\n--B--\r\n"
+    );
+    for (media, body, text) in [
+        ("multipart/form-data", form, "Sent as form data"),
+        ("multipart/mixed", mixed, "Sent as mixed"),
+    ] {
+        let (status, _, bytes) = send_raw(
+            &env,
+            reqwest::Method::POST,
+            &format!("{ME}/sms"),
+            &format!("{media}; boundary=B"),
+            body.into_bytes(),
+        )
+        .await;
+        let sent: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        assert_eq!(status, 200, "{media}: {sent}");
+        check_schema("createSMSMessage", 200, &sent);
+        assert_eq!(sent["subject"], json!(text));
+        assert_eq!(sent["from"]["phoneNumber"], json!(from));
+        let id = sent["id"].as_i64().unwrap_or_default();
+        let stored = env.get(&format!("{ME}/message-store/{id}")).await;
+        assert_eq!(stored.body["subject"], json!(text), "{media}");
+    }
+    // A multipart body missing a member is refused as a JSON one would be.
+    let partial = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"from\"\r\nContent-Type: application/json\r\n\r\n{{\"phoneNumber\": \"{from}\"}}\r\n--B--\r\n"
+    );
+    let (status, _, bytes) = send_raw(
+        &env,
+        reqwest::Method::POST,
+        &format!("{ME}/sms"),
+        "multipart/form-data; boundary=B",
+        partial.into_bytes(),
+    )
+    .await;
+    let err: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    assert_eq!((status, err["errorCode"].clone()), (400, json!("CMN-100")));
+    Ok(())
+}
+
+/// Ids of the mailbox's first `n` messages.
+async fn message_ids(env: &Env, n: usize) -> Vec<String> {
+    let list = env
+        .get(&format!(
+            "{ME}/message-store?perPage={n}&dateFrom=2000-01-01T00:00:00Z"
+        ))
+        .await;
+    records(&list.body)
+        .iter()
+        .map(|m| m["id"].to_string())
+        .collect()
+}
+
+async fn read_status(env: &Env, id: &str) -> Value {
+    env.get(&format!("{ME}/message-store/{id}")).await.body["readStatus"].clone()
+}
+
+#[tokio::test]
+async fn message_updates_change_the_store_one_by_one_and_in_bulk() -> TestResult {
+    let env = start().await;
+    let ids = message_ids(&env, 3).await;
+    assert_eq!(ids.len(), 3);
+    // PATCH changes the stored message, as PUT does.
+    for status in ["Unread", "Read"] {
+        let r = env
+            .call(
+                reqwest::Method::PATCH,
+                &format!("{ME}/message-store/{}", ids[0]),
+                Some(json!({"readStatus": status})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        check_schema("patchMessage", 200, &r.body);
+        assert_eq!(read_status(&env, &ids[0]).await, json!(status));
+    }
+    // RingCentral's bulk body: one entry per message, answered 207 with one result each.
+    let bulk = json!([
+        {"resourceId": ids[0], "body": {"readStatus": "Unread"}},
+        {"resourceId": ids[1], "body": {"readStatus": "Unread"}},
+        {"resourceId": "404", "body": {"readStatus": "Unread"}}
+    ]);
+    for method in [reqwest::Method::PUT, reqwest::Method::PATCH] {
+        let (status, headers, bytes) = send_raw(
+            &env,
+            method.clone(),
+            &format!("{ME}/message-store/*"),
+            "application/vnd.ringcentral.multipart+json",
+            bulk.to_string().into_bytes(),
+        )
+        .await;
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        assert_eq!(status, 207, "{method}: {body}");
+        assert_eq!(
+            headers.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/vnd.ringcentral.multipart+json")
+        );
+        check_schema("updateMessage", 207, &body);
+        let statuses: Vec<Value> = records_of(&body, "status");
+        assert_eq!(statuses, [json!(200), json!(200), json!(404)]);
+        assert_eq!(body[2]["body"]["errorCode"], json!("CMN-102"));
+    }
+    for id in &ids[..2] {
+        assert_eq!(read_status(&env, id).await, json!("Unread"));
+    }
+    assert!(read_status(&env, &ids[2]).await.is_string());
+    // Ids in the path with one JSON body: every message gets it; the answer is a multipart batch.
+    let (status, headers, bytes) = send_raw(
+        &env,
+        reqwest::Method::PUT,
+        &format!("{ME}/message-store/{},{}", ids[1], ids[2]),
+        "application/json",
+        br#"{"readStatus": "Read"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 207);
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(ct.starts_with("multipart/mixed; boundary="), "{ct}");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains(r#"{"response":[{"status":200},{"status":200}]}"#),
+        "{text}"
+    );
+    for id in &ids[1..] {
+        assert_eq!(read_status(&env, id).await, json!("Read"));
+    }
+    // PATCH restores a message from the trash.
+    assert_eq!(
+        env.delete(&format!("{ME}/message-store/{}", ids[0]))
+            .await
+            .status,
+        204
+    );
+    let restored = env
+        .call(
+            reqwest::Method::PATCH,
+            &format!("{ME}/message-store/{}", ids[0]),
+            Some(json!({"availability": "Alive"})),
+        )
+        .await;
+    assert_eq!(restored.body["availability"], json!("Alive"));
+    // A PUT needs the read status.
+    let r = env
+        .put(&format!("{ME}/message-store/{}", ids[0]), json!({}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("readStatus"))
+    );
+    Ok(())
+}
+
+fn records_of(list: &Value, key: &str) -> Vec<Value> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e[key].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn stateful_requests_are_checked_against_the_spec() -> TestResult {
+    let env = start().await;
+    let path = format!("{ME}/address-book/contact");
+    let r = env.post(&path, json!({"firstName": 5})).await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("firstName"))
+    );
+    assert_eq!(r.body["errorCode"], json!("CMN-101"));
+    let r = env
+        .post(&path, json!({"businessAddress": {"city": 7}}))
+        .await;
+    assert_eq!(
+        r.body["errors"][0]["parameterName"],
+        json!("businessAddress.city")
+    );
+    let r = env.get(&format!("{path}?page=1001")).await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("page"))
+    );
+    let r = env.get(&format!("{path}?perPage=ten")).await;
+    assert_eq!(r.body["errors"][0]["parameterName"], json!("perPage"));
+    // Members the schema does not know are left alone, as RingCentral ignores them.
+    let r = env
+        .post(&path, json!({"firstName": "Ann", "unknownThing": 1}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    Ok(())
+}
+
 #[tokio::test]
 async fn contacts_crud() -> TestResult {
     let env = start().await;
@@ -697,7 +959,7 @@ async fn subscriptions_create_renew_delete() -> TestResult {
     let renewed = env
         .post(&format!("/restapi/v1.0/subscription/{id}/renew"), json!({}))
         .await;
-    assert_eq!(renewed.status, 200);
+    assert_eq!(renewed.status, 200, "{}", renewed.body);
     check_schema("renewSubscription", 200, &renewed.body);
     assert_eq!(renewed.body["expiresIn"], json!(3600));
     let list = env.get("/restapi/v1.0/subscription").await;

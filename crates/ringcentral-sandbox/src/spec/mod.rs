@@ -30,7 +30,7 @@ mod errors;
 mod example;
 mod fallback;
 mod media;
-mod multipart;
+pub(crate) mod multipart;
 mod names;
 mod pattern;
 mod respond;
