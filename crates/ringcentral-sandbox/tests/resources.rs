@@ -544,6 +544,15 @@ async fn team_messaging_pages_with_tokens() -> TestResult {
     }
     let all = env.get("/team-messaging/v1/chats?recordCount=250").await;
     assert_eq!(seen.len(), records(&all.body).len());
+    // Above 250 the spec refuses; a count of zero or less, which it lets through, reads as 1.
+    let over = env.get("/team-messaging/v1/chats?recordCount=251").await;
+    assert_eq!(
+        (over.status, over.body["errors"][0]["parameterName"].clone()),
+        (400, json!("recordCount"))
+    );
+    let one = env.get("/team-messaging/v1/chats?recordCount=-3").await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(records(&one.body).len(), 1);
     let team = env.post("/team-messaging/v1/teams", json!({"name": "Launch", "public": true, "members": [{"email": env.regular_user().await.1}]})).await;
     assert_eq!(team.status, 201, "{}", team.body);
     check_schema("createGlipTeamNew", 201, &team.body);
@@ -659,6 +668,9 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
             .iter()
             .all(|e| e.get("account").is_none())
     );
+    // The directory takes up to 2000 a page, but its paging model reports at most 1000.
+    check_schema("listDirectoryEntries", 200, &local.body);
+    assert_eq!(local.body["paging"]["perPage"], json!(1000));
     assert_eq!(
         env.get("/restapi/v1.0/account/~/directory/entries?perPage=2001")
             .await

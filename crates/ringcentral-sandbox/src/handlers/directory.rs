@@ -208,22 +208,28 @@ fn with_etag(ctx: &Ctx<'_>, body: Value) -> ApiResult {
     Ok(ApiResponse::ok(&body).header(http::header::ETAG, &etag))
 }
 
-fn per_page(raw: Option<&str>, total: usize, default: usize) -> Result<usize, ApiError> {
-    match raw {
-        None => Ok(default),
-        Some(v) if v.eq_ignore_ascii_case("all") => Ok(total.max(1)),
-        Some(v) if v.eq_ignore_ascii_case("max") => Ok(MAX_PER_PAGE),
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PER_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "perPage",
-                    format!("{v:?} must be a number from 1 to {MAX_PER_PAGE}, or all or max"),
-                )
-            }),
-    }
+/// The page size asked for: a number up to 2000, `max` or `all`, as the directory takes them.
+/// Its answer's paging model reports at most 1000 records a page, so a larger page is served as
+/// 1000 records (see [`Page::within`]).
+fn per_page(raw: Option<&str>, total: usize, default: usize) -> Result<i64, ApiError> {
+    let size = match raw {
+        None => default,
+        Some(v) if v.eq_ignore_ascii_case("all") => total.max(1),
+        Some(v) if v.eq_ignore_ascii_case("max") => MAX_PER_PAGE,
+        Some(v) => {
+            return v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=MAX_PER_PAGE as i64).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "perPage",
+                        format!("{v:?} must be a number from 1 to {MAX_PER_PAGE}, or all or max"),
+                    )
+                });
+        }
+    };
+    Ok(i64::try_from(size).unwrap_or(i64::MAX))
 }
 
 fn accounts_in_scope(ctx: &Ctx<'_>, federated: bool) -> Result<Vec<i64>, ApiError> {
@@ -300,16 +306,12 @@ fn render_page(
     Ok(json!({"records": recs, "paging": paging}))
 }
 
-fn page_number(raw: Option<&str>) -> Result<usize, ApiError> {
+fn page_number(raw: Option<&str>) -> Result<i64, ApiError> {
     match raw {
         None => Ok(1),
         Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|p| (1..=super::MAX_PAGE).contains(p))
-            .ok_or_else(|| {
-                ApiError::invalid("page", format!("{v:?} is not a page number from 1 to 1000"))
-            }),
+            .parse::<i64>()
+            .map_err(|_| ApiError::invalid("page", format!("{v:?} is not a page number"))),
     }
 }
 
@@ -347,10 +349,11 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
     }
     let page_no = page_number(ctx.query("page"))?;
     let (_, total) = ctx.store().extensions(&filter, 0, 0)?;
-    let page = Page {
-        page: page_no,
-        per_page: per_page(ctx.query("perPage"), total, 1000)?,
-    };
+    let page = Page::within(
+        page_no,
+        per_page(ctx.query("perPage"), total, 1000)?,
+        super::MAX_PAGE,
+    );
     let (records, total) = ctx
         .store()
         .extensions(&filter, page.offset(), page.per_page)?;
@@ -574,30 +577,12 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
             a.id.cmp(&b.id)
         });
     }
-    let page = match body.page {
-        None => 1,
-        Some(p) if (1..=super::MAX_PAGE as i64).contains(&p) => p as usize,
-        Some(_) => return Err(ApiError::invalid("page", "must be from 1 to 1000")),
-    };
-    let per = match body.per_page {
-        None => 1000,
-        Some(p) if (1..=MAX_PER_PAGE as i64).contains(&p) => p as usize,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "perPage",
-                format!("must be a number from 1 to {MAX_PER_PAGE}"),
-            ));
-        }
-    };
-    Ok(ApiResponse::ok(&page_body(
-        ctx,
-        all,
-        Page {
-            page,
-            per_page: per,
-        },
-        federated,
-    )?))
+    let page = Page::within(
+        body.page.unwrap_or(1),
+        body.per_page.unwrap_or(1000),
+        super::MAX_PAGE,
+    );
+    Ok(ApiResponse::ok(&page_body(ctx, all, page, federated)?))
 }
 
 fn federation(ctx: &Ctx<'_>) -> ApiResult {

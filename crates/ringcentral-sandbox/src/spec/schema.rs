@@ -379,6 +379,43 @@ pub(crate) fn binary_members(schema: &Value) -> Vec<&str> {
     out
 }
 
+/// A numeric bound (`minimum` or `maximum`) of a schema, looking through `$ref` and `allOf`; the
+/// tightest when several parts set one.
+fn numeric_bound(schema: &Value, key: &str, depth: usize) -> Option<f64> {
+    if depth > 16 {
+        return None;
+    }
+    let map = schema.as_object()?;
+    let tighter = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) if key == "minimum" => Some(x.max(y)),
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    let mut found = map.get(key).and_then(Value::as_f64);
+    if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(ref_target) {
+        found = tighter(found, numeric_bound(target, key, depth + 1));
+    }
+    for s in map
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        found = tighter(found, numeric_bound(s, key, depth + 1));
+    }
+    found
+}
+
+/// The largest value an answer's `paging` object can report for `name` (`page`, `perPage`):
+/// RingCentral's paging model stops at page 1000 of 1000 records even where a parameter declares
+/// no limit. `None` when the answer has no such bound.
+pub(crate) fn paging_maximum(response: &Value, name: &str) -> Option<u64> {
+    let member = property_schema(response, "paging").and_then(|p| property_schema(p, name))?;
+    numeric_bound(member, "maximum", 0)
+        .filter(|m| *m >= 1.0)
+        .map(|m| m as u64)
+}
+
 fn type_name(s: &str) -> Option<&'static str> {
     Some(match s {
         "string" => "string",
@@ -622,6 +659,19 @@ mod tests {
         let mut doc = json!({"properties": {"n": {"type": "integer", "format": "int64"}}});
         bound_number_formats(&mut doc);
         assert!(doc["properties"]["n"]["maximum"].is_number());
+    }
+
+    #[test]
+    fn paging_maxima_come_from_the_answer() {
+        // The directory reports with EnumeratedPagingModel; contacts with a model of their own that
+        // sets no bound.
+        let directory = json!({"$ref": "#/$defs/DirectoryResource"});
+        assert_eq!(paging_maximum(&directory, "page"), Some(1000));
+        assert_eq!(paging_maximum(&directory, "perPage"), Some(1000));
+        assert_eq!(paging_maximum(&directory, "records"), None);
+        let contacts = json!({"$ref": "#/$defs/ContactList"});
+        assert_eq!(paging_maximum(&contacts, "perPage"), None);
+        assert_eq!(paging_maximum(&json!({"type": "object"}), "page"), None);
     }
 
     #[test]

@@ -497,6 +497,83 @@ fn extreme_paging_values_are_answered() {
 }
 
 #[test]
+fn pages_beyond_the_paging_model_are_answered_within_it() {
+    // Where a parameter allows more than the answer's paging model can report (page or perPage
+    // above 1000), the answer stays within its schema; where it does not, the request is refused.
+    let answerer = SpecAnswerer::new();
+    let mut answered = 0;
+    let mut failures = Vec::new();
+    for op in OPERATIONS
+        .iter()
+        .filter(|op| matches!(op.paging, ringcentral_api::Paging::PageNumber { .. }))
+    {
+        let Some(validator) = output_validator(op) else {
+            continue;
+        };
+        for (page, per_page) in [("5000", "10"), ("1", "5000"), ("0", "0")] {
+            let ex = example_request(op);
+            let mut query: Vec<(String, String)> = ex
+                .query
+                .iter()
+                .filter(|(k, _)| k != "page" && k != "perPage")
+                .cloned()
+                .collect();
+            query.push(("page".to_owned(), page.to_owned()));
+            query.push(("perPage".to_owned(), per_page.to_owned()));
+            let headers = headers_for(ex.content_type.as_deref());
+            let req = SpecRequest {
+                path: &ex.path,
+                path_params: &ex.path_params,
+                query: &query,
+                headers: &headers,
+                body: &ex.body,
+                base_url: "http://127.0.0.1:18080",
+            };
+            let reply = answerer.answer(op, &req);
+            if reply.status == 400 {
+                continue;
+            }
+            answered += 1;
+            let body = reply.json().unwrap_or_default();
+            // The paging object reports the page asked for (or no page number past what it can
+            // name), and the page size used: the one asked for, capped.
+            let paging = &body["paging"];
+            let page_ok = match page {
+                "5000" => paging.get("page").is_none_or(|p| p == 5000),
+                _ => paging["page"] == 1,
+            };
+            let size_ok = match per_page {
+                "0" => paging["perPage"] == 1,
+                "5000" => paging.get("perPage").is_none_or(|p| p == 5000 || p == 1000),
+                _ => paging.get("perPage").is_none_or(|p| p == 10),
+            };
+            if !(page_ok && size_ok) {
+                failures.push(format!(
+                    "{} page={page} perPage={per_page}: paging {paging}",
+                    op.operation_id
+                ));
+            }
+            let defect = SPEC_DEFECTS.iter().find(|(id, _)| *id == op.operation_id);
+            let errors: Vec<String> = validator
+                .iter_errors(&body)
+                .filter(|e| defect.is_none_or(|(_, at)| e.instance_path().as_str() != *at))
+                .take(2)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            if !errors.is_empty() {
+                failures.push(format!(
+                    "{} page={page} perPage={per_page}: {}",
+                    op.operation_id,
+                    errors.join("; ")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(answered > 50, "only {answered} answers");
+}
+
+#[test]
 fn odd_request_values_keep_answers_valid() {
     let answerer = SpecAnswerer::new();
     let Some(op) = ringcentral_api::operation("createSite") else {
