@@ -130,9 +130,18 @@ impl ApiError {
                 "ADG-107",
                 "ErrorCode{code='ADG-107', httpStatus=404, description='Account not found.'}",
             ),
-            (404, _) => (
+            (404, Some(_)) => (
                 "ADG-122",
                 "ErrorCode{code='ADG-122', httpStatus=404, description='Contact not found.'}",
+            ),
+            // No parameter names the missing thing: the path itself is unknown.
+            (404, None) => (
+                "ADG-200",
+                "ErrorCode{code='ADG-200', httpStatus=404, description='Invalid URI'}",
+            ),
+            (405, _) => (
+                "ADG-102",
+                "ErrorCode{code='ADG-102', httpStatus=405, description='Method not allowed.'}",
             ),
             (400, Some(p)) if p != "body" => (
                 "ADG-121",

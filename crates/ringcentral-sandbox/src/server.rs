@@ -192,10 +192,12 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         resp.extensions_mut().insert(ResetConnection);
         return resp;
     }
+    let style = error_style_of(&path);
     if let Some(status) = plan.status {
         state.stats.fault(&status.to_string());
         state.stats.request(status, None, None);
-        return render(Err(fault_error(status)), &request_id, &Decision::Unlimited);
+        let e = style.apply(fault_error(status));
+        return render(Err(e), &request_id, &Decision::Unlimited);
     }
     let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
@@ -221,9 +223,8 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         },
     };
     let mut outcome = outcome;
-    if path.starts_with("/scim/") {
-        outcome.result = outcome.result.map_err(crate::scim::service::scim_shaped);
-    }
+    // Errors met before a handler (no token, no route, rate limits) in the path's own dialect.
+    outcome.result = outcome.result.map_err(|e| style.apply(e));
     let status = match &outcome.result {
         Ok(r) => r.status.as_u16(),
         Err(e) => e.status.as_u16(),
@@ -232,6 +233,23 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         .stats
         .request(status, outcome.group, outcome.operation_id);
     render(outcome.result, &request_id, &outcome.rate)
+}
+
+/// The error dialect of a path, for errors that arise before (or without) its handler: SCIM's
+/// body under `/scim/`, the company directory's `ADG-*` codes under its paths, else RingCentral's
+/// REST body.
+fn error_style_of(path: &str) -> handlers::ErrorStyle {
+    let directory = path
+        .strip_prefix("/restapi/v1.0/account/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, rest)| rest == "directory" || rest.starts_with("directory/"));
+    if path.starts_with("/scim/") {
+        handlers::ErrorStyle::Scim
+    } else if directory {
+        handlers::ErrorStyle::Directory
+    } else {
+        handlers::ErrorStyle::Rest
+    }
 }
 
 fn fault_error(status: u16) -> ApiError {

@@ -120,6 +120,49 @@ async fn injected_503s_use_ringcentral_bodies() -> TestResult {
 }
 
 #[tokio::test]
+async fn injected_faults_speak_the_dialect_of_their_path() -> TestResult {
+    let http = client();
+    for (status, code) in [(503, "ADG-000"), (500, "ADG-001")] {
+        let faults = format!("{status}=1");
+        let sandbox =
+            match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, &faults)).await {
+                Ok(s) => s,
+                Err(e) => panic!("{e}"),
+            };
+        // The company directory's errors carry its ADG codes, spelled as the spec enumerates them.
+        let r = http
+            .get(format!(
+                "{}/restapi/v1.0/account/~/directory/entries",
+                sandbox.url()
+            ))
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), status);
+        let body: Value = r.json().await?;
+        assert_eq!(body["errorCode"], json!(code), "{body}");
+        let spelled = body["errors"][0]["errorCode"].as_str().unwrap_or_default();
+        assert!(
+            spelled.starts_with(&format!("ErrorCode{{code='{code}', httpStatus={status},")),
+            "{spelled}"
+        );
+        // SCIM's are SCIM error bodies.
+        let r = http
+            .get(format!("{}/scim/v2/Users", sandbox.url()))
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), status);
+        let body: Value = r.json().await?;
+        assert_eq!(body["status"], json!(status.to_string()), "{body}");
+        assert_eq!(
+            body["schemas"],
+            json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
+        );
+        sandbox.shutdown().await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn resets_close_the_connection_without_an_answer() -> TestResult {
     let sandbox =
         match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, "reset=1")).await {
