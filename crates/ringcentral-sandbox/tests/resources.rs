@@ -508,6 +508,69 @@ async fn presence_updates() -> TestResult {
             .status,
         400
     );
+    // Every value the spec lists is taken and kept, `Unknown` included.
+    let r = env
+        .put(
+            &format!("{ME}/presence"),
+            json!({"dndStatus": "Unknown", "dndStatusPersonal": "Unknown", "callerIdVisibility": "PermittedUsers", "message": ""}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("updateUserPresenceStatus", 200, &r.body);
+    let again = env.get(&format!("{ME}/presence")).await;
+    check_schema("readUserPresenceStatus", 200, &again.body);
+    assert_eq!(again.body["dndStatus"], json!("Unknown"));
+    assert_eq!(again.body["dndStatusPersonal"], json!("Unknown"));
+    assert_eq!(again.body["callerIdVisibility"], json!("PermittedUsers"));
+    assert!(again.body.get("message").is_none());
+    // Department states are for call queue members only, as the spec says.
+    let queues = env.get("/restapi/v1.0/account/~/call-queues").await;
+    let mut members = std::collections::HashSet::new();
+    for q in records(&queues.body) {
+        let list = env
+            .get(&format!(
+                "/restapi/v1.0/account/~/call-queues/{}/members?perPage=1000",
+                q["id"].as_str().unwrap_or_default()
+            ))
+            .await;
+        members.extend(records(&list.body).iter().map(|m| m["id"].to_string()));
+    }
+    let users = env
+        .get("/restapi/v1.0/account/~/extension?type=User&status=Enabled&perPage=1000")
+        .await;
+    let pick = |member: bool| {
+        records(&users.body)
+            .into_iter()
+            .find(|u| {
+                u["permissions"]["admin"]["enabled"] == json!(false)
+                    && members.contains(&u["id"].to_string()) == member
+            })
+            .and_then(|u| u["contact"]["email"].as_str().map(str::to_owned))
+    };
+    let (Some(member), Some(outsider)) = (pick(true), pick(false)) else {
+        panic!("the seed has queue members and users outside queues");
+    };
+    let department_dnd = json!({"dndStatus": "DoNotAcceptDepartmentCalls"});
+    let path = format!("{ME}/presence");
+    let token = env.token_for(&member).await;
+    let r = env
+        .call_as(
+            &token,
+            reqwest::Method::PUT,
+            &path,
+            Some(department_dnd.clone()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["dndStatus"], json!("DoNotAcceptDepartmentCalls"));
+    let token = env.token_for(&outsider).await;
+    let r = env
+        .call_as(&token, reqwest::Method::PUT, &path, Some(department_dnd))
+        .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("dndStatus"))
+    );
     Ok(())
 }
 
@@ -667,6 +730,31 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
         records(&local.body)
             .iter()
             .all(|e| e.get("account").is_none())
+    );
+    // Unknown directory paths and methods answer in the directory's own codes.
+    let unknown = env.get("/restapi/v1.0/account/~/directory/nowhere").await;
+    assert_eq!(
+        (unknown.status, unknown.body["errorCode"].clone()),
+        (404, json!("ADG-200"))
+    );
+    let wrong = env
+        .post("/restapi/v1.0/account/~/directory/entries", json!({}))
+        .await;
+    assert_eq!(
+        (wrong.status, wrong.body["errorCode"].clone()),
+        (405, json!("ADG-102"))
+    );
+    assert!(
+        wrong.body["errors"][0]["errorCode"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("ErrorCode{code='ADG-102'"))
+    );
+    let missing = env
+        .get("/restapi/v1.0/account/~/directory/entries/99999")
+        .await;
+    assert_eq!(
+        (missing.status, missing.body["errorCode"].clone()),
+        (404, json!("ADG-122"))
     );
     // The directory takes up to 2000 a page, but its paging model reports at most 1000.
     check_schema("listDirectoryEntries", 200, &local.body);
@@ -910,6 +998,89 @@ async fn answering_rules_and_forwarding_numbers() -> TestResult {
             .status,
         404
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn forwarding_numbers_take_every_value_the_spec_allows() -> TestResult {
+    let env = start().await;
+    let path = format!("{ME}/forwarding-number");
+    let types = [
+        "Home",
+        "Mobile",
+        "Work",
+        "PhoneLine",
+        "Outage",
+        "Other",
+        "BusinessMobilePhone",
+        "ExtensionApps",
+    ];
+    for (i, kind) in types.iter().enumerate() {
+        let r = env
+            .post(
+                &path,
+                json!({"phoneNumber": format!("+1415555{i:04}"), "type": kind, "flipNumber": i}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{kind}: {}", r.body);
+        check_schema("createForwardingNumber", 200, &r.body);
+        assert_eq!(r.body["type"], json!(kind));
+        assert_eq!(r.body["flipNumber"], json!(i.to_string()));
+    }
+    let first = env.get(&path).await;
+    let some = records(&first.body)
+        .into_iter()
+        .find(|f| f["type"] == json!("Outage"))
+        .and_then(|f| f["id"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let r = env
+        .put(&format!("{path}/{some}"), json!({"flipNumber": "7"}))
+        .await;
+    assert_eq!(r.body["flipNumber"], json!("7"), "{}", r.body);
+    // A phone line forwards to a device of the account instead of a number.
+    let devices = env.get(&format!("{ME}/device")).await;
+    let device = records(&devices.body)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let line = env
+        .post(
+            &path,
+            json!({"type": "PhoneLine", "device": {"id": device}}),
+        )
+        .await;
+    assert_eq!(line.status, 200, "{}", line.body);
+    check_schema("createForwardingNumber", 200, &line.body);
+    assert_eq!(line.body["device"]["id"], json!(device));
+    let both = env
+        .post(
+            &path,
+            json!({"type": "PhoneLine", "phoneNumber": "+14155550999", "device": {"id": device}}),
+        )
+        .await;
+    assert_eq!(both.status, 400);
+    let nowhere = env.post(&path, json!({"label": "Nowhere"})).await;
+    assert_eq!(
+        (nowhere.status, nowhere.body["errorCode"].clone()),
+        (400, json!("CMN-100"))
+    );
+    let long = env
+        .post(
+            &path,
+            json!({"phoneNumber": "+14155550998", "label": "x".repeat(61)}),
+        )
+        .await;
+    assert_eq!(
+        (long.status, long.body["errors"][0]["parameterName"].clone()),
+        (400, json!("label"))
+    );
+    // The spec makes `records` optional: an empty bulk delete deletes nothing.
+    let before = records(&env.get(&path).await.body).len();
+    let none = env
+        .call(reqwest::Method::DELETE, &path, Some(json!({})))
+        .await;
+    assert_eq!(none.status, 204);
+    assert_eq!(records(&env.get(&path).await.body).len(), before);
     Ok(())
 }
 

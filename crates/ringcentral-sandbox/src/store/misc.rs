@@ -22,6 +22,9 @@ pub struct ForwardingNumber {
     pub flip_number: Option<i32>,
     /// When the number is another extension's direct number, that extension.
     pub target_extension_id: Option<i64>,
+    /// A `PhoneLine` forwarding number rings this device of the account instead of a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<i64>,
 }
 
 /// Presence of an extension.
@@ -36,6 +39,12 @@ pub struct Presence {
     pub ring_on_monitored_call: bool,
     pub pick_up_calls_on_hold: bool,
     pub accept_call_queue_calls: bool,
+    /// The user's own Do Not Disturb state, where the communication handling service sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd_status_personal: Option<String>,
+    /// Who sees the presence: `All`, `None` or `PermittedUsers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_id_visibility: Option<String>,
 }
 
 impl Presence {

@@ -606,6 +606,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
                     features: vec!["CallFlip".into(), "CallForwarding".into()],
                     flip_number: Some(1),
                     target_extension_id: None,
+                    device_id: None,
                 },
             )?;
         }
@@ -623,6 +624,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
                     features: vec!["CallForwarding".into()],
                     flip_number: None,
                     target_extension_id: Some(MAIN_USER_BASE + target as i64),
+                    device_id: None,
                 },
             )?;
         }
