@@ -50,6 +50,8 @@ pub fn entries() -> Vec<Entry> {
 }
 
 const MAX_PER_PAGE: usize = 2000;
+/// A site id no site has (ids are positive).
+const NO_SITE: i64 = -1;
 const USER_TYPES: &[&str] = &[
     "User",
     "DigitalUser",
@@ -319,13 +321,12 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
     let federated = ctx.query_bool("showFederated", true)?;
     let kind = ctx.query_enum("type", SEARCHABLE_TYPES)?;
     let group = ctx.query_enum("typeGroup", &["User", "NonUser"])?;
+    // Site ids are opaque strings to clients: an empty one filters nothing, and one that names no
+    // site of ours matches no entry.
     let site: Option<i64> = ctx
         .query("siteId")
-        .map(|s| {
-            s.parse()
-                .map_err(|_| ApiError::invalid("siteId", "not a site id"))
-        })
-        .transpose()?;
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse().unwrap_or(NO_SITE));
     // The filters map onto SQL, so a page of a large directory never loads the rest.
     let users: Vec<String> = USER_TYPES.iter().map(|t| (*t).to_owned()).collect();
     let mut filter = ExtensionFilter {

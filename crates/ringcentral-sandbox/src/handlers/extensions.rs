@@ -206,7 +206,8 @@ struct ContactUpdate {
 
 #[derive(Debug, Deserialize)]
 struct SiteRef {
-    id: String,
+    /// Left out, the site stays as it is.
+    id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -338,9 +339,8 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         }
     }
     let sites = ctx.store().sites(ext.account_id)?;
-    if let Some(site) = body.site {
-        let id: i64 = site
-            .id
+    if let Some(site_id) = body.site.and_then(|s| s.id) {
+        let id: i64 = site_id
             .parse()
             .map_err(|_| ApiError::not_found("site.id"))?;
         if !sites.iter().any(|s| s.id == id) {
