@@ -38,6 +38,7 @@ pub struct AppState {
     pub fallback: Arc<dyn Fallback>,
     /// Checks the requests of stateful operations against the spec before their handler runs.
     pub checker: crate::spec::SpecAnswerer,
+    pub scim_rules: crate::scim::ScimRules,
     pub limits: RateLimiter,
     pub faults: Injector,
     pub stats: Stats,

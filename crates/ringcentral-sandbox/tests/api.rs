@@ -160,6 +160,10 @@ async fn updates_an_extension_and_keeps_it() -> TestResult {
     let again = env.get(&path).await;
     assert_eq!(again.body["status"], json!("Disabled"));
     assert_eq!(again.body["contact"]["jobTitle"], json!("Chief Tester"));
+    // A site without an id changes nothing (the spec makes the id optional).
+    let r = env.put(&path, json!({"site": {}})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["site"], again.body["site"]);
     let bad = env.put(&path, json!({"status": "Asleep"})).await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["errors"][0]["parameterName"], json!("status"));

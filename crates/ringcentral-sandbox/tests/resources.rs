@@ -1282,6 +1282,12 @@ async fn directory_filters_and_pages() -> TestResult {
             .iter()
             .all(|e| e["site"]["id"] == json!(site))
     );
+    // An empty site id filters nothing; one that names no site matches nothing.
+    let any = env.get(&format!("{base}?siteId=&perPage=all")).await;
+    assert_eq!(any.status, 200, "{}", any.body);
+    assert_eq!(records(&any.body).len(), sites.len());
+    let none = env.get(&format!("{base}?siteId=nowhere")).await;
+    assert_eq!((none.status, records(&none.body).len()), (200, 0));
     let p1 = env.get(&format!("{base}?perPage=5&page=1")).await;
     let p2 = env.get(&format!("{base}?perPage=5&page=2")).await;
     assert_eq!(p2.body["paging"]["pageStart"], json!(5));

@@ -360,10 +360,6 @@ async fn create_read_replace_and_conflicts() -> TestResult {
     );
 
     // Invalid bodies say what is wrong.
-    let mut bad = new_user("x@navy.example");
-    bad["userName"] = json!("y@navy.example");
-    let r = env.post("/scim/v2/Users", bad).await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
     let r = env
         .post(
             "/scim/v2/Users",
@@ -466,13 +462,6 @@ async fn patch_suspends_and_changes_atomically() -> TestResult {
     )
     .await;
     assert_scim_error(&r, 400, Some("mutability"));
-    let r = patch(
-        &env,
-        &path,
-        json!([{"op": "replace", "path": "userName", "value": "other@example.org"}]),
-    )
-    .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
     let r = patch(&env, &path, json!([{"op": "remove"}])).await;
     assert_scim_error(&r, 400, Some("noTarget"));
     let r = patch(
@@ -496,6 +485,269 @@ async fn patch_suspends_and_changes_atomically() -> TestResult {
     )
     .await;
     assert_scim_error(&r, 409, Some("uniqueness"));
+    Ok(())
+}
+
+async fn start_with_rules(rules: ringcentral_sandbox::ScimRules) -> Env {
+    start_with(ringcentral_sandbox::SandboxConfig {
+        users: 30,
+        scim_rules: rules,
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_rfc_rules_take_any_user_name_and_keep_the_display_name() -> TestResult {
+    let env = start_with_rules(ringcentral_sandbox::ScimRules::Rfc).await;
+    let spc = env.get("/scim/v2/ServiceProviderConfig").await;
+    check_schema("scimGetProviderConfig2", 200, &spc.body);
+    assert!(spc.body.get("xmlDataFormat").is_none(), "{}", spc.body);
+
+    // A userName that is not an email: the work email becomes the login.
+    let mut body = new_user("ada@analytical.example");
+    body["userName"] = json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17");
+    body["displayName"] = json!("Ada L.");
+    let r = env.post("/scim/v2/Users", body.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    check_schema("scimCreateUser2", 201, &r.body);
+    let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        r.body["userName"],
+        json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17")
+    );
+    assert_eq!(r.body["displayName"], json!("Ada L."));
+    let ext = env
+        .get(&format!("/restapi/v1.0/account/~/extension/{id}"))
+        .await;
+    assert_eq!(
+        ext.body["contact"]["email"],
+        json!("ada@analytical.example")
+    );
+    assert!(
+        env.sandbox
+            .credentials_for("ada@analytical.example")
+            .is_ok_and(|c| c.extension_id.to_string() == id)
+    );
+    // userName is found by its own value, without regard to case, and stays unique.
+    let q = |f: &str| format!("/scim/v2/Users?filter={}", urlencode(f));
+    let found = env
+        .get(&q("userName eq \"83A4FC0F-C98C-450E-B4AD-C75A65A3EA17\""))
+        .await;
+    assert_eq!(ids(&found.body), vec![id.clone()], "{}", found.body);
+    let by_email = env.get(&q("emails eq \"ada@analytical.example\"")).await;
+    assert_eq!(ids(&by_email.body), vec![id.clone()]);
+    let mut twin = new_user("twin@analytical.example");
+    twin["userName"] = json!("83A4FC0F-c98c-450e-b4ad-c75a65a3ea17");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", twin).await,
+        409,
+        Some("uniqueness"),
+    );
+    // Nor may a userName take another user's login.
+    let mut taker = new_user("taker@analytical.example");
+    taker["userName"] = json!(ringcentral_sandbox::ADMIN_EMAIL);
+    assert_scim_error(
+        &env.post("/scim/v2/Users", taker).await,
+        409,
+        Some("uniqueness"),
+    );
+
+    // displayName is kept through PUT and PATCH, and read back.
+    let path = format!("/scim/v2/Users/{id}");
+    body["displayName"] = json!("Updated-90000000");
+    let r = env.put(&path, body).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        env.get(&path).await.body["displayName"],
+        json!("Updated-90000000")
+    );
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "replace", "path": "displayName", "value": "Countess"}]),
+    )
+    .await;
+    assert_eq!(r.body["displayName"], json!("Countess"), "{}", r.body);
+    let found = env.get(&q("displayName eq \"countess\"")).await;
+    assert_eq!(ids(&found.body), vec![id.clone()]);
+
+    // Without emails, an email userName is the login; otherwise the sandbox makes one up.
+    let bare = |user_name: &str| {
+        json!({
+            "schemas": [USER],
+            "userName": user_name,
+            "name": {"givenName": "Bare", "familyName": "User"}
+        })
+    };
+    let login = |id: String| {
+        let path = format!("/restapi/v1.0/account/~/extension/{id}");
+        let env = &env;
+        async move {
+            env.get(&path).await.body["contact"]["email"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let r = env
+        .post("/scim/v2/Users", bare("bare@analytical.example"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.get("emails").is_none(),
+        "none were given: {}",
+        r.body
+    );
+    let bare_id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(login(bare_id).await, "bare@analytical.example");
+    let r = env.post("/scim/v2/Users", bare("bare-user")).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["userName"], json!("bare-user"));
+    let bare_id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    let made = login(bare_id.clone()).await;
+    assert!(made.starts_with(&format!("user{bare_id}@")), "{made}");
+
+    // Several emails of any type; the first work email is the login.
+    let path = format!("/scim/v2/Users/{id}");
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "add", "path": "emails", "value": [
+            {"value": "ada@home.example", "type": "home"},
+            {"value": "countess@analytical.example", "type": "work"}
+        ]}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body["emails"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        r.body
+    );
+    assert_eq!(login(id.clone()).await, "ada@analytical.example");
+    let found = env.get(&q("emails eq \"ADA@home.example\"")).await;
+    assert_eq!(ids(&found.body), vec![id.clone()], "{}", found.body);
+    // Removing emails and active unassigns them; the login and the status stay.
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "remove", "path": "emails"}, {"op": "remove", "path": "active"}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.get("emails").is_none() && r.body.get("active").is_none(),
+        "{}",
+        r.body
+    );
+    assert_eq!(login(id.clone()).await, "ada@analytical.example");
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "add", "path": "active", "value": false}]),
+    )
+    .await;
+    assert_eq!(r.body["active"], json!(false), "{}", r.body);
+
+    // attributes and excludedAttributes shape single answers too, and the root search works.
+    let slim = env
+        .get(&format!("{path}?excludedAttributes=displayName,emails"))
+        .await;
+    assert!(slim.body.get("displayName").is_none(), "{}", slim.body);
+    assert_eq!(
+        slim.body["userName"],
+        json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17")
+    );
+    let only = env.get(&format!("{path}?attributes=title")).await;
+    assert!(
+        only.body.get("title").is_some() && only.body.get("name").is_none(),
+        "{}",
+        only.body
+    );
+    let root = env
+        .post(
+            "/scim/v2/.search",
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                   "filter": "displayName eq \"Countess\"", "attributes": ["userName"]}),
+        )
+        .await;
+    assert_eq!(root.status, 200, "{}", root.body);
+    assert_eq!(ids(&root.body), vec![id.clone()]);
+
+    // A work email must still be an email.
+    let mut odd = new_user("not-an-email");
+    odd["userName"] = json!("odd");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", odd).await,
+        400,
+        Some("invalidValue"),
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_ringcentral_rules_keep_user_name_and_work_email_together() -> TestResult {
+    let env = start_with_rules(ringcentral_sandbox::ScimRules::RingCentral).await;
+    let spc = env.get("/scim/v2/ServiceProviderConfig").await;
+    check_schema("scimGetProviderConfig2", 200, &spc.body);
+    assert_eq!(spc.body["xmlDataFormat"], json!({"supported": false}));
+    let schema = env.get(&format!("/scim/v2/Schemas/{USER}")).await;
+    assert!(
+        !schema.body["attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["name"] == json!("displayName"))
+    );
+
+    let mut bad = new_user("x@navy.example");
+    bad["userName"] = json!("y@navy.example");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", bad).await,
+        400,
+        Some("invalidValue"),
+    );
+    let mut uuid = new_user("x@navy.example");
+    uuid["userName"] = json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", uuid).await,
+        400,
+        Some("invalidValue"),
+    );
+    let mut named = new_user("x@navy.example");
+    named["displayName"] = json!("Dropped");
+    let r = env.post("/scim/v2/Users", named).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.get("displayName").is_none(), "{}", r.body);
+    let path = format!(
+        "/scim/v2/Users/{}",
+        r.body["id"].as_str().unwrap_or_default()
+    );
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "replace", "path": "userName", "value": "other@example.org"}]),
+    )
+    .await;
+    assert_scim_error(&r, 400, Some("invalidValue"));
+    let second = json!([{"value": "y@navy.example", "type": "work"}]);
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "add", "path": "emails", "value": second}]),
+    )
+    .await;
+    assert_scim_error(&r, 400, Some("invalidValue"));
+    // RingCentral's SCIM searches under /Users only.
+    let root = env
+        .post(
+            "/scim/v2/.search",
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
+        )
+        .await;
+    assert_scim_error(&root, 404, None);
     Ok(())
 }
 

@@ -63,7 +63,7 @@ impl ErrorStyle {
 
 /// Builds an [`Entry`]: `op!(operationId, GET, "/path", Light, handler)`.
 macro_rules! op {
-    ($id:literal, $m:ident, $t:literal, $g:ident, $h:expr) => {
+    ($id:expr, $m:ident, $t:literal, $g:ident, $h:expr) => {
         $crate::handlers::Entry {
             operation_id: $id,
             method: ringcentral_api::Method::$m,
@@ -284,7 +284,13 @@ mod tests {
         }
         for e in all() {
             let Some(op) = ringcentral_api::operation(e.operation_id) else {
-                panic!("{} is not an operation of the catalog", e.operation_id);
+                // The one SCIM endpoint of RFC 7644 that RingCentral's spec leaves out.
+                assert_eq!(
+                    (e.operation_id, e.template),
+                    (crate::scim::service::SEARCH_ROOT, "/scim/v2/.search"),
+                    "not an operation of the catalog"
+                );
+                continue;
             };
             assert_eq!(
                 (op.method, op.path),

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
+use super::ScimRules;
 use super::schema::{ENTERPRISE_USER_SCHEMA, USER_SCHEMA};
+use super::user::{looks_like_email, work_email};
 use crate::clock::rfc3339_ms;
 use crate::error::Result as StoreResult;
 use crate::store::{Extension, ExtensionExtra};
@@ -75,6 +77,62 @@ pub(crate) fn page_of_users(
         extensions_by_id(c, ids)?,
         usize::try_from(total).unwrap_or(0),
     ))
+}
+
+/// The SQL expression of a user's SCIM `userName` when it differs from the login email.
+const SCIM_USER_NAME: &str = "json_extract(data, '$.scimUserName')";
+
+/// The account's SCIM users with this `userName` (ASCII case ignored, as `userName` is not
+/// case-exact): a user name of its own, or else the login email.
+pub(crate) fn users_by_user_name(
+    c: &Connection,
+    account_id: i64,
+    user_name: &str,
+) -> StoreResult<Vec<Extension>> {
+    let cond = scim_user_sql();
+    // Two indexed lookups rather than one OR, which would scan every extension.
+    let ids: Vec<i64> = c
+        .prepare_cached(&format!(
+            "SELECT id FROM extensions WHERE {cond} AND {SCIM_USER_NAME} = ?2 COLLATE NOCASE \
+             UNION SELECT id FROM extensions WHERE {cond} AND email = ?2 COLLATE NOCASE \
+             AND {SCIM_USER_NAME} IS NULL ORDER BY id"
+        ))?
+        .query_map(params![account_id, user_name], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    extensions_by_id(c, ids)
+}
+
+/// The account's SCIM users with this email (ASCII case ignored): as their login, or among the
+/// emails a client gave them.
+pub(crate) fn users_by_email(
+    c: &Connection,
+    account_id: i64,
+    email: &str,
+) -> StoreResult<Vec<Extension>> {
+    ensure_table(c)?;
+    let cond = scim_user_sql();
+    let ids: Vec<i64> = c
+        .prepare_cached(&format!(
+            "SELECT id FROM extensions WHERE {cond} AND email = ?2 COLLATE NOCASE \
+             UNION SELECT id FROM extensions WHERE {cond} AND id IN (\
+               SELECT x.extension_id FROM scim_user_extras x, json_each(x.data, '$.emails') e \
+               WHERE json_extract(e.value, '$.value') = ?2 COLLATE NOCASE) ORDER BY id"
+        ))?
+        .query_map(params![account_id, email], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    extensions_by_id(c, ids)
+}
+
+/// Whether another SCIM user of the account (than `except`) has this `userName`.
+pub(crate) fn user_name_taken(
+    c: &Connection,
+    account_id: i64,
+    user_name: &str,
+    except: Option<i64>,
+) -> StoreResult<bool> {
+    Ok(users_by_user_name(c, account_id, user_name)?
+        .iter()
+        .any(|e| Some(e.id) != except))
 }
 
 /// The account's SCIM users with this `externalId` (compared exactly, as it is case-exact).
@@ -158,6 +216,39 @@ fn put(obj: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     }
 }
 
+/// Set in a user's extras when the client removed `active`.
+const ACTIVE_UNASSIGNED: &str = "activeUnassigned";
+
+/// The position of the login email among a user's emails: the first of type `work`, else the
+/// first (as [`work_email`] picks it).
+fn login_position(emails: &[Value]) -> Option<usize> {
+    emails
+        .iter()
+        .position(|e| {
+            e.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("work"))
+        })
+        .or_else(|| (!emails.is_empty()).then_some(0))
+}
+
+/// A user's emails: the login email as the work email, or, where the client gave its own list
+/// (with the RFC's rules), that list, the login's entry showing the login as it now is.
+fn emails_of(login: &str, extras: &Map<String, Value>) -> Vec<Value> {
+    match extras.get("emails") {
+        Some(Value::Array(given)) => {
+            let mut emails = given.clone();
+            if let Some(entry) = login_position(&emails).and_then(|i| emails.get_mut(i))
+                && let Some(obj) = entry.as_object_mut()
+            {
+                obj.insert("value".into(), Value::from(login));
+            }
+            emails
+        }
+        _ => vec![json!({"value": login, "type": "work"})],
+    }
+}
+
 /// The SCIM user of an extension. `base` is the absolute SCIM base URL, e.g. `http://host/scim/v2`.
 pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str) -> Value {
     let email = ext.email.as_deref().unwrap_or_default();
@@ -168,15 +259,25 @@ pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str
     user.insert("schemas".into(), json!([USER_SCHEMA]));
     user.insert("id".into(), Value::String(ext.id.to_string()));
     put(&mut user, "externalId", ext.extra.external_id.as_deref());
-    user.insert("userName".into(), Value::from(email));
+    let user_name = ext.extra.scim_user_name.as_deref().unwrap_or(email);
+    user.insert("userName".into(), Value::from(user_name));
+    if let Some(d) = extras.get("displayName").filter(|d| d.is_string()) {
+        user.insert("displayName".into(), d.clone());
+    }
     let mut name = Map::new();
     put(&mut name, "givenName", ext.first_name.as_deref());
     put(&mut name, "familyName", ext.last_name.as_deref());
     put(&mut name, "formatted", Some(ext.name.as_str()));
     user.insert("name".into(), Value::Object(name));
     put(&mut user, "title", ext.job_title.as_deref());
-    user.insert("active".into(), Value::Bool(ext.status != "Disabled"));
-    user.insert("emails".into(), json!([{"value": email, "type": "work"}]));
+    // A client may unassign `active` (RFC 7644 section 3.5.2.2); the status stays as it was.
+    if extras.get(ACTIVE_UNASSIGNED) != Some(&Value::Bool(true)) {
+        user.insert("active".into(), Value::Bool(ext.status != "Disabled"));
+    }
+    let emails = emails_of(email, extras);
+    if !emails.is_empty() {
+        user.insert("emails".into(), Value::Array(emails));
+    }
     let mut phones = Vec::new();
     if let Some(p) = ext
         .extra
@@ -239,12 +340,36 @@ fn lower_type(item: &Value) -> Value {
     item
 }
 
+/// The login email of a user written with `rules`: with RingCentral's, the `userName`; with the
+/// RFC's, the work email when one is given, else the `userName` when it is an email address, else
+/// the login the extension has, else `user<id>@<domain>`.
+fn login_email(ext: &Extension, user: &Value, rules: ScimRules, domain: &str) -> String {
+    let user_name = text(user.get("userName"));
+    let given = match rules {
+        ScimRules::RingCentral => user_name,
+        ScimRules::Rfc => work_email(user)
+            .map(str::to_owned)
+            .or_else(|| user_name.filter(|n| looks_like_email(n))),
+    };
+    given
+        .or_else(|| ext.email.clone().filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| format!("user{}@{domain}", ext.id))
+}
+
 /// Writes a checked SCIM user (canonical form, see [`super::user::check_user`]) onto an extension
 /// and returns the provisioning-only attributes to keep beside it. `active` left out keeps the
-/// status, or means enabled for a new user.
-pub(crate) fn write_user(ext: &mut Extension, user: &Value, creating: bool) -> Map<String, Value> {
+/// status, or means enabled for a new user. `domain` is the account's, for a made-up login.
+pub(crate) fn write_user(
+    ext: &mut Extension,
+    user: &Value,
+    creating: bool,
+    rules: ScimRules,
+    domain: &str,
+) -> Map<String, Value> {
     let previous_name = ext.name.clone();
-    ext.email = text(user.get("userName"));
+    let login = login_email(ext, user, rules, domain);
+    ext.extra.scim_user_name = text(user.get("userName")).filter(|n| *n != login);
+    ext.email = Some(login);
     let name = user.get("name");
     ext.first_name = text(name.and_then(|n| n.get("givenName")));
     ext.last_name = text(name.and_then(|n| n.get("familyName")));
@@ -294,6 +419,20 @@ pub(crate) fn write_user(ext: &mut Extension, user: &Value, creating: bool) -> M
     ext.extra.business_phone = work;
     ext.mobile = mobile;
     let mut extras = Map::new();
+    if let Some(d) = text(user.get("displayName")) {
+        extras.insert("displayName".into(), Value::String(d));
+    }
+    if rules == ScimRules::Rfc {
+        // The client's own list of emails, and whether it unassigned `active`.
+        let emails = user.get("emails").and_then(Value::as_array);
+        extras.insert(
+            "emails".into(),
+            Value::Array(emails.into_iter().flatten().map(lower_type).collect()),
+        );
+        if !creating && user.get("active").is_none() {
+            extras.insert(ACTIVE_UNASSIGNED.into(), Value::Bool(true));
+        }
+    }
     if !other_phones.is_empty() {
         extras.insert("phoneNumbers".into(), Value::Array(other_phones));
     }
@@ -392,7 +531,7 @@ mod tests {
             "addresses": [{"type": "Work", "locality": "Belmont"}],
             ENTERPRISE_USER_SCHEMA: {"department": "R&D"}
         });
-        let extras = write_user(&mut e, &user, false);
+        let extras = write_user(&mut e, &user, false, ScimRules::RingCentral, "example.com");
         assert_eq!(e.email.as_deref(), Some("ann.lee@example.com"));
         assert_eq!(
             e.name, "Annie Lee",
@@ -423,13 +562,13 @@ mod tests {
         // Re-activating a suspended user enables it; leaving active out keeps the status.
         let mut again = user.clone();
         again["active"] = json!(true);
-        write_user(&mut e, &again, false);
+        write_user(&mut e, &again, false, ScimRules::RingCentral, "example.com");
         assert_eq!(e.status, "Enabled");
         if let Some(o) = again.as_object_mut() {
             o.remove("active");
         }
         e.status = "NotActivated".into();
-        write_user(&mut e, &again, false);
+        write_user(&mut e, &again, false, ScimRules::RingCentral, "example.com");
         assert_eq!(e.status, "NotActivated");
     }
 

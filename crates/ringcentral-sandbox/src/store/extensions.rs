@@ -49,6 +49,10 @@ pub struct ExtensionExtra {
     /// SCIM's `externalId`, when a provisioning client set one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// SCIM's `userName` when a provisioning client gave one other than the login email (which
+    /// the SCIM RFCs allow); otherwise the login email is the user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_user_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

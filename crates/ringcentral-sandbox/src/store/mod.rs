@@ -94,6 +94,8 @@ const INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS ext_account ON extensions(account_id, number);
 CREATE INDEX IF NOT EXISTS ext_order ON extensions(account_id, length(number), number, id);
 CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS ext_scim_user_name
+  ON extensions(json_extract(data, '$.scimUserName') COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
 CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
