@@ -43,13 +43,7 @@ async fn heavy_group_allows_ten_then_answers_429_until_the_penalty_ends() -> Tes
         env.get("/restapi/v1.0/account/~/extension/~").await.status,
         200
     );
-    let stats: Value = env
-        .http
-        .get(env.url("/sandbox/v1/stats"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = env.stats().await;
     assert_eq!(stats["rateLimited"], json!(1));
     assert_eq!(stats["requests"]["byStatus"]["429"], json!(1));
     assert_eq!(stats["requests"]["byThrottlingGroup"]["Heavy"], json!(11));

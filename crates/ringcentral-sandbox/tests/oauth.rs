@@ -150,22 +150,9 @@ async fn refresh_rotates_and_a_used_refresh_token_is_revoked() -> TestResult {
     assert_eq!(replay["error"], json!("invalid_grant"));
     assert_eq!(replay["errors"][0]["errorCode"], json!("OAU-211"));
     assert_eq!(replay["error_description"], json!("Token revoked"));
-    let fresh = env
-        .call_as(
-            &new_access,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let fresh = env.me_as(&new_access).await;
     assert_eq!(fresh.status, 200);
-    let stats: Value = env
-        .http
-        .get(env.url("/sandbox/v1/stats"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = env.stats().await;
     assert_eq!(stats["tokens"]["refreshes"], json!(1));
     assert_eq!(stats["tokens"]["grants"]["jwt_bearer"], json!(1));
     Ok(())

@@ -8,16 +8,11 @@ use serde_json::{Value, json};
 
 const ME: &str = "/restapi/v1.0/account/~/extension/~";
 
-fn records(v: &Value) -> Vec<Value> {
-    v["records"].as_array().cloned().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn message_store_lists_reads_and_deletes() -> TestResult {
     let env = start().await;
-    let list = env.get(&format!("{ME}/message-store?perPage=5")).await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listMessages", 200, &list.body);
+    env.get_ok("listMessages", &format!("{ME}/message-store?perPage=5"))
+        .await;
     let all = env.get(&format!("{ME}/message-store?perPage=1000")).await;
     let msgs = records(&all.body);
     assert!(msgs.len() > 3, "recent messages by default: {}", msgs.len());
@@ -39,8 +34,8 @@ async fn message_store_lists_reads_and_deletes() -> TestResult {
     )
     .remove(0);
     let id = fax["id"].as_i64().unwrap_or_default();
-    let one = env.get(&format!("{ME}/message-store/{id}")).await;
-    check_schema("readMessage", 200, &one.body);
+    env.get_ok("readMessage", &format!("{ME}/message-store/{id}"))
+        .await;
     let att = fax["attachments"][0]["uri"]
         .as_str()
         .unwrap_or_default()
@@ -90,31 +85,8 @@ async fn message_store_lists_reads_and_deletes() -> TestResult {
 #[tokio::test]
 async fn sms_is_sent_and_delivered_to_a_colleague() -> TestResult {
     let env = start().await;
-    let numbers = env.get(&format!("{ME}/phone-number")).await;
-    check_schema("listExtensionPhoneNumbers", 200, &numbers.body);
-    let from = records(&numbers.body)
-        .into_iter()
-        .find(|n| {
-            n["features"]
-                .as_array()
-                .is_some_and(|f| f.contains(&json!("SmsSender")))
-        })
-        .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    assert!(
-        !from.is_empty(),
-        "the administrator has an SMS-capable number"
-    );
-    let (colleague, email) = env.regular_user().await;
-    let their = env
-        .get(&format!(
-            "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
-        ))
-        .await;
-    let to = records(&their.body)[0]["phoneNumber"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let (from, to) = env.sms_numbers().await;
+    let (_, email) = env.regular_user().await;
     let sent = env.post(&format!("{ME}/sms"), json!({"from": {"phoneNumber": from}, "to": [{"phoneNumber": to}], "text": "Hello from the sandbox"})).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     check_schema("createSMSMessage", 200, &sent.body);
@@ -152,65 +124,10 @@ async fn sms_is_sent_and_delivered_to_a_colleague() -> TestResult {
     Ok(())
 }
 
-/// The administrator's SMS-capable number and a colleague's number.
-async fn sms_numbers(env: &Env) -> (String, String) {
-    let numbers = env.get(&format!("{ME}/phone-number")).await;
-    let from = records(&numbers.body)
-        .into_iter()
-        .find(|n| {
-            n["features"]
-                .as_array()
-                .is_some_and(|f| f.contains(&json!("SmsSender")))
-        })
-        .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let (colleague, _) = env.regular_user().await;
-    let their = env
-        .get(&format!(
-            "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
-        ))
-        .await;
-    let to = records(&their.body)[0]["phoneNumber"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    (from, to)
-}
-
-/// Sends a raw body with a content type and returns the status and JSON body.
-async fn send_raw(
-    env: &Env,
-    method: reqwest::Method,
-    path: &str,
-    content_type: &str,
-    body: Vec<u8>,
-) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let resp = env
-        .http
-        .request(method, env.url(path))
-        .bearer_auth(&env.token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await;
-    match resp {
-        Ok(r) => {
-            let status = r.status().as_u16();
-            let headers = r.headers().clone();
-            (
-                status,
-                headers,
-                r.bytes().await.unwrap_or_default().to_vec(),
-            )
-        }
-        Err(e) => panic!("{path}: {e}"),
-    }
-}
-
 #[tokio::test]
 async fn sms_sent_as_multipart_is_handled_like_json() -> TestResult {
     let env = start().await;
-    let (from, to) = sms_numbers(&env).await;
+    let (from, to) = env.sms_numbers().await;
     // `multipart/form-data` with a JSON part per member, as RingCentral's SDKs build it.
     let form = format!(
         "--B\r\nContent-Disposition: form-data; name=\"from\"\r\nContent-Type: application/json\r\n\r\n{{\"phoneNumber\": \"{from}\"}}\r\n\
@@ -226,16 +143,16 @@ async fn sms_sent_as_multipart_is_handled_like_json() -> TestResult {
         ("multipart/form-data", form, "Sent as form data"),
         ("multipart/mixed", mixed, "Sent as mixed"),
     ] {
-        let (status, _, bytes) = send_raw(
-            &env,
-            reqwest::Method::POST,
-            &format!("{ME}/sms"),
-            &format!("{media}; boundary=B"),
-            body.into_bytes(),
-        )
-        .await;
-        let sent: Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        assert_eq!(status, 200, "{media}: {sent}");
+        let r = env
+            .raw(
+                reqwest::Method::POST,
+                &format!("{ME}/sms"),
+                &[("content-type", &format!("{media}; boundary=B"))],
+                Some(body.into_bytes()),
+            )
+            .await;
+        let sent = r.body;
+        assert_eq!(r.status, 200, "{media}: {sent}");
         check_schema("createSMSMessage", 200, &sent);
         assert_eq!(sent["subject"], json!(text));
         assert_eq!(sent["from"]["phoneNumber"], json!(from));
@@ -247,16 +164,18 @@ async fn sms_sent_as_multipart_is_handled_like_json() -> TestResult {
     let partial = format!(
         "--B\r\nContent-Disposition: form-data; name=\"from\"\r\nContent-Type: application/json\r\n\r\n{{\"phoneNumber\": \"{from}\"}}\r\n--B--\r\n"
     );
-    let (status, _, bytes) = send_raw(
-        &env,
-        reqwest::Method::POST,
-        &format!("{ME}/sms"),
-        "multipart/form-data; boundary=B",
-        partial.into_bytes(),
-    )
-    .await;
-    let err: Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    assert_eq!((status, err["errorCode"].clone()), (400, json!("CMN-100")));
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            &format!("{ME}/sms"),
+            &[("content-type", "multipart/form-data; boundary=B")],
+            Some(partial.into_bytes()),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["errorCode"].clone()),
+        (400, json!("CMN-100"))
+    );
     Ok(())
 }
 
@@ -302,22 +221,22 @@ async fn message_updates_change_the_store_one_by_one_and_in_bulk() -> TestResult
         {"resourceId": "404", "body": {"readStatus": "Unread"}}
     ]);
     for method in [reqwest::Method::PUT, reqwest::Method::PATCH] {
-        let (status, headers, bytes) = send_raw(
-            &env,
-            method.clone(),
-            &format!("{ME}/message-store/*"),
-            "application/vnd.ringcentral.multipart+json",
-            bulk.to_string().into_bytes(),
-        )
-        .await;
-        let body: Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        assert_eq!(status, 207, "{method}: {body}");
+        let r = env
+            .raw(
+                method.clone(),
+                &format!("{ME}/message-store/*"),
+                &[("content-type", "application/vnd.ringcentral.multipart+json")],
+                Some(bulk.to_string().into_bytes()),
+            )
+            .await;
+        let body = &r.body;
+        assert_eq!(r.status, 207, "{method}: {body}");
         assert_eq!(
-            headers.get("content-type").and_then(|v| v.to_str().ok()),
+            r.header("content-type"),
             Some("application/vnd.ringcentral.multipart+json")
         );
-        check_schema("updateMessage", 207, &body);
-        let statuses: Vec<Value> = records_of(&body, "status");
+        check_schema("updateMessage", 207, body);
+        let statuses: Vec<Value> = records_of(body, "status");
         assert_eq!(statuses, [json!(200), json!(200), json!(404)]);
         assert_eq!(body[2]["body"]["errorCode"], json!("CMN-102"));
     }
@@ -326,21 +245,19 @@ async fn message_updates_change_the_store_one_by_one_and_in_bulk() -> TestResult
     }
     assert!(read_status(&env, &ids[2]).await.is_string());
     // Ids in the path with one JSON body: every message gets it; the answer is a multipart batch.
-    let (status, headers, bytes) = send_raw(
-        &env,
-        reqwest::Method::PUT,
-        &format!("{ME}/message-store/{},{}", ids[1], ids[2]),
-        "application/json",
-        br#"{"readStatus": "Read"}"#.to_vec(),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::PUT,
+            &format!("{ME}/message-store/{},{}", ids[1], ids[2]),
+            &[("content-type", "application/json")],
+            Some(br#"{"readStatus": "Read"}"#.to_vec()),
+        )
+        .await;
+    let status = r.status;
     assert_eq!(status, 207);
-    let ct = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let ct = r.header("content-type").unwrap_or_default();
     assert!(ct.starts_with("multipart/mixed; boundary="), "{ct}");
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(&r.bytes);
     assert!(
         text.contains(r#"{"response":[{"status":200},{"status":200}]}"#),
         "{text}"
@@ -418,9 +335,9 @@ async fn stateful_requests_are_checked_against_the_spec() -> TestResult {
 async fn contacts_crud() -> TestResult {
     let env = start().await;
     let base = format!("{ME}/address-book/contact");
-    let list = env.get(&format!("{base}?sortBy=LastName")).await;
-    assert_eq!(list.status, 200);
-    check_schema("listContacts", 200, &list.body);
+    let list = env
+        .get_ok("listContacts", &format!("{base}?sortBy=LastName"))
+        .await;
     let names: Vec<String> = records(&list.body)
         .iter()
         .map(|c| c["lastName"].as_str().unwrap_or("").to_lowercase())
@@ -432,8 +349,7 @@ async fn contacts_crud() -> TestResult {
     assert_eq!(created.status, 200, "{}", created.body);
     check_schema("createContact", 200, &created.body);
     let id = created.body["id"].as_i64().unwrap_or_default();
-    let read = env.get(&format!("{base}/{id}")).await;
-    check_schema("readContact", 200, &read.body);
+    let read = env.get_ok("readContact", &format!("{base}/{id}")).await;
     assert_eq!(read.body["businessAddress"]["city"], json!("Oslo"));
     let found = env.get(&format!("{base}?startsWith=zu")).await;
     assert!(records(&found.body).iter().any(|c| c["id"] == json!(id)));
@@ -459,10 +375,11 @@ async fn contacts_crud() -> TestResult {
 async fn call_log_and_active_calls() -> TestResult {
     let env = start().await;
     let log = env
-        .get(&format!("{ME}/call-log?view=Detailed&perPage=max"))
+        .get_ok(
+            "readUserCallLog",
+            &format!("{ME}/call-log?view=Detailed&perPage=max"),
+        )
         .await;
-    assert_eq!(log.status, 200, "{}", log.body);
-    check_schema("readUserCallLog", 200, &log.body);
     let recs = records(&log.body);
     assert!(!recs.is_empty());
     let inbound = env
@@ -476,19 +393,21 @@ async fn call_log_and_active_calls() -> TestResult {
             .all(|r| r["direction"] == json!("Inbound"))
     );
     let id = recs[0]["id"].as_str().unwrap_or_default();
-    let one = env.get(&format!("{ME}/call-log/{id}")).await;
-    check_schema("readUserCallRecord", 200, &one.body);
+    env.get_ok("readUserCallRecord", &format!("{ME}/call-log/{id}"))
+        .await;
     // The administrator (the first seeded user) is on a call.
-    let active = env.get(&format!("{ME}/active-calls")).await;
-    check_schema("listExtensionActiveCalls", 200, &active.body);
+    let active = env
+        .get_ok("listExtensionActiveCalls", &format!("{ME}/active-calls"))
+        .await;
     assert!(
         records(&active.body)
             .iter()
             .all(|r| r["result"] == json!("In Progress"))
     );
     assert!(!records(&active.body).is_empty());
-    let presence = env.get(&format!("{ME}/presence")).await;
-    check_schema("readUserPresenceStatus", 200, &presence.body);
+    let presence = env
+        .get_ok("readUserPresenceStatus", &format!("{ME}/presence"))
+        .await;
     assert_eq!(presence.body["telephonyStatus"], json!("CallConnected"));
     Ok(())
 }
@@ -517,8 +436,9 @@ async fn presence_updates() -> TestResult {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     check_schema("updateUserPresenceStatus", 200, &r.body);
-    let again = env.get(&format!("{ME}/presence")).await;
-    check_schema("readUserPresenceStatus", 200, &again.body);
+    let again = env
+        .get_ok("readUserPresenceStatus", &format!("{ME}/presence"))
+        .await;
     assert_eq!(again.body["dndStatus"], json!("Unknown"));
     assert_eq!(again.body["dndStatusPersonal"], json!("Unknown"));
     assert_eq!(again.body["callerIdVisibility"], json!("PermittedUsers"));
@@ -577,9 +497,9 @@ async fn presence_updates() -> TestResult {
 #[tokio::test]
 async fn team_messaging_pages_with_tokens() -> TestResult {
     let env = start().await;
-    let first = env.get("/team-messaging/v1/chats?recordCount=2").await;
-    assert_eq!(first.status, 200, "{}", first.body);
-    check_schema("listGlipChatsNew", 200, &first.body);
+    let first = env
+        .get_ok("listGlipChatsNew", "/team-messaging/v1/chats?recordCount=2")
+        .await;
     let mut seen: Vec<String> = records(&first.body)
         .iter()
         .map(|c| c["id"].as_str().unwrap_or_default().to_owned())
@@ -629,12 +549,15 @@ async fn team_messaging_pages_with_tokens() -> TestResult {
     assert_eq!(post.status, 201, "{}", post.body);
     check_schema("createGlipPostNew", 201, &post.body);
     let posts = env
-        .get(&format!("/team-messaging/v1/chats/{chat}/posts"))
+        .get_ok(
+            "readGlipPostsNew",
+            &format!("/team-messaging/v1/chats/{chat}/posts"),
+        )
         .await;
-    check_schema("readGlipPostsNew", 200, &posts.body);
     assert_eq!(records(&posts.body)[0]["text"], json!("Kickoff at 10"));
-    let teams = env.get("/team-messaging/v1/teams").await;
-    check_schema("listGlipTeamsNew", 200, &teams.body);
+    let teams = env
+        .get_ok("listGlipTeamsNew", "/team-messaging/v1/teams")
+        .await;
     assert!(records(&teams.body).iter().any(|t| t["id"] == json!(chat)));
     let bad = env.get("/team-messaging/v1/chats?pageToken=nonsense").await;
     assert_eq!(bad.status, 400);
@@ -643,13 +566,14 @@ async fn team_messaging_pages_with_tokens() -> TestResult {
         .filter(|c| c["type"] == json!("Team"))
         .take(3)
     {
-        let tasks = env
-            .get(&format!(
+        env.get_ok(
+            "listChatTasksNew",
+            &format!(
                 "/team-messaging/v1/chats/{}/tasks",
                 t["id"].as_str().unwrap_or_default()
-            ))
-            .await;
-        check_schema("listChatTasksNew", 200, &tasks.body);
+            ),
+        )
+        .await;
     }
     Ok(())
 }
@@ -661,8 +585,9 @@ async fn video_bridges_crud() -> TestResult {
     assert_eq!(created.status, 201, "{}", created.body);
     check_schema("createBridge", 201, &created.body);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    let read = env.get(&format!("/rcvideo/v2/bridges/{id}")).await;
-    check_schema("getBridge", 200, &read.body);
+    let read = env
+        .get_ok("getBridge", &format!("/rcvideo/v2/bridges/{id}"))
+        .await;
     assert_eq!(read.body["name"], json!("Weekly sync"));
     assert!(
         read.body["discovery"]["web"]
@@ -694,10 +619,11 @@ async fn video_bridges_crud() -> TestResult {
 async fn directory_lists_with_etags_and_searches() -> TestResult {
     let env = start().await;
     let list = env
-        .get("/restapi/v1.0/account/~/directory/entries?perPage=all")
+        .get_ok(
+            "listDirectoryEntries",
+            "/restapi/v1.0/account/~/directory/entries?perPage=all",
+        )
         .await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listDirectoryEntries", 200, &list.body);
     let entries = records(&list.body);
     assert_eq!(
         list.body["paging"]["totalElements"].as_u64(),
@@ -768,9 +694,11 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
 
     let id = entries[0]["id"].as_str().unwrap_or_default().to_owned();
     let one = env
-        .get(&format!("/restapi/v1.0/account/~/directory/entries/{id}"))
+        .get_ok(
+            "readDirectoryEntry",
+            &format!("/restapi/v1.0/account/~/directory/entries/{id}"),
+        )
         .await;
-    check_schema("readDirectoryEntry", 200, &one.body);
     let tag = one.header("etag").unwrap_or_default().to_owned();
     let again = env
         .http
@@ -842,9 +770,11 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
         .await;
     assert_eq!(bad.status, 400);
     let fed = env
-        .get("/restapi/v1.0/account/~/directory/federation")
+        .get_ok(
+            "readDirectoryFederation",
+            "/restapi/v1.0/account/~/directory/federation",
+        )
         .await;
-    check_schema("readDirectoryFederation", 200, &fed.body);
     assert_eq!(fed.body["accounts"].as_array().map(Vec::len), Some(2));
     Ok(())
 }
@@ -852,21 +782,24 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
 #[tokio::test]
 async fn call_queues_and_members() -> TestResult {
     let env = start().await;
-    let list = env.get("/restapi/v1.0/account/~/call-queues").await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listCallQueues", 200, &list.body);
+    let list = env
+        .get_ok("listCallQueues", "/restapi/v1.0/account/~/call-queues")
+        .await;
     let q = records(&list.body)[0]["id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let info = env
-        .get(&format!("/restapi/v1.0/account/~/call-queues/{q}"))
-        .await;
-    check_schema("readCallQueueInfo", 200, &info.body);
+    env.get_ok(
+        "readCallQueueInfo",
+        &format!("/restapi/v1.0/account/~/call-queues/{q}"),
+    )
+    .await;
     let members = env
-        .get(&format!("/restapi/v1.0/account/~/call-queues/{q}/members"))
+        .get_ok(
+            "listCallQueueMembers",
+            &format!("/restapi/v1.0/account/~/call-queues/{q}/members"),
+        )
         .await;
-    check_schema("listCallQueueMembers", 200, &members.body);
     let before = records(&members.body).len();
     let (user, _) = env.regular_user().await;
     let already = records(&members.body)
@@ -908,9 +841,11 @@ async fn call_queues_and_members() -> TestResult {
 #[tokio::test]
 async fn answering_rules_and_forwarding_numbers() -> TestResult {
     let env = start().await;
-    let rules = env.get(&format!("{ME}/answering-rule?view=Detailed")).await;
-    assert_eq!(rules.status, 200, "{}", rules.body);
-    check_schema("listAnsweringRules", 200, &rules.body);
+    env.get_ok(
+        "listAnsweringRules",
+        &format!("{ME}/answering-rule?view=Detailed"),
+    )
+    .await;
     let (colleague, _) = env.regular_user().await;
     let created = env.post(&format!("{ME}/answering-rule"), json!({
         "type": "Custom", "name": "VIP", "callers": [{"callerId": "+12125550123"}],
@@ -966,8 +901,9 @@ async fn answering_rules_and_forwarding_numbers() -> TestResult {
     assert_eq!(fwd.status, 200, "{}", fwd.body);
     check_schema("createForwardingNumber", 200, &fwd.body);
     let fid = fwd.body["id"].as_str().unwrap_or_default().to_owned();
-    let list = env.get(&format!("{ME}/forwarding-number")).await;
-    check_schema("listForwardingNumbers", 200, &list.body);
+    let list = env
+        .get_ok("listForwardingNumbers", &format!("{ME}/forwarding-number"))
+        .await;
     assert!(records(&list.body).iter().any(|f| f["id"] == json!(fid)));
     let dup = env
         .post(
@@ -1088,25 +1024,29 @@ async fn forwarding_numbers_take_every_value_the_spec_allows() -> TestResult {
 async fn numbers_and_devices() -> TestResult {
     let env = start().await;
     let list = env
-        .get("/restapi/v1.0/account/~/phone-number?perPage=10")
+        .get_ok(
+            "listAccountPhoneNumbers",
+            "/restapi/v1.0/account/~/phone-number?perPage=10",
+        )
         .await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listAccountPhoneNumbers", 200, &list.body);
     let id = records(&list.body)[0]["id"].as_i64().unwrap_or_default();
-    let one = env
-        .get(&format!("/restapi/v1.0/account/~/phone-number/{id}"))
+    env.get_ok(
+        "readAccountPhoneNumber",
+        &format!("/restapi/v1.0/account/~/phone-number/{id}"),
+    )
+    .await;
+    let devices = env
+        .get_ok("listExtensionDevices", &format!("{ME}/device"))
         .await;
-    check_schema("readAccountPhoneNumber", 200, &one.body);
-    let devices = env.get(&format!("{ME}/device")).await;
-    check_schema("listExtensionDevices", 200, &devices.body);
     let did = records(&devices.body)[0]["id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let dev = env
-        .get(&format!("/restapi/v1.0/account/~/device/{did}"))
-        .await;
-    check_schema("readDevice", 200, &dev.body);
+    env.get_ok(
+        "readDevice",
+        &format!("/restapi/v1.0/account/~/device/{did}"),
+    )
+    .await;
     assert_eq!(
         env.get("/restapi/v1.0/account/~/device/42").await.status,
         404
@@ -1145,8 +1085,8 @@ async fn subscriptions_create_renew_delete() -> TestResult {
     assert_eq!(renewed.status, 200, "{}", renewed.body);
     check_schema("renewSubscription", 200, &renewed.body);
     assert_eq!(renewed.body["expiresIn"], json!(3600));
-    let list = env.get("/restapi/v1.0/subscription").await;
-    check_schema("listSubscriptions", 200, &list.body);
+    env.get_ok("listSubscriptions", "/restapi/v1.0/subscription")
+        .await;
     assert_eq!(
         env.delete(&format!("/restapi/v1.0/subscription/{id}"))
             .await
@@ -1168,10 +1108,11 @@ async fn subscriptions_create_renew_delete() -> TestResult {
 async fn message_sync_full_then_incremental() -> TestResult {
     let env = start().await;
     let full = env
-        .get(&format!("{ME}/message-sync?syncType=FSync&recordCount=3"))
+        .get_ok(
+            "syncMessages",
+            &format!("{ME}/message-sync?syncType=FSync&recordCount=3"),
+        )
         .await;
-    assert_eq!(full.status, 200, "{}", full.body);
-    check_schema("syncMessages", 200, &full.body);
     assert_eq!(records(&full.body).len(), 3);
     assert_eq!(full.body["syncInfo"]["olderRecordsExist"], json!(true));
     let token = full.body["syncInfo"]["syncToken"]
@@ -1192,11 +1133,11 @@ async fn message_sync_full_then_incremental() -> TestResult {
     )
     .await;
     let changed = env
-        .get(&format!(
-            "{ME}/message-sync?syncType=ISync&syncToken={token}"
-        ))
+        .get_ok(
+            "syncMessages",
+            &format!("{ME}/message-sync?syncType=ISync&syncToken={token}"),
+        )
         .await;
-    check_schema("syncMessages", 200, &changed.body);
     assert_eq!(
         records(&changed.body)
             .iter()
@@ -1214,28 +1155,30 @@ async fn message_sync_full_then_incremental() -> TestResult {
         (bad.status, bad.body["errors"][0]["parameterName"].clone()),
         (400, json!("syncToken"))
     );
-    let calls = env
-        .get(&format!("{ME}/call-log-sync?syncType=FSync&recordCount=5"))
-        .await;
-    assert_eq!(calls.status, 200, "{}", calls.body);
-    check_schema("syncUserCallLog", 200, &calls.body);
+    env.get_ok(
+        "syncUserCallLog",
+        &format!("{ME}/call-log-sync?syncType=FSync&recordCount=5"),
+    )
+    .await;
     Ok(())
 }
 
 #[tokio::test]
 async fn ivr_menus() -> TestResult {
     let env = start().await;
-    let list = env.get("/restapi/v1.0/account/~/ivr-menus").await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("readIvrMenuList", 200, &list.body);
+    let list = env
+        .get_ok("readIvrMenuList", "/restapi/v1.0/account/~/ivr-menus")
+        .await;
     let id = records(&list.body)[0]["id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     let menu = env
-        .get(&format!("/restapi/v1.0/account/~/ivr-menus/{id}"))
+        .get_ok(
+            "readIVRMenu",
+            &format!("/restapi/v1.0/account/~/ivr-menus/{id}"),
+        )
         .await;
-    check_schema("readIVRMenu", 200, &menu.body);
     let first = menu.body["actions"][0]["extension"]["id"]
         .as_str()
         .unwrap_or_default()
@@ -1251,8 +1194,9 @@ async fn ivr_menus() -> TestResult {
 async fn directory_filters_and_pages() -> TestResult {
     let env = start().await;
     let base = "/restapi/v1.0/account/~/directory/entries";
-    let non_users = env.get(&format!("{base}?typeGroup=NonUser")).await;
-    check_schema("listDirectoryEntries", 200, &non_users.body);
+    let non_users = env
+        .get_ok("listDirectoryEntries", &format!("{base}?typeGroup=NonUser"))
+        .await;
     let types: Vec<Value> = records(&non_users.body)
         .iter()
         .map(|e| e["type"].clone())

@@ -12,38 +12,6 @@ const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-/// A request with explicit headers and a raw body.
-async fn raw(
-    env: &Env,
-    method: reqwest::Method,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Reply {
-    let mut req = env
-        .http
-        .request(method, env.url(path))
-        .bearer_auth(&env.token);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    if let Some(b) = body {
-        req = req.body(b.to_owned());
-    }
-    let resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) => panic!("{path}: {e}"),
-    };
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.unwrap_or_default();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
-}
-
 async fn patch(env: &Env, path: &str, ops: Value) -> Reply {
     env.call(
         reqwest::Method::PATCH,
@@ -114,32 +82,29 @@ async fn all_ids(env: &Env) -> Vec<String> {
 #[tokio::test]
 async fn discovery_documents_match_the_spec() -> TestResult {
     let env = start().await;
-    let r = env.get("/scim/v2/ServiceProviderConfig").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimGetProviderConfig2", 200, &r.body);
+    let r = env
+        .get_ok("scimGetProviderConfig2", "/scim/v2/ServiceProviderConfig")
+        .await;
     assert_eq!(r.body["patch"]["supported"], json!(true));
     assert_eq!(r.body["filter"]["supported"], json!(true));
 
-    let r = env.get("/scim/v2/Schemas").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimListSchemas2", 200, &r.body);
+    let r = env.get_ok("scimListSchemas2", "/scim/v2/Schemas").await;
     assert_eq!(r.body["totalResults"], json!(2));
 
-    let r = env.get(&format!("/scim/v2/Schemas/{USER}")).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimGetSchema2", 200, &r.body);
+    let r = env
+        .get_ok("scimGetSchema2", &format!("/scim/v2/Schemas/{USER}"))
+        .await;
     assert_eq!(r.body["attributes"][0]["name"], json!("userName"));
     assert_eq!(
         r.body["meta"]["location"],
         json!(env.url(&format!("/scim/v2/Schemas/{USER}")))
     );
 
-    let r = env.get("/scim/v2/ResourceTypes").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimListResourceTypes2", 200, &r.body);
-    let r = env.get("/scim/v2/ResourceTypes/User").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimGetResourceType2", 200, &r.body);
+    env.get_ok("scimListResourceTypes2", "/scim/v2/ResourceTypes")
+        .await;
+    let r = env
+        .get_ok("scimGetResourceType2", "/scim/v2/ResourceTypes/User")
+        .await;
     assert_eq!(r.body["schemaExtensions"][0]["schema"], json!(ENTERPRISE));
 
     assert_scim_error(&env.get("/scim/v2/ResourceTypes/Group").await, 404, None);
@@ -151,9 +116,9 @@ async fn discovery_documents_match_the_spec() -> TestResult {
 #[tokio::test]
 async fn users_list_in_one_based_windows() -> TestResult {
     let env = start().await;
-    let r = env.get("/scim/v2/Users?startIndex=1&count=5").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimSearchViaGet2", 200, &r.body);
+    let r = env
+        .get_ok("scimSearchViaGet2", "/scim/v2/Users?startIndex=1&count=5")
+        .await;
     assert_eq!(
         r.body["schemas"][0],
         json!("urn:ietf:params:scim:api:messages:2.0:ListResponse")
@@ -313,9 +278,9 @@ async fn create_read_replace_and_conflicts() -> TestResult {
     assert_eq!(ext.body["contact"]["firstName"], json!("Grace"));
     assert_eq!(ext.body["status"], json!("Enabled"));
 
-    let got = env.get(&format!("/scim/v2/Users/{id}")).await;
-    assert_eq!(got.status, 200);
-    check_schema("scimGetUser2", 200, &got.body);
+    let got = env
+        .get_ok("scimGetUser2", &format!("/scim/v2/Users/{id}"))
+        .await;
     assert_eq!(got.body, r.body);
 
     // externalId is found exactly, and case matters for it.
@@ -500,8 +465,9 @@ async fn start_with_rules(rules: ringcentral_sandbox::ScimRules) -> Env {
 #[tokio::test]
 async fn the_rfc_rules_take_any_user_name_and_keep_the_display_name() -> TestResult {
     let env = start_with_rules(ringcentral_sandbox::ScimRules::Rfc).await;
-    let spc = env.get("/scim/v2/ServiceProviderConfig").await;
-    check_schema("scimGetProviderConfig2", 200, &spc.body);
+    let spc = env
+        .get_ok("scimGetProviderConfig2", "/scim/v2/ServiceProviderConfig")
+        .await;
     assert!(spc.body.get("xmlDataFormat").is_none(), "{}", spc.body);
 
     // A userName that is not an email: the work email becomes the login.
@@ -690,8 +656,9 @@ async fn the_rfc_rules_take_any_user_name_and_keep_the_display_name() -> TestRes
 #[tokio::test]
 async fn the_ringcentral_rules_keep_user_name_and_work_email_together() -> TestResult {
     let env = start_with_rules(ringcentral_sandbox::ScimRules::RingCentral).await;
-    let spc = env.get("/scim/v2/ServiceProviderConfig").await;
-    check_schema("scimGetProviderConfig2", 200, &spc.body);
+    let spc = env
+        .get_ok("scimGetProviderConfig2", "/scim/v2/ServiceProviderConfig")
+        .await;
     assert_eq!(spc.body["xmlDataFormat"], json!({"supported": false}));
     let schema = env.get(&format!("/scim/v2/Schemas/{USER}")).await;
     assert!(
@@ -756,14 +723,7 @@ async fn suspending_a_user_ends_their_sessions_until_enabled_again() -> TestResu
     let env = start().await;
     let (id, email) = env.regular_user().await;
     let token = env.token_for(&email).await;
-    let me = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&token).await;
     assert_eq!(me.status, 200);
     let path = format!("/scim/v2/Users/{id}");
     let r = patch(
@@ -773,14 +733,7 @@ async fn suspending_a_user_ends_their_sessions_until_enabled_again() -> TestResu
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let me = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&token).await;
     assert_eq!(me.status, 401, "a suspended user's token stops working");
     let r = patch(
         &env,
@@ -790,14 +743,7 @@ async fn suspending_a_user_ends_their_sessions_until_enabled_again() -> TestResu
     .await;
     assert_eq!(r.body["active"], json!(true));
     let fresh = env.token_for(&email).await;
-    let me = env
-        .call_as(
-            &fresh,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&fresh).await;
     assert_eq!(me.status, 200, "an enabled user signs in again");
     Ok(())
 }
@@ -865,38 +811,38 @@ async fn only_administrators_use_scim_and_errors_are_scim_shaped() -> TestResult
 async fn content_types_are_negotiated() -> TestResult {
     let env = start().await;
     let body = new_user("ct@example.org").to_string();
-    let r = raw(
-        &env,
-        reqwest::Method::POST,
-        "/scim/v2/Users",
-        &[
-            ("content-type", "application/scim+json; charset=utf-8"),
-            ("accept", "application/json"),
-        ],
-        Some(&body),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            "/scim/v2/Users",
+            &[
+                ("content-type", "application/scim+json; charset=utf-8"),
+                ("accept", "application/json"),
+            ],
+            Some(body.clone().into_bytes()),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/json"));
-    let r = raw(
-        &env,
-        reqwest::Method::GET,
-        "/scim/v2/ServiceProviderConfig",
-        &[("accept", "application/scim+json, application/json")],
-        None,
-    )
-    .await;
-    assert_eq!(r.header("content-type"), Some("application/scim+json"));
-    // Without a SCIM Accept (the SDKs send */* or application/json) the answer is plain JSON.
-    for accept in ["*/*", "application/json"] {
-        let r = raw(
-            &env,
+    let r = env
+        .raw(
             reqwest::Method::GET,
-            "/scim/v2/Users?count=1",
-            &[("accept", accept)],
+            "/scim/v2/ServiceProviderConfig",
+            &[("accept", "application/scim+json, application/json")],
             None,
         )
         .await;
+    assert_eq!(r.header("content-type"), Some("application/scim+json"));
+    // Without a SCIM Accept (the SDKs send */* or application/json) the answer is plain JSON.
+    for accept in ["*/*", "application/json"] {
+        let r = env
+            .raw(
+                reqwest::Method::GET,
+                "/scim/v2/Users?count=1",
+                &[("accept", accept)],
+                None,
+            )
+            .await;
         assert_eq!(r.status, 200);
         assert_eq!(
             r.header("content-type"),
@@ -904,23 +850,23 @@ async fn content_types_are_negotiated() -> TestResult {
             "{accept}"
         );
     }
-    let r = raw(
-        &env,
-        reqwest::Method::POST,
-        "/scim/v2/Users",
-        &[("content-type", "text/plain")],
-        Some(&body),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            "/scim/v2/Users",
+            &[("content-type", "text/plain")],
+            Some(body.into_bytes()),
+        )
+        .await;
     assert_scim_error(&r, 415, None);
-    let r = raw(
-        &env,
-        reqwest::Method::POST,
-        "/scim/v2/Users",
-        &[("content-type", "application/json")],
-        Some("{not json"),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            "/scim/v2/Users",
+            &[("content-type", "application/json")],
+            Some(b"{not json".to_vec()),
+        )
+        .await;
     assert_scim_error(&r, 400, Some("invalidSyntax"));
     Ok(())
 }
