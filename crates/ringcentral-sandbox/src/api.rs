@@ -333,6 +333,20 @@ pub struct ApiRequest {
     pub request_id: String,
 }
 
+impl ApiRequest {
+    /// The request as the spec-driven checks and answers read it.
+    pub fn spec_request(&self) -> crate::spec::SpecRequest<'_> {
+        crate::spec::SpecRequest {
+            path: &self.path,
+            path_params: &self.params,
+            query: &self.query,
+            headers: &self.headers,
+            body: &self.body,
+            base_url: &self.base_url,
+        }
+    }
+}
+
 impl std::fmt::Debug for ApiRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiRequest")
@@ -556,22 +570,31 @@ impl<'a> Ctx<'a> {
 
     /// The request URL with some query parameters replaced, for navigation links.
     pub fn url_with(&self, replace: &[(&str, String)]) -> String {
-        let mut pairs: Vec<(String, String)> = self
-            .req
-            .query
-            .iter()
-            .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k))
-            .cloned()
-            .collect();
-        pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-        let qs = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        if qs.is_empty() {
-            self.url(&self.req.path)
-        } else {
-            format!("{}?{}", self.url(&self.req.path), qs)
-        }
+        url_with(&self.req.base_url, &self.req.path, &self.req.query, replace)
+    }
+}
+
+/// `base` + `path` with the query pairs, some of them replaced (or added) by `replace`: the
+/// absolute links of paging navigation.
+pub(crate) fn url_with(
+    base: &str,
+    path: &str,
+    query: &[(String, String)],
+    replace: &[(&str, String)],
+) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k))
+        .cloned()
+        .collect();
+    pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    let qs = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    if qs.is_empty() {
+        format!("{base}{path}")
+    } else {
+        format!("{base}{path}?{qs}")
     }
 }
 

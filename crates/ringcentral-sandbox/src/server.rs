@@ -459,17 +459,9 @@ fn check_request(
     op: &'static ringcentral_api::Operation,
     req: &ApiRequest,
 ) -> Result<Option<serde_json::Value>, ApiError> {
-    let spec_req = crate::spec::SpecRequest {
-        path: &req.path,
-        path_params: &req.params,
-        query: &req.query,
-        headers: &req.headers,
-        body: &req.body,
-        base_url: &req.base_url,
-    };
     state
         .checker
-        .validate(op, &spec_req)
+        .validate(op, &req.spec_request())
         .map(|valid| valid.body)
         .map_err(ApiError::from)
 }

@@ -785,10 +785,7 @@ async fn call_queues_and_members() -> TestResult {
     let list = env
         .get_ok("listCallQueues", "/restapi/v1.0/account/~/call-queues")
         .await;
-    let q = records(&list.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let q = first_id(&list.body);
     env.get_ok(
         "readCallQueueInfo",
         &format!("/restapi/v1.0/account/~/call-queues/{q}"),
@@ -975,10 +972,7 @@ async fn forwarding_numbers_take_every_value_the_spec_allows() -> TestResult {
     assert_eq!(r.body["flipNumber"], json!("7"), "{}", r.body);
     // A phone line forwards to a device of the account instead of a number.
     let devices = env.get(&format!("{ME}/device")).await;
-    let device = records(&devices.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let device = first_id(&devices.body);
     let line = env
         .post(
             &path,
@@ -1038,10 +1032,7 @@ async fn numbers_and_devices() -> TestResult {
     let devices = env
         .get_ok("listExtensionDevices", &format!("{ME}/device"))
         .await;
-    let did = records(&devices.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let did = first_id(&devices.body);
     env.get_ok(
         "readDevice",
         &format!("/restapi/v1.0/account/~/device/{did}"),
@@ -1169,10 +1160,7 @@ async fn ivr_menus() -> TestResult {
     let list = env
         .get_ok("readIvrMenuList", "/restapi/v1.0/account/~/ivr-menus")
         .await;
-    let id = records(&list.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let id = first_id(&list.body);
     let menu = env
         .get_ok(
             "readIVRMenu",

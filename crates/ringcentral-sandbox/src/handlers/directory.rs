@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use super::{Entry, Page, op, paging_json, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
-use crate::store::{Account, Extension, ExtensionFilter, PhoneNumber, Site};
+use crate::store::{
+    Account, Extension, ExtensionFilter, PhoneNumber, Site, USER_EXTENSION_TYPES as USER_TYPES,
+};
 
 pub fn entries() -> Vec<Entry> {
     let directory = |e: Entry| Entry {
@@ -52,13 +54,6 @@ pub fn entries() -> Vec<Entry> {
 const MAX_PER_PAGE: usize = 2000;
 /// A site id no site has (ids are positive).
 const NO_SITE: i64 = -1;
-const USER_TYPES: &[&str] = &[
-    "User",
-    "DigitalUser",
-    "VirtualUser",
-    "FaxUser",
-    "FlexibleUser",
-];
 const LISTED_STATUSES: &[&str] = &["Enabled", "Disabled", "NotActivated"];
 const SEARCHABLE_TYPES: &[&str] = &[
     "User",
@@ -74,7 +69,8 @@ const SEARCHABLE_TYPES: &[&str] = &[
     "DelegatedLinesGroup",
     "TieLine",
 ];
-const SEARCH_FIELDS: &[&str] = &[
+/// The fields a search may order by; it may also search custom field values.
+const ORDER_FIELDS: &[&str] = &[
     "firstName",
     "lastName",
     "extensionNumber",
@@ -82,8 +78,8 @@ const SEARCH_FIELDS: &[&str] = &[
     "email",
     "jobTitle",
     "department",
-    "customFieldValue",
 ];
+const CUSTOM_FIELD: &str = "customFieldValue";
 
 /// The directory's name for an extension type: every kind of user is a `User`.
 fn directory_type(kind: &str) -> &str {
@@ -474,10 +470,13 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
     let fields: Vec<String> = match &body.search_fields {
         Some(f) if !f.is_empty() => {
             for x in f {
-                if !SEARCH_FIELDS.contains(&x.as_str()) {
+                if !(ORDER_FIELDS.contains(&x.as_str()) || x == CUSTOM_FIELD) {
                     return Err(ApiError::invalid(
                         "searchFields",
-                        format!("{x:?} is not one of {}", SEARCH_FIELDS.join(", ")),
+                        format!(
+                            "{x:?} is not one of {}, {CUSTOM_FIELD}",
+                            ORDER_FIELDS.join(", ")
+                        ),
                     ));
                 }
             }
@@ -501,17 +500,7 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
     };
     for o in &orders {
         let f = o.field_name.as_deref().unwrap_or("");
-        if ![
-            "firstName",
-            "lastName",
-            "extensionNumber",
-            "phoneNumber",
-            "email",
-            "jobTitle",
-            "department",
-        ]
-        .contains(&f)
-        {
+        if !ORDER_FIELDS.contains(&f) {
             return Err(ApiError::invalid(
                 "orderBy.fieldName",
                 format!("{f:?} cannot be sorted on"),

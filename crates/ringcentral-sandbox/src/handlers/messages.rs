@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Entry, id_param, no_content, op, page_params, paged, time};
+use super::{Entry, id_param, no_content, op, page_params, paged_with, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Attachment, Extension, Message, MessageFilter, Party};
 
@@ -195,12 +195,7 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
         let mut seen = std::collections::HashSet::new();
         all.retain(|m| seen.insert(m.conversation_id));
     }
-    let (records, total) = page.slice(all);
-    let records = records
-        .iter()
-        .map(|m| message_json(ctx, account, m))
-        .collect();
-    paged(ctx, page, total, records)
+    paged_with(ctx, page, all, |m| Ok(message_json(ctx, account, m)))
 }
 
 fn find(ctx: &Ctx<'_>) -> Result<(i64, Message), ApiError> {
@@ -272,21 +267,6 @@ const MAX_BULK_IDS: usize = 50;
 /// The media type of bulk answers in JSON; `multipart/mixed` is the other.
 const BULK_JSON: &str = "application/vnd.ringcentral.multipart+json";
 
-fn content_type_of(ctx: &Ctx<'_>) -> String {
-    ctx.req
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default()
-}
-
 /// A `207 Multi-Status` answer: one result per addressed message, as
 /// `application/vnd.ringcentral.multipart+json` when the client used or asked for that type, else
 /// as RingCentral's `multipart/mixed` batch (a summary part with the statuses, then each body).
@@ -305,7 +285,9 @@ fn multi_status(ctx: &Ctx<'_>, results: Vec<(String, Result<Value, ApiError>)>) 
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.to_ascii_lowercase().contains(BULK_JSON));
-    if accepts_json || content_type_of(ctx) == BULK_JSON {
+    if accepts_json
+        || crate::spec::media::request_media(&ctx.req.headers).as_deref() == Some(BULK_JSON)
+    {
         let body: Vec<Value> = entries
             .into_iter()
             .map(|(id, status, body)| json!({"resourceId": id, "status": status, "body": body}))

@@ -210,6 +210,18 @@ pub fn paged(ctx: &Ctx<'_>, page: Page, total: usize, records: Vec<Value>) -> Ap
     })))
 }
 
+/// A classic paged listing of `page` out of `all`, each record rendered by `render`.
+pub fn paged_with<T>(
+    ctx: &Ctx<'_>,
+    page: Page,
+    all: Vec<T>,
+    render: impl FnMut(&T) -> Result<Value, ApiError>,
+) -> ApiResult {
+    let (records, total) = page.slice(all);
+    let records = records.iter().map(render).collect::<Result<_, _>>()?;
+    paged(ctx, page, total, records)
+}
+
 /// Parses a numeric id path parameter, answering CMN-102 for anything else.
 pub fn id_param(ctx: &Ctx<'_>, name: &str) -> Result<i64, ApiError> {
     ctx.path(name)?

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Entry, id_param, no_content, op, page_params, paged};
+use super::{Entry, id_param, no_content, op, page_params, paged_with};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Extension, ForwardingNumber};
 
@@ -206,16 +206,9 @@ fn list_rules(ctx: &Ctx<'_>) -> ApiResult {
                 .is_some_and(|t| types.iter().any(|x| x == t)))
             && (!enabled_only || r["enabled"] == json!(true))
     });
-    let (records, total) = page.slice(all);
-    paged(
-        ctx,
-        page,
-        total,
-        records
-            .iter()
-            .map(|(_, r)| rule_json(ctx, account, &ext, r, detailed))
-            .collect(),
-    )
+    paged_with(ctx, page, all, |(_, r)| {
+        Ok(rule_json(ctx, account, &ext, r, detailed))
+    })
 }
 
 fn find_rule(ctx: &Ctx<'_>) -> Result<(i64, Extension, String, Value), ApiError> {
@@ -366,16 +359,7 @@ fn list_numbers(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
     let page = page_params(ctx, 100, 1000)?;
     let all = ctx.store().forwarding_numbers(ext.id)?;
-    let (records, total) = page.slice(all);
-    paged(
-        ctx,
-        page,
-        total,
-        records
-            .iter()
-            .map(|f| number_json(ctx, account, f))
-            .collect(),
-    )
+    paged_with(ctx, page, all, |f| Ok(number_json(ctx, account, f)))
 }
 
 fn find_number(ctx: &Ctx<'_>) -> Result<(i64, Extension, ForwardingNumber), ApiError> {

@@ -187,25 +187,14 @@ fn require_admin(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
 
 /// The request body as JSON, sent as `application/scim+json` or `application/json`.
 fn json_body(ctx: &Ctx<'_>) -> Result<Value, ApiError> {
-    if let Some(ct) = ctx
-        .req
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+    if let Some(media) = crate::spec::media::request_media(&ctx.req.headers)
+        && !(media.is_empty() || crate::spec::media::is_json(&media))
     {
-        let media = ct
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if !(media.is_empty() || media == "application/json" || media.ends_with("+json")) {
-            return Err(fail(ScimError::new(
-                415,
-                None,
-                format!("send the body as application/scim+json or application/json, not {ct}"),
-            )));
-        }
+        return Err(fail(ScimError::new(
+            415,
+            None,
+            format!("send the body as application/scim+json or application/json, not {media}"),
+        )));
     }
     if ctx.req.body.iter().all(u8::is_ascii_whitespace) {
         return Err(fail(ScimError::invalid_syntax("the request has no body")));

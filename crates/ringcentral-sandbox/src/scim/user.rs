@@ -96,18 +96,25 @@ fn looks_like_phone(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'))
 }
 
-/// The work email of a user: the one of type `work`, else the first (RingCentral marks none primary).
-pub fn work_email(user: &Value) -> Option<&str> {
-    let emails = user.get("emails")?.as_array()?;
+/// The position of the work email among a user's emails: the first of type `work`, else the first
+/// (RingCentral marks none primary).
+pub(crate) fn login_position(emails: &[Value]) -> Option<usize> {
     emails
         .iter()
-        .find(|e| {
+        .position(|e| {
             e.get("type")
                 .and_then(Value::as_str)
                 .is_some_and(|t| t.eq_ignore_ascii_case("work"))
         })
-        .or_else(|| emails.first())
-        .and_then(|e| e.get("value"))
+        .or_else(|| (!emails.is_empty()).then_some(0))
+}
+
+/// The work email of a user: the one of type `work`, else the first (RingCentral marks none primary).
+pub fn work_email(user: &Value) -> Option<&str> {
+    let emails = user.get("emails")?.as_array()?;
+    emails
+        .get(login_position(emails)?)?
+        .get("value")
         .and_then(Value::as_str)
 }
 

@@ -11,10 +11,10 @@ use serde_json::{Map, Value, json};
 
 use super::ScimRules;
 use super::schema::{ENTERPRISE_USER_SCHEMA, USER_SCHEMA};
-use super::user::{looks_like_email, work_email};
+use super::user::{login_position, looks_like_email, work_email};
 use crate::clock::rfc3339_ms;
 use crate::error::Result as StoreResult;
-use crate::store::{Extension, ExtensionExtra};
+use crate::store::Extension;
 
 const EXTRAS_TABLE: &str = "CREATE TABLE IF NOT EXISTS scim_user_extras (
   extension_id INTEGER PRIMARY KEY, data TEXT NOT NULL)";
@@ -28,14 +28,12 @@ pub(crate) fn is_scim_user(ext: &Extension, account_id: i64) -> bool {
         && ext.email.as_deref().is_some_and(|e| !e.is_empty())
 }
 
-/// The extension types that are users, as [`Extension::is_user`] says, for SQL.
-const USER_TYPES: &str = "'User','DigitalUser','VirtualUser','FaxUser','FlexibleUser'";
-
 /// The SQL condition of [`is_scim_user`], with `?1` the account.
 fn scim_user_sql() -> String {
     format!(
-        "account_id = ?1 AND type IN ({USER_TYPES}) AND status != 'Unassigned' \
-         AND email IS NOT NULL AND email != ''"
+        "account_id = ?1 AND type IN ({}) AND status != 'Unassigned' \
+         AND email IS NOT NULL AND email != ''",
+        crate::store::user_types_sql()
     )
 }
 
@@ -47,6 +45,22 @@ fn extensions_by_id(c: &Connection, ids: Vec<i64>) -> StoreResult<Vec<Extension>
         }
     }
     Ok(out)
+}
+
+/// The SCIM users of account `?1` whose ids `sql` selects (`{cond}` in it stands for the condition
+/// of [`is_scim_user`]), given `?2`.
+fn users_where(
+    c: &Connection,
+    sql: &str,
+    account_id: i64,
+    value: &str,
+) -> StoreResult<Vec<Extension>> {
+    let sql = sql.replace("{cond}", &scim_user_sql());
+    let ids: Vec<i64> = c
+        .prepare_cached(&sql)?
+        .query_map(params![account_id, value], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    extensions_by_id(c, ids)
 }
 
 /// One window of the account's SCIM users in id order, and how many there are in all, without
@@ -89,17 +103,13 @@ pub(crate) fn users_by_user_name(
     account_id: i64,
     user_name: &str,
 ) -> StoreResult<Vec<Extension>> {
-    let cond = scim_user_sql();
     // Two indexed lookups rather than one OR, which would scan every extension.
-    let ids: Vec<i64> = c
-        .prepare_cached(&format!(
-            "SELECT id FROM extensions WHERE {cond} AND {SCIM_USER_NAME} = ?2 COLLATE NOCASE \
-             UNION SELECT id FROM extensions WHERE {cond} AND email = ?2 COLLATE NOCASE \
-             AND {SCIM_USER_NAME} IS NULL ORDER BY id"
-        ))?
-        .query_map(params![account_id, user_name], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    extensions_by_id(c, ids)
+    let sql = format!(
+        "SELECT id FROM extensions WHERE {{cond}} AND {SCIM_USER_NAME} = ?2 COLLATE NOCASE \
+         UNION SELECT id FROM extensions WHERE {{cond}} AND email = ?2 COLLATE NOCASE \
+         AND {SCIM_USER_NAME} IS NULL ORDER BY id"
+    );
+    users_where(c, &sql, account_id, user_name)
 }
 
 /// The account's SCIM users with this email (ASCII case ignored): as their login, or among the
@@ -110,17 +120,15 @@ pub(crate) fn users_by_email(
     email: &str,
 ) -> StoreResult<Vec<Extension>> {
     ensure_table(c)?;
-    let cond = scim_user_sql();
-    let ids: Vec<i64> = c
-        .prepare_cached(&format!(
-            "SELECT id FROM extensions WHERE {cond} AND email = ?2 COLLATE NOCASE \
-             UNION SELECT id FROM extensions WHERE {cond} AND id IN (\
-               SELECT x.extension_id FROM scim_user_extras x, json_each(x.data, '$.emails') e \
-               WHERE json_extract(e.value, '$.value') = ?2 COLLATE NOCASE) ORDER BY id"
-        ))?
-        .query_map(params![account_id, email], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    extensions_by_id(c, ids)
+    users_where(
+        c,
+        "SELECT id FROM extensions WHERE {cond} AND email = ?2 COLLATE NOCASE \
+         UNION SELECT id FROM extensions WHERE {cond} AND id IN (\
+           SELECT x.extension_id FROM scim_user_extras x, json_each(x.data, '$.emails') e \
+           WHERE json_extract(e.value, '$.value') = ?2 COLLATE NOCASE) ORDER BY id",
+        account_id,
+        email,
+    )
 }
 
 /// Whether another SCIM user of the account (than `except`) has this `userName`.
@@ -141,14 +149,12 @@ pub(crate) fn users_by_external_id(
     account_id: i64,
     external_id: &str,
 ) -> StoreResult<Vec<Extension>> {
-    let ids: Vec<i64> = c
-        .prepare_cached(&format!(
-            "SELECT id FROM extensions WHERE {} AND json_extract(data, '$.externalId') = ?2 ORDER BY id",
-            scim_user_sql()
-        ))?
-        .query_map(params![account_id, external_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    extensions_by_id(c, ids)
+    users_where(
+        c,
+        "SELECT id FROM extensions WHERE {cond} AND json_extract(data, '$.externalId') = ?2 ORDER BY id",
+        account_id,
+        external_id,
+    )
 }
 
 fn ensure_table(c: &Connection) -> StoreResult<()> {
@@ -218,19 +224,6 @@ fn put(obj: &mut Map<String, Value>, key: &str, value: Option<&str>) {
 
 /// Set in a user's extras when the client removed `active`.
 const ACTIVE_UNASSIGNED: &str = "activeUnassigned";
-
-/// The position of the login email among a user's emails: the first of type `work`, else the
-/// first (as [`work_email`] picks it).
-fn login_position(emails: &[Value]) -> Option<usize> {
-    emails
-        .iter()
-        .position(|e| {
-            e.get("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.eq_ignore_ascii_case("work"))
-        })
-        .or_else(|| (!emails.is_empty()).then_some(0))
-}
 
 /// A user's emails: the login email as the work email, or, where the client gave its own list
 /// (with the RFC's rules), that list, the login's entry showing the login as it now is.
@@ -448,28 +441,7 @@ pub(crate) fn write_user(
 
 /// A new user extension in `account_id`; the caller assigns id and number.
 pub(crate) fn new_extension(account_id: i64, now_ms: i64) -> Extension {
-    Extension {
-        id: 0,
-        account_id,
-        number: String::new(),
-        kind: "User".into(),
-        status: "Enabled".into(),
-        first_name: None,
-        last_name: None,
-        name: String::new(),
-        email: None,
-        department: None,
-        job_title: None,
-        mobile: None,
-        site_id: None,
-        admin: false,
-        created_ms: now_ms,
-        version: 1,
-        extra: ExtensionExtra {
-            modified_ms: now_ms,
-            ..ExtensionExtra::default()
-        },
-    }
+    Extension::new(account_id, "User", "Enabled", "", now_ms)
 }
 
 #[cfg(test)]
@@ -574,40 +546,11 @@ mod tests {
 
     #[test]
     fn the_sql_user_types_are_the_user_extensions() {
-        // Every extension type RingCentral's spec names.
-        let kinds = [
-            "User",
-            "Department",
-            "Announcement",
-            "Voicemail",
-            "DigitalUser",
-            "VirtualUser",
-            "FaxUser",
-            "PagingOnly",
-            "SharedLinesGroup",
-            "DelegatedLinesGroup",
-            "GroupCallPickup",
-            "IvrMenu",
-            "ApplicationExtension",
-            "ProxyAdmin",
-            "RoomConnector",
-            "ParkLocation",
-            "Limited",
-            "Bot",
-            "Site",
-            "Room",
-            "FlexibleUser",
-            "TieLine",
-            "Unknown",
-        ];
-        for kind in kinds {
+        let sql = crate::store::user_types_sql();
+        for kind in crate::store::EXTENSION_TYPES {
             let mut e = ext();
             e.kind = kind.to_string();
-            assert_eq!(
-                USER_TYPES.contains(&format!("'{kind}'")),
-                e.is_user(),
-                "{kind}"
-            );
+            assert_eq!(sql.contains(&format!("'{kind}'")), e.is_user(), "{kind}");
         }
     }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use ringcentral_api::{Operation, ParamLocation};
 
+use super::SpecRequest;
 use super::schema;
 use super::synth::{Generator, Mode, Scene, hash};
 
@@ -19,6 +20,38 @@ pub struct ExampleRequest {
     pub query: Vec<(String, String)>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+}
+
+impl ExampleRequest {
+    /// The headers the example is sent with: its `Content-Type`, when it has one.
+    pub fn headers(&self) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        if let Some(v) = self
+            .content_type
+            .as_deref()
+            .and_then(|c| http::HeaderValue::from_str(c).ok())
+        {
+            headers.insert(http::header::CONTENT_TYPE, v);
+        }
+        headers
+    }
+
+    /// The example as the answerer reads it, sent with `headers` (see
+    /// [`ExampleRequest::headers`]) to `base_url`.
+    pub fn spec_request<'a>(
+        &'a self,
+        headers: &'a http::HeaderMap,
+        base_url: &'a str,
+    ) -> SpecRequest<'a> {
+        SpecRequest {
+            path: &self.path,
+            path_params: &self.path_params,
+            query: &self.query,
+            headers,
+            body: &self.body,
+            base_url,
+        }
+    }
 }
 
 /// Characters escaped in a path segment: RFC 3986 `pchar` keeps `~`, `:`, `,` and friends, which
@@ -168,7 +201,7 @@ pub fn example_request_as(op: &'static Operation, content_type: Option<&str>) ->
                     Some(format!("{ct}; boundary={BOUNDARY}")),
                     multipart(ct, &value, &binary),
                 ),
-                ct if super::schema::is_json_media(ct) => {
+                ct if super::media::is_json(ct) => {
                     (Some(ct.to_owned()), value.to_string().into_bytes())
                 }
                 ct => (Some(ct.to_owned()), text(&value).into_bytes()),

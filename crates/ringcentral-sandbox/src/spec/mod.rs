@@ -29,7 +29,7 @@ mod check;
 mod errors;
 mod example;
 mod fallback;
-mod media;
+pub(crate) mod media;
 pub(crate) mod multipart;
 mod names;
 mod pattern;

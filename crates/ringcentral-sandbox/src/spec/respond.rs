@@ -121,27 +121,9 @@ fn last_param(template: &str) -> Option<&str> {
         .strip_suffix('}')
 }
 
-fn encode_query(pairs: &[(String, String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
 /// The request URL with some query parameters replaced.
 fn url_with(req: &SpecRequest<'_>, replace: &[(&str, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = req
-        .query
-        .iter()
-        .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k))
-        .cloned()
-        .collect();
-    pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-    let base = req.base_url;
-    if pairs.is_empty() {
-        format!("{base}{}", req.path)
-    } else {
-        format!("{base}{}?{}", req.path, encode_query(&pairs))
-    }
+    crate::api::url_with(req.base_url, req.path, req.query, replace)
 }
 
 fn number_of(v: Option<&Value>) -> Option<u64> {

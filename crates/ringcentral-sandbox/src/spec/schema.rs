@@ -59,12 +59,6 @@ fn body_schemas(body: &RequestBody) -> Vec<(&'static str, Value)> {
     body.schemas.iter().map(|(ct, s)| (*ct, parse(s))).collect()
 }
 
-/// Whether a media type (lower-case, without parameters) is JSON: `application/json` or any
-/// `+json` type.
-pub(crate) fn is_json_media(media: &str) -> bool {
-    media == "application/json" || media.ends_with("+json")
-}
-
 impl OpSchemas {
     /// The body schema for a media type (lower-case, without parameters) and its index in
     /// [`OpSchemas::bodies`]: the declared type itself, else, for a JSON or multipart type the
@@ -76,7 +70,7 @@ impl OpSchemas {
             .iter()
             .position(|(ct, _)| ct.eq_ignore_ascii_case(media))
             .or_else(|| {
-                let json = is_json_media(media);
+                let json = super::media::is_json(media);
                 let multipart = media.starts_with("multipart/");
                 self.bodies.iter().position(|(ct, _)| {
                     (json && ct.eq_ignore_ascii_case("application/json"))
@@ -86,8 +80,12 @@ impl OpSchemas {
             .or_else(|| {
                 // Any `+json` type the operation lists stands in for another JSON type only when
                 // the operation lists no plain JSON.
-                is_json_media(media)
-                    .then(|| self.bodies.iter().position(|(ct, _)| is_json_media(ct)))
+                super::media::is_json(media)
+                    .then(|| {
+                        self.bodies
+                            .iter()
+                            .position(|(ct, _)| super::media::is_json(ct))
+                    })
                     .flatten()
             })?;
         let (ct, schema) = &self.bodies[found];

@@ -10,6 +10,9 @@ use ringcentral_catalog::Action;
 
 use super::*;
 
+/// Where the answers' own URLs point.
+const BASE: &str = "http://127.0.0.1:18080";
+
 fn headers_for(content_type: Option<&str>) -> http::HeaderMap {
     let mut headers = http::HeaderMap::new();
     if let Some(v) = content_type.and_then(|c| http::HeaderValue::from_str(c).ok()) {
@@ -51,15 +54,8 @@ fn every_operation_accepts_its_example_and_answers_within_its_schema() {
                 .filter(|(ct, _)| *ct != body.content_type)
             {
                 let ex = example_request_as(op, Some(ct));
-                let headers = headers_for(ex.content_type.as_deref());
-                let req = SpecRequest {
-                    path: &ex.path,
-                    path_params: &ex.path_params,
-                    query: &ex.query,
-                    headers: &headers,
-                    body: &ex.body,
-                    base_url: "http://127.0.0.1:18080",
-                };
+                let headers = ex.headers();
+                let req = ex.spec_request(&headers, BASE);
                 alternate_bodies += 1;
                 if let Err(r) = answerer.validate(op, &req) {
                     failures.push(format!(
@@ -70,15 +66,8 @@ fn every_operation_accepts_its_example_and_answers_within_its_schema() {
             }
         }
         let ex = example_request(op);
-        let headers = headers_for(ex.content_type.as_deref());
-        let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
-            query: &ex.query,
-            headers: &headers,
-            body: &ex.body,
-            base_url: "http://127.0.0.1:18080",
-        };
+        let headers = ex.headers();
+        let req = ex.spec_request(&headers, BASE);
         let valid = match answerer.validate(op, &req) {
             Ok(v) => v,
             Err(r) => {
@@ -168,7 +157,7 @@ fn lists_page_consistently() {
             query: &query,
             headers: &headers,
             body: b"",
-            base_url: "http://127.0.0.1:18080",
+            base_url: BASE,
         };
         let body = answerer.answer(op, &req).json().unwrap_or_default();
         assert_eq!(body["paging"]["page"], page);
@@ -220,7 +209,7 @@ fn reads_echo_the_addressed_id_and_updates_echo_the_body() {
         query: &[],
         headers: &headers,
         body: b"",
-        base_url: "http://127.0.0.1:18080",
+        base_url: BASE,
     };
     let body = answerer.answer(read, &req).json().unwrap_or_default();
     assert_eq!(body["id"], 4242);
@@ -264,7 +253,7 @@ fn invalid_requests_get_one_error_per_violation_in_the_rest_shape() {
         query: &[],
         headers: &headers,
         body: br#"{"to": "not a list"}"#,
-        base_url: "http://127.0.0.1:18080",
+        base_url: BASE,
     };
     let reply = answerer.answer(op, &req);
     assert_eq!(reply.status, 400);
@@ -399,7 +388,7 @@ fn every_operation_renders_request_errors_in_its_declared_400_schema() {
             query: &query,
             headers: &headers,
             body,
-            base_url: "http://127.0.0.1:18080",
+            base_url: BASE,
         };
         let rejection = match answerer.validate(op, &req) {
             Ok(_) => Rejection {
@@ -444,7 +433,7 @@ fn filtered_lists_hold_matching_records() {
         query: &query,
         headers: &headers,
         body: b"",
-        base_url: "http://127.0.0.1:18080",
+        base_url: BASE,
     };
     let body = answerer.answer(op, &req).json().unwrap_or_default();
     let records = body["records"].as_array().cloned().unwrap_or_default();
@@ -477,14 +466,10 @@ fn extreme_paging_values_are_answered() {
             query.retain(|(k, _)| k != token_param);
             query.push((token_param.to_owned(), format!("sbx-{huge}")));
         }
-        let headers = headers_for(ex.content_type.as_deref());
+        let headers = ex.headers();
         let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
             query: &query,
-            headers: &headers,
-            body: &ex.body,
-            base_url: "http://127.0.0.1:18080",
+            ..ex.spec_request(&headers, BASE)
         };
         let reply = answerer.answer(op, &req);
         assert!(
@@ -520,14 +505,10 @@ fn pages_beyond_the_paging_model_are_answered_within_it() {
                 .collect();
             query.push(("page".to_owned(), page.to_owned()));
             query.push(("perPage".to_owned(), per_page.to_owned()));
-            let headers = headers_for(ex.content_type.as_deref());
+            let headers = ex.headers();
             let req = SpecRequest {
-                path: &ex.path,
-                path_params: &ex.path_params,
                 query: &query,
-                headers: &headers,
-                body: &ex.body,
-                base_url: "http://127.0.0.1:18080",
+                ..ex.spec_request(&headers, BASE)
             };
             let reply = answerer.answer(op, &req);
             if reply.status == 400 {

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use ringcentral_api::{Operation, ParamLocation, RequestBody};
 
 use super::errors::{ErrorKind, FieldError};
+use super::media::is_json;
 use super::multipart;
 use super::schema::{self, admitted_types, items_schema, property_schema};
 
@@ -298,19 +299,6 @@ fn typed_param(
     Err(FieldError::invalid(name, &why))
 }
 
-fn media_essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn is_json(media: &str) -> bool {
-    schema::is_json_media(media)
-}
-
 fn is_multipart(media: &str) -> bool {
     media.starts_with("multipart/")
 }
@@ -355,7 +343,7 @@ fn read_body(
             Ok(None)
         };
     }
-    let media = header.map_or_else(|| spec.content_type.to_owned(), media_essence);
+    let media = header.map_or_else(|| spec.content_type.to_owned(), super::media::essence);
     let Some((index, _, body_schema)) = schemas.body_for(&media) else {
         let declared: Vec<&str> = schemas.bodies.iter().map(|(ct, _)| *ct).collect();
         return Err(vec![FieldError {
