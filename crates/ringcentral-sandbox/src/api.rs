@@ -411,6 +411,16 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// Whether the client's `Accept` header names this media type.
+    pub fn accepts(&self, media: &str) -> bool {
+        self.req
+            .headers
+            .get_all(http::header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.to_ascii_lowercase().contains(media))
+    }
+
     pub fn query_bool(&self, name: &str, default: bool) -> Result<bool, ApiError> {
         match self.query(name) {
             None => Ok(default),

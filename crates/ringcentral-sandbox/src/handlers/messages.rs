@@ -278,14 +278,7 @@ fn multi_status(ctx: &Ctx<'_>, results: Vec<(String, Result<Value, ApiError>)>) 
             Err(e) => (id, e.status.as_u16(), e.body().0),
         })
         .collect();
-    let accepts_json = ctx
-        .req
-        .headers
-        .get_all(http::header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.to_ascii_lowercase().contains(BULK_JSON));
-    if accepts_json
+    if ctx.accepts(BULK_JSON)
         || crate::spec::media::request_media(&ctx.req.headers).as_deref() == Some(BULK_JSON)
     {
         let body: Vec<Value> = entries

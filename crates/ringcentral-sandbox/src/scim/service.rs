@@ -145,14 +145,7 @@ fn fail(e: ScimError) -> ApiError {
 /// SDKs send `*/*` (Python) or `application/json` (JavaScript), and the Python SDK's `json_dict()`
 /// refuses any other content type.
 fn content_type(ctx: &Ctx<'_>) -> &'static str {
-    let accept = ctx
-        .req
-        .headers
-        .get_all(http::header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.to_ascii_lowercase().contains(SCIM_CONTENT_TYPE));
-    if accept {
+    if ctx.accepts(SCIM_CONTENT_TYPE) {
         SCIM_CONTENT_TYPE
     } else {
         "application/json"
