@@ -4,6 +4,7 @@
 #
 #   compat/run.sh [--spec PATH] [--out DIR] [--max-examples N] [--no-build] PART...
 #   PART: python | js | scim | schemathesis | all
+#   compat/run.sh setup    # only install the clients (compat/.venv, compat/js/node_modules)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,9 +25,10 @@ SDK_TOKEN_TTL=5
 # The rate-limit flows run against 1.2-second windows (RingCentral's 60 s scaled by 0.02).
 RATE_LIMITS="scale=0.02"
 PARTS=()
+SETUP_ONLY=0
 
 usage() {
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
@@ -40,12 +42,62 @@ while [ $# -gt 0 ]; do
         -h|--help) usage; exit 0 ;;
         python|js|scim|schemathesis) PARTS+=("$1"); shift ;;
         all) PARTS+=(python js scim schemathesis); shift ;;
-        *) echo "error: unknown argument '$1'. Parts are python, js, scim, schemathesis, all." >&2; exit 2 ;;
+        setup) SETUP_ONLY=1; shift ;;
+        *) echo "error: unknown argument '$1'. Parts are python, js, scim, schemathesis, all (or setup)." >&2; exit 2 ;;
     esac
 done
-if [ ${#PARTS[@]} -eq 0 ]; then
-    echo "error: name at least one part: python, js, scim, schemathesis or all." >&2
+if [ "$SETUP_ONLY" = 1 ]; then
+    # Every client, nothing run: what `cargo test` needs for its official SDK test.
+    PARTS=(python js scim schemathesis)
+elif [ ${#PARTS[@]} -eq 0 ]; then
+    echo "error: name at least one part: python, js, scim, schemathesis or all (or setup)." >&2
     exit 2
+fi
+
+want() {
+    local p
+    for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done
+    return 1
+}
+
+# --- tools -------------------------------------------------------------------------------------------
+VENV="$HERE/.venv"
+PY="$VENV/bin/python"
+# Each writes its stamp only once everything is installed, so a broken set-up is redone next time.
+setup_python() {
+    local stamp="$VENV/.compat-stamp" want_stamp
+    want_stamp="$(cat "$HERE/requirements.txt" "$HERE/constraints.txt" | sha256sum | cut -d' ' -f1)"
+    if [ ! -x "$PY" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ]; then
+        echo "compat: setting up $VENV" >&2
+        rm -f "$stamp"
+        python3 -m venv "$VENV" &&
+            "$PY" -m pip install -q --disable-pip-version-check -r "$HERE/requirements.txt" \
+                -c "$HERE/constraints.txt" &&
+            echo "$want_stamp" > "$stamp"
+    fi
+}
+setup_js() {
+    local lock_sum
+    lock_sum="$(sha256sum "$HERE/js/package-lock.json" | cut -d' ' -f1)"
+    if [ "$(cat "$HERE/js/node_modules/.compat-stamp" 2>/dev/null)" != "$lock_sum" ]; then
+        echo "compat: npm ci in compat/js" >&2
+        (cd "$HERE/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) &&
+            echo "$lock_sum" > "$HERE/js/node_modules/.compat-stamp"
+    fi
+}
+if [ "$SETUP_ONLY" = 1 ]; then
+    # Both are tried even when one fails.
+    status=0
+    setup_python || { echo "compat: the Python set-up failed" >&2; status=1; }
+    setup_js || { echo "compat: the JavaScript set-up failed" >&2; status=1; }
+    [ "$status" = 0 ] && echo "compat: clients installed in $VENV and $HERE/js/node_modules" >&2
+    exit "$status"
+fi
+if want python || want scim || want schemathesis; then
+    setup_python || { echo "error: could not set up $VENV" >&2; exit 2; }
+fi
+if want js; then
+    setup_js || { echo "error: npm ci in $HERE/js failed" >&2; exit 2; }
 fi
 
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/ringctl-compat.XXXXXX")}"
@@ -55,40 +107,12 @@ export RINGCTL_HOME="$OUT/ringctl-home"
 mkdir -p "$RINGCTL_HOME"
 echo "compat: reports in $OUT" >&2
 
-want() {
-    local p
-    for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done
-    return 1
-}
-
-# --- tools -------------------------------------------------------------------------------------------
 RINGCTL="$REPO/target/debug/ringctl"
 if [ "$BUILD" = 1 ]; then
     echo "compat: building ringctl" >&2
     (cd "$REPO" && cargo build -q -p ringctl)
 fi
 [ -x "$RINGCTL" ] || { echo "error: $RINGCTL is missing; run without --no-build." >&2; exit 2; }
-
-VENV="$HERE/.venv"
-PY="$VENV/bin/python"
-if want python || want scim || want schemathesis; then
-    stamp="$VENV/.compat-stamp"
-    want_stamp="$(cat "$HERE/requirements.txt" "$HERE/constraints.txt" | sha256sum | cut -d' ' -f1)"
-    if [ ! -x "$PY" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ]; then
-        echo "compat: setting up $VENV" >&2
-        python3 -m venv "$VENV"
-        "$PY" -m pip install -q --disable-pip-version-check -r "$HERE/requirements.txt" -c "$HERE/constraints.txt"
-        echo "$want_stamp" > "$stamp"
-    fi
-fi
-if want js; then
-    lock_sum="$(sha256sum "$HERE/js/package-lock.json" | cut -d' ' -f1)"
-    if [ "$(cat "$HERE/js/node_modules/.compat-stamp" 2>/dev/null)" != "$lock_sum" ]; then
-        echo "compat: npm ci in compat/js" >&2
-        (cd "$HERE/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-        echo "$lock_sum" > "$HERE/js/node_modules/.compat-stamp"
-    fi
-fi
 
 # --- sandbox -----------------------------------------------------------------------------------------
 SANDBOX_PID=""

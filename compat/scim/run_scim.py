@@ -20,8 +20,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 # scim2-tester's verdicts (scim2_tester.Status) that mean the server met the RFC.
 SCIM2_TESTER_OK = {"SUCCESS", "COMPLIANT", "ACCEPTABLE"}
@@ -33,62 +31,14 @@ def redact(text, token):
     return text.replace(token, "***") if token else text
 
 
-# The attributes RFC 7643 section 5 defines for ServiceProviderConfig; scim2-tester's model forbids others.
-RFC_SPC_ATTRIBUTES = {"schemas", "documentationUri", "patch", "bulk", "filter", "changePassword", "sort", "etag",
-                      "authenticationSchemes", "meta"}
-
-
-def fetch_json(url, token, timeout_s):
-    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}",
-                                               "Accept": "application/scim+json"})
-    with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-        return json.load(resp)
-
-
-def rfc_only_service_provider_config(base, token, out_dir, timeout_s):
-    """The server's ServiceProviderConfig without the attributes RFC 7643 does not define, and their names.
-
-    RingCentral's ServiceProviderConfig carries `xmlDataFormat` (its spec documents it); scim2-tester
-    then refuses to discover the server at all. Handing scim2-cli this file lets every other check run,
-    while the extra attribute is reported as a warning of its own."""
-    try:
-        spc = fetch_json(f"{base}/ServiceProviderConfig", token, timeout_s)
-    except (urllib.error.URLError, OSError, ValueError):
-        return None, []
-    if not isinstance(spc, dict):
-        return None, []
-    extra = sorted(k for k in spc if k not in RFC_SPC_ATTRIBUTES)
-    if not extra:
-        return None, []
-    path = os.path.join(out_dir, "service-provider-config.rfc.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump({k: v for k, v in spc.items() if k in RFC_SPC_ATTRIBUTES}, f, indent=2)
-    return path, extra
-
-
 def run_scim2_tester(base, token, out_dir, timeout_s):
-    """`scim2 test --verbose`, the header passed through SCIM_CLI_HEADERS as scim2-cli advises."""
-    first = run_scim2_tester_once(base, token, out_dir, timeout_s, None)
-    discovery_failed = len(first["checks"]) == 1 and first["checks"][0]["check"] == "scim2 test"
-    if not discovery_failed:
-        return first
-    spc_file, extra = rfc_only_service_provider_config(base, token, out_dir, timeout_s)
-    if not spc_file:
-        return first
-    second = run_scim2_tester_once(base, token, out_dir, timeout_s, spc_file)
-    second["tool"] += " with an RFC-only ServiceProviderConfig"
-    second["checks"].insert(0, {
-        "check": "discovery of the ServiceProviderConfig as served", "status": "DEVIATION", "outcome": "warn",
-        "detail": f"attributes outside RFC 7643 section 5: {', '.join(extra)} (RingCentral's spec documents "
-                  f"them); scim2-tester refused the server: {first['checks'][0]['detail'][:400]}"})
-    return second
+    """`scim2 test --verbose`, the header passed through SCIM_CLI_HEADERS as scim2-cli advises.
 
-
-def run_scim2_tester_once(base, token, out_dir, timeout_s, spc_file):
+    The sandbox's default ServiceProviderConfig holds only the attributes RFC 7643 defines, which
+    scim2-tester's model insists on (`ringctl sandbox serve --scim-rules ringcentral` adds
+    RingCentral's `xmlDataFormat`, and scim2-tester then cannot discover the server)."""
     scim2 = os.path.join(os.path.dirname(sys.executable), "scim2")
     env = dict(os.environ, SCIM_CLI_URL=base, SCIM_CLI_HEADERS=f"Authorization: Bearer {token}")
-    if spc_file:
-        env["SCIM_CLI_SERVICE_PROVIDER_CONFIG"] = spc_file
     started = time.monotonic()
     try:
         proc = subprocess.run([scim2, "test", "--verbose"], env=env, capture_output=True, text=True,
@@ -99,8 +49,7 @@ def run_scim2_tester_once(base, token, out_dir, timeout_s, spc_file):
     except OSError as e:
         output, code = f"cannot run {scim2}: {e}", -1
     output = redact(output, token)
-    name = "scim2-tester.rfc-spc.txt" if spc_file else "scim2-tester.txt"
-    with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
+    with open(os.path.join(out_dir, "scim2-tester.txt"), "w", encoding="utf-8") as f:
         f.write(output)
     checks = []
     lines = output.splitlines()

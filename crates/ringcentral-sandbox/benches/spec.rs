@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ringcentral_api::OPERATIONS;
-use ringcentral_sandbox::spec::{ExampleRequest, SpecAnswerer, SpecRequest, example_request};
+use ringcentral_sandbox::spec::{ExampleRequest, SpecAnswerer, example_request};
 
 struct Prepared {
     op: &'static ringcentral_api::Operation,
@@ -16,26 +16,12 @@ struct Prepared {
 
 fn prepare(op: &'static ringcentral_api::Operation) -> Prepared {
     let ex = example_request(op);
-    let mut headers = http::HeaderMap::new();
-    if let Some(v) = ex
-        .content_type
-        .as_deref()
-        .and_then(|c| http::HeaderValue::from_str(c).ok())
-    {
-        headers.insert(http::header::CONTENT_TYPE, v);
-    }
+    let headers = ex.headers();
     Prepared { op, ex, headers }
 }
 
 fn answer(answerer: &SpecAnswerer, p: &Prepared) -> usize {
-    let req = SpecRequest {
-        path: &p.ex.path,
-        path_params: &p.ex.path_params,
-        query: &p.ex.query,
-        headers: &p.headers,
-        body: &p.ex.body,
-        base_url: "http://127.0.0.1:8080",
-    };
+    let req = p.ex.spec_request(&p.headers, "http://127.0.0.1:8080");
     answerer.answer(p.op, &req).body.len()
 }
 

@@ -130,9 +130,18 @@ impl ApiError {
                 "ADG-107",
                 "ErrorCode{code='ADG-107', httpStatus=404, description='Account not found.'}",
             ),
-            (404, _) => (
+            (404, Some(_)) => (
                 "ADG-122",
                 "ErrorCode{code='ADG-122', httpStatus=404, description='Contact not found.'}",
+            ),
+            // No parameter names the missing thing: the path itself is unknown.
+            (404, None) => (
+                "ADG-200",
+                "ErrorCode{code='ADG-200', httpStatus=404, description='Invalid URI'}",
+            ),
+            (405, _) => (
+                "ADG-102",
+                "ErrorCode{code='ADG-102', httpStatus=405, description='Method not allowed.'}",
             ),
             (400, Some(p)) if p != "body" => (
                 "ADG-121",
@@ -219,6 +228,20 @@ impl ApiError {
     }
 }
 
+impl From<crate::spec::Rejection> for ApiError {
+    /// The first violation a request check found, in RingCentral's REST terms.
+    fn from(r: crate::spec::Rejection) -> ApiError {
+        let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+        match r.errors.into_iter().next() {
+            Some(e) => ApiError {
+                parameter: e.parameter.clone(),
+                ..ApiError::new(status, e.code(crate::spec::ErrorFamily::Rest), e.message)
+            },
+            None => ApiError::new(status, "CMN-101", "Request is invalid"),
+        }
+    }
+}
+
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> ApiError {
         tracing::error!(error = %e, "store failure");
@@ -299,12 +322,29 @@ pub struct ApiRequest {
     #[allow(dead_code)]
     pub operation: Option<&'static ringcentral_api::Operation>,
     pub params: Vec<(&'static str, String)>,
+    /// The body as the request check read it: JSON as sent, a form or multipart body as an object
+    /// of its fields. `None` when the body was not checked, or is absent.
+    pub body_json: Option<Value>,
     pub caller: Option<Caller>,
     /// `http://host:port` as the client addressed us.
     pub base_url: String,
     /// The `RCRequestId` this request is answered with.
     #[allow(dead_code)]
     pub request_id: String,
+}
+
+impl ApiRequest {
+    /// The request as the spec-driven checks and answers read it.
+    pub fn spec_request(&self) -> crate::spec::SpecRequest<'_> {
+        crate::spec::SpecRequest {
+            path: &self.path,
+            path_params: &self.params,
+            query: &self.query,
+            headers: &self.headers,
+            body: &self.body,
+            base_url: &self.base_url,
+        }
+    }
 }
 
 impl std::fmt::Debug for ApiRequest {
@@ -371,6 +411,16 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// Whether the client's `Accept` header names this media type.
+    pub fn accepts(&self, media: &str) -> bool {
+        self.req
+            .headers
+            .get_all(http::header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.to_ascii_lowercase().contains(media))
+    }
+
     pub fn query_bool(&self, name: &str, default: bool) -> Result<bool, ApiError> {
         match self.query(name) {
             None => Ok(default),
@@ -410,17 +460,23 @@ impl<'a> Ctx<'a> {
             .transpose()
     }
 
-    /// The JSON body as `T`, with the failing field named.
+    /// The JSON body as `T`, with the failing field named. A form or multipart body the request
+    /// check read is taken as the object of its fields.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        if self.req.body.is_empty() {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "CMN-100",
-                "Request body is missing",
-            ));
-        }
-        let de = &mut serde_json::Deserializer::from_slice(&self.req.body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        let result = match &self.req.body_json {
+            Some(value) => serde_path_to_error::deserialize(value),
+            None if self.req.body.iter().all(u8::is_ascii_whitespace) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "CMN-100",
+                    "Request body is missing",
+                ));
+            }
+            None => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(
+                &self.req.body,
+            )),
+        };
+        result.map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let text = inner.to_string();
@@ -524,22 +580,31 @@ impl<'a> Ctx<'a> {
 
     /// The request URL with some query parameters replaced, for navigation links.
     pub fn url_with(&self, replace: &[(&str, String)]) -> String {
-        let mut pairs: Vec<(String, String)> = self
-            .req
-            .query
-            .iter()
-            .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k))
-            .cloned()
-            .collect();
-        pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-        let qs = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        if qs.is_empty() {
-            self.url(&self.req.path)
-        } else {
-            format!("{}?{}", self.url(&self.req.path), qs)
-        }
+        url_with(&self.req.base_url, &self.req.path, &self.req.query, replace)
+    }
+}
+
+/// `base` + `path` with the query pairs, some of them replaced (or added) by `replace`: the
+/// absolute links of paging navigation.
+pub(crate) fn url_with(
+    base: &str,
+    path: &str,
+    query: &[(String, String)],
+    replace: &[(&str, String)],
+) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k))
+        .cloned()
+        .collect();
+    pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    let qs = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    if qs.is_empty() {
+        format!("{base}{path}")
+    } else {
+        format!("{base}{path}?{qs}")
     }
 }
 
@@ -564,6 +629,7 @@ mod tests {
             template: "/restapi/oauth/token",
             operation: None,
             params: vec![],
+            body_json: None,
             caller: None,
             base_url: "http://127.0.0.1:1".into(),
             request_id: "r".into(),

@@ -1,26 +1,35 @@
 //! Binary content of message attachments, built on demand from what the store keeps: a WAV file of
 //! the voicemail's length, a one-page-per-fax-page PDF, or plain text.
 
-/// An 8 kHz, 8-bit mono WAV of `seconds` of quiet hum, so players show the right duration.
-pub fn wav(seconds: u32) -> Vec<u8> {
-    let rate = 8000u32;
-    let samples = rate * seconds.max(1);
-    let mut out = Vec::with_capacity(44 + samples as usize);
+/// A mono PCM WAV file of `data` (samples of `bits` bits at `rate` per second).
+pub(crate) fn wav_file(rate: u32, bits: u16, data: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    let block = bits.div_ceil(8);
+    let mut out = Vec::with_capacity(44 + data.len());
     out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + samples).to_le_bytes());
+    out.extend_from_slice(&(36 + len).to_le_bytes());
     out.extend_from_slice(b"WAVEfmt ");
     out.extend_from_slice(&16u32.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes()); // PCM
     out.extend_from_slice(&1u16.to_le_bytes()); // mono
     out.extend_from_slice(&rate.to_le_bytes());
-    out.extend_from_slice(&rate.to_le_bytes()); // bytes per second
-    out.extend_from_slice(&1u16.to_le_bytes()); // block align
-    out.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    out.extend_from_slice(&(rate * u32::from(block)).to_le_bytes()); // bytes per second
+    out.extend_from_slice(&block.to_le_bytes()); // block align
+    out.extend_from_slice(&bits.to_le_bytes());
     out.extend_from_slice(b"data");
-    out.extend_from_slice(&samples.to_le_bytes());
-    // A faint 100 Hz square wave around the 8-bit midpoint.
-    out.extend((0..samples).map(|i| if (i / 40) % 2 == 0 { 130u8 } else { 126u8 }));
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(data);
     out
+}
+
+/// An 8 kHz, 8-bit mono WAV of `seconds` of quiet hum, so players show the right duration.
+pub fn wav(seconds: u32) -> Vec<u8> {
+    let samples = 8000 * seconds.max(1);
+    // A faint 100 Hz square wave around the 8-bit midpoint.
+    let hum: Vec<u8> = (0..samples)
+        .map(|i| if (i / 40) % 2 == 0 { 130u8 } else { 126u8 })
+        .collect();
+    wav_file(8000, 8, &hum)
 }
 
 /// A minimal valid PDF with `pages` pages, each showing `text`.

@@ -38,7 +38,10 @@ pub enum Error {
         reason: String,
     },
     /// No seeded user has the given email.
-    #[error("no sandbox user has the email {0}. List users with `ringctl users list`")]
+    #[error(
+        "no sandbox user has the email {0}. List the users and their work emails (the login) with \
+         `ringctl action run scim-search-via-get2 --json`, or GET /scim/v2/Users on a running sandbox"
+    )]
     UnknownUser(String),
     /// The data file was seeded but lacks its credentials (not a sandbox file).
     #[error(

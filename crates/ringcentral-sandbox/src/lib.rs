@@ -27,7 +27,6 @@ mod server;
 pub mod spec;
 mod stats;
 pub mod store;
-mod validate;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -40,6 +39,7 @@ use tokio::sync::watch;
 pub use error::{Error, Result};
 pub use faults::{Fault, FaultSpec};
 pub use limits::RateLimitMode;
+pub use scim::ScimRules;
 pub use store::ADMIN_EMAIL;
 
 /// Default size of the seeded company.
@@ -62,6 +62,9 @@ pub struct SandboxConfig {
     pub refresh_ttl: Duration,
     pub rate_limits: RateLimitMode,
     pub faults: FaultSpec,
+    /// Where RingCentral's SCIM is stricter than the SCIM RFCs, which to follow (the RFCs by
+    /// default).
+    pub scim_rules: ScimRules,
 }
 
 impl Default for SandboxConfig {
@@ -75,6 +78,7 @@ impl Default for SandboxConfig {
             refresh_ttl: Duration::from_secs(604_800),
             rate_limits: RateLimitMode::Off,
             faults: FaultSpec::none(),
+            scim_rules: ScimRules::default(),
         }
     }
 }
@@ -111,10 +115,11 @@ pub struct StatefulOperation {
     pub path: &'static str,
 }
 
-/// Every operation answered by a stateful handler, sorted by path.
+/// Every operation of the catalog answered by a stateful handler, sorted by path.
 pub fn stateful_operations() -> Vec<StatefulOperation> {
     let mut ops: Vec<_> = handlers::all()
         .into_iter()
+        .filter(|e| ringcentral_api::operation(e.operation_id).is_some())
         .map(|e| StatefulOperation {
             operation_id: e.operation_id,
             method: e.method.as_str(),
@@ -173,6 +178,8 @@ impl Sandbox {
             router,
             handlers: table,
             fallback,
+            checker: spec::SpecAnswerer::new(),
+            scim_rules: config.scim_rules,
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),

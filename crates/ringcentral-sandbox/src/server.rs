@@ -36,6 +36,9 @@ pub struct AppState {
     pub router: Router,
     pub handlers: HashMap<&'static str, Entry>,
     pub fallback: Arc<dyn Fallback>,
+    /// Checks the requests of stateful operations against the spec before their handler runs.
+    pub checker: crate::spec::SpecAnswerer,
+    pub scim_rules: crate::scim::ScimRules,
     pub limits: RateLimiter,
     pub faults: Injector,
     pub stats: Stats,
@@ -190,10 +193,12 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         resp.extensions_mut().insert(ResetConnection);
         return resp;
     }
+    let style = error_style_of(&path);
     if let Some(status) = plan.status {
         state.stats.fault(&status.to_string());
         state.stats.request(status, None, None);
-        return render(Err(fault_error(status)), &request_id, &Decision::Unlimited);
+        let e = style.apply(fault_error(status));
+        return render(Err(e), &request_id, &Decision::Unlimited);
     }
     let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
@@ -219,9 +224,8 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         },
     };
     let mut outcome = outcome;
-    if path.starts_with("/scim/") {
-        outcome.result = outcome.result.map_err(crate::scim::service::scim_shaped);
-    }
+    // Errors met before a handler (no token, no route, rate limits) in the path's own dialect.
+    outcome.result = outcome.result.map_err(|e| style.apply(e));
     let status = match &outcome.result {
         Ok(r) => r.status.as_u16(),
         Err(e) => e.status.as_u16(),
@@ -230,6 +234,23 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         .stats
         .request(status, outcome.group, outcome.operation_id);
     render(outcome.result, &request_id, &outcome.rate)
+}
+
+/// The error dialect of a path, for errors that arise before (or without) its handler: SCIM's
+/// body under `/scim/`, the company directory's `ADG-*` codes under its paths, else RingCentral's
+/// REST body.
+fn error_style_of(path: &str) -> handlers::ErrorStyle {
+    let directory = path
+        .strip_prefix("/restapi/v1.0/account/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, rest)| rest == "directory" || rest.starts_with("directory/"));
+    if path.starts_with("/scim/") {
+        handlers::ErrorStyle::Scim
+    } else if directory {
+        handlers::ErrorStyle::Directory
+    } else {
+        handlers::ErrorStyle::Rest
+    }
 }
 
 fn fault_error(status: u16) -> ApiError {
@@ -365,6 +386,7 @@ fn process(
         template: route.template,
         operation: route.operation,
         params: matched.params,
+        body_json: None,
         caller: None,
         base_url,
         request_id,
@@ -406,27 +428,42 @@ fn process(
         .with_header(http::header::RETRY_AFTER, retry_after_s.to_string()));
         return outcome;
     }
-    let ctx = Ctx { state, req: &req };
-    if let Err(e) = check_permissions(&ctx) {
+    if let Err(e) = check_permissions(&Ctx { state, req: &req }) {
         outcome.result = Err(e);
         return outcome;
     }
     outcome.result = match entry {
         Some(e) => {
-            let checked = match route.operation {
-                Some(op) if e.errors != handlers::ErrorStyle::Scim => {
-                    crate::validate::query(op, &req.query)
-                        .and_then(|()| crate::validate::body(op, &req.body))
+            // SCIM and OAuth check their own requests, in their own error vocabularies.
+            let own_checks = e.public || e.errors == handlers::ErrorStyle::Scim;
+            if let Some(op) = route.operation.filter(|_| !own_checks) {
+                match check_request(state, op, &req) {
+                    Ok(body) => req.body_json = body,
+                    Err(err) => {
+                        outcome.result = Err(e.errors.apply(err));
+                        return outcome;
+                    }
                 }
-                _ => Ok(()),
-            };
-            checked
-                .and_then(|()| (e.handler)(&ctx))
-                .map_err(|err| e.errors.apply(err))
+            }
+            (e.handler)(&Ctx { state, req: &req }).map_err(|err| e.errors.apply(err))
         }
-        None => state.fallback.handle(&ctx),
+        None => state.fallback.handle(&Ctx { state, req: &req }),
     };
     outcome
+}
+
+/// Checks a request to a stateful operation against the spec, as the spec-driven answers do, and
+/// gives its body as JSON (a form or multipart body as an object of its fields).
+fn check_request(
+    state: &AppState,
+    op: &'static ringcentral_api::Operation,
+    req: &ApiRequest,
+) -> Result<Option<serde_json::Value>, ApiError> {
+    state
+        .checker
+        .validate(op, &req.spec_request())
+        .map(|valid| valid.body)
+        .map_err(ApiError::from)
 }
 
 /// Operations that need no access token.

@@ -18,9 +18,9 @@ async fn reads_the_current_extension_and_account() -> TestResult {
         json!(ringcentral_sandbox::ADMIN_EMAIL)
     );
     assert_eq!(me.body["permissions"]["admin"]["enabled"], json!(true));
-    let acc = env.get("/restapi/v1.0/account/~").await;
-    assert_eq!(acc.status, 200);
-    check_schema("readAccountInfo", 200, &acc.body);
+    let acc = env
+        .get_ok("readAccountInfo", "/restapi/v1.0/account/~")
+        .await;
     assert_eq!(acc.body["operator"]["id"], me.body["id"]);
     Ok(())
 }
@@ -46,10 +46,11 @@ async fn unknown_extension_is_cmn_102_in_both_error_shapes() -> TestResult {
 async fn lists_extensions_with_paging_and_absolute_navigation() -> TestResult {
     let env = start().await;
     let r = env
-        .get("/restapi/v1.0/account/~/extension?perPage=10&page=2")
+        .get_ok(
+            "listExtensions",
+            "/restapi/v1.0/account/~/extension?perPage=10&page=2",
+        )
         .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("listExtensions", 200, &r.body);
     let paging = &r.body["paging"];
     assert_eq!(paging["page"], json!(2));
     assert_eq!(paging["perPage"], json!(10));
@@ -86,11 +87,41 @@ async fn lists_extensions_with_paging_and_absolute_navigation() -> TestResult {
             .map(str::to_owned);
     }
     assert_eq!(seen.len() as u64, total);
+    // `perPage` and `page` have no limit in this operation's spec, but its paging model reports at
+    // most 1000 of each: a larger page size is served as 1000, a page past 1000 is empty and says
+    // no page number. What the spec forbids is refused, naming the parameter.
+    let big = env
+        .get_ok(
+            "listExtensions",
+            "/restapi/v1.0/account/~/extension?perPage=5000",
+        )
+        .await;
+    assert_eq!(big.body["paging"]["perPage"], json!(1000));
+    assert_eq!(
+        big.body["records"].as_array().map(Vec::len),
+        Some(total as usize)
+    );
+    let far = env
+        .get_ok(
+            "listExtensions",
+            "/restapi/v1.0/account/~/extension?page=5000&perPage=10",
+        )
+        .await;
+    assert_eq!(far.body["records"], json!([]));
+    assert!(far.body["paging"].get("page").is_none(), "{}", far.body);
     let bad = env
-        .get("/restapi/v1.0/account/~/extension?perPage=5000")
+        .get("/restapi/v1.0/account/~/extension?perPage=many")
         .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["errors"][0]["parameterName"], json!("perPage"));
+    let bad = env
+        .get("/restapi/v1.0/account/~/extension?page=3000000000")
+        .await;
+    assert_eq!(
+        (bad.status, bad.body["errors"][0]["parameterName"].clone()),
+        (400, json!("page")),
+        "an int32 parameter"
+    );
     Ok(())
 }
 
@@ -132,6 +163,10 @@ async fn updates_an_extension_and_keeps_it() -> TestResult {
     let again = env.get(&path).await;
     assert_eq!(again.body["status"], json!("Disabled"));
     assert_eq!(again.body["contact"]["jobTitle"], json!("Chief Tester"));
+    // A site without an id changes nothing (the spec makes the id optional).
+    let r = env.put(&path, json!({"site": {}})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["site"], again.body["site"]);
     let bad = env.put(&path, json!({"status": "Asleep"})).await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["errors"][0]["parameterName"], json!("status"));
@@ -211,41 +246,20 @@ async fn disabling_a_user_ends_their_sessions() -> TestResult {
     let env = start().await;
     let (id, email) = env.regular_user().await;
     let token = env.token_for(&email).await;
-    let me = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&token).await;
     assert_eq!(me.status, 200);
     let path = format!("/restapi/v1.0/account/~/extension/{id}");
     assert_eq!(
         env.put(&path, json!({"status": "Disabled"})).await.status,
         200
     );
-    let after = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let after = env.me_as(&token).await;
     assert_eq!(after.status, 401);
     assert_eq!(
         env.put(&path, json!({"status": "Enabled"})).await.status,
         200
     );
-    let again = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let again = env.me_as(&token).await;
     assert_eq!(again.status, 401, "old tokens stay dead after re-enabling");
     assert!(
         !env.token_for(&email).await.is_empty(),

@@ -43,13 +43,7 @@ async fn heavy_group_allows_ten_then_answers_429_until_the_penalty_ends() -> Tes
         env.get("/restapi/v1.0/account/~/extension/~").await.status,
         200
     );
-    let stats: Value = env
-        .http
-        .get(env.url("/sandbox/v1/stats"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = env.stats().await;
     assert_eq!(stats["rateLimited"], json!(1));
     assert_eq!(stats["requests"]["byStatus"]["429"], json!(1));
     assert_eq!(stats["requests"]["byThrottlingGroup"]["Heavy"], json!(11));
@@ -116,6 +110,49 @@ async fn injected_503s_use_ringcentral_bodies() -> TestResult {
         .await?;
     assert_eq!(stats["faults"]["503"], json!(1));
     sandbox.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn injected_faults_speak_the_dialect_of_their_path() -> TestResult {
+    let http = client();
+    for (status, code) in [(503, "ADG-000"), (500, "ADG-001")] {
+        let faults = format!("{status}=1");
+        let sandbox =
+            match ringcentral_sandbox::Sandbox::start(config(RateLimitMode::Off, &faults)).await {
+                Ok(s) => s,
+                Err(e) => panic!("{e}"),
+            };
+        // The company directory's errors carry its ADG codes, spelled as the spec enumerates them.
+        let r = http
+            .get(format!(
+                "{}/restapi/v1.0/account/~/directory/entries",
+                sandbox.url()
+            ))
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), status);
+        let body: Value = r.json().await?;
+        assert_eq!(body["errorCode"], json!(code), "{body}");
+        let spelled = body["errors"][0]["errorCode"].as_str().unwrap_or_default();
+        assert!(
+            spelled.starts_with(&format!("ErrorCode{{code='{code}', httpStatus={status},")),
+            "{spelled}"
+        );
+        // SCIM's are SCIM error bodies.
+        let r = http
+            .get(format!("{}/scim/v2/Users", sandbox.url()))
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), status);
+        let body: Value = r.json().await?;
+        assert_eq!(body["status"], json!(status.to_string()), "{body}");
+        assert_eq!(
+            body["schemas"],
+            json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
+        );
+        sandbox.shutdown().await;
+    }
     Ok(())
 }
 
@@ -195,13 +232,27 @@ async fn the_coverage_table_names_stateful_operations() -> TestResult {
             .map(|r| r["mode"].clone())
     };
     assert_eq!(mode("createSMSMessage"), Some(json!("stateful")));
+    // Every operation of the catalog, and the root search of RFC 7644 that it lacks.
+    let in_catalog = |r: &&Value| {
+        r["operationId"]
+            .as_str()
+            .and_then(ringcentral_api::operation)
+            .is_some()
+    };
+    let extra: Vec<&Value> = records.iter().filter(|r| !in_catalog(r)).collect();
+    assert_eq!(extra.len(), 1, "{extra:?}");
+    assert_eq!(
+        (extra[0]["path"].clone(), extra[0]["mode"].clone()),
+        (json!("/scim/v2/.search"), json!("stateful"))
+    );
     if !ringcentral_api::OPERATIONS.is_empty() {
-        assert_eq!(records.len(), ringcentral_api::OPERATIONS.len());
+        assert_eq!(records.len() - 1, ringcentral_api::OPERATIONS.len());
     }
     let listed = ringcentral_sandbox::stateful_operations();
     assert_eq!(
         records
             .iter()
+            .filter(in_catalog)
             .filter(|r| r["mode"] == json!("stateful"))
             .count(),
         listed.len()

@@ -27,6 +27,17 @@ async fn form(env: &Env, path: &str, basic: bool, fields: &[(&str, &str)]) -> (u
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// A refresh grant with `token`, the app authenticated.
+async fn refresh(env: &Env, token: &str) -> (u16, Value) {
+    form(
+        env,
+        "/restapi/oauth/token",
+        true,
+        &[("grant_type", "refresh_token"), ("refresh_token", token)],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn jwt_login_gives_a_token_info_body() -> TestResult {
     let env = start().await;
@@ -76,13 +87,7 @@ async fn bad_client_and_bad_grants_are_refused() -> TestResult {
     )
     .await;
     assert_eq!((s, b["error"].clone()), (400, json!("invalid_grant")));
-    let (s, b) = form(
-        &env,
-        "/restapi/oauth/token",
-        true,
-        &[("grant_type", "refresh_token"), ("refresh_token", "0000")],
-    )
-    .await;
+    let (s, b) = refresh(&env, "0000").await;
     assert_eq!((s, b["error"].clone()), (400, json!("invalid_grant")));
     let (s, b) = form(
         &env,
@@ -115,16 +120,7 @@ async fn bad_client_and_bad_grants_are_refused() -> TestResult {
 #[tokio::test]
 async fn refresh_rotates_and_a_used_refresh_token_is_revoked() -> TestResult {
     let env = start().await;
-    let (s, first) = form(
-        &env,
-        "/restapi/oauth/token",
-        true,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &env.refresh),
-        ],
-    )
-    .await;
+    let (s, first) = refresh(&env, &env.refresh).await;
     assert_eq!(s, 200, "{first}");
     check_schema("getToken", 200, &first);
     let new_access = first["access_token"]
@@ -136,36 +132,14 @@ async fn refresh_rotates_and_a_used_refresh_token_is_revoked() -> TestResult {
     let old = env.get("/restapi/v1.0/account/~/extension/~").await;
     assert_eq!(old.status, 401);
     assert_eq!(old.body["errors"][0]["errorCode"], json!("OAU-213"));
-    let (s, replay) = form(
-        &env,
-        "/restapi/oauth/token",
-        true,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &env.refresh),
-        ],
-    )
-    .await;
+    let (s, replay) = refresh(&env, &env.refresh).await;
     assert_eq!(s, 400);
     assert_eq!(replay["error"], json!("invalid_grant"));
     assert_eq!(replay["errors"][0]["errorCode"], json!("OAU-211"));
     assert_eq!(replay["error_description"], json!("Token revoked"));
-    let fresh = env
-        .call_as(
-            &new_access,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let fresh = env.me_as(&new_access).await;
     assert_eq!(fresh.status, 200);
-    let stats: Value = env
-        .http
-        .get(env.url("/sandbox/v1/stats"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = env.stats().await;
     assert_eq!(stats["tokens"]["refreshes"], json!(1));
     assert_eq!(stats["tokens"]["grants"]["jwt_bearer"], json!(1));
     Ok(())
@@ -186,16 +160,7 @@ async fn revoke_ends_the_whole_session() -> TestResult {
         env.get("/restapi/v1.0/account/~/extension/~").await.status,
         401
     );
-    let (s, b) = form(
-        &env,
-        "/restapi/oauth/token",
-        true,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &env.refresh),
-        ],
-    )
-    .await;
+    let (s, b) = refresh(&env, &env.refresh).await;
     assert_eq!(
         (s, b["errors"][0]["errorCode"].clone()),
         (400, json!("OAU-211"))
@@ -218,16 +183,7 @@ async fn expired_and_corrupted_tokens_get_ringcentral_401s() -> TestResult {
     assert_eq!(r.body["errorCode"], json!("TokenExpired"));
     assert_eq!(r.body["errors"][0]["errorCode"], json!("OAU-213"));
     // The refresh token still works after the access token expired.
-    let (s, _) = form(
-        &env,
-        "/restapi/oauth/token",
-        true,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &env.refresh),
-        ],
-    )
-    .await;
+    let (s, _) = refresh(&env, &env.refresh).await;
     assert_eq!(s, 200);
     let bad = env
         .call_as(

@@ -1,7 +1,8 @@
 //! RingCentral's official SDKs, unmodified, against an in-process sandbox: the Python SDK
 //! (`ringcentral`) and the JavaScript SDK (`@ringcentral/sdk`) run the flows of `compat/python` and
 //! `compat/js` (JWT login, paging, SMS, SCIM, refresh, revoke). Each SDK's flows are skipped, with the
-//! reason printed, when that SDK is not installed (`compat/run.sh python js` installs both).
+//! reason printed, when that SDK is not installed (`compat/run.sh setup` installs both, in
+//! compat/.venv and compat/js/node_modules).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -43,16 +44,28 @@ async fn probe(program: &Path, args: &[&str]) -> bool {
     )
 }
 
+/// What installs the SDKs where this test looks for them.
+const SETUP: &str =
+    "`compat/run.sh setup` installs them (in compat/.venv and compat/js/node_modules)";
+
+/// The interpreter of the harness's virtualenv, where the pinned Python SDK is installed.
+fn venv_python(root: &Path) -> Option<PathBuf> {
+    let venv = root.join("compat/.venv");
+    [venv.join("bin/python"), venv.join("Scripts/python.exe")]
+        .into_iter()
+        .find(|p| p.is_file())
+}
+
 async fn python_runner(root: &Path) -> Runner {
-    let venv = root.join("compat/.venv/bin/python");
-    let python = if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
+    let Some(python) = venv_python(root) else {
+        return Runner::Skip(format!(
+            "{} has no Python virtualenv; {SETUP}",
+            root.join("compat").display()
+        ));
     };
     if !probe(&python, &["-c", "import ringcentral"]).await {
         return Runner::Skip(format!(
-            "{} cannot import `ringcentral`; run `compat/run.sh python` to install RingCentral's Python SDK",
+            "{} cannot import `ringcentral`; {SETUP}",
             python.display()
         ));
     }
@@ -64,11 +77,15 @@ async fn python_runner(root: &Path) -> Runner {
 }
 
 async fn js_runner(root: &Path) -> Runner {
-    let sdk = root.join("compat/js/node_modules/@ringcentral/sdk");
-    if !sdk.is_dir() {
+    let modules = root.join("compat/js/node_modules");
+    // The stamp is written once `npm ci` has installed everything, the SDK and form-data alike.
+    let installed = modules.join(".compat-stamp").is_file()
+        && modules.join("@ringcentral/sdk").is_dir()
+        && modules.join("form-data").is_dir();
+    if !installed {
         return Runner::Skip(format!(
-            "{} is missing; run `compat/run.sh js` (npm ci in compat/js) to install RingCentral's JavaScript SDK",
-            sdk.display()
+            "{} does not hold RingCentral's JavaScript SDK; {SETUP}",
+            modules.display()
         ));
     }
     let node = PathBuf::from("node");

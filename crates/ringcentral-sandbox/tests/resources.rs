@@ -8,16 +8,11 @@ use serde_json::{Value, json};
 
 const ME: &str = "/restapi/v1.0/account/~/extension/~";
 
-fn records(v: &Value) -> Vec<Value> {
-    v["records"].as_array().cloned().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn message_store_lists_reads_and_deletes() -> TestResult {
     let env = start().await;
-    let list = env.get(&format!("{ME}/message-store?perPage=5")).await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listMessages", 200, &list.body);
+    env.get_ok("listMessages", &format!("{ME}/message-store?perPage=5"))
+        .await;
     let all = env.get(&format!("{ME}/message-store?perPage=1000")).await;
     let msgs = records(&all.body);
     assert!(msgs.len() > 3, "recent messages by default: {}", msgs.len());
@@ -39,8 +34,8 @@ async fn message_store_lists_reads_and_deletes() -> TestResult {
     )
     .remove(0);
     let id = fax["id"].as_i64().unwrap_or_default();
-    let one = env.get(&format!("{ME}/message-store/{id}")).await;
-    check_schema("readMessage", 200, &one.body);
+    env.get_ok("readMessage", &format!("{ME}/message-store/{id}"))
+        .await;
     let att = fax["attachments"][0]["uri"]
         .as_str()
         .unwrap_or_default()
@@ -90,31 +85,8 @@ async fn message_store_lists_reads_and_deletes() -> TestResult {
 #[tokio::test]
 async fn sms_is_sent_and_delivered_to_a_colleague() -> TestResult {
     let env = start().await;
-    let numbers = env.get(&format!("{ME}/phone-number")).await;
-    check_schema("listExtensionPhoneNumbers", 200, &numbers.body);
-    let from = records(&numbers.body)
-        .into_iter()
-        .find(|n| {
-            n["features"]
-                .as_array()
-                .is_some_and(|f| f.contains(&json!("SmsSender")))
-        })
-        .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    assert!(
-        !from.is_empty(),
-        "the administrator has an SMS-capable number"
-    );
-    let (colleague, email) = env.regular_user().await;
-    let their = env
-        .get(&format!(
-            "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
-        ))
-        .await;
-    let to = records(&their.body)[0]["phoneNumber"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let (from, to) = env.sms_numbers().await;
+    let (_, email) = env.regular_user().await;
     let sent = env.post(&format!("{ME}/sms"), json!({"from": {"phoneNumber": from}, "to": [{"phoneNumber": to}], "text": "Hello from the sandbox"})).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     check_schema("createSMSMessage", 200, &sent.body);
@@ -153,12 +125,219 @@ async fn sms_is_sent_and_delivered_to_a_colleague() -> TestResult {
 }
 
 #[tokio::test]
+async fn sms_sent_as_multipart_is_handled_like_json() -> TestResult {
+    let env = start().await;
+    let (from, to) = env.sms_numbers().await;
+    // `multipart/form-data` with a JSON part per member, as RingCentral's SDKs build it.
+    let form = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"from\"\r\nContent-Type: application/json\r\n\r\n{{\"phoneNumber\": \"{from}\"}}\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"to\"\r\nContent-Type: application/json\r\n\r\n[{{\"phoneNumber\": \"{to}\"}}]\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nSent as form data\r\n--B--\r\n"
+    );
+    // `multipart/mixed`: the whole request in a first JSON part, then an attachment.
+    let mixed = format!(
+        "--B\r\nContent-Type: application/json\r\n\r\n{{\"from\": {{\"phoneNumber\": \"{from}\"}}, \"to\": [{{\"phoneNumber\": \"{to}\"}}], \"text\": \"Sent as mixed\"}}\r\n\
+         --B\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"note.txt\"\r\n\r\nnote\r\n--B--\r\n"
+    );
+    for (media, body, text) in [
+        ("multipart/form-data", form, "Sent as form data"),
+        ("multipart/mixed", mixed, "Sent as mixed"),
+    ] {
+        let r = env
+            .raw(
+                reqwest::Method::POST,
+                &format!("{ME}/sms"),
+                &[("content-type", &format!("{media}; boundary=B"))],
+                Some(body.into_bytes()),
+            )
+            .await;
+        let sent = r.body;
+        assert_eq!(r.status, 200, "{media}: {sent}");
+        check_schema("createSMSMessage", 200, &sent);
+        assert_eq!(sent["subject"], json!(text));
+        assert_eq!(sent["from"]["phoneNumber"], json!(from));
+        let id = sent["id"].as_i64().unwrap_or_default();
+        let stored = env.get(&format!("{ME}/message-store/{id}")).await;
+        assert_eq!(stored.body["subject"], json!(text), "{media}");
+    }
+    // A multipart body missing a member is refused as a JSON one would be.
+    let partial = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"from\"\r\nContent-Type: application/json\r\n\r\n{{\"phoneNumber\": \"{from}\"}}\r\n--B--\r\n"
+    );
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            &format!("{ME}/sms"),
+            &[("content-type", "multipart/form-data; boundary=B")],
+            Some(partial.into_bytes()),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["errorCode"].clone()),
+        (400, json!("CMN-100"))
+    );
+    Ok(())
+}
+
+/// Ids of the mailbox's first `n` messages.
+async fn message_ids(env: &Env, n: usize) -> Vec<String> {
+    let list = env
+        .get(&format!(
+            "{ME}/message-store?perPage={n}&dateFrom=2000-01-01T00:00:00Z"
+        ))
+        .await;
+    records(&list.body)
+        .iter()
+        .map(|m| m["id"].to_string())
+        .collect()
+}
+
+async fn read_status(env: &Env, id: &str) -> Value {
+    env.get(&format!("{ME}/message-store/{id}")).await.body["readStatus"].clone()
+}
+
+#[tokio::test]
+async fn message_updates_change_the_store_one_by_one_and_in_bulk() -> TestResult {
+    let env = start().await;
+    let ids = message_ids(&env, 3).await;
+    assert_eq!(ids.len(), 3);
+    // PATCH changes the stored message, as PUT does.
+    for status in ["Unread", "Read"] {
+        let r = env
+            .call(
+                reqwest::Method::PATCH,
+                &format!("{ME}/message-store/{}", ids[0]),
+                Some(json!({"readStatus": status})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        check_schema("patchMessage", 200, &r.body);
+        assert_eq!(read_status(&env, &ids[0]).await, json!(status));
+    }
+    // RingCentral's bulk body: one entry per message, answered 207 with one result each.
+    let bulk = json!([
+        {"resourceId": ids[0], "body": {"readStatus": "Unread"}},
+        {"resourceId": ids[1], "body": {"readStatus": "Unread"}},
+        {"resourceId": "404", "body": {"readStatus": "Unread"}}
+    ]);
+    for method in [reqwest::Method::PUT, reqwest::Method::PATCH] {
+        let r = env
+            .raw(
+                method.clone(),
+                &format!("{ME}/message-store/*"),
+                &[("content-type", "application/vnd.ringcentral.multipart+json")],
+                Some(bulk.to_string().into_bytes()),
+            )
+            .await;
+        let body = &r.body;
+        assert_eq!(r.status, 207, "{method}: {body}");
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/vnd.ringcentral.multipart+json")
+        );
+        check_schema("updateMessage", 207, body);
+        let statuses: Vec<Value> = records_of(body, "status");
+        assert_eq!(statuses, [json!(200), json!(200), json!(404)]);
+        assert_eq!(body[2]["body"]["errorCode"], json!("CMN-102"));
+    }
+    for id in &ids[..2] {
+        assert_eq!(read_status(&env, id).await, json!("Unread"));
+    }
+    assert!(read_status(&env, &ids[2]).await.is_string());
+    // Ids in the path with one JSON body: every message gets it; the answer is a multipart batch.
+    let r = env
+        .raw(
+            reqwest::Method::PUT,
+            &format!("{ME}/message-store/{},{}", ids[1], ids[2]),
+            &[("content-type", "application/json")],
+            Some(br#"{"readStatus": "Read"}"#.to_vec()),
+        )
+        .await;
+    let status = r.status;
+    assert_eq!(status, 207);
+    let ct = r.header("content-type").unwrap_or_default();
+    assert!(ct.starts_with("multipart/mixed; boundary="), "{ct}");
+    let text = String::from_utf8_lossy(&r.bytes);
+    assert!(
+        text.contains(r#"{"response":[{"status":200},{"status":200}]}"#),
+        "{text}"
+    );
+    for id in &ids[1..] {
+        assert_eq!(read_status(&env, id).await, json!("Read"));
+    }
+    // PATCH restores a message from the trash.
+    assert_eq!(
+        env.delete(&format!("{ME}/message-store/{}", ids[0]))
+            .await
+            .status,
+        204
+    );
+    let restored = env
+        .call(
+            reqwest::Method::PATCH,
+            &format!("{ME}/message-store/{}", ids[0]),
+            Some(json!({"availability": "Alive"})),
+        )
+        .await;
+    assert_eq!(restored.body["availability"], json!("Alive"));
+    // A PUT needs the read status.
+    let r = env
+        .put(&format!("{ME}/message-store/{}", ids[0]), json!({}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("readStatus"))
+    );
+    Ok(())
+}
+
+fn records_of(list: &Value, key: &str) -> Vec<Value> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e[key].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn stateful_requests_are_checked_against_the_spec() -> TestResult {
+    let env = start().await;
+    let path = format!("{ME}/address-book/contact");
+    let r = env.post(&path, json!({"firstName": 5})).await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("firstName"))
+    );
+    assert_eq!(r.body["errorCode"], json!("CMN-101"));
+    let r = env
+        .post(&path, json!({"businessAddress": {"city": 7}}))
+        .await;
+    assert_eq!(
+        r.body["errors"][0]["parameterName"],
+        json!("businessAddress.city")
+    );
+    let r = env.get(&format!("{path}?page=1001")).await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("page"))
+    );
+    let r = env.get(&format!("{path}?perPage=ten")).await;
+    assert_eq!(r.body["errors"][0]["parameterName"], json!("perPage"));
+    // Members the schema does not know are left alone, as RingCentral ignores them.
+    let r = env
+        .post(&path, json!({"firstName": "Ann", "unknownThing": 1}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    Ok(())
+}
+
+#[tokio::test]
 async fn contacts_crud() -> TestResult {
     let env = start().await;
     let base = format!("{ME}/address-book/contact");
-    let list = env.get(&format!("{base}?sortBy=LastName")).await;
-    assert_eq!(list.status, 200);
-    check_schema("listContacts", 200, &list.body);
+    let list = env
+        .get_ok("listContacts", &format!("{base}?sortBy=LastName"))
+        .await;
     let names: Vec<String> = records(&list.body)
         .iter()
         .map(|c| c["lastName"].as_str().unwrap_or("").to_lowercase())
@@ -170,8 +349,7 @@ async fn contacts_crud() -> TestResult {
     assert_eq!(created.status, 200, "{}", created.body);
     check_schema("createContact", 200, &created.body);
     let id = created.body["id"].as_i64().unwrap_or_default();
-    let read = env.get(&format!("{base}/{id}")).await;
-    check_schema("readContact", 200, &read.body);
+    let read = env.get_ok("readContact", &format!("{base}/{id}")).await;
     assert_eq!(read.body["businessAddress"]["city"], json!("Oslo"));
     let found = env.get(&format!("{base}?startsWith=zu")).await;
     assert!(records(&found.body).iter().any(|c| c["id"] == json!(id)));
@@ -197,10 +375,11 @@ async fn contacts_crud() -> TestResult {
 async fn call_log_and_active_calls() -> TestResult {
     let env = start().await;
     let log = env
-        .get(&format!("{ME}/call-log?view=Detailed&perPage=max"))
+        .get_ok(
+            "readUserCallLog",
+            &format!("{ME}/call-log?view=Detailed&perPage=max"),
+        )
         .await;
-    assert_eq!(log.status, 200, "{}", log.body);
-    check_schema("readUserCallLog", 200, &log.body);
     let recs = records(&log.body);
     assert!(!recs.is_empty());
     let inbound = env
@@ -214,19 +393,21 @@ async fn call_log_and_active_calls() -> TestResult {
             .all(|r| r["direction"] == json!("Inbound"))
     );
     let id = recs[0]["id"].as_str().unwrap_or_default();
-    let one = env.get(&format!("{ME}/call-log/{id}")).await;
-    check_schema("readUserCallRecord", 200, &one.body);
+    env.get_ok("readUserCallRecord", &format!("{ME}/call-log/{id}"))
+        .await;
     // The administrator (the first seeded user) is on a call.
-    let active = env.get(&format!("{ME}/active-calls")).await;
-    check_schema("listExtensionActiveCalls", 200, &active.body);
+    let active = env
+        .get_ok("listExtensionActiveCalls", &format!("{ME}/active-calls"))
+        .await;
     assert!(
         records(&active.body)
             .iter()
             .all(|r| r["result"] == json!("In Progress"))
     );
     assert!(!records(&active.body).is_empty());
-    let presence = env.get(&format!("{ME}/presence")).await;
-    check_schema("readUserPresenceStatus", 200, &presence.body);
+    let presence = env
+        .get_ok("readUserPresenceStatus", &format!("{ME}/presence"))
+        .await;
     assert_eq!(presence.body["telephonyStatus"], json!("CallConnected"));
     Ok(())
 }
@@ -246,15 +427,79 @@ async fn presence_updates() -> TestResult {
             .status,
         400
     );
+    // Every value the spec lists is taken and kept, `Unknown` included.
+    let r = env
+        .put(
+            &format!("{ME}/presence"),
+            json!({"dndStatus": "Unknown", "dndStatusPersonal": "Unknown", "callerIdVisibility": "PermittedUsers", "message": ""}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("updateUserPresenceStatus", 200, &r.body);
+    let again = env
+        .get_ok("readUserPresenceStatus", &format!("{ME}/presence"))
+        .await;
+    assert_eq!(again.body["dndStatus"], json!("Unknown"));
+    assert_eq!(again.body["dndStatusPersonal"], json!("Unknown"));
+    assert_eq!(again.body["callerIdVisibility"], json!("PermittedUsers"));
+    assert!(again.body.get("message").is_none());
+    // Department states are for call queue members only, as the spec says.
+    let queues = env.get("/restapi/v1.0/account/~/call-queues").await;
+    let mut members = std::collections::HashSet::new();
+    for q in records(&queues.body) {
+        let list = env
+            .get(&format!(
+                "/restapi/v1.0/account/~/call-queues/{}/members?perPage=1000",
+                q["id"].as_str().unwrap_or_default()
+            ))
+            .await;
+        members.extend(records(&list.body).iter().map(|m| m["id"].to_string()));
+    }
+    let users = env
+        .get("/restapi/v1.0/account/~/extension?type=User&status=Enabled&perPage=1000")
+        .await;
+    let pick = |member: bool| {
+        records(&users.body)
+            .into_iter()
+            .find(|u| {
+                u["permissions"]["admin"]["enabled"] == json!(false)
+                    && members.contains(&u["id"].to_string()) == member
+            })
+            .and_then(|u| u["contact"]["email"].as_str().map(str::to_owned))
+    };
+    let (Some(member), Some(outsider)) = (pick(true), pick(false)) else {
+        panic!("the seed has queue members and users outside queues");
+    };
+    let department_dnd = json!({"dndStatus": "DoNotAcceptDepartmentCalls"});
+    let path = format!("{ME}/presence");
+    let token = env.token_for(&member).await;
+    let r = env
+        .call_as(
+            &token,
+            reqwest::Method::PUT,
+            &path,
+            Some(department_dnd.clone()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["dndStatus"], json!("DoNotAcceptDepartmentCalls"));
+    let token = env.token_for(&outsider).await;
+    let r = env
+        .call_as(&token, reqwest::Method::PUT, &path, Some(department_dnd))
+        .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("dndStatus"))
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn team_messaging_pages_with_tokens() -> TestResult {
     let env = start().await;
-    let first = env.get("/team-messaging/v1/chats?recordCount=2").await;
-    assert_eq!(first.status, 200, "{}", first.body);
-    check_schema("listGlipChatsNew", 200, &first.body);
+    let first = env
+        .get_ok("listGlipChatsNew", "/team-messaging/v1/chats?recordCount=2")
+        .await;
     let mut seen: Vec<String> = records(&first.body)
         .iter()
         .map(|c| c["id"].as_str().unwrap_or_default().to_owned())
@@ -282,6 +527,15 @@ async fn team_messaging_pages_with_tokens() -> TestResult {
     }
     let all = env.get("/team-messaging/v1/chats?recordCount=250").await;
     assert_eq!(seen.len(), records(&all.body).len());
+    // Above 250 the spec refuses; a count of zero or less, which it lets through, reads as 1.
+    let over = env.get("/team-messaging/v1/chats?recordCount=251").await;
+    assert_eq!(
+        (over.status, over.body["errors"][0]["parameterName"].clone()),
+        (400, json!("recordCount"))
+    );
+    let one = env.get("/team-messaging/v1/chats?recordCount=-3").await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(records(&one.body).len(), 1);
     let team = env.post("/team-messaging/v1/teams", json!({"name": "Launch", "public": true, "members": [{"email": env.regular_user().await.1}]})).await;
     assert_eq!(team.status, 201, "{}", team.body);
     check_schema("createGlipTeamNew", 201, &team.body);
@@ -295,12 +549,15 @@ async fn team_messaging_pages_with_tokens() -> TestResult {
     assert_eq!(post.status, 201, "{}", post.body);
     check_schema("createGlipPostNew", 201, &post.body);
     let posts = env
-        .get(&format!("/team-messaging/v1/chats/{chat}/posts"))
+        .get_ok(
+            "readGlipPostsNew",
+            &format!("/team-messaging/v1/chats/{chat}/posts"),
+        )
         .await;
-    check_schema("readGlipPostsNew", 200, &posts.body);
     assert_eq!(records(&posts.body)[0]["text"], json!("Kickoff at 10"));
-    let teams = env.get("/team-messaging/v1/teams").await;
-    check_schema("listGlipTeamsNew", 200, &teams.body);
+    let teams = env
+        .get_ok("listGlipTeamsNew", "/team-messaging/v1/teams")
+        .await;
     assert!(records(&teams.body).iter().any(|t| t["id"] == json!(chat)));
     let bad = env.get("/team-messaging/v1/chats?pageToken=nonsense").await;
     assert_eq!(bad.status, 400);
@@ -309,13 +566,14 @@ async fn team_messaging_pages_with_tokens() -> TestResult {
         .filter(|c| c["type"] == json!("Team"))
         .take(3)
     {
-        let tasks = env
-            .get(&format!(
+        env.get_ok(
+            "listChatTasksNew",
+            &format!(
                 "/team-messaging/v1/chats/{}/tasks",
                 t["id"].as_str().unwrap_or_default()
-            ))
-            .await;
-        check_schema("listChatTasksNew", 200, &tasks.body);
+            ),
+        )
+        .await;
     }
     Ok(())
 }
@@ -327,8 +585,9 @@ async fn video_bridges_crud() -> TestResult {
     assert_eq!(created.status, 201, "{}", created.body);
     check_schema("createBridge", 201, &created.body);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    let read = env.get(&format!("/rcvideo/v2/bridges/{id}")).await;
-    check_schema("getBridge", 200, &read.body);
+    let read = env
+        .get_ok("getBridge", &format!("/rcvideo/v2/bridges/{id}"))
+        .await;
     assert_eq!(read.body["name"], json!("Weekly sync"));
     assert!(
         read.body["discovery"]["web"]
@@ -360,10 +619,11 @@ async fn video_bridges_crud() -> TestResult {
 async fn directory_lists_with_etags_and_searches() -> TestResult {
     let env = start().await;
     let list = env
-        .get("/restapi/v1.0/account/~/directory/entries?perPage=all")
+        .get_ok(
+            "listDirectoryEntries",
+            "/restapi/v1.0/account/~/directory/entries?perPage=all",
+        )
         .await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listDirectoryEntries", 200, &list.body);
     let entries = records(&list.body);
     assert_eq!(
         list.body["paging"]["totalElements"].as_u64(),
@@ -397,6 +657,34 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
             .iter()
             .all(|e| e.get("account").is_none())
     );
+    // Unknown directory paths and methods answer in the directory's own codes.
+    let unknown = env.get("/restapi/v1.0/account/~/directory/nowhere").await;
+    assert_eq!(
+        (unknown.status, unknown.body["errorCode"].clone()),
+        (404, json!("ADG-200"))
+    );
+    let wrong = env
+        .post("/restapi/v1.0/account/~/directory/entries", json!({}))
+        .await;
+    assert_eq!(
+        (wrong.status, wrong.body["errorCode"].clone()),
+        (405, json!("ADG-102"))
+    );
+    assert!(
+        wrong.body["errors"][0]["errorCode"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("ErrorCode{code='ADG-102'"))
+    );
+    let missing = env
+        .get("/restapi/v1.0/account/~/directory/entries/99999")
+        .await;
+    assert_eq!(
+        (missing.status, missing.body["errorCode"].clone()),
+        (404, json!("ADG-122"))
+    );
+    // The directory takes up to 2000 a page, but its paging model reports at most 1000.
+    check_schema("listDirectoryEntries", 200, &local.body);
+    assert_eq!(local.body["paging"]["perPage"], json!(1000));
     assert_eq!(
         env.get("/restapi/v1.0/account/~/directory/entries?perPage=2001")
             .await
@@ -406,9 +694,11 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
 
     let id = entries[0]["id"].as_str().unwrap_or_default().to_owned();
     let one = env
-        .get(&format!("/restapi/v1.0/account/~/directory/entries/{id}"))
+        .get_ok(
+            "readDirectoryEntry",
+            &format!("/restapi/v1.0/account/~/directory/entries/{id}"),
+        )
         .await;
-    check_schema("readDirectoryEntry", 200, &one.body);
     let tag = one.header("etag").unwrap_or_default().to_owned();
     let again = env
         .http
@@ -480,9 +770,11 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
         .await;
     assert_eq!(bad.status, 400);
     let fed = env
-        .get("/restapi/v1.0/account/~/directory/federation")
+        .get_ok(
+            "readDirectoryFederation",
+            "/restapi/v1.0/account/~/directory/federation",
+        )
         .await;
-    check_schema("readDirectoryFederation", 200, &fed.body);
     assert_eq!(fed.body["accounts"].as_array().map(Vec::len), Some(2));
     Ok(())
 }
@@ -490,21 +782,21 @@ async fn directory_lists_with_etags_and_searches() -> TestResult {
 #[tokio::test]
 async fn call_queues_and_members() -> TestResult {
     let env = start().await;
-    let list = env.get("/restapi/v1.0/account/~/call-queues").await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listCallQueues", 200, &list.body);
-    let q = records(&list.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let info = env
-        .get(&format!("/restapi/v1.0/account/~/call-queues/{q}"))
+    let list = env
+        .get_ok("listCallQueues", "/restapi/v1.0/account/~/call-queues")
         .await;
-    check_schema("readCallQueueInfo", 200, &info.body);
+    let q = first_id(&list.body);
+    env.get_ok(
+        "readCallQueueInfo",
+        &format!("/restapi/v1.0/account/~/call-queues/{q}"),
+    )
+    .await;
     let members = env
-        .get(&format!("/restapi/v1.0/account/~/call-queues/{q}/members"))
+        .get_ok(
+            "listCallQueueMembers",
+            &format!("/restapi/v1.0/account/~/call-queues/{q}/members"),
+        )
         .await;
-    check_schema("listCallQueueMembers", 200, &members.body);
     let before = records(&members.body).len();
     let (user, _) = env.regular_user().await;
     let already = records(&members.body)
@@ -546,9 +838,11 @@ async fn call_queues_and_members() -> TestResult {
 #[tokio::test]
 async fn answering_rules_and_forwarding_numbers() -> TestResult {
     let env = start().await;
-    let rules = env.get(&format!("{ME}/answering-rule?view=Detailed")).await;
-    assert_eq!(rules.status, 200, "{}", rules.body);
-    check_schema("listAnsweringRules", 200, &rules.body);
+    env.get_ok(
+        "listAnsweringRules",
+        &format!("{ME}/answering-rule?view=Detailed"),
+    )
+    .await;
     let (colleague, _) = env.regular_user().await;
     let created = env.post(&format!("{ME}/answering-rule"), json!({
         "type": "Custom", "name": "VIP", "callers": [{"callerId": "+12125550123"}],
@@ -604,8 +898,9 @@ async fn answering_rules_and_forwarding_numbers() -> TestResult {
     assert_eq!(fwd.status, 200, "{}", fwd.body);
     check_schema("createForwardingNumber", 200, &fwd.body);
     let fid = fwd.body["id"].as_str().unwrap_or_default().to_owned();
-    let list = env.get(&format!("{ME}/forwarding-number")).await;
-    check_schema("listForwardingNumbers", 200, &list.body);
+    let list = env
+        .get_ok("listForwardingNumbers", &format!("{ME}/forwarding-number"))
+        .await;
     assert!(records(&list.body).iter().any(|f| f["id"] == json!(fid)));
     let dup = env
         .post(
@@ -640,28 +935,109 @@ async fn answering_rules_and_forwarding_numbers() -> TestResult {
 }
 
 #[tokio::test]
+async fn forwarding_numbers_take_every_value_the_spec_allows() -> TestResult {
+    let env = start().await;
+    let path = format!("{ME}/forwarding-number");
+    let types = [
+        "Home",
+        "Mobile",
+        "Work",
+        "PhoneLine",
+        "Outage",
+        "Other",
+        "BusinessMobilePhone",
+        "ExtensionApps",
+    ];
+    for (i, kind) in types.iter().enumerate() {
+        let r = env
+            .post(
+                &path,
+                json!({"phoneNumber": format!("+1415555{i:04}"), "type": kind, "flipNumber": i}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{kind}: {}", r.body);
+        check_schema("createForwardingNumber", 200, &r.body);
+        assert_eq!(r.body["type"], json!(kind));
+        assert_eq!(r.body["flipNumber"], json!(i.to_string()));
+    }
+    let first = env.get(&path).await;
+    let some = records(&first.body)
+        .into_iter()
+        .find(|f| f["type"] == json!("Outage"))
+        .and_then(|f| f["id"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let r = env
+        .put(&format!("{path}/{some}"), json!({"flipNumber": "7"}))
+        .await;
+    assert_eq!(r.body["flipNumber"], json!("7"), "{}", r.body);
+    // A phone line forwards to a device of the account instead of a number.
+    let devices = env.get(&format!("{ME}/device")).await;
+    let device = first_id(&devices.body);
+    let line = env
+        .post(
+            &path,
+            json!({"type": "PhoneLine", "device": {"id": device}}),
+        )
+        .await;
+    assert_eq!(line.status, 200, "{}", line.body);
+    check_schema("createForwardingNumber", 200, &line.body);
+    assert_eq!(line.body["device"]["id"], json!(device));
+    let both = env
+        .post(
+            &path,
+            json!({"type": "PhoneLine", "phoneNumber": "+14155550999", "device": {"id": device}}),
+        )
+        .await;
+    assert_eq!(both.status, 400);
+    let nowhere = env.post(&path, json!({"label": "Nowhere"})).await;
+    assert_eq!(
+        (nowhere.status, nowhere.body["errorCode"].clone()),
+        (400, json!("CMN-100"))
+    );
+    let long = env
+        .post(
+            &path,
+            json!({"phoneNumber": "+14155550998", "label": "x".repeat(61)}),
+        )
+        .await;
+    assert_eq!(
+        (long.status, long.body["errors"][0]["parameterName"].clone()),
+        (400, json!("label"))
+    );
+    // The spec makes `records` optional: an empty bulk delete deletes nothing.
+    let before = records(&env.get(&path).await.body).len();
+    let none = env
+        .call(reqwest::Method::DELETE, &path, Some(json!({})))
+        .await;
+    assert_eq!(none.status, 204);
+    assert_eq!(records(&env.get(&path).await.body).len(), before);
+    Ok(())
+}
+
+#[tokio::test]
 async fn numbers_and_devices() -> TestResult {
     let env = start().await;
     let list = env
-        .get("/restapi/v1.0/account/~/phone-number?perPage=10")
+        .get_ok(
+            "listAccountPhoneNumbers",
+            "/restapi/v1.0/account/~/phone-number?perPage=10",
+        )
         .await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("listAccountPhoneNumbers", 200, &list.body);
     let id = records(&list.body)[0]["id"].as_i64().unwrap_or_default();
-    let one = env
-        .get(&format!("/restapi/v1.0/account/~/phone-number/{id}"))
+    env.get_ok(
+        "readAccountPhoneNumber",
+        &format!("/restapi/v1.0/account/~/phone-number/{id}"),
+    )
+    .await;
+    let devices = env
+        .get_ok("listExtensionDevices", &format!("{ME}/device"))
         .await;
-    check_schema("readAccountPhoneNumber", 200, &one.body);
-    let devices = env.get(&format!("{ME}/device")).await;
-    check_schema("listExtensionDevices", 200, &devices.body);
-    let did = records(&devices.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let dev = env
-        .get(&format!("/restapi/v1.0/account/~/device/{did}"))
-        .await;
-    check_schema("readDevice", 200, &dev.body);
+    let did = first_id(&devices.body);
+    env.get_ok(
+        "readDevice",
+        &format!("/restapi/v1.0/account/~/device/{did}"),
+    )
+    .await;
     assert_eq!(
         env.get("/restapi/v1.0/account/~/device/42").await.status,
         404
@@ -697,11 +1073,11 @@ async fn subscriptions_create_renew_delete() -> TestResult {
     let renewed = env
         .post(&format!("/restapi/v1.0/subscription/{id}/renew"), json!({}))
         .await;
-    assert_eq!(renewed.status, 200);
+    assert_eq!(renewed.status, 200, "{}", renewed.body);
     check_schema("renewSubscription", 200, &renewed.body);
     assert_eq!(renewed.body["expiresIn"], json!(3600));
-    let list = env.get("/restapi/v1.0/subscription").await;
-    check_schema("listSubscriptions", 200, &list.body);
+    env.get_ok("listSubscriptions", "/restapi/v1.0/subscription")
+        .await;
     assert_eq!(
         env.delete(&format!("/restapi/v1.0/subscription/{id}"))
             .await
@@ -723,10 +1099,11 @@ async fn subscriptions_create_renew_delete() -> TestResult {
 async fn message_sync_full_then_incremental() -> TestResult {
     let env = start().await;
     let full = env
-        .get(&format!("{ME}/message-sync?syncType=FSync&recordCount=3"))
+        .get_ok(
+            "syncMessages",
+            &format!("{ME}/message-sync?syncType=FSync&recordCount=3"),
+        )
         .await;
-    assert_eq!(full.status, 200, "{}", full.body);
-    check_schema("syncMessages", 200, &full.body);
     assert_eq!(records(&full.body).len(), 3);
     assert_eq!(full.body["syncInfo"]["olderRecordsExist"], json!(true));
     let token = full.body["syncInfo"]["syncToken"]
@@ -747,11 +1124,11 @@ async fn message_sync_full_then_incremental() -> TestResult {
     )
     .await;
     let changed = env
-        .get(&format!(
-            "{ME}/message-sync?syncType=ISync&syncToken={token}"
-        ))
+        .get_ok(
+            "syncMessages",
+            &format!("{ME}/message-sync?syncType=ISync&syncToken={token}"),
+        )
         .await;
-    check_schema("syncMessages", 200, &changed.body);
     assert_eq!(
         records(&changed.body)
             .iter()
@@ -769,28 +1146,27 @@ async fn message_sync_full_then_incremental() -> TestResult {
         (bad.status, bad.body["errors"][0]["parameterName"].clone()),
         (400, json!("syncToken"))
     );
-    let calls = env
-        .get(&format!("{ME}/call-log-sync?syncType=FSync&recordCount=5"))
-        .await;
-    assert_eq!(calls.status, 200, "{}", calls.body);
-    check_schema("syncUserCallLog", 200, &calls.body);
+    env.get_ok(
+        "syncUserCallLog",
+        &format!("{ME}/call-log-sync?syncType=FSync&recordCount=5"),
+    )
+    .await;
     Ok(())
 }
 
 #[tokio::test]
 async fn ivr_menus() -> TestResult {
     let env = start().await;
-    let list = env.get("/restapi/v1.0/account/~/ivr-menus").await;
-    assert_eq!(list.status, 200, "{}", list.body);
-    check_schema("readIvrMenuList", 200, &list.body);
-    let id = records(&list.body)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let menu = env
-        .get(&format!("/restapi/v1.0/account/~/ivr-menus/{id}"))
+    let list = env
+        .get_ok("readIvrMenuList", "/restapi/v1.0/account/~/ivr-menus")
         .await;
-    check_schema("readIVRMenu", 200, &menu.body);
+    let id = first_id(&list.body);
+    let menu = env
+        .get_ok(
+            "readIVRMenu",
+            &format!("/restapi/v1.0/account/~/ivr-menus/{id}"),
+        )
+        .await;
     let first = menu.body["actions"][0]["extension"]["id"]
         .as_str()
         .unwrap_or_default()
@@ -806,8 +1182,9 @@ async fn ivr_menus() -> TestResult {
 async fn directory_filters_and_pages() -> TestResult {
     let env = start().await;
     let base = "/restapi/v1.0/account/~/directory/entries";
-    let non_users = env.get(&format!("{base}?typeGroup=NonUser")).await;
-    check_schema("listDirectoryEntries", 200, &non_users.body);
+    let non_users = env
+        .get_ok("listDirectoryEntries", &format!("{base}?typeGroup=NonUser"))
+        .await;
     let types: Vec<Value> = records(&non_users.body)
         .iter()
         .map(|e| e["type"].clone())
@@ -837,6 +1214,12 @@ async fn directory_filters_and_pages() -> TestResult {
             .iter()
             .all(|e| e["site"]["id"] == json!(site))
     );
+    // An empty site id filters nothing; one that names no site matches nothing.
+    let any = env.get(&format!("{base}?siteId=&perPage=all")).await;
+    assert_eq!(any.status, 200, "{}", any.body);
+    assert_eq!(records(&any.body).len(), sites.len());
+    let none = env.get(&format!("{base}?siteId=nowhere")).await;
+    assert_eq!((none.status, records(&none.body).len()), (200, 0));
     let p1 = env.get(&format!("{base}?perPage=5&page=1")).await;
     let p2 = env.get(&format!("{base}?perPage=5&page=2")).await;
     assert_eq!(p2.body["paging"]["pageStart"], json!(5));

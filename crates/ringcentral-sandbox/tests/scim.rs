@@ -12,38 +12,6 @@ const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-/// A request with explicit headers and a raw body.
-async fn raw(
-    env: &Env,
-    method: reqwest::Method,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Reply {
-    let mut req = env
-        .http
-        .request(method, env.url(path))
-        .bearer_auth(&env.token);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    if let Some(b) = body {
-        req = req.body(b.to_owned());
-    }
-    let resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) => panic!("{path}: {e}"),
-    };
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.unwrap_or_default();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
-}
-
 async fn patch(env: &Env, path: &str, ops: Value) -> Reply {
     env.call(
         reqwest::Method::PATCH,
@@ -114,32 +82,29 @@ async fn all_ids(env: &Env) -> Vec<String> {
 #[tokio::test]
 async fn discovery_documents_match_the_spec() -> TestResult {
     let env = start().await;
-    let r = env.get("/scim/v2/ServiceProviderConfig").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimGetProviderConfig2", 200, &r.body);
+    let r = env
+        .get_ok("scimGetProviderConfig2", "/scim/v2/ServiceProviderConfig")
+        .await;
     assert_eq!(r.body["patch"]["supported"], json!(true));
     assert_eq!(r.body["filter"]["supported"], json!(true));
 
-    let r = env.get("/scim/v2/Schemas").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimListSchemas2", 200, &r.body);
+    let r = env.get_ok("scimListSchemas2", "/scim/v2/Schemas").await;
     assert_eq!(r.body["totalResults"], json!(2));
 
-    let r = env.get(&format!("/scim/v2/Schemas/{USER}")).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimGetSchema2", 200, &r.body);
+    let r = env
+        .get_ok("scimGetSchema2", &format!("/scim/v2/Schemas/{USER}"))
+        .await;
     assert_eq!(r.body["attributes"][0]["name"], json!("userName"));
     assert_eq!(
         r.body["meta"]["location"],
         json!(env.url(&format!("/scim/v2/Schemas/{USER}")))
     );
 
-    let r = env.get("/scim/v2/ResourceTypes").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimListResourceTypes2", 200, &r.body);
-    let r = env.get("/scim/v2/ResourceTypes/User").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimGetResourceType2", 200, &r.body);
+    env.get_ok("scimListResourceTypes2", "/scim/v2/ResourceTypes")
+        .await;
+    let r = env
+        .get_ok("scimGetResourceType2", "/scim/v2/ResourceTypes/User")
+        .await;
     assert_eq!(r.body["schemaExtensions"][0]["schema"], json!(ENTERPRISE));
 
     assert_scim_error(&env.get("/scim/v2/ResourceTypes/Group").await, 404, None);
@@ -151,9 +116,9 @@ async fn discovery_documents_match_the_spec() -> TestResult {
 #[tokio::test]
 async fn users_list_in_one_based_windows() -> TestResult {
     let env = start().await;
-    let r = env.get("/scim/v2/Users?startIndex=1&count=5").await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    check_schema("scimSearchViaGet2", 200, &r.body);
+    let r = env
+        .get_ok("scimSearchViaGet2", "/scim/v2/Users?startIndex=1&count=5")
+        .await;
     assert_eq!(
         r.body["schemas"][0],
         json!("urn:ietf:params:scim:api:messages:2.0:ListResponse")
@@ -313,9 +278,9 @@ async fn create_read_replace_and_conflicts() -> TestResult {
     assert_eq!(ext.body["contact"]["firstName"], json!("Grace"));
     assert_eq!(ext.body["status"], json!("Enabled"));
 
-    let got = env.get(&format!("/scim/v2/Users/{id}")).await;
-    assert_eq!(got.status, 200);
-    check_schema("scimGetUser2", 200, &got.body);
+    let got = env
+        .get_ok("scimGetUser2", &format!("/scim/v2/Users/{id}"))
+        .await;
     assert_eq!(got.body, r.body);
 
     // externalId is found exactly, and case matters for it.
@@ -360,10 +325,6 @@ async fn create_read_replace_and_conflicts() -> TestResult {
     );
 
     // Invalid bodies say what is wrong.
-    let mut bad = new_user("x@navy.example");
-    bad["userName"] = json!("y@navy.example");
-    let r = env.post("/scim/v2/Users", bad).await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
     let r = env
         .post(
             "/scim/v2/Users",
@@ -466,13 +427,6 @@ async fn patch_suspends_and_changes_atomically() -> TestResult {
     )
     .await;
     assert_scim_error(&r, 400, Some("mutability"));
-    let r = patch(
-        &env,
-        &path,
-        json!([{"op": "replace", "path": "userName", "value": "other@example.org"}]),
-    )
-    .await;
-    assert_scim_error(&r, 400, Some("invalidValue"));
     let r = patch(&env, &path, json!([{"op": "remove"}])).await;
     assert_scim_error(&r, 400, Some("noTarget"));
     let r = patch(
@@ -499,19 +453,277 @@ async fn patch_suspends_and_changes_atomically() -> TestResult {
     Ok(())
 }
 
+async fn start_with_rules(rules: ringcentral_sandbox::ScimRules) -> Env {
+    start_with(ringcentral_sandbox::SandboxConfig {
+        users: 30,
+        scim_rules: rules,
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_rfc_rules_take_any_user_name_and_keep_the_display_name() -> TestResult {
+    let env = start_with_rules(ringcentral_sandbox::ScimRules::Rfc).await;
+    let spc = env
+        .get_ok("scimGetProviderConfig2", "/scim/v2/ServiceProviderConfig")
+        .await;
+    assert!(spc.body.get("xmlDataFormat").is_none(), "{}", spc.body);
+
+    // A userName that is not an email: the work email becomes the login.
+    let mut body = new_user("ada@analytical.example");
+    body["userName"] = json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17");
+    body["displayName"] = json!("Ada L.");
+    let r = env.post("/scim/v2/Users", body.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    check_schema("scimCreateUser2", 201, &r.body);
+    let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        r.body["userName"],
+        json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17")
+    );
+    assert_eq!(r.body["displayName"], json!("Ada L."));
+    let ext = env
+        .get(&format!("/restapi/v1.0/account/~/extension/{id}"))
+        .await;
+    assert_eq!(
+        ext.body["contact"]["email"],
+        json!("ada@analytical.example")
+    );
+    assert!(
+        env.sandbox
+            .credentials_for("ada@analytical.example")
+            .is_ok_and(|c| c.extension_id.to_string() == id)
+    );
+    // userName is found by its own value, without regard to case, and stays unique.
+    let q = |f: &str| format!("/scim/v2/Users?filter={}", urlencode(f));
+    let found = env
+        .get(&q("userName eq \"83A4FC0F-C98C-450E-B4AD-C75A65A3EA17\""))
+        .await;
+    assert_eq!(ids(&found.body), vec![id.clone()], "{}", found.body);
+    let by_email = env.get(&q("emails eq \"ada@analytical.example\"")).await;
+    assert_eq!(ids(&by_email.body), vec![id.clone()]);
+    let mut twin = new_user("twin@analytical.example");
+    twin["userName"] = json!("83A4FC0F-c98c-450e-b4ad-c75a65a3ea17");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", twin).await,
+        409,
+        Some("uniqueness"),
+    );
+    // Nor may a userName take another user's login.
+    let mut taker = new_user("taker@analytical.example");
+    taker["userName"] = json!(ringcentral_sandbox::ADMIN_EMAIL);
+    assert_scim_error(
+        &env.post("/scim/v2/Users", taker).await,
+        409,
+        Some("uniqueness"),
+    );
+
+    // displayName is kept through PUT and PATCH, and read back.
+    let path = format!("/scim/v2/Users/{id}");
+    body["displayName"] = json!("Updated-90000000");
+    let r = env.put(&path, body).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        env.get(&path).await.body["displayName"],
+        json!("Updated-90000000")
+    );
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "replace", "path": "displayName", "value": "Countess"}]),
+    )
+    .await;
+    assert_eq!(r.body["displayName"], json!("Countess"), "{}", r.body);
+    let found = env.get(&q("displayName eq \"countess\"")).await;
+    assert_eq!(ids(&found.body), vec![id.clone()]);
+
+    // Without emails, an email userName is the login; otherwise the sandbox makes one up.
+    let bare = |user_name: &str| {
+        json!({
+            "schemas": [USER],
+            "userName": user_name,
+            "name": {"givenName": "Bare", "familyName": "User"}
+        })
+    };
+    let login = |id: String| {
+        let path = format!("/restapi/v1.0/account/~/extension/{id}");
+        let env = &env;
+        async move {
+            env.get(&path).await.body["contact"]["email"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let r = env
+        .post("/scim/v2/Users", bare("bare@analytical.example"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.get("emails").is_none(),
+        "none were given: {}",
+        r.body
+    );
+    let bare_id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(login(bare_id).await, "bare@analytical.example");
+    let r = env.post("/scim/v2/Users", bare("bare-user")).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["userName"], json!("bare-user"));
+    let bare_id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    let made = login(bare_id.clone()).await;
+    assert!(made.starts_with(&format!("user{bare_id}@")), "{made}");
+
+    // Several emails of any type; the first work email is the login.
+    let path = format!("/scim/v2/Users/{id}");
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "add", "path": "emails", "value": [
+            {"value": "ada@home.example", "type": "home"},
+            {"value": "countess@analytical.example", "type": "work"}
+        ]}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body["emails"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        r.body
+    );
+    assert_eq!(login(id.clone()).await, "ada@analytical.example");
+    let found = env.get(&q("emails eq \"ADA@home.example\"")).await;
+    assert_eq!(ids(&found.body), vec![id.clone()], "{}", found.body);
+    // Removing emails and active unassigns them; the login and the status stay.
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "remove", "path": "emails"}, {"op": "remove", "path": "active"}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.get("emails").is_none() && r.body.get("active").is_none(),
+        "{}",
+        r.body
+    );
+    assert_eq!(login(id.clone()).await, "ada@analytical.example");
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "add", "path": "active", "value": false}]),
+    )
+    .await;
+    assert_eq!(r.body["active"], json!(false), "{}", r.body);
+
+    // attributes and excludedAttributes shape single answers too, and the root search works.
+    let slim = env
+        .get(&format!("{path}?excludedAttributes=displayName,emails"))
+        .await;
+    assert!(slim.body.get("displayName").is_none(), "{}", slim.body);
+    assert_eq!(
+        slim.body["userName"],
+        json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17")
+    );
+    let only = env.get(&format!("{path}?attributes=title")).await;
+    assert!(
+        only.body.get("title").is_some() && only.body.get("name").is_none(),
+        "{}",
+        only.body
+    );
+    let root = env
+        .post(
+            "/scim/v2/.search",
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                   "filter": "displayName eq \"Countess\"", "attributes": ["userName"]}),
+        )
+        .await;
+    assert_eq!(root.status, 200, "{}", root.body);
+    assert_eq!(ids(&root.body), vec![id.clone()]);
+
+    // A work email must still be an email.
+    let mut odd = new_user("not-an-email");
+    odd["userName"] = json!("odd");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", odd).await,
+        400,
+        Some("invalidValue"),
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_ringcentral_rules_keep_user_name_and_work_email_together() -> TestResult {
+    let env = start_with_rules(ringcentral_sandbox::ScimRules::RingCentral).await;
+    let spc = env
+        .get_ok("scimGetProviderConfig2", "/scim/v2/ServiceProviderConfig")
+        .await;
+    assert_eq!(spc.body["xmlDataFormat"], json!({"supported": false}));
+    let schema = env.get(&format!("/scim/v2/Schemas/{USER}")).await;
+    assert!(
+        !schema.body["attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["name"] == json!("displayName"))
+    );
+
+    let mut bad = new_user("x@navy.example");
+    bad["userName"] = json!("y@navy.example");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", bad).await,
+        400,
+        Some("invalidValue"),
+    );
+    let mut uuid = new_user("x@navy.example");
+    uuid["userName"] = json!("83a4fc0f-c98c-450e-b4ad-c75a65a3ea17");
+    assert_scim_error(
+        &env.post("/scim/v2/Users", uuid).await,
+        400,
+        Some("invalidValue"),
+    );
+    let mut named = new_user("x@navy.example");
+    named["displayName"] = json!("Dropped");
+    let r = env.post("/scim/v2/Users", named).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.get("displayName").is_none(), "{}", r.body);
+    let path = format!(
+        "/scim/v2/Users/{}",
+        r.body["id"].as_str().unwrap_or_default()
+    );
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "replace", "path": "userName", "value": "other@example.org"}]),
+    )
+    .await;
+    assert_scim_error(&r, 400, Some("invalidValue"));
+    let second = json!([{"value": "y@navy.example", "type": "work"}]);
+    let r = patch(
+        &env,
+        &path,
+        json!([{"op": "add", "path": "emails", "value": second}]),
+    )
+    .await;
+    assert_scim_error(&r, 400, Some("invalidValue"));
+    // RingCentral's SCIM searches under /Users only.
+    let root = env
+        .post(
+            "/scim/v2/.search",
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
+        )
+        .await;
+    assert_scim_error(&root, 404, None);
+    Ok(())
+}
+
 #[tokio::test]
 async fn suspending_a_user_ends_their_sessions_until_enabled_again() -> TestResult {
     let env = start().await;
     let (id, email) = env.regular_user().await;
     let token = env.token_for(&email).await;
-    let me = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&token).await;
     assert_eq!(me.status, 200);
     let path = format!("/scim/v2/Users/{id}");
     let r = patch(
@@ -521,14 +733,7 @@ async fn suspending_a_user_ends_their_sessions_until_enabled_again() -> TestResu
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let me = env
-        .call_as(
-            &token,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&token).await;
     assert_eq!(me.status, 401, "a suspended user's token stops working");
     let r = patch(
         &env,
@@ -538,14 +743,7 @@ async fn suspending_a_user_ends_their_sessions_until_enabled_again() -> TestResu
     .await;
     assert_eq!(r.body["active"], json!(true));
     let fresh = env.token_for(&email).await;
-    let me = env
-        .call_as(
-            &fresh,
-            reqwest::Method::GET,
-            "/restapi/v1.0/account/~/extension/~",
-            None,
-        )
-        .await;
+    let me = env.me_as(&fresh).await;
     assert_eq!(me.status, 200, "an enabled user signs in again");
     Ok(())
 }
@@ -613,38 +811,38 @@ async fn only_administrators_use_scim_and_errors_are_scim_shaped() -> TestResult
 async fn content_types_are_negotiated() -> TestResult {
     let env = start().await;
     let body = new_user("ct@example.org").to_string();
-    let r = raw(
-        &env,
-        reqwest::Method::POST,
-        "/scim/v2/Users",
-        &[
-            ("content-type", "application/scim+json; charset=utf-8"),
-            ("accept", "application/json"),
-        ],
-        Some(&body),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            "/scim/v2/Users",
+            &[
+                ("content-type", "application/scim+json; charset=utf-8"),
+                ("accept", "application/json"),
+            ],
+            Some(body.clone().into_bytes()),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/json"));
-    let r = raw(
-        &env,
-        reqwest::Method::GET,
-        "/scim/v2/ServiceProviderConfig",
-        &[("accept", "application/scim+json, application/json")],
-        None,
-    )
-    .await;
-    assert_eq!(r.header("content-type"), Some("application/scim+json"));
-    // Without a SCIM Accept (the SDKs send */* or application/json) the answer is plain JSON.
-    for accept in ["*/*", "application/json"] {
-        let r = raw(
-            &env,
+    let r = env
+        .raw(
             reqwest::Method::GET,
-            "/scim/v2/Users?count=1",
-            &[("accept", accept)],
+            "/scim/v2/ServiceProviderConfig",
+            &[("accept", "application/scim+json, application/json")],
             None,
         )
         .await;
+    assert_eq!(r.header("content-type"), Some("application/scim+json"));
+    // Without a SCIM Accept (the SDKs send */* or application/json) the answer is plain JSON.
+    for accept in ["*/*", "application/json"] {
+        let r = env
+            .raw(
+                reqwest::Method::GET,
+                "/scim/v2/Users?count=1",
+                &[("accept", accept)],
+                None,
+            )
+            .await;
         assert_eq!(r.status, 200);
         assert_eq!(
             r.header("content-type"),
@@ -652,23 +850,23 @@ async fn content_types_are_negotiated() -> TestResult {
             "{accept}"
         );
     }
-    let r = raw(
-        &env,
-        reqwest::Method::POST,
-        "/scim/v2/Users",
-        &[("content-type", "text/plain")],
-        Some(&body),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            "/scim/v2/Users",
+            &[("content-type", "text/plain")],
+            Some(body.into_bytes()),
+        )
+        .await;
     assert_scim_error(&r, 415, None);
-    let r = raw(
-        &env,
-        reqwest::Method::POST,
-        "/scim/v2/Users",
-        &[("content-type", "application/json")],
-        Some("{not json"),
-    )
-    .await;
+    let r = env
+        .raw(
+            reqwest::Method::POST,
+            "/scim/v2/Users",
+            &[("content-type", "application/json")],
+            Some(b"{not json".to_vec()),
+        )
+        .await;
     assert_scim_error(&r, 400, Some("invalidSyntax"));
     Ok(())
 }

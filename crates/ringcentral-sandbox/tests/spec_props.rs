@@ -8,6 +8,9 @@ use serde_json::Value;
 use ringcentral_api::{OPERATIONS, Operation};
 use ringcentral_sandbox::spec::{SpecAnswerer, SpecReply, SpecRequest, example_request};
 
+/// Where the answers' own URLs point.
+const BASE: &str = "http://127.0.0.1:1";
+
 fn answerer() -> &'static SpecAnswerer {
     static ANSWERER: std::sync::OnceLock<SpecAnswerer> = std::sync::OnceLock::new();
     ANSWERER.get_or_init(SpecAnswerer::new)
@@ -127,7 +130,7 @@ proptest! {
             query: &query,
             headers: &headers,
             body: &body,
-            base_url: "http://127.0.0.1:1",
+            base_url: BASE,
         };
         let reply = answerer().answer(op, &req);
         check_reply(op, &reply)?;
@@ -141,12 +144,8 @@ proptest! {
         let headers = headers(Some("application/json"));
         let bytes = body.to_string().into_bytes();
         let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
-            query: &ex.query,
-            headers: &headers,
             body: &bytes,
-            base_url: "http://127.0.0.1:1",
+            ..ex.spec_request(&headers, BASE)
         };
         let reply = answerer().answer(op, &req);
         check_reply(op, &reply)?;
@@ -169,14 +168,10 @@ proptest! {
             return Ok(());
         }
         let bytes = value.to_string().into_bytes();
-        let headers = headers(ex.content_type.as_deref());
+        let headers = ex.headers();
         let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
-            query: &ex.query,
-            headers: &headers,
             body: &bytes,
-            base_url: "http://127.0.0.1:1",
+            ..ex.spec_request(&headers, BASE)
         };
         let reply = answerer().answer(op, &req);
         prop_assert_eq!(reply.status, 400, "{} without {}", op.operation_id, gone);
@@ -194,14 +189,10 @@ proptest! {
         if n > 1 {
             query.rotate_left((seed as usize) % n);
         }
-        let headers = headers(ex.content_type.as_deref());
+        let headers = ex.headers();
         let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
             query: &query,
-            headers: &headers,
-            body: &ex.body,
-            base_url: "http://127.0.0.1:1",
+            ..ex.spec_request(&headers, BASE)
         };
         let reply = answerer().answer(op, &req);
         prop_assert_eq!(reply.status, op.response.status, "{}: {:?}", op.operation_id, reply.json());

@@ -76,29 +76,8 @@ async fn sms_and_presence_changes_reach_subscribed_webhooks() -> TestResult {
     })).await;
     assert_eq!(mine.status, 200);
 
-    let numbers = env
-        .get("/restapi/v1.0/account/~/extension/~/phone-number")
-        .await;
-    let from = numbers.body["records"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|n| {
-            n["features"]
-                .as_array()
-                .is_some_and(|f| f.contains(&json!("SmsSender")))
-        })
-        .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let their = env
-        .get(&format!(
-            "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
-        ))
-        .await;
-    let to = their.body["records"][0]["phoneNumber"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    // The colleague's number: the SMS lands in their mailbox.
+    let (from, to) = env.sms_numbers().await;
     let sent = env
         .post(
             "/restapi/v1.0/account/~/extension/~/sms",
@@ -133,13 +112,7 @@ async fn sms_and_presence_changes_reach_subscribed_webhooks() -> TestResult {
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     assert_eq!(pres["body"]["userStatus"], json!("Busy"));
-    let stats: Value = env
-        .http
-        .get(env.url("/sandbox/v1/stats"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let stats = env.stats().await;
     assert_eq!(stats["notifications"]["delivered"], json!(2));
     Ok(())
 }

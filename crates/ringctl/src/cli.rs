@@ -326,6 +326,10 @@ pub struct SandboxServeArgs {
     /// Inject failures, e.g. `5xx=0.05,reset=0.01,latency=20ms@0.1`.
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
+    /// SCIM rules where RingCentral is stricter than the SCIM RFCs: rfc (any unique userName,
+    /// displayName kept) or ringcentral (userName is the work email).
+    #[arg(long, value_name = "RULES", default_value = "rfc")]
+    pub scim_rules: String,
     /// Accepted for uniformity: the first line on stdout is JSON anyway.
     #[command(flatten)]
     pub out: JsonFlag,

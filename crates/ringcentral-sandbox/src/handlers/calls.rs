@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Entry, op, page_params, paged, time};
+use super::{Entry, op, page_params, paged_with, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{CallFilter, CallRecord};
 
@@ -40,11 +40,8 @@ pub(crate) fn record_json(ctx: &Ctx<'_>, account: i64, r: &CallRecord, detailed:
         "/restapi/v1.0/account/{account}/extension/{}",
         r.extension_id
     ));
-    let mut v = json!({
-        "id": r.id,
-        "uri": format!("{ext_uri}/call-log/{}", r.id),
-        "sessionId": r.session_id,
-        "telephonySessionId": r.telephony_session_id,
+    // What the record and its one leg have in common.
+    let call = json!({
         "startTime": time(r.start_ms),
         "duration": r.duration_s,
         "durationMs": r.duration_s * 1000,
@@ -56,7 +53,16 @@ pub(crate) fn record_json(ctx: &Ctx<'_>, account: i64, r: &CallRecord, detailed:
         "from": r.from,
         "to": r.to,
         "extension": {"id": r.extension_id, "uri": ext_uri},
-        "internalType": if r.transport == "VoIP" { "Usual" } else { "LongDistance" },
+    });
+    let mut v = call.clone();
+    v["id"] = json!(r.id);
+    v["uri"] = json!(format!("{ext_uri}/call-log/{}", r.id));
+    v["sessionId"] = json!(r.session_id);
+    v["telephonySessionId"] = json!(r.telephony_session_id);
+    v["internalType"] = json!(if r.transport == "VoIP" {
+        "Usual"
+    } else {
+        "LongDistance"
     });
     if let Some(rec) = &r.recording_id {
         v["recording"] = json!({
@@ -68,21 +74,14 @@ pub(crate) fn record_json(ctx: &Ctx<'_>, account: i64, r: &CallRecord, detailed:
     }
     if detailed {
         v["lastModifiedTime"] = json!(time(r.start_ms + r.duration_s * 1000));
-        v["legs"] = json!([{
-            "startTime": time(r.start_ms),
-            "duration": r.duration_s,
-            "durationMs": r.duration_s * 1000,
-            "type": r.kind,
-            "direction": r.direction,
-            "action": r.action,
-            "result": r.result,
-            "transport": r.transport,
-            "from": r.from,
-            "to": r.to,
-            "legType": if r.direction == "Inbound" { "Accept" } else { "PstnToSip" },
-            "master": true,
-            "extension": {"id": r.extension_id, "uri": ext_uri},
-        }]);
+        let mut leg = call;
+        leg["legType"] = json!(if r.direction == "Inbound" {
+            "Accept"
+        } else {
+            "PstnToSip"
+        });
+        leg["master"] = json!(true);
+        v["legs"] = json!([leg]);
     }
     v
 }
@@ -125,12 +124,9 @@ fn listing(ctx: &Ctx<'_>, active: bool) -> ApiResult {
     let detailed = view_detailed(ctx)?;
     let f = filter(ctx, active)?;
     let all = ctx.store().calls(ext.id, &f, ctx.now_ms())?;
-    let (records, total) = page.slice(all);
-    let records = records
-        .iter()
-        .map(|r| record_json(ctx, account, r, detailed))
-        .collect();
-    paged(ctx, page, total, records)
+    paged_with(ctx, page, all, |r| {
+        Ok(record_json(ctx, account, r, detailed))
+    })
 }
 
 fn list(ctx: &Ctx<'_>) -> ApiResult {

@@ -46,6 +46,7 @@ pub fn entries() -> Vec<Entry> {
     ]
 }
 
+/// Text fields of a contact, besides its phone numbers ([`PHONE_FIELDS`]).
 const STRING_FIELDS: &[&str] = &[
     "firstName",
     "lastName",
@@ -59,18 +60,6 @@ const STRING_FIELDS: &[&str] = &[
     "birthday",
     "webPage",
     "notes",
-    "homePhone",
-    "homePhone2",
-    "businessPhone",
-    "businessPhone2",
-    "mobilePhone",
-    "businessFax",
-    "companyPhone",
-    "assistantPhone",
-    "carPhone",
-    "otherPhone",
-    "otherFax",
-    "callbackPhone",
     "ringtoneIndex",
     "appInfo",
 ];
@@ -110,7 +99,7 @@ fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
     };
     let mut out = Map::new();
     for (k, v) in obj {
-        if STRING_FIELDS.contains(&k.as_str()) {
+        if STRING_FIELDS.contains(&k.as_str()) || PHONE_FIELDS.contains(&k.as_str()) {
             let s = v
                 .as_str()
                 .ok_or_else(|| ApiError::invalid(&k, "expected a string"))?;

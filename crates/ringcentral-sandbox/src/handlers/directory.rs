@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use super::{Entry, Page, op, paging_json, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
-use crate::store::{Account, Extension, ExtensionFilter, PhoneNumber, Site};
+use crate::store::{
+    Account, Extension, ExtensionFilter, PhoneNumber, Site, USER_EXTENSION_TYPES as USER_TYPES,
+};
 
 pub fn entries() -> Vec<Entry> {
     let directory = |e: Entry| Entry {
@@ -50,13 +52,8 @@ pub fn entries() -> Vec<Entry> {
 }
 
 const MAX_PER_PAGE: usize = 2000;
-const USER_TYPES: &[&str] = &[
-    "User",
-    "DigitalUser",
-    "VirtualUser",
-    "FaxUser",
-    "FlexibleUser",
-];
+/// A site id no site has (ids are positive).
+const NO_SITE: i64 = -1;
 const LISTED_STATUSES: &[&str] = &["Enabled", "Disabled", "NotActivated"];
 const SEARCHABLE_TYPES: &[&str] = &[
     "User",
@@ -72,7 +69,8 @@ const SEARCHABLE_TYPES: &[&str] = &[
     "DelegatedLinesGroup",
     "TieLine",
 ];
-const SEARCH_FIELDS: &[&str] = &[
+/// The fields a search may order by; it may also search custom field values.
+const ORDER_FIELDS: &[&str] = &[
     "firstName",
     "lastName",
     "extensionNumber",
@@ -80,8 +78,8 @@ const SEARCH_FIELDS: &[&str] = &[
     "email",
     "jobTitle",
     "department",
-    "customFieldValue",
 ];
+const CUSTOM_FIELD: &str = "customFieldValue";
 
 /// The directory's name for an extension type: every kind of user is a `User`.
 fn directory_type(kind: &str) -> &str {
@@ -208,22 +206,28 @@ fn with_etag(ctx: &Ctx<'_>, body: Value) -> ApiResult {
     Ok(ApiResponse::ok(&body).header(http::header::ETAG, &etag))
 }
 
-fn per_page(raw: Option<&str>, total: usize, default: usize) -> Result<usize, ApiError> {
-    match raw {
-        None => Ok(default),
-        Some(v) if v.eq_ignore_ascii_case("all") => Ok(total.max(1)),
-        Some(v) if v.eq_ignore_ascii_case("max") => Ok(MAX_PER_PAGE),
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PER_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "perPage",
-                    format!("{v:?} must be a number from 1 to {MAX_PER_PAGE}, or all or max"),
-                )
-            }),
-    }
+/// The page size asked for: a number up to 2000, `max` or `all`, as the directory takes them.
+/// Its answer's paging model reports at most 1000 records a page, so a larger page is served as
+/// 1000 records (see [`Page::within`]).
+fn per_page(raw: Option<&str>, total: usize, default: usize) -> Result<i64, ApiError> {
+    let size = match raw {
+        None => default,
+        Some(v) if v.eq_ignore_ascii_case("all") => total.max(1),
+        Some(v) if v.eq_ignore_ascii_case("max") => MAX_PER_PAGE,
+        Some(v) => {
+            return v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=MAX_PER_PAGE as i64).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "perPage",
+                        format!("{v:?} must be a number from 1 to {MAX_PER_PAGE}, or all or max"),
+                    )
+                });
+        }
+    };
+    Ok(i64::try_from(size).unwrap_or(i64::MAX))
 }
 
 fn accounts_in_scope(ctx: &Ctx<'_>, federated: bool) -> Result<Vec<i64>, ApiError> {
@@ -300,16 +304,12 @@ fn render_page(
     Ok(json!({"records": recs, "paging": paging}))
 }
 
-fn page_number(raw: Option<&str>) -> Result<usize, ApiError> {
+fn page_number(raw: Option<&str>) -> Result<i64, ApiError> {
     match raw {
         None => Ok(1),
         Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|p| (1..=super::MAX_PAGE).contains(p))
-            .ok_or_else(|| {
-                ApiError::invalid("page", format!("{v:?} is not a page number from 1 to 1000"))
-            }),
+            .parse::<i64>()
+            .map_err(|_| ApiError::invalid("page", format!("{v:?} is not a page number"))),
     }
 }
 
@@ -317,13 +317,12 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
     let federated = ctx.query_bool("showFederated", true)?;
     let kind = ctx.query_enum("type", SEARCHABLE_TYPES)?;
     let group = ctx.query_enum("typeGroup", &["User", "NonUser"])?;
+    // Site ids are opaque strings to clients: an empty one filters nothing, and one that names no
+    // site of ours matches no entry.
     let site: Option<i64> = ctx
         .query("siteId")
-        .map(|s| {
-            s.parse()
-                .map_err(|_| ApiError::invalid("siteId", "not a site id"))
-        })
-        .transpose()?;
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse().unwrap_or(NO_SITE));
     // The filters map onto SQL, so a page of a large directory never loads the rest.
     let users: Vec<String> = USER_TYPES.iter().map(|t| (*t).to_owned()).collect();
     let mut filter = ExtensionFilter {
@@ -347,10 +346,11 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
     }
     let page_no = page_number(ctx.query("page"))?;
     let (_, total) = ctx.store().extensions(&filter, 0, 0)?;
-    let page = Page {
-        page: page_no,
-        per_page: per_page(ctx.query("perPage"), total, 1000)?,
-    };
+    let page = Page::within(
+        page_no,
+        per_page(ctx.query("perPage"), total, 1000)?,
+        super::MAX_PAGE,
+    );
     let (records, total) = ctx
         .store()
         .extensions(&filter, page.offset(), page.per_page)?;
@@ -470,10 +470,13 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
     let fields: Vec<String> = match &body.search_fields {
         Some(f) if !f.is_empty() => {
             for x in f {
-                if !SEARCH_FIELDS.contains(&x.as_str()) {
+                if !(ORDER_FIELDS.contains(&x.as_str()) || x == CUSTOM_FIELD) {
                     return Err(ApiError::invalid(
                         "searchFields",
-                        format!("{x:?} is not one of {}", SEARCH_FIELDS.join(", ")),
+                        format!(
+                            "{x:?} is not one of {}, {CUSTOM_FIELD}",
+                            ORDER_FIELDS.join(", ")
+                        ),
                     ));
                 }
             }
@@ -497,17 +500,7 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
     };
     for o in &orders {
         let f = o.field_name.as_deref().unwrap_or("");
-        if ![
-            "firstName",
-            "lastName",
-            "extensionNumber",
-            "phoneNumber",
-            "email",
-            "jobTitle",
-            "department",
-        ]
-        .contains(&f)
-        {
+        if !ORDER_FIELDS.contains(&f) {
             return Err(ApiError::invalid(
                 "orderBy.fieldName",
                 format!("{f:?} cannot be sorted on"),
@@ -574,30 +567,12 @@ fn search(ctx: &Ctx<'_>) -> ApiResult {
             a.id.cmp(&b.id)
         });
     }
-    let page = match body.page {
-        None => 1,
-        Some(p) if (1..=super::MAX_PAGE as i64).contains(&p) => p as usize,
-        Some(_) => return Err(ApiError::invalid("page", "must be from 1 to 1000")),
-    };
-    let per = match body.per_page {
-        None => 1000,
-        Some(p) if (1..=MAX_PER_PAGE as i64).contains(&p) => p as usize,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "perPage",
-                format!("must be a number from 1 to {MAX_PER_PAGE}"),
-            ));
-        }
-    };
-    Ok(ApiResponse::ok(&page_body(
-        ctx,
-        all,
-        Page {
-            page,
-            per_page: per,
-        },
-        federated,
-    )?))
+    let page = Page::within(
+        body.page.unwrap_or(1),
+        body.per_page.unwrap_or(1000),
+        super::MAX_PAGE,
+    );
+    Ok(ApiResponse::ok(&page_body(ctx, all, page, federated)?))
 }
 
 fn federation(ctx: &Ctx<'_>) -> ApiResult {

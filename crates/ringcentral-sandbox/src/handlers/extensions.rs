@@ -41,31 +41,6 @@ pub const STATUSES: &[&str] = &[
     "NotActivated",
     "Unassigned",
 ];
-pub const TYPES: &[&str] = &[
-    "User",
-    "Department",
-    "Announcement",
-    "Voicemail",
-    "DigitalUser",
-    "VirtualUser",
-    "FaxUser",
-    "PagingOnly",
-    "SharedLinesGroup",
-    "DelegatedLinesGroup",
-    "GroupCallPickup",
-    "IvrMenu",
-    "ApplicationExtension",
-    "ProxyAdmin",
-    "RoomConnector",
-    "ParkLocation",
-    "Limited",
-    "Bot",
-    "Site",
-    "Room",
-    "FlexibleUser",
-    "TieLine",
-    "Unknown",
-];
 
 fn ext_uri(ctx: &Ctx<'_>, e: &Extension) -> String {
     ctx.url(&format!(
@@ -172,7 +147,7 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
         number: ctx.query("extensionNumber").map(str::to_owned),
         emails: ctx.query_all("email"),
         statuses: ctx.query_enum("status", STATUSES)?,
-        kinds: ctx.query_enum("type", TYPES)?,
+        kinds: ctx.query_enum("type", crate::store::EXTENSION_TYPES)?,
         ..Default::default()
     };
     let (exts, total) = ctx
@@ -206,7 +181,8 @@ struct ContactUpdate {
 
 #[derive(Debug, Deserialize)]
 struct SiteRef {
-    id: String,
+    /// Left out, the site stays as it is.
+    id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -338,9 +314,8 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         }
     }
     let sites = ctx.store().sites(ext.account_id)?;
-    if let Some(site) = body.site {
-        let id: i64 = site
-            .id
+    if let Some(site_id) = body.site.and_then(|s| s.id) {
+        let id: i64 = site_id
             .parse()
             .map_err(|_| ApiError::not_found("site.id"))?;
         if !sites.iter().any(|s| s.id == id) {

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Entry, id_param, op, page_params, paged};
+use super::{Entry, id_param, op, page_params, paged_with};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Device, Extension, PhoneNumber};
 
@@ -87,21 +87,22 @@ fn list_extension_numbers(ctx: &Ctx<'_>) -> ApiResult {
     if !usage.is_empty() {
         all.retain(|p| usage.contains(&p.usage_type));
     }
-    let (records, total) = page.slice(all);
-    let records = records
-        .iter()
-        .map(|p| {
+    paged_with(ctx, page, all, |p| {
+        Ok({
             let mut v = common(ctx, p);
             v["features"] = json!(p.features);
             v["country"] = json!({"id": "1", "uri": ctx.url("/restapi/v1.0/dictionary/country/1"), "name": "United States"});
             let mut e = ext_ref(ctx, &ext);
-            e["type"] = json!(if ext.is_user() { "User" } else { ext.kind.as_str() });
+            e["type"] = json!(if ext.is_user() {
+                "User"
+            } else {
+                ext.kind.as_str()
+            });
             e["name"] = json!(ext.name);
             v["extension"] = e;
             v
         })
-        .collect();
-    paged(ctx, page, total, records)
+    })
 }
 
 fn company_json(ctx: &Ctx<'_>, p: &PhoneNumber) -> Result<Value, ApiError> {
@@ -127,12 +128,7 @@ fn list_account_numbers(ctx: &Ctx<'_>) -> ApiResult {
         (usage.is_empty() || usage.contains(&p.usage_type))
             && (status.is_empty() || status.contains(&p.status))
     });
-    let (records, total) = page.slice(all);
-    let records = records
-        .iter()
-        .map(|p| company_json(ctx, p))
-        .collect::<Result<Vec<_>, _>>()?;
-    paged(ctx, page, total, records)
+    paged_with(ctx, page, all, |p| company_json(ctx, p))
 }
 
 fn read_account_number(ctx: &Ctx<'_>) -> ApiResult {
@@ -174,12 +170,7 @@ fn list_devices(ctx: &Ctx<'_>) -> ApiResult {
     let ext = ctx.extension()?;
     let page = page_params(ctx, 100, 1000)?;
     let all = ctx.store().devices(ext.id)?;
-    let (records, total) = page.slice(all);
-    let records = records
-        .iter()
-        .map(|d| device_json(ctx, d))
-        .collect::<Result<Vec<_>, _>>()?;
-    paged(ctx, page, total, records)
+    paged_with(ctx, page, all, |d| device_json(ctx, d))
 }
 
 fn read_device(ctx: &Ctx<'_>) -> ApiResult {

@@ -26,13 +26,9 @@ pub fn entries() -> Vec<Entry> {
     ]
 }
 
-const USER_STATUSES: &[&str] = &["Offline", "Busy", "Available"];
-const DND_STATUSES: &[&str] = &[
-    "TakeAllCalls",
-    "DoNotAcceptDepartmentCalls",
-    "TakeDepartmentCallsOnly",
-    "DoNotAcceptAnyCalls",
-];
+/// Do Not Disturb states that only members of a call queue (Department) may set; the spec says an
+/// outsider gets 400.
+const DEPARTMENT_DND: &[&str] = &["DoNotAcceptDepartmentCalls", "TakeDepartmentCallsOnly"];
 
 /// The stored presence, or the one an extension starts with.
 fn current(ctx: &Ctx<'_>, ext: &Extension) -> Result<Presence, ApiError> {
@@ -51,6 +47,8 @@ fn current(ctx: &Ctx<'_>, ext: &Extension) -> Result<Presence, ApiError> {
             ring_on_monitored_call: false,
             pick_up_calls_on_hold: false,
             accept_call_queue_calls: true,
+            dnd_status_personal: None,
+            caller_id_visibility: None,
         },
     };
     // The phone's state follows the extension's active calls.
@@ -91,6 +89,12 @@ fn presence_json(ctx: &Ctx<'_>, account: i64, ext: &Extension, p: &Presence) -> 
     if let Some(m) = &p.message {
         v["message"] = json!(m);
     }
+    if let Some(d) = &p.dnd_status_personal {
+        v["dndStatusPersonal"] = json!(d);
+    }
+    if let Some(c) = &p.caller_id_visibility {
+        v["callerIdVisibility"] = json!(c);
+    }
     v
 }
 
@@ -101,11 +105,15 @@ fn read(ctx: &Ctx<'_>) -> ApiResult {
     Ok(ApiResponse::ok(&presence_json(ctx, account, &ext, &p)))
 }
 
+/// The members of `PresenceInfoRequest`; the request was checked against it already, so every
+/// value here is one the spec allows.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PresenceUpdate {
     user_status: Option<String>,
     dnd_status: Option<String>,
+    dnd_status_personal: Option<String>,
+    caller_id_visibility: Option<String>,
     message: Option<String>,
     allow_see_my_presence: Option<bool>,
     ring_on_monitored_call: Option<bool>,
@@ -120,27 +128,24 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
     let body: PresenceUpdate = ctx.json()?;
     let mut p = current(ctx, &ext)?;
     if let Some(s) = body.user_status {
-        if !USER_STATUSES.contains(&s.as_str()) {
-            return Err(ApiError::invalid(
-                "userStatus",
-                "must be Offline, Busy or Available",
-            ));
-        }
         p.user_status = s;
     }
     if let Some(s) = body.dnd_status {
-        if !DND_STATUSES.contains(&s.as_str()) {
+        if DEPARTMENT_DND.contains(&s.as_str()) && ctx.store().queues_of(ext.id)?.is_empty() {
             return Err(ApiError::invalid(
                 "dndStatus",
-                format!("must be one of {}", DND_STATUSES.join(", ")),
+                format!("{s} applies to call queue members only"),
             ));
         }
         p.dnd_status = s;
     }
+    if let Some(s) = body.dnd_status_personal {
+        p.dnd_status_personal = Some(s);
+    }
+    if let Some(s) = body.caller_id_visibility {
+        p.caller_id_visibility = Some(s);
+    }
     if let Some(m) = body.message {
-        if m.chars().count() > 75 {
-            return Err(ApiError::invalid("message", "longer than 75 characters"));
-        }
         p.message = (!m.is_empty()).then_some(m);
     }
     if let Some(b) = body.allow_see_my_presence {

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Entry, no_content, op, page_params, paged};
+use super::{Entry, no_content, op, page_params, paged_with};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Extension, ExtensionFilter, Site};
 
@@ -83,13 +83,7 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
         all.retain(|q| of.contains(&q.id));
     }
     let sites = ctx.store().sites(account)?;
-    let (records, total) = page.slice(all);
-    paged(
-        ctx,
-        page,
-        total,
-        records.iter().map(|q| queue_json(ctx, q, &sites)).collect(),
-    )
+    paged_with(ctx, page, all, |q| Ok(queue_json(ctx, q, &sites)))
 }
 
 fn read(ctx: &Ctx<'_>) -> ApiResult {
@@ -108,18 +102,15 @@ fn members(ctx: &Ctx<'_>) -> ApiResult {
     let q = queue(ctx)?;
     let page = page_params(ctx, 100, 1000)?;
     let all = ctx.store().queue_members(q.id)?;
-    let (records, total) = page.slice(all);
-    let records = records
-        .iter()
-        .map(|m| {
+    paged_with(ctx, page, all, |m| {
+        Ok({
             json!({
                 "id": m.id,
                 "uri": ctx.url(&format!("/restapi/v1.0/account/{}/extension/{}", m.account_id, m.id)),
                 "extensionNumber": m.number,
             })
         })
-        .collect();
-    paged(ctx, page, total, records)
+    })
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Entry, id_param, no_content, op, page_params, paged};
+use super::{Entry, id_param, no_content, op, page_params, paged_with};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Extension, ForwardingNumber};
 
@@ -100,16 +100,6 @@ const ACTIONS: &[&str] = &[
     "TakeMessagesOnly",
     "PlayAnnouncementOnly",
     "SharedLines",
-];
-const NUMBER_TYPES: &[&str] = &[
-    "Home",
-    "Mobile",
-    "Work",
-    "PhoneLine",
-    "Outage",
-    "Other",
-    "BusinessMobilePhone",
-    "ExtensionApps",
 ];
 
 fn default_rules(ext: &Extension, numbers: &[ForwardingNumber]) -> Vec<(String, Value)> {
@@ -216,16 +206,9 @@ fn list_rules(ctx: &Ctx<'_>) -> ApiResult {
                 .is_some_and(|t| types.iter().any(|x| x == t)))
             && (!enabled_only || r["enabled"] == json!(true))
     });
-    let (records, total) = page.slice(all);
-    paged(
-        ctx,
-        page,
-        total,
-        records
-            .iter()
-            .map(|(_, r)| rule_json(ctx, account, &ext, r, detailed))
-            .collect(),
-    )
+    paged_with(ctx, page, all, |(_, r)| {
+        Ok(rule_json(ctx, account, &ext, r, detailed))
+    })
 }
 
 fn find_rule(ctx: &Ctx<'_>) -> Result<(i64, Extension, String, Value), ApiError> {
@@ -366,6 +349,9 @@ fn number_json(ctx: &Ctx<'_>, account: i64, f: &ForwardingNumber) -> Value {
     if let Some(flip) = f.flip_number {
         v["flipNumber"] = json!(flip.to_string());
     }
+    if let Some(device) = f.device_id {
+        v["device"] = json!({"id": device.to_string()});
+    }
     v
 }
 
@@ -373,16 +359,7 @@ fn list_numbers(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
     let page = page_params(ctx, 100, 1000)?;
     let all = ctx.store().forwarding_numbers(ext.id)?;
-    let (records, total) = page.slice(all);
-    paged(
-        ctx,
-        page,
-        total,
-        records
-            .iter()
-            .map(|f| number_json(ctx, account, f))
-            .collect(),
-    )
+    paged_with(ctx, page, all, |f| Ok(number_json(ctx, account, f)))
 }
 
 fn find_number(ctx: &Ctx<'_>) -> Result<(i64, Extension, ForwardingNumber), ApiError> {
@@ -402,6 +379,8 @@ fn read_number(ctx: &Ctx<'_>) -> ApiResult {
     Ok(ApiResponse::ok(&number_json(ctx, account, &f)))
 }
 
+/// The members of `CreateForwardingNumberRequest` and `UpdateForwardingNumberRequest`; the request
+/// was checked against its schema already (type, label length, flip number's type).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct NumberBody {
@@ -409,13 +388,24 @@ struct NumberBody {
     label: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
+    /// An integer when creating, a string when updating.
     flip_number: Option<Value>,
+    device: Option<DeviceRef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DeviceRef {
+    id: Option<String>,
+}
+
+fn is_phone_number(p: &str) -> bool {
+    let digits = p.strip_prefix('+').unwrap_or(p);
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn apply_number(ctx: &Ctx<'_>, f: &mut ForwardingNumber, body: NumberBody) -> Result<(), ApiError> {
     if let Some(p) = body.phone_number {
-        let digits = p.strip_prefix('+').unwrap_or(&p);
-        if !(7..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_phone_number(&p) {
             return Err(ApiError::invalid(
                 "phoneNumber",
                 format!("{p:?} is not a phone number in E.164 format"),
@@ -437,31 +427,22 @@ fn apply_number(ctx: &Ctx<'_>, f: &mut ForwardingNumber, body: NumberBody) -> Re
             .phone_number_by_value(&p)?
             .and_then(|n| n.extension_id);
         f.phone_number = p;
+        f.device_id = None;
     }
     if let Some(t) = body.kind {
-        if !NUMBER_TYPES.contains(&t.as_str()) {
-            return Err(ApiError::invalid(
-                "type",
-                format!("must be one of {}", NUMBER_TYPES.join(", ")),
-            ));
-        }
         f.kind = t;
     }
     if let Some(l) = body.label {
-        if l.chars().count() > 64 {
-            return Err(ApiError::invalid("label", "longer than 64 characters"));
-        }
         f.label = l;
     }
     if let Some(flip) = body.flip_number {
         let n = match &flip {
-            Value::Number(n) => n.as_i64(),
-            Value::String(s) => s.parse().ok(),
+            Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+            Value::String(s) => s.trim().parse().ok(),
             _ => None,
         }
-        .filter(|n| (1..=10).contains(n))
-        .ok_or_else(|| ApiError::invalid("flipNumber", "a number from 1 to 10"))?;
-        f.flip_number = Some(n as i32);
+        .ok_or_else(|| ApiError::invalid("flipNumber", "must be a whole number"))?;
+        f.flip_number = Some(n);
         if !f.features.iter().any(|x| x == "CallFlip") {
             f.features.insert(0, "CallFlip".into());
         }
@@ -469,24 +450,75 @@ fn apply_number(ctx: &Ctx<'_>, f: &mut ForwardingNumber, body: NumberBody) -> Re
     Ok(())
 }
 
+/// A `PhoneLine` forwarding number names a device of the account rather than a number (the spec:
+/// applicable to that type only, and not together with `phoneNumber`).
+fn apply_device(
+    ctx: &Ctx<'_>,
+    account: i64,
+    f: &mut ForwardingNumber,
+    device: &str,
+) -> Result<(), ApiError> {
+    let found = device
+        .parse::<i64>()
+        .ok()
+        .map(|id| ctx.store().device(id))
+        .transpose()?
+        .flatten()
+        .filter(|d| d.account_id == account)
+        .ok_or_else(|| ApiError::not_found("device.id"))?;
+    if f.kind != "PhoneLine" {
+        return Err(ApiError::invalid(
+            "device",
+            "a device is forwarded to with type PhoneLine only",
+        ));
+    }
+    let number = found
+        .phone_number_id
+        .map(|id| ctx.store().phone_number(id))
+        .transpose()?
+        .flatten();
+    f.phone_number = number.map(|n| n.phone_number).unwrap_or_default();
+    f.target_extension_id = found.extension_id;
+    f.device_id = Some(found.id);
+    Ok(())
+}
+
 fn create_number(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
     ctx.require_self_or_admin(&ext)?;
-    let body: NumberBody = ctx.json()?;
-    if body.phone_number.is_none() {
-        return Err(ApiError::missing("phoneNumber"));
+    let mut body: NumberBody = ctx.json()?;
+    let device = body.device.take().and_then(|d| d.id);
+    // Somewhere to forward to: a number, or (for a phone line) a device, not both.
+    match (&body.phone_number, &device) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "device",
+                "give either phoneNumber or device, not both",
+            ));
+        }
+        (None, None) => return Err(ApiError::missing("phoneNumber")),
+        _ => {}
     }
     let mut f = ForwardingNumber {
         id: 0,
         extension_id: ext.id,
         phone_number: String::new(),
         label: String::new(),
-        kind: "Other".into(),
+        kind: if device.is_some() {
+            "PhoneLine"
+        } else {
+            "Other"
+        }
+        .into(),
         features: vec!["CallForwarding".into()],
         flip_number: None,
         target_extension_id: None,
+        device_id: None,
     };
     apply_number(ctx, &mut f, body)?;
+    if let Some(device) = device {
+        apply_device(ctx, account, &mut f, &device)?;
+    }
     if f.label.is_empty() {
         f.label = format!("My {}", f.kind);
     }
@@ -517,8 +549,11 @@ struct IdRecord {
     forwarding_number_id: Option<String>,
 }
 
+/// `DeleteForwardingNumbersRequest`: the spec makes `records` optional; without it nothing is
+/// deleted.
 #[derive(Debug, Deserialize)]
 struct BulkDelete {
+    #[serde(default)]
     records: Vec<IdRecord>,
 }
 

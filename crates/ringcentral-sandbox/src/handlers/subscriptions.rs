@@ -165,8 +165,12 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
     };
     let ttl = ttl(body.expires_in)?;
     let now = ctx.now_ms();
+    // The spec caps `subscriptionId` at 20 characters, so an id must fit to be usable again:
+    // 80 random bits in hex.
+    let mut id = uuid::Uuid::new_v4().simple().to_string();
+    id.truncate(20);
     let sub = Subscription {
-        id: uuid::Uuid::new_v4().to_string(),
+        id,
         extension_id: ctx.caller()?.session.extension_id,
         event_filters,
         transport_type: body.delivery_mode.transport_type,

@@ -4,9 +4,10 @@
 
 use serde_json::{Value, json};
 
+use super::ScimRules;
 use super::error::ScimError;
 use super::list::{MAX_COUNT, list_response};
-use super::schema::{ALL_RESOURCE_TYPES, ALL_SCHEMAS, ResourceType, SchemaDef};
+use super::schema::{ResourceType, SchemaDef};
 
 pub const SERVICE_PROVIDER_CONFIG_SCHEMA: &str =
     "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
@@ -14,9 +15,11 @@ pub const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 pub const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 
 /// `GET /ServiceProviderConfig`. `base` is the absolute SCIM base URL without a trailing slash, e.g.
-/// `http://127.0.0.1:8080/scim/v2`.
-pub fn service_provider_config(base: &str) -> Value {
-    json!({
+/// `http://127.0.0.1:8080/scim/v2`. RingCentral's carries `xmlDataFormat`, which RFC 7643 section
+/// 5 does not define; with the RFC's rules it is left out (RingCentral's schema does not require
+/// it).
+pub fn service_provider_config(base: &str, rules: ScimRules) -> Value {
+    let mut doc = json!({
         "schemas": [SERVICE_PROVIDER_CONFIG_SCHEMA],
         "patch": {"supported": true},
         "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
@@ -36,7 +39,13 @@ pub fn service_provider_config(base: &str) -> Value {
             "resourceType": "ServiceProviderConfig",
             "location": format!("{base}/ServiceProviderConfig")
         }
-    })
+    });
+    if rules == ScimRules::Rfc
+        && let Some(o) = doc.as_object_mut()
+    {
+        o.shift_remove("xmlDataFormat");
+    }
+    doc
 }
 
 /// One schema document.
@@ -55,8 +64,9 @@ pub fn schema_document(schema: &SchemaDef, base: &str) -> Value {
 }
 
 /// `GET /Schemas`.
-pub fn schemas(base: &str) -> Value {
-    let docs: Vec<Value> = ALL_SCHEMAS
+pub fn schemas(base: &str, rules: ScimRules) -> Value {
+    let docs: Vec<Value> = rules
+        .schemas()
         .iter()
         .map(|s| schema_document(s, base))
         .collect();
@@ -65,19 +75,15 @@ pub fn schemas(base: &str) -> Value {
 }
 
 /// `GET /Schemas/{uri}`; the URN compares without case.
-pub fn schema(uri: &str, base: &str) -> Result<Value, ScimError> {
-    ALL_SCHEMAS
-        .iter()
+pub fn schema(uri: &str, base: &str, rules: ScimRules) -> Result<Value, ScimError> {
+    let all = rules.schemas();
+    all.iter()
         .find(|s| s.id.eq_ignore_ascii_case(uri))
         .map(|s| schema_document(s, base))
         .ok_or_else(|| {
             ScimError::not_found(format!(
                 "schema '{uri}' not found; this service has {}",
-                ALL_SCHEMAS
-                    .iter()
-                    .map(|s| s.id)
-                    .collect::<Vec<_>>()
-                    .join(" and ")
+                all.iter().map(|s| s.id).collect::<Vec<_>>().join(" and ")
             ))
         })
 }
@@ -102,8 +108,9 @@ pub fn resource_type_document(rt: &ResourceType, base: &str) -> Value {
 }
 
 /// `GET /ResourceTypes`.
-pub fn resource_types(base: &str) -> Value {
-    let docs: Vec<Value> = ALL_RESOURCE_TYPES
+pub fn resource_types(base: &str, rules: ScimRules) -> Value {
+    let docs: Vec<Value> = rules
+        .resource_types()
         .iter()
         .map(|rt| resource_type_document(rt, base))
         .collect();
@@ -112,19 +119,15 @@ pub fn resource_types(base: &str) -> Value {
 }
 
 /// `GET /ResourceTypes/{type}`; the name compares without case.
-pub fn resource_type(name: &str, base: &str) -> Result<Value, ScimError> {
-    ALL_RESOURCE_TYPES
-        .iter()
+pub fn resource_type(name: &str, base: &str, rules: ScimRules) -> Result<Value, ScimError> {
+    let all = rules.resource_types();
+    all.iter()
         .find(|rt| rt.id.eq_ignore_ascii_case(name) || rt.name.eq_ignore_ascii_case(name))
         .map(|rt| resource_type_document(rt, base))
         .ok_or_else(|| {
             ScimError::not_found(format!(
                 "resource type '{name}' not found; this service has {}",
-                ALL_RESOURCE_TYPES
-                    .iter()
-                    .map(|rt| rt.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                all.iter().map(|rt| rt.name).collect::<Vec<_>>().join(", ")
             ))
         })
 }
@@ -149,34 +152,75 @@ mod tests {
 
     #[test]
     fn provider_config_advertises_what_is_implemented() {
-        let c = service_provider_config(BASE);
-        assert_eq!(c["schemas"][0], SERVICE_PROVIDER_CONFIG_SCHEMA);
-        assert_eq!(c["patch"]["supported"], true);
-        assert_eq!(c["filter"]["supported"], true);
-        assert_eq!(c["filter"]["maxResults"], MAX_COUNT);
-        assert_eq!(c["sort"]["supported"], true);
-        assert_eq!(c["bulk"]["supported"], false);
-        assert_eq!(c["authenticationSchemes"][0]["type"], "oauthbearertoken");
-        assert_eq!(
-            c["meta"]["location"],
-            "http://127.0.0.1:9/scim/v2/ServiceProviderConfig"
-        );
+        for rules in ScimRules::ALL {
+            let c = service_provider_config(BASE, rules);
+            assert_eq!(c["schemas"][0], SERVICE_PROVIDER_CONFIG_SCHEMA);
+            assert_eq!(c["patch"]["supported"], true);
+            assert_eq!(c["filter"]["supported"], true);
+            assert_eq!(c["filter"]["maxResults"], MAX_COUNT);
+            assert_eq!(c["sort"]["supported"], true);
+            assert_eq!(c["bulk"]["supported"], false);
+            assert_eq!(c["authenticationSchemes"][0]["type"], "oauthbearertoken");
+            assert_eq!(
+                c["meta"]["location"],
+                "http://127.0.0.1:9/scim/v2/ServiceProviderConfig"
+            );
+        }
+    }
+
+    #[test]
+    fn provider_config_has_only_rfc_attributes_by_the_rfc() {
+        // RFC 7643 section 5, and `meta`.
+        let rfc = [
+            "schemas",
+            "documentationUri",
+            "patch",
+            "bulk",
+            "filter",
+            "changePassword",
+            "sort",
+            "etag",
+            "authenticationSchemes",
+            "meta",
+        ];
+        let c = service_provider_config(BASE, ScimRules::Rfc);
+        let keys: Vec<&String> = c
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert!(keys.iter().all(|k| rfc.contains(&k.as_str())), "{keys:?}");
+        let c = service_provider_config(BASE, ScimRules::RingCentral);
+        assert_eq!(c["xmlDataFormat"], json!({"supported": false}));
     }
 
     #[test]
     fn schemas_list_user_and_enterprise() {
-        let list = schemas(BASE);
+        let rfc = schemas(BASE, ScimRules::Rfc);
+        let names = |list: &Value| -> Vec<String> {
+            list["Resources"][0]["attributes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x["name"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // The RFC's rules publish displayName beside what RingCentral models.
+        assert_eq!(names(&rfc)[..2], ["userName", "displayName"]);
+        assert!(
+            rfc["Resources"][0]["attributes"][0]["description"]
+                .as_str()
+                .is_some_and(|d| !d.contains("email"))
+        );
+        let list = schemas(BASE, ScimRules::RingCentral);
         assert_eq!(list["totalResults"], 2);
         assert_eq!(list["itemsPerPage"], 2);
         assert_eq!(list["Resources"][0]["id"], USER_SCHEMA);
         assert_eq!(list["Resources"][1]["id"], ENTERPRISE_USER_SCHEMA);
         let user = &list["Resources"][0];
-        let names: Vec<&str> = user["attributes"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x["name"].as_str()).collect())
-            .unwrap_or_default();
         assert_eq!(
-            names,
+            names(&list),
             [
                 "userName",
                 "name",
@@ -198,12 +242,20 @@ mod tests {
 
     #[test]
     fn schema_lookup_ignores_case_and_answers_404() {
-        let doc = schema(&ENTERPRISE_USER_SCHEMA.to_lowercase(), BASE);
+        let doc = schema(
+            &ENTERPRISE_USER_SCHEMA.to_lowercase(),
+            BASE,
+            ScimRules::RingCentral,
+        );
         assert_eq!(
             doc.ok().map(|d| d["attributes"][0]["name"].clone()),
             Some(Value::from("department"))
         );
-        let Err(e) = schema("urn:ietf:params:scim:schemas:core:2.0:Group", BASE) else {
+        let Err(e) = schema(
+            "urn:ietf:params:scim:schemas:core:2.0:Group",
+            BASE,
+            ScimRules::Rfc,
+        ) else {
             panic!("Group schema found");
         };
         assert_eq!(e.status, 404);
@@ -212,7 +264,7 @@ mod tests {
 
     #[test]
     fn resource_types_describe_users() {
-        let list = resource_types(BASE);
+        let list = resource_types(BASE, ScimRules::Rfc);
         assert_eq!(list["totalResults"], 1);
         let user = &list["Resources"][0];
         assert_eq!(user["endpoint"], "/Users");
@@ -222,11 +274,15 @@ mod tests {
             json!([{"schema": ENTERPRISE_USER_SCHEMA, "required": false}])
         );
         assert_eq!(
-            resource_type("user", BASE).ok().map(|d| d["id"].clone()),
+            resource_type("user", BASE, ScimRules::Rfc)
+                .ok()
+                .map(|d| d["id"].clone()),
             Some(Value::from("User"))
         );
         assert_eq!(
-            resource_type("Group", BASE).err().map(|e| e.status),
+            resource_type("Group", BASE, ScimRules::RingCentral)
+                .err()
+                .map(|e| e.status),
             Some(404)
         );
     }

@@ -295,69 +295,124 @@ pub static COMMON_ATTRIBUTES: &[AttrDef] = &[
         ]),
 ];
 
-/// The core User schema, restricted to the attributes RingCentral models.
+/// `userName` as RingCentral keeps it: the user's login, its work email address.
+const USER_NAME_EMAIL: AttrDef = AttrDef::new(
+    "userName",
+    Str,
+    "Login name of the user; the same as the work email address.",
+)
+.required()
+.returned(Returned::Always)
+.unique();
+
+/// `userName` as RFC 7643 section 4.1.1 defines it: any string that identifies the user uniquely.
+const USER_NAME_ANY: AttrDef = AttrDef::new(
+    "userName",
+    Str,
+    "Unique identifier of the user, as the provisioning client names it.",
+)
+.required()
+.returned(Returned::Always)
+.unique();
+
+const DISPLAY_NAME: AttrDef = AttrDef::new(
+    "displayName",
+    Str,
+    "Name of the user, suitable for display to end users.",
+);
+
+const NAME: AttrDef = AttrDef::new("name", Complex, "Components of the user's name.")
+    .required()
+    .subs(&[
+        AttrDef::new("formatted", Str, "Full name, formatted for display."),
+        AttrDef::new("familyName", Str, "Family (last) name.").required(),
+        AttrDef::new("givenName", Str, "Given (first) name.").required(),
+    ]);
+
+const TITLE: AttrDef = AttrDef::new("title", Str, "Job title.");
+
+const ACTIVE: AttrDef = AttrDef::new("active", Boolean, "Whether the user may use the service.");
+
+/// RingCentral requires the (work) email; RFC 7643 does not.
+const EMAILS: AttrDef = EMAILS_OPTIONAL.required();
+
+const EMAILS_OPTIONAL: AttrDef = AttrDef::new("emails", Complex, "Email addresses of the user.")
+    .multi()
+    .subs(&[
+        AttrDef::new("value", Str, "Email address.").required(),
+        AttrDef::new("type", Str, "Kind of email address.")
+            .required()
+            .canonical(&["work"]),
+    ]);
+
+const PHONE_NUMBERS: AttrDef = AttrDef::new("phoneNumbers", Complex, "Phone numbers of the user.")
+    .multi()
+    .subs(&[
+        AttrDef::new("value", Str, "Phone number.").required(),
+        AttrDef::new("type", Str, "Kind of phone number.")
+            .required()
+            .canonical(&["work", "mobile", "other"]),
+    ]);
+
+const PHOTOS: AttrDef = AttrDef::new("photos", Complex, "Photos of the user.")
+    .multi()
+    .subs(&[
+        AttrDef::new("value", Reference, "URL of the photo.")
+            .required()
+            .case_exact()
+            .references(&["external"]),
+        AttrDef::new("type", Str, "Kind of photo.")
+            .required()
+            .canonical(&["photo"]),
+    ]);
+
+const ADDRESSES: AttrDef = AttrDef::new("addresses", Complex, "Postal addresses of the user.")
+    .multi()
+    .subs(&[
+        AttrDef::new("type", Str, "Kind of address.")
+            .required()
+            .canonical(&["work"]),
+        AttrDef::new("streetAddress", Str, "Street address."),
+        AttrDef::new("locality", Str, "City or locality."),
+        AttrDef::new("region", Str, "State or region."),
+        AttrDef::new("postalCode", Str, "Postal code."),
+        AttrDef::new("country", Str, "Country."),
+    ]);
+
+/// The core User schema, restricted to the attributes RingCentral models, with RingCentral's rule
+/// that `userName` is the work email.
 pub static USER: SchemaDef = SchemaDef {
     id: USER_SCHEMA,
     name: "User",
     description: "User account",
     attributes: &[
-        AttrDef::new(
-            "userName",
-            Str,
-            "Login name of the user; the same as the work email address.",
-        )
-        .required()
-        .returned(Returned::Always)
-        .unique(),
-        AttrDef::new("name", Complex, "Components of the user's name.")
-            .required()
-            .subs(&[
-                AttrDef::new("formatted", Str, "Full name, formatted for display."),
-                AttrDef::new("familyName", Str, "Family (last) name.").required(),
-                AttrDef::new("givenName", Str, "Given (first) name.").required(),
-            ]),
-        AttrDef::new("title", Str, "Job title."),
-        AttrDef::new("active", Boolean, "Whether the user may use the service."),
-        AttrDef::new("emails", Complex, "Email addresses of the user.")
-            .multi()
-            .required()
-            .subs(&[
-                AttrDef::new("value", Str, "Email address.").required(),
-                AttrDef::new("type", Str, "Kind of email address.")
-                    .required()
-                    .canonical(&["work"]),
-            ]),
-        AttrDef::new("phoneNumbers", Complex, "Phone numbers of the user.")
-            .multi()
-            .subs(&[
-                AttrDef::new("value", Str, "Phone number.").required(),
-                AttrDef::new("type", Str, "Kind of phone number.")
-                    .required()
-                    .canonical(&["work", "mobile", "other"]),
-            ]),
-        AttrDef::new("photos", Complex, "Photos of the user.")
-            .multi()
-            .subs(&[
-                AttrDef::new("value", Reference, "URL of the photo.")
-                    .required()
-                    .case_exact()
-                    .references(&["external"]),
-                AttrDef::new("type", Str, "Kind of photo.")
-                    .required()
-                    .canonical(&["photo"]),
-            ]),
-        AttrDef::new("addresses", Complex, "Postal addresses of the user.")
-            .multi()
-            .subs(&[
-                AttrDef::new("type", Str, "Kind of address.")
-                    .required()
-                    .canonical(&["work"]),
-                AttrDef::new("streetAddress", Str, "Street address."),
-                AttrDef::new("locality", Str, "City or locality."),
-                AttrDef::new("region", Str, "State or region."),
-                AttrDef::new("postalCode", Str, "Postal code."),
-                AttrDef::new("country", Str, "Country."),
-            ]),
+        USER_NAME_EMAIL,
+        NAME,
+        TITLE,
+        ACTIVE,
+        EMAILS,
+        PHONE_NUMBERS,
+        PHOTOS,
+        ADDRESSES,
+    ],
+};
+
+/// The core User schema as the SCIM RFCs have it: `userName` is any unique string, `emails` may be
+/// left out, and `displayName` is kept; otherwise the attributes RingCentral models.
+pub static USER_RFC: SchemaDef = SchemaDef {
+    id: USER_SCHEMA,
+    name: "User",
+    description: "User account",
+    attributes: &[
+        USER_NAME_ANY,
+        DISPLAY_NAME,
+        NAME,
+        TITLE,
+        ACTIVE,
+        EMAILS_OPTIONAL,
+        PHONE_NUMBERS,
+        PHOTOS,
+        ADDRESSES,
     ],
 };
 
@@ -369,24 +424,26 @@ pub static ENTERPRISE_USER: SchemaDef = SchemaDef {
     attributes: &[AttrDef::new("department", Str, "Department of the user.")],
 };
 
-/// The User resource type.
+const ENTERPRISE_EXTENSION: &[SchemaExtension] = &[SchemaExtension {
+    schema: &ENTERPRISE_USER,
+    required: false,
+}];
+
+/// The User resource type with RingCentral's rules ([`USER`]).
 pub static USER_RESOURCE: ResourceType = ResourceType {
     id: "User",
     name: "User",
     endpoint: "/Users",
     description: "User account",
     schema: &USER,
-    extensions: &[SchemaExtension {
-        schema: &ENTERPRISE_USER,
-        required: false,
-    }],
+    extensions: ENTERPRISE_EXTENSION,
 };
 
-/// Every schema the service publishes.
-pub static ALL_SCHEMAS: &[&SchemaDef] = &[&USER, &ENTERPRISE_USER];
-
-/// Every resource type the service publishes.
-pub static ALL_RESOURCE_TYPES: &[&ResourceType] = &[&USER_RESOURCE];
+/// The User resource type with the RFCs' rules ([`USER_RFC`]).
+pub static USER_RESOURCE_RFC: ResourceType = ResourceType {
+    schema: &USER_RFC,
+    ..USER_RESOURCE
+};
 
 /// Looks a key up in a JSON object, exactly first and then ignoring ASCII case, since SCIM attribute
 /// names are case-insensitive but clients mostly send the canonical spelling.

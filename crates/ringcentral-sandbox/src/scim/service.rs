@@ -7,18 +7,19 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::SCIM_CONTENT_TYPE;
 use super::discovery;
 use super::error::{ScimError, ScimType};
 use super::filter::{CompValue, CompareOp, Filter};
 use super::list::{SearchParams, list_response, project, sort_resources, window};
 use super::patch::PatchRequest;
-use super::schema::{USER_RESOURCE, USER_SCHEMA};
+use super::schema::USER_SCHEMA;
 use super::user::{check_user, prepare_user};
 use super::view::{
     email_taken, is_scim_user, load_all_extras, load_extras, new_extension, page_of_users,
-    save_extras, user_json, users_by_external_id, write_user,
+    save_extras, user_json, user_name_taken, users_by_email, users_by_external_id,
+    users_by_user_name, write_user,
 };
+use super::{SCIM_CONTENT_TYPE, ScimRules};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx, ErrorShape};
 use crate::handlers::{Entry, ErrorStyle, op};
 use crate::store::{self, Extension, ExtensionFilter, Store};
@@ -88,6 +89,7 @@ pub(crate) fn entries() -> Vec<Entry> {
             Light,
             search_via_post
         ),
+        op!(SEARCH_ROOT, Post, "/scim/v2/.search", Light, search_root),
         op!(
             "scimGetUser2",
             Get,
@@ -143,14 +145,7 @@ fn fail(e: ScimError) -> ApiError {
 /// SDKs send `*/*` (Python) or `application/json` (JavaScript), and the Python SDK's `json_dict()`
 /// refuses any other content type.
 fn content_type(ctx: &Ctx<'_>) -> &'static str {
-    let accept = ctx
-        .req
-        .headers
-        .get_all(http::header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.to_ascii_lowercase().contains(SCIM_CONTENT_TYPE));
-    if accept {
+    if ctx.accepts(SCIM_CONTENT_TYPE) {
         SCIM_CONTENT_TYPE
     } else {
         "application/json"
@@ -169,6 +164,10 @@ fn base(ctx: &Ctx<'_>) -> String {
     ctx.url("/scim/v2")
 }
 
+fn rules(ctx: &Ctx<'_>) -> ScimRules {
+    ctx.state.scim_rules
+}
+
 fn require_admin(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
     let caller = ctx.caller().map_err(scim_shaped)?;
     if !caller.admin {
@@ -181,25 +180,14 @@ fn require_admin(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
 
 /// The request body as JSON, sent as `application/scim+json` or `application/json`.
 fn json_body(ctx: &Ctx<'_>) -> Result<Value, ApiError> {
-    if let Some(ct) = ctx
-        .req
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+    if let Some(media) = crate::spec::media::request_media(&ctx.req.headers)
+        && !(media.is_empty() || crate::spec::media::is_json(&media))
     {
-        let media = ct
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if !(media.is_empty() || media == "application/json" || media.ends_with("+json")) {
-            return Err(fail(ScimError::new(
-                415,
-                None,
-                format!("send the body as application/scim+json or application/json, not {ct}"),
-            )));
-        }
+        return Err(fail(ScimError::new(
+            415,
+            None,
+            format!("send the body as application/scim+json or application/json, not {media}"),
+        )));
     }
     if ctx.req.body.iter().all(u8::is_ascii_whitespace) {
         return Err(fail(ScimError::invalid_syntax("the request has no body")));
@@ -227,33 +215,41 @@ fn provider_config(ctx: &Ctx<'_>) -> ApiResult {
     respond(
         ctx,
         StatusCode::OK,
-        &discovery::service_provider_config(&base(ctx)),
+        &discovery::service_provider_config(&base(ctx), rules(ctx)),
     )
 }
 
 fn list_resource_types(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
     discovery::refuse_filter(query_filter(ctx)).map_err(fail)?;
-    respond(ctx, StatusCode::OK, &discovery::resource_types(&base(ctx)))
+    respond(
+        ctx,
+        StatusCode::OK,
+        &discovery::resource_types(&base(ctx), rules(ctx)),
+    )
 }
 
 fn get_resource_type(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
     let name = ctx.path("type").map_err(scim_shaped)?;
-    let doc = discovery::resource_type(name, &base(ctx)).map_err(fail)?;
+    let doc = discovery::resource_type(name, &base(ctx), rules(ctx)).map_err(fail)?;
     respond(ctx, StatusCode::OK, &doc)
 }
 
 fn list_schemas(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
     discovery::refuse_filter(query_filter(ctx)).map_err(fail)?;
-    respond(ctx, StatusCode::OK, &discovery::schemas(&base(ctx)))
+    respond(
+        ctx,
+        StatusCode::OK,
+        &discovery::schemas(&base(ctx), rules(ctx)),
+    )
 }
 
 fn get_schema(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
     let uri = ctx.path("uri").map_err(scim_shaped)?;
-    let doc = discovery::schema(uri, &base(ctx)).map_err(fail)?;
+    let doc = discovery::schema(uri, &base(ctx), rules(ctx)).map_err(fail)?;
     respond(ctx, StatusCode::OK, &doc)
 }
 
@@ -275,9 +271,10 @@ fn load_user(c: &rusqlite::Connection, id: i64, account: i64) -> crate::Result<O
     Ok(store::extension(c, id)?.filter(|e| is_scim_user(e, account)))
 }
 
-/// Filters that an index (or a cheap SQL scan) answers: `userName eq "x"` or the same on `emails`
+/// Filters that an index (or a cheap SQL scan) answers: `userName eq "x"`, the same on `emails`
 /// (the login email), and `externalId eq "x"`.
 enum Lookup<'f> {
+    UserName(&'f str),
     Email(&'f str),
     ExternalId(&'f str),
 }
@@ -293,12 +290,13 @@ fn indexed_lookup(filter: &Filter) -> Option<Lookup<'_>> {
     let is = |name: &str| path.name.eq_ignore_ascii_case(name);
     if !core {
         None
-    } else if is("userName") && path.sub.is_none()
-        || is("emails")
-            && path
-                .sub
-                .as_deref()
-                .is_none_or(|s| s.eq_ignore_ascii_case("value"))
+    } else if is("userName") && path.sub.is_none() {
+        Some(Lookup::UserName(value))
+    } else if is("emails")
+        && path
+            .sub
+            .as_deref()
+            .is_none_or(|s| s.eq_ignore_ascii_case("value"))
     {
         Some(Lookup::Email(value))
     } else if is("externalId") && path.sub.is_none() {
@@ -311,6 +309,7 @@ fn indexed_lookup(filter: &Filter) -> Option<Lookup<'_>> {
 fn search(ctx: &Ctx<'_>, params: SearchParams) -> ApiResult {
     let account = require_admin(ctx)?;
     let base = base(ctx);
+    let rt = rules(ctx).user_resource();
     let filter = params
         .filter
         .as_deref()
@@ -319,7 +318,7 @@ fn search(ctx: &Ctx<'_>, params: SearchParams) -> ApiResult {
         .map_err(fail)?;
     let matcher = filter
         .as_ref()
-        .map(|f| f.compile(&USER_RESOURCE))
+        .map(|f| f.compile(rt))
         .transpose()
         .map_err(fail)?;
     let store: &Store = ctx.store();
@@ -333,7 +332,8 @@ fn search(ctx: &Ctx<'_>, params: SearchParams) -> ApiResult {
         (total, window.iter().map(to_json).collect::<Vec<_>>())
     } else {
         let mut extensions: Vec<Extension> = match filter.as_ref().and_then(indexed_lookup) {
-            Some(Lookup::Email(email)) => store.extension_by_email(email)?.into_iter().collect(),
+            Some(Lookup::UserName(name)) => store.read(|c| users_by_user_name(c, account, name))?,
+            Some(Lookup::Email(email)) => store.read(|c| users_by_email(c, account, email))?,
             Some(Lookup::ExternalId(id)) => store.read(|c| users_by_external_id(c, account, id))?,
             None => store.all_extensions(&ExtensionFilter {
                 account_id: Some(account),
@@ -349,20 +349,13 @@ fn search(ctx: &Ctx<'_>, params: SearchParams) -> ApiResult {
             .filter(|u| matcher.as_ref().is_none_or(|m| m.matches(u)))
             .collect();
         if let Some(sort_by) = &params.sort_by {
-            sort_resources(&mut users, sort_by, params.sort_order, &USER_RESOURCE).map_err(fail)?;
+            sort_resources(&mut users, sort_by, params.sort_order, rt).map_err(fail)?;
         }
         (users.len(), window(users, params.start_index, params.count))
     };
     let page = page
         .iter()
-        .map(|u| {
-            project(
-                u,
-                &params.attributes,
-                &params.excluded_attributes,
-                &USER_RESOURCE,
-            )
-        })
+        .map(|u| project(u, &params.attributes, &params.excluded_attributes, rt))
         .collect();
     respond(
         ctx,
@@ -378,15 +371,70 @@ fn search_via_get(ctx: &Ctx<'_>) -> ApiResult {
     search(ctx, params)
 }
 
+/// `POST /.search` at the service root (RFC 7644 section 3.4.3), which RingCentral's spec does not
+/// list: it searches every resource type, here the users. Served with the RFC's rules only.
+pub(crate) const SEARCH_ROOT: &str = "scimSearchViaPostRoot2";
+
+fn search_root(ctx: &Ctx<'_>) -> ApiResult {
+    require_admin(ctx)?;
+    if rules(ctx) == ScimRules::RingCentral {
+        return Err(fail(ScimError::not_found(
+            "RingCentral's SCIM searches at /Users/.search only",
+        )));
+    }
+    search_via_post(ctx)
+}
+
 fn search_via_post(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
     let params = SearchParams::from_body(&json_body(ctx)?).map_err(fail)?;
     search(ctx, params)
 }
 
-fn taken(email: &str) -> ScimError {
+fn taken(what: &str, value: &str) -> ScimError {
     ScimError::uniqueness(format!(
-        "userName {email} is already used by another user; pick another email"
+        "{what} {value} is already used by another user; pick another"
+    ))
+}
+
+/// Why a user's `userName` or login email clashes with another user's, if it does.
+fn clash(
+    tx: &rusqlite::Connection,
+    account: i64,
+    ext: &Extension,
+    user_name: &str,
+    except: Option<i64>,
+) -> crate::Result<Option<ScimError>> {
+    let email = ext.email.as_deref().unwrap_or_default();
+    if user_name_taken(tx, account, user_name, except)? {
+        return Ok(Some(taken("userName", user_name)));
+    }
+    if email_taken(tx, email, except)? {
+        return Ok(Some(taken("the email", email)));
+    }
+    Ok(None)
+}
+
+/// The account's email domain, for a login the sandbox has to make up.
+fn domain(tx: &rusqlite::Connection, account: i64) -> crate::Result<String> {
+    Ok(store::account(tx, account)?
+        .map(|a| a.domain)
+        .unwrap_or_else(|| "sandbox.example.com".to_owned()))
+}
+
+/// A user as the query's `attributes` and `excludedAttributes` ask for it (RFC 7644 section 3.9:
+/// they apply to every answer that holds a resource, not only to searches).
+fn projected(ctx: &Ctx<'_>, user: &Value) -> Result<Value, ApiError> {
+    let wanted = ctx.req.query.iter().filter(|(k, _)| {
+        k.eq_ignore_ascii_case("attributes") || k.eq_ignore_ascii_case("excludedAttributes")
+    });
+    let params =
+        SearchParams::from_query(wanted.map(|(k, v)| (k.as_str(), v.as_str()))).map_err(fail)?;
+    Ok(project(
+        user,
+        &params.attributes,
+        &params.excluded_attributes,
+        rules(ctx).user_resource(),
     ))
 }
 
@@ -395,7 +443,7 @@ fn created_or_saved(ctx: &Ctx<'_>, status: StatusCode, user: &Value) -> ApiResul
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let resp = respond(ctx, status, user)?;
+    let resp = respond(ctx, status, &projected(ctx, user)?)?;
     Ok(if status == StatusCode::CREATED {
         resp.header(http::header::LOCATION, &location)
     } else {
@@ -405,17 +453,18 @@ fn created_or_saved(ctx: &Ctx<'_>, status: StatusCode, user: &Value) -> ApiResul
 
 fn create_user(ctx: &Ctx<'_>) -> ApiResult {
     let account = require_admin(ctx)?;
-    let user = prepare_user(&json_body(ctx)?).map_err(fail)?;
+    let rules = rules(ctx);
+    let user = prepare_user(&json_body(ctx)?, rules).map_err(fail)?;
     let now = ctx.now_ms();
     let base = base(ctx);
     let outcome = ctx.store().write(|tx| {
-        let email = user["userName"].as_str().unwrap_or_default();
-        if email_taken(tx, email, None)? {
-            return Ok(Err(taken(email)));
-        }
         let mut ext = new_extension(account, now);
-        let extras = write_user(&mut ext, &user, true);
         ext.id = Store::next_id(tx)?;
+        let extras = write_user(&mut ext, &user, true, rules, &domain(tx, account)?);
+        let user_name = user["userName"].as_str().unwrap_or_default();
+        if let Some(e) = clash(tx, account, &ext, user_name, None)? {
+            return Ok(Err(e));
+        }
         ext.number = store::free_extension_number(tx, account)?;
         store::insert_extension(tx, &ext)?;
         save_extras(tx, ext.id, &extras)?;
@@ -435,7 +484,7 @@ fn get_user(ctx: &Ctx<'_>) -> ApiResult {
         Ok(Some(user_json(&ext, &load_extras(c, id)?, &base)))
     })?;
     let user = found.ok_or_else(|| not_found(&raw))?;
-    respond(ctx, StatusCode::OK, &user)
+    respond(ctx, StatusCode::OK, &projected(ctx, &user)?)
 }
 
 /// Reads the user, lets `change` compute its new SCIM form from the current one, checks and writes
@@ -445,6 +494,7 @@ fn update_user(
     change: impl FnOnce(&Value) -> Result<Value, ScimError>,
 ) -> ApiResult {
     let account = require_admin(ctx)?;
+    let rules = rules(ctx);
     let (id, raw) = user_id(ctx)?;
     let now = ctx.now_ms();
     let base = base(ctx);
@@ -453,7 +503,7 @@ fn update_user(
             return Ok(Err(ScimError::not_found(format!("User {raw} not found"))));
         };
         let current = user_json(&ext, &load_extras(tx, id)?, &base);
-        let next = match change(&current).and_then(|u| check_user(&u).map(|()| u)) {
+        let next = match change(&current).and_then(|u| check_user(&u, rules).map(|()| u)) {
             Ok(u) => u,
             Err(e) => return Ok(Err(e)),
         };
@@ -468,16 +518,11 @@ fn update_user(
         if without_schemas(&next) == without_schemas(&current) {
             return Ok(Ok(current));
         }
-        let email = next["userName"].as_str().unwrap_or_default();
-        if !ext
-            .email
-            .as_deref()
-            .is_some_and(|old| old.eq_ignore_ascii_case(email))
-            && email_taken(tx, email, Some(id))?
-        {
-            return Ok(Err(taken(email)));
+        let extras = write_user(&mut ext, &next, false, rules, &domain(tx, account)?);
+        let user_name = next["userName"].as_str().unwrap_or_default();
+        if let Some(e) = clash(tx, account, &ext, user_name, Some(id))? {
+            return Ok(Err(e));
         }
-        let extras = write_user(&mut ext, &next, false);
         let saved = store::save_extension(tx, &ext, now)?;
         save_extras(tx, id, &extras)?;
         Ok(Ok(user_json(&saved, &extras, &base)))
@@ -487,7 +532,7 @@ fn update_user(
 
 fn replace_user(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
-    let replacement = prepare_user(&json_body(ctx)?).map_err(fail)?;
+    let replacement = prepare_user(&json_body(ctx)?, rules(ctx)).map_err(fail)?;
     update_user(ctx, move |current| {
         // Read-only attributes stay as they are (RFC 7644 section 3.5.1).
         let mut next = replacement;
@@ -511,7 +556,8 @@ fn replace_user(ctx: &Ctx<'_>) -> ApiResult {
 fn patch_user(ctx: &Ctx<'_>) -> ApiResult {
     require_admin(ctx)?;
     let request = PatchRequest::from_json(&json_body(ctx)?).map_err(fail)?;
-    update_user(ctx, move |current| request.apply(current, &USER_RESOURCE))
+    let rt = rules(ctx).user_resource();
+    update_user(ctx, move |current| request.apply(current, rt))
 }
 
 fn delete_user(ctx: &Ctx<'_>) -> ApiResult {

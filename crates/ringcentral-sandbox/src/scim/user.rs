@@ -1,17 +1,19 @@
 //! The SCIM User as RingCentral keeps it: checking the body of a create or a replace, and the rules
-//! RingCentral adds to RFC 7643, chiefly that the user name is the user's work email address.
+//! RingCentral adds to RFC 7643, chiefly that the user name is the user's work email address (which
+//! [`ScimRules::Rfc`] lifts).
 
 use serde_json::{Map, Value};
 
+use super::ScimRules;
 use super::error::ScimError;
 use super::patch::{coerce, coerce_multi, finish, kind, lookup_top};
-use super::schema::{Mutability, USER_RESOURCE, USER_SCHEMA, get_ci};
+use super::schema::{Mutability, USER_SCHEMA, get_ci};
 
 /// Turns the body of `POST /Users` or `PUT /Users/{id}` into a user in canonical form: known attributes
 /// only, read-only ones (`id`, `meta`) ignored as RFC 7644 section 3.5.1 says, types checked, required
-/// attributes present, and RingCentral's rules met (see [`check_user`]).
-pub fn prepare_user(body: &Value) -> Result<Value, ScimError> {
-    let rt = &USER_RESOURCE;
+/// attributes present, and the rules met (see [`check_user`]).
+pub fn prepare_user(body: &Value, rules: ScimRules) -> Result<Value, ScimError> {
+    let rt = rules.user_resource();
     let Some(obj) = body.as_object() else {
         return Err(ScimError::invalid_syntax(format!(
             "the body must be a JSON object with schemas, userName, name and emails, not {}",
@@ -70,11 +72,12 @@ pub fn prepare_user(body: &Value) -> Result<Value, ScimError> {
     }
     finish(&mut out, rt)?;
     let user = Value::Object(out);
-    check_user(&user)?;
+    check_user(&user, rules)?;
     Ok(user)
 }
 
-fn looks_like_email(s: &str) -> bool {
+/// Whether a text has the shape of an email address (`local@domain.tld`, no spaces).
+pub(crate) fn looks_like_email(s: &str) -> bool {
     let mut parts = s.splitn(2, '@');
     let (Some(local), Some(domain)) = (parts.next(), parts.next()) else {
         return false;
@@ -93,29 +96,42 @@ fn looks_like_phone(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'))
 }
 
-/// The work email of a user: the one of type `work`, else the first (RingCentral marks none primary).
-pub fn work_email(user: &Value) -> Option<&str> {
-    let emails = user.get("emails")?.as_array()?;
+/// The position of the work email among a user's emails: the first of type `work`, else the first
+/// (RingCentral marks none primary).
+pub(crate) fn login_position(emails: &[Value]) -> Option<usize> {
     emails
         .iter()
-        .find(|e| {
+        .position(|e| {
             e.get("type")
                 .and_then(Value::as_str)
                 .is_some_and(|t| t.eq_ignore_ascii_case("work"))
         })
-        .or_else(|| emails.first())
-        .and_then(|e| e.get("value"))
+        .or_else(|| (!emails.is_empty()).then_some(0))
+}
+
+/// The work email of a user: the one of type `work`, else the first (RingCentral marks none primary).
+pub fn work_email(user: &Value) -> Option<&str> {
+    let emails = user.get("emails")?.as_array()?;
+    emails
+        .get(login_position(emails)?)?
+        .get("value")
         .and_then(Value::as_str)
 }
 
-/// RingCentral's rules for a user in canonical form: `userName` is an email address and the same as
-/// the single work email, and phone numbers look like phone numbers. Answers `invalidValue`.
-pub fn check_user(user: &Value) -> Result<(), ScimError> {
+/// The rules for a user in canonical form: phone numbers that look like phone numbers, a work email
+/// (the login) that is an email address; with RingCentral's rules also a single email, of type
+/// work, and `userName` an email address and the same as the work email (with the RFC's, any
+/// non-blank string). Answers `invalidValue`.
+pub fn check_user(user: &Value, rules: ScimRules) -> Result<(), ScimError> {
     let user_name = user
         .get("userName")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if !looks_like_email(user_name) {
+    if user_name.trim().is_empty() {
+        return Err(ScimError::invalid_value("userName must not be blank"));
+    }
+    let email_login = rules == ScimRules::RingCentral;
+    if email_login && !looks_like_email(user_name) {
         return Err(ScimError::invalid_value(format!(
             "userName must be an email address (the user's login), not '{user_name}'"
         )));
@@ -124,6 +140,8 @@ pub fn check_user(user: &Value) -> Result<(), ScimError> {
         .get("emails")
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
+    // With the RFC's rules a user has as many emails, of whatever type, as the client gives.
+    let emails = if email_login { emails } else { &[] };
     if emails.len() > 1 {
         return Err(ScimError::invalid_value(
             "RingCentral keeps one email per user: give a single email of type work",
@@ -141,12 +159,19 @@ pub fn check_user(user: &Value) -> Result<(), ScimError> {
         }
     }
     match work_email(user) {
-        Some(email) if email.eq_ignore_ascii_case(user_name) => {}
+        // The work email becomes the user's login.
+        Some(email) if !looks_like_email(email) => {
+            return Err(ScimError::invalid_value(format!(
+                "the work email must be an email address, not '{email}'"
+            )));
+        }
+        Some(email) if !email_login || email.eq_ignore_ascii_case(user_name) => {}
         Some(email) => {
             return Err(ScimError::invalid_value(format!(
                 "userName '{user_name}' must be the same as the work email '{email}'; change both together"
             )));
         }
+        None if !email_login => {}
         None => {
             return Err(ScimError::invalid_value(
                 "emails must hold the work email, the same as userName",
@@ -155,7 +180,7 @@ pub fn check_user(user: &Value) -> Result<(), ScimError> {
     }
     // RingCentral's spec enumerates the types; the schema's canonical values are the same lists.
     for attr in ["phoneNumbers", "photos", "addresses"] {
-        let Some(def) = USER_RESOURCE.schema.attr(attr) else {
+        let Some(def) = rules.user_resource().schema.attr(attr) else {
             continue;
         };
         let allowed = def.sub("type").map_or(&[][..], |t| t.canonical_values);
@@ -218,7 +243,7 @@ mod tests {
 
     #[test]
     fn create_body_becomes_a_canonical_user() -> Result<(), ScimError> {
-        let user = prepare_user(&body())?;
+        let user = prepare_user(&body(), ScimRules::RingCentral)?;
         assert_eq!(
             user,
             json!({
@@ -240,7 +265,7 @@ mod tests {
         if let Some(obj) = b.as_object_mut() {
             mutate(obj);
         }
-        match prepare_user(&b) {
+        match prepare_user(&b, ScimRules::RingCentral) {
             Ok(u) => panic!("accepted {u}"),
             Err(e) => e,
         }
@@ -331,7 +356,7 @@ mod tests {
             o.insert(ENTERPRISE_USER_SCHEMA.into(), json!("Support"));
         });
         assert_eq!(e.scim_type, Some(ScimType::InvalidValue));
-        assert!(prepare_user(&json!([1])).is_err());
+        assert!(prepare_user(&json!([1]), ScimRules::RingCentral).is_err());
     }
 
     #[test]

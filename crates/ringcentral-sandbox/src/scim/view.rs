@@ -9,10 +9,12 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
+use super::ScimRules;
 use super::schema::{ENTERPRISE_USER_SCHEMA, USER_SCHEMA};
+use super::user::{login_position, looks_like_email, work_email};
 use crate::clock::rfc3339_ms;
 use crate::error::Result as StoreResult;
-use crate::store::{Extension, ExtensionExtra};
+use crate::store::Extension;
 
 const EXTRAS_TABLE: &str = "CREATE TABLE IF NOT EXISTS scim_user_extras (
   extension_id INTEGER PRIMARY KEY, data TEXT NOT NULL)";
@@ -26,14 +28,12 @@ pub(crate) fn is_scim_user(ext: &Extension, account_id: i64) -> bool {
         && ext.email.as_deref().is_some_and(|e| !e.is_empty())
 }
 
-/// The extension types that are users, as [`Extension::is_user`] says, for SQL.
-const USER_TYPES: &str = "'User','DigitalUser','VirtualUser','FaxUser','FlexibleUser'";
-
 /// The SQL condition of [`is_scim_user`], with `?1` the account.
 fn scim_user_sql() -> String {
     format!(
-        "account_id = ?1 AND type IN ({USER_TYPES}) AND status != 'Unassigned' \
-         AND email IS NOT NULL AND email != ''"
+        "account_id = ?1 AND type IN ({}) AND status != 'Unassigned' \
+         AND email IS NOT NULL AND email != ''",
+        crate::store::user_types_sql()
     )
 }
 
@@ -45,6 +45,22 @@ fn extensions_by_id(c: &Connection, ids: Vec<i64>) -> StoreResult<Vec<Extension>
         }
     }
     Ok(out)
+}
+
+/// The SCIM users of account `?1` whose ids `sql` selects (`{cond}` in it stands for the condition
+/// of [`is_scim_user`]), given `?2`.
+fn users_where(
+    c: &Connection,
+    sql: &str,
+    account_id: i64,
+    value: &str,
+) -> StoreResult<Vec<Extension>> {
+    let sql = sql.replace("{cond}", &scim_user_sql());
+    let ids: Vec<i64> = c
+        .prepare_cached(&sql)?
+        .query_map(params![account_id, value], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    extensions_by_id(c, ids)
 }
 
 /// One window of the account's SCIM users in id order, and how many there are in all, without
@@ -77,20 +93,68 @@ pub(crate) fn page_of_users(
     ))
 }
 
+/// The SQL expression of a user's SCIM `userName` when it differs from the login email.
+const SCIM_USER_NAME: &str = "json_extract(data, '$.scimUserName')";
+
+/// The account's SCIM users with this `userName` (ASCII case ignored, as `userName` is not
+/// case-exact): a user name of its own, or else the login email.
+pub(crate) fn users_by_user_name(
+    c: &Connection,
+    account_id: i64,
+    user_name: &str,
+) -> StoreResult<Vec<Extension>> {
+    // Two indexed lookups rather than one OR, which would scan every extension.
+    let sql = format!(
+        "SELECT id FROM extensions WHERE {{cond}} AND {SCIM_USER_NAME} = ?2 COLLATE NOCASE \
+         UNION SELECT id FROM extensions WHERE {{cond}} AND email = ?2 COLLATE NOCASE \
+         AND {SCIM_USER_NAME} IS NULL ORDER BY id"
+    );
+    users_where(c, &sql, account_id, user_name)
+}
+
+/// The account's SCIM users with this email (ASCII case ignored): as their login, or among the
+/// emails a client gave them.
+pub(crate) fn users_by_email(
+    c: &Connection,
+    account_id: i64,
+    email: &str,
+) -> StoreResult<Vec<Extension>> {
+    ensure_table(c)?;
+    users_where(
+        c,
+        "SELECT id FROM extensions WHERE {cond} AND email = ?2 COLLATE NOCASE \
+         UNION SELECT id FROM extensions WHERE {cond} AND id IN (\
+           SELECT x.extension_id FROM scim_user_extras x, json_each(x.data, '$.emails') e \
+           WHERE json_extract(e.value, '$.value') = ?2 COLLATE NOCASE) ORDER BY id",
+        account_id,
+        email,
+    )
+}
+
+/// Whether another SCIM user of the account (than `except`) has this `userName`.
+pub(crate) fn user_name_taken(
+    c: &Connection,
+    account_id: i64,
+    user_name: &str,
+    except: Option<i64>,
+) -> StoreResult<bool> {
+    Ok(users_by_user_name(c, account_id, user_name)?
+        .iter()
+        .any(|e| Some(e.id) != except))
+}
+
 /// The account's SCIM users with this `externalId` (compared exactly, as it is case-exact).
 pub(crate) fn users_by_external_id(
     c: &Connection,
     account_id: i64,
     external_id: &str,
 ) -> StoreResult<Vec<Extension>> {
-    let ids: Vec<i64> = c
-        .prepare_cached(&format!(
-            "SELECT id FROM extensions WHERE {} AND json_extract(data, '$.externalId') = ?2 ORDER BY id",
-            scim_user_sql()
-        ))?
-        .query_map(params![account_id, external_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    extensions_by_id(c, ids)
+    users_where(
+        c,
+        "SELECT id FROM extensions WHERE {cond} AND json_extract(data, '$.externalId') = ?2 ORDER BY id",
+        account_id,
+        external_id,
+    )
 }
 
 fn ensure_table(c: &Connection) -> StoreResult<()> {
@@ -158,6 +222,26 @@ fn put(obj: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     }
 }
 
+/// Set in a user's extras when the client removed `active`.
+const ACTIVE_UNASSIGNED: &str = "activeUnassigned";
+
+/// A user's emails: the login email as the work email, or, where the client gave its own list
+/// (with the RFC's rules), that list, the login's entry showing the login as it now is.
+fn emails_of(login: &str, extras: &Map<String, Value>) -> Vec<Value> {
+    match extras.get("emails") {
+        Some(Value::Array(given)) => {
+            let mut emails = given.clone();
+            if let Some(entry) = login_position(&emails).and_then(|i| emails.get_mut(i))
+                && let Some(obj) = entry.as_object_mut()
+            {
+                obj.insert("value".into(), Value::from(login));
+            }
+            emails
+        }
+        _ => vec![json!({"value": login, "type": "work"})],
+    }
+}
+
 /// The SCIM user of an extension. `base` is the absolute SCIM base URL, e.g. `http://host/scim/v2`.
 pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str) -> Value {
     let email = ext.email.as_deref().unwrap_or_default();
@@ -168,15 +252,25 @@ pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str
     user.insert("schemas".into(), json!([USER_SCHEMA]));
     user.insert("id".into(), Value::String(ext.id.to_string()));
     put(&mut user, "externalId", ext.extra.external_id.as_deref());
-    user.insert("userName".into(), Value::from(email));
+    let user_name = ext.extra.scim_user_name.as_deref().unwrap_or(email);
+    user.insert("userName".into(), Value::from(user_name));
+    if let Some(d) = extras.get("displayName").filter(|d| d.is_string()) {
+        user.insert("displayName".into(), d.clone());
+    }
     let mut name = Map::new();
     put(&mut name, "givenName", ext.first_name.as_deref());
     put(&mut name, "familyName", ext.last_name.as_deref());
     put(&mut name, "formatted", Some(ext.name.as_str()));
     user.insert("name".into(), Value::Object(name));
     put(&mut user, "title", ext.job_title.as_deref());
-    user.insert("active".into(), Value::Bool(ext.status != "Disabled"));
-    user.insert("emails".into(), json!([{"value": email, "type": "work"}]));
+    // A client may unassign `active` (RFC 7644 section 3.5.2.2); the status stays as it was.
+    if extras.get(ACTIVE_UNASSIGNED) != Some(&Value::Bool(true)) {
+        user.insert("active".into(), Value::Bool(ext.status != "Disabled"));
+    }
+    let emails = emails_of(email, extras);
+    if !emails.is_empty() {
+        user.insert("emails".into(), Value::Array(emails));
+    }
     let mut phones = Vec::new();
     if let Some(p) = ext
         .extra
@@ -239,12 +333,36 @@ fn lower_type(item: &Value) -> Value {
     item
 }
 
+/// The login email of a user written with `rules`: with RingCentral's, the `userName`; with the
+/// RFC's, the work email when one is given, else the `userName` when it is an email address, else
+/// the login the extension has, else `user<id>@<domain>`.
+fn login_email(ext: &Extension, user: &Value, rules: ScimRules, domain: &str) -> String {
+    let user_name = text(user.get("userName"));
+    let given = match rules {
+        ScimRules::RingCentral => user_name,
+        ScimRules::Rfc => work_email(user)
+            .map(str::to_owned)
+            .or_else(|| user_name.filter(|n| looks_like_email(n))),
+    };
+    given
+        .or_else(|| ext.email.clone().filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| format!("user{}@{domain}", ext.id))
+}
+
 /// Writes a checked SCIM user (canonical form, see [`super::user::check_user`]) onto an extension
 /// and returns the provisioning-only attributes to keep beside it. `active` left out keeps the
-/// status, or means enabled for a new user.
-pub(crate) fn write_user(ext: &mut Extension, user: &Value, creating: bool) -> Map<String, Value> {
+/// status, or means enabled for a new user. `domain` is the account's, for a made-up login.
+pub(crate) fn write_user(
+    ext: &mut Extension,
+    user: &Value,
+    creating: bool,
+    rules: ScimRules,
+    domain: &str,
+) -> Map<String, Value> {
     let previous_name = ext.name.clone();
-    ext.email = text(user.get("userName"));
+    let login = login_email(ext, user, rules, domain);
+    ext.extra.scim_user_name = text(user.get("userName")).filter(|n| *n != login);
+    ext.email = Some(login);
     let name = user.get("name");
     ext.first_name = text(name.and_then(|n| n.get("givenName")));
     ext.last_name = text(name.and_then(|n| n.get("familyName")));
@@ -294,6 +412,20 @@ pub(crate) fn write_user(ext: &mut Extension, user: &Value, creating: bool) -> M
     ext.extra.business_phone = work;
     ext.mobile = mobile;
     let mut extras = Map::new();
+    if let Some(d) = text(user.get("displayName")) {
+        extras.insert("displayName".into(), Value::String(d));
+    }
+    if rules == ScimRules::Rfc {
+        // The client's own list of emails, and whether it unassigned `active`.
+        let emails = user.get("emails").and_then(Value::as_array);
+        extras.insert(
+            "emails".into(),
+            Value::Array(emails.into_iter().flatten().map(lower_type).collect()),
+        );
+        if !creating && user.get("active").is_none() {
+            extras.insert(ACTIVE_UNASSIGNED.into(), Value::Bool(true));
+        }
+    }
     if !other_phones.is_empty() {
         extras.insert("phoneNumbers".into(), Value::Array(other_phones));
     }
@@ -309,28 +441,7 @@ pub(crate) fn write_user(ext: &mut Extension, user: &Value, creating: bool) -> M
 
 /// A new user extension in `account_id`; the caller assigns id and number.
 pub(crate) fn new_extension(account_id: i64, now_ms: i64) -> Extension {
-    Extension {
-        id: 0,
-        account_id,
-        number: String::new(),
-        kind: "User".into(),
-        status: "Enabled".into(),
-        first_name: None,
-        last_name: None,
-        name: String::new(),
-        email: None,
-        department: None,
-        job_title: None,
-        mobile: None,
-        site_id: None,
-        admin: false,
-        created_ms: now_ms,
-        version: 1,
-        extra: ExtensionExtra {
-            modified_ms: now_ms,
-            ..ExtensionExtra::default()
-        },
-    }
+    Extension::new(account_id, "User", "Enabled", "", now_ms)
 }
 
 #[cfg(test)]
@@ -392,7 +503,7 @@ mod tests {
             "addresses": [{"type": "Work", "locality": "Belmont"}],
             ENTERPRISE_USER_SCHEMA: {"department": "R&D"}
         });
-        let extras = write_user(&mut e, &user, false);
+        let extras = write_user(&mut e, &user, false, ScimRules::RingCentral, "example.com");
         assert_eq!(e.email.as_deref(), Some("ann.lee@example.com"));
         assert_eq!(
             e.name, "Annie Lee",
@@ -423,52 +534,23 @@ mod tests {
         // Re-activating a suspended user enables it; leaving active out keeps the status.
         let mut again = user.clone();
         again["active"] = json!(true);
-        write_user(&mut e, &again, false);
+        write_user(&mut e, &again, false, ScimRules::RingCentral, "example.com");
         assert_eq!(e.status, "Enabled");
         if let Some(o) = again.as_object_mut() {
             o.remove("active");
         }
         e.status = "NotActivated".into();
-        write_user(&mut e, &again, false);
+        write_user(&mut e, &again, false, ScimRules::RingCentral, "example.com");
         assert_eq!(e.status, "NotActivated");
     }
 
     #[test]
     fn the_sql_user_types_are_the_user_extensions() {
-        // Every extension type RingCentral's spec names.
-        let kinds = [
-            "User",
-            "Department",
-            "Announcement",
-            "Voicemail",
-            "DigitalUser",
-            "VirtualUser",
-            "FaxUser",
-            "PagingOnly",
-            "SharedLinesGroup",
-            "DelegatedLinesGroup",
-            "GroupCallPickup",
-            "IvrMenu",
-            "ApplicationExtension",
-            "ProxyAdmin",
-            "RoomConnector",
-            "ParkLocation",
-            "Limited",
-            "Bot",
-            "Site",
-            "Room",
-            "FlexibleUser",
-            "TieLine",
-            "Unknown",
-        ];
-        for kind in kinds {
+        let sql = crate::store::user_types_sql();
+        for kind in crate::store::EXTENSION_TYPES {
             let mut e = ext();
             e.kind = kind.to_string();
-            assert_eq!(
-                USER_TYPES.contains(&format!("'{kind}'")),
-                e.is_user(),
-                "{kind}"
-            );
+            assert_eq!(sql.contains(&format!("'{kind}'")), e.is_user(), "{kind}");
         }
     }
 

@@ -92,7 +92,7 @@ impl FieldError {
     }
 
     /// The RingCentral error code for the kind, in the family's vocabulary.
-    fn code(&self, family: ErrorFamily) -> &'static str {
+    pub fn code(&self, family: ErrorFamily) -> &'static str {
         match family {
             // The spec gives the CAI codes no meanings; the first stands for every request error.
             ErrorFamily::Cai => "CAI-101",

@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-use ringcentral_api::{BodyShape, Operation, ParamLocation};
+use ringcentral_api::{Operation, ParamLocation};
 
+use super::SpecRequest;
 use super::schema;
 use super::synth::{Generator, Mode, Scene, hash};
 
@@ -19,6 +20,38 @@ pub struct ExampleRequest {
     pub query: Vec<(String, String)>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+}
+
+impl ExampleRequest {
+    /// The headers the example is sent with: its `Content-Type`, when it has one.
+    pub fn headers(&self) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        if let Some(v) = self
+            .content_type
+            .as_deref()
+            .and_then(|c| http::HeaderValue::from_str(c).ok())
+        {
+            headers.insert(http::header::CONTENT_TYPE, v);
+        }
+        headers
+    }
+
+    /// The example as the answerer reads it, sent with `headers` (see
+    /// [`ExampleRequest::headers`]) to `base_url`.
+    pub fn spec_request<'a>(
+        &'a self,
+        headers: &'a http::HeaderMap,
+        base_url: &'a str,
+    ) -> SpecRequest<'a> {
+        SpecRequest {
+            path: &self.path,
+            path_params: &self.path_params,
+            query: &self.query,
+            headers,
+            body: &self.body,
+            base_url,
+        }
+    }
 }
 
 /// Characters escaped in a path segment: RFC 3986 `pchar` keeps `~`, `:`, `,` and friends, which
@@ -52,9 +85,16 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// An example request for `op`. Every required parameter and body member is present, and so are
-/// the optional query parameters that are not deprecated.
+/// An example request for `op`, its body in the content type ringctl sends. Every required
+/// parameter and body member is present, and so are the optional query parameters that are not
+/// deprecated.
 pub fn example_request(op: &'static Operation) -> ExampleRequest {
+    example_request_as(op, op.body.as_ref().map(|b| b.content_type))
+}
+
+/// An example request for `op` with its body in `content_type` (one the operation lists; any
+/// other gets the body of the content type ringctl sends).
+pub fn example_request_as(op: &'static Operation, content_type: Option<&str>) -> ExampleRequest {
     let mut scene = Scene {
         base_url: "http://127.0.0.1",
         path: "",
@@ -124,18 +164,22 @@ pub fn example_request(op: &'static Operation) -> ExampleRequest {
         }
     }
 
-    let (content_type, body) = match (&op.body, schemas.and_then(|s| s.body.as_ref())) {
-        (Some(spec), Some(body_schema)) => {
+    let chosen = schemas.and_then(|s| {
+        content_type
+            .and_then(|ct| s.bodies.iter().find(|(c, _)| c.eq_ignore_ascii_case(ct)))
+            .map(|(c, b)| (*c, b))
+            .or_else(|| {
+                s.default_body(op)
+                    .map(|b| (op.body.as_ref().map_or("", |s| s.content_type), b))
+            })
+    });
+    let (content_type, body) = match chosen {
+        Some((ct, body_schema)) => {
             let value = Generator::new(scene, Mode::Request)
                 .generate(body_schema, None)
                 .unwrap_or(Value::Null);
-            let binary: Vec<&str> = spec
-                .fields
-                .iter()
-                .filter(|f| f.binary)
-                .map(|f| f.name)
-                .collect();
-            match spec.content_type {
+            let binary = schema::binary_members(body_schema);
+            match ct {
                 "application/x-www-form-urlencoded" => {
                     let mut pairs = Vec::new();
                     if let Value::Object(m) = &value {
@@ -151,21 +195,19 @@ pub fn example_request(op: &'static Operation) -> ExampleRequest {
                     let encoded = url::form_urlencoded::Serializer::new(String::new())
                         .extend_pairs(pairs)
                         .finish();
-                    (Some(spec.content_type.to_owned()), encoded.into_bytes())
+                    (Some(ct.to_owned()), encoded.into_bytes())
                 }
-                ct @ ("multipart/form-data" | "multipart/mixed")
-                    if spec.shape == BodyShape::Merged =>
-                {
-                    (
-                        Some(format!("{ct}; boundary={BOUNDARY}")),
-                        multipart(ct, &value, &binary),
-                    )
+                ct if ct.starts_with("multipart/") && value.is_object() => (
+                    Some(format!("{ct}; boundary={BOUNDARY}")),
+                    multipart(ct, &value, &binary),
+                ),
+                ct if super::media::is_json(ct) => {
+                    (Some(ct.to_owned()), value.to_string().into_bytes())
                 }
-                ct if ct.contains("json") => (Some(ct.to_owned()), value.to_string().into_bytes()),
                 ct => (Some(ct.to_owned()), text(&value).into_bytes()),
             }
         }
-        _ => (None, Vec::new()),
+        None => (None, Vec::new()),
     };
     ExampleRequest {
         path,

@@ -6,7 +6,7 @@ use http::{HeaderValue, StatusCode};
 use crate::api::{ApiError, ApiResponse, ApiResult, Body, Ctx};
 use crate::fallback::Fallback;
 
-use super::{SpecAnswerer, SpecReply, SpecRequest};
+use super::{SpecAnswerer, SpecReply};
 
 /// Answers from the spec. Holds the compiled request validators, so one instance serves the
 /// whole sandbox.
@@ -54,15 +54,7 @@ impl Fallback for SpecFallback {
                 ),
             ));
         };
-        let spec_req = SpecRequest {
-            path: &req.path,
-            path_params: &req.params,
-            query: &req.query,
-            headers: &req.headers,
-            body: &req.body,
-            base_url: &req.base_url,
-        };
-        let mut response = to_response(self.answerer.answer(op, &spec_req));
+        let mut response = to_response(self.answerer.answer(op, &req.spec_request()));
         // Spec answers are synthesized, not stored: say so, for whoever reads the traffic.
         response.headers.push((
             http::HeaderName::from_static("x-sandbox-answer"),

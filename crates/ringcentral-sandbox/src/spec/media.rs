@@ -2,15 +2,35 @@
 //! MP3 of silence for audio, a 1x1 PNG for images, a one-page PDF, and CSV with the documented
 //! columns. Each is built from its format's rules rather than stored, and is a few hundred bytes.
 
-/// The concrete content type and body for a declared non-JSON response type (which may be a
-/// wildcard such as `audio/*`).
-pub(crate) fn body_for(content_type: &str, operation_id: &str) -> (String, Vec<u8>) {
-    let essence = content_type
+/// The media type of a `Content-Type` value, lower-cased, without its parameters:
+/// `multipart/form-data; boundary=x` -> `multipart/form-data`.
+pub(crate) fn essence(content_type: &str) -> String {
+    content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type (lower-case, without parameters) is JSON: `application/json` or any
+/// `+json` type.
+pub(crate) fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
+}
+
+/// The media type of a request's `Content-Type` header (see [`essence`]), if it has one in text.
+pub(crate) fn request_media(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(essence)
+}
+
+/// The concrete content type and body for a declared non-JSON response type (which may be a
+/// wildcard such as `audio/*`).
+pub(crate) fn body_for(content_type: &str, operation_id: &str) -> (String, Vec<u8>) {
+    let essence = essence(content_type);
     match essence.as_str() {
         "audio/mpeg" | "audio/mp3" => ("audio/mpeg".to_owned(), mp3()),
         t if t.starts_with("audio/") => ("audio/wav".to_owned(), wav()),
@@ -24,23 +44,7 @@ pub(crate) fn body_for(content_type: &str, operation_id: &str) -> (String, Vec<u
 
 /// A tenth of a second of 8 kHz 16-bit mono silence.
 pub(crate) fn wav() -> Vec<u8> {
-    let samples = 800u32;
-    let data_len = samples * 2;
-    let mut out = Vec::with_capacity(44 + data_len as usize);
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data_len).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&8000u32.to_le_bytes());
-    out.extend_from_slice(&16000u32.to_le_bytes()); // bytes per second
-    out.extend_from_slice(&2u16.to_le_bytes()); // block align
-    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&data_len.to_le_bytes());
-    out.resize(44 + data_len as usize, 0);
-    out
+    crate::content::wav_file(8000, 16, &[0; 1600])
 }
 
 /// Three MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, mono) of silence: zeroed side

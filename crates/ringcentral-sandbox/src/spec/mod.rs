@@ -29,8 +29,8 @@ mod check;
 mod errors;
 mod example;
 mod fallback;
-mod media;
-mod multipart;
+pub(crate) mod media;
+pub(crate) mod multipart;
 mod names;
 mod pattern;
 mod respond;
@@ -50,7 +50,7 @@ use serde_json::Value;
 use ringcentral_api::Operation;
 
 pub use errors::{ErrorFamily, ErrorKind, FieldError, render as render_errors};
-pub use example::{ExampleRequest, example_request};
+pub use example::{ExampleRequest, example_request, example_request_as};
 pub use fallback::SpecFallback;
 pub use validate::{SpecRequest, ValidRequest};
 

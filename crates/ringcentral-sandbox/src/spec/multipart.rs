@@ -119,14 +119,7 @@ fn part<'b>(headers: &[u8], data: &'b [u8]) -> Part<'b> {
             out.name = header_param(value, "name");
             out.filename = header_param(value, "filename");
         } else if key.eq_ignore_ascii_case("content-type") {
-            out.content_type = Some(
-                value
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase(),
-            );
+            out.content_type = Some(super::media::essence(value));
         }
     }
     out

@@ -121,27 +121,9 @@ fn last_param(template: &str) -> Option<&str> {
         .strip_suffix('}')
 }
 
-fn encode_query(pairs: &[(String, String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
 /// The request URL with some query parameters replaced.
 fn url_with(req: &SpecRequest<'_>, replace: &[(&str, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = req
-        .query
-        .iter()
-        .filter(|(k, _)| !replace.iter().any(|(r, _)| r == k))
-        .cloned()
-        .collect();
-    pairs.extend(replace.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-    let base = req.base_url;
-    if pairs.is_empty() {
-        format!("{base}{}", req.path)
-    } else {
-        format!("{base}{}?{}", req.path, encode_query(&pairs))
-    }
+    crate::api::url_with(req.base_url, req.path, req.query, replace)
 }
 
 fn number_of(v: Option<&Value>) -> Option<u64> {
@@ -235,11 +217,19 @@ fn paging_hints(
             records,
             per_page_max,
         } => {
-            let max = per_page_max.map_or(u64::MAX, u64::from);
+            // A page size or number the request may carry but the answer's paging model cannot
+            // report is brought within it: sizes are capped, and a page past the last one it can
+            // name is empty and says no page number, as the model documents for such pages.
+            let response = schema::op_schemas(op).and_then(|s| s.response.as_ref());
+            let reported = |name: &str| response.and_then(|r| schema::paging_maximum(r, name));
+            let max = per_page_max
+                .map_or(u64::MAX, u64::from)
+                .min(reported("perPage").unwrap_or(u64::MAX));
             let page = number_of(valid.query("page"))
                 .or_else(|| body_number("page"))
                 .unwrap_or(1)
                 .max(1);
+            let page_reported = reported("page").is_none_or(|m| page <= m);
             let per_page = match valid.query("perPage") {
                 Some(Value::String(s)) if s == "max" || s == "all" => {
                     per_page_max.map_or(1000, u64::from)
@@ -254,7 +244,7 @@ fn paging_hints(
             let count = total.saturating_sub(start).min(per_page);
             let total_pages = total.div_ceil(per_page).max(1);
             let mut paging = vec![
-                ("page", Hint::value(page)),
+                ("page", opt(page_reported.then(|| Hint::value(page)))),
                 ("perPage", Hint::value(per_page)),
                 ("totalPages", Hint::value(total_pages)),
                 ("totalElements", Hint::value(total)),

@@ -16,8 +16,8 @@ use ringcentral_api::{DEFS, OPERATIONS, Operation, RequestBody};
 pub(crate) struct OpSchemas {
     /// The success response's JSON Schema, when the response is JSON.
     pub response: Option<Value>,
-    /// The request body's JSON Schema.
-    pub body: Option<Value>,
+    /// The request body's JSON Schema for each content type the spec lists, in the spec's order.
+    pub bodies: Vec<(&'static str, Value)>,
     /// One schema per parameter, in the order of [`Operation::params`].
     pub params: Vec<Value>,
 }
@@ -41,7 +41,7 @@ fn parsed_ops() -> &'static HashMap<&'static str, OpSchemas> {
             .map(|op| {
                 let schemas = OpSchemas {
                     response: op.response.schema.map(parse),
-                    body: op.body.as_ref().map(|b| body_schema(op, b)),
+                    bodies: op.body.as_ref().map(body_schemas).unwrap_or_default(),
                     params: op.params.iter().map(|p| parse(p.schema)).collect(),
                 };
                 (op.operation_id, schemas)
@@ -50,10 +50,57 @@ fn parsed_ops() -> &'static HashMap<&'static str, OpSchemas> {
     })
 }
 
-/// The body's schema, for the content type the catalog sends; every definition it names is in
-/// the generated table.
-fn body_schema(_op: &Operation, body: &RequestBody) -> Value {
-    parse(body.schema)
+/// The body's schema for every content type; every definition they name is in the generated
+/// table. An operation whose spec lists no content type keeps the one schema the catalog has.
+fn body_schemas(body: &RequestBody) -> Vec<(&'static str, Value)> {
+    if body.schemas.is_empty() {
+        return vec![(body.content_type, parse(body.schema))];
+    }
+    body.schemas.iter().map(|(ct, s)| (*ct, parse(s))).collect()
+}
+
+impl OpSchemas {
+    /// The body schema for a media type (lower-case, without parameters) and its index in
+    /// [`OpSchemas::bodies`]: the declared type itself, else, for a JSON or multipart type the
+    /// operation does not list by name, the first declared type of the same kind. `None` when the
+    /// operation does not take that media type.
+    pub(crate) fn body_for(&self, media: &str) -> Option<(usize, &'static str, &Value)> {
+        let found = self
+            .bodies
+            .iter()
+            .position(|(ct, _)| ct.eq_ignore_ascii_case(media))
+            .or_else(|| {
+                let json = super::media::is_json(media);
+                let multipart = media.starts_with("multipart/");
+                self.bodies.iter().position(|(ct, _)| {
+                    (json && ct.eq_ignore_ascii_case("application/json"))
+                        || (multipart && ct.starts_with("multipart/"))
+                })
+            })
+            .or_else(|| {
+                // Any `+json` type the operation lists stands in for another JSON type only when
+                // the operation lists no plain JSON.
+                super::media::is_json(media)
+                    .then(|| {
+                        self.bodies
+                            .iter()
+                            .position(|(ct, _)| super::media::is_json(ct))
+                    })
+                    .flatten()
+            })?;
+        let (ct, schema) = &self.bodies[found];
+        Some((found, ct, schema))
+    }
+
+    /// The body schema of the content type the catalog sends (the first JSON one the spec lists).
+    pub(crate) fn default_body(&self, op: &Operation) -> Option<&Value> {
+        let ct = op.body.as_ref()?.content_type;
+        self.bodies
+            .iter()
+            .find(|(c, _)| *c == ct)
+            .or_else(|| self.bodies.first())
+            .map(|(_, s)| s)
+    }
 }
 
 /// The parsed schemas of `op`. Operations that are not part of the generated catalog (a test's own
@@ -280,6 +327,93 @@ pub(crate) fn property_schema<'s>(schema: &'s Value, name: &str) -> Option<&'s V
     walk(schema, name, 0)
 }
 
+/// The names of the top-level members of an object schema that hold files (`format: binary`, or
+/// an array of such), looking through `$ref`, `allOf`, `anyOf` and `oneOf`, in declaration order.
+pub(crate) fn binary_members(schema: &Value) -> Vec<&str> {
+    fn is_binary(schema: &Value, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let Some(map) = schema.as_object() else {
+            return false;
+        };
+        map.get("format").and_then(Value::as_str) == Some("binary")
+            || map.get("items").is_some_and(|i| is_binary(i, depth + 1))
+            || map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(ref_target)
+                .is_some_and(|t| is_binary(t, depth + 1))
+            || map
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|all| all.iter().any(|s| is_binary(s, depth + 1)))
+    }
+    fn walk<'s>(schema: &'s Value, depth: usize, out: &mut Vec<&'s str>) {
+        if depth > 16 {
+            return;
+        }
+        let Some(map) = schema.as_object() else {
+            return;
+        };
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            for (name, prop) in props {
+                if is_binary(prop, 0) && !out.contains(&name.as_str()) {
+                    out.push(name);
+                }
+            }
+        }
+        if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(ref_target) {
+            walk(target, depth + 1, out);
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for s in map.get(key).and_then(Value::as_array).into_iter().flatten() {
+                walk(s, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, 0, &mut out);
+    out
+}
+
+/// A numeric bound (`minimum` or `maximum`) of a schema, looking through `$ref` and `allOf`; the
+/// tightest when several parts set one.
+fn numeric_bound(schema: &Value, key: &str, depth: usize) -> Option<f64> {
+    if depth > 16 {
+        return None;
+    }
+    let map = schema.as_object()?;
+    let tighter = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) if key == "minimum" => Some(x.max(y)),
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    let mut found = map.get(key).and_then(Value::as_f64);
+    if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(ref_target) {
+        found = tighter(found, numeric_bound(target, key, depth + 1));
+    }
+    for s in map
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        found = tighter(found, numeric_bound(s, key, depth + 1));
+    }
+    found
+}
+
+/// The largest value an answer's `paging` object can report for `name` (`page`, `perPage`):
+/// RingCentral's paging model stops at page 1000 of 1000 records even where a parameter declares
+/// no limit. `None` when the answer has no such bound.
+pub(crate) fn paging_maximum(response: &Value, name: &str) -> Option<u64> {
+    let member = property_schema(response, "paging").and_then(|p| property_schema(p, name))?;
+    numeric_bound(member, "maximum", 0)
+        .filter(|m| *m >= 1.0)
+        .map(|m| m as u64)
+}
+
 fn type_name(s: &str) -> Option<&'static str> {
     Some(match s {
         "string" => "string",
@@ -483,14 +617,14 @@ mod tests {
     #[test]
     fn body_schemas_resolve() {
         for op in OPERATIONS.iter() {
-            if let Some(body) = op_schemas(op).and_then(|s| s.body.as_ref()) {
-                assert!(!dangling(body), "{}", op.operation_id);
+            for (ct, body) in op_schemas(op).map_or(&[][..], |s| s.bodies.as_slice()) {
+                assert!(!dangling(body), "{} {ct}", op.operation_id);
             }
         }
         let sms = OPERATIONS
             .iter()
             .find(|o| o.operation_id == "createSMSMessage");
-        let body = sms.and_then(op_schemas).and_then(|s| s.body.as_ref());
+        let body = sms.and_then(|op| op_schemas(op)?.default_body(op));
         assert_eq!(body, Some(&json!({"$ref": "#/$defs/CreateSMSMessage"})));
     }
 
@@ -523,6 +657,19 @@ mod tests {
         let mut doc = json!({"properties": {"n": {"type": "integer", "format": "int64"}}});
         bound_number_formats(&mut doc);
         assert!(doc["properties"]["n"]["maximum"].is_number());
+    }
+
+    #[test]
+    fn paging_maxima_come_from_the_answer() {
+        // The directory reports with EnumeratedPagingModel; contacts with a model of their own that
+        // sets no bound.
+        let directory = json!({"$ref": "#/$defs/DirectoryResource"});
+        assert_eq!(paging_maximum(&directory, "page"), Some(1000));
+        assert_eq!(paging_maximum(&directory, "perPage"), Some(1000));
+        assert_eq!(paging_maximum(&directory, "records"), None);
+        let contacts = json!({"$ref": "#/$defs/ContactList"});
+        assert_eq!(paging_maximum(&contacts, "perPage"), None);
+        assert_eq!(paging_maximum(&json!({"type": "object"}), "page"), None);
     }
 
     #[test]

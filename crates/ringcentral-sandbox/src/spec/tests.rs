@@ -10,6 +10,9 @@ use ringcentral_catalog::Action;
 
 use super::*;
 
+/// Where the answers' own URLs point.
+const BASE: &str = "http://127.0.0.1:18080";
+
 fn headers_for(content_type: Option<&str>) -> http::HeaderMap {
     let mut headers = http::HeaderMap::new();
     if let Some(v) = content_type.and_then(|c| http::HeaderValue::from_str(c).ok()) {
@@ -41,17 +44,30 @@ fn every_operation_accepts_its_example_and_answers_within_its_schema() {
     let started = Instant::now();
     let mut failures = Vec::new();
     let mut json_bodies = 0;
+    let mut alternate_bodies = 0;
     for op in OPERATIONS.iter() {
+        // Every other content type's example body must be accepted too (it is answered the same).
+        if let Some(body) = &op.body {
+            for (ct, _) in body
+                .schemas
+                .iter()
+                .filter(|(ct, _)| *ct != body.content_type)
+            {
+                let ex = example_request_as(op, Some(ct));
+                let headers = ex.headers();
+                let req = ex.spec_request(&headers, BASE);
+                alternate_bodies += 1;
+                if let Err(r) = answerer.validate(op, &req) {
+                    failures.push(format!(
+                        "{} ({ct}): example refused: {:?}",
+                        op.operation_id, r.errors
+                    ));
+                }
+            }
+        }
         let ex = example_request(op);
-        let headers = headers_for(ex.content_type.as_deref());
-        let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
-            query: &ex.query,
-            headers: &headers,
-            body: &ex.body,
-            base_url: "http://127.0.0.1:18080",
-        };
+        let headers = ex.headers();
+        let req = ex.spec_request(&headers, BASE);
         let valid = match answerer.validate(op, &req) {
             Ok(v) => v,
             Err(r) => {
@@ -102,6 +118,10 @@ fn every_operation_accepts_its_example_and_answers_within_its_schema() {
         failures.join("\n")
     );
     assert!(json_bodies > 400, "only {json_bodies} JSON bodies");
+    assert!(
+        alternate_bodies >= 14,
+        "only {alternate_bodies} bodies in a second content type"
+    );
     // Generous: a debug build on a busy machine. The benchmark gives the real figure.
     assert!(
         started.elapsed().as_secs() < 60,
@@ -137,7 +157,7 @@ fn lists_page_consistently() {
             query: &query,
             headers: &headers,
             body: b"",
-            base_url: "http://127.0.0.1:18080",
+            base_url: BASE,
         };
         let body = answerer.answer(op, &req).json().unwrap_or_default();
         assert_eq!(body["paging"]["page"], page);
@@ -189,7 +209,7 @@ fn reads_echo_the_addressed_id_and_updates_echo_the_body() {
         query: &[],
         headers: &headers,
         body: b"",
-        base_url: "http://127.0.0.1:18080",
+        base_url: BASE,
     };
     let body = answerer.answer(read, &req).json().unwrap_or_default();
     assert_eq!(body["id"], 4242);
@@ -233,7 +253,7 @@ fn invalid_requests_get_one_error_per_violation_in_the_rest_shape() {
         query: &[],
         headers: &headers,
         body: br#"{"to": "not a list"}"#,
-        base_url: "http://127.0.0.1:18080",
+        base_url: BASE,
     };
     let reply = answerer.answer(op, &req);
     assert_eq!(reply.status, 400);
@@ -368,7 +388,7 @@ fn every_operation_renders_request_errors_in_its_declared_400_schema() {
             query: &query,
             headers: &headers,
             body,
-            base_url: "http://127.0.0.1:18080",
+            base_url: BASE,
         };
         let rejection = match answerer.validate(op, &req) {
             Ok(_) => Rejection {
@@ -413,7 +433,7 @@ fn filtered_lists_hold_matching_records() {
         query: &query,
         headers: &headers,
         body: b"",
-        base_url: "http://127.0.0.1:18080",
+        base_url: BASE,
     };
     let body = answerer.answer(op, &req).json().unwrap_or_default();
     let records = body["records"].as_array().cloned().unwrap_or_default();
@@ -446,14 +466,10 @@ fn extreme_paging_values_are_answered() {
             query.retain(|(k, _)| k != token_param);
             query.push((token_param.to_owned(), format!("sbx-{huge}")));
         }
-        let headers = headers_for(ex.content_type.as_deref());
+        let headers = ex.headers();
         let req = SpecRequest {
-            path: &ex.path,
-            path_params: &ex.path_params,
             query: &query,
-            headers: &headers,
-            body: &ex.body,
-            base_url: "http://127.0.0.1:18080",
+            ..ex.spec_request(&headers, BASE)
         };
         let reply = answerer.answer(op, &req);
         assert!(
@@ -463,6 +479,79 @@ fn extreme_paging_values_are_answered() {
             reply.status
         );
     }
+}
+
+#[test]
+fn pages_beyond_the_paging_model_are_answered_within_it() {
+    // Where a parameter allows more than the answer's paging model can report (page or perPage
+    // above 1000), the answer stays within its schema; where it does not, the request is refused.
+    let answerer = SpecAnswerer::new();
+    let mut answered = 0;
+    let mut failures = Vec::new();
+    for op in OPERATIONS
+        .iter()
+        .filter(|op| matches!(op.paging, ringcentral_api::Paging::PageNumber { .. }))
+    {
+        let Some(validator) = output_validator(op) else {
+            continue;
+        };
+        for (page, per_page) in [("5000", "10"), ("1", "5000"), ("0", "0")] {
+            let ex = example_request(op);
+            let mut query: Vec<(String, String)> = ex
+                .query
+                .iter()
+                .filter(|(k, _)| k != "page" && k != "perPage")
+                .cloned()
+                .collect();
+            query.push(("page".to_owned(), page.to_owned()));
+            query.push(("perPage".to_owned(), per_page.to_owned()));
+            let headers = ex.headers();
+            let req = SpecRequest {
+                query: &query,
+                ..ex.spec_request(&headers, BASE)
+            };
+            let reply = answerer.answer(op, &req);
+            if reply.status == 400 {
+                continue;
+            }
+            answered += 1;
+            let body = reply.json().unwrap_or_default();
+            // The paging object reports the page asked for (or no page number past what it can
+            // name), and the page size used: the one asked for, capped.
+            let paging = &body["paging"];
+            let page_ok = match page {
+                "5000" => paging.get("page").is_none_or(|p| p == 5000),
+                _ => paging["page"] == 1,
+            };
+            let size_ok = match per_page {
+                "0" => paging["perPage"] == 1,
+                "5000" => paging.get("perPage").is_none_or(|p| p == 5000 || p == 1000),
+                _ => paging.get("perPage").is_none_or(|p| p == 10),
+            };
+            if !(page_ok && size_ok) {
+                failures.push(format!(
+                    "{} page={page} perPage={per_page}: paging {paging}",
+                    op.operation_id
+                ));
+            }
+            let defect = SPEC_DEFECTS.iter().find(|(id, _)| *id == op.operation_id);
+            let errors: Vec<String> = validator
+                .iter_errors(&body)
+                .filter(|e| defect.is_none_or(|(_, at)| e.instance_path().as_str() != *at))
+                .take(2)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            if !errors.is_empty() {
+                failures.push(format!(
+                    "{} page={page} perPage={per_page}: {}",
+                    op.operation_id,
+                    errors.join("; ")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(answered > 50, "only {answered} answers");
 }
 
 #[test]

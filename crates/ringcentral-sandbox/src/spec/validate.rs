@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use ringcentral_api::{Operation, ParamLocation, RequestBody};
 
 use super::errors::{ErrorKind, FieldError};
+use super::media::is_json;
 use super::multipart;
 use super::schema::{self, admitted_types, items_schema, property_schema};
 
@@ -58,7 +59,8 @@ impl ValidRequest {
 /// Compiled validators of one operation, built once and cached by the answerer.
 pub(crate) struct Compiled {
     params: Vec<Option<jsonschema::Validator>>,
-    body: Option<jsonschema::Validator>,
+    /// One per content type, in the order of [`schema::OpSchemas::bodies`].
+    bodies: Vec<Option<jsonschema::Validator>>,
 }
 
 fn compile_doc(doc: &Value) -> Option<jsonschema::Validator> {
@@ -83,7 +85,7 @@ pub(crate) fn compile(op: &Operation) -> Compiled {
     let Some(schemas) = schema::op_schemas(op) else {
         return Compiled {
             params: Vec::new(),
-            body: None,
+            bodies: Vec::new(),
         };
     };
     let params = schemas
@@ -95,13 +97,17 @@ pub(crate) fn compile(op: &Operation) -> Compiled {
             compile_doc(&doc)
         })
         .collect();
-    let body = schemas.body.as_ref().and_then(|s| {
-        let mut doc = schema::bundle(s);
-        schema::relax_read_only(&mut doc);
-        schema::bound_number_formats(&mut doc);
-        compile_doc(&doc)
-    });
-    Compiled { params, body }
+    let bodies = schemas
+        .bodies
+        .iter()
+        .map(|(_, s)| {
+            let mut doc = schema::bundle(s);
+            schema::relax_read_only(&mut doc);
+            schema::bound_number_formats(&mut doc);
+            compile_doc(&doc)
+        })
+        .collect();
+    Compiled { params, bodies }
 }
 
 /// Validates `req` against `op`. All violations are reported, not just the first.
@@ -159,11 +165,11 @@ pub(crate) fn validate(
             Err(e) => errors.push(e),
         }
     }
-    if let (Some(spec), Some(body_schema)) = (&op.body, schemas.and_then(|s| s.body.as_ref())) {
-        match read_body(spec, body_schema, req) {
+    if let (Some(spec), Some(schemas)) = (&op.body, schemas) {
+        match read_body(spec, schemas, req) {
             Ok(None) => {}
-            Ok(Some(value)) => {
-                if let Some(v) = &compiled.body {
+            Ok(Some((index, value))) => {
+                if let Some(v) = compiled.bodies.get(index).and_then(Option::as_ref) {
                     for e in v.iter_errors(&value) {
                         errors.extend(field_errors(&e, ""));
                     }
@@ -293,29 +299,24 @@ fn typed_param(
     Err(FieldError::invalid(name, &why))
 }
 
-fn media_essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn is_json(media: &str) -> bool {
-    media == "application/json" || media.ends_with("+json")
-}
-
 fn is_multipart(media: &str) -> bool {
     media.starts_with("multipart/")
 }
 
-/// Reads the body into JSON according to its content type. `Ok(None)` for an absent optional body.
+/// Whether a body schema takes only text: the body is then read as it is, whatever its media type
+/// (RingCentral's `multipart/mixed` batch bodies are declared this way).
+fn takes_text(body_schema: &Value) -> bool {
+    admitted_types(body_schema).is_some_and(|t| t.len() == 1 && t.contains("string"))
+}
+
+/// Reads the body into JSON according to its content type, and says which of the operation's
+/// body schemas (see [`schema::OpSchemas::body_for`]) it is checked against. `Ok(None)` for an
+/// absent optional body.
 fn read_body(
     spec: &RequestBody,
-    body_schema: &'static Value,
+    schemas: &'static schema::OpSchemas,
     req: &SpecRequest<'_>,
-) -> Result<Option<Value>, Vec<FieldError>> {
+) -> Result<Option<(usize, Value)>, Vec<FieldError>> {
     let header = match req
         .headers
         .get(http::header::CONTENT_TYPE)
@@ -342,12 +343,9 @@ fn read_body(
             Ok(None)
         };
     }
-    let media = header.map_or_else(|| spec.content_type.to_owned(), media_essence);
-    let declared = spec.content_types;
-    let accepted = declared.contains(&media.as_str())
-        || (is_json(&media) && declared.iter().any(|d| is_json(d)))
-        || (is_multipart(&media) && declared.iter().any(|d| is_multipart(d)));
-    if !accepted {
+    let media = header.map_or_else(|| spec.content_type.to_owned(), super::media::essence);
+    let Some((index, _, body_schema)) = schemas.body_for(&media) else {
+        let declared: Vec<&str> = schemas.bodies.iter().map(|(ct, _)| *ct).collect();
         return Err(vec![FieldError {
             kind: ErrorKind::UnsupportedMediaType,
             parameter: Some("Content-Type".to_owned()),
@@ -356,10 +354,14 @@ fn read_body(
                 declared.join(" or ")
             ),
         }]);
+    };
+    let text = || Value::String(String::from_utf8_lossy(req.body).into_owned());
+    if takes_text(body_schema) {
+        return Ok(Some((index, text())));
     }
     if is_json(&media) {
         return serde_json::from_slice::<Value>(req.body)
-            .map(Some)
+            .map(|v| Some((index, v)))
             .map_err(|e| vec![unreadable(format!("Request body is not valid JSON: {e}"))]);
     }
     if media == "application/x-www-form-urlencoded" {
@@ -376,7 +378,7 @@ fn read_body(
             let value = typed_field(field_schema, &values);
             object.insert(k, value);
         }
-        return Ok(Some(Value::Object(object)));
+        return Ok(Some((index, Value::Object(object))));
     }
     if is_multipart(&media) {
         let full = header.unwrap_or_default();
@@ -385,12 +387,10 @@ fn read_body(
                 "Request body is not valid multipart: {e}"
             ))]
         })?;
-        return multipart_object(spec, body_schema, &media, &parts).map(Some);
+        return multipart_object(body_schema, &media, &parts).map(|v| Some((index, v)));
     }
     // A text or binary body the spec declares for a whole-body operation.
-    Ok(Some(Value::String(
-        String::from_utf8_lossy(req.body).into_owned(),
-    )))
+    Ok(Some((index, text())))
 }
 
 fn unreadable(message: String) -> FieldError {
@@ -432,11 +432,11 @@ fn binary_placeholder(part: &multipart::Part<'_>) -> Value {
 /// The fields of a multipart body as one object. `multipart/mixed` carries the JSON request in its
 /// first part and files after it; `multipart/form-data` names every part.
 fn multipart_object(
-    spec: &RequestBody,
     body_schema: &'static Value,
     media: &str,
     parts: &[multipart::Part<'_>],
 ) -> Result<Value, Vec<FieldError>> {
+    let binary = schema::binary_members(body_schema);
     let mut object = Map::new();
     let mut files: Vec<&multipart::Part<'_>> = Vec::new();
     let mut grouped: Vec<(String, Vec<&multipart::Part<'_>>)> = Vec::new();
@@ -478,16 +478,18 @@ fn multipart_object(
             },
         }
     }
+    let wants_array = |schema: Option<&Value>| {
+        schema
+            .and_then(admitted_types)
+            .is_some_and(|t| t.contains("array"))
+    };
     for (name, list) in grouped {
         let field_schema = property_schema(body_schema, &name);
-        let binary = spec.fields.iter().any(|f| f.name == name && f.binary)
-            || list.iter().any(|p| p.filename.is_some());
-        let wants_array = field_schema
-            .and_then(admitted_types)
-            .is_some_and(|t| t.contains("array"));
+        let is_file =
+            binary.iter().any(|b| *b == name) || list.iter().any(|p| p.filename.is_some());
         let mut values = Vec::new();
         for part in &list {
-            let v = if binary {
+            let v = if is_file {
                 binary_placeholder(part)
             } else if part.content_type.as_deref().is_some_and(is_json) {
                 serde_json::from_slice(part.data).map_err(|e| {
@@ -500,27 +502,24 @@ fn multipart_object(
             values.push(v);
         }
         // One part is the value itself, unless an array is wanted and the part is not one.
-        let value = if values.len() == 1 && (!wants_array || values[0].is_array()) {
+        let value = if values.len() == 1 && (!wants_array(field_schema) || values[0].is_array()) {
             values.pop().unwrap_or(Value::Null)
         } else {
             Value::Array(values)
         };
         object.insert(name, value);
     }
-    // Unnamed file parts go to the body's file field.
+    // Unnamed file parts go to the body's file member.
     if !files.is_empty()
-        && let Some(field) = spec.fields.iter().find(|f| f.binary)
+        && let Some(field) = binary.first()
     {
-        let wants_array = property_schema(body_schema, field.name)
-            .and_then(admitted_types)
-            .is_some_and(|t| t.contains("array"));
         let placeholders: Vec<Value> = files.iter().map(|p| binary_placeholder(p)).collect();
-        let value = if wants_array || placeholders.len() > 1 {
+        let value = if wants_array(property_schema(body_schema, field)) || placeholders.len() > 1 {
             Value::Array(placeholders)
         } else {
             placeholders.into_iter().next().unwrap_or(Value::Null)
         };
-        object.insert(field.name.to_owned(), value);
+        object.insert((*field).to_owned(), value);
     }
     Ok(Value::Object(object))
 }
@@ -870,6 +869,134 @@ mod tests {
             assert_eq!(body["faxResolution"], "High");
             assert!(body["attachment"].is_string(), "{body}");
         }
+    }
+
+    fn missing_members(errs: &[FieldError]) -> Vec<&str> {
+        errs.iter()
+            .filter(|e| e.kind == ErrorKind::Missing)
+            .filter_map(|e| e.parameter.as_deref())
+            .collect()
+    }
+
+    #[test]
+    fn each_content_type_is_checked_against_its_own_schema() {
+        // A fax resent as JSON names the original message; it needs no attachment.
+        let json_fax = |body: &[u8]| {
+            run(
+                "createFaxMessage",
+                &tilde(),
+                &[],
+                Some("application/json"),
+                body,
+            )
+        };
+        let ok =
+            json_fax(br#"{"originalMessageId": "1", "to": [{"phoneNumber": "+16505550100"}]}"#);
+        assert!(ok.is_ok(), "{ok:?}");
+        let errs = json_fax(br#"{"to": [{"phoneNumber": "+16505550100"}]}"#)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(missing_members(&errs), ["originalMessageId"]);
+        // A bulk message update is an array of `{resourceId, body}` entries.
+        let mut params = tilde();
+        params.push(("messageId", "1,2".to_owned()));
+        let bulk = |body: &[u8]| {
+            run(
+                "patchMessage",
+                &params,
+                &[],
+                Some("application/vnd.ringcentral.multipart+json"),
+                body,
+            )
+        };
+        let ok = bulk(br#"[{"resourceId": "1", "body": {"readStatus": "Read"}}]"#);
+        assert_eq!(
+            ok.ok().and_then(|v| v.body),
+            Some(serde_json::json!([{"resourceId": "1", "body": {"readStatus": "Read"}}]))
+        );
+        assert!(bulk(br#"{"readStatus": "Read"}"#).is_err());
+        assert!(
+            bulk(br#"[{"resourceId": "1"}]"#).is_err_and(|e| missing_members(&e) == ["[0].body"])
+        );
+        // A greeting in `multipart/mixed` names its answering rule by an object, in
+        // `multipart/form-data` by an id.
+        let greeting = |media: &str, rule: &str| {
+            let body = format!(
+                "--b\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nVoicemail\r\n--b\r\n{rule}--b\r\nContent-Disposition: form-data; name=\"binary\"; filename=\"g.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFF\r\n--b--\r\n"
+            );
+            run(
+                "createCustomUserGreeting",
+                &tilde(),
+                &[],
+                Some(&format!("{media}; boundary=b")),
+                body.as_bytes(),
+            )
+        };
+        let by_object = "Content-Disposition: form-data; name=\"answeringRule\"\r\nContent-Type: application/json\r\n\r\n{\"id\": \"business-hours-rule\"}\r\n";
+        let by_id = "Content-Disposition: form-data; name=\"answeringRuleId\"\r\n\r\nbusiness-hours-rule\r\n";
+        assert!(greeting("multipart/mixed", by_object).is_ok());
+        assert!(greeting("multipart/form-data", by_id).is_ok());
+        assert!(
+            greeting("multipart/form-data", by_object)
+                .is_err_and(|e| missing_members(&e) == ["answeringRuleId"])
+        );
+        // A thread message with attachments: the request in `metadata`, the files after it.
+        let thread = |parts: &str| {
+            run(
+                "mthSendMessage",
+                &[("accountId", "~".to_owned())],
+                &[],
+                Some("multipart/form-data; boundary=b"),
+                format!("{parts}--b--\r\n").as_bytes(),
+            )
+        };
+        let metadata = "--b\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n{\"from\": {\"phoneNumber\": \"+16505550100\"}, \"to\": [{\"phoneNumber\": \"+16505550101\"}], \"text\": \"hi\"}\r\n";
+        let picture = "--b\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n";
+        let ok = thread(&format!("{metadata}{picture}"));
+        assert!(ok.is_ok(), "{ok:?}");
+        assert!(thread(picture).is_err_and(|e| missing_members(&e) == ["metadata"]));
+    }
+
+    #[test]
+    fn union_bodies_require_one_of_their_alternatives() {
+        let call = |id: &str, extra: (&str, String), body: &[u8]| {
+            let params = [
+                ("accountId", "~".to_owned()),
+                ("telephonySessionId", "s-1".to_owned()),
+                extra,
+            ];
+            let p: Vec<(&str, String)> = params.into_iter().collect();
+            run(id, &p, &[], Some("application/json"), body)
+        };
+        let party = || ("partyId", "p-1".to_owned());
+        for id in ["forwardCallParty", "transferCallParty", "replyParty"] {
+            assert!(call(id, party(), b"{}").is_err(), "{id} accepted {{}}");
+        }
+        assert!(
+            call(
+                "forwardCallParty",
+                party(),
+                br#"{"phoneNumber": "+16505550100"}"#
+            )
+            .is_ok()
+        );
+        assert!(
+            call(
+                "transferCallParty",
+                party(),
+                br#"{"extensionNumber": "101"}"#
+            )
+            .is_ok()
+        );
+        assert!(call("replyParty", party(), br#"{"replyWithText": "On my way"}"#).is_ok());
+        let supervise = |body: &[u8]| call("superviseCallSession", ("x", String::new()), body);
+        assert!(supervise(br#"{"mode": "Listen", "supervisorDeviceId": "1"}"#).is_err());
+        assert!(
+            supervise(br#"{"mode": "Listen", "supervisorDeviceId": "1", "agentExtensionId": "2"}"#)
+                .is_ok()
+        );
+        let supervise_party = |body: &[u8]| call("superviseCallParty", party(), body);
+        assert!(supervise_party(b"{}").is_err());
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct ExtensionExtra {
     /// SCIM's `externalId`, when a provisioning client set one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// SCIM's `userName` when a provisioning client gave one other than the login email (which
+    /// the SCIM RFCs allow); otherwise the login email is the user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_user_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,12 +88,80 @@ pub struct Extension {
     pub extra: ExtensionExtra,
 }
 
+/// Every extension type RingCentral's spec names.
+pub const EXTENSION_TYPES: &[&str] = &[
+    "User",
+    "Department",
+    "Announcement",
+    "Voicemail",
+    "DigitalUser",
+    "VirtualUser",
+    "FaxUser",
+    "PagingOnly",
+    "SharedLinesGroup",
+    "DelegatedLinesGroup",
+    "GroupCallPickup",
+    "IvrMenu",
+    "ApplicationExtension",
+    "ProxyAdmin",
+    "RoomConnector",
+    "ParkLocation",
+    "Limited",
+    "Bot",
+    "Site",
+    "Room",
+    "FlexibleUser",
+    "TieLine",
+    "Unknown",
+];
+
+/// The extension types that are users (people with a login).
+pub const USER_EXTENSION_TYPES: &[&str] = &[
+    "User",
+    "DigitalUser",
+    "VirtualUser",
+    "FaxUser",
+    "FlexibleUser",
+];
+
+/// [`USER_EXTENSION_TYPES`] as an SQL list: `'User','DigitalUser',...`.
+pub(crate) fn user_types_sql() -> String {
+    USER_EXTENSION_TYPES
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 impl Extension {
+    /// A new extension of `account_id` that has no id or number yet.
+    pub fn new(account_id: i64, kind: &str, status: &str, name: &str, now_ms: i64) -> Extension {
+        Extension {
+            id: 0,
+            account_id,
+            number: String::new(),
+            kind: kind.into(),
+            status: status.into(),
+            first_name: None,
+            last_name: None,
+            name: name.into(),
+            email: None,
+            department: None,
+            job_title: None,
+            mobile: None,
+            site_id: None,
+            admin: false,
+            created_ms: now_ms,
+            version: 1,
+            extra: ExtensionExtra {
+                modified_ms: now_ms,
+                ..ExtensionExtra::default()
+            },
+        }
+    }
+
     pub fn is_user(&self) -> bool {
-        matches!(
-            self.kind.as_str(),
-            "User" | "DigitalUser" | "VirtualUser" | "FaxUser" | "FlexibleUser"
-        )
+        USER_EXTENSION_TYPES.contains(&self.kind.as_str())
     }
 }
 
@@ -183,9 +255,7 @@ impl ExtensionFilter {
             args.push(s.into());
         }
         if self.users_only {
-            clauses.push(
-                "type IN ('User','DigitalUser','VirtualUser','FaxUser','FlexibleUser')".to_owned(),
-            );
+            clauses.push(format!("type IN ({})", user_types_sql()));
         }
         let w = if clauses.is_empty() {
             String::new()
@@ -516,57 +586,48 @@ pub(crate) fn extension(c: &Connection, id: i64) -> Result<Option<Extension>> {
     pair.map(finish).transpose()
 }
 
+/// The values of [`EXT_COLUMNS`] for an extension, in that order.
+fn ext_values(e: &Extension) -> [rusqlite::types::Value; 17] {
+    [
+        e.id.into(),
+        e.account_id.into(),
+        e.number.clone().into(),
+        e.kind.clone().into(),
+        e.status.clone().into(),
+        e.first_name.clone().into(),
+        e.last_name.clone().into(),
+        e.name.clone().into(),
+        e.email.clone().into(),
+        e.department.clone().into(),
+        e.job_title.clone().into(),
+        e.mobile.clone().into(),
+        e.site_id.into(),
+        i64::from(e.admin).into(),
+        e.created_ms.into(),
+        e.version.into(),
+        to_json(&e.extra).into(),
+    ]
+}
+
 pub(crate) fn insert_extension(c: &Connection, e: &Extension) -> Result<()> {
-    let data = to_json(&e.extra);
     c.prepare_cached(&format!(
         "INSERT INTO extensions({EXT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     ))?
-    .execute(params![
-        e.id,
-        e.account_id,
-        e.number,
-        e.kind,
-        e.status,
-        e.first_name,
-        e.last_name,
-        e.name,
-        e.email,
-        e.department,
-        e.job_title,
-        e.mobile,
-        e.site_id,
-        e.admin as i64,
-        e.created_ms,
-        e.version,
-        data
-    ])?;
+    .execute(params_from_iter(ext_values(e)))?;
     Ok(())
 }
 
+/// Writes back an extension that exists, bumping its version.
 pub(crate) fn save_extension(c: &Connection, e: &Extension, now_ms: i64) -> Result<Extension> {
     let mut e = e.clone();
     e.version += 1;
     e.extra.modified_ms = now_ms;
-    c.execute(
-        "UPDATE extensions SET number = ?2, status = ?3, first_name = ?4, last_name = ?5, name = ?6, email = ?7, \
-         department = ?8, job_title = ?9, mobile = ?10, site_id = ?11, admin = ?12, version = ?13, data = ?14 WHERE id = ?1",
-        params![
-            e.id,
-            e.number,
-            e.status,
-            e.first_name,
-            e.last_name,
-            e.name,
-            e.email,
-            e.department,
-            e.job_title,
-            e.mobile,
-            e.site_id,
-            e.admin as i64,
-            e.version,
-            to_json(&e.extra)
-        ],
-    )?;
+    c.prepare_cached(
+        "UPDATE extensions SET account_id = ?2, number = ?3, type = ?4, status = ?5, first_name = ?6, \
+         last_name = ?7, name = ?8, email = ?9, department = ?10, job_title = ?11, mobile = ?12, \
+         site_id = ?13, admin = ?14, created_ms = ?15, version = ?16, data = ?17 WHERE id = ?1",
+    )?
+    .execute(params_from_iter(ext_values(&e)))?;
     Ok(e)
 }
 
@@ -592,34 +653,17 @@ fn unassigned_holder(c: &Connection, account_id: i64, now_ms: i64) -> Result<i64
     if let Some(id) = found {
         return Ok(id);
     }
-    let id = Store::next_id(c)?;
-    let number = free_extension_number(c, account_id)?;
-    insert_extension(
-        c,
-        &Extension {
-            id,
-            account_id,
-            number,
-            kind: "User".into(),
-            status: "Unassigned".into(),
-            first_name: None,
-            last_name: None,
-            name: "Unassigned Extension".into(),
-            email: None,
-            department: None,
-            job_title: None,
-            mobile: None,
-            site_id: None,
-            admin: false,
-            created_ms: now_ms,
-            version: 1,
-            extra: ExtensionExtra {
-                modified_ms: now_ms,
-                ..Default::default()
-            },
-        },
-    )?;
-    Ok(id)
+    let mut holder = Extension::new(
+        account_id,
+        "User",
+        "Unassigned",
+        "Unassigned Extension",
+        now_ms,
+    );
+    holder.id = Store::next_id(c)?;
+    holder.number = free_extension_number(c, account_id)?;
+    insert_extension(c, &holder)?;
+    Ok(holder.id)
 }
 
 /// A phone number of the account.

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Store, from_json, seed, to_json};
+use super::{Store, from_json, json_row, seed, to_json};
 use crate::error::Result;
 
 /// Kinds of per-extension data seeded on first access.
@@ -193,11 +193,12 @@ impl Store {
     pub fn message(&self, extension_id: i64, id: i64, now_ms: i64) -> Result<Option<Message>> {
         self.ensure_lazy(extension_id, "messages", now_ms)?;
         self.read(|c| {
-            let d: Option<String> = c
-                .prepare_cached("SELECT data FROM messages WHERE extension_id = ?1 AND id = ?2")?
-                .query_row(params![extension_id, id], |r| r.get(0))
-                .optional()?;
-            d.map(|d| from_json("message", &d)).transpose()
+            json_row(
+                c,
+                "message",
+                "SELECT data FROM messages WHERE extension_id = ?1 AND id = ?2",
+                params![extension_id, id],
+            )
         })
     }
 
@@ -256,11 +257,12 @@ impl Store {
     pub fn call(&self, extension_id: i64, id: &str, now_ms: i64) -> Result<Option<CallRecord>> {
         self.ensure_lazy(extension_id, "calls", now_ms)?;
         self.read(|c| {
-            let d: Option<String> = c
-                .prepare_cached("SELECT data FROM call_log WHERE extension_id = ?1 AND id = ?2")?
-                .query_row(params![extension_id, id], |r| r.get(0))
-                .optional()?;
-            d.map(|d| from_json("call record", &d)).transpose()
+            json_row(
+                c,
+                "call record",
+                "SELECT data FROM call_log WHERE extension_id = ?1 AND id = ?2",
+                params![extension_id, id],
+            )
         })
     }
 

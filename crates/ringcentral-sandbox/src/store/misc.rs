@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Store, from_json, to_json};
+use super::{Store, from_json, json_row, json_rows, to_json};
 use crate::error::Result;
 
 /// A forwarding number of an extension.
@@ -22,6 +22,9 @@ pub struct ForwardingNumber {
     pub flip_number: Option<i32>,
     /// When the number is another extension's direct number, that extension.
     pub target_extension_id: Option<i64>,
+    /// A `PhoneLine` forwarding number rings this device of the account instead of a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<i64>,
 }
 
 /// Presence of an extension.
@@ -36,6 +39,12 @@ pub struct Presence {
     pub ring_on_monitored_call: bool,
     pub pick_up_calls_on_hold: bool,
     pub accept_call_queue_calls: bool,
+    /// The user's own Do Not Disturb state, where the communication handling service sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd_status_personal: Option<String>,
+    /// Who sees the presence: `All`, `None` or `PermittedUsers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_id_visibility: Option<String>,
 }
 
 impl Presence {
@@ -115,31 +124,18 @@ pub struct Subscription {
 impl Store {
     pub fn forwarding_numbers(&self, extension_id: i64) -> Result<Vec<ForwardingNumber>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
+            json_rows(
+                c,
+                "forwarding number",
                 "SELECT data FROM forwarding_numbers WHERE extension_id = ?1 ORDER BY id",
-            )?;
-            let rows = st.query_map([extension_id], |r| r.get::<_, String>(0))?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(from_json("forwarding number", &r?)?);
-            }
-            Ok(out)
+                [extension_id],
+            )
         })
     }
 
     /// Forwarding numbers of other extensions that ring `extension_id`.
     pub fn forwarding_to(&self, extension_id: i64) -> Result<Vec<ForwardingNumber>> {
-        self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT data FROM forwarding_numbers WHERE json_extract(data, '$.targetExtensionId') = ?1 ORDER BY id",
-            )?;
-            let rows = st.query_map([extension_id], |r| r.get::<_, String>(0))?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(from_json("forwarding number", &r?)?);
-            }
-            Ok(out)
-        })
+        self.read(|c| json_rows(c, "forwarding number", "SELECT data FROM forwarding_numbers WHERE json_extract(data, '$.targetExtensionId') = ?1 ORDER BY id", [extension_id]))
     }
 
     /// Inserts (id 0 gets a fresh id) or replaces a forwarding number.
@@ -224,11 +220,12 @@ impl Store {
 
     pub fn stored_presence(&self, extension_id: i64) -> Result<Option<Presence>> {
         self.read(|c| {
-            let d: Option<String> = c
-                .prepare_cached("SELECT data FROM presence WHERE extension_id = ?1")?
-                .query_row([extension_id], |r| r.get(0))
-                .optional()?;
-            d.map(|d| from_json("presence", &d)).transpose()
+            json_row(
+                c,
+                "presence",
+                "SELECT data FROM presence WHERE extension_id = ?1",
+                [extension_id],
+            )
         })
     }
 
@@ -293,14 +290,12 @@ impl Store {
     /// Posts of a chat, newest first.
     pub fn posts(&self, chat_id: &str) -> Result<Vec<Post>> {
         self.read(|c| {
-            let mut st =
-                c.prepare_cached("SELECT data FROM posts WHERE chat_id = ?1 ORDER BY seq DESC")?;
-            let rows = st.query_map([chat_id], |r| r.get::<_, String>(0))?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(from_json("post", &r?)?);
-            }
-            Ok(out)
+            json_rows(
+                c,
+                "post",
+                "SELECT data FROM posts WHERE chat_id = ?1 ORDER BY seq DESC",
+                [chat_id],
+            )
         })
     }
 
@@ -321,14 +316,12 @@ impl Store {
 
     pub fn tasks(&self, chat_id: &str) -> Result<Vec<Task>> {
         self.read(|c| {
-            let mut st =
-                c.prepare_cached("SELECT data FROM tasks WHERE chat_id = ?1 ORDER BY seq DESC")?;
-            let rows = st.query_map([chat_id], |r| r.get::<_, String>(0))?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(from_json("task", &r?)?);
-            }
-            Ok(out)
+            json_rows(
+                c,
+                "task",
+                "SELECT data FROM tasks WHERE chat_id = ?1 ORDER BY seq DESC",
+                [chat_id],
+            )
         })
     }
 
@@ -359,25 +352,23 @@ impl Store {
 
     pub fn subscriptions(&self, extension_id: i64) -> Result<Vec<Subscription>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
+            json_rows(
+                c,
+                "subscription",
                 "SELECT data FROM subscriptions WHERE extension_id = ?1 ORDER BY rowid",
-            )?;
-            let rows = st.query_map([extension_id], |r| r.get::<_, String>(0))?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(from_json("subscription", &r?)?);
-            }
-            Ok(out)
+                [extension_id],
+            )
         })
     }
 
     pub fn subscription(&self, id: &str) -> Result<Option<Subscription>> {
         self.read(|c| {
-            let d: Option<String> = c
-                .prepare_cached("SELECT data FROM subscriptions WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            d.map(|d| from_json("subscription", &d)).transpose()
+            json_row(
+                c,
+                "subscription",
+                "SELECT data FROM subscriptions WHERE id = ?1",
+                [id],
+            )
         })
     }
 
@@ -394,15 +385,12 @@ impl Store {
     /// Every subscription that has not expired.
     pub fn live_subscriptions(&self, now_ms: i64) -> Result<Vec<Subscription>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
+            json_rows(
+                c,
+                "subscription",
                 "SELECT data FROM subscriptions WHERE expires_ms > ?1 ORDER BY rowid",
-            )?;
-            let rows = st.query_map([now_ms], |r| r.get::<_, String>(0))?;
-            let mut out = Vec::new();
-            for r in rows {
-                out.push(from_json("subscription", &r?)?);
-            }
-            Ok(out)
+                [now_ms],
+            )
         })
     }
 

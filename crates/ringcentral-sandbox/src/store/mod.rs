@@ -94,6 +94,8 @@ const INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS ext_account ON extensions(account_id, number);
 CREATE INDEX IF NOT EXISTS ext_order ON extensions(account_id, length(number), number, id);
 CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS ext_scim_user_name
+  ON extensions(json_extract(data, '$.scimUserName') COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
 CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
@@ -292,6 +294,36 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T> {
     serde_json::from_str(text).map_err(Error::corrupt(what))
+}
+
+/// Decodes the one JSON column of every row `sql` selects.
+pub(crate) fn json_rows<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    what: &'static str,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>> {
+    let mut st = c.prepare_cached(sql)?;
+    let rows = st.query_map(params, |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(from_json(what, &r?)?);
+    }
+    Ok(out)
+}
+
+/// Decodes the one JSON column of the row `sql` selects, if there is one.
+pub(crate) fn json_row<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    what: &'static str,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<T>> {
+    let text: Option<String> = c
+        .prepare_cached(sql)?
+        .query_row(params, |r| r.get(0))
+        .optional()?;
+    text.map(|d| from_json(what, &d)).transpose()
 }
 
 /// Encodes a JSON column.

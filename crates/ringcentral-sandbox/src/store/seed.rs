@@ -502,41 +502,23 @@ fn seed_queues_and_ivr(tx: &Connection, seed: u64, users: usize, created: i64) -
             format!("{dept} Queue {}", q / DEPARTMENTS.len() + 1)
         };
         let id = OTHER_EXT_BASE + 500 + q as i64;
-        insert_extension(
-            tx,
-            &Extension {
-                id,
-                account_id: MAIN_ACCOUNT_ID,
-                number: (500 + q).to_string(),
-                kind: "Department".into(),
-                status: "Enabled".into(),
-                first_name: None,
-                last_name: None,
-                name,
-                email: Some(format!(
-                    "{}-queue{}@{MAIN_DOMAIN}",
-                    dept.to_ascii_lowercase(),
-                    q + 1
-                )),
-                department: Some(dept.into()),
-                job_title: None,
-                mobile: None,
-                site_id: Some(MAIN_ACCOUNT_ID + 10),
-                admin: false,
-                created_ms: created,
-                version: 1,
-                extra: ExtensionExtra {
-                    queue: Some(QueueInfo {
-                        sla_goal: 80,
-                        sla_threshold_seconds: 30,
-                        include_abandoned_calls: true,
-                        abandoned_threshold_seconds: 10,
-                    }),
-                    modified_ms: created,
-                    ..Default::default()
-                },
-            },
-        )?;
+        let mut queue = Extension::new(MAIN_ACCOUNT_ID, "Department", "Enabled", &name, created);
+        queue.id = id;
+        queue.number = (500 + q).to_string();
+        queue.email = Some(format!(
+            "{}-queue{}@{MAIN_DOMAIN}",
+            dept.to_ascii_lowercase(),
+            q + 1
+        ));
+        queue.department = Some(dept.into());
+        queue.site_id = Some(MAIN_ACCOUNT_ID + 10);
+        queue.extra.queue = Some(QueueInfo {
+            sla_goal: 80,
+            sla_threshold_seconds: 30,
+            include_abandoned_calls: true,
+            abandoned_threshold_seconds: 10,
+        });
+        insert_extension(tx, &queue)?;
         let members = 2 + rng.below(5) as usize;
         for _ in 0..members.min(users) {
             let idx = rng.below(users as u64) as usize;
@@ -556,32 +538,12 @@ fn seed_queues_and_ivr(tx: &Connection, seed: u64, users: usize, created: i64) -
     .into_iter()
     .enumerate()
     {
-        insert_extension(
-            tx,
-            &Extension {
-                id: OTHER_EXT_BASE + 300 + k as i64,
-                account_id: MAIN_ACCOUNT_ID,
-                number: (300 + k).to_string(),
-                kind: "IvrMenu".into(),
-                status: "Enabled".into(),
-                first_name: None,
-                last_name: None,
-                name: name.into(),
-                email: None,
-                department: None,
-                job_title: None,
-                mobile: None,
-                site_id: Some(MAIN_ACCOUNT_ID + 10),
-                admin: false,
-                created_ms: created,
-                version: 1,
-                extra: ExtensionExtra {
-                    ivr_prompt: Some(prompt.into()),
-                    modified_ms: created,
-                    ..Default::default()
-                },
-            },
-        )?;
+        let mut menu = Extension::new(MAIN_ACCOUNT_ID, "IvrMenu", "Enabled", name, created);
+        menu.id = OTHER_EXT_BASE + 300 + k as i64;
+        menu.number = (300 + k).to_string();
+        menu.site_id = Some(MAIN_ACCOUNT_ID + 10);
+        menu.extra.ivr_prompt = Some(prompt.into());
+        insert_extension(tx, &menu)?;
     }
     Ok(())
 }
@@ -606,6 +568,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
                     features: vec!["CallFlip".into(), "CallForwarding".into()],
                     flip_number: Some(1),
                     target_extension_id: None,
+                    device_id: None,
                 },
             )?;
         }
@@ -623,6 +586,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
                     features: vec!["CallForwarding".into()],
                     flip_number: None,
                     target_extension_id: Some(MAIN_USER_BASE + target as i64),
+                    device_id: None,
                 },
             )?;
         }

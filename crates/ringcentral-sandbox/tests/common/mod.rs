@@ -82,12 +82,42 @@ pub async fn jwt_login(
 pub struct Reply {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
+    /// The body as JSON (`Null` when it is empty or not JSON).
     pub body: Value,
+    /// The body as it came.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    async fn from(resp: reqwest::Response) -> Reply {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap_or_default().to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            bytes,
+        }
+    }
+}
+
+/// The records of a list answer.
+pub fn records(v: &Value) -> Vec<Value> {
+    v["records"].as_array().cloned().unwrap_or_default()
+}
+
+/// The id of the first record of a list answer, as text.
+pub fn first_id(list: &Value) -> String {
+    match &list["records"][0]["id"] {
+        Value::String(s) => s.clone(),
+        Value::Null => panic!("the list has no records: {list}"),
+        other => other.to_string(),
     }
 }
 
@@ -111,23 +141,95 @@ impl Env {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let resp = match req.send().await {
-            Ok(r) => r,
+        match req.send().await {
+            Ok(r) => Reply::from(r).await,
             Err(e) => panic!("{path}: {e}"),
-        };
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.unwrap_or_default();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-        };
-        Reply {
-            status,
-            headers,
-            body,
         }
+    }
+
+    /// A request with explicit headers and a raw body, as the administrator.
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        let mut req = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(&self.token);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        match req.send().await {
+            Ok(r) => Reply::from(r).await,
+            Err(e) => panic!("{path}: {e}"),
+        }
+    }
+
+    /// A `GET` that must answer 200 with a body the spec's schema of `operation_id` accepts.
+    pub async fn get_ok(&self, operation_id: &str, path: &str) -> Reply {
+        let r = self.get(path).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        check_schema(operation_id, 200, &r.body);
+        r
+    }
+
+    /// The current extension as the holder of `token` sees it.
+    pub async fn me_as(&self, token: &str) -> Reply {
+        self.call_as(
+            token,
+            reqwest::Method::GET,
+            "/restapi/v1.0/account/~/extension/~",
+            None,
+        )
+        .await
+    }
+
+    /// The counters of `GET /sandbox/v1/stats`.
+    pub async fn stats(&self) -> Value {
+        match self.http.get(self.url("/sandbox/v1/stats")).send().await {
+            Ok(r) => r.json().await.unwrap_or(Value::Null),
+            Err(e) => panic!("stats: {e}"),
+        }
+    }
+
+    /// The administrator's SMS-capable number and a colleague's number.
+    pub async fn sms_numbers(&self) -> (String, String) {
+        let numbers = self
+            .get_ok(
+                "listExtensionPhoneNumbers",
+                "/restapi/v1.0/account/~/extension/~/phone-number",
+            )
+            .await;
+        let from = records(&numbers.body)
+            .into_iter()
+            .find(|n| {
+                n["features"]
+                    .as_array()
+                    .is_some_and(|f| f.contains(&json!("SmsSender")))
+            })
+            .and_then(|n| n["phoneNumber"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        assert!(
+            !from.is_empty(),
+            "the administrator has an SMS-capable number"
+        );
+        let (colleague, _) = self.regular_user().await;
+        let theirs = self
+            .get(&format!(
+                "/restapi/v1.0/account/~/extension/{colleague}/phone-number"
+            ))
+            .await;
+        let to = records(&theirs.body)[0]["phoneNumber"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        (from, to)
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use ringcentral_sandbox::{FaultSpec, RateLimitMode, Sandbox, SandboxConfig};
+use ringcentral_sandbox::{FaultSpec, RateLimitMode, Sandbox, SandboxConfig, ScimRules};
 
 use crate::cli::{SandboxCredentialsArgs, SandboxResetArgs, SandboxServeArgs};
 use crate::config;
@@ -49,6 +49,10 @@ pub fn serve(ctx: &Ctx, args: &SandboxServeArgs) -> CliResult<View> {
         })?,
         None => FaultSpec::none(),
     };
+    let scim_rules: ScimRules = args
+        .scim_rules
+        .parse()
+        .map_err(|e: String| CliError::usage(format!("--scim-rules {}: {e}", args.scim_rules)))?;
     if args.users == 0 {
         return Err(CliError::usage("--users must be at least 1"));
     }
@@ -60,6 +64,7 @@ pub fn serve(ctx: &Ctx, args: &SandboxServeArgs) -> CliResult<View> {
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
         rate_limits,
         faults,
+        scim_rules,
         ..SandboxConfig::default()
     };
     ctx.block_on(async {

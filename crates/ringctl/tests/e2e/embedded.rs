@@ -608,7 +608,22 @@ fn sandbox_credentials_for_the_admin_and_another_user() -> TestResult {
         .args(["sandbox", "credentials", "--user", "nobody@nowhere.example"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("nobody@nowhere.example"));
+        .stderr(
+            predicate::str::contains("nobody@nowhere.example")
+                .and(predicate::str::contains(
+                    "ringctl action run scim-search-via-get2",
+                ))
+                .and(predicate::str::contains("users list").not()),
+        );
+    // The command the hint names lists the users with their login emails.
+    let scim = home.json(&["action", "run", "scim-search-via-get2", "--json"]);
+    let resources = scim["Resources"].as_array().ok_or("no Resources")?;
+    assert!(
+        resources
+            .iter()
+            .any(|u| u["emails"][0]["value"] == other.as_str()),
+        "{scim}"
+    );
     Ok(())
 }
 

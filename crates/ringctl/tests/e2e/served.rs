@@ -28,6 +28,23 @@ fn serve_prints_a_usable_first_line() -> TestResult {
 }
 
 #[test]
+fn scim_rules_are_chosen_on_the_command_line() -> TestResult {
+    // The SCIM RFCs by default; RingCentral's own rules on request.
+    for (args, xml) in [
+        (&[][..], false),
+        (&["--scim-rules", "rfc"][..], false),
+        (&["--scim-rules", "ringcentral"][..], true),
+    ] {
+        let served = Served::start(args);
+        let home = Home::new();
+        served.login(&home, "scim");
+        let spc = home.json(&["action", "run", "scim-get-provider-config2", "--json"]);
+        assert_eq!(spc.get("xmlDataFormat").is_some(), xml, "{args:?}: {spc}");
+    }
+    Ok(())
+}
+
+#[test]
 fn bad_input_and_dry_runs_send_nothing() -> TestResult {
     let served = Served::start(&[]);
     let home = Home::new();
@@ -238,6 +255,7 @@ fn serve_rejects_bad_settings() {
         ("--faults", "teapot=1"),
         ("--faults", "5xx=1.5"),
         ("--users", "0"),
+        ("--scim-rules", "strict"),
     ] {
         home.cmd()
             .args(["sandbox", "serve", flag, value])
