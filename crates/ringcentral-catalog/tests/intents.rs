@@ -1,7 +1,8 @@
 //! Intent search quality on labelled sets of requests: each line is a request and the operationIds
 //! that correctly answer it. The shared sample must come out top-1 everywhere; our own sets (long
-//! everyday requests for development, more of them held out, and short commands across the whole
-//! API) must stay above the quality bars.
+//! everyday requests for development, more of them held out, short commands across the whole API,
+//! and a fresh set of requests as different people and agents phrase them) must stay above the
+//! quality bars.
 
 use std::path::{Path, PathBuf};
 
@@ -124,4 +125,14 @@ fn short_request_set_quality() {
     let (top1, top3) = evaluate("short", &cases);
     assert!(top1 >= 0.94, "top-1 {top1:.3} fell below 0.94");
     assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
+}
+
+#[test]
+fn fresh_set_quality() {
+    let cases = load(&data("intents-fresh.tsv"))
+        .expect("tests/data/intents-fresh.tsv is part of the repository");
+    assert!(cases.len() >= 300);
+    let (top1, top3) = evaluate("fresh", &cases);
+    assert!(top1 >= 0.75, "top-1 {top1:.3} fell below 0.75");
+    assert!(top3 >= 0.87, "top-3 {top3:.3} fell below 0.87");
 }
