@@ -1344,7 +1344,8 @@ pub const COMPOUNDS: &[(&str, &str, &str)] = &[("caller", "id", "callerid")];
 /// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
 pub const PREPOSITIONS: &[&str] = &[
     "in", "on", "for", "from", "of", "to", "with", "by", "at", "into", "about", "via", "using",
-    "across", "per", "within", "without", "between", "under", "over", "as",
+    "across", "per", "within", "without", "between", "under", "over", "as", "named", "called",
+    "titled",
 ];
 
 /// Words too generic to be what a request or an operation is about on their own.
@@ -1397,4 +1398,13 @@ pub const WEAK: &[&str] = &[
 pub const NAME_NOISE: &[&str] = &[
     "new", "glip", "v2", "v1", "rcw", "rcv", "n11s", "cai", "mth", "tm", "2", "jws", "public",
     "legacy", "info", "list", "multiple", "bulk", "s",
+];
+
+/// Everyday names of kinds of records the API calls otherwise, and the value of a type field
+/// that the API calls them by: a call queue is an extension of type Department.
+pub const KIND_NAMES: &[(&str, &str)] = &[
+    ("call queue", "Department"),
+    ("queue", "Department"),
+    ("paging group", "PagingOnly"),
+    ("shared line", "SharedLinesGroup"),
 ];

@@ -24,7 +24,10 @@
 //! the kinds of records it handles), and the fields of its answer and of the answer's parts (an
 //! extension's contact holds its email and job title). Its own verbs come from the first words
 //! of its summary, operationId and description ("Parks a call ..."). How rare a word is shows
-//! in the names, tags and paths that carry it.
+//! in the names, tags and paths that carry it. The values of type fields are kinds of record
+//! however many there are: a request about park locations or fax users, or about a call queue
+//! (the API's Department), that no operation is named by for what it asks to do, is asked of the
+//! operations whose type field takes that kind.
 //!
 //! The score rewards how much of the request an action covers (each word weighted by how rare it
 //! is across the API and judged against the best any action could do), how much of the action's
@@ -143,6 +146,10 @@ const W_OFF_OBJECT: f32 = 1.0;
 const VERB_IDF_CAP: f32 = 2.0;
 /// The share of a word's best score an action must reach to be about that word.
 const OBJECT_PRESENCE: f32 = 0.3;
+/// How rare a kind's words are when the API uses none of them elsewhere.
+const KIND_IDF: f32 = 3.0;
+/// How much a kind counts beside the words that name it.
+const KIND_BESIDE: f32 = 0.5;
 
 /// The class of an operation's own verb, from its summary and method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +215,29 @@ pub struct Index {
     in_context: Vec<InContext>,
     /// Words too generic to be the head of a name on their own ("status", "settings").
     generic_heads: Set<Term>,
+    /// The kinds of records that type fields enumerate ("ParkLocation", "FaxUser"), by the stems
+    /// of their words run together, and the everyday names of some ("call queue").
+    kinds: Map<String, Kind>,
+    /// Every word that is the head of some operation's name.
+    heads: Set<Term>,
+}
+
+/// A kind of record named by the value of a type field: the operations whose type field takes
+/// it, and the words that name it.
+#[derive(Clone, Default)]
+struct Kind {
+    /// Each operation with how directly it handles records of this kind: a field named `type`
+    /// fully, one that types something else (`usageType`, `ownerExtensionType`) half.
+    docs: Vec<(u32, f32)>,
+    stems: Vec<String>,
+    /// How rare the kind's words are.
+    idf: f32,
+}
+
+/// The stems of `words` run together: how a kind is known whatever its spelling ("ParkLocation",
+/// "park locations").
+fn kind_key<S: AsRef<str>>(words: &[S]) -> String {
+    words.iter().map(|w| text::stem(w.as_ref())).collect()
 }
 
 /// A multi-word expression and the words it stands for.
@@ -249,6 +279,9 @@ struct Builder {
     responses: Map<usize, Rc<[(Term, f32)]>>,
     weights: Vec<f32>,
     touched: Vec<Term>,
+    /// The kinds the type fields of the action being described take: each with how directly
+    /// the field types the action's records, and the field's description.
+    kinds: Vec<(String, Vec<String>, f32, &'static str)>,
 }
 
 impl Builder {
@@ -333,6 +366,8 @@ impl Index {
             weak: stemmed(lexicon::WEAK),
             phrases: Map::default(),
             generic_heads: Set::default(),
+            kinds: Map::default(),
+            heads: Set::default(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -423,6 +458,44 @@ impl Index {
             .collect();
         for doc in &mut index.docs {
             doc.core_weight = doc.core.iter().map(|t| index.idf[*t as usize]).sum();
+        }
+        index.heads = index
+            .docs
+            .iter()
+            .flat_map(|d| d.head.iter().copied())
+            .collect();
+        // Everyday names of kinds the API calls otherwise ("call queue" for Department).
+        for (name, value) in lexicon::KIND_NAMES {
+            let target = kind_key(&text::words(value));
+            let words = text::words(name);
+            if let Some(kind) = index.kinds.get(&target).cloned() {
+                index.kinds.insert(
+                    kind_key(&words),
+                    Kind {
+                        stems: words.iter().map(|w| text::stem(w)).collect(),
+                        ..kind
+                    },
+                );
+            }
+        }
+        let idf_of = |stem: &String| {
+            index
+                .vocab
+                .get(stem)
+                .map_or(0.0, |t| index.idf[*t as usize])
+        };
+        let idfs: Vec<(String, f32)> = index
+            .kinds
+            .iter()
+            .map(|(key, kind)| {
+                let idf = kind.stems.iter().map(idf_of).fold(0.0f32, f32::max);
+                (key.clone(), if idf > 0.0 { idf } else { KIND_IDF })
+            })
+            .collect();
+        for (key, idf) in idfs {
+            if let Some(kind) = index.kinds.get_mut(&key) {
+                kind.idf = idf;
+            }
         }
         index
     }
@@ -554,9 +627,26 @@ impl Index {
         &mut self,
         builder: &mut Builder,
         name: &str,
-        values: impl ExactSizeIterator<Item = &'a str>,
+        description: &'static str,
+        values: impl ExactSizeIterator<Item = &'a str> + Clone,
         kind_weight: f32,
     ) {
+        // Each value of a type field is a kind of record the operation handles, however long
+        // the list: an extension may be a park location or a shared lines group.
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("type") || lower.ends_with("types") {
+            let strength = if matches!(lower.as_str(), "type" | "types") {
+                1.0
+            } else {
+                0.5
+            };
+            for value in values.clone() {
+                let words = text::words(value);
+                let key = kind_key(&words);
+                let stems = words.iter().map(|w| text::stem(w)).collect();
+                builder.kinds.push((key, stems, strength, description));
+            }
+        }
         // Long enumerations (every extension type, every country) describe the data, not what
         // the operation is for.
         if values.len() > 12 {
@@ -622,7 +712,13 @@ impl Index {
                 continue;
             }
             self.add_text(builder, param.name, EXTRA, true);
-            self.add_enumeration(builder, param.name, param.enum_values.iter().copied(), KIND);
+            self.add_enumeration(
+                builder,
+                param.name,
+                param.description,
+                param.enum_values.iter().copied(),
+                KIND,
+            );
         }
         if let Some(body) = &op.body {
             for field in body.fields {
@@ -632,7 +728,7 @@ impl Index {
             // filter over the records listed.
             schema::enumerations(body.schema, 4, &mut |name, values| {
                 let values = values.iter().map(|v| v.trim_matches('"'));
-                self.add_enumeration(builder, name, values, BODY_KIND);
+                self.add_enumeration(builder, name, "", values, BODY_KIND);
             });
         }
         // What an operation answers with says what it is for ("the delivery status of a text",
@@ -791,6 +887,26 @@ impl Index {
             .iter()
             .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
             && !op.path.ends_with("bulk-assign");
+        // A type field whose description speaks of other records ("Type of an extension" on
+        // directory entries) types them less directly than the operation's own.
+        let doc = self.docs.len() as u32;
+        for (key, stems, strength, description) in std::mem::take(&mut builder.kinds) {
+            let own = description.is_empty()
+                || text::words(description).iter().any(|w| {
+                    self.vocab
+                        .get(&text::stem(w))
+                        .is_some_and(|t| head.contains(t))
+                });
+            let strength = if own { strength } else { strength * 0.75 };
+            let kind = self.kinds.entry(key).or_default();
+            if kind.stems.is_empty() {
+                kind.stems = stems;
+            }
+            match kind.docs.iter_mut().find(|(d, _)| *d == doc) {
+                Some(known) => known.1 = known.1.max(strength),
+                None => kind.docs.push((doc, strength)),
+            }
+        }
         (
             Doc {
                 core,
@@ -830,7 +946,24 @@ impl Index {
         // about: the only ones that fit, whatever their age.
         let mut deprecated_about: Vec<(u32, usize)> = Vec::new();
         let mut current_about = vec![false; parsed.terms.len()];
+        // How directly each operation handles the kind of record the request names, if any.
+        let mut kind_of = vec![0.0f32; n];
         for (ti, qt) in parsed.terms.iter().enumerate() {
+            if let Some(kind) = qt.kind.as_ref().and_then(|k| self.kinds.get(k)) {
+                total += qt.weight * kind.idf;
+                objects_known = true;
+                for (doc, strength) in &kind.docs {
+                    let d = *doc as usize;
+                    scores[d] += qt.weight * kind.idf * strength;
+                    touched[d] = true;
+                    has_object[d] = true;
+                    if qt.weight >= 1.0 {
+                        kind_of[d] = kind_of[d].max(*strength);
+                    }
+                }
+                current_about[ti] = true;
+                continue;
+            }
             let reachable: Vec<(Term, f32)> = qt
                 .expansions
                 .iter()
@@ -970,6 +1103,9 @@ impl Index {
                     .iter()
                     .filter_map(|t| parsed.head.iter().find(|(h, _)| h == t).map(|(_, w)| *w))
                     .fold(0.0f32, f32::max);
+                // Records of the kind asked for are what the operation is named by.
+                let head = head.max(kind_of[i]);
+                let precision = precision.max(kind_of[i]);
                 let mut score = W_HEAD * head
                     + W_RECALL * recall
                     + W_PRECISION * precision
@@ -1113,7 +1249,9 @@ impl Index {
         let mut permitted: Vec<bool> = Vec::new();
         let mut in_permission = false;
         let mut last = "";
-        for w in &words {
+        // Whether a number follows each content word ("paging group *2001*").
+        let mut numbered: Vec<bool> = Vec::new();
+        for (at, w) in words.iter().enumerate() {
             let before = last;
             if !matches!(w.as_str(), "a" | "an" | "the") {
                 last = w.as_str();
@@ -1128,6 +1266,10 @@ impl Index {
                 scope = Scope::Mine;
                 continue;
             }
+            // "Add *someone* to the queue" names a person, however vague.
+            if lexicon::PEOPLE.contains(&w.as_str()) {
+                named_something = true;
+            }
             if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
@@ -1138,6 +1280,11 @@ impl Index {
             qualifying.push(in_qualifier);
             preceding.push(before);
             permitted.push(in_permission);
+            numbered.push(
+                words
+                    .get(at + 1)
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())),
+            );
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
@@ -1248,6 +1395,21 @@ impl Index {
                     .map(str::to_lowercase)
             })
             .collect();
+        // A kind of record that no operation of the asked class is named by ("list park
+        // locations", "create a call queue") is asked of the operations whose type field takes it.
+        let kind_class = if specific {
+            None
+        } else {
+            verb.or(Some(Verb::Read))
+        };
+        let kind_at = self.kinds_in(
+            &content,
+            &stems,
+            kind_class,
+            verb_at,
+            |i| qualifying[i] || permitted[i],
+            |i| numbered[i],
+        );
         let mut terms = Vec::new();
         let mut plural = false;
         let mut singular = false;
@@ -1257,6 +1419,35 @@ impl Index {
         let dialing = verb_word == Some("dial");
         for (i, w) in content.iter().enumerate() {
             let stem = &stems[i];
+            if kind_at[i] != KindAt::None
+                && self.company_wide.contains(stem)
+                && scope == Scope::Unspecified
+            {
+                scope = Scope::Company;
+            }
+            match &kind_at[i] {
+                KindAt::Start(key) => {
+                    terms.push(QueryTerm {
+                        stem: key.clone(),
+                        weight: 1.0,
+                        object: true,
+                        verb: false,
+                        expansions: Vec::new(),
+                        kind: Some(key.clone()),
+                    });
+                    continue;
+                }
+                KindAt::Inside => continue,
+                KindAt::Beside(key) => terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: KIND_BESIDE,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
+                }),
+                KindAt::None => {}
+            }
             if dialing && Some(i) != verb_at && lexicon::CALLEES.contains(&w.as_str()) {
                 continue;
             }
@@ -1489,7 +1680,118 @@ impl Index {
             object: false,
             verb: false,
             expansions,
+            kind: None,
         }
+    }
+
+    /// Where the content words of a request name a kind of record to ask of the operations whose
+    /// type field takes it: words that run together into a kind ("park locations", "fax user")
+    /// or an everyday name of one ("call queue"), that are what the request is about rather than
+    /// a qualifier, that no operation of the asked class is named by ("list call queues" has its
+    /// own operation), and that some operation of that class handles by type.
+    fn kinds_in(
+        &self,
+        content: &[String],
+        stems: &[String],
+        class: Option<Verb>,
+        verb_at: Option<usize>,
+        qualifies: impl Fn(usize) -> bool,
+        numbered: impl Fn(usize) -> bool,
+    ) -> Vec<KindAt> {
+        let mut at = vec![KindAt::None; content.len()];
+        let Some(class) = class else {
+            return at;
+        };
+        let fits = |doc: &Doc| verb_fit(Some(class), false, doc.verb) >= 0.7;
+        let mut i = 0;
+        while i < content.len() {
+            let found = (1..=3).rev().find_map(|len| {
+                let span = i..i + len;
+                if span.end > content.len()
+                    || verb_at.is_some_and(|v| span.contains(&v))
+                    || span.clone().any(&qualifies)
+                {
+                    return None;
+                }
+                let key = kind_key(&stems[span.clone()]);
+                let kind = self.kinds.get(&key)?;
+                // One word names a kind only as one of its everyday names ("queue"): most
+                // ("user", "site") are things of their own.
+                if len == 1
+                    && !lexicon::KIND_NAMES
+                        .iter()
+                        .any(|(name, _)| text::stem(name) == stems[i])
+                {
+                    return None;
+                }
+                Some((len, key, kind))
+            });
+            let Some((len, key, kind)) = found else {
+                i += 1;
+                continue;
+            };
+            // The operations of the kind's type fields, and what they are about.
+            let kind_heads: Vec<Term> = kind
+                .docs
+                .iter()
+                .flat_map(|(d, _)| self.docs[*d as usize].head.iter().copied())
+                .collect();
+            // Named by it: an operation of the asked class whose name has every word of the kind
+            // and is about records of that kind ("List Call Queues", "Get Hold Music Greeting"),
+            // not about some part of them ("Get Paging Group *Users*").
+            let terms: Option<Vec<Term>> = kind
+                .stems
+                .iter()
+                .map(|s| self.vocab.get(s).copied())
+                .collect();
+            let named = terms.is_some_and(|terms| {
+                let Some((last, rest)) = terms.split_last() else {
+                    return false;
+                };
+                self.postings[*last as usize]
+                    .iter()
+                    .filter(|(_, w)| *w >= NAME)
+                    .any(|(d, _)| {
+                        let doc = &self.docs[*d as usize];
+                        fits(doc)
+                            && rest.iter().all(|t| {
+                                self.postings[*t as usize]
+                                    .iter()
+                                    .any(|(e, w)| e == d && *w >= NAME)
+                            })
+                            && (doc.head.contains(last)
+                                || doc.head.iter().any(|h| kind_heads.contains(h)))
+                    })
+            });
+            let served = kind.docs.iter().any(|(d, _)| fits(&self.docs[*d as usize]));
+            // A thing named after it is what the request is about ("fax user *extensions*",
+            // "audio conferencing *number*"), unless that is what the kind's operations handle.
+            let next = i + len;
+            let head_follows = (next..content.len())
+                .take_while(|j| !qualifies(*j))
+                .find(|j| !self.verbs.get(&content[*j]).is_some_and(|v| v.pure))
+                .and_then(|j| self.vocab.get(&stems[j]))
+                .is_some_and(|t| self.top_field[*t as usize] >= PATH && !kind_heads.contains(t));
+            // One record named by its number is asked of the operations on that one.
+            if !named && served && !head_follows && !numbered(i + len - 1) {
+                // A kind that only types something else ("conferenceType" on active calls) is
+                // evidence beside the words, not instead of them.
+                let direct = kind
+                    .docs
+                    .iter()
+                    .any(|(d, s)| *s >= 1.0 && fits(&self.docs[*d as usize]));
+                if direct {
+                    at[i] = KindAt::Start(key);
+                    for slot in &mut at[i + 1..next] {
+                        *slot = KindAt::Inside;
+                    }
+                } else {
+                    at[i] = KindAt::Beside(key);
+                }
+            }
+            i += len;
+        }
+        at
     }
 
     /// Two words the API spells as one ("time zone", "web hook", "call out") become that word.
@@ -1609,6 +1911,20 @@ struct QueryTerm {
     /// Is the request's verb.
     verb: bool,
     expansions: Vec<(String, f32)>,
+    /// Names a kind of record, found through the type fields that take it.
+    kind: Option<String>,
+}
+
+/// Where a content word of a request stands towards a kind of record it names.
+#[derive(Debug, Clone, PartialEq)]
+enum KindAt {
+    None,
+    /// Opens the words that name a kind, known by this key.
+    Start(String),
+    /// Continues them.
+    Inside,
+    /// Opens words that also name a kind, which counts beside them.
+    Beside(String),
 }
 
 struct Query {
@@ -2174,6 +2490,20 @@ mod tests {
         );
         let title = top3("get a user's job title");
         assert!(title.contains(&"readExtension"), "{title:?}");
+    }
+
+    #[test]
+    fn kinds_that_type_fields_take_are_asked_of_those_operations() {
+        assert_eq!(top("list park locations"), "listExtensions");
+        assert_eq!(top("list shared line groups"), "listExtensions");
+        assert_eq!(top("create a call queue"), "createExtension");
+        // A kind with operations of its own keeps them.
+        assert_eq!(top("list call queues"), "listCallQueues");
+        assert_eq!(
+            top("add members to a call queue"),
+            "assignMultipleCallQueueMembers"
+        );
+        assert_eq!(top("get hold music"), "readHoldMusicGreeting");
     }
 
     #[test]
