@@ -1263,8 +1263,9 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         ],
         &[("permission", 1.0)],
     ),
-    // Who receives something are its recipients.
+    // Who receives something are its recipients; who registered, its registrants.
     ("receive", &["who", "whom"], &[("recipient", 1.0)]),
+    ("register", &["who", "whom"], &[("registrant", 1.0)]),
     // A webhook for events (new texts, calls, presence changes) is an event subscription.
     (
         "webhook",

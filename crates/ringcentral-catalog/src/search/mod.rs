@@ -12,7 +12,9 @@
 //! ("which queues am I in?") asks to read what it names, and one to answer yes or no ("does
 //! this user have permission to ...?") asks to check; a person joining or leaving a group is
 //! about its members; whose things they are ("a user's roles", "devices for a user") points at
-//! the operations on one user's records. Some verbs take their meaning from their context or
+//! the operations on one user's records, and one thing of someone's that no operation is named
+//! by together with them is a field of their record ("a contact's phone number", "Bob's email"),
+//! which is what the request is about. Some verbs take their meaning from their context or
 //! object: replying to a text sends an SMS but replying to a call answers the caller, opening a
 //! voicemail reads it but opening a conversation starts one, forwarding "my calls" is a
 //! setting rather than an operation on one live call.
@@ -148,11 +150,15 @@ const VERB_IDF_CAP: f32 = 2.0;
 const OBJECT_PRESENCE: f32 = 0.3;
 /// How rare a kind's words are when the API uses none of them elsewhere.
 const KIND_IDF: f32 = 3.0;
+/// How much the field of a record counts, next to the record ("a contact's *phone number*").
+const FIELD: f32 = 0.6;
+/// How much a person named by name counts as a user.
+const NAMED_PERSON: f32 = 0.8;
 /// How much a kind counts beside the words that name it.
 const KIND_BESIDE: f32 = 0.5;
 
 /// The class of an operation's own verb, from its summary and method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum OpVerb {
     List,
     Read,
@@ -179,6 +185,8 @@ struct Doc {
     user_level: bool,
     company_level: bool,
     deprecated: bool,
+    /// "User" in its name says whose records it handles rather than what they are.
+    whose_user: bool,
     /// Acts on one record named in its path, rather than on a collection.
     item: bool,
     /// Acts on many records at once ("Create Multiple User Extensions").
@@ -429,6 +437,7 @@ impl Index {
             index.docs.push(doc);
             fields_of.push(fields);
         }
+        index.drop_whose_user();
         let n = operations.len() as f32;
         let mut df = vec![0f32; index.vocab.len()];
         index.postings = vec![Vec::new(); index.vocab.len()];
@@ -498,6 +507,42 @@ impl Index {
             }
         }
         index
+    }
+
+    /// "User" in the name of an operation on one user's records says whose they are, unless it
+    /// tells the operation from one on the company's ("List *User* Call Records" beside "List
+    /// *Company* Call Records"), so it is no part of the name to explain.
+    fn drop_whose_user(&mut self) {
+        let (Some(user), company, account) = (
+            self.vocab.get("user").copied(),
+            self.vocab.get("company").copied(),
+            self.vocab.get("account").copied(),
+        ) else {
+            return;
+        };
+        let scopes = [Some(user), company, account];
+        let bare = |core: &[Term]| -> Vec<Term> {
+            let mut rest: Vec<Term> = core
+                .iter()
+                .copied()
+                .filter(|t| !scopes.contains(&Some(*t)))
+                .collect();
+            rest.sort_unstable();
+            rest
+        };
+        let mut seen: HashMap<(OpVerb, Vec<Term>), usize> = HashMap::new();
+        for doc in &self.docs {
+            *seen.entry((doc.verb, bare(&doc.core))).or_default() += 1;
+        }
+        for doc in &mut self.docs {
+            if doc.whose_user
+                && seen
+                    .get(&(doc.verb, bare(&doc.core)))
+                    .is_some_and(|n| *n == 1)
+            {
+                doc.core.retain(|t| *t != user);
+            }
+        }
     }
 
     /// The head of a run of words: the last, and the one before it when the last is generic
@@ -823,9 +868,17 @@ impl Index {
         }
 
         let skip = usize::from(named_verb.is_some());
+        // "User" in the name of an operation on one user's records ("Create User Contact",
+        // "List User's Webinars") says whose they are, as a path to an extension does.
+        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
+        let users =
+            user_level || op.summary.contains("User's") || op.summary.contains("User\u{2019}s");
+        let whose = |stem: &str, at: usize| users && stem == "user" && at + 1 < summary_words.len();
         let mut core = Vec::new();
-        for word in summary_words.iter().skip(skip) {
+        let mut whose_user = false;
+        for (at, word) in summary_words.iter().enumerate().skip(skip) {
             let stem = text::stem(word);
+            whose_user |= whose(&stem, at);
             if self.noise.contains(&stem) {
                 continue;
             }
@@ -865,7 +918,6 @@ impl Index {
                 head.push(t);
             }
         }
-        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
         // One record named by its id in the path, possibly followed by what to do to it
@@ -917,6 +969,7 @@ impl Index {
                 user_level,
                 company_level,
                 deprecated: op.deprecated,
+                whose_user,
                 item,
                 bulk,
                 live_call: op.path.contains("/telephony/sessions/"),
@@ -1410,6 +1463,11 @@ impl Index {
             |i| qualifying[i] || permitted[i],
             |i| numbered[i],
         );
+        // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
+        // is named by both, is a field of that record, which is what the request is about.
+        let record = self.field_owner(&content, &stems, &possessors, verb_at, &qualifying, |w| {
+            names_person && !self.vocab.contains_key(&text::stem(w))
+        });
         let mut terms = Vec::new();
         let mut plural = false;
         let mut singular = false;
@@ -1541,8 +1599,20 @@ impl Index {
             } else {
                 base
             };
+            let base = match &record {
+                Some(r) if r.fields.contains(&i) => base * FIELD,
+                _ => base,
+            };
             let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
             term.object = !weak;
+            terms.push(term);
+        }
+        // A person named by name is a user, whose record it is.
+        if let Some(r) = &record
+            && r.person
+        {
+            let mut term = self.expand("user", NAMED_PERSON, false);
+            term.object = true;
             terms.push(term);
         }
         for (r, rule) in self.in_context.iter().enumerate() {
@@ -1625,8 +1695,17 @@ impl Index {
             (false, true) => Number::One,
             _ => Number::Unknown,
         };
-        let head: Vec<(Term, f32)> = self
-            .head_of(&named)
+        let head_words: Vec<Term> = match &record {
+            Some(r) if r.person => self.vocab.get("user").copied().into_iter().collect(),
+            Some(r) => self
+                .vocab
+                .get(&stems[r.owner])
+                .copied()
+                .into_iter()
+                .collect(),
+            None => self.head_of(&named),
+        };
+        let head: Vec<(Term, f32)> = head_words
             .into_iter()
             .flat_map(|t| {
                 let word = self.words[t as usize].as_str();
@@ -1682,6 +1761,64 @@ impl Index {
             expansions,
             kind: None,
         }
+    }
+
+    /// The record whose field the request is about: an owner's one thing ("a contact's phone
+    /// number", "Bob's email") that no operation is named by together with the owner, as *User
+    /// Presence* is by "a user's presence".
+    fn field_owner(
+        &self,
+        content: &[String],
+        stems: &[String],
+        possessors: &[String],
+        verb_at: Option<usize>,
+        qualifying: &[bool],
+        is_name: impl Fn(&str) -> bool,
+    ) -> Option<Record> {
+        // "Everyone's", "the company's" say whose, not which record.
+        let owner = (0..content.len()).find(|i| {
+            Some(*i) != verb_at
+                && !qualifying[*i]
+                && possessors.contains(&content[*i])
+                && !self.company_wide.contains(&stems[*i])
+        })?;
+        let fields: Vec<usize> = (owner + 1..content.len())
+            .take_while(|j| {
+                !qualifying[*j] && !self.verbs.get(&content[*j]).is_some_and(|v| v.pure)
+            })
+            .collect();
+        let last = *fields.last()?;
+        // Many things of theirs are things of their own ("a user's contacts").
+        let field = &content[last];
+        if field.len() > 3 && field.ends_with('s') && !field.ends_with("ss") {
+            return None;
+        }
+        let person = is_name(&content[owner]);
+        let strong = |stem: &str| -> Vec<Term> {
+            self.expand(stem, 1.0, false)
+                .expansions
+                .iter()
+                .filter(|(_, w)| *w >= 0.8)
+                .filter_map(|(w, _)| self.vocab.get(w).copied())
+                .collect()
+        };
+        let owners = if person {
+            strong("user")
+        } else {
+            strong(&stems[owner])
+        };
+        if owners.is_empty() {
+            return None;
+        }
+        let parts = strong(&stems[last]);
+        let named_by_both = self.docs.iter().any(|d| {
+            owners.iter().any(|t| d.core.contains(t)) && parts.iter().any(|t| d.core.contains(t))
+        });
+        (!named_by_both).then_some(Record {
+            owner,
+            person,
+            fields,
+        })
     }
 
     /// Where the content words of a request name a kind of record to ask of the operations whose
@@ -1913,6 +2050,16 @@ struct QueryTerm {
     expansions: Vec<(String, f32)>,
     /// Names a kind of record, found through the type fields that take it.
     kind: Option<String>,
+}
+
+/// The record whose field a request is about ("a *contact's* phone number").
+struct Record {
+    /// The content word that names its owner.
+    owner: usize,
+    /// The owner is a person named by name: a user.
+    person: bool,
+    /// The content words that name the field.
+    fields: Vec<usize>,
 }
 
 /// Where a content word of a request stands towards a kind of record it names.
@@ -2490,6 +2637,18 @@ mod tests {
         );
         let title = top3("get a user's job title");
         assert!(title.contains(&"readExtension"), "{title:?}");
+    }
+
+    #[test]
+    fn one_thing_of_someones_is_a_field_of_their_record() {
+        let contact = top("change a contact's phone number");
+        assert!(
+            contact == "updateContact" || contact == "patchContact",
+            "{contact}"
+        );
+        assert_eq!(top("change Bob's email address"), "updateExtension");
+        // A thing with operations of its own stays what the request is about.
+        assert_eq!(top("get a user's presence"), "readUserPresenceStatus");
     }
 
     #[test]
