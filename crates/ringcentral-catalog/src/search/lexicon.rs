@@ -266,6 +266,13 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("switch off", "disable"),
     ("switch on", "enable"),
     ("log in", "login"),
+    ("logged in", "login"),
+    ("logs in", "login"),
+    ("logged into", "login"),
+    ("logged out", "logout"),
+    ("logs out", "logout"),
+    ("log into", "login"),
+    ("who am i", "my extension info"),
     ("sign in", "login"),
     ("log out", "logout"),
     ("sign out", "logout"),
@@ -572,6 +579,7 @@ pub const VERBS: &[VerbWord] = &[
     a("bridge", Verb::Update, false, "bridge"),
     a("merge", Verb::Update, true, "bridge"),
     a("answer", Verb::Update, false, "answer"),
+    v("accept", Verb::Update, false),
     a("pickup", Verb::Update, true, "pickup"),
     a("forward", Verb::Update, false, "forward"),
     a("flip", Verb::Update, true, "flip"),
@@ -632,6 +640,39 @@ pub const VERB_BY_OBJECT: &[(&str, &[&str], Verb)] = &[
     ("open", RECORDED, Verb::Read),
     ("save", RECORDED, Verb::Read),
     ("play", RECORDED, Verb::Read),
+];
+
+/// Verbs that name an operation by their object, and the verb of that operation: the object is
+/// written as it must appear (one call in hand, not calls in general).
+pub const ACTION_BY_OBJECT: &[(&str, &[&str], &str)] = &[
+    ("send", &["call", "caller"], "forward"),
+    ("accept", &["call"], "answer"),
+    ("take", &["call"], "answer"),
+    ("retrieve", &["call"], "pickup"),
+];
+
+/// Words that frame a request without being part of it ("is there an API to ...").
+pub const ASKING: &[&str] = &[
+    "is there an api to",
+    "is there an api for",
+    "is there a way to",
+    "is there an endpoint to",
+    "is there an endpoint for",
+    "is there an operation to",
+    "is there an action to",
+    "which api can",
+    "which endpoint can",
+    "what api can i use to",
+    "what endpoint do i use to",
+    "i need to",
+    "i want to",
+    "i'd like to",
+    "help me",
+];
+
+/// Words after which a number counts records rather than naming one ("the last 20 posts").
+pub const COUNTING: &[&str] = &[
+    "last", "first", "top", "next", "latest", "recent", "past", "previous",
 ];
 
 /// Things that are kept and can be opened, played or saved.
@@ -1025,6 +1066,9 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("memo", &[("note", 1.0)]),
     ("card", &[("adaptive", 0.8)]),
     ("favourite", &[("favorite", 1.0)]),
+    // "Starred" chats are the favorite ones.
+    ("star", &[("favorite", 1.0)]),
+    ("recently", &[("recent", 1.0)]),
     ("bookmark", &[("favorite", 0.8)]),
     ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
     // Holidays are custom call handling rules with their dates.
@@ -1111,6 +1155,9 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("bulk", &[("multiple", 0.8), ("batch", 0.7)]),
     ("batch", &[("bulk", 0.7), ("multiple", 0.6)]),
     ("mass", &[("bulk", 0.8), ("multiple", 0.8)]),
+    // A text blast or campaign goes out as high-volume (A2P) SMS.
+    ("blast", &[("a2p", 0.9), ("bulk", 0.6)]),
+    ("promotional", &[("a2p", 0.6)]),
     ("optout", &[("opt", 1.0), ("out", 0.6)]),
     ("consent", &[("opt", 0.5)]),
     ("campaign", &[("tcr", 0.7)]),
@@ -1262,6 +1309,25 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "someone",
         ],
         &[("permission", 1.0)],
+    ),
+    // Answering a call with a text replies to the caller.
+    (
+        "answer",
+        &["text", "sms", "message"],
+        &[("reply", 1.0), ("answer", 0.3)],
+    ),
+    // Resuming a held call takes it off hold.
+    ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // Logging in to or out of a queue is being available for its calls.
+    (
+        "login",
+        &["queue", "queues", "department"],
+        &[("presence", 1.0), ("queue", 0.6), ("login", 0.1)],
+    ),
+    (
+        "logout",
+        &["queue", "queues", "department"],
+        &[("presence", 1.0), ("queue", 0.6), ("logout", 0.1)],
     ),
     // Who receives something are its recipients; who registered, its registrants.
     ("receive", &["who", "whom"], &[("recipient", 1.0)]),

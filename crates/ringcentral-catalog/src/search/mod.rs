@@ -10,7 +10,10 @@
 //! company) and a number (one record, one named by its id, or many). Text the search must see
 //! past (quoted message bodies, phone numbers, e-mail addresses) is dropped first. A question
 //! ("which queues am I in?") asks to read what it names, and one to answer yes or no ("does
-//! this user have permission to ...?") asks to check; a person joining or leaving a group is
+//! this user have permission to ...?", "can Tom export the call log?") asks to check; words that
+//! only frame a request ("is there an API to ...") and an unquoted message body ("saying ...")
+//! go; a number after a qualifier names what holds the records ("posts in chat 910"), not one of
+//! them; a person joining or leaving a group is
 //! about its members; whose things they are ("a user's roles", "devices for a user") points at
 //! the operations on one user's records, and one thing of someone's that no operation is named
 //! by together with them is a field of their record ("a contact's phone number", "Bob's email"),
@@ -1234,20 +1237,25 @@ impl Index {
     }
 
     fn parse(&self, query: &str) -> Query {
-        let cleaned = text::strip_payload(query);
+        let cleaned = self.strip_asking(&text::strip_payload(query));
+        // A number after a qualifier names what holds the records ("posts *in chat 910*"), not
+        // one of them; after "last" or "top" it counts them.
+        let is_word = |token: &str| {
+            let stem = text::stem(token);
+            self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
+        };
+        // "... with record id 7Fa9" names one record wherever it stands.
         let has_id = text::names_an_id(
-            &cleaned,
+            self.before_qualifier(&cleaned),
             |word| {
                 !self.stopwords.contains(word)
                     && !self.verbs.get(word).is_some_and(|v| v.pure)
                     && !self.questions.contains(word)
                     && !self.mine.contains(word)
+                    && !lexicon::COUNTING.contains(&word)
             },
-            |token| {
-                let stem = text::stem(token);
-                self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
-            },
-        );
+            is_word,
+        ) || text::names_an_id(&cleaned, |_| false, is_word);
         let mut raw = text::words(&cleaned);
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
@@ -1394,6 +1402,19 @@ impl Index {
         {
             verb = Some(*class);
             info = None;
+        }
+        // Some name an operation by their object: sending a call on forwards it, accepting one
+        // answers it. One call, that is: accepting calls is being available for them.
+        if let Some(i) = verb_at
+            && let Some(object) = object
+            && let Some((_, _, action)) =
+                lexicon::ACTION_BY_OBJECT.iter().find(|(word, objects, _)| {
+                    *word == content[i] && objects.contains(&&*content[object])
+                })
+            && let Some(named) = self.verbs.get(*action)
+        {
+            verb = Some(named.class);
+            info = Some(named);
         }
         // The context of a verb is the nearest word after it that some meaning of the verb
         // depends on: "reply to a text" sends an SMS, "reply to the call with a text" answers
@@ -1929,6 +1950,82 @@ impl Index {
             i += len;
         }
         at
+    }
+
+    /// The words of a request up to the first qualifier after something it names ("last 20 posts"
+    /// of "last 20 posts in chat 910").
+    fn before_qualifier<'a>(&self, cleaned: &'a str) -> &'a str {
+        let mut named = false;
+        let mut end = cleaned.len();
+        let mut at = 0;
+        for token in cleaned.split_inclusive(char::is_whitespace) {
+            let word = token
+                .trim()
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if named && lexicon::PREPOSITIONS.contains(&word.as_str()) {
+                end = at;
+                break;
+            }
+            // Generic words ("the details of", "the status of") name nothing on their own.
+            let stem = text::stem(&word);
+            if word.chars().all(char::is_alphabetic)
+                && !word.is_empty()
+                && !self.stopwords.contains(&word)
+                && !self.weak.contains(&stem)
+                && !self
+                    .vocab
+                    .get(&stem)
+                    .is_some_and(|t| self.generic_heads.contains(t))
+                && !self.questions.contains(&word)
+                && !self.verbs.get(&word).is_some_and(|v| v.pure)
+            {
+                named = true;
+            }
+            at += token.len();
+        }
+        &cleaned[..end]
+    }
+
+    /// A request with what it asks for in a frame of words that ask for it ("is there an API to
+    /// send a fax?", "can Tom export the call log?"), rewritten as the request itself: the frame
+    /// goes, and whether a person may do something becomes a question about their permission.
+    fn strip_asking(&self, cleaned: &str) -> String {
+        let tokens: Vec<&str> = cleaned.split_whitespace().collect();
+        let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+        for frame in lexicon::ASKING {
+            let frame: Vec<&str> = frame.split_whitespace().collect();
+            if lower.len() > frame.len() && lower.iter().zip(&frame).all(|(a, b)| a == b) {
+                return tokens[frame.len()..].join(" ");
+            }
+        }
+        // "Can Tom export the call log?", "may an agent see recordings?"
+        if lower
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "can" | "may" | "could"))
+        {
+            let mut at = 1;
+            while lower
+                .get(at)
+                .is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "this" | "that"))
+            {
+                at += 1;
+            }
+            let Some(who) = tokens.get(at) else {
+                return cleaned.to_string();
+            };
+            let word = who.to_lowercase();
+            let person = lexicon::PEOPLE.contains(&word.as_str()) && word != "me";
+            let name = who.chars().next().is_some_and(char::is_uppercase)
+                && who.chars().skip(1).all(char::is_lowercase)
+                && !self.vocab.contains_key(&text::stem(&word))
+                && !self.stopwords.contains(&word);
+            if (person || name) && at + 1 < tokens.len() {
+                let who = if person { word } else { format!("user {who}") };
+                return format!("is {who} allowed to {}", tokens[at + 1..].join(" "));
+            }
+        }
+        cleaned.to_string()
     }
 
     /// Two words the API spells as one ("time zone", "web hook", "call out") become that word.
@@ -2637,6 +2734,36 @@ mod tests {
         );
         let title = top3("get a user's job title");
         assert!(title.contains(&"readExtension"), "{title:?}");
+    }
+
+    #[test]
+    fn words_that_frame_a_request_are_not_part_of_it() {
+        assert_eq!(top("is there an API to send a fax?"), "createFaxMessage");
+        assert_eq!(top("can Tom export the call log?"), "checkUserPermission");
+        assert_eq!(
+            top("answer the call with a text saying I'm in a meeting"),
+            "replyParty"
+        );
+    }
+
+    #[test]
+    fn some_verbs_name_an_operation_by_their_object() {
+        assert_eq!(
+            top("send this ringing call to 415-555-0111"),
+            "forwardCallParty"
+        );
+        assert_eq!(top("accept the incoming call"), "answerCallParty");
+        assert_eq!(top("resume the held call"), "unholdCallParty");
+        assert_ne!(
+            top("accept calls from the support queue"),
+            "answerCallParty"
+        );
+    }
+
+    #[test]
+    fn a_number_in_a_qualifier_names_what_holds_the_records() {
+        assert_eq!(top("last 20 posts in chat 910"), "readGlipPostsNew");
+        assert_eq!(top("get session 3 of webinar 9"), "rcwConfigGetSession");
     }
 
     #[test]

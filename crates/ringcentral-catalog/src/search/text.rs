@@ -76,10 +76,23 @@ pub fn strip_payload(query: &str) -> String {
         rest = &rest[inner + len + close.len_utf8()..];
     }
     out.push_str(rest);
-    out.split_whitespace()
+    let tokens: Vec<&str> = out
+        .split_whitespace()
         .filter(|token| !token.contains('@') && !token.contains("://"))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    // An unquoted message body follows "saying" or "that says": "text Bob saying I'm late".
+    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+    let body = (1..tokens.len()).find(|i| {
+        lower[*i] == "saying"
+            || (matches!(lower[*i].as_str(), "says" | "reads")
+                && matches!(lower[*i - 1].as_str(), "that" | "which"))
+    });
+    let end = match body {
+        Some(i) if lower[i] == "saying" => i,
+        Some(i) => i - 1,
+        None => tokens.len(),
+    };
+    tokens[..end].join(" ")
 }
 
 /// Whether `text` names a record by its id: a token with digits right after a noun ("message
@@ -262,8 +275,12 @@ mod tests {
     #[test]
     fn payload_is_stripped() {
         assert_eq!(
+            strip_payload("send a text \"create a meeting\" to bob@example.com"),
+            "send a text to"
+        );
+        assert_eq!(
             strip_payload("send a text saying \"create a meeting\" to bob@example.com"),
-            "send a text saying to"
+            "send a text"
         );
         assert_eq!(
             strip_payload("rename it to \u{201c}Front Desk\u{201d} now"),
@@ -271,6 +288,14 @@ mod tests {
         );
         // An unbalanced quote mark quotes nothing.
         assert_eq!(strip_payload("a 5\" screen"), "a 5\" screen");
+        assert_eq!(
+            strip_payload("answer the call with a text saying I'm in a meeting"),
+            "answer the call with a text"
+        );
+        assert_eq!(
+            strip_payload("post a note that says the meeting moved"),
+            "post a note"
+        );
     }
 
     #[test]
