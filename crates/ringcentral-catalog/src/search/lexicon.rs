@@ -520,6 +520,8 @@ pub const VERBS: &[VerbWord] = &[
     v("move", Verb::Update, true),
     v("switch", Verb::Update, true),
     v("fix", Verb::Update, true),
+    v("close", Verb::Update, false),
+    v("reopen", Verb::Update, true),
     v("correct", Verb::Update, true),
     v("restore", Verb::Update, true),
     v("promote", Verb::Update, true),
@@ -798,6 +800,16 @@ pub const NUMBERLESS: &[&str] = &[
     "people",
     "analytics",
     "settings",
+];
+
+/// Words that add little to what a request is about but still count how many things it is about
+/// ("a call log *record*", "directory *entries*").
+pub const COUNTED: &[&str] = &["record", "records", "entry", "entries", "item", "items"];
+
+/// Words that only point at the thing after them ("the text of *my* post").
+pub const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "one", "some", "any", "each", "my", "our", "your", "their", "his", "her",
+    "its", "this", "that", "these", "those",
 ];
 
 /// Words that count a few things in hand ("merge *two* calls").
@@ -1332,6 +1344,20 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     // Who receives something are its recipients; who registered, its registrants.
     ("receive", &["who", "whom"], &[("recipient", 1.0)]),
     ("register", &["who", "whom"], &[("registrant", 1.0)]),
+    // Registering someone for an event makes them a registrant.
+    (
+        "register",
+        &[
+            "for",
+            "someone",
+            "somebody",
+            "attendee",
+            "attendees",
+            "guest",
+            "guests",
+        ],
+        &[("registrant", 1.0)],
+    ),
     // A webhook for events (new texts, calls, presence changes) is an event subscription.
     (
         "webhook",

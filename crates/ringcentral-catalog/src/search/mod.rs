@@ -153,6 +153,8 @@ const VERB_IDF_CAP: f32 = 2.0;
 const OBJECT_PRESENCE: f32 = 0.3;
 /// How rare a kind's words are when the API uses none of them elsewhere.
 const KIND_IDF: f32 = 3.0;
+/// How much an operation about a request's qualifier rather than its head loses, in heads.
+const INVERTED_HEAD: f32 = 2.0;
 /// How much the field of a record counts, next to the record ("a contact's *phone number*").
 const FIELD: f32 = 0.6;
 /// How much a person named by name counts as a user.
@@ -1120,6 +1122,13 @@ impl Index {
             }
         }
 
+        // Whether some operation is about what the request is about: then one about its
+        // qualifier is not the answer.
+        let head_named = self.docs.iter().any(|d| {
+            d.head
+                .iter()
+                .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
+        });
         let mut hits: Vec<(u32, f32)> = (0..n)
             .filter(|i| touched[*i])
             .map(|i| {
@@ -1159,8 +1168,18 @@ impl Index {
                     .iter()
                     .filter_map(|t| parsed.head.iter().find(|(h, _)| h == t).map(|(_, w)| *w))
                     .fold(0.0f32, f32::max);
-                // Records of the kind asked for are what the operation is named by.
+                // Records of the kind asked for are what the operation is named by; an operation
+                // about what only qualifies the request ("List Message *Threads*" for "messages
+                // in a thread") is about something else.
                 let head = head.max(kind_of[i]);
+                let head = if head == 0.0
+                    && head_named
+                    && doc.head.iter().any(|t| parsed.qualifier_heads.contains(t))
+                {
+                    -INVERTED_HEAD
+                } else {
+                    head
+                };
                 let precision = precision.max(kind_of[i]);
                 let mut score = W_HEAD * head
                     + W_RECALL * recall
@@ -1312,9 +1331,11 @@ impl Index {
         let mut last = "";
         // Whether a number follows each content word ("paging group *2001*").
         let mut numbered: Vec<bool> = Vec::new();
+        // Where each content word stands among the words.
+        let mut word_at: Vec<usize> = Vec::new();
         for (at, w) in words.iter().enumerate() {
             let before = last;
-            if !matches!(w.as_str(), "a" | "an" | "the") {
+            if !lexicon::DETERMINERS.contains(&w.as_str()) {
                 last = w.as_str();
             }
             if w == "to" && lexicon::PERMISSION.contains(&before) {
@@ -1341,6 +1362,7 @@ impl Index {
             qualifying.push(in_qualifier);
             preceding.push(before);
             permitted.push(in_permission);
+            word_at.push(at);
             numbered.push(
                 words
                     .get(at + 1)
@@ -1419,11 +1441,13 @@ impl Index {
         // The context of a verb is the nearest word after it that some meaning of the verb
         // depends on: "reply to a text" sends an SMS, "reply to the call with a text" answers
         // the caller.
+        // Context words may be small ones ("register *for* a webinar").
+        let all_stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let verb_context: Option<usize> = verb_at.and_then(|i| {
-            (i + 1..stems.len()).find_map(|j| {
+            (word_at[i] + 1..all_stems.len()).find_map(|j| {
                 self.in_context
                     .iter()
-                    .position(|r| r.word == stems[i] && r.context.contains(&stems[j]))
+                    .position(|r| r.word == stems[i] && r.context.contains(&all_stems[j]))
             })
         });
         // Where the context gives the verb another meaning, it no longer names the operation it
@@ -1486,7 +1510,13 @@ impl Index {
         );
         // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
         // is named by both, is a field of that record, which is what the request is about.
-        let record = self.field_owner(&content, &stems, &possessors, verb_at, &qualifying, |w| {
+        let clause = Clause {
+            content: &content,
+            stems: &stems,
+            qualifying: &qualifying,
+            preceding: &preceding,
+        };
+        let record = self.field_owner(&clause, &possessors, verb_at, |w| {
             names_person && !self.vocab.contains_key(&text::stem(w))
         });
         let mut terms = Vec::new();
@@ -1609,7 +1639,13 @@ impl Index {
                 && content.get(i + 1).is_some_and(|next| {
                     next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
                 });
-            let base = if (qualifying[i] || owns_many) && !(names_person && joins_or_leaves) {
+            // The record whose field is asked for is what the request is about, wherever it is
+            // named.
+            let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
+            let base = if (qualifying[i] || owns_many)
+                && !(names_person && joins_or_leaves)
+                && !record_word
+            {
                 QUALIFIER
             } else {
                 1.0
@@ -1637,7 +1673,7 @@ impl Index {
             terms.push(term);
         }
         for (r, rule) in self.in_context.iter().enumerate() {
-            if !stems.iter().any(|s| rule.context.contains(s)) {
+            if !all_stems.iter().any(|s| rule.context.contains(s)) {
                 continue;
             }
             let verb_stem = verb_at.map(|i| stems[i].as_str());
@@ -1663,13 +1699,25 @@ impl Index {
         // The head of the request: its last object word before a qualifier ("a task *in a
         // chat*").
         let mut named: Vec<Term> = Vec::new();
+        let mut person = false;
         for w in &words {
             if lexicon::PREPOSITIONS.contains(&w.as_str()) {
-                if named.is_empty() {
+                // "Register *someone* for a webinar": a person is what it is about.
+                if person && named.is_empty() {
+                    break;
+                }
+                // "The status *of* a batch", "the settings *of* a queue": a generic word is
+                // what the request is about only when nothing follows.
+                let generic = named.iter().all(|t| {
+                    self.generic_heads.contains(t) || self.weak.contains(&self.words[*t as usize])
+                });
+                if named.is_empty() || (w == "of" && generic) {
+                    named.clear();
                     continue;
                 }
                 break;
             }
+            person |= lexicon::PEOPLE.contains(&w.as_str());
             if self.mine.contains(w)
                 || self.stopwords.contains(w)
                 || w.chars().all(|c| c.is_ascii_digit())
@@ -1681,7 +1729,9 @@ impl Index {
             // How many things the request is about shows in its head, not in its qualifiers
             // ("add a contact *to my address book*").
             let stem = text::stem(w);
-            if !self.weak.contains(&stem) && !lexicon::NUMBERLESS.contains(&w.as_str()) {
+            if (!self.weak.contains(&stem) || lexicon::COUNTED.contains(&w.as_str()))
+                && !lexicon::NUMBERLESS.contains(&w.as_str())
+            {
                 if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
                     plural = true;
                 } else {
@@ -1742,9 +1792,25 @@ impl Index {
             verb_at.and_then(|i| self.vocab.get(&stems[i]).copied()),
             action,
         ];
+        // What the qualifiers name ("messages *in a thread*"), to tell an operation about the
+        // thing qualified from one about its qualifier.
+        let thing_head = named.last().is_some_and(|t| {
+            !self.generic_heads.contains(t)
+                && !self.weak.contains(&self.words[*t as usize])
+                && self.top_field[*t as usize] >= PATH
+        });
+        let qualifier_heads: Vec<Term> = (0..content.len())
+            .filter(|_| thing_head)
+            .filter(|i| qualifying[*i] && Some(*i) != verb_at)
+            .flat_map(|i| self.expand(&stems[i], 1.0, false).expansions)
+            .filter(|(_, w)| *w >= 0.8)
+            .filter_map(|(w, _)| self.vocab.get(&w).copied())
+            .filter(|t| !head.iter().any(|(h, _)| h == t))
+            .collect();
         Query {
             verb,
             head,
+            qualifier_heads,
             verb_terms,
             action,
             specific,
@@ -1789,29 +1855,55 @@ impl Index {
     /// Presence* is by "a user's presence".
     fn field_owner(
         &self,
-        content: &[String],
-        stems: &[String],
+        clause: &Clause,
         possessors: &[String],
         verb_at: Option<usize>,
-        qualifying: &[bool],
         is_name: impl Fn(&str) -> bool,
     ) -> Option<Record> {
+        let Clause {
+            content,
+            stems,
+            qualifying,
+            preceding,
+        } = *clause;
+        let thing = |j: &usize| !self.verbs.get(&content[*j]).is_some_and(|v| v.pure);
         // "Everyone's", "the company's" say whose, not which record.
-        let owner = (0..content.len()).find(|i| {
+        let possessive = (0..content.len()).find(|i| {
             Some(*i) != verb_at
                 && !qualifying[*i]
                 && possessors.contains(&content[*i])
                 && !self.company_wide.contains(&stems[*i])
-        })?;
-        let fields: Vec<usize> = (owner + 1..content.len())
-            .take_while(|j| {
-                !qualifying[*j] && !self.verbs.get(&content[*j]).is_some_and(|v| v.pure)
-            })
-            .collect();
+        });
+        let (owner, owners_at, fields) = match possessive {
+            Some(owner) => {
+                let fields: Vec<usize> = (owner + 1..content.len())
+                    .take_while(|j| !qualifying[*j] && thing(j))
+                    .collect();
+                (owner, Vec::new(), fields)
+            }
+            // "The phone number *of* contact 9921", "the text *of* my post".
+            None => {
+                let start = verb_at.map_or(0, |v| v + 1);
+                let of = (start..content.len()).find(|j| qualifying[*j])?;
+                if preceding[of] != "of" {
+                    return None;
+                }
+                let fields: Vec<usize> = (start..of).filter(thing).collect();
+                let owners_at: Vec<usize> = (of..content.len())
+                    .take_while(|j| *j == of || !lexicon::PREPOSITIONS.contains(&preceding[*j]))
+                    .filter(thing)
+                    .collect();
+                let owner = *owners_at
+                    .iter()
+                    .rev()
+                    .find(|j| self.vocab.contains_key(&stems[**j]))?;
+                (owner, owners_at, fields)
+            }
+        };
         let last = *fields.last()?;
         // Many things of theirs are things of their own ("a user's contacts").
         let field = &content[last];
-        if field.len() > 3 && field.ends_with('s') && !field.ends_with("ss") {
+        if field.len() > 3 && field.ends_with('s') && stems[last] != *field {
             return None;
         }
         let person = is_name(&content[owner]);
@@ -1835,8 +1927,22 @@ impl Index {
         let named_by_both = self.docs.iter().any(|d| {
             owners.iter().any(|t| d.core.contains(t)) && parts.iter().any(|t| d.core.contains(t))
         });
-        (!named_by_both).then_some(Record {
+        // A field it is only if the record has it: a contact has phone numbers, a post its
+        // text, but a recording no transcript.
+        let has_field = fields.iter().any(|j| {
+            self.vocab.get(&stems[*j]).is_some_and(|t| {
+                self.postings[*t as usize].iter().any(|(d, w)| {
+                    *w < PATH
+                        && self.docs[*d as usize]
+                            .head
+                            .iter()
+                            .any(|h| owners.contains(h))
+                })
+            })
+        });
+        (!named_by_both && has_field).then_some(Record {
             owner,
+            owners: owners_at,
             person,
             fields,
         })
@@ -2149,10 +2255,23 @@ struct QueryTerm {
     kind: Option<String>,
 }
 
+/// The content words of a request, with what the reading of each found.
+#[derive(Clone, Copy)]
+struct Clause<'a> {
+    content: &'a [String],
+    stems: &'a [String],
+    /// Whether each word qualifies what the request is about.
+    qualifying: &'a [bool],
+    /// The word before each, determiners aside.
+    preceding: &'a [&'a str],
+}
+
 /// The record whose field a request is about ("a *contact's* phone number").
 struct Record {
     /// The content word that names its owner.
     owner: usize,
+    /// All the content words that name it, when a qualifier does ("the text *of my post*").
+    owners: Vec<usize>,
     /// The owner is a person named by name: a user.
     person: bool,
     /// The content words that name the field.
@@ -2175,6 +2294,8 @@ struct Query {
     verb: Option<Verb>,
     /// What the request is about, with every word that names it and how strongly.
     head: Vec<(Term, f32)>,
+    /// What its qualifiers name.
+    qualifier_heads: Vec<Term>,
     /// The verb's own term and the operation verb it asks for.
     verb_terms: [Option<Term>; 2],
     /// The operation verb the request names, when it names one the API uses.
@@ -2767,6 +2888,16 @@ mod tests {
     }
 
     #[test]
+    fn an_operation_about_a_qualifier_is_about_something_else() {
+        let first = top("list messages in a thread");
+        assert!(
+            first == "mthListMessages" || first == "readGlipThreadPostsNew",
+            "{first}"
+        );
+        assert_eq!(top("status of high-volume SMS batch b-991"), "readA2PBatch");
+    }
+
+    #[test]
     fn one_thing_of_someones_is_a_field_of_their_record() {
         let contact = top("change a contact's phone number");
         assert!(
@@ -2774,6 +2905,9 @@ mod tests {
             "{contact}"
         );
         assert_eq!(top("change Bob's email address"), "updateExtension");
+        let of = top("update the phone number of contact 9921");
+        assert!(of == "updateContact" || of == "patchContact", "{of}");
+        assert_eq!(top("edit the text of my chat post"), "patchGlipPostNew");
         // A thing with operations of its own stays what the request is about.
         assert_eq!(top("get a user's presence"), "readUserPresenceStatus");
     }

@@ -15,22 +15,38 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut current = String::new();
     let mut prev: Option<char> = None;
+    // The letter before the current run of digits: digits inside a capitalized name ("A2P")
+    // belong to it, digits after a lowercase word ("user2Name") end it.
+    let mut before_digits: Option<char> = None;
+    // In a name such as "A2PSMS" the letter after the digits closes it: "a2p", "sms".
+    let mut closed = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
             // An apostrophe inside a word ("user's", "who's") ends it and drops the clitic.
             flush(&mut current, &mut f);
             prev = Some(c);
+            before_digits = None;
             continue;
+        }
+        if c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit()) {
+            before_digits = prev;
         }
         if c.is_uppercase()
             && !current.is_empty()
             && let Some(p) = prev
         {
             let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
-            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_lower) {
+            let after_name = p.is_ascii_digit() && before_digits.is_some_and(char::is_uppercase);
+            if p.is_lowercase()
+                || (p.is_ascii_digit() && !after_name)
+                || (p.is_uppercase() && (next_lower || closed))
+            {
                 flush(&mut current, &mut f);
             }
+            closed = after_name;
+        } else {
+            closed = false;
         }
         if c.is_ascii() {
             current.push(c.to_ascii_lowercase());
@@ -270,6 +286,10 @@ mod tests {
             ["restapi", "v1", "0", "account", "account", "id"]
         );
         assert_eq!(words("who's on it"), ["who", "on", "it"]);
+        assert_eq!(words("Send A2P SMS"), ["send", "a2p", "sms"]);
+        assert_eq!(words("listA2PBatches"), ["list", "a2p", "batches"]);
+        assert_eq!(words("readA2PSMS"), ["read", "a2p", "sms"]);
+        assert_eq!(words("scimGetUser2"), ["scim", "get", "user2"]);
     }
 
     #[test]
