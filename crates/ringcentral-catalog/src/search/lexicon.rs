@@ -316,6 +316,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("911", "emergency"),
     ("direct number", "phone number"),
     ("desk phone", "deskphone"),
+    ("bring your own device", "byod device"),
+    ("bring your own devices", "byod devices"),
     ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
     // A user's profile is their extension record, unless it is their picture or what they are
@@ -805,6 +807,14 @@ pub const NUMBERLESS: &[&str] = &[
 /// Words that add little to what a request is about but still count how many things it is about
 /// ("a call log *record*", "directory *entries*").
 pub const COUNTED: &[&str] = &["record", "records", "entry", "entries", "item", "items"];
+
+/// Words that, after a thing is named, start another clause or noun phrase.
+pub const PHRASE_ENDS: &[&str] = &[
+    "a", "an", "the", "my", "our", "your", "their", "his", "her", "this", "these", "those", "so",
+    "that", "which", "because", "when", "while", "if", "where", "whenever", "unless", "until",
+    "is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "can", "could", "should",
+    "will", "would",
+];
 
 /// Words that only point at the thing after them ("the text of *my* post").
 pub const DETERMINERS: &[&str] = &[

@@ -787,6 +787,21 @@ impl Index {
             for (term, weight) in self.response_terms(builder, schema).iter() {
                 builder.set(*term, *weight);
             }
+            // The type of the record read says what kinds of record the operation reads ("Get
+            // Call Handling Rule" answers business-hours and custom rules); what a change
+            // answers may be of any type the record has.
+            let reads = op.method == Method::Get;
+            schema::enumerations(schema::resolve(schema), 2, &mut |name, values| {
+                if !reads {
+                    return;
+                }
+                let lower = name.to_ascii_lowercase();
+                if lower == "type" && values.len() <= 12 {
+                    for value in values {
+                        self.add_text(builder, value.trim_matches('"'), RESPONSE, false);
+                    }
+                }
+            });
         }
         let fields = builder.take();
         let summary_words: Vec<String> = text::words(op.summary)
@@ -1700,7 +1715,13 @@ impl Index {
         // chat*").
         let mut named: Vec<Term> = Vec::new();
         let mut person = false;
+        let mut head_plural: Option<bool> = None;
         for w in &words {
+            // A new clause or noun phrase ("every call *my* extension made", "which queues *is*
+            // he in", "a webhook *so* Jenkins can post") says no more about the head.
+            if !named.is_empty() && lexicon::PHRASE_ENDS.contains(&w.as_str()) {
+                break;
+            }
             if lexicon::PREPOSITIONS.contains(&w.as_str()) {
                 // "Register *someone* for a webinar": a person is what it is about.
                 if person && named.is_empty() {
@@ -1718,6 +1739,17 @@ impl Index {
                 break;
             }
             person |= lexicon::PEOPLE.contains(&w.as_str());
+            // A verb that is what it sends ("*fax* with a cover page") names the head.
+            if Some(w.as_str()) == verb_word
+                && self
+                    .verbs
+                    .get(w)
+                    .is_some_and(|v| !v.pure && v.class == Verb::Send)
+                && let Some(t) = self.vocab.get(&text::stem(w))
+            {
+                named.push(*t);
+                continue;
+            }
             if self.mine.contains(w)
                 || self.stopwords.contains(w)
                 || w.chars().all(|c| c.is_ascii_digit())
@@ -1727,20 +1759,29 @@ impl Index {
                 continue;
             }
             // How many things the request is about shows in its head, not in its qualifiers
-            // ("add a contact *to my address book*").
+            // ("add a contact *to my address book*") nor in the words before it ("a business
+            // *hours* rule").
             let stem = text::stem(w);
-            if (!self.weak.contains(&stem) || lexicon::COUNTED.contains(&w.as_str()))
+            let thing = self
+                .vocab
+                .get(&stem)
+                .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+                || self.synonyms.contains_key(&stem)
+                || lexicon::PEOPLE.contains(&w.as_str());
+            if ((thing && !self.weak.contains(&stem)) || lexicon::COUNTED.contains(&w.as_str()))
                 && !lexicon::NUMBERLESS.contains(&w.as_str())
             {
-                if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
-                    plural = true;
-                } else {
-                    singular = true;
-                }
+                head_plural =
+                    Some(w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w);
             }
             if let Some(t) = self.vocab.get(&stem) {
                 named.push(*t);
             }
+        }
+        match head_plural {
+            Some(true) => plural = true,
+            Some(false) => singular = true,
+            None => {}
         }
         let acts_on_record = matches!(
             verb,
@@ -1776,6 +1817,7 @@ impl Index {
                 .collect(),
             None => self.head_of(&named),
         };
+        let head_at = head_words.first().copied();
         let head: Vec<(Term, f32)> = head_words
             .into_iter()
             .flat_map(|t| {
@@ -1794,17 +1836,32 @@ impl Index {
         ];
         // What the qualifiers name ("messages *in a thread*"), to tell an operation about the
         // thing qualified from one about its qualifier.
-        let thing_head = named.last().is_some_and(|t| {
-            !self.generic_heads.contains(t)
+        let thing_head = head.iter().any(|(t, w)| {
+            *w >= 0.8
+                && !self.generic_heads.contains(t)
                 && !self.weak.contains(&self.words[*t as usize])
                 && self.top_field[*t as usize] >= PATH
         });
+        let strong = |stem: &str| {
+            self.expand(stem, 1.0, false)
+                .expansions
+                .into_iter()
+                .filter(|(_, w)| *w >= 0.8)
+                .filter_map(|(w, _)| self.vocab.get(&w).copied())
+        };
+        // The words before the head qualify it too ("*thread* messages", "*call queue*
+        // members").
+
+        let modifiers: Vec<Term> = named
+            .iter()
+            .take_while(|t| Some(**t) != head_at)
+            .flat_map(|t| strong(&self.words[*t as usize]))
+            .collect();
         let qualifier_heads: Vec<Term> = (0..content.len())
-            .filter(|_| thing_head)
             .filter(|i| qualifying[*i] && Some(*i) != verb_at)
-            .flat_map(|i| self.expand(&stems[i], 1.0, false).expansions)
-            .filter(|(_, w)| *w >= 0.8)
-            .filter_map(|(w, _)| self.vocab.get(&w).copied())
+            .flat_map(|i| strong(&stems[i]))
+            .chain(modifiers)
+            .filter(|_| thing_head)
             .filter(|t| !head.iter().any(|(h, _)| h == t))
             .collect();
         Query {
@@ -2895,6 +2952,23 @@ mod tests {
             "{first}"
         );
         assert_eq!(top("status of high-volume SMS batch b-991"), "readA2PBatch");
+        assert_eq!(top("delete thread messages"), "mthDeleteMessages");
+        // A new clause says no more about the head.
+        let queues = top("which call queues is an agent in");
+        assert!(
+            queues == "readExtensionCallQueuePresence" || queues == "listCallQueues",
+            "{queues}"
+        );
+    }
+
+    #[test]
+    fn how_many_things_shows_in_the_head() {
+        // "Hours" qualifies the rule; one rule is asked for.
+        assert_eq!(
+            top("get my after-hours call handling rule"),
+            "readAnsweringRule"
+        );
+        assert_eq!(top("list messages"), "listMessages");
     }
 
     #[test]
