@@ -103,7 +103,7 @@ fn development_set_quality() {
         .expect("tests/data/intents-dev.tsv is part of the repository");
     assert!(cases.len() >= 100);
     let (top1, top3) = evaluate("dev", &cases);
-    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
+    assert!(top1 >= 0.90, "top-1 {top1:.3} fell below 0.90");
     assert!(top3 >= 0.97, "top-3 {top3:.3} fell below 0.97");
 }
 
@@ -113,8 +113,8 @@ fn held_out_set_quality() {
         .expect("tests/data/intents-holdout.tsv is part of the repository");
     assert!(cases.len() >= 50);
     let (top1, top3) = evaluate("holdout", &cases);
-    assert!(top1 >= 0.74, "top-1 {top1:.3} fell below 0.74");
-    assert!(top3 >= 0.90, "top-3 {top3:.3} fell below 0.90");
+    assert!(top1 >= 0.79, "top-1 {top1:.3} fell below 0.79");
+    assert!(top3 >= 0.92, "top-3 {top3:.3} fell below 0.92");
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn short_request_set_quality() {
         .expect("tests/data/intents-short.tsv is part of the repository");
     assert!(cases.len() >= 400);
     let (top1, top3) = evaluate("short", &cases);
-    assert!(top1 >= 0.94, "top-1 {top1:.3} fell below 0.94");
+    assert!(top1 >= 0.96, "top-1 {top1:.3} fell below 0.96");
     assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
 }
 
@@ -133,6 +133,6 @@ fn fresh_set_quality() {
         .expect("tests/data/intents-fresh.tsv is part of the repository");
     assert!(cases.len() >= 300);
     let (top1, top3) = evaluate("fresh", &cases);
-    assert!(top1 >= 0.75, "top-1 {top1:.3} fell below 0.75");
-    assert!(top3 >= 0.87, "top-3 {top3:.3} fell below 0.87");
+    assert!(top1 >= 0.83, "top-1 {top1:.3} fell below 0.83");
+    assert!(top3 >= 0.92, "top-3 {top3:.3} fell below 0.92");
 }

@@ -294,6 +294,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("phonebook", "contact"),
     ("web hook", "webhook"),
     ("web hooks", "webhook"),
+    // What someone may do is a permission, not a to-do.
+    ("allowed to do", "allowed"),
+    ("permitted to do", "permitted"),
+    ("permission to do", "permission"),
     ("to do", "task"),
     ("todo", "task"),
     ("to-do", "task"),
@@ -949,7 +953,17 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("corporate", &[("directory", 0.6), ("company", 0.6)]),
     ("license", &[("licence", 1.0)]),
     ("licence", &[("license", 1.0)]),
-    ("permission", &[("role", 0.5), ("grant", 0.4)]),
+    // The permissions a user holds are their authorization profile.
+    (
+        "permission",
+        &[
+            ("role", 0.5),
+            ("grant", 0.4),
+            ("authorization", 0.9),
+            ("authz", 0.9),
+            ("profile", 0.5),
+        ],
+    ),
     ("privilege", &[("permission", 0.9), ("role", 0.6)]),
     ("right", &[("permission", 0.8), ("role", 0.6)]),
     ("role", &[("permission", 0.4)]),
@@ -1091,6 +1105,14 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     // "Starred" chats are the favorite ones.
     ("star", &[("favorite", 1.0)]),
     ("recently", &[("recent", 1.0)]),
+    // What is past is in a history.
+    ("past", &[("history", 0.8), ("historical", 0.8)]),
+    ("previous", &[("history", 0.6)]),
+    ("historical", &[("history", 1.0)]),
+    ("participation", &[("participant", 1.0)]),
+    // Whether a number is valid is what parsing it tells.
+    ("valid", &[("parse", 0.8), ("validate", 0.5)]),
+    ("invalid", &[("parse", 0.8), ("validate", 0.5)]),
     ("bookmark", &[("favorite", 0.8)]),
     ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
     // Holidays are custom call handling rules with their dates.
@@ -1317,7 +1339,7 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0)],
+        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
     ),
     (
         "permitted",
@@ -1330,7 +1352,7 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0)],
+        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
     ),
     // Answering a call with a text replies to the caller.
     (
@@ -1354,6 +1376,7 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     // Who receives something are its recipients; who registered, its registrants.
     ("receive", &["who", "whom"], &[("recipient", 1.0)]),
     ("register", &["who", "whom"], &[("registrant", 1.0)]),
+    ("invite", &["who", "whom"], &[("invitee", 1.0)]),
     // Registering someone for an event makes them a registrant.
     (
         "register",

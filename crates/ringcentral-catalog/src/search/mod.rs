@@ -144,6 +144,7 @@ const NAMED_ACTION_FIT: f32 = 0.85;
 const W_NAMED: f32 = 0.35;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
+const W_HISTORICAL: f32 = 0.1;
 const W_LIVE_CALL: f32 = 0.5;
 const W_UNNAMED: f32 = 0.4;
 const W_OFF_OBJECT: f32 = 1.0;
@@ -189,6 +190,13 @@ struct Doc {
     own_verbs: Vec<Term>,
     user_level: bool,
     company_level: bool,
+    /// Reads the catalog of values every account shares (`/dictionary/...`).
+    dictionary: bool,
+    /// The things its answer holds a list of.
+    lists: Vec<Term>,
+    /// Reads the record of what is past ("Historical Webinars"), beside an operation on what is
+    /// current of the same name.
+    historical: bool,
     deprecated: bool,
     /// "User" in its name says whose records it handles rather than what they are.
     whose_user: bool,
@@ -295,6 +303,8 @@ struct Builder {
     /// The kinds the type fields of the action being described take: each with how directly
     /// the field types the action's records, and the field's description.
     kinds: Vec<(String, Vec<String>, f32, &'static str)>,
+    /// The things the answer of the action being described lists.
+    lists: Vec<Term>,
 }
 
 impl Builder {
@@ -328,7 +338,7 @@ impl Builder {
 fn summary_verb(word: &str) -> Option<OpVerb> {
     Some(match word {
         "list" => OpVerb::List,
-        "get" | "read" | "find" | "check" => OpVerb::Read,
+        "get" | "read" | "find" => OpVerb::Read,
         "create" | "add" | "upload" | "register" | "make" | "start" | "post" | "open" => {
             OpVerb::Create
         }
@@ -787,6 +797,22 @@ impl Index {
             for (term, weight) in self.response_terms(builder, schema).iter() {
                 builder.set(*term, *weight);
             }
+            // A read whose answer holds a list of things lists them ("Get Authorization
+            // Profile" answers the user's permissions).
+            let mut lists = Vec::new();
+            schema::properties(schema::resolve(schema), 2, &mut |name, property| {
+                let array = property.starts_with("{\"type\":\"array\"")
+                    || property.contains(",\"type\":\"array\"");
+                if let Some(last) = text::words(name).last().filter(|_| array) {
+                    lists.push(text::stem(last));
+                }
+            });
+            for stem in lists {
+                let term = self.intern(&stem);
+                if !builder.lists.contains(&term) {
+                    builder.lists.push(term);
+                }
+            }
             // The type of the record read says what kinds of record the operation reads ("Get
             // Call Handling Rule" answers business-hours and custom rules); what a change
             // answers may be of any type the record has.
@@ -989,6 +1015,9 @@ impl Index {
                 user_level,
                 company_level,
                 deprecated: op.deprecated,
+                lists: std::mem::take(&mut builder.lists),
+                dictionary: op.path.contains("/dictionary/"),
+                historical: op.path.contains("/history/"),
                 whose_user,
                 item,
                 bulk,
@@ -1144,6 +1173,10 @@ impl Index {
                 .iter()
                 .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
         });
+        let asks_history = self
+            .vocab
+            .get("history")
+            .is_some_and(|t| explained.contains_key(t));
         let mut hits: Vec<(u32, f32)> = (0..n)
             .filter(|i| touched[*i])
             .map(|i| {
@@ -1161,6 +1194,9 @@ impl Index {
                 let verb = self.verb_fit(&parsed, doc);
                 let scope = match parsed.scope {
                     Scope::Mine if doc.user_level => 1.0,
+                    // Someone's things are not the catalog every account shares ("a user's
+                    // permissions" beside *List Permissions*).
+                    Scope::Mine if doc.dictionary => -1.0,
                     Scope::Mine if doc.company_level => -0.5,
                     Scope::Company if doc.company_level => 1.0,
                     Scope::Company if doc.user_level => -0.3,
@@ -1210,6 +1246,10 @@ impl Index {
                     // Nothing of its name is in the request: met in passing, at best.
                     score -= W_UNNAMED;
                 }
+                if doc.historical && !asks_history {
+                    // What is asked of now, unless the request speaks of the past.
+                    score -= W_HISTORICAL;
+                }
                 if doc.deprecated && !only_fit[i] {
                     // A current operation that does the same is the better answer; a deprecated
                     // one that alone does what is asked is still the answer.
@@ -1238,14 +1278,22 @@ impl Index {
 
     /// How well an operation's verb fits the request's, from -1 to 1.
     fn verb_fit(&self, query: &Query, doc: &Doc) -> f32 {
+        // A read whose answer lists the things asked for lists them.
+        let lists_head = doc.verb == OpVerb::Read
+            && query.plural
+            && doc
+                .lists
+                .iter()
+                .any(|t| query.head.iter().any(|(h, w)| h == t && *w >= 0.8));
+        let op_verb = if lists_head { OpVerb::List } else { doc.verb };
         let class = if query.configures {
-            verb_fit(Some(Verb::Update), query.plural, doc.verb).max(verb_fit(
+            verb_fit(Some(Verb::Update), query.plural, op_verb).max(verb_fit(
                 Some(Verb::Create),
                 query.plural,
-                doc.verb,
+                op_verb,
             ))
         } else {
-            verb_fit(query.verb, query.plural, doc.verb)
+            verb_fit(query.verb, query.plural, op_verb)
         };
         let Some(action) = query.action else {
             return class;
@@ -1279,7 +1327,7 @@ impl Index {
             self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
         };
         // "... with record id 7Fa9" names one record wherever it stands.
-        let has_id = text::names_an_id(
+        let mut id_nouns = text::id_nouns(
             self.before_qualifier(&cleaned),
             |word| {
                 !self.stopwords.contains(word)
@@ -1289,7 +1337,8 @@ impl Index {
                     && !lexicon::COUNTING.contains(&word)
             },
             is_word,
-        ) || text::names_an_id(&cleaned, |_| false, is_word);
+        );
+        id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
         let mut raw = text::words(&cleaned);
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
@@ -1782,6 +1831,20 @@ impl Index {
             Some(true) => plural = true,
             Some(false) => singular = true,
             None => {}
+        }
+        // A person named by number ("user 204") owns what the request is about, unless they
+        // are what it is about.
+        let has_id = id_nouns.iter().any(|noun| {
+            let person =
+                lexicon::PEOPLE.contains(&noun.as_str()) || text::stem(noun) == "extension";
+            let about = self
+                .vocab
+                .get(&text::stem(noun))
+                .is_some_and(|t| named.last() == Some(t));
+            !person || about || named.is_empty()
+        });
+        if !has_id && !id_nouns.is_empty() && scope == Scope::Unspecified {
+            scope = Scope::Mine;
         }
         let acts_on_record = matches!(
             verb,
@@ -2958,6 +3021,29 @@ mod tests {
         assert!(
             queues == "readExtensionCallQueuePresence" || queues == "listCallQueues",
             "{queues}"
+        );
+    }
+
+    #[test]
+    fn someones_permissions_are_their_authorization_profile() {
+        assert_eq!(top("get a user's permissions"), "readAuthorizationProfile");
+        assert_eq!(top("list permissions"), "listPermissions");
+        assert_eq!(
+            top("check if a user has a permission"),
+            "checkUserPermission"
+        );
+    }
+
+    #[test]
+    fn the_past_is_in_the_history() {
+        let past = top("list past webinar sessions");
+        assert!(
+            past == "rcwHistoryListAllSessions" || past == "rcwHistoryListAllCompanySessions",
+            "{past}"
+        );
+        assert_eq!(
+            top("who is invited to session 3 of webinar 9?"),
+            "rcwConfigListInvitees"
         );
     }
 

@@ -108,6 +108,20 @@ pub fn strip_payload(query: &str) -> String {
         Some(i) => i - 1,
         None => tokens.len(),
     };
+    // A clause that says why or meanwhile ("... *while I check*", "... *so it stops
+    // posting*") is no part of what to do.
+    let end = (1..end)
+        .find(|i| {
+            let subject = lower.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.as_str(),
+                    "that" | "it" | "i" | "we" | "they" | "he" | "she" | "you" | "nobody"
+                )
+            });
+            matches!(lower[*i].as_str(), "because" | "although" | "though")
+                || (matches!(lower[*i].as_str(), "so" | "while") && subject)
+        })
+        .unwrap_or(end);
     tokens[..end].join(" ")
 }
 
@@ -115,16 +129,27 @@ pub fn strip_payload(query: &str) -> String {
 /// 1029384756", "subscription 0e5a5a2f", "batch b-991"), as opposed to a phone number ("+1 650 555
 /// 0134", "800-555-0199") or a count or amount after a verb or preposition ("import 300 contacts",
 /// "to 90 days").
+#[cfg(test)]
 pub fn names_an_id(
     text: &str,
     is_noun: impl Fn(&str) -> bool,
     is_word: impl Fn(&str) -> bool,
 ) -> bool {
+    !id_nouns(text, is_noun, is_word).is_empty()
+}
+
+/// The nouns of `text` that a record id follows, as [`names_an_id`] finds them ("message" in
+/// "fetch message 1029384756", "id" in "trash message id 7781").
+pub fn id_nouns(
+    text: &str,
+    is_noun: impl Fn(&str) -> bool,
+    is_word: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let tokens: Vec<&str> = text
         .split_whitespace()
         .map(|t| t.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'')))
         .collect();
-    tokens.iter().enumerate().skip(1).any(|(i, token)| {
+    let names = |(i, token): (usize, &&str)| {
         if !token.chars().any(|c| c.is_ascii_digit())
             || token.starts_with(['+', '('])
             || is_word(&token.to_lowercase())
@@ -145,7 +170,14 @@ pub fn names_an_id(
         let plural = prev.ends_with('s') && !prev.ends_with("ss");
         matches!(prev.as_str(), "id" | "#" | "no")
             || (prev.chars().all(char::is_alphabetic) && !plural && is_noun(&prev))
-    })
+    };
+    tokens
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|it| names(*it))
+        .map(|(i, _)| tokens[i - 1].to_lowercase())
+        .collect()
 }
 
 /// Whether `text` names a person: a capitalized word inside the request that is no known word
@@ -315,6 +347,14 @@ mod tests {
         assert_eq!(
             strip_payload("post a note that says the meeting moved"),
             "post a note"
+        );
+        assert_eq!(
+            strip_payload("put the caller on hold while I check"),
+            "put the caller on hold"
+        );
+        assert_eq!(
+            strip_payload("pause webhook 8810 so it stops posting"),
+            "pause webhook 8810"
         );
     }
 
