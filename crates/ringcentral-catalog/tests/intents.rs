@@ -1,7 +1,8 @@
 //! Intent search quality on labelled sets of requests: each line is a request and the operationIds
 //! that correctly answer it. The shared sample must come out top-1 everywhere; our own sets (long
-//! everyday requests for development, more of them held out, and short commands across the whole
-//! API) must stay above the quality bars.
+//! everyday requests for development, more of them held out, short commands across the whole API,
+//! and a fresh set of requests as different people and agents phrase them) must stay above the
+//! quality bars.
 
 use std::path::{Path, PathBuf};
 
@@ -102,7 +103,7 @@ fn development_set_quality() {
         .expect("tests/data/intents-dev.tsv is part of the repository");
     assert!(cases.len() >= 100);
     let (top1, top3) = evaluate("dev", &cases);
-    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
+    assert!(top1 >= 0.90, "top-1 {top1:.3} fell below 0.90");
     assert!(top3 >= 0.97, "top-3 {top3:.3} fell below 0.97");
 }
 
@@ -112,8 +113,8 @@ fn held_out_set_quality() {
         .expect("tests/data/intents-holdout.tsv is part of the repository");
     assert!(cases.len() >= 50);
     let (top1, top3) = evaluate("holdout", &cases);
-    assert!(top1 >= 0.74, "top-1 {top1:.3} fell below 0.74");
-    assert!(top3 >= 0.90, "top-3 {top3:.3} fell below 0.90");
+    assert!(top1 >= 0.79, "top-1 {top1:.3} fell below 0.79");
+    assert!(top3 >= 0.92, "top-3 {top3:.3} fell below 0.92");
 }
 
 #[test]
@@ -122,6 +123,16 @@ fn short_request_set_quality() {
         .expect("tests/data/intents-short.tsv is part of the repository");
     assert!(cases.len() >= 400);
     let (top1, top3) = evaluate("short", &cases);
-    assert!(top1 >= 0.94, "top-1 {top1:.3} fell below 0.94");
+    assert!(top1 >= 0.96, "top-1 {top1:.3} fell below 0.96");
     assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
+}
+
+#[test]
+fn fresh_set_quality() {
+    let cases = load(&data("intents-fresh.tsv"))
+        .expect("tests/data/intents-fresh.tsv is part of the repository");
+    assert!(cases.len() >= 300);
+    let (top1, top3) = evaluate("fresh", &cases);
+    assert!(top1 >= 0.83, "top-1 {top1:.3} fell below 0.83");
+    assert!(top3 >= 0.92, "top-3 {top3:.3} fell below 0.92");
 }

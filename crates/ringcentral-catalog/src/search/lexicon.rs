@@ -266,6 +266,13 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("switch off", "disable"),
     ("switch on", "enable"),
     ("log in", "login"),
+    ("logged in", "login"),
+    ("logs in", "login"),
+    ("logged into", "login"),
+    ("logged out", "logout"),
+    ("logs out", "logout"),
+    ("log into", "login"),
+    ("who am i", "my extension info"),
     ("sign in", "login"),
     ("log out", "logout"),
     ("sign out", "logout"),
@@ -287,6 +294,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("phonebook", "contact"),
     ("web hook", "webhook"),
     ("web hooks", "webhook"),
+    // What someone may do is a permission, not a to-do.
+    ("allowed to do", "allowed"),
+    ("permitted to do", "permitted"),
+    ("permission to do", "permission"),
     ("to do", "task"),
     ("todo", "task"),
     ("to-do", "task"),
@@ -309,6 +320,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("911", "emergency"),
     ("direct number", "phone number"),
     ("desk phone", "deskphone"),
+    ("bring your own device", "byod device"),
+    ("bring your own devices", "byod devices"),
     ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
     // A user's profile is their extension record, unless it is their picture or what they are
@@ -513,6 +526,8 @@ pub const VERBS: &[VerbWord] = &[
     v("move", Verb::Update, true),
     v("switch", Verb::Update, true),
     v("fix", Verb::Update, true),
+    v("close", Verb::Update, false),
+    v("reopen", Verb::Update, true),
     v("correct", Verb::Update, true),
     v("restore", Verb::Update, true),
     v("promote", Verb::Update, true),
@@ -572,6 +587,7 @@ pub const VERBS: &[VerbWord] = &[
     a("bridge", Verb::Update, false, "bridge"),
     a("merge", Verb::Update, true, "bridge"),
     a("answer", Verb::Update, false, "answer"),
+    v("accept", Verb::Update, false),
     a("pickup", Verb::Update, true, "pickup"),
     a("forward", Verb::Update, false, "forward"),
     a("flip", Verb::Update, true, "flip"),
@@ -632,6 +648,39 @@ pub const VERB_BY_OBJECT: &[(&str, &[&str], Verb)] = &[
     ("open", RECORDED, Verb::Read),
     ("save", RECORDED, Verb::Read),
     ("play", RECORDED, Verb::Read),
+];
+
+/// Verbs that name an operation by their object, and the verb of that operation: the object is
+/// written as it must appear (one call in hand, not calls in general).
+pub const ACTION_BY_OBJECT: &[(&str, &[&str], &str)] = &[
+    ("send", &["call", "caller"], "forward"),
+    ("accept", &["call"], "answer"),
+    ("take", &["call"], "answer"),
+    ("retrieve", &["call"], "pickup"),
+];
+
+/// Words that frame a request without being part of it ("is there an API to ...").
+pub const ASKING: &[&str] = &[
+    "is there an api to",
+    "is there an api for",
+    "is there a way to",
+    "is there an endpoint to",
+    "is there an endpoint for",
+    "is there an operation to",
+    "is there an action to",
+    "which api can",
+    "which endpoint can",
+    "what api can i use to",
+    "what endpoint do i use to",
+    "i need to",
+    "i want to",
+    "i'd like to",
+    "help me",
+];
+
+/// Words after which a number counts records rather than naming one ("the last 20 posts").
+pub const COUNTING: &[&str] = &[
+    "last", "first", "top", "next", "latest", "recent", "past", "previous",
 ];
 
 /// Things that are kept and can be opened, played or saved.
@@ -757,6 +806,24 @@ pub const NUMBERLESS: &[&str] = &[
     "people",
     "analytics",
     "settings",
+];
+
+/// Words that add little to what a request is about but still count how many things it is about
+/// ("a call log *record*", "directory *entries*").
+pub const COUNTED: &[&str] = &["record", "records", "entry", "entries", "item", "items"];
+
+/// Words that, after a thing is named, start another clause or noun phrase.
+pub const PHRASE_ENDS: &[&str] = &[
+    "a", "an", "the", "my", "our", "your", "their", "his", "her", "this", "these", "those", "so",
+    "that", "which", "because", "when", "while", "if", "where", "whenever", "unless", "until",
+    "is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "can", "could", "should",
+    "will", "would",
+];
+
+/// Words that only point at the thing after them ("the text of *my* post").
+pub const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "one", "some", "any", "each", "my", "our", "your", "their", "his", "her",
+    "its", "this", "that", "these", "those",
 ];
 
 /// Words that count a few things in hand ("merge *two* calls").
@@ -886,7 +953,17 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("corporate", &[("directory", 0.6), ("company", 0.6)]),
     ("license", &[("licence", 1.0)]),
     ("licence", &[("license", 1.0)]),
-    ("permission", &[("role", 0.5), ("grant", 0.4)]),
+    // The permissions a user holds are their authorization profile.
+    (
+        "permission",
+        &[
+            ("role", 0.5),
+            ("grant", 0.4),
+            ("authorization", 0.9),
+            ("authz", 0.9),
+            ("profile", 0.5),
+        ],
+    ),
     ("privilege", &[("permission", 0.9), ("role", 0.6)]),
     ("right", &[("permission", 0.8), ("role", 0.6)]),
     ("role", &[("permission", 0.4)]),
@@ -1025,6 +1102,17 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("memo", &[("note", 1.0)]),
     ("card", &[("adaptive", 0.8)]),
     ("favourite", &[("favorite", 1.0)]),
+    // "Starred" chats are the favorite ones.
+    ("star", &[("favorite", 1.0)]),
+    ("recently", &[("recent", 1.0)]),
+    // What is past is in a history.
+    ("past", &[("history", 0.8), ("historical", 0.8)]),
+    ("previous", &[("history", 0.6)]),
+    ("historical", &[("history", 1.0)]),
+    ("participation", &[("participant", 1.0)]),
+    // Whether a number is valid is what parsing it tells.
+    ("valid", &[("parse", 0.8), ("validate", 0.5)]),
+    ("invalid", &[("parse", 0.8), ("validate", 0.5)]),
     ("bookmark", &[("favorite", 0.8)]),
     ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
     // Holidays are custom call handling rules with their dates.
@@ -1111,6 +1199,9 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("bulk", &[("multiple", 0.8), ("batch", 0.7)]),
     ("batch", &[("bulk", 0.7), ("multiple", 0.6)]),
     ("mass", &[("bulk", 0.8), ("multiple", 0.8)]),
+    // A text blast or campaign goes out as high-volume (A2P) SMS.
+    ("blast", &[("a2p", 0.9), ("bulk", 0.6)]),
+    ("promotional", &[("a2p", 0.6)]),
     ("optout", &[("opt", 1.0), ("out", 0.6)]),
     ("consent", &[("opt", 0.5)]),
     ("campaign", &[("tcr", 0.7)]),
@@ -1248,7 +1339,7 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0)],
+        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
     ),
     (
         "permitted",
@@ -1261,10 +1352,45 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0)],
+        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
     ),
-    // Who receives something are its recipients.
+    // Answering a call with a text replies to the caller.
+    (
+        "answer",
+        &["text", "sms", "message"],
+        &[("reply", 1.0), ("answer", 0.3)],
+    ),
+    // Resuming a held call takes it off hold.
+    ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // Logging in to or out of a queue is being available for its calls.
+    (
+        "login",
+        &["queue", "queues", "department"],
+        &[("presence", 1.0), ("queue", 0.6), ("login", 0.1)],
+    ),
+    (
+        "logout",
+        &["queue", "queues", "department"],
+        &[("presence", 1.0), ("queue", 0.6), ("logout", 0.1)],
+    ),
+    // Who receives something are its recipients; who registered, its registrants.
     ("receive", &["who", "whom"], &[("recipient", 1.0)]),
+    ("register", &["who", "whom"], &[("registrant", 1.0)]),
+    ("invite", &["who", "whom"], &[("invitee", 1.0)]),
+    // Registering someone for an event makes them a registrant.
+    (
+        "register",
+        &[
+            "for",
+            "someone",
+            "somebody",
+            "attendee",
+            "attendees",
+            "guest",
+            "guests",
+        ],
+        &[("registrant", 1.0)],
+    ),
     // A webhook for events (new texts, calls, presence changes) is an event subscription.
     (
         "webhook",
@@ -1344,7 +1470,8 @@ pub const COMPOUNDS: &[(&str, &str, &str)] = &[("caller", "id", "callerid")];
 /// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
 pub const PREPOSITIONS: &[&str] = &[
     "in", "on", "for", "from", "of", "to", "with", "by", "at", "into", "about", "via", "using",
-    "across", "per", "within", "without", "between", "under", "over", "as",
+    "across", "per", "within", "without", "between", "under", "over", "as", "named", "called",
+    "titled",
 ];
 
 /// Words too generic to be what a request or an operation is about on their own.
@@ -1397,4 +1524,13 @@ pub const WEAK: &[&str] = &[
 pub const NAME_NOISE: &[&str] = &[
     "new", "glip", "v2", "v1", "rcw", "rcv", "n11s", "cai", "mth", "tm", "2", "jws", "public",
     "legacy", "info", "list", "multiple", "bulk", "s",
+];
+
+/// Everyday names of kinds of records the API calls otherwise, and the value of a type field
+/// that the API calls them by: a call queue is an extension of type Department.
+pub const KIND_NAMES: &[(&str, &str)] = &[
+    ("call queue", "Department"),
+    ("queue", "Department"),
+    ("paging group", "PagingOnly"),
+    ("shared line", "SharedLinesGroup"),
 ];

@@ -10,9 +10,14 @@
 //! company) and a number (one record, one named by its id, or many). Text the search must see
 //! past (quoted message bodies, phone numbers, e-mail addresses) is dropped first. A question
 //! ("which queues am I in?") asks to read what it names, and one to answer yes or no ("does
-//! this user have permission to ...?") asks to check; a person joining or leaving a group is
+//! this user have permission to ...?", "can Tom export the call log?") asks to check; words that
+//! only frame a request ("is there an API to ...") and an unquoted message body ("saying ...")
+//! go; a number after a qualifier names what holds the records ("posts in chat 910"), not one of
+//! them; a person joining or leaving a group is
 //! about its members; whose things they are ("a user's roles", "devices for a user") points at
-//! the operations on one user's records. Some verbs take their meaning from their context or
+//! the operations on one user's records, and one thing of someone's that no operation is named
+//! by together with them is a field of their record ("a contact's phone number", "Bob's email"),
+//! which is what the request is about. Some verbs take their meaning from their context or
 //! object: replying to a text sends an SMS but replying to a call answers the caller, opening a
 //! voicemail reads it but opening a conversation starts one, forwarding "my calls" is a
 //! setting rather than an operation on one live call.
@@ -24,7 +29,10 @@
 //! the kinds of records it handles), and the fields of its answer and of the answer's parts (an
 //! extension's contact holds its email and job title). Its own verbs come from the first words
 //! of its summary, operationId and description ("Parks a call ..."). How rare a word is shows
-//! in the names, tags and paths that carry it.
+//! in the names, tags and paths that carry it. The values of type fields are kinds of record
+//! however many there are: a request about park locations or fax users, or about a call queue
+//! (the API's Department), that no operation is named by for what it asks to do, is asked of the
+//! operations whose type field takes that kind.
 //!
 //! The score rewards how much of the request an action covers (each word weighted by how rare it
 //! is across the API and judged against the best any action could do), how much of the action's
@@ -136,6 +144,7 @@ const NAMED_ACTION_FIT: f32 = 0.85;
 const W_NAMED: f32 = 0.35;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
+const W_HISTORICAL: f32 = 0.1;
 const W_LIVE_CALL: f32 = 0.5;
 const W_UNNAMED: f32 = 0.4;
 const W_OFF_OBJECT: f32 = 1.0;
@@ -143,9 +152,19 @@ const W_OFF_OBJECT: f32 = 1.0;
 const VERB_IDF_CAP: f32 = 2.0;
 /// The share of a word's best score an action must reach to be about that word.
 const OBJECT_PRESENCE: f32 = 0.3;
+/// How rare a kind's words are when the API uses none of them elsewhere.
+const KIND_IDF: f32 = 3.0;
+/// How much an operation about a request's qualifier rather than its head loses, in heads.
+const INVERTED_HEAD: f32 = 2.0;
+/// How much the field of a record counts, next to the record ("a contact's *phone number*").
+const FIELD: f32 = 0.6;
+/// How much a person named by name counts as a user.
+const NAMED_PERSON: f32 = 0.8;
+/// How much a kind counts beside the words that name it.
+const KIND_BESIDE: f32 = 0.5;
 
 /// The class of an operation's own verb, from its summary and method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum OpVerb {
     List,
     Read,
@@ -171,7 +190,16 @@ struct Doc {
     own_verbs: Vec<Term>,
     user_level: bool,
     company_level: bool,
+    /// Reads the catalog of values every account shares (`/dictionary/...`).
+    dictionary: bool,
+    /// The things its answer holds a list of.
+    lists: Vec<Term>,
+    /// Reads the record of what is past ("Historical Webinars"), beside an operation on what is
+    /// current of the same name.
+    historical: bool,
     deprecated: bool,
+    /// "User" in its name says whose records it handles rather than what they are.
+    whose_user: bool,
     /// Acts on one record named in its path, rather than on a collection.
     item: bool,
     /// Acts on many records at once ("Create Multiple User Extensions").
@@ -208,6 +236,29 @@ pub struct Index {
     in_context: Vec<InContext>,
     /// Words too generic to be the head of a name on their own ("status", "settings").
     generic_heads: Set<Term>,
+    /// The kinds of records that type fields enumerate ("ParkLocation", "FaxUser"), by the stems
+    /// of their words run together, and the everyday names of some ("call queue").
+    kinds: Map<String, Kind>,
+    /// Every word that is the head of some operation's name.
+    heads: Set<Term>,
+}
+
+/// A kind of record named by the value of a type field: the operations whose type field takes
+/// it, and the words that name it.
+#[derive(Clone, Default)]
+struct Kind {
+    /// Each operation with how directly it handles records of this kind: a field named `type`
+    /// fully, one that types something else (`usageType`, `ownerExtensionType`) half.
+    docs: Vec<(u32, f32)>,
+    stems: Vec<String>,
+    /// How rare the kind's words are.
+    idf: f32,
+}
+
+/// The stems of `words` run together: how a kind is known whatever its spelling ("ParkLocation",
+/// "park locations").
+fn kind_key<S: AsRef<str>>(words: &[S]) -> String {
+    words.iter().map(|w| text::stem(w.as_ref())).collect()
 }
 
 /// A multi-word expression and the words it stands for.
@@ -249,6 +300,11 @@ struct Builder {
     responses: Map<usize, Rc<[(Term, f32)]>>,
     weights: Vec<f32>,
     touched: Vec<Term>,
+    /// The kinds the type fields of the action being described take: each with how directly
+    /// the field types the action's records, and the field's description.
+    kinds: Vec<(String, Vec<String>, f32, &'static str)>,
+    /// The things the answer of the action being described lists.
+    lists: Vec<Term>,
 }
 
 impl Builder {
@@ -282,7 +338,7 @@ impl Builder {
 fn summary_verb(word: &str) -> Option<OpVerb> {
     Some(match word {
         "list" => OpVerb::List,
-        "get" | "read" | "find" | "check" => OpVerb::Read,
+        "get" | "read" | "find" => OpVerb::Read,
         "create" | "add" | "upload" | "register" | "make" | "start" | "post" | "open" => {
             OpVerb::Create
         }
@@ -333,6 +389,8 @@ impl Index {
             weak: stemmed(lexicon::WEAK),
             phrases: Map::default(),
             generic_heads: Set::default(),
+            kinds: Map::default(),
+            heads: Set::default(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -394,6 +452,7 @@ impl Index {
             index.docs.push(doc);
             fields_of.push(fields);
         }
+        index.drop_whose_user();
         let n = operations.len() as f32;
         let mut df = vec![0f32; index.vocab.len()];
         index.postings = vec![Vec::new(); index.vocab.len()];
@@ -424,7 +483,81 @@ impl Index {
         for doc in &mut index.docs {
             doc.core_weight = doc.core.iter().map(|t| index.idf[*t as usize]).sum();
         }
+        index.heads = index
+            .docs
+            .iter()
+            .flat_map(|d| d.head.iter().copied())
+            .collect();
+        // Everyday names of kinds the API calls otherwise ("call queue" for Department).
+        for (name, value) in lexicon::KIND_NAMES {
+            let target = kind_key(&text::words(value));
+            let words = text::words(name);
+            if let Some(kind) = index.kinds.get(&target).cloned() {
+                index.kinds.insert(
+                    kind_key(&words),
+                    Kind {
+                        stems: words.iter().map(|w| text::stem(w)).collect(),
+                        ..kind
+                    },
+                );
+            }
+        }
+        let idf_of = |stem: &String| {
+            index
+                .vocab
+                .get(stem)
+                .map_or(0.0, |t| index.idf[*t as usize])
+        };
+        let idfs: Vec<(String, f32)> = index
+            .kinds
+            .iter()
+            .map(|(key, kind)| {
+                let idf = kind.stems.iter().map(idf_of).fold(0.0f32, f32::max);
+                (key.clone(), if idf > 0.0 { idf } else { KIND_IDF })
+            })
+            .collect();
+        for (key, idf) in idfs {
+            if let Some(kind) = index.kinds.get_mut(&key) {
+                kind.idf = idf;
+            }
+        }
         index
+    }
+
+    /// "User" in the name of an operation on one user's records says whose they are, unless it
+    /// tells the operation from one on the company's ("List *User* Call Records" beside "List
+    /// *Company* Call Records"), so it is no part of the name to explain.
+    fn drop_whose_user(&mut self) {
+        let (Some(user), company, account) = (
+            self.vocab.get("user").copied(),
+            self.vocab.get("company").copied(),
+            self.vocab.get("account").copied(),
+        ) else {
+            return;
+        };
+        let scopes = [Some(user), company, account];
+        let bare = |core: &[Term]| -> Vec<Term> {
+            let mut rest: Vec<Term> = core
+                .iter()
+                .copied()
+                .filter(|t| !scopes.contains(&Some(*t)))
+                .collect();
+            rest.sort_unstable();
+            rest
+        };
+        let mut seen: HashMap<(OpVerb, Vec<Term>), usize> = HashMap::new();
+        for doc in &self.docs {
+            *seen.entry((doc.verb, bare(&doc.core))).or_default() += 1;
+        }
+        for doc in &mut self.docs {
+            if doc.whose_user
+                && seen
+                    .get(&(doc.verb, bare(&doc.core)))
+                    .is_some_and(|n| *n == 1)
+            {
+                doc.core.retain(|t| *t != user);
+            }
+        }
     }
 
     /// The head of a run of words: the last, and the one before it when the last is generic
@@ -554,9 +687,26 @@ impl Index {
         &mut self,
         builder: &mut Builder,
         name: &str,
-        values: impl ExactSizeIterator<Item = &'a str>,
+        description: &'static str,
+        values: impl ExactSizeIterator<Item = &'a str> + Clone,
         kind_weight: f32,
     ) {
+        // Each value of a type field is a kind of record the operation handles, however long
+        // the list: an extension may be a park location or a shared lines group.
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("type") || lower.ends_with("types") {
+            let strength = if matches!(lower.as_str(), "type" | "types") {
+                1.0
+            } else {
+                0.5
+            };
+            for value in values.clone() {
+                let words = text::words(value);
+                let key = kind_key(&words);
+                let stems = words.iter().map(|w| text::stem(w)).collect();
+                builder.kinds.push((key, stems, strength, description));
+            }
+        }
         // Long enumerations (every extension type, every country) describe the data, not what
         // the operation is for.
         if values.len() > 12 {
@@ -622,7 +772,13 @@ impl Index {
                 continue;
             }
             self.add_text(builder, param.name, EXTRA, true);
-            self.add_enumeration(builder, param.name, param.enum_values.iter().copied(), KIND);
+            self.add_enumeration(
+                builder,
+                param.name,
+                param.description,
+                param.enum_values.iter().copied(),
+                KIND,
+            );
         }
         if let Some(body) = &op.body {
             for field in body.fields {
@@ -632,7 +788,7 @@ impl Index {
             // filter over the records listed.
             schema::enumerations(body.schema, 4, &mut |name, values| {
                 let values = values.iter().map(|v| v.trim_matches('"'));
-                self.add_enumeration(builder, name, values, BODY_KIND);
+                self.add_enumeration(builder, name, "", values, BODY_KIND);
             });
         }
         // What an operation answers with says what it is for ("the delivery status of a text",
@@ -641,6 +797,37 @@ impl Index {
             for (term, weight) in self.response_terms(builder, schema).iter() {
                 builder.set(*term, *weight);
             }
+            // A read whose answer holds a list of things lists them ("Get Authorization
+            // Profile" answers the user's permissions).
+            let mut lists = Vec::new();
+            schema::properties(schema::resolve(schema), 2, &mut |name, property| {
+                let array = property.starts_with("{\"type\":\"array\"")
+                    || property.contains(",\"type\":\"array\"");
+                if let Some(last) = text::words(name).last().filter(|_| array) {
+                    lists.push(text::stem(last));
+                }
+            });
+            for stem in lists {
+                let term = self.intern(&stem);
+                if !builder.lists.contains(&term) {
+                    builder.lists.push(term);
+                }
+            }
+            // The type of the record read says what kinds of record the operation reads ("Get
+            // Call Handling Rule" answers business-hours and custom rules); what a change
+            // answers may be of any type the record has.
+            let reads = op.method == Method::Get;
+            schema::enumerations(schema::resolve(schema), 2, &mut |name, values| {
+                if !reads {
+                    return;
+                }
+                let lower = name.to_ascii_lowercase();
+                if lower == "type" && values.len() <= 12 {
+                    for value in values {
+                        self.add_text(builder, value.trim_matches('"'), RESPONSE, false);
+                    }
+                }
+            });
         }
         let fields = builder.take();
         let summary_words: Vec<String> = text::words(op.summary)
@@ -727,9 +914,17 @@ impl Index {
         }
 
         let skip = usize::from(named_verb.is_some());
+        // "User" in the name of an operation on one user's records ("Create User Contact",
+        // "List User's Webinars") says whose they are, as a path to an extension does.
+        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
+        let users =
+            user_level || op.summary.contains("User's") || op.summary.contains("User\u{2019}s");
+        let whose = |stem: &str, at: usize| users && stem == "user" && at + 1 < summary_words.len();
         let mut core = Vec::new();
-        for word in summary_words.iter().skip(skip) {
+        let mut whose_user = false;
+        for (at, word) in summary_words.iter().enumerate().skip(skip) {
             let stem = text::stem(word);
+            whose_user |= whose(&stem, at);
             if self.noise.contains(&stem) {
                 continue;
             }
@@ -769,7 +964,6 @@ impl Index {
                 head.push(t);
             }
         }
-        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
         let company_level = !op.path.contains("{extensionId}")
             && (op.summary.contains("Company") || op.summary.contains("Account"));
         // One record named by its id in the path, possibly followed by what to do to it
@@ -791,6 +985,26 @@ impl Index {
             .iter()
             .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
             && !op.path.ends_with("bulk-assign");
+        // A type field whose description speaks of other records ("Type of an extension" on
+        // directory entries) types them less directly than the operation's own.
+        let doc = self.docs.len() as u32;
+        for (key, stems, strength, description) in std::mem::take(&mut builder.kinds) {
+            let own = description.is_empty()
+                || text::words(description).iter().any(|w| {
+                    self.vocab
+                        .get(&text::stem(w))
+                        .is_some_and(|t| head.contains(t))
+                });
+            let strength = if own { strength } else { strength * 0.75 };
+            let kind = self.kinds.entry(key).or_default();
+            if kind.stems.is_empty() {
+                kind.stems = stems;
+            }
+            match kind.docs.iter_mut().find(|(d, _)| *d == doc) {
+                Some(known) => known.1 = known.1.max(strength),
+                None => kind.docs.push((doc, strength)),
+            }
+        }
         (
             Doc {
                 core,
@@ -801,6 +1015,10 @@ impl Index {
                 user_level,
                 company_level,
                 deprecated: op.deprecated,
+                lists: std::mem::take(&mut builder.lists),
+                dictionary: op.path.contains("/dictionary/"),
+                historical: op.path.contains("/history/"),
+                whose_user,
                 item,
                 bulk,
                 live_call: op.path.contains("/telephony/sessions/"),
@@ -830,7 +1048,24 @@ impl Index {
         // about: the only ones that fit, whatever their age.
         let mut deprecated_about: Vec<(u32, usize)> = Vec::new();
         let mut current_about = vec![false; parsed.terms.len()];
+        // How directly each operation handles the kind of record the request names, if any.
+        let mut kind_of = vec![0.0f32; n];
         for (ti, qt) in parsed.terms.iter().enumerate() {
+            if let Some(kind) = qt.kind.as_ref().and_then(|k| self.kinds.get(k)) {
+                total += qt.weight * kind.idf;
+                objects_known = true;
+                for (doc, strength) in &kind.docs {
+                    let d = *doc as usize;
+                    scores[d] += qt.weight * kind.idf * strength;
+                    touched[d] = true;
+                    has_object[d] = true;
+                    if qt.weight >= 1.0 {
+                        kind_of[d] = kind_of[d].max(*strength);
+                    }
+                }
+                current_about[ti] = true;
+                continue;
+            }
             let reachable: Vec<(Term, f32)> = qt
                 .expansions
                 .iter()
@@ -931,6 +1166,17 @@ impl Index {
             }
         }
 
+        // Whether some operation is about what the request is about: then one about its
+        // qualifier is not the answer.
+        let head_named = self.docs.iter().any(|d| {
+            d.head
+                .iter()
+                .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
+        });
+        let asks_history = self
+            .vocab
+            .get("history")
+            .is_some_and(|t| explained.contains_key(t));
         let mut hits: Vec<(u32, f32)> = (0..n)
             .filter(|i| touched[*i])
             .map(|i| {
@@ -948,6 +1194,9 @@ impl Index {
                 let verb = self.verb_fit(&parsed, doc);
                 let scope = match parsed.scope {
                     Scope::Mine if doc.user_level => 1.0,
+                    // Someone's things are not the catalog every account shares ("a user's
+                    // permissions" beside *List Permissions*).
+                    Scope::Mine if doc.dictionary => -1.0,
                     Scope::Mine if doc.company_level => -0.5,
                     Scope::Company if doc.company_level => 1.0,
                     Scope::Company if doc.user_level => -0.3,
@@ -970,6 +1219,19 @@ impl Index {
                     .iter()
                     .filter_map(|t| parsed.head.iter().find(|(h, _)| h == t).map(|(_, w)| *w))
                     .fold(0.0f32, f32::max);
+                // Records of the kind asked for are what the operation is named by; an operation
+                // about what only qualifies the request ("List Message *Threads*" for "messages
+                // in a thread") is about something else.
+                let head = head.max(kind_of[i]);
+                let head = if head == 0.0
+                    && head_named
+                    && doc.head.iter().any(|t| parsed.qualifier_heads.contains(t))
+                {
+                    -INVERTED_HEAD
+                } else {
+                    head
+                };
+                let precision = precision.max(kind_of[i]);
                 let mut score = W_HEAD * head
                     + W_RECALL * recall
                     + W_PRECISION * precision
@@ -983,6 +1245,10 @@ impl Index {
                 if precision <= 0.0 {
                     // Nothing of its name is in the request: met in passing, at best.
                     score -= W_UNNAMED;
+                }
+                if doc.historical && !asks_history {
+                    // What is asked of now, unless the request speaks of the past.
+                    score -= W_HISTORICAL;
                 }
                 if doc.deprecated && !only_fit[i] {
                     // A current operation that does the same is the better answer; a deprecated
@@ -1012,14 +1278,22 @@ impl Index {
 
     /// How well an operation's verb fits the request's, from -1 to 1.
     fn verb_fit(&self, query: &Query, doc: &Doc) -> f32 {
+        // A read whose answer lists the things asked for lists them.
+        let lists_head = doc.verb == OpVerb::Read
+            && query.plural
+            && doc
+                .lists
+                .iter()
+                .any(|t| query.head.iter().any(|(h, w)| h == t && *w >= 0.8));
+        let op_verb = if lists_head { OpVerb::List } else { doc.verb };
         let class = if query.configures {
-            verb_fit(Some(Verb::Update), query.plural, doc.verb).max(verb_fit(
+            verb_fit(Some(Verb::Update), query.plural, op_verb).max(verb_fit(
                 Some(Verb::Create),
                 query.plural,
-                doc.verb,
+                op_verb,
             ))
         } else {
-            verb_fit(query.verb, query.plural, doc.verb)
+            verb_fit(query.verb, query.plural, op_verb)
         };
         let Some(action) = query.action else {
             return class;
@@ -1045,20 +1319,26 @@ impl Index {
     }
 
     fn parse(&self, query: &str) -> Query {
-        let cleaned = text::strip_payload(query);
-        let has_id = text::names_an_id(
-            &cleaned,
+        let cleaned = self.strip_asking(&text::strip_payload(query));
+        // A number after a qualifier names what holds the records ("posts *in chat 910*"), not
+        // one of them; after "last" or "top" it counts them.
+        let is_word = |token: &str| {
+            let stem = text::stem(token);
+            self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
+        };
+        // "... with record id 7Fa9" names one record wherever it stands.
+        let mut id_nouns = text::id_nouns(
+            self.before_qualifier(&cleaned),
             |word| {
                 !self.stopwords.contains(word)
                     && !self.verbs.get(word).is_some_and(|v| v.pure)
                     && !self.questions.contains(word)
                     && !self.mine.contains(word)
+                    && !lexicon::COUNTING.contains(&word)
             },
-            |token| {
-                let stem = text::stem(token);
-                self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
-            },
+            is_word,
         );
+        id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
         let mut raw = text::words(&cleaned);
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
@@ -1113,9 +1393,13 @@ impl Index {
         let mut permitted: Vec<bool> = Vec::new();
         let mut in_permission = false;
         let mut last = "";
-        for w in &words {
+        // Whether a number follows each content word ("paging group *2001*").
+        let mut numbered: Vec<bool> = Vec::new();
+        // Where each content word stands among the words.
+        let mut word_at: Vec<usize> = Vec::new();
+        for (at, w) in words.iter().enumerate() {
             let before = last;
-            if !matches!(w.as_str(), "a" | "an" | "the") {
+            if !lexicon::DETERMINERS.contains(&w.as_str()) {
                 last = w.as_str();
             }
             if w == "to" && lexicon::PERMISSION.contains(&before) {
@@ -1128,6 +1412,10 @@ impl Index {
                 scope = Scope::Mine;
                 continue;
             }
+            // "Add *someone* to the queue" names a person, however vague.
+            if lexicon::PEOPLE.contains(&w.as_str()) {
+                named_something = true;
+            }
             if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
@@ -1138,6 +1426,12 @@ impl Index {
             qualifying.push(in_qualifier);
             preceding.push(before);
             permitted.push(in_permission);
+            word_at.push(at);
+            numbered.push(
+                words
+                    .get(at + 1)
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())),
+            );
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
@@ -1195,14 +1489,29 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
+        // Some name an operation by their object: sending a call on forwards it, accepting one
+        // answers it. One call, that is: accepting calls is being available for them.
+        if let Some(i) = verb_at
+            && let Some(object) = object
+            && let Some((_, _, action)) =
+                lexicon::ACTION_BY_OBJECT.iter().find(|(word, objects, _)| {
+                    *word == content[i] && objects.contains(&&*content[object])
+                })
+            && let Some(named) = self.verbs.get(*action)
+        {
+            verb = Some(named.class);
+            info = Some(named);
+        }
         // The context of a verb is the nearest word after it that some meaning of the verb
         // depends on: "reply to a text" sends an SMS, "reply to the call with a text" answers
         // the caller.
+        // Context words may be small ones ("register *for* a webinar").
+        let all_stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let verb_context: Option<usize> = verb_at.and_then(|i| {
-            (i + 1..stems.len()).find_map(|j| {
+            (word_at[i] + 1..all_stems.len()).find_map(|j| {
                 self.in_context
                     .iter()
-                    .position(|r| r.word == stems[i] && r.context.contains(&stems[j]))
+                    .position(|r| r.word == stems[i] && r.context.contains(&all_stems[j]))
             })
         });
         // Where the context gives the verb another meaning, it no longer names the operation it
@@ -1248,6 +1557,32 @@ impl Index {
                     .map(str::to_lowercase)
             })
             .collect();
+        // A kind of record that no operation of the asked class is named by ("list park
+        // locations", "create a call queue") is asked of the operations whose type field takes it.
+        let kind_class = if specific {
+            None
+        } else {
+            verb.or(Some(Verb::Read))
+        };
+        let kind_at = self.kinds_in(
+            &content,
+            &stems,
+            kind_class,
+            verb_at,
+            |i| qualifying[i] || permitted[i],
+            |i| numbered[i],
+        );
+        // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
+        // is named by both, is a field of that record, which is what the request is about.
+        let clause = Clause {
+            content: &content,
+            stems: &stems,
+            qualifying: &qualifying,
+            preceding: &preceding,
+        };
+        let record = self.field_owner(&clause, &possessors, verb_at, |w| {
+            names_person && !self.vocab.contains_key(&text::stem(w))
+        });
         let mut terms = Vec::new();
         let mut plural = false;
         let mut singular = false;
@@ -1257,6 +1592,35 @@ impl Index {
         let dialing = verb_word == Some("dial");
         for (i, w) in content.iter().enumerate() {
             let stem = &stems[i];
+            if kind_at[i] != KindAt::None
+                && self.company_wide.contains(stem)
+                && scope == Scope::Unspecified
+            {
+                scope = Scope::Company;
+            }
+            match &kind_at[i] {
+                KindAt::Start(key) => {
+                    terms.push(QueryTerm {
+                        stem: key.clone(),
+                        weight: 1.0,
+                        object: true,
+                        verb: false,
+                        expansions: Vec::new(),
+                        kind: Some(key.clone()),
+                    });
+                    continue;
+                }
+                KindAt::Inside => continue,
+                KindAt::Beside(key) => terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: KIND_BESIDE,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
+                }),
+                KindAt::None => {}
+            }
             if dialing && Some(i) != verb_at && lexicon::CALLEES.contains(&w.as_str()) {
                 continue;
             }
@@ -1339,7 +1703,13 @@ impl Index {
                 && content.get(i + 1).is_some_and(|next| {
                     next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
                 });
-            let base = if (qualifying[i] || owns_many) && !(names_person && joins_or_leaves) {
+            // The record whose field is asked for is what the request is about, wherever it is
+            // named.
+            let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
+            let base = if (qualifying[i] || owns_many)
+                && !(names_person && joins_or_leaves)
+                && !record_word
+            {
                 QUALIFIER
             } else {
                 1.0
@@ -1350,12 +1720,24 @@ impl Index {
             } else {
                 base
             };
+            let base = match &record {
+                Some(r) if r.fields.contains(&i) => base * FIELD,
+                _ => base,
+            };
             let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
             term.object = !weak;
             terms.push(term);
         }
+        // A person named by name is a user, whose record it is.
+        if let Some(r) = &record
+            && r.person
+        {
+            let mut term = self.expand("user", NAMED_PERSON, false);
+            term.object = true;
+            terms.push(term);
+        }
         for (r, rule) in self.in_context.iter().enumerate() {
-            if !stems.iter().any(|s| rule.context.contains(s)) {
+            if !all_stems.iter().any(|s| rule.context.contains(s)) {
                 continue;
             }
             let verb_stem = verb_at.map(|i| stems[i].as_str());
@@ -1381,12 +1763,41 @@ impl Index {
         // The head of the request: its last object word before a qualifier ("a task *in a
         // chat*").
         let mut named: Vec<Term> = Vec::new();
+        let mut person = false;
+        let mut head_plural: Option<bool> = None;
         for w in &words {
+            // A new clause or noun phrase ("every call *my* extension made", "which queues *is*
+            // he in", "a webhook *so* Jenkins can post") says no more about the head.
+            if !named.is_empty() && lexicon::PHRASE_ENDS.contains(&w.as_str()) {
+                break;
+            }
             if lexicon::PREPOSITIONS.contains(&w.as_str()) {
-                if named.is_empty() {
+                // "Register *someone* for a webinar": a person is what it is about.
+                if person && named.is_empty() {
+                    break;
+                }
+                // "The status *of* a batch", "the settings *of* a queue": a generic word is
+                // what the request is about only when nothing follows.
+                let generic = named.iter().all(|t| {
+                    self.generic_heads.contains(t) || self.weak.contains(&self.words[*t as usize])
+                });
+                if named.is_empty() || (w == "of" && generic) {
+                    named.clear();
                     continue;
                 }
                 break;
+            }
+            person |= lexicon::PEOPLE.contains(&w.as_str());
+            // A verb that is what it sends ("*fax* with a cover page") names the head.
+            if Some(w.as_str()) == verb_word
+                && self
+                    .verbs
+                    .get(w)
+                    .is_some_and(|v| !v.pure && v.class == Verb::Send)
+                && let Some(t) = self.vocab.get(&text::stem(w))
+            {
+                named.push(*t);
+                continue;
             }
             if self.mine.contains(w)
                 || self.stopwords.contains(w)
@@ -1397,18 +1808,43 @@ impl Index {
                 continue;
             }
             // How many things the request is about shows in its head, not in its qualifiers
-            // ("add a contact *to my address book*").
+            // ("add a contact *to my address book*") nor in the words before it ("a business
+            // *hours* rule").
             let stem = text::stem(w);
-            if !self.weak.contains(&stem) && !lexicon::NUMBERLESS.contains(&w.as_str()) {
-                if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w {
-                    plural = true;
-                } else {
-                    singular = true;
-                }
+            let thing = self
+                .vocab
+                .get(&stem)
+                .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+                || self.synonyms.contains_key(&stem)
+                || lexicon::PEOPLE.contains(&w.as_str());
+            if ((thing && !self.weak.contains(&stem)) || lexicon::COUNTED.contains(&w.as_str()))
+                && !lexicon::NUMBERLESS.contains(&w.as_str())
+            {
+                head_plural =
+                    Some(w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w);
             }
             if let Some(t) = self.vocab.get(&stem) {
                 named.push(*t);
             }
+        }
+        match head_plural {
+            Some(true) => plural = true,
+            Some(false) => singular = true,
+            None => {}
+        }
+        // A person named by number ("user 204") owns what the request is about, unless they
+        // are what it is about.
+        let has_id = id_nouns.iter().any(|noun| {
+            let person =
+                lexicon::PEOPLE.contains(&noun.as_str()) || text::stem(noun) == "extension";
+            let about = self
+                .vocab
+                .get(&text::stem(noun))
+                .is_some_and(|t| named.last() == Some(t));
+            !person || about || named.is_empty()
+        });
+        if !has_id && !id_nouns.is_empty() && scope == Scope::Unspecified {
+            scope = Scope::Mine;
         }
         let acts_on_record = matches!(
             verb,
@@ -1434,8 +1870,18 @@ impl Index {
             (false, true) => Number::One,
             _ => Number::Unknown,
         };
-        let head: Vec<(Term, f32)> = self
-            .head_of(&named)
+        let head_words: Vec<Term> = match &record {
+            Some(r) if r.person => self.vocab.get("user").copied().into_iter().collect(),
+            Some(r) => self
+                .vocab
+                .get(&stems[r.owner])
+                .copied()
+                .into_iter()
+                .collect(),
+            None => self.head_of(&named),
+        };
+        let head_at = head_words.first().copied();
+        let head: Vec<(Term, f32)> = head_words
             .into_iter()
             .flat_map(|t| {
                 let word = self.words[t as usize].as_str();
@@ -1451,9 +1897,40 @@ impl Index {
             verb_at.and_then(|i| self.vocab.get(&stems[i]).copied()),
             action,
         ];
+        // What the qualifiers name ("messages *in a thread*"), to tell an operation about the
+        // thing qualified from one about its qualifier.
+        let thing_head = head.iter().any(|(t, w)| {
+            *w >= 0.8
+                && !self.generic_heads.contains(t)
+                && !self.weak.contains(&self.words[*t as usize])
+                && self.top_field[*t as usize] >= PATH
+        });
+        let strong = |stem: &str| {
+            self.expand(stem, 1.0, false)
+                .expansions
+                .into_iter()
+                .filter(|(_, w)| *w >= 0.8)
+                .filter_map(|(w, _)| self.vocab.get(&w).copied())
+        };
+        // The words before the head qualify it too ("*thread* messages", "*call queue*
+        // members").
+
+        let modifiers: Vec<Term> = named
+            .iter()
+            .take_while(|t| Some(**t) != head_at)
+            .flat_map(|t| strong(&self.words[*t as usize]))
+            .collect();
+        let qualifier_heads: Vec<Term> = (0..content.len())
+            .filter(|i| qualifying[*i] && Some(*i) != verb_at)
+            .flat_map(|i| strong(&stems[i]))
+            .chain(modifiers)
+            .filter(|_| thing_head)
+            .filter(|t| !head.iter().any(|(h, _)| h == t))
+            .collect();
         Query {
             verb,
             head,
+            qualifier_heads,
             verb_terms,
             action,
             specific,
@@ -1489,7 +1966,292 @@ impl Index {
             object: false,
             verb: false,
             expansions,
+            kind: None,
         }
+    }
+
+    /// The record whose field the request is about: an owner's one thing ("a contact's phone
+    /// number", "Bob's email") that no operation is named by together with the owner, as *User
+    /// Presence* is by "a user's presence".
+    fn field_owner(
+        &self,
+        clause: &Clause,
+        possessors: &[String],
+        verb_at: Option<usize>,
+        is_name: impl Fn(&str) -> bool,
+    ) -> Option<Record> {
+        let Clause {
+            content,
+            stems,
+            qualifying,
+            preceding,
+        } = *clause;
+        let thing = |j: &usize| !self.verbs.get(&content[*j]).is_some_and(|v| v.pure);
+        // "Everyone's", "the company's" say whose, not which record.
+        let possessive = (0..content.len()).find(|i| {
+            Some(*i) != verb_at
+                && !qualifying[*i]
+                && possessors.contains(&content[*i])
+                && !self.company_wide.contains(&stems[*i])
+        });
+        let (owner, owners_at, fields) = match possessive {
+            Some(owner) => {
+                let fields: Vec<usize> = (owner + 1..content.len())
+                    .take_while(|j| !qualifying[*j] && thing(j))
+                    .collect();
+                (owner, Vec::new(), fields)
+            }
+            // "The phone number *of* contact 9921", "the text *of* my post".
+            None => {
+                let start = verb_at.map_or(0, |v| v + 1);
+                let of = (start..content.len()).find(|j| qualifying[*j])?;
+                if preceding[of] != "of" {
+                    return None;
+                }
+                let fields: Vec<usize> = (start..of).filter(thing).collect();
+                let owners_at: Vec<usize> = (of..content.len())
+                    .take_while(|j| *j == of || !lexicon::PREPOSITIONS.contains(&preceding[*j]))
+                    .filter(thing)
+                    .collect();
+                let owner = *owners_at
+                    .iter()
+                    .rev()
+                    .find(|j| self.vocab.contains_key(&stems[**j]))?;
+                (owner, owners_at, fields)
+            }
+        };
+        let last = *fields.last()?;
+        // Many things of theirs are things of their own ("a user's contacts").
+        let field = &content[last];
+        if field.len() > 3 && field.ends_with('s') && stems[last] != *field {
+            return None;
+        }
+        let person = is_name(&content[owner]);
+        let strong = |stem: &str| -> Vec<Term> {
+            self.expand(stem, 1.0, false)
+                .expansions
+                .iter()
+                .filter(|(_, w)| *w >= 0.8)
+                .filter_map(|(w, _)| self.vocab.get(w).copied())
+                .collect()
+        };
+        let owners = if person {
+            strong("user")
+        } else {
+            strong(&stems[owner])
+        };
+        if owners.is_empty() {
+            return None;
+        }
+        let parts = strong(&stems[last]);
+        let named_by_both = self.docs.iter().any(|d| {
+            owners.iter().any(|t| d.core.contains(t)) && parts.iter().any(|t| d.core.contains(t))
+        });
+        // A field it is only if the record has it: a contact has phone numbers, a post its
+        // text, but a recording no transcript.
+        let has_field = fields.iter().any(|j| {
+            self.vocab.get(&stems[*j]).is_some_and(|t| {
+                self.postings[*t as usize].iter().any(|(d, w)| {
+                    *w < PATH
+                        && self.docs[*d as usize]
+                            .head
+                            .iter()
+                            .any(|h| owners.contains(h))
+                })
+            })
+        });
+        (!named_by_both && has_field).then_some(Record {
+            owner,
+            owners: owners_at,
+            person,
+            fields,
+        })
+    }
+
+    /// Where the content words of a request name a kind of record to ask of the operations whose
+    /// type field takes it: words that run together into a kind ("park locations", "fax user")
+    /// or an everyday name of one ("call queue"), that are what the request is about rather than
+    /// a qualifier, that no operation of the asked class is named by ("list call queues" has its
+    /// own operation), and that some operation of that class handles by type.
+    fn kinds_in(
+        &self,
+        content: &[String],
+        stems: &[String],
+        class: Option<Verb>,
+        verb_at: Option<usize>,
+        qualifies: impl Fn(usize) -> bool,
+        numbered: impl Fn(usize) -> bool,
+    ) -> Vec<KindAt> {
+        let mut at = vec![KindAt::None; content.len()];
+        let Some(class) = class else {
+            return at;
+        };
+        let fits = |doc: &Doc| verb_fit(Some(class), false, doc.verb) >= 0.7;
+        let mut i = 0;
+        while i < content.len() {
+            let found = (1..=3).rev().find_map(|len| {
+                let span = i..i + len;
+                if span.end > content.len()
+                    || verb_at.is_some_and(|v| span.contains(&v))
+                    || span.clone().any(&qualifies)
+                {
+                    return None;
+                }
+                let key = kind_key(&stems[span.clone()]);
+                let kind = self.kinds.get(&key)?;
+                // One word names a kind only as one of its everyday names ("queue"): most
+                // ("user", "site") are things of their own.
+                if len == 1
+                    && !lexicon::KIND_NAMES
+                        .iter()
+                        .any(|(name, _)| text::stem(name) == stems[i])
+                {
+                    return None;
+                }
+                Some((len, key, kind))
+            });
+            let Some((len, key, kind)) = found else {
+                i += 1;
+                continue;
+            };
+            // The operations of the kind's type fields, and what they are about.
+            let kind_heads: Vec<Term> = kind
+                .docs
+                .iter()
+                .flat_map(|(d, _)| self.docs[*d as usize].head.iter().copied())
+                .collect();
+            // Named by it: an operation of the asked class whose name has every word of the kind
+            // and is about records of that kind ("List Call Queues", "Get Hold Music Greeting"),
+            // not about some part of them ("Get Paging Group *Users*").
+            let terms: Option<Vec<Term>> = kind
+                .stems
+                .iter()
+                .map(|s| self.vocab.get(s).copied())
+                .collect();
+            let named = terms.is_some_and(|terms| {
+                let Some((last, rest)) = terms.split_last() else {
+                    return false;
+                };
+                self.postings[*last as usize]
+                    .iter()
+                    .filter(|(_, w)| *w >= NAME)
+                    .any(|(d, _)| {
+                        let doc = &self.docs[*d as usize];
+                        fits(doc)
+                            && rest.iter().all(|t| {
+                                self.postings[*t as usize]
+                                    .iter()
+                                    .any(|(e, w)| e == d && *w >= NAME)
+                            })
+                            && (doc.head.contains(last)
+                                || doc.head.iter().any(|h| kind_heads.contains(h)))
+                    })
+            });
+            let served = kind.docs.iter().any(|(d, _)| fits(&self.docs[*d as usize]));
+            // A thing named after it is what the request is about ("fax user *extensions*",
+            // "audio conferencing *number*"), unless that is what the kind's operations handle.
+            let next = i + len;
+            let head_follows = (next..content.len())
+                .take_while(|j| !qualifies(*j))
+                .find(|j| !self.verbs.get(&content[*j]).is_some_and(|v| v.pure))
+                .and_then(|j| self.vocab.get(&stems[j]))
+                .is_some_and(|t| self.top_field[*t as usize] >= PATH && !kind_heads.contains(t));
+            // One record named by its number is asked of the operations on that one.
+            if !named && served && !head_follows && !numbered(i + len - 1) {
+                // A kind that only types something else ("conferenceType" on active calls) is
+                // evidence beside the words, not instead of them.
+                let direct = kind
+                    .docs
+                    .iter()
+                    .any(|(d, s)| *s >= 1.0 && fits(&self.docs[*d as usize]));
+                if direct {
+                    at[i] = KindAt::Start(key);
+                    for slot in &mut at[i + 1..next] {
+                        *slot = KindAt::Inside;
+                    }
+                } else {
+                    at[i] = KindAt::Beside(key);
+                }
+            }
+            i += len;
+        }
+        at
+    }
+
+    /// The words of a request up to the first qualifier after something it names ("last 20 posts"
+    /// of "last 20 posts in chat 910").
+    fn before_qualifier<'a>(&self, cleaned: &'a str) -> &'a str {
+        let mut named = false;
+        let mut end = cleaned.len();
+        let mut at = 0;
+        for token in cleaned.split_inclusive(char::is_whitespace) {
+            let word = token
+                .trim()
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if named && lexicon::PREPOSITIONS.contains(&word.as_str()) {
+                end = at;
+                break;
+            }
+            // Generic words ("the details of", "the status of") name nothing on their own.
+            let stem = text::stem(&word);
+            if word.chars().all(char::is_alphabetic)
+                && !word.is_empty()
+                && !self.stopwords.contains(&word)
+                && !self.weak.contains(&stem)
+                && !self
+                    .vocab
+                    .get(&stem)
+                    .is_some_and(|t| self.generic_heads.contains(t))
+                && !self.questions.contains(&word)
+                && !self.verbs.get(&word).is_some_and(|v| v.pure)
+            {
+                named = true;
+            }
+            at += token.len();
+        }
+        &cleaned[..end]
+    }
+
+    /// A request with what it asks for in a frame of words that ask for it ("is there an API to
+    /// send a fax?", "can Tom export the call log?"), rewritten as the request itself: the frame
+    /// goes, and whether a person may do something becomes a question about their permission.
+    fn strip_asking(&self, cleaned: &str) -> String {
+        let tokens: Vec<&str> = cleaned.split_whitespace().collect();
+        let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+        for frame in lexicon::ASKING {
+            let frame: Vec<&str> = frame.split_whitespace().collect();
+            if lower.len() > frame.len() && lower.iter().zip(&frame).all(|(a, b)| a == b) {
+                return tokens[frame.len()..].join(" ");
+            }
+        }
+        // "Can Tom export the call log?", "may an agent see recordings?"
+        if lower
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "can" | "may" | "could"))
+        {
+            let mut at = 1;
+            while lower
+                .get(at)
+                .is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "this" | "that"))
+            {
+                at += 1;
+            }
+            let Some(who) = tokens.get(at) else {
+                return cleaned.to_string();
+            };
+            let word = who.to_lowercase();
+            let person = lexicon::PEOPLE.contains(&word.as_str()) && word != "me";
+            let name = who.chars().next().is_some_and(char::is_uppercase)
+                && who.chars().skip(1).all(char::is_lowercase)
+                && !self.vocab.contains_key(&text::stem(&word))
+                && !self.stopwords.contains(&word);
+            if (person || name) && at + 1 < tokens.len() {
+                let who = if person { word } else { format!("user {who}") };
+                return format!("is {who} allowed to {}", tokens[at + 1..].join(" "));
+            }
+        }
+        cleaned.to_string()
     }
 
     /// Two words the API spells as one ("time zone", "web hook", "call out") become that word.
@@ -1609,12 +2371,51 @@ struct QueryTerm {
     /// Is the request's verb.
     verb: bool,
     expansions: Vec<(String, f32)>,
+    /// Names a kind of record, found through the type fields that take it.
+    kind: Option<String>,
+}
+
+/// The content words of a request, with what the reading of each found.
+#[derive(Clone, Copy)]
+struct Clause<'a> {
+    content: &'a [String],
+    stems: &'a [String],
+    /// Whether each word qualifies what the request is about.
+    qualifying: &'a [bool],
+    /// The word before each, determiners aside.
+    preceding: &'a [&'a str],
+}
+
+/// The record whose field a request is about ("a *contact's* phone number").
+struct Record {
+    /// The content word that names its owner.
+    owner: usize,
+    /// All the content words that name it, when a qualifier does ("the text *of my post*").
+    owners: Vec<usize>,
+    /// The owner is a person named by name: a user.
+    person: bool,
+    /// The content words that name the field.
+    fields: Vec<usize>,
+}
+
+/// Where a content word of a request stands towards a kind of record it names.
+#[derive(Debug, Clone, PartialEq)]
+enum KindAt {
+    None,
+    /// Opens the words that name a kind, known by this key.
+    Start(String),
+    /// Continues them.
+    Inside,
+    /// Opens words that also name a kind, which counts beside them.
+    Beside(String),
 }
 
 struct Query {
     verb: Option<Verb>,
     /// What the request is about, with every word that names it and how strongly.
     head: Vec<(Term, f32)>,
+    /// What its qualifiers name.
+    qualifier_heads: Vec<Term>,
     /// The verb's own term and the operation verb it asks for.
     verb_terms: [Option<Term>; 2],
     /// The operation verb the request names, when it names one the API uses.
@@ -2174,6 +2975,115 @@ mod tests {
         );
         let title = top3("get a user's job title");
         assert!(title.contains(&"readExtension"), "{title:?}");
+    }
+
+    #[test]
+    fn words_that_frame_a_request_are_not_part_of_it() {
+        assert_eq!(top("is there an API to send a fax?"), "createFaxMessage");
+        assert_eq!(top("can Tom export the call log?"), "checkUserPermission");
+        assert_eq!(
+            top("answer the call with a text saying I'm in a meeting"),
+            "replyParty"
+        );
+    }
+
+    #[test]
+    fn some_verbs_name_an_operation_by_their_object() {
+        assert_eq!(
+            top("send this ringing call to 415-555-0111"),
+            "forwardCallParty"
+        );
+        assert_eq!(top("accept the incoming call"), "answerCallParty");
+        assert_eq!(top("resume the held call"), "unholdCallParty");
+        assert_ne!(
+            top("accept calls from the support queue"),
+            "answerCallParty"
+        );
+    }
+
+    #[test]
+    fn a_number_in_a_qualifier_names_what_holds_the_records() {
+        assert_eq!(top("last 20 posts in chat 910"), "readGlipPostsNew");
+        assert_eq!(top("get session 3 of webinar 9"), "rcwConfigGetSession");
+    }
+
+    #[test]
+    fn an_operation_about_a_qualifier_is_about_something_else() {
+        let first = top("list messages in a thread");
+        assert!(
+            first == "mthListMessages" || first == "readGlipThreadPostsNew",
+            "{first}"
+        );
+        assert_eq!(top("status of high-volume SMS batch b-991"), "readA2PBatch");
+        assert_eq!(top("delete thread messages"), "mthDeleteMessages");
+        // A new clause says no more about the head.
+        let queues = top("which call queues is an agent in");
+        assert!(
+            queues == "readExtensionCallQueuePresence" || queues == "listCallQueues",
+            "{queues}"
+        );
+    }
+
+    #[test]
+    fn someones_permissions_are_their_authorization_profile() {
+        assert_eq!(top("get a user's permissions"), "readAuthorizationProfile");
+        assert_eq!(top("list permissions"), "listPermissions");
+        assert_eq!(
+            top("check if a user has a permission"),
+            "checkUserPermission"
+        );
+    }
+
+    #[test]
+    fn the_past_is_in_the_history() {
+        let past = top("list past webinar sessions");
+        assert!(
+            past == "rcwHistoryListAllSessions" || past == "rcwHistoryListAllCompanySessions",
+            "{past}"
+        );
+        assert_eq!(
+            top("who is invited to session 3 of webinar 9?"),
+            "rcwConfigListInvitees"
+        );
+    }
+
+    #[test]
+    fn how_many_things_shows_in_the_head() {
+        // "Hours" qualifies the rule; one rule is asked for.
+        assert_eq!(
+            top("get my after-hours call handling rule"),
+            "readAnsweringRule"
+        );
+        assert_eq!(top("list messages"), "listMessages");
+    }
+
+    #[test]
+    fn one_thing_of_someones_is_a_field_of_their_record() {
+        let contact = top("change a contact's phone number");
+        assert!(
+            contact == "updateContact" || contact == "patchContact",
+            "{contact}"
+        );
+        assert_eq!(top("change Bob's email address"), "updateExtension");
+        let of = top("update the phone number of contact 9921");
+        assert!(of == "updateContact" || of == "patchContact", "{of}");
+        assert_eq!(top("edit the text of my chat post"), "patchGlipPostNew");
+        // A thing with operations of its own stays what the request is about.
+        assert_eq!(top("get a user's presence"), "readUserPresenceStatus");
+    }
+
+    #[test]
+    fn kinds_that_type_fields_take_are_asked_of_those_operations() {
+        assert_eq!(top("list park locations"), "listExtensions");
+        assert_eq!(top("list shared line groups"), "listExtensions");
+        assert_eq!(top("create a call queue"), "createExtension");
+        // A kind with operations of its own keeps them.
+        assert_eq!(top("list call queues"), "listCallQueues");
+        assert_eq!(
+            top("add members to a call queue"),
+            "assignMultipleCallQueueMembers"
+        );
+        assert_eq!(top("get hold music"), "readHoldMusicGreeting");
     }
 
     #[test]

@@ -15,22 +15,38 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut current = String::new();
     let mut prev: Option<char> = None;
+    // The letter before the current run of digits: digits inside a capitalized name ("A2P")
+    // belong to it, digits after a lowercase word ("user2Name") end it.
+    let mut before_digits: Option<char> = None;
+    // In a name such as "A2PSMS" the letter after the digits closes it: "a2p", "sms".
+    let mut closed = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
             // An apostrophe inside a word ("user's", "who's") ends it and drops the clitic.
             flush(&mut current, &mut f);
             prev = Some(c);
+            before_digits = None;
             continue;
+        }
+        if c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit()) {
+            before_digits = prev;
         }
         if c.is_uppercase()
             && !current.is_empty()
             && let Some(p) = prev
         {
             let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
-            if p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next_lower) {
+            let after_name = p.is_ascii_digit() && before_digits.is_some_and(char::is_uppercase);
+            if p.is_lowercase()
+                || (p.is_ascii_digit() && !after_name)
+                || (p.is_uppercase() && (next_lower || closed))
+            {
                 flush(&mut current, &mut f);
             }
+            closed = after_name;
+        } else {
+            closed = false;
         }
         if c.is_ascii() {
             current.push(c.to_ascii_lowercase());
@@ -76,26 +92,64 @@ pub fn strip_payload(query: &str) -> String {
         rest = &rest[inner + len + close.len_utf8()..];
     }
     out.push_str(rest);
-    out.split_whitespace()
+    let tokens: Vec<&str> = out
+        .split_whitespace()
         .filter(|token| !token.contains('@') && !token.contains("://"))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    // An unquoted message body follows "saying" or "that says": "text Bob saying I'm late".
+    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+    let body = (1..tokens.len()).find(|i| {
+        lower[*i] == "saying"
+            || (matches!(lower[*i].as_str(), "says" | "reads")
+                && matches!(lower[*i - 1].as_str(), "that" | "which"))
+    });
+    let end = match body {
+        Some(i) if lower[i] == "saying" => i,
+        Some(i) => i - 1,
+        None => tokens.len(),
+    };
+    // A clause that says why or meanwhile ("... *while I check*", "... *so it stops
+    // posting*") is no part of what to do.
+    let end = (1..end)
+        .find(|i| {
+            let subject = lower.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.as_str(),
+                    "that" | "it" | "i" | "we" | "they" | "he" | "she" | "you" | "nobody"
+                )
+            });
+            matches!(lower[*i].as_str(), "because" | "although" | "though")
+                || (matches!(lower[*i].as_str(), "so" | "while") && subject)
+        })
+        .unwrap_or(end);
+    tokens[..end].join(" ")
 }
 
 /// Whether `text` names a record by its id: a token with digits right after a noun ("message
 /// 1029384756", "subscription 0e5a5a2f", "batch b-991"), as opposed to a phone number ("+1 650 555
 /// 0134", "800-555-0199") or a count or amount after a verb or preposition ("import 300 contacts",
 /// "to 90 days").
+#[cfg(test)]
 pub fn names_an_id(
     text: &str,
     is_noun: impl Fn(&str) -> bool,
     is_word: impl Fn(&str) -> bool,
 ) -> bool {
+    !id_nouns(text, is_noun, is_word).is_empty()
+}
+
+/// The nouns of `text` that a record id follows, as [`names_an_id`] finds them ("message" in
+/// "fetch message 1029384756", "id" in "trash message id 7781").
+pub fn id_nouns(
+    text: &str,
+    is_noun: impl Fn(&str) -> bool,
+    is_word: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let tokens: Vec<&str> = text
         .split_whitespace()
         .map(|t| t.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'')))
         .collect();
-    tokens.iter().enumerate().skip(1).any(|(i, token)| {
+    let names = |(i, token): (usize, &&str)| {
         if !token.chars().any(|c| c.is_ascii_digit())
             || token.starts_with(['+', '('])
             || is_word(&token.to_lowercase())
@@ -116,7 +170,14 @@ pub fn names_an_id(
         let plural = prev.ends_with('s') && !prev.ends_with("ss");
         matches!(prev.as_str(), "id" | "#" | "no")
             || (prev.chars().all(char::is_alphabetic) && !plural && is_noun(&prev))
-    })
+    };
+    tokens
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|it| names(*it))
+        .map(|(i, _)| tokens[i - 1].to_lowercase())
+        .collect()
 }
 
 /// Whether `text` names a person: a capitalized word inside the request that is no known word
@@ -257,13 +318,21 @@ mod tests {
             ["restapi", "v1", "0", "account", "account", "id"]
         );
         assert_eq!(words("who's on it"), ["who", "on", "it"]);
+        assert_eq!(words("Send A2P SMS"), ["send", "a2p", "sms"]);
+        assert_eq!(words("listA2PBatches"), ["list", "a2p", "batches"]);
+        assert_eq!(words("readA2PSMS"), ["read", "a2p", "sms"]);
+        assert_eq!(words("scimGetUser2"), ["scim", "get", "user2"]);
     }
 
     #[test]
     fn payload_is_stripped() {
         assert_eq!(
+            strip_payload("send a text \"create a meeting\" to bob@example.com"),
+            "send a text to"
+        );
+        assert_eq!(
             strip_payload("send a text saying \"create a meeting\" to bob@example.com"),
-            "send a text saying to"
+            "send a text"
         );
         assert_eq!(
             strip_payload("rename it to \u{201c}Front Desk\u{201d} now"),
@@ -271,6 +340,22 @@ mod tests {
         );
         // An unbalanced quote mark quotes nothing.
         assert_eq!(strip_payload("a 5\" screen"), "a 5\" screen");
+        assert_eq!(
+            strip_payload("answer the call with a text saying I'm in a meeting"),
+            "answer the call with a text"
+        );
+        assert_eq!(
+            strip_payload("post a note that says the meeting moved"),
+            "post a note"
+        );
+        assert_eq!(
+            strip_payload("put the caller on hold while I check"),
+            "put the caller on hold"
+        );
+        assert_eq!(
+            strip_payload("pause webhook 8810 so it stops posting"),
+            "pause webhook 8810"
+        );
     }
 
     #[test]
