@@ -25,7 +25,7 @@ pub mod search;
 mod validate;
 
 pub use action::{Action, actions};
-pub use request::{Body, HttpRequest, Part, PartContent, RequestError};
+pub use request::{Body, HttpRequest, PATH_SEGMENT, Part, PartContent, RequestError, json_kind};
 pub use ringcentral_api::{
     BodyShape, Method, Operation, Paging, Param, ParamLocation, ThrottlingGroup,
 };

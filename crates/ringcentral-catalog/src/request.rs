@@ -10,7 +10,7 @@ use ringcentral_api::{BodyShape, Method, Operation, ParamLocation};
 
 /// Characters escaped inside one path segment (RFC 3986 `pchar` keeps `~`, `-`, `.`, `_`, and the
 /// `,` that separates several ids).
-const SEGMENT: &AsciiSet = &CONTROLS
+pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
@@ -88,7 +88,8 @@ pub enum RequestError {
     NotScalar { name: String, found: &'static str },
 }
 
-fn kind(v: &Value) -> &'static str {
+/// What a JSON value is, in the words of an error message ("a string", "an object").
+pub fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -113,7 +114,7 @@ fn scalar_text(name: &str, v: &Value) -> Result<String, RequestError> {
         Value::Bool(b) => Ok(b.to_string()),
         other => Err(RequestError::NotScalar {
             name: name.to_string(),
-            found: kind(other),
+            found: json_kind(other),
         }),
     }
 }
@@ -124,7 +125,9 @@ pub fn build(op: &Operation, input: &Value) -> Result<HttpRequest, RequestError>
         Value::Object(map) => map,
         Value::Null => &empty,
         other => {
-            return Err(RequestError::NotAnObject { found: kind(other) });
+            return Err(RequestError::NotAnObject {
+                found: json_kind(other),
+            });
         }
     };
 
@@ -160,7 +163,7 @@ pub fn build(op: &Operation, input: &Value) -> Result<HttpRequest, RequestError>
                 }
             },
         };
-        path.extend(utf8_percent_encode(&value, SEGMENT));
+        path.extend(utf8_percent_encode(&value, PATH_SEGMENT));
         rest = &rest[open + close + 1..];
     }
     path.push_str(rest);

@@ -142,16 +142,7 @@ pub struct PatchRequest {
     pub operations: Vec<PatchOperation>,
 }
 
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(crate) use ringcentral_catalog::json_kind as kind;
 
 impl PatchRequest {
     /// Reads a `PatchOp` body, answering `invalidSyntax`, `invalidPath`, `noTarget` or `invalidValue`

@@ -54,26 +54,6 @@ impl ExampleRequest {
     }
 }
 
-/// Characters escaped in a path segment: RFC 3986 `pchar` keeps `~`, `:`, `,` and friends, which
-/// RingCentral's `~` and id lists rely on.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'[')
-    .add(b']')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|');
-
 /// The boundary of generated multipart bodies.
 const BOUNDARY: &str = "sandbox-boundary-7d1f";
 
@@ -133,7 +113,10 @@ pub fn example_request_as(op: &'static Operation, content_type: Option<&str>) ->
         };
         let name = &rest[open + 1..open + close];
         if let Some((_, v)) = path_params.iter().find(|(n, _)| *n == name) {
-            path.extend(percent_encoding::utf8_percent_encode(v, SEGMENT));
+            path.extend(percent_encoding::utf8_percent_encode(
+                v,
+                ringcentral_catalog::PATH_SEGMENT,
+            ));
         }
         rest = &rest[open + close + 1..];
     }
