@@ -170,11 +170,114 @@ impl Action {
         validate::validate_against(&self.input_schema(), input)
     }
 
+    /// Reads parameter values written as text the way their schema types them: `"999"` for an
+    /// integer id, `"true"` for a boolean flag, `"1,2"` for a list of integer ids. Parameters travel
+    /// as text in the URL or a header, so this changes nothing on the wire; it only spares callers
+    /// (agents above all) a schema violation for quoting an id. Body properties are left as they are.
+    pub fn coerce_parameters(&self, input: &mut Value) {
+        let Value::Object(map) = input else { return };
+        for param in self.op.params {
+            let Some(value) = map.get_mut(param.input_name) else {
+                continue;
+            };
+            let Value::String(text) = value else { continue };
+            let Ok(schema) = serde_json::from_str::<Value>(param.schema) else {
+                continue;
+            };
+            if let Some(typed) = coerce_text(text.trim(), &schema) {
+                *value = typed;
+            }
+        }
+    }
+
     /// The HTTP request that `input` stands for. The input should have passed [`Action::validate`];
     /// this only checks what it needs to build the request.
     pub fn request(&self, input: &Value) -> Result<HttpRequest, RequestError> {
         request::build(self.op, input)
     }
+}
+
+/// The JSON types a schema allows at its top level, with those of its `anyOf`/`oneOf` branches.
+fn allowed_types(schema: &Value) -> Vec<&str> {
+    let mut types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = schema.get(key) {
+            for branch in branches {
+                types.extend(allowed_types(branch));
+            }
+        }
+    }
+    types
+}
+
+/// `text` as the value a parameter schema that takes no string wants, if it reads as one.
+fn coerce_text(text: &str, schema: &Value) -> Option<Value> {
+    let types = allowed_types(schema);
+    // A schema that takes text (or says nothing of its type) takes this text as it is.
+    if types.is_empty() || types.contains(&"string") {
+        return None;
+    }
+    let scalar = |text: &str, types: &[&str]| -> Option<Value> {
+        if types.contains(&"integer") {
+            if let Ok(n) = text.parse::<i64>() {
+                return Some(Value::from(n));
+            }
+            if let Ok(n) = text.parse::<u64>() {
+                return Some(Value::from(n));
+            }
+        }
+        if types.contains(&"number") {
+            if let Some(n) = text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                return Some(Value::Number(n));
+            }
+        }
+        if types.contains(&"boolean") {
+            match text {
+                "true" => return Some(Value::Bool(true)),
+                "false" => return Some(Value::Bool(false)),
+                _ => {}
+            }
+        }
+        None
+    };
+    if let Some(value) = scalar(text, &types) {
+        return Some(value);
+    }
+    if types.contains(&"array") {
+        // A comma-separated list, as the API itself writes several ids in one path segment.
+        let branches = std::iter::once(schema).chain(["anyOf", "oneOf"].iter().flat_map(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        }));
+        for branch in branches {
+            let Some(items) = branch.get("items") else {
+                continue;
+            };
+            let item_types = allowed_types(items);
+            if item_types.is_empty() || item_types.contains(&"string") {
+                continue;
+            }
+            let values: Option<Vec<Value>> = text
+                .split(',')
+                .map(|part| scalar(part.trim(), &item_types))
+                .collect();
+            if let Some(values) = values {
+                return Some(Value::Array(values));
+            }
+        }
+    }
+    None
 }
 
 /// Levenshtein distance over bytes; keys are ASCII.
@@ -196,6 +299,37 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_written_as_text_take_their_schema_types() {
+        let action = Action::find("get-contact").expect("get-contact");
+        let mut input = serde_json::json!({"contactId": "999", "extensionId": "~"});
+        action.coerce_parameters(&mut input);
+        assert_eq!(
+            input,
+            serde_json::json!({"contactId": 999, "extensionId": "~"})
+        );
+        assert!(action.validate(&input).is_ok());
+
+        let mut several = serde_json::json!({"contactId": "1, 2"});
+        action.coerce_parameters(&mut several);
+        assert_eq!(several["contactId"], serde_json::json!([1, 2]));
+
+        // Text that is no number stays text, and the schema then says what is wrong.
+        let mut wrong = serde_json::json!({"contactId": "abc"});
+        action.coerce_parameters(&mut wrong);
+        assert_eq!(wrong["contactId"], "abc");
+        assert!(action.validate(&wrong).is_err());
+    }
+
+    #[test]
+    fn body_properties_are_not_coerced() {
+        let action = Action::find("send-sms").expect("send-sms");
+        let mut input = serde_json::json!({"text": "42", "from": {"phoneNumber": "1"}});
+        let before = input.clone();
+        action.coerce_parameters(&mut input);
+        assert_eq!(input, before);
+    }
 
     #[test]
     fn finds_by_key_alias_and_operation_id() {

@@ -82,6 +82,11 @@ impl Ctx {
     /// Opens the connection `-c` names (or the default): a client whose tokens refresh by themselves.
     pub fn session(&self) -> CliResult<Session> {
         let connection = self.connection()?;
+        self.session_of(connection)
+    }
+
+    /// Opens a resolved connection; an embedded sandbox connection learns whose it is on first use.
+    pub fn session_of(&self, connection: Connection) -> CliResult<Session> {
         let session = self.block_on(open_session(&self.home, connection))?;
         if session.connection.kind == Kind::Sandbox && session.connection.owner.is_none() {
             // The embedded connection was registered before its first login; record whose it is.

@@ -282,7 +282,8 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
 
 pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
     let action = find(&args.key)?;
-    let input = read_input(args.input.as_deref())?;
+    let mut input = read_input(args.input.as_deref())?;
+    action.coerce_parameters(&mut input);
     if let Err(violations) = action.validate(&input) {
         let count = violations.len();
         return Err(CliError::usage(format!(

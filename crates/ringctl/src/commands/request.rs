@@ -12,7 +12,7 @@ use ringcentral_catalog::{Action, Method};
 
 use crate::cli::RequestArgs;
 use crate::commands::send::redact_header;
-use crate::context::{Ctx, open_session, runtime_error};
+use crate::context::{Ctx, runtime_error};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::output::View;
 
@@ -212,10 +212,10 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
     }
 
     let connection = ctx.resolve(connection_arg.or(ctx.connection.as_deref()))?;
-    let response = ctx.block_on(async {
-        let session = open_session(&ctx.home, connection).await?;
-        session.client.send(request).await.map_err(runtime_error)
-    })?;
+    let session = ctx.session_of(connection)?;
+    let response = ctx
+        .block_on(session.client.send(request))
+        .map_err(runtime_error)?;
 
     let status = response.status();
     if args.include {

@@ -142,6 +142,21 @@ fn with_no_connection_the_embedded_sandbox_is_used_and_the_user_told_once() -> T
 }
 
 #[test]
+fn a_raw_request_as_first_command_records_whose_the_embedded_connection_is() -> TestResult {
+    let home = Home::new();
+    let (code, _, stderr) = run(home
+        .cmd()
+        .args(["request", "/restapi/v1.0/account/~/extension/~"]));
+    assert_eq!(code, 0, "{stderr}");
+    let list = home.json(&["connection", "list", "--json"]);
+    let item = &list["items"][0];
+    assert_eq!(item["owner"], "admin@sandbox.example.com");
+    assert!(item["accountId"].is_string(), "{item}");
+    assert!(item["extensionId"].is_string(), "{item}");
+    Ok(())
+}
+
+#[test]
 fn connection_list_never_prints_a_secret() -> TestResult {
     let home = Home::new();
     home.cmd()
@@ -309,6 +324,16 @@ fn action_run_takes_input_as_json_file_or_stdin() -> TestResult {
         &format!("@{}", path_str(&file)),
     ]);
     assert_eq!(by_file["email"], "ada@example.com");
+
+    // An id written as text, as agents often write it, reads the same contact.
+    let quoted = home.json(&[
+        "action",
+        "run",
+        "get-contact",
+        "--input",
+        &json!({"contactId": id.to_string()}).to_string(),
+    ]);
+    assert_eq!(quoted["id"], id);
 
     let output = home
         .cmd()
