@@ -230,14 +230,12 @@ fn coerce_text(text: &str, schema: &Value) -> Option<Value> {
                 return Some(Value::from(n));
             }
         }
-        if types.contains(&"number") {
-            if let Some(n) = text
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-            {
-                return Some(Value::Number(n));
-            }
+        let number = text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64);
+        if let Some(n) = number.filter(|_| types.contains(&"number")) {
+            return Some(Value::Number(n));
         }
         if types.contains(&"boolean") {
             match text {
