@@ -257,11 +257,10 @@ async fn message_updates_change_the_store_one_by_one_and_in_bulk() -> TestResult
     assert_eq!(status, 207);
     let ct = r.header("content-type").unwrap_or_default();
     assert!(ct.starts_with("multipart/mixed; boundary="), "{ct}");
-    let text = String::from_utf8_lossy(&r.bytes);
-    assert!(
-        text.contains(r#"{"response":[{"status":200},{"status":200}]}"#),
-        "{text}"
-    );
+    let parts = batch_parts(&r);
+    let statuses: Vec<Value> = records_of(&parts[0]["response"], "status");
+    assert_eq!(statuses, [json!(200), json!(200)]);
+    assert_eq!(parts.len(), 3);
     for id in &ids[1..] {
         assert_eq!(read_status(&env, id).await, json!("Read"));
     }
@@ -287,6 +286,146 @@ async fn message_updates_change_the_store_one_by_one_and_in_bulk() -> TestResult
     assert_eq!(
         (r.status, r.body["errors"][0]["parameterName"].clone()),
         (400, json!("readStatus"))
+    );
+    Ok(())
+}
+
+/// The JSON parts of a `multipart/mixed` batch answer, summary first (`Null` for an empty part).
+fn batch_parts(r: &Reply) -> Vec<Value> {
+    let ct = r.header("content-type").unwrap_or_default();
+    let boundary = ct.split("boundary=").nth(1).unwrap_or_default();
+    assert!(
+        ct.starts_with("multipart/mixed") && !boundary.is_empty(),
+        "{ct}"
+    );
+    let text = String::from_utf8_lossy(&r.bytes).into_owned();
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    for chunk in text.split(delimiter.as_str()).skip(1) {
+        if chunk.starts_with("--") {
+            break;
+        }
+        let body = chunk
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.trim())
+            .unwrap_or("");
+        parts.push(if body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("part {body}: {e}"))
+        });
+    }
+    parts
+}
+
+#[tokio::test]
+async fn contacts_and_call_records_in_bulk() -> TestResult {
+    let env = start().await;
+    let base = format!("{ME}/address-book/contact");
+    let mut ids = Vec::new();
+    for last in ["Alpha", "Bravo"] {
+        let created = env
+            .post(&base, json!({"firstName": "Bulk", "lastName": last}))
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        ids.push(created.body["id"].to_string());
+    }
+    // Reads: a summary part with each record's address and status, then one part per id.
+    let r = env
+        .raw(
+            reqwest::Method::GET,
+            &format!("{base}/{},{},404", ids[0], ids[1]),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 207);
+    let parts = batch_parts(&r);
+    assert_eq!(parts.len(), 4, "{parts:?}");
+    let summary = parts[0]["response"].as_array().ok_or("no summary")?;
+    let statuses: Vec<Value> = summary.iter().map(|e| e["status"].clone()).collect();
+    assert_eq!(statuses, [json!(200), json!(200), json!(404)]);
+    assert_eq!(summary[2]["responseDescription"], json!("Not Found"));
+    let href = summary[0]["href"].as_str().unwrap_or_default();
+    assert!(
+        href.ends_with(&format!("/address-book/contact/{}", ids[0])),
+        "{href}"
+    );
+    assert_eq!(parts[1]["lastName"], json!("Alpha"));
+    assert_eq!(parts[2]["lastName"], json!("Bravo"));
+    assert_eq!(parts[3]["errorCode"], json!("CMN-102"));
+    // The JSON form, when asked for.
+    let r = env
+        .raw(
+            reqwest::Method::GET,
+            &format!("{base}/{},{}", ids[0], ids[1]),
+            &[("accept", "application/vnd.ringcentral.multipart+json")],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 207);
+    assert_eq!(
+        records_of(&r.body, "resourceId"),
+        [json!(ids[0]), json!(ids[1])]
+    );
+    // One body for every contact in the path.
+    let r = env
+        .raw(
+            reqwest::Method::PUT,
+            &format!("{base}/{},{}", ids[0], ids[1]),
+            &[("content-type", "application/json")],
+            Some(br#"{"firstName": "Bulk", "lastName": "Same"}"#.to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, 207);
+    for id in &ids {
+        let read = env.get_ok("readContact", &format!("{base}/{id}")).await;
+        assert_eq!(read.body["lastName"], json!("Same"));
+    }
+    // Deletes: 207 when one of them fails, and the others are gone all the same.
+    let r = env
+        .raw(
+            reqwest::Method::DELETE,
+            &format!("{base}/{},404", ids[0]),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 207);
+    let parts = batch_parts(&r);
+    let statuses: Vec<Value> = records_of(&parts[0]["response"], "status");
+    assert_eq!(statuses, [json!(204), json!(404)]);
+    assert_eq!(parts[1], Value::Null);
+    assert_eq!(env.get(&format!("{base}/{}", ids[0])).await.status, 404);
+    // 204 when every one was deleted.
+    assert_eq!(env.delete(&format!("{base}/{}", ids[1])).await.status, 204);
+    // Call records read in bulk as well.
+    let log = env
+        .get_ok("readUserCallLog", &format!("{ME}/call-log?perPage=2"))
+        .await;
+    let calls: Vec<String> = records(&log.body)
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(calls.len(), 2);
+    let r = env
+        .raw(
+            reqwest::Method::GET,
+            &format!("{ME}/call-log/{},{}", calls[0], calls[1]),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 207);
+    let parts = batch_parts(&r);
+    assert_eq!(parts[1]["id"], json!(calls[0]));
+    assert_eq!(parts[2]["id"], json!(calls[1]));
+    // More than 50 ids is refused.
+    let many: Vec<String> = (0..51).map(|i| i.to_string()).collect();
+    let r = env.get(&format!("{base}/{}", many.join(","))).await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["parameterName"].clone()),
+        (400, json!("contactId"))
     );
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Entry, op, page_params, paged_with, time};
+use super::{Entry, bulk, op, page_params, paged_with, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{CallFilter, CallRecord};
 
@@ -137,24 +137,22 @@ fn active(ctx: &Ctx<'_>) -> ApiResult {
     listing(ctx, true)
 }
 
+/// One call record or, with RingCentral's bulk syntax (`/call-log/a,b,c`), several.
 fn read(ctx: &Ctx<'_>) -> ApiResult {
     let account = ctx.account_id()?;
     let ext = ctx.extension()?;
-    let id = ctx.path("callRecordId")?;
-    if id.contains(',') {
-        return Err(ApiError::invalid(
-            "callRecordId",
-            "the sandbox reads one record per request",
-        ));
+    let detailed = view_detailed(ctx)?;
+    let find = |id: &str| -> Result<Value, ApiError> {
+        let r = ctx
+            .store()
+            .call(ext.id, id, ctx.now_ms())?
+            .ok_or_else(|| ApiError::not_found("callRecordId"))?;
+        Ok(record_json(ctx, account, &r, detailed))
+    };
+    let ids = bulk::ids(ctx, "callRecordId")?;
+    if let [id] = ids.as_slice() {
+        return Ok(ApiResponse::ok(&find(id)?));
     }
-    let r = ctx
-        .store()
-        .call(ext.id, id, ctx.now_ms())?
-        .ok_or_else(|| ApiError::not_found("callRecordId"))?;
-    Ok(ApiResponse::ok(&record_json(
-        ctx,
-        account,
-        &r,
-        view_detailed(ctx)?,
-    )))
+    let results = ids.iter().map(|id| (id.clone(), find(id))).collect();
+    Ok(bulk::multi_status(ctx, "callRecordId", results))
 }

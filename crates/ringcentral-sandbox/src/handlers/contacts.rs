@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Entry, id_param, no_content, op, page_params};
+use super::{Entry, bulk, no_content, op, page_params};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::Contact;
 
@@ -93,7 +93,11 @@ fn contact_json(ctx: &Ctx<'_>, account: i64, c: &Contact) -> Value {
 
 /// Checks a `PersonalContactRequest` body and keeps the fields it sets.
 fn parse_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
-    let body: Value = ctx.json()?;
+    parse_fields(ctx.json()?)
+}
+
+/// The stored fields of a contact sent as `body`, each checked.
+fn parse_fields(body: Value) -> Result<Map<String, Value>, ApiError> {
     let Value::Object(obj) = body else {
         return Err(ApiError::invalid("body", "expected a JSON object"));
     };
@@ -197,30 +201,32 @@ fn list(ctx: &Ctx<'_>) -> ApiResult {
     })))
 }
 
-fn contact_id(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
-    let raw = ctx.path("contactId")?;
-    if raw.contains(',') {
-        return Err(ApiError::invalid(
-            "contactId",
-            "the sandbox reads one contact per request",
-        ));
-    }
-    id_param(ctx, "contactId")
-}
-
-fn find(ctx: &Ctx<'_>) -> Result<(i64, Contact), ApiError> {
-    let (account, ext) = owner(ctx)?;
-    let id = contact_id(ctx)?;
-    let c = ctx
-        .store()
+/// A contact of the caller's address book, by the id as the client wrote it.
+fn find(ctx: &Ctx<'_>, ext: i64, id: &str) -> Result<Contact, ApiError> {
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ApiError::not_found("contactId"))?;
+    ctx.store()
         .contact(ext, id, ctx.now_ms())?
-        .ok_or_else(|| ApiError::not_found("contactId"))?;
-    Ok((account, c))
+        .ok_or_else(|| ApiError::not_found("contactId"))
 }
 
+/// One contact, or several with RingCentral's bulk syntax (`/contact/1,2,3`).
 fn read(ctx: &Ctx<'_>) -> ApiResult {
-    let (account, c) = find(ctx)?;
-    Ok(ApiResponse::ok(&contact_json(ctx, account, &c)))
+    let (account, ext) = owner(ctx)?;
+    let ids = bulk::ids(ctx, "contactId")?;
+    if let [id] = ids.as_slice() {
+        let c = find(ctx, ext, id)?;
+        return Ok(ApiResponse::ok(&contact_json(ctx, account, &c)));
+    }
+    let results = ids
+        .iter()
+        .map(|id| {
+            let outcome = find(ctx, ext, id).map(|c| contact_json(ctx, account, &c));
+            (id.clone(), outcome)
+        })
+        .collect();
+    Ok(bulk::multi_status(ctx, "contactId", results))
 }
 
 fn create(ctx: &Ctx<'_>) -> ApiResult {
@@ -236,16 +242,52 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
     Ok(ApiResponse::ok(&contact_json(ctx, account, &saved)))
 }
 
+/// Replaces one contact with the fields sent or, with the bulk syntax, several: each with its own
+/// body (`multipart/mixed` parts or a `multipart+json` array) or all with the one body sent.
 fn update(ctx: &Ctx<'_>) -> ApiResult {
-    let (account, mut c) = find(ctx)?;
-    // PUT replaces the contact with the fields sent.
-    c.fields = parse_body(ctx)?;
-    let saved = ctx.store().save_contact(&c)?;
-    Ok(ApiResponse::ok(&contact_json(ctx, account, &saved)))
+    let (account, ext) = owner(ctx)?;
+    let ids = bulk::ids(ctx, "contactId")?;
+    let replace = |id: &str, body: Value| -> Result<Value, ApiError> {
+        let mut c = find(ctx, ext, id)?;
+        c.fields = parse_fields(body)?;
+        let saved = ctx.store().save_contact(&c)?;
+        Ok(contact_json(ctx, account, &saved))
+    };
+    if !bulk::is_bulk(&ids) && !matches!(ctx.req.body_json, Some(Value::Array(_))) {
+        let body = match &ctx.req.body_json {
+            Some(b) => b.clone(),
+            None => ctx.json()?,
+        };
+        return Ok(ApiResponse::ok(&replace(&ids[0], body)?));
+    }
+    let results = bulk::changes(ctx, "contactId", &ids)?
+        .into_iter()
+        .map(|(id, body)| {
+            let outcome = replace(&id, body);
+            (id, outcome)
+        })
+        .collect();
+    Ok(bulk::multi_status(ctx, "contactId", results))
 }
 
+/// Deletes one contact or, with the bulk syntax, several: `204` when every one was deleted, else
+/// `207` with the result for each.
 fn delete(ctx: &Ctx<'_>) -> ApiResult {
-    let (_, c) = find(ctx)?;
-    ctx.store().delete_contact(c.extension_id, c.id)?;
-    no_content()
+    let (_, ext) = owner(ctx)?;
+    let ids = bulk::ids(ctx, "contactId")?;
+    let remove = |id: &str| -> Result<Value, ApiError> {
+        let c = find(ctx, ext, id)?;
+        ctx.store().delete_contact(c.extension_id, c.id)?;
+        Ok(Value::Null)
+    };
+    if let [id] = ids.as_slice() {
+        remove(id)?;
+        return no_content();
+    }
+    let results: Vec<(String, Result<Value, ApiError>)> =
+        ids.iter().map(|id| (id.clone(), remove(id))).collect();
+    if results.iter().all(|(_, outcome)| outcome.is_ok()) {
+        return no_content();
+    }
+    Ok(bulk::multi_status(ctx, "contactId", results))
 }

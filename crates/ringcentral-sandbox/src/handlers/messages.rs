@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Entry, id_param, no_content, op, page_params, paged_with, time};
+use super::{Entry, bulk, id_param, no_content, op, page_params, paged_with, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{Attachment, Extension, Message, MessageFilter, Party};
 
@@ -218,7 +218,7 @@ fn find_in(ctx: &Ctx<'_>, ext: &Extension, id: &str) -> Result<Message, ApiError
 
 fn read(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = mailbox(ctx)?;
-    let ids = message_ids(ctx)?;
+    let ids = bulk::ids(ctx, "messageId")?;
     if let [id] = ids.as_slice()
         && id != "*"
     {
@@ -236,149 +236,7 @@ fn read(ctx: &Ctx<'_>) -> ApiResult {
             (id.clone(), outcome)
         })
         .collect();
-    Ok(multi_status(ctx, results))
-}
-
-/// The ids of the `messageId` path parameter: one id, several (RingCentral's bulk syntax,
-/// `1,2,3`), or `*` when the body names them.
-fn message_ids(ctx: &Ctx<'_>) -> Result<Vec<String>, ApiError> {
-    let ids: Vec<String> = ctx
-        .path("messageId")?
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if ids.is_empty() {
-        return Err(ApiError::missing("messageId"));
-    }
-    if ids.len() > MAX_BULK_IDS {
-        return Err(ApiError::invalid(
-            "messageId",
-            format!("at most {MAX_BULK_IDS} ids may be given in the path"),
-        ));
-    }
-    Ok(ids)
-}
-
-/// RingCentral's limit on ids in the path of a bulk request.
-const MAX_BULK_IDS: usize = 50;
-
-/// The media type of bulk answers in JSON; `multipart/mixed` is the other.
-const BULK_JSON: &str = "application/vnd.ringcentral.multipart+json";
-
-/// A `207 Multi-Status` answer: one result per addressed message, as
-/// `application/vnd.ringcentral.multipart+json` when the client used or asked for that type, else
-/// as RingCentral's `multipart/mixed` batch (a summary part with the statuses, then each body).
-fn multi_status(ctx: &Ctx<'_>, results: Vec<(String, Result<Value, ApiError>)>) -> ApiResponse {
-    let entries: Vec<(String, u16, Value)> = results
-        .into_iter()
-        .map(|(id, outcome)| match outcome {
-            Ok(body) => (id, 200, body),
-            Err(e) => (id, e.status.as_u16(), e.body().0),
-        })
-        .collect();
-    if ctx.accepts(BULK_JSON)
-        || crate::spec::media::request_media(&ctx.req.headers).as_deref() == Some(BULK_JSON)
-    {
-        let body: Vec<Value> = entries
-            .into_iter()
-            .map(|(id, status, body)| json!({"resourceId": id, "status": status, "body": body}))
-            .collect();
-        return ApiResponse::bytes(
-            StatusCode::MULTI_STATUS,
-            BULK_JSON,
-            Bytes::from(Value::Array(body).to_string()),
-        );
-    }
-    let boundary = format!("Boundary_{}", uuid::Uuid::new_v4().simple());
-    let summary: Vec<Value> = entries
-        .iter()
-        .map(|(_, status, _)| json!({"status": status}))
-        .collect();
-    let mut out = String::new();
-    let mut part = |v: &Value| {
-        out.push_str(&format!(
-            "--{boundary}\r\nContent-Type: application/json\r\n\r\n{v}\r\n"
-        ));
-    };
-    part(&json!({ "response": summary }));
-    for (_, _, body) in &entries {
-        part(body);
-    }
-    out.push_str(&format!("--{boundary}--\r\n"));
-    ApiResponse::bytes(
-        StatusCode::MULTI_STATUS,
-        &format!("multipart/mixed; boundary={boundary}"),
-        Bytes::from(out),
-    )
-}
-
-/// The change each addressed message gets, as `(id, change)`: one JSON body for every id in the
-/// path; an array of `{resourceId, body}` (`application/vnd.ringcentral.multipart+json`, ids from
-/// the entries, or the path in order); or a `multipart/mixed` body with one JSON part per id in the
-/// path.
-fn changes(ctx: &Ctx<'_>, ids: &[String]) -> Result<Vec<(String, Value)>, ApiError> {
-    let star = ids.iter().any(|i| i == "*");
-    let body = match &ctx.req.body_json {
-        Some(b) => b.clone(),
-        None => ctx.json::<Value>()?,
-    };
-    match body {
-        Value::Array(entries) => entries
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| {
-                let id = match entry.get("resourceId").and_then(Value::as_str) {
-                    Some(id) => id.to_owned(),
-                    None if !star && i < ids.len() => ids[i].clone(),
-                    None => return Err(ApiError::missing(&format!("[{i}].resourceId"))),
-                };
-                Ok((id, entry.get("body").cloned().unwrap_or_else(|| json!({}))))
-            })
-            .collect(),
-        Value::String(text) => {
-            // multipart/mixed: the parts are the bodies, in the order of the ids.
-            let header = ctx
-                .req
-                .headers
-                .get(http::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            let parts = crate::spec::multipart::parse(header, text.as_bytes()).map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "CMN-101",
-                    format!("Request body is not valid multipart: {e}"),
-                )
-            })?;
-            if star || parts.len() != ids.len() {
-                return Err(ApiError::invalid(
-                    "messageId",
-                    format!(
-                        "a multipart/mixed body holds one part per id in the path: {} ids, {} parts",
-                        ids.len(),
-                        parts.len()
-                    ),
-                ));
-            }
-            ids.iter()
-                .zip(parts)
-                .enumerate()
-                .map(|(i, (id, part))| {
-                    let change: Value = serde_json::from_slice(part.data).map_err(|e| {
-                        ApiError::invalid(&format!("[{i}]"), format!("not a JSON object: {e}"))
-                    })?;
-                    Ok((id.clone(), change))
-                })
-                .collect()
-        }
-        change if !star => Ok(ids.iter().map(|id| (id.clone(), change.clone())).collect()),
-        _ => Err(ApiError::invalid(
-            "messageId",
-            format!("`*` addresses the messages named in a {BULK_JSON} body"),
-        )),
-    }
+    Ok(bulk::multi_status(ctx, "messageId", results))
 }
 
 /// Applies one change (`readStatus`; with PATCH also `availability`) to a stored message.
@@ -431,12 +289,11 @@ fn apply(
 /// RingCentral's bulk syntax, of several.
 fn change_messages(ctx: &Ctx<'_>, patching: bool) -> ApiResult {
     let (account, ext) = mailbox(ctx)?;
-    let ids = message_ids(ctx)?;
-    let changes = changes(ctx, &ids)?;
-    let bulk = ids.len() > 1
-        || ids[0] == "*"
+    let ids = bulk::ids(ctx, "messageId")?;
+    let changes = bulk::changes(ctx, "messageId", &ids)?;
+    let several = bulk::is_bulk(&ids)
         || matches!(ctx.req.body_json, Some(Value::Array(_) | Value::String(_)));
-    if !bulk && let [(id, change)] = changes.as_slice() {
+    if !several && let [(id, change)] = changes.as_slice() {
         let body = apply(ctx, account, &ext, id, change, patching)?;
         return Ok(ApiResponse::ok(&body));
     }
@@ -447,7 +304,7 @@ fn change_messages(ctx: &Ctx<'_>, patching: bool) -> ApiResult {
             (id.clone(), outcome)
         })
         .collect();
-    Ok(multi_status(ctx, results))
+    Ok(bulk::multi_status(ctx, "messageId", results))
 }
 
 fn update(ctx: &Ctx<'_>) -> ApiResult {
@@ -462,7 +319,7 @@ fn delete(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = mailbox(ctx)?;
     let purge = ctx.query_bool("purge", false)?;
     // Every addressed message must exist before any is touched.
-    let found = message_ids(ctx)?
+    let found = bulk::ids(ctx, "messageId")?
         .iter()
         .map(|id| find_in(ctx, &ext, id))
         .collect::<Result<Vec<_>, _>>()?;

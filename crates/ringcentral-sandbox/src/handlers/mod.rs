@@ -3,6 +3,7 @@
 //! generated catalog is present; a test checks that the two agree.
 
 mod account;
+mod bulk;
 mod calls;
 mod contacts;
 mod directory;
