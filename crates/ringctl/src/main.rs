@@ -38,6 +38,19 @@ fn main() -> ExitCode {
     init_logging(cli.global.verbose, out.color);
     let result = Ctx::new(out, cli.global.connection.clone()).and_then(|ctx| run(&cli, &ctx));
     match result {
+        Ok(View::Partial { json, error }) => {
+            // The results say which items failed; stderr says how many, and the exit code too.
+            match out.render(View::Json(json)) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(err) => {
+                    out.error(&CliError::failure(format!("cannot write output: {err}")));
+                    return Exit::Failure.into();
+                }
+            }
+            out.error_line(&error);
+            error.exit.into()
+        }
         Ok(view) => match out.render(view) {
             Ok(()) => Exit::Success.into(),
             // A closed pipe (`ringctl ... | head`) is not an error worth reporting.

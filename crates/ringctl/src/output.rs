@@ -31,6 +31,9 @@ pub enum View {
     Raw(Vec<u8>),
     /// Nothing on stdout.
     Nothing,
+    /// JSON results of which some failed: printed whole, then the error on stderr, which sets
+    /// the exit code (a bulk answer with failed items).
+    Partial { json: Value, error: CliError },
 }
 
 /// How to print.
@@ -66,7 +69,9 @@ impl Output {
                 out.write_all(&bytes)?;
                 out.flush()
             }
-            View::Json(value) => self.write_json(&mut out, &value),
+            View::Json(value) | View::Partial { json: value, .. } => {
+                self.write_json(&mut out, &value)
+            }
             View::Table { json, .. } | View::Record { json, .. } if self.json => {
                 self.write_json(&mut out, &json)
             }
@@ -129,16 +134,7 @@ impl Output {
     /// Prints an error: one line on stderr, details after it, and with `--json` an error object on
     /// stdout.
     pub fn error(&self, err: &CliError) {
-        let prefix = if self.color {
-            "\x1b[1;31merror\x1b[0m"
-        } else {
-            "error"
-        };
-        let mut stderr = std::io::stderr().lock();
-        let _ = writeln!(stderr, "{prefix}: {err}");
-        for line in &err.details {
-            let _ = writeln!(stderr, "  {line}");
-        }
+        self.error_line(err);
         if self.json && self.error_json {
             let body = json!({
                 "error": {
@@ -153,6 +149,20 @@ impl Output {
             let mut stdout = std::io::stdout().lock();
             let _ = serde_json::to_writer(&mut stdout, &body);
             let _ = writeln!(stdout);
+        }
+    }
+
+    /// The error's line (and details) on stderr alone, for output that already says it on stdout.
+    pub fn error_line(&self, err: &CliError) {
+        let prefix = if self.color {
+            "\x1b[1;31merror\x1b[0m"
+        } else {
+            "error"
+        };
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{prefix}: {err}");
+        for line in &err.details {
+            let _ = writeln!(stderr, "  {line}");
         }
     }
 

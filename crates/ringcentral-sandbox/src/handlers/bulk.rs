@@ -12,7 +12,7 @@ use crate::api::{ApiError, ApiResponse, Ctx};
 pub const MAX_IDS: usize = 50;
 
 /// The media type of bulk answers in JSON; `multipart/mixed` is the other.
-pub const JSON_MEDIA: &str = "application/vnd.ringcentral.multipart+json";
+use ringcentral_catalog::multipart::BATCH_JSON as JSON_MEDIA;
 
 /// The ids of the path parameter `name`: one id, several (`1,2,3`), or `*` when the body names
 /// them.

@@ -2,16 +2,7 @@
 //! MP3 of silence for audio, a 1x1 PNG for images, a one-page PDF, and CSV with the documented
 //! columns. Each is built from its format's rules rather than stored, and is a few hundred bytes.
 
-/// The media type of a `Content-Type` value, lower-cased, without its parameters:
-/// `multipart/form-data; boundary=x` -> `multipart/form-data`.
-pub(crate) fn essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
+pub(crate) use ringcentral_catalog::multipart::essence;
 
 /// Whether a media type (lower-case, without parameters) is JSON: `application/json` or any
 /// `+json` type.

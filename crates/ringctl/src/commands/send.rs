@@ -175,11 +175,13 @@ fn redact_field(name: &str, value: &str) -> String {
 /// How to show a successful response: JSON as JSON, an empty body as `null` (JSON) or nothing,
 /// text as text, binary only when stdout is not a terminal.
 pub fn response_view(response: Response, json_mode: bool) -> CliResult<View> {
-    let content_type = response
-        .content_type()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    // The boundary of a multipart answer is case-sensitive, so it is read before lower-casing.
+    let received = response.content_type().unwrap_or_default().to_owned();
+    let content_type = received.to_ascii_lowercase();
     let body = response.into_body();
+    if let Some(batch) = ringcentral_catalog::multipart::read_batch(&received, &body) {
+        return batch_view(batch);
+    }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(if json_mode {
             View::Json(Value::Null)
@@ -207,6 +209,60 @@ pub fn response_view(response: Response, json_mode: bool) -> CliResult<View> {
         .hint("Redirect stdout to a file, e.g. `> recording.mp3`."));
     }
     Ok(View::Raw(body.to_vec()))
+}
+
+/// A batch answer (`207 Multi-Status`, several ids in one path) as a JSON list with one
+/// `{status, href|resourceId, body}` per record; when some records failed, the exit code says so:
+/// 5 when others succeeded, 1 when none did.
+fn batch_view(
+    batch: Result<
+        Vec<ringcentral_catalog::multipart::BatchResult>,
+        ringcentral_catalog::multipart::BatchError,
+    >,
+) -> CliResult<View> {
+    let results = batch.map_err(|e| {
+        CliError::failure(format!("cannot read the server's batch answer: {e}"))
+            .hint("`ringctl request PATH -i` shows the answer as received.")
+    })?;
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| !(200..300).contains(&r.status))
+        .map(|r| {
+            let which = r
+                .resource_id
+                .clone()
+                .or_else(|| {
+                    r.href
+                        .as_ref()
+                        .and_then(|h| h.rsplit('/').next().map(str::to_owned))
+                })
+                .unwrap_or_default();
+            match r.body.get("errorCode").and_then(Value::as_str) {
+                Some(code) => format!("{which}: {} {code}", r.status),
+                None => format!("{which}: {}", r.status),
+            }
+        })
+        .collect();
+    let json = serde_json::to_value(&results).unwrap_or_default();
+    if failed.is_empty() {
+        return Ok(View::Json(json));
+    }
+    let exit = if failed.len() == results.len() {
+        Exit::Failure
+    } else {
+        Exit::Partial
+    };
+    let error = CliError::new(
+        exit,
+        format!(
+            "{} of {} records of the batch failed ({})",
+            failed.len(),
+            results.len(),
+            failed.join(", ")
+        ),
+    )
+    .hint("The output gives each record's status and body.");
+    Ok(View::Partial { json, error })
 }
 
 /// Writes one JSON value per call into an array on stdout, as records stream in.

@@ -142,6 +142,67 @@ fn with_no_connection_the_embedded_sandbox_is_used_and_the_user_told_once() -> T
 }
 
 #[test]
+fn several_ids_in_one_read_give_one_result_per_record() -> TestResult {
+    let home = Home::new();
+    let list = home.json(&[
+        "action",
+        "run",
+        "list-contacts",
+        "--input",
+        r#"{"perPage": 2}"#,
+    ]);
+    let ids: Vec<i64> = list["records"]
+        .as_array()
+        .ok_or("no records")?
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let both = home.json(&[
+        "action",
+        "run",
+        "get-contact",
+        "--input",
+        &json!({"contactId": ids}).to_string(),
+    ]);
+    let results = both.as_array().ok_or("not a list")?;
+    assert_eq!(results.len(), 2);
+    for (result, id) in results.iter().zip(&ids) {
+        assert_eq!(result["status"], 200);
+        assert_eq!(result["body"]["id"], *id);
+    }
+    // One unknown id among them: every result is printed, and the exit code says partial success.
+    let (code, stdout, stderr) = run(home.cmd().args([
+        "action",
+        "run",
+        "get-contact",
+        "--input",
+        &json!({"contactId": format!("{},{},404", ids[0], ids[1])}).to_string(),
+    ]));
+    assert_eq!(code, 5, "{stderr}");
+    let results: Value = serde_json::from_str(&stdout)?;
+    let statuses: Vec<Value> = results
+        .as_array()
+        .ok_or("not a list")?
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!(200), json!(200), json!(404)]);
+    assert!(stderr.contains("1 of 3 records"), "{stderr}");
+    assert!(stderr.contains("404: 404 CMN-102"), "{stderr}");
+    // None found: exit 1.
+    let (code, _, stderr) = run(home.cmd().args([
+        "action",
+        "run",
+        "get-contact",
+        "--input",
+        r#"{"contactId": [404, 405]}"#,
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    Ok(())
+}
+
+#[test]
 fn a_raw_request_as_first_command_records_whose_the_embedded_connection_is() -> TestResult {
     let home = Home::new();
     let (code, _, stderr) = run(home
