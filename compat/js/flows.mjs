@@ -271,6 +271,26 @@ async function flowErrors(ctx) {
     return `404 CMN-102: ${body.message}`;
 }
 
+// RingCentral's bulk syntax, read with the SDK's own batch reader (`client.multipart()`).
+async function flowBatch(ctx) {
+    const s = await ctx.loggedIn();
+    const base = '/restapi/v1.0/account/~/extension/~/address-book/contact';
+    const {body: listed} = await s.call('GET', base, {query: {perPage: 2}, expect: 200});
+    const ids = (listed.records || []).map((r) => String(r.id));
+    check(ids.length === 2, `expected 2 seeded contacts, got ${ids.length}`);
+    const {status, response} = await s.call('GET', `${base}/${[...ids, '404'].join(',')}`);
+    check(status === 207, `a bulk read answered ${status}`);
+    const parts = await s.sdk.client().multipart(response);
+    check(parts.length === 3, `the SDK read ${parts.length} parts, expected 3`);
+    const statuses = parts.map((p) => p.status);
+    check(JSON.stringify(statuses) === '[200,200,404]', `part statuses ${JSON.stringify(statuses)}`);
+    const got = [];
+    for (const p of parts.slice(0, 2)) got.push(String((await p.json()).id));
+    check(JSON.stringify(got) === JSON.stringify(ids), `parts hold contacts ${got}, expected ${ids}`);
+    check((await parts[2].json()).errorCode === 'CMN-102', "the unknown id's part is not CMN-102");
+    return `contacts ${ids.join(', ')} and one unknown id read in one request`;
+}
+
 async function flowScim(ctx) {
     const s = await ctx.loggedIn();
     const {body: list} = await s.call('GET', '/scim/v2/Users', {query: {startIndex: 1, count: 5}, expect: 200});
@@ -453,6 +473,7 @@ const FLOWS = [
     ['sms', flowSms],
     ['fax', flowFax],
     ['errors', flowErrors],
+    ['batch', flowBatch],
     ['scim', flowScim],
     ['refresh', flowRefresh],
     ['revoke', flowRevoke],

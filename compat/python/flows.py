@@ -325,6 +325,32 @@ def flow_errors(ctx):
     return "404 CMN-102 with errors[] and RCRequestId"
 
 
+def flow_batch(ctx):
+    """RingCentral's bulk syntax read through the SDK's own batch reader, `ApiResponse.multipart()`."""
+    s = ctx.logged_in()
+    _, listed, _ = s.call("GET", "/restapi/v1.0/account/~/extension/~/address-book/contact",
+                          query={"perPage": 2}, expect=200)
+    ids = [str(r.get("id")) for r in listed.get("records") or []]
+    check(len(ids) == 2, f"expected 2 seeded contacts, got {len(ids)}")
+    url = "/restapi/v1.0/account/~/extension/~/address-book/contact/" + ",".join(ids + ["404"])
+    try:
+        resp = s.platform.get(url)
+    except ApiException as e:
+        s._record_error("GET", url, None, e)
+        raise FlowFailure(f"GET {url}: {redact(e)}") from None
+    raw = resp.response()
+    s.rec.note("GET", raw.url, None, raw.status_code, raw.text, raw.headers)
+    check(raw.status_code == 207, f"GET {url}: expected HTTP 207, got {raw.status_code}")
+    parts = resp.multipart()
+    check(len(parts) == 3, f"the SDK read {len(parts)} parts, expected 3")
+    statuses = [p.response().status_code for p in parts]
+    check(statuses == [200, 200, 404], f"part statuses {statuses}")
+    got = [str(p.json_dict().get("id")) for p in parts[:2]]
+    check(got == ids, f"parts hold contacts {got}, expected {ids}")
+    check(parts[2].json_dict().get("errorCode") == "CMN-102", "the unknown id's part is not CMN-102")
+    return f"contacts {', '.join(ids)} and one unknown id read in one request"
+
+
 def scim_user_payload(tag):
     user = f"compat.{tag}@example.com"
     return {
@@ -572,6 +598,7 @@ FLOWS = [
     ("sms", flow_sms),
     ("fax-mms", flow_fax_mms),
     ("errors", flow_errors),
+    ("batch", flow_batch),
     ("scim", flow_scim),
     ("refresh", flow_refresh),
     ("revoke", flow_revoke),
