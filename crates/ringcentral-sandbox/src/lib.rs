@@ -65,6 +65,9 @@ pub struct SandboxConfig {
     /// Where RingCentral's SCIM is stricter than the SCIM RFCs, which to follow (the RFCs by
     /// default).
     pub scim_rules: ScimRules,
+    /// Whether a WebHook subscription's address must first answer RingCentral's validation
+    /// request (echoing its `Validation-Token` header), as it must on RingCentral.
+    pub webhook_validation: bool,
 }
 
 impl Default for SandboxConfig {
@@ -79,6 +82,7 @@ impl Default for SandboxConfig {
             rate_limits: RateLimitMode::Off,
             faults: FaultSpec::none(),
             scim_rules: ScimRules::default(),
+            webhook_validation: true,
         }
     }
 }
@@ -180,6 +184,7 @@ impl Sandbox {
             fallback,
             checker: spec::SpecAnswerer::new(),
             scim_rules: config.scim_rules,
+            webhook_validation: config.webhook_validation,
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
             local_url: url.clone(),

@@ -39,6 +39,8 @@ pub struct AppState {
     /// Checks the requests of stateful operations against the spec before their handler runs.
     pub checker: crate::spec::SpecAnswerer,
     pub scim_rules: crate::scim::ScimRules,
+    /// Whether WebHook addresses are checked before they are subscribed.
+    pub webhook_validation: bool,
     pub limits: RateLimiter,
     pub faults: Injector,
     pub stats: Stats,

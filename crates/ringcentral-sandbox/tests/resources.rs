@@ -1187,12 +1187,13 @@ async fn numbers_and_devices() -> TestResult {
 #[tokio::test]
 async fn subscriptions_create_renew_delete() -> TestResult {
     let env = start().await;
+    let (hook, _) = receiver().await;
     let created = env
         .post(
             "/restapi/v1.0/subscription",
             json!({
                 "eventFilters": ["/restapi/v1.0/account/~/extension/~/message-store"],
-                "deliveryMode": {"transportType": "WebHook", "address": "https://example.com/hook"},
+                "deliveryMode": {"transportType": "WebHook", "address": hook},
                 "expiresIn": 3600
             }),
         )

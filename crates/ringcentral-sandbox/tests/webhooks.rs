@@ -2,47 +2,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
 use serde_json::{Value, json};
-
-type Inbox = Arc<Mutex<Vec<(Option<String>, Value)>>>;
-
-/// A loopback HTTP receiver that keeps every JSON body posted to it.
-async fn receiver() -> (String, Inbox) {
-    let inbox: Inbox = Arc::default();
-    let kept = inbox.clone();
-    let app =
-        axum::Router::new().fallback(move |headers: http::HeaderMap, body: axum::body::Bytes| {
-            let kept = kept.clone();
-            async move {
-                let token = headers
-                    .get("Verification-Token")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                if let Ok(v) = serde_json::from_slice::<Value>(&body) {
-                    kept.lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push((token, v));
-                }
-                "ok"
-            }
-        });
-    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
-        Ok(l) => l,
-        Err(e) => panic!("{e}"),
-    };
-    let addr = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}/hook"), inbox)
-}
 
 /// Waits (at most five seconds) until `n` notifications arrived.
 async fn wait_for(inbox: &Inbox, n: usize) -> Vec<(Option<String>, Value)> {
@@ -114,5 +77,81 @@ async fn sms_and_presence_changes_reach_subscribed_webhooks() -> TestResult {
     assert_eq!(pres["body"]["userStatus"], json!("Busy"));
     let stats = env.stats().await;
     assert_eq!(stats["notifications"]["delivered"], json!(2));
+    Ok(())
+}
+
+/// A webhook address that answers every request with `status`, echoing the validation token or
+/// not.
+async fn answering(status: u16, echo: bool) -> String {
+    let app = axum::Router::new().fallback(move |headers: http::HeaderMap| async move {
+        let mut answer = http::HeaderMap::new();
+        if let (true, Some(v)) = (echo, headers.get("Validation-Token")) {
+            answer.insert("Validation-Token", v.clone());
+        }
+        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+        (status, answer, "")
+    });
+    serve_locally(app).await
+}
+
+fn webhook_subscription(address: &str) -> Value {
+    json!({
+        "eventFilters": ["/restapi/v1.0/account/~/extension/~/message-store"],
+        "deliveryMode": {"transportType": "WebHook", "address": address},
+    })
+}
+
+#[tokio::test]
+async fn a_webhook_address_must_echo_the_validation_token() -> TestResult {
+    let env = start().await;
+    // A receiver that echoes the token is subscribed.
+    let (good, _) = receiver().await;
+    let created = env
+        .post("/restapi/v1.0/subscription", webhook_subscription(&good))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    // One that does not, one that fails, and one that is not there are refused with SUB-525.
+    let silent = answering(200, false).await;
+    let failing = answering(500, true).await;
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        drop(listener);
+        format!("http://{addr}/hook")
+    };
+    for (address, why) in [
+        (&silent, "does not echo"),
+        (&failing, "answered HTTP 500"),
+        (&closed, "cannot be reached"),
+    ] {
+        let refused = env
+            .post("/restapi/v1.0/subscription", webhook_subscription(address))
+            .await;
+        assert_eq!(refused.status, 400, "{address}: {}", refused.body);
+        assert_eq!(refused.body["errorCode"], json!("SUB-525"));
+        assert_eq!(
+            refused.body["errors"][0]["parameterName"],
+            json!("deliveryMode.address")
+        );
+        let message = refused.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{message}");
+    }
+    let listed = env.get("/restapi/v1.0/subscription").await;
+    assert_eq!(listed.body["records"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_validation_any_address_is_subscribed() -> TestResult {
+    let env = start_with(ringcentral_sandbox::SandboxConfig {
+        webhook_validation: false,
+        ..Default::default()
+    })
+    .await;
+    let silent = answering(200, false).await;
+    let created = env
+        .post("/restapi/v1.0/subscription", webhook_subscription(&silent))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
     Ok(())
 }

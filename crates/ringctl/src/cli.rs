@@ -330,6 +330,10 @@ pub struct SandboxServeArgs {
     /// displayName kept) or ringcentral (userName is the work email).
     #[arg(long, value_name = "RULES", default_value = "rfc")]
     pub scim_rules: String,
+    /// Whether a WebHook subscription's address must first echo RingCentral's Validation-Token
+    /// request, as on RingCentral (on), or is taken as given (off).
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    pub webhook_validation: String,
     /// Accepted for uniformity: the first line on stdout is JSON anyway.
     #[command(flatten)]
     pub out: JsonFlag,

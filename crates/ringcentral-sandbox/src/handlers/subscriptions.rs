@@ -1,5 +1,9 @@
 //! Notification subscriptions: create, list, read, update, renew, delete. Event filters are kept
-//! with `~` resolved; delivery to webhooks is not performed.
+//! with `~` resolved. A WebHook address is checked the way RingCentral checks it before it is
+//! subscribed (a request carrying a `Validation-Token` the receiver must echo); notifications are
+//! then delivered by [`crate::notify`].
+
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -153,6 +157,9 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
                     "expected an absolute http(s) URL",
                 ));
             }
+            if ctx.state.webhook_validation {
+                validate_address(ctx, &a)?;
+            }
             Some(a)
         }
         "WebSocket" => None,
@@ -183,6 +190,71 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
     };
     ctx.store().save_subscription(&sub)?;
     Ok(ApiResponse::ok(&sub_json(ctx, &sub)))
+}
+
+/// How long a webhook receiver has to answer the validation request.
+const VALIDATION_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The most a receiver may answer the validation request with, headers and body together.
+const VALIDATION_MAX_BYTES: usize = 1024;
+
+/// RingCentral's check of a webhook address before it is subscribed: a POST with a fresh
+/// `Validation-Token` header, which the receiver must answer within three seconds with `200` and
+/// the same header, in at most 1,024 bytes. Anything else refuses the subscription with `SUB-525`.
+fn validate_address(ctx: &Ctx<'_>, address: &str) -> Result<(), ApiError> {
+    let token = uuid::Uuid::new_v4().to_string();
+    let request = ctx
+        .state
+        .webhooks
+        .post(address)
+        .header("Validation-Token", &token)
+        .timeout(VALIDATION_TIMEOUT);
+    // Handlers run on blocking threads, where waiting on the runtime is allowed.
+    let outcome = ctx.state.runtime.block_on(async {
+        let mut response = request.send().await?;
+        let status = response.status();
+        let echoed = response
+            .headers()
+            .get("Validation-Token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut size: usize = response
+            .headers()
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 4)
+            .sum();
+        // Read no more of the body than it takes to know it is too large.
+        while size <= VALIDATION_MAX_BYTES {
+            match response.chunk().await? {
+                Some(chunk) => size += chunk.len(),
+                None => break,
+            }
+        }
+        Ok::<_, reqwest::Error>((status, echoed, size))
+    });
+    let problem = match outcome {
+        Err(e) if e.is_timeout() => format!(
+            "{address} did not answer within {} seconds",
+            VALIDATION_TIMEOUT.as_secs()
+        ),
+        Err(_) => format!("{address} cannot be reached"),
+        Ok((status, _, _)) if status != http::StatusCode::OK => {
+            format!("{address} answered HTTP {} instead of 200", status.as_u16())
+        }
+        Ok((_, echoed, _)) if echoed.as_deref() != Some(token.as_str()) => {
+            format!("the answer of {address} does not echo the request's Validation-Token header")
+        }
+        Ok((_, _, size)) if size > VALIDATION_MAX_BYTES => format!(
+            "the answer of {address} is over {VALIDATION_MAX_BYTES} bytes (headers and body)"
+        ),
+        Ok(_) => return Ok(()),
+    };
+    Err(ApiError::new(
+        http::StatusCode::BAD_REQUEST,
+        "SUB-525",
+        format!("WebHook server response is invalid: {problem}"),
+    )
+    .with_parameter("deliveryMode.address"))
 }
 
 fn list(ctx: &Ctx<'_>) -> ApiResult {

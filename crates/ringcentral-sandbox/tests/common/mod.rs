@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ringcentral_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
@@ -354,4 +354,52 @@ pub fn check_schema(operation_id: &str, status: u16, body: &Value) {
         "{operation_id} {status} response does not match the spec:\n{}\nbody: {body}",
         errors.join("\n")
     );
+}
+
+/// What a webhook receiver was sent: the `Verification-Token` header and the JSON body of each
+/// notification.
+pub type Inbox = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
+/// A loopback webhook receiver, at the address returned: it answers RingCentral's validation
+/// request by echoing its `Validation-Token` header, and keeps every JSON body posted to it.
+pub async fn receiver() -> (String, Inbox) {
+    let inbox: Inbox = Arc::default();
+    let kept = inbox.clone();
+    let app =
+        axum::Router::new().fallback(move |headers: http::HeaderMap, body: axum::body::Bytes| {
+            let kept = kept.clone();
+            async move {
+                let mut answer = http::HeaderMap::new();
+                if let Some(v) = headers.get("Validation-Token") {
+                    answer.insert("Validation-Token", v.clone());
+                }
+                let token = headers
+                    .get("Verification-Token")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                if let Ok(v) = serde_json::from_slice::<Value>(&body) {
+                    kept.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((token, v));
+                }
+                (answer, "ok")
+            }
+        });
+    (serve_locally(app).await, inbox)
+}
+
+/// Serves `app` on a free loopback port in the background; gives its `http://.../hook` address.
+pub async fn serve_locally(app: axum::Router) -> String {
+    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+        Ok(l) => l,
+        Err(e) => panic!("{e}"),
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}/hook")
 }

@@ -65,6 +65,7 @@ pub fn serve(ctx: &Ctx, args: &SandboxServeArgs) -> CliResult<View> {
         rate_limits,
         faults,
         scim_rules,
+        webhook_validation: args.webhook_validation == "on",
         ..SandboxConfig::default()
     };
     ctx.block_on(async {
