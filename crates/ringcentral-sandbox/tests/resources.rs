@@ -471,6 +471,74 @@ async fn stateful_requests_are_checked_against_the_spec() -> TestResult {
 }
 
 #[tokio::test]
+async fn extensions_are_created_and_deleted_by_administrators() -> TestResult {
+    let env = start().await;
+    let base = "/restapi/v1.0/account/~/extension";
+    let body = json!({
+        "type": "User",
+        "contact": {"firstName": "Grace", "lastName": "Hopper", "email": "grace.hopper@example.com"},
+    });
+    let created = env.post(base, body.clone()).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    check_schema("createExtension", 200, &created.body);
+    assert_eq!(created.body["name"], json!("Grace Hopper"));
+    assert_eq!(created.body["status"], json!("NotActivated"));
+    let id = created.body["id"].as_i64().ok_or("no id")?;
+    let number = created.body["extensionNumber"].as_str().unwrap_or_default();
+    assert!(!number.is_empty());
+    // It is read, listed, and a SCIM user too.
+    let read = env.get_ok("readExtension", &format!("{base}/{id}")).await;
+    assert_eq!(
+        read.body["contact"]["email"],
+        json!("grace.hopper@example.com")
+    );
+    let listed = env.get(&format!("{base}?perPage=1000")).await;
+    assert!(records(&listed.body).iter().any(|e| e["id"] == json!(id)));
+    let scim = env
+        .get("/scim/v2/Users?filter=userName%20eq%20%22grace.hopper@example.com%22")
+        .await;
+    assert_eq!(scim.body["totalResults"], json!(1), "{}", scim.body);
+    // The same email, or a number in use, is refused.
+    let again = env.post(base, body).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let taken = env
+        .post(
+            base,
+            json!({"type": "User", "extensionNumber": number, "contact": {"firstName": "Ada", "email": "ada@example.com"}}),
+        )
+        .await;
+    assert_eq!(
+        (
+            taken.status,
+            taken.body["errors"][0]["parameterName"].clone()
+        ),
+        (400, json!("extensionNumber"))
+    );
+    // A colleague may do neither.
+    let (_, email) = env.regular_user().await;
+    let theirs = env.token_for(&email).await;
+    let forbidden = env
+        .call_as(
+            &theirs,
+            reqwest::Method::DELETE,
+            &format!("{base}/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(forbidden.status, 403);
+    // Deleted, it is gone from the extensions and from SCIM.
+    assert_eq!(env.delete(&format!("{base}/{id}")).await.status, 204);
+    assert_eq!(env.get(&format!("{base}/{id}")).await.status, 404);
+    let scim = env.get(&format!("/scim/v2/Users/{id}")).await;
+    assert_eq!(scim.status, 404);
+    // An administrator cannot delete their own extension.
+    let me = env.sandbox.credentials().extension_id;
+    let own = env.delete(&format!("{base}/{me}")).await;
+    assert_eq!(own.status, 400, "{}", own.body);
+    Ok(())
+}
+
+#[tokio::test]
 async fn contacts_crud() -> TestResult {
     let env = start().await;
     let base = format!("{ME}/address-book/contact");

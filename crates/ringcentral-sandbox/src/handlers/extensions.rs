@@ -1,4 +1,5 @@
-//! Extensions: list (with filters and paging), read and update, `~` meaning the caller's.
+//! Extensions: list (with filters and paging), create, read, update and delete, `~` meaning the
+//! caller's.
 
 use http::StatusCode;
 use serde::Deserialize;
@@ -30,6 +31,20 @@ pub fn entries() -> Vec<Entry> {
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
             Medium,
             update
+        ),
+        op!(
+            "createExtension",
+            Post,
+            "/restapi/v1.0/account/{accountId}/extension",
+            Medium,
+            create
+        ),
+        op!(
+            "deleteExtension",
+            Delete,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
+            Medium,
+            delete
         ),
     ]
 }
@@ -236,8 +251,30 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
     if let Some(info) = body.status_info {
         ext.extra.status_comment = info.comment;
     }
-    if let Some(number) = &body.extension_number {
+    if body.extension_number.is_some() {
         ctx.require_admin("EditExtensions")?;
+    }
+    let sites = apply_fields(
+        ctx,
+        &mut ext,
+        body.extension_number.as_deref(),
+        body.contact,
+        body.site,
+    )?;
+    let saved = ctx.store().save_extension(&ext, ctx.now_ms())?;
+    Ok(ApiResponse::ok(&extension_json(ctx, &saved, &sites, true)))
+}
+
+/// Applies the fields an update or a creation sets (number, contact, site) to `ext`, each checked
+/// (an email or number another extension has is refused); gives the account's sites.
+fn apply_fields(
+    ctx: &Ctx<'_>,
+    ext: &mut Extension,
+    number: Option<&str>,
+    contact: Option<ContactUpdate>,
+    site: Option<SiteRef>,
+) -> Result<Vec<Site>, ApiError> {
+    if let Some(number) = number {
         if number.is_empty() || number.len() > 8 || !number.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::invalid(
                 "extensionNumber",
@@ -246,7 +283,7 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         }
         let clash = ExtensionFilter {
             account_id: Some(ext.account_id),
-            number: Some(number.clone()),
+            number: Some(number.to_owned()),
             ..Default::default()
         };
         let (others, _) = ctx.store().extensions(&clash, 0, 2)?;
@@ -258,9 +295,9 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
             )
             .with_parameter("extensionNumber"));
         }
-        ext.number = number.clone();
+        ext.number = number.to_owned();
     }
-    if let Some(c) = body.contact {
+    if let Some(c) = contact {
         for (name, v) in [
             ("contact.firstName", &c.first_name),
             ("contact.lastName", &c.last_name),
@@ -314,7 +351,7 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         }
     }
     let sites = ctx.store().sites(ext.account_id)?;
-    if let Some(site_id) = body.site.and_then(|s| s.id) {
+    if let Some(site_id) = site.and_then(|s| s.id) {
         let id: i64 = site_id
             .parse()
             .map_err(|_| ApiError::not_found("site.id"))?;
@@ -323,6 +360,85 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         }
         ext.site_id = Some(id);
     }
-    let saved = ctx.store().save_extension(&ext, ctx.now_ms())?;
+    Ok(sites)
+}
+
+/// The fields of a new extension that the sandbox keeps.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtensionCreation {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    status: Option<String>,
+    extension_number: Option<String>,
+    contact: Option<ContactUpdate>,
+    site: Option<SiteRef>,
+    name: Option<String>,
+}
+
+/// Creates an extension (a user by default, `NotActivated` until its owner signs in, as
+/// RingCentral does); administrators only. Its number is the one asked for or the next free one.
+fn create(ctx: &Ctx<'_>) -> ApiResult {
+    ctx.require_admin("AddRemoveUsers")?;
+    let account = ctx.account_id()?;
+    let body: ExtensionCreation = match &ctx.req.body_json {
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| ApiError::invalid("body", e.to_string()))?,
+        None => ctx.json()?,
+    };
+    let kind = body.kind.unwrap_or_else(|| "User".to_owned());
+    let mut ext = Extension::new(account, &kind, "", "", ctx.now_ms());
+    ext.status = match body.status {
+        Some(status) => {
+            if !STATUSES.contains(&status.as_str()) {
+                return Err(ApiError::invalid(
+                    "status",
+                    format!("{status:?} is not one of {}", STATUSES.join(", ")),
+                ));
+            }
+            status
+        }
+        None if ext.is_user() => "NotActivated".to_owned(),
+        None => "Enabled".to_owned(),
+    };
+    if ext.is_user() {
+        let email = body.contact.as_ref().and_then(|c| c.email.as_deref());
+        if email.is_none_or(str::is_empty) {
+            return Err(ApiError::missing("contact.email"));
+        }
+    }
+    let sites = apply_fields(
+        ctx,
+        &mut ext,
+        body.extension_number.as_deref(),
+        body.contact,
+        body.site,
+    )?;
+    if !ext.is_user() || ext.name.is_empty() {
+        ext.name = body
+            .name
+            .or_else(|| ext.first_name.clone())
+            .unwrap_or_else(|| kind.clone());
+    }
+    let saved = ctx.store().insert_extension(&ext, ctx.now_ms())?;
     Ok(ApiResponse::ok(&extension_json(ctx, &saved, &sites, true)))
+}
+
+/// Deletes an extension, administrators only: the extension and what is personal to it go, its
+/// direct numbers and devices stay with the account. An administrator cannot delete themselves.
+fn delete(ctx: &Ctx<'_>) -> ApiResult {
+    ctx.require_admin("AddRemoveUsers")?;
+    let ext = ctx.extension()?;
+    if ext.id == ctx.caller()?.session.extension_id {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "CMN-101",
+            "An administrator cannot delete their own extension",
+        )
+        .with_parameter("extensionId"));
+    }
+    ctx.store()
+        .delete_user_extension(ext.id, ctx.now_ms())?
+        .ok_or_else(|| ApiError::not_found("extensionId"))?;
+    super::no_content()
 }

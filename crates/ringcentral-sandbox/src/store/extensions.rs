@@ -386,6 +386,7 @@ impl Store {
             for table in [
                 "DELETE FROM extensions WHERE id = ?1",
                 "DELETE FROM queue_members WHERE extension_id = ?1",
+                "DELETE FROM queue_members WHERE queue_id = ?1",
                 "DELETE FROM forwarding_numbers WHERE extension_id = ?1",
                 "DELETE FROM answering_rules WHERE extension_id = ?1",
                 "DELETE FROM presence WHERE extension_id = ?1",
