@@ -539,6 +539,77 @@ async fn extensions_are_created_and_deleted_by_administrators() -> TestResult {
 }
 
 #[tokio::test]
+async fn call_queue_settings_are_updated() -> TestResult {
+    let env = start().await;
+    let list = env
+        .get_ok("listCallQueues", "/restapi/v1.0/account/~/call-queues")
+        .await;
+    let q = first_id(&list.body);
+    let url = format!("/restapi/v1.0/account/~/call-queues/{q}");
+    let r = env
+        .put(
+            &url,
+            json!({
+                "name": "Escalations",
+                "alertTimer": 45,
+                "editableMemberStatus": false,
+                "serviceLevelSettings": {"slaGoal": 90, "slaThresholdSeconds": 20},
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("updateCallQueueInfo", 200, &r.body);
+    let read = env.get_ok("readCallQueueInfo", &url).await;
+    assert_eq!(read.body["name"], json!("Escalations"));
+    assert_eq!(read.body["alertTimer"], json!(45));
+    assert_eq!(read.body["editableMemberStatus"], json!(false));
+    assert_eq!(read.body["serviceLevelSettings"]["slaGoal"], json!(90));
+    // A value the spec does not allow, and a colleague, are refused.
+    assert_eq!(env.put(&url, json!({"alertTimer": 7})).await.status, 400);
+    let (_, email) = env.regular_user().await;
+    let theirs = env.token_for(&email).await;
+    let forbidden = env
+        .call_as(
+            &theirs,
+            reqwest::Method::PUT,
+            &url,
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
+    assert_eq!(forbidden.status, 403);
+    Ok(())
+}
+
+#[tokio::test]
+async fn account_presence_pages_through_every_user() -> TestResult {
+    let env = start().await;
+    let me = env.sandbox.credentials().extension_id;
+    env.put(&format!("{ME}/presence"), json!({"userStatus": "Busy"}))
+        .await;
+    let mut seen = Vec::new();
+    let mut url = Some("/restapi/v1.0/account/~/presence?perPage=20".to_owned());
+    for _ in 0..20 {
+        let Some(next) = url.take() else { break };
+        let page = env.get_ok("readAccountPresence", &next).await;
+        seen.extend(records(&page.body));
+        url = page.body["navigation"]["nextPage"]["uri"]
+            .as_str()
+            .map(|u| u.replacen(env.sandbox.url(), "", 1));
+    }
+    assert!(url.is_none(), "more pages than expected");
+    let users = env
+        .get("/restapi/v1.0/account/~/extension?type=User&perPage=1000")
+        .await;
+    assert_eq!(seen.len(), records(&users.body).len());
+    let mine = seen
+        .iter()
+        .find(|p| p["extension"]["id"] == json!(me))
+        .ok_or("the caller's presence is missing")?;
+    assert_eq!(mine["userStatus"], json!("Busy"));
+    Ok(())
+}
+
+#[tokio::test]
 async fn contacts_crud() -> TestResult {
     let env = start().await;
     let base = format!("{ME}/address-book/contact");

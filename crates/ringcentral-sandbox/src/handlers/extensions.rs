@@ -265,6 +265,45 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
     Ok(ApiResponse::ok(&extension_json(ctx, &saved, &sites, true)))
 }
 
+/// Gives `ext` the extension number `number`: 1 to 8 digits that no other extension of the
+/// account has.
+pub(super) fn set_number(ctx: &Ctx<'_>, ext: &mut Extension, number: &str) -> Result<(), ApiError> {
+    if number.is_empty() || number.len() > 8 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid(
+            "extensionNumber",
+            "must be 1 to 8 digits",
+        ));
+    }
+    let clash = ExtensionFilter {
+        account_id: Some(ext.account_id),
+        number: Some(number.to_owned()),
+        ..Default::default()
+    };
+    let (others, _) = ctx.store().extensions(&clash, 0, 2)?;
+    if others.iter().any(|o| o.id != ext.id) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "CMN-101",
+            format!("Extension number [{number}] is already in use"),
+        )
+        .with_parameter("extensionNumber"));
+    }
+    ext.number = number.to_owned();
+    Ok(())
+}
+
+/// Moves `ext` to the site of id `site_id`, one of the account's `sites`.
+pub(super) fn set_site(ext: &mut Extension, sites: &[Site], site_id: &str) -> Result<(), ApiError> {
+    let id: i64 = site_id
+        .parse()
+        .map_err(|_| ApiError::not_found("site.id"))?;
+    if !sites.iter().any(|s| s.id == id) {
+        return Err(ApiError::not_found("site.id"));
+    }
+    ext.site_id = Some(id);
+    Ok(())
+}
+
 /// Applies the fields an update or a creation sets (number, contact, site) to `ext`, each checked
 /// (an email or number another extension has is refused); gives the account's sites.
 fn apply_fields(
@@ -275,27 +314,7 @@ fn apply_fields(
     site: Option<SiteRef>,
 ) -> Result<Vec<Site>, ApiError> {
     if let Some(number) = number {
-        if number.is_empty() || number.len() > 8 || !number.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::invalid(
-                "extensionNumber",
-                "must be 1 to 8 digits",
-            ));
-        }
-        let clash = ExtensionFilter {
-            account_id: Some(ext.account_id),
-            number: Some(number.to_owned()),
-            ..Default::default()
-        };
-        let (others, _) = ctx.store().extensions(&clash, 0, 2)?;
-        if others.iter().any(|o| o.id != ext.id) {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "CMN-101",
-                format!("Extension number [{number}] is already in use"),
-            )
-            .with_parameter("extensionNumber"));
-        }
-        ext.number = number.to_owned();
+        set_number(ctx, ext, number)?;
     }
     if let Some(c) = contact {
         for (name, v) in [
@@ -352,13 +371,7 @@ fn apply_fields(
     }
     let sites = ctx.store().sites(ext.account_id)?;
     if let Some(site_id) = site.and_then(|s| s.id) {
-        let id: i64 = site_id
-            .parse()
-            .map_err(|_| ApiError::not_found("site.id"))?;
-        if !sites.iter().any(|s| s.id == id) {
-            return Err(ApiError::not_found("site.id"));
-        }
-        ext.site_id = Some(id);
+        set_site(ext, &sites, &site_id)?;
     }
     Ok(sites)
 }

@@ -1,11 +1,12 @@
-//! Presence of an extension: derived from its status and active calls, changed by PUT.
+//! Presence of an extension, and of every user of the account: derived from status and active
+//! calls, changed by PUT.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Entry, op};
+use super::{Entry, op, page_params, paged};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
-use crate::store::{CallFilter, Extension, Presence};
+use crate::store::{CallFilter, Extension, ExtensionFilter, Presence, USER_EXTENSION_TYPES};
 
 pub fn entries() -> Vec<Entry> {
     vec![
@@ -15,6 +16,13 @@ pub fn entries() -> Vec<Entry> {
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence",
             Light,
             read
+        ),
+        op!(
+            "readAccountPresence",
+            Get,
+            "/restapi/v1.0/account/{accountId}/presence",
+            Heavy,
+            account
         ),
         op!(
             "updateUserPresenceStatus",
@@ -103,6 +111,28 @@ fn read(ctx: &Ctx<'_>) -> ApiResult {
     let ext = ctx.extension()?;
     let p = current(ctx, &ext)?;
     Ok(ApiResponse::ok(&presence_json(ctx, account, &ext, &p)))
+}
+
+/// The presence of every user of the account, a page at a time.
+fn account(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    let page = page_params(ctx, 100, 1000)?;
+    let filter = ExtensionFilter {
+        account_id: Some(account),
+        kinds: USER_EXTENSION_TYPES
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect(),
+        ..Default::default()
+    };
+    let (users, total) = ctx
+        .store()
+        .extensions(&filter, page.offset(), page.per_page)?;
+    let records = users
+        .iter()
+        .map(|ext| Ok(presence_json(ctx, account, ext, &current(ctx, ext)?)))
+        .collect::<Result<_, ApiError>>()?;
+    paged(ctx, page, total, records)
 }
 
 /// The members of `PresenceInfoRequest`; the request was checked against it already, so every

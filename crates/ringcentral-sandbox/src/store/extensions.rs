@@ -44,6 +44,12 @@ pub struct QueueInfo {
 pub struct ExtensionExtra {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<QueueInfo>,
+    /// A call queue's delay in seconds before its members are alerted, once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_alert_timer: Option<i64>,
+    /// Whether a call queue's members may change their own queue status, once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_editable_member_status: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_comment: Option<String>,
     /// SCIM's `externalId`, when a provisioning client set one.
