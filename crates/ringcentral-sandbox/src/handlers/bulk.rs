@@ -139,11 +139,7 @@ pub fn changes(
     ids: &[String],
 ) -> Result<Vec<(String, Value)>, ApiError> {
     let star = ids.iter().any(|i| i == "*");
-    let body = match &ctx.req.body_json {
-        Some(b) => b.clone(),
-        None => ctx.json::<Value>()?,
-    };
-    match body {
+    match ctx.json::<Value>()? {
         Value::Array(entries) => entries
             .into_iter()
             .enumerate()

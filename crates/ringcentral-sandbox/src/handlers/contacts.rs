@@ -254,11 +254,7 @@ fn update(ctx: &Ctx<'_>) -> ApiResult {
         Ok(contact_json(ctx, account, &saved))
     };
     if !bulk::is_bulk(&ids) && !matches!(ctx.req.body_json, Some(Value::Array(_))) {
-        let body = match &ctx.req.body_json {
-            Some(b) => b.clone(),
-            None => ctx.json()?,
-        };
-        return Ok(ApiResponse::ok(&replace(&ids[0], body)?));
+        return Ok(ApiResponse::ok(&replace(&ids[0], ctx.json()?)?));
     }
     let results = bulk::changes(ctx, "contactId", &ids)?
         .into_iter()

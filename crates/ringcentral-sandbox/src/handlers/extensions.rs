@@ -394,11 +394,7 @@ struct ExtensionCreation {
 fn create(ctx: &Ctx<'_>) -> ApiResult {
     ctx.require_admin("AddRemoveUsers")?;
     let account = ctx.account_id()?;
-    let body: ExtensionCreation = match &ctx.req.body_json {
-        Some(v) => serde_json::from_value(v.clone())
-            .map_err(|e| ApiError::invalid("body", e.to_string()))?,
-        None => ctx.json()?,
-    };
+    let body: ExtensionCreation = ctx.json()?;
     let kind = body.kind.unwrap_or_else(|| "User".to_owned());
     let mut ext = Extension::new(account, &kind, "", "", ctx.now_ms());
     ext.status = match body.status {

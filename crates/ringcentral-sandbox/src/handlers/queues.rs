@@ -143,11 +143,7 @@ struct ServiceLevel {
 fn update(ctx: &Ctx<'_>) -> ApiResult {
     ctx.require_admin("EditExtensions")?;
     let mut q = queue(ctx)?;
-    let body: QueueUpdate = match &ctx.req.body_json {
-        Some(v) => serde_json::from_value(v.clone())
-            .map_err(|e| ApiError::invalid("body", e.to_string()))?,
-        None => ctx.json()?,
-    };
+    let body: QueueUpdate = ctx.json()?;
     if let Some(name) = body.name {
         if name.trim().is_empty() {
             return Err(ApiError::invalid("name", "must not be empty"));
