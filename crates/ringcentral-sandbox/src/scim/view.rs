@@ -267,10 +267,9 @@ pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str
     if extras.get(ACTIVE_UNASSIGNED) != Some(&Value::Bool(true)) {
         user.insert("active".into(), Value::Bool(ext.status != "Disabled"));
     }
-    let emails = emails_of(email, extras);
-    if !emails.is_empty() {
-        user.insert("emails".into(), Value::Array(emails));
-    }
+    // RingCentral's spec requires `emails` in every user; an empty list is, by RFC 7643 section
+    // 2.5, the same state as none.
+    user.insert("emails".into(), Value::Array(emails_of(email, extras)));
     let mut phones = Vec::new();
     if let Some(p) = ext
         .extra
