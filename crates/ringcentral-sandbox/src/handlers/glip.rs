@@ -222,6 +222,7 @@ fn create_team(ctx: &Ctx<'_>) -> ApiResult {
         status: "Active".into(),
         created_ms: now,
         modified_ms: now,
+        creator_id: Some(me),
         members,
     })?;
     Ok(ApiResponse::json(StatusCode::CREATED, &team_json(&team)))
