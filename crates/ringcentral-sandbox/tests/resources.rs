@@ -1661,6 +1661,24 @@ async fn team_messaging_tasks_are_created_completed_changed_and_deleted() -> Tes
         )
         .await;
     assert!(records(&filtered.body).is_empty(), "{}", filtered.body);
+    for (query, found) in [
+        (format!("creatorId={me}"), 1),
+        (format!("creatorId={}", member.id), 0),
+        (
+            format!("assigneeId={}&assigneeStatus=Pending", member.id),
+            1,
+        ),
+        (format!("assigneeId={}", outsider.id), 0),
+        ("assignmentStatus=Assigned".to_owned(), 1),
+        ("assignmentStatus=Unassigned".to_owned(), 0),
+        ("creationTimeFrom=2100-01-01T00:00:00Z".to_owned(), 0),
+        ("creationTimeFrom=2000-01-01T00:00:00Z".to_owned(), 1),
+    ] {
+        let r = env
+            .get_ok("listChatTasksNew", &format!("{tasks}?{query}"))
+            .await;
+        assert_eq!(records(&r.body).len(), found, "{query}: {}", r.body);
+    }
 
     // Each assignee completes their own part; the task is done when all have.
     let complete = format!("{path}/complete");
