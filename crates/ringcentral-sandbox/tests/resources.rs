@@ -2006,6 +2006,15 @@ async fn post_as(env: &Env, who: &Person, chat: &str, text: &str) -> Reply {
     .await
 }
 
+/// The newest post of a chat as `who` lists it.
+async fn latest_post(env: &Env, who: &Person, chat: &str) -> Value {
+    let path = format!("/team-messaging/v1/chats/{chat}/posts");
+    let r = env.as_person(who, reqwest::Method::GET, &path, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    check_schema("readGlipPostsNew", 200, &r.body);
+    records(&r.body).into_iter().next().unwrap_or(Value::Null)
+}
+
 /// The team as `who` reads it, which must succeed.
 async fn read_team_as(env: &Env, who: &Person, chat: &str) -> Reply {
     let path = format!("/team-messaging/v1/teams/{chat}");
@@ -2074,6 +2083,25 @@ async fn teams_are_joined_left_managed_archived_and_deleted() -> TestResult {
         )
         .await;
     assert!(records(&chats.body).iter().any(|c| c["id"] == json!(chat)));
+    let joined = latest_post(&env, &owner, &chat).await;
+    assert_eq!(
+        (joined["type"].clone(), joined["creatorId"].clone()),
+        (json!("PersonJoined"), json!(other.id))
+    );
+    let r = env
+        .as_person(
+            &other,
+            reqwest::Method::PATCH,
+            &format!("{posts}/{}", joined["id"].as_str().unwrap_or_default()),
+            Some(json!({"text": "I joined!"})),
+        )
+        .await;
+    assert_eq!(
+        failure(&r).0,
+        403,
+        "an event is no text to edit: {}",
+        r.body
+    );
     assert_eq!(post(&other, "Hello").await.status, 201);
     assert_eq!(
         send(&other, "join", None).await.status,
@@ -2137,6 +2165,22 @@ async fn teams_are_joined_left_managed_archived_and_deleted() -> TestResult {
     )
     .await;
     assert_eq!(r.status, 204, "{}", r.body);
+    let added = latest_post(&env, &owner, &chat).await;
+    assert_eq!(
+        (
+            added["type"].clone(),
+            added["creatorId"].clone(),
+            added["addedPersonIds"].clone()
+        ),
+        (json!("PersonsAdded"), json!(owner.id), json!([other.id]))
+    );
+    let r = send(&owner, "add", Some(json!({"members": [{"id": other.id}]}))).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        latest_post(&env, &owner, &chat).await["id"],
+        added["id"],
+        "adding a member again adds no event"
+    );
     assert_eq!(
         env.as_person(&other, reqwest::Method::GET, &team, None)
             .await

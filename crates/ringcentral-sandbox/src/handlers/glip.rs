@@ -481,8 +481,9 @@ fn delete_team(ctx: &Ctx<'_>) -> ApiResult {
 fn join_team(ctx: &Ctx<'_>) -> ApiResult {
     let team = visible_team(ctx)?;
     require_active(&team)?;
+    let me = me(ctx)?;
     ctx.store()
-        .add_chat_members(&team.id, &[me(ctx)?], ctx.now_ms())?;
+        .add_chat_members(&team.id, &[me], me, ctx.now_ms())?;
     no_content()
 }
 
@@ -502,7 +503,7 @@ fn add_team_members(ctx: &Ctx<'_>) -> ApiResult {
     let body: Members = ctx.json()?;
     let members = resolve_members(ctx, &body.members)?;
     ctx.store()
-        .add_chat_members(&team.id, &members, ctx.now_ms())?;
+        .add_chat_members(&team.id, &members, me(ctx)?, ctx.now_ms())?;
     no_content()
 }
 
@@ -549,8 +550,7 @@ fn post_json(p: &Post) -> Value {
     let mut v = json!({
         "id": p.id,
         "groupId": p.chat_id,
-        "type": "TextMessage",
-        "text": p.text,
+        "type": p.kind,
         "creatorId": p.creator_id.to_string(),
         "creationTime": time(p.created_ms),
         "lastModifiedTime": time(p.modified_ms),
@@ -561,6 +561,18 @@ fn post_json(p: &Post) -> Value {
     if let Some(parent) = &p.parent_post_id {
         v["parentPostId"] = json!(parent);
         v["threadId"] = json!(parent);
+    }
+    // Text belongs to text messages; an event post names who it added instead.
+    if p.kind == "TextMessage" {
+        v["text"] = json!(p.text);
+    }
+    if !p.added_person_ids.is_empty() {
+        v["addedPersonIds"] = json!(
+            p.added_person_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+        );
     }
     v
 }
@@ -610,6 +622,8 @@ fn create_post(ctx: &Ctx<'_>) -> ApiResult {
         parent_post_id: body.parent_post_id,
         created_ms: now,
         modified_ms: now,
+        kind: "TextMessage".into(),
+        added_person_ids: Vec::new(),
     })?;
     Ok(ApiResponse::json(StatusCode::CREATED, &post_json(&post)))
 }
@@ -636,6 +650,9 @@ struct PostUpdate {
 fn patch_post(ctx: &Ctx<'_>) -> ApiResult {
     let (chat, mut post) = visible_post(ctx)?;
     require_member(ctx, &chat)?;
+    if post.kind != "TextMessage" {
+        return Err(refused("Only a text message can be edited"));
+    }
     if post.creator_id != me(ctx)? {
         return Err(refused("Only the author of a post can edit it"));
     }

@@ -90,6 +90,17 @@ pub struct Post {
     pub parent_post_id: Option<String>,
     pub created_ms: i64,
     pub modified_ms: i64,
+    /// `TextMessage`, or the event a team records when people join it (`PersonJoined`) or are
+    /// added to it (`PersonsAdded`). Rows stored before the field existed are text messages.
+    #[serde(default = "text_message")]
+    pub kind: String,
+    /// Who a `PersonsAdded` event added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added_person_ids: Vec<i64>,
+}
+
+fn text_message() -> String {
+    "TextMessage".to_owned()
 }
 
 /// A task of a chat.
@@ -506,16 +517,51 @@ impl Store {
         })
     }
 
-    /// Adds members to a chat (those already in it stay as they are) and touches it.
-    pub fn add_chat_members(&self, chat_id: &str, members: &[i64], now_ms: i64) -> Result<()> {
+    /// Adds members to a chat on behalf of `by`, with the event post the chat shows for it:
+    /// `PersonJoined` when `by` joins on their own, `PersonsAdded` naming who was added otherwise.
+    /// Members already in the chat are passed over, and nothing is posted when nobody new came in.
+    /// Gives who was added.
+    pub fn add_chat_members(
+        &self,
+        chat_id: &str,
+        members: &[i64],
+        by: i64,
+        now_ms: i64,
+    ) -> Result<Vec<i64>> {
         self.write(|tx| {
             let mut st = tx.prepare_cached(
                 "INSERT OR IGNORE INTO chat_members(chat_id, extension_id) VALUES (?1, ?2)",
             )?;
+            let mut added = Vec::new();
             for m in members {
-                st.execute(params![chat_id, m])?;
+                if st.execute(params![chat_id, m])? > 0 {
+                    added.push(*m);
+                }
             }
-            touch_chat(tx, chat_id, now_ms)
+            if added.is_empty() {
+                return Ok(added);
+            }
+            let joined = added == [by];
+            let n = Store::next_id(tx)?;
+            let event = Post {
+                id: n.to_string(),
+                chat_id: chat_id.to_owned(),
+                creator_id: by,
+                text: String::new(),
+                parent_post_id: None,
+                created_ms: now_ms,
+                modified_ms: now_ms,
+                kind: if joined {
+                    "PersonJoined"
+                } else {
+                    "PersonsAdded"
+                }
+                .into(),
+                added_person_ids: if joined { Vec::new() } else { added.clone() },
+            };
+            save_post(tx, &event, n)?;
+            touch_chat(tx, chat_id, now_ms)?;
+            Ok(added)
         })
     }
 
@@ -722,6 +768,20 @@ mod tests {
         assert_eq!(t.completeness_condition, "Simple");
         assert!(t.assignee_completed(62_000_000_001));
         assert_eq!((t.start_ms, t.color.as_deref()), (None, None));
+    }
+
+    #[test]
+    fn a_post_stored_before_event_posts_reads_as_a_text_message() {
+        let old = r#"{"id":"2000001","chatId":"1000001","creatorId":62000000003,"text":"Hi",
+            "parentPostId":null,"createdMs":1,"modifiedMs":1}"#;
+        let p: Post = match from_json("post", old) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            (p.kind.as_str(), p.added_person_ids.len()),
+            ("TextMessage", 0)
+        );
     }
 
     #[test]

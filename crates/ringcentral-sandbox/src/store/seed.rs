@@ -715,6 +715,8 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
                     parent_post_id: None,
                     created_ms: created,
                     modified_ms: created,
+                    kind: "TextMessage".into(),
+                    added_person_ids: Vec::new(),
                 },
                 post_seq,
             )?;
