@@ -1806,6 +1806,16 @@ async fn team_messaging_tasks_are_created_completed_changed_and_deleted() -> Tes
         .post(&tasks, json!({"subject": " ", "assignees": []}))
         .await;
     assert_eq!(failure(&r).0, 400, "{}", r.body);
+    let r = env
+        .patch(
+            &path,
+            json!({"recurrence": {"schedule": "Daily", "endingCondition": "Date"}}),
+        )
+        .await;
+    assert_eq!(
+        failure(&r),
+        (400, json!("CMN-100"), json!("recurrence.endingOn"))
+    );
 
     // Someone outside the private team does not see it; a member who did not create the task
     // cannot delete it.

@@ -877,6 +877,16 @@ fn apply_task_fields(
         task.description = Some(d);
     }
     if let Some(r) = f.recurrence {
+        // An ending condition needs what it ends by: a count of iterations, or a date.
+        let ending = r.get("endingCondition").and_then(Value::as_str);
+        for (condition, field) in [("Count", "endingAfter"), ("Date", "endingOn")] {
+            if ending == Some(condition) && r.get(field).is_none_or(Value::is_null) {
+                return Err(ApiError::missing(&format!("recurrence.{field}")));
+            }
+        }
+        if let Some(on) = r.get("endingOn").and_then(Value::as_str) {
+            date("recurrence.endingOn", on)?;
+        }
         task.recurrence = Some(r);
     }
     if let Some(list) = f.attachments {
