@@ -1673,12 +1673,20 @@ async fn team_messaging_tasks_are_created_completed_changed_and_deleted() -> Tes
         ("assignmentStatus=Unassigned".to_owned(), 0),
         ("creationTimeFrom=2100-01-01T00:00:00Z".to_owned(), 0),
         ("creationTimeFrom=2000-01-01T00:00:00Z".to_owned(), 1),
+        ("creationTimeTo=2000-01-01T00:00:00".to_owned(), 0),
     ] {
         let r = env
             .get_ok("listChatTasksNew", &format!("{tasks}?{query}"))
             .await;
         assert_eq!(records(&r.body).len(), found, "{query}: {}", r.body);
     }
+    let r = env
+        .get(&format!("{tasks}?creationTimeFrom=yesterday"))
+        .await;
+    assert_eq!(
+        failure(&r),
+        (400, json!("CMN-101"), json!("creationTimeFrom"))
+    );
 
     // Each assignee completes their own part; the task is done when all have.
     let complete = format!("{path}/complete");

@@ -290,7 +290,7 @@ fn require_team_admin(ctx: &Ctx<'_>, team: &Chat) -> Result<(), ApiError> {
     }
 }
 
-/// An archived chat takes no changes: RingCentral's own team-messaging code for it.
+/// An archived chat is read-only; changes to it are refused with team messaging's `TMN-003`.
 fn require_active(chat: &Chat) -> Result<(), ApiError> {
     if chat.status == "Archived" {
         Err(ApiError::new(
@@ -730,6 +730,27 @@ fn task_json(t: &Task) -> Value {
     v
 }
 
+/// A creation-time bound of the task list. The spec's own example leaves out the time zone
+/// (`2016-02-23T00:00:00`), so such a time is read as UTC.
+fn creation_time(ctx: &Ctx<'_>, name: &str) -> Result<Option<i64>, ApiError> {
+    let Some(v) = ctx.query(name) else {
+        return Ok(None);
+    };
+    crate::clock::parse_rfc3339(v)
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc().timestamp_millis())
+        })
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                name,
+                "expected an ISO 8601 date-time such as 2019-03-10T18:23:45Z",
+            )
+        })
+}
+
 fn list_tasks(ctx: &Ctx<'_>) -> ApiResult {
     let chat = visible_chat(ctx)?;
     let statuses = ctx.query_enum("status", &["Pending", "InProgress", "Completed"])?;
@@ -737,8 +758,8 @@ fn list_tasks(ctx: &Ctx<'_>) -> ApiResult {
     let assignee_ids = ctx.query_all("assigneeId");
     let assignment = ctx.query_enum("assignmentStatus", &["Unassigned", "Assigned"])?;
     let assignee_status = ctx.query_enum("assigneeStatus", &["Pending", "Completed"])?;
-    let from = ctx.query_time("creationTimeFrom")?;
-    let to = ctx.query_time("creationTimeTo")?;
+    let from = creation_time(ctx, "creationTimeFrom")?;
+    let to = creation_time(ctx, "creationTimeTo")?;
     let mut tasks = ctx.store().tasks(&chat.id)?;
     tasks.retain(|t| {
         let named = |a: &i64| assignee_ids.is_empty() || assignee_ids.contains(&a.to_string());
