@@ -1511,3 +1511,795 @@ async fn directory_filters_and_pages() -> TestResult {
     );
     Ok(())
 }
+
+/// A logged-in person other than the administrator.
+struct Person {
+    id: String,
+    email: String,
+    token: String,
+}
+
+/// `n` enabled users who are not administrators, each logged in.
+async fn people(env: &Env, n: usize) -> Vec<Person> {
+    let r = env
+        .get("/restapi/v1.0/account/~/extension?type=User&status=Enabled&perPage=20")
+        .await;
+    let mut out = Vec::new();
+    for rec in records(&r.body) {
+        if out.len() == n {
+            break;
+        }
+        if rec["permissions"]["admin"]["enabled"] != json!(false) {
+            continue;
+        }
+        let email = rec["contact"]["email"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let token = env.token_for(&email).await;
+        assert!(!token.is_empty(), "{email} could not log in");
+        out.push(Person {
+            id: rec["id"].to_string(),
+            email,
+            token,
+        });
+    }
+    assert_eq!(out.len(), n, "the seed has {n} regular users: {}", r.body);
+    out
+}
+
+impl Env {
+    async fn as_person(
+        &self,
+        who: &Person,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        self.call_as(&who.token, method, path, body).await
+    }
+
+    async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.call(reqwest::Method::PATCH, path, Some(body)).await
+    }
+}
+
+/// `(status, errorCode, parameterName)` of an answer, for one-line error checks.
+fn failure(r: &Reply) -> (u16, Value, Value) {
+    (
+        r.status,
+        r.body["errors"][0]["errorCode"].clone(),
+        r.body["errors"][0]["parameterName"].clone(),
+    )
+}
+
+fn id_of(r: &Reply) -> String {
+    r.body["id"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The status of each assignee of a task, by id.
+fn assignee_statuses(task: &Value) -> Vec<(String, String)> {
+    task["assignees"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap_or_default().to_owned(),
+                a["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn team_messaging_tasks_are_created_completed_changed_and_deleted() -> TestResult {
+    let env = start().await;
+    let me = env.get(ME).await.body["id"].to_string();
+    let [member, outsider]: [Person; 2] = match people(&env, 2).await.try_into() {
+        Ok(p) => p,
+        Err(_) => panic!("two people"),
+    };
+    let team = env
+        .post(
+            "/team-messaging/v1/teams",
+            json!({"name": "Quarter close", "members": [{"id": member.id}]}),
+        )
+        .await;
+    assert_eq!(team.status, 201, "{}", team.body);
+    let chat = id_of(&team);
+    let tasks = format!("/team-messaging/v1/chats/{chat}/tasks");
+    let request = json!({
+        "subject": "File the report",
+        "assignees": [{"id": member.id}, {"id": me}],
+        "completenessCondition": "AllAssignees",
+        "startDate": "2030-01-02T09:00:00.000Z",
+        "dueDate": "2030-01-05T17:00:00.000Z",
+        "color": "Red",
+        "section": "Finance",
+        "description": "Numbers from every region",
+        "recurrence": {"schedule": "Weekly", "endingCondition": "Count", "endingAfter": 3},
+        "attachments": [{"id": "777", "type": "File", "name": "report.xlsx"}],
+    });
+    let created = env.post(&tasks, request.clone()).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    check_schema("createTaskNew", 201, &created.body);
+    for field in [
+        "subject",
+        "completenessCondition",
+        "color",
+        "section",
+        "description",
+        "recurrence",
+        "attachments",
+    ] {
+        assert_eq!(created.body[field], request[field], "{field}");
+    }
+    assert_eq!(
+        (
+            created.body["startDate"].clone(),
+            created.body["dueDate"].clone()
+        ),
+        (
+            json!("2030-01-02T09:00:00.000Z"),
+            json!("2030-01-05T17:00:00.000Z")
+        )
+    );
+    assert_eq!(created.body["status"], json!("Pending"));
+    assert_eq!(created.body["chatIds"], json!([chat]));
+    assert_eq!(created.body["creator"]["id"], json!(me));
+    let task = id_of(&created);
+    let path = format!("/team-messaging/v1/tasks/{task}");
+    let read = env.get_ok("readTaskNew", &path).await;
+    assert_eq!(read.body, created.body);
+    let listed = env.get_ok("listChatTasksNew", &tasks).await;
+    assert_eq!(records(&listed.body), vec![created.body.clone()]);
+    let filtered = env
+        .get_ok(
+            "listChatTasksNew",
+            &format!("{tasks}?assigneeId={}&assigneeStatus=Completed", member.id),
+        )
+        .await;
+    assert!(records(&filtered.body).is_empty(), "{}", filtered.body);
+    for (query, found) in [
+        (format!("creatorId={me}"), 1),
+        (format!("creatorId={}", member.id), 0),
+        (
+            format!("assigneeId={}&assigneeStatus=Pending", member.id),
+            1,
+        ),
+        (format!("assigneeId={}", outsider.id), 0),
+        ("assignmentStatus=Assigned".to_owned(), 1),
+        ("assignmentStatus=Unassigned".to_owned(), 0),
+        ("creationTimeFrom=2100-01-01T00:00:00Z".to_owned(), 0),
+        ("creationTimeFrom=2000-01-01T00:00:00Z".to_owned(), 1),
+        ("creationTimeTo=2000-01-01T00:00:00".to_owned(), 0),
+    ] {
+        let r = env
+            .get_ok("listChatTasksNew", &format!("{tasks}?{query}"))
+            .await;
+        assert_eq!(records(&r.body).len(), found, "{query}: {}", r.body);
+    }
+    let r = env
+        .get(&format!("{tasks}?creationTimeFrom=yesterday"))
+        .await;
+    assert_eq!(
+        failure(&r),
+        (400, json!("CMN-101"), json!("creationTimeFrom"))
+    );
+
+    // Each assignee completes their own part; the task is done when all have.
+    let complete = format!("{path}/complete");
+    let r = env.post(&complete, json!({"status": "Complete"})).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let read = env.get_ok("readTaskNew", &path).await;
+    assert_eq!(read.body["status"], json!("InProgress"));
+    let mut expected = vec![
+        (member.id.clone(), "Pending".to_owned()),
+        (me.clone(), "Completed".to_owned()),
+    ];
+    expected.sort();
+    let mut seen = assignee_statuses(&read.body);
+    seen.sort();
+    assert_eq!(seen, expected);
+    let r = env
+        .as_person(
+            &member,
+            reqwest::Method::POST,
+            &complete,
+            Some(json!({"status": "Complete", "assignees": [{"id": member.id}]})),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let done = env
+        .get_ok("listChatTasksNew", &format!("{tasks}?status=Completed"))
+        .await;
+    assert_eq!(records(&done.body).len(), 1, "{}", done.body);
+    assert!(
+        assignee_statuses(&records(&done.body)[0])
+            .iter()
+            .all(|(_, s)| s == "Completed")
+    );
+    let r = env
+        .post(
+            &complete,
+            json!({"status": "Incomplete", "assignees": [{"id": member.id}]}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(env.get(&path).await.body["status"], json!("InProgress"));
+    let r = env
+        .post(&complete, json!({"assignees": [{"id": outsider.id}]}))
+        .await;
+    assert_eq!(
+        failure(&r),
+        (400, json!("CMN-101"), json!("assignees[0].id"))
+    );
+
+    // Switching to a percentage starts over; the percentage then sets the status.
+    let patched = env
+        .patch(
+            &path,
+            json!({"subject": "File the final report", "completenessCondition": "Percentage"}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    check_schema("patchTaskNew", 200, &patched.body);
+    let rec = &records(&patched.body)[0];
+    assert_eq!(
+        (
+            rec["subject"].clone(),
+            rec["status"].clone(),
+            rec["completenessPercentage"].clone()
+        ),
+        (json!("File the final report"), json!("Pending"), json!(0))
+    );
+    assert_eq!(
+        rec["section"],
+        json!("Finance"),
+        "an update keeps what it does not name"
+    );
+    let r = env
+        .post(&complete, json!({"completenessPercentage": 40}))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let read = env.get_ok("readTaskNew", &path).await;
+    assert_eq!(
+        (
+            read.body["status"].clone(),
+            read.body["completenessPercentage"].clone()
+        ),
+        (json!("InProgress"), json!(40))
+    );
+    let r = env.post(&complete, json!({"status": "Complete"})).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let read = env.get_ok("readTaskNew", &path).await;
+    assert_eq!(
+        (
+            read.body["status"].clone(),
+            read.body["completenessPercentage"].clone()
+        ),
+        (json!("Completed"), json!(100))
+    );
+
+    // A simple task completes for everyone at once, and can be reopened.
+    let patched = env
+        .patch(&path, json!({"completenessCondition": "Simple"}))
+        .await;
+    assert_eq!(records(&patched.body)[0]["status"], json!("Completed"));
+    let r = env.post(&complete, json!({"status": "Incomplete"})).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let read = env.get_ok("readTaskNew", &path).await;
+    assert_eq!(read.body["status"], json!("Pending"));
+    assert!(
+        assignee_statuses(&read.body)
+            .iter()
+            .all(|(_, s)| s == "Pending")
+    );
+    assert!(read.body.get("completenessPercentage").is_none());
+
+    // Only people of the chat can be assigned; dates must be in order.
+    let r = env
+        .patch(&path, json!({"assignees": [{"id": outsider.id}]}))
+        .await;
+    assert_eq!(
+        failure(&r),
+        (400, json!("CMN-101"), json!("assignees[0].id"))
+    );
+    let r = env
+        .patch(&path, json!({"dueDate": "2029-12-31T00:00:00Z"}))
+        .await;
+    assert_eq!(failure(&r), (400, json!("CMN-101"), json!("dueDate")));
+    let r = env
+        .post(&tasks, json!({"subject": " ", "assignees": []}))
+        .await;
+    assert_eq!(failure(&r).0, 400, "{}", r.body);
+    let r = env
+        .patch(
+            &path,
+            json!({"recurrence": {"schedule": "Daily", "endingCondition": "Date"}}),
+        )
+        .await;
+    assert_eq!(
+        failure(&r),
+        (400, json!("CMN-100"), json!("recurrence.endingOn"))
+    );
+
+    // Someone outside the private team does not see it; a member who did not create the task
+    // cannot delete it.
+    let r = env
+        .as_person(&outsider, reqwest::Method::GET, &path, None)
+        .await;
+    assert_eq!(failure(&r), (404, json!("CMN-102"), json!("taskId")));
+    let r = env
+        .as_person(
+            &outsider,
+            reqwest::Method::POST,
+            &tasks,
+            Some(json!({"subject": "x", "assignees": []})),
+        )
+        .await;
+    assert_eq!(failure(&r), (404, json!("CMN-102"), json!("chatId")));
+    let r = env
+        .as_person(&member, reqwest::Method::DELETE, &path, None)
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = env.delete(&path).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        failure(&env.get(&path).await),
+        (404, json!("CMN-102"), json!("taskId"))
+    );
+    assert_eq!(env.delete(&path).await.status, 404);
+    assert_eq!(env.post(&complete, json!({})).await.status, 404);
+    assert!(records(&env.get(&tasks).await.body).is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn seeded_tasks_read_as_simple_tasks() -> TestResult {
+    let env = start().await;
+    let teams = env.get("/team-messaging/v1/teams?recordCount=250").await;
+    let mut checked = 0;
+    for team in records(&teams.body) {
+        let chat = team["id"].as_str().unwrap_or_default();
+        let list = env
+            .get_ok(
+                "listChatTasksNew",
+                &format!("/team-messaging/v1/chats/{chat}/tasks"),
+            )
+            .await;
+        for t in records(&list.body) {
+            let id = t["id"].as_str().unwrap_or_default();
+            let read = env
+                .get_ok("readTaskNew", &format!("/team-messaging/v1/tasks/{id}"))
+                .await;
+            assert_eq!(read.body["completenessCondition"], json!("Simple"));
+            let status = if read.body["status"] == json!("Completed") {
+                "Completed"
+            } else {
+                "Pending"
+            };
+            assert!(
+                assignee_statuses(&read.body)
+                    .iter()
+                    .all(|(_, s)| s == status),
+                "{}",
+                read.body
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 0,
+        "the seed has tasks in the administrator's teams"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn team_messaging_posts_are_read_edited_and_deleted() -> TestResult {
+    let env = start().await;
+    let [member, outsider]: [Person; 2] = match people(&env, 2).await.try_into() {
+        Ok(p) => p,
+        Err(_) => panic!("two people"),
+    };
+    let team = env
+        .post(
+            "/team-messaging/v1/teams",
+            json!({"name": "Release notes", "members": [{"email": member.email}]}),
+        )
+        .await;
+    let chat = id_of(&team);
+    let posts = format!("/team-messaging/v1/chats/{chat}/posts");
+    let mine = env.post(&posts, json!({"text": "Draft is up"})).await;
+    assert_eq!(mine.status, 201, "{}", mine.body);
+    let theirs = env
+        .as_person(
+            &member,
+            reqwest::Method::POST,
+            &posts,
+            Some(json!({"text": "Looks good"})),
+        )
+        .await;
+    assert_eq!(theirs.status, 201, "{}", theirs.body);
+    let mine_path = format!("{posts}/{}", id_of(&mine));
+    let theirs_path = format!("{posts}/{}", id_of(&theirs));
+
+    let read = env.get_ok("readGlipPostNew", &mine_path).await;
+    assert_eq!(read.body, mine.body);
+    let r = env
+        .as_person(&outsider, reqwest::Method::GET, &mine_path, None)
+        .await;
+    assert_eq!(failure(&r), (404, json!("CMN-102"), json!("chatId")));
+    let elsewhere = env
+        .get(&format!(
+            "/team-messaging/v1/chats/1000001/posts/{}",
+            id_of(&mine)
+        ))
+        .await;
+    assert_eq!(
+        failure(&elsewhere),
+        (404, json!("CMN-102"), json!("postId"))
+    );
+
+    env.sandbox
+        .advance_clock(std::time::Duration::from_secs(60));
+    let edited = env
+        .patch(&mine_path, json!({"text": "Final draft is up"}))
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    check_schema("patchGlipPostNew", 200, &edited.body);
+    assert_eq!(edited.body["text"], json!("Final draft is up"));
+    assert_ne!(
+        edited.body["lastModifiedTime"],
+        mine.body["lastModifiedTime"]
+    );
+    assert_eq!(edited.body["creationTime"], mine.body["creationTime"]);
+    let listed = env.get_ok("readGlipPostsNew", &posts).await;
+    assert!(
+        records(&listed.body)
+            .iter()
+            .any(|p| p["id"] == mine.body["id"] && p["text"] == json!("Final draft is up"))
+    );
+    let r = env
+        .as_person(
+            &member,
+            reqwest::Method::PATCH,
+            &mine_path,
+            Some(json!({"text": "Mine now"})),
+        )
+        .await;
+    assert_eq!(failure(&r).0, 403, "{}", r.body);
+    let r = env.patch(&mine_path, json!({"text": "  "})).await;
+    assert_eq!(failure(&r), (400, json!("CMN-100"), json!("text")));
+    assert_eq!(
+        env.get(&mine_path).await.body["text"],
+        json!("Final draft is up")
+    );
+
+    let r = env
+        .as_person(&member, reqwest::Method::DELETE, &mine_path, None)
+        .await;
+    assert_eq!(failure(&r).0, 403, "{}", r.body);
+    let r = env
+        .as_person(&member, reqwest::Method::DELETE, &theirs_path, None)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        failure(&env.get(&theirs_path).await),
+        (404, json!("CMN-102"), json!("postId"))
+    );
+    assert_eq!(env.delete(&mine_path).await.status, 204);
+    assert_eq!(env.delete(&mine_path).await.status, 404);
+    assert!(records(&env.get(&posts).await.body).is_empty());
+    Ok(())
+}
+
+/// The ids of the teams `who` lists.
+async fn teams_of(env: &Env, who: &Person) -> Vec<String> {
+    let r = env
+        .as_person(
+            who,
+            reqwest::Method::GET,
+            "/team-messaging/v1/teams?recordCount=250",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("listGlipTeamsNew", 200, &r.body);
+    records(&r.body)
+        .iter()
+        .filter_map(|t| t["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn post_as(env: &Env, who: &Person, chat: &str, text: &str) -> Reply {
+    env.as_person(
+        who,
+        reqwest::Method::POST,
+        &format!("/team-messaging/v1/chats/{chat}/posts"),
+        Some(json!({"text": text})),
+    )
+    .await
+}
+
+/// The newest post of a chat as `who` lists it.
+async fn latest_post(env: &Env, who: &Person, chat: &str) -> Value {
+    let path = format!("/team-messaging/v1/chats/{chat}/posts");
+    let r = env.as_person(who, reqwest::Method::GET, &path, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    check_schema("readGlipPostsNew", 200, &r.body);
+    records(&r.body).into_iter().next().unwrap_or(Value::Null)
+}
+
+/// The team as `who` reads it, which must succeed.
+async fn read_team_as(env: &Env, who: &Person, chat: &str) -> Reply {
+    let path = format!("/team-messaging/v1/teams/{chat}");
+    let r = env.as_person(who, reqwest::Method::GET, &path, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    check_schema("readGlipTeamNew", 200, &r.body);
+    r
+}
+
+/// `POST /team-messaging/v1/teams/{chat}/{action}` as `who`.
+async fn team_action(
+    env: &Env,
+    who: &Person,
+    chat: &str,
+    action: &str,
+    body: Option<Value>,
+) -> Reply {
+    env.as_person(
+        who,
+        reqwest::Method::POST,
+        &format!("/team-messaging/v1/teams/{chat}/{action}"),
+        body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn teams_are_joined_left_managed_archived_and_deleted() -> TestResult {
+    let env = start().await;
+    let [owner, other]: [Person; 2] = match people(&env, 2).await.try_into() {
+        Ok(p) => p,
+        Err(_) => panic!("two people"),
+    };
+    let created = env
+        .as_person(
+            &owner,
+            reqwest::Method::POST,
+            "/team-messaging/v1/teams",
+            Some(json!({"name": "Book club", "public": true})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let chat = id_of(&created);
+    let team = format!("/team-messaging/v1/teams/{chat}");
+    let posts = format!("/team-messaging/v1/chats/{chat}/posts");
+    let teams_of = |who| teams_of(&env, who);
+    let post = |who, text| post_as(&env, who, &chat, text);
+    let send = |who, action, body| team_action(&env, who, &chat, action, body);
+
+    // A public team can be read by anyone, but posting takes joining it.
+    assert!(!teams_of(&other).await.contains(&chat));
+    let r = env
+        .as_person(&other, reqwest::Method::GET, &team, None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(post(&other, "Hello").await.status, 403);
+    let r = send(&other, "join", None).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert!(teams_of(&other).await.contains(&chat));
+    let chats = env
+        .call_as(
+            &other.token,
+            reqwest::Method::GET,
+            "/team-messaging/v1/chats?type=Team&recordCount=250",
+            None,
+        )
+        .await;
+    assert!(records(&chats.body).iter().any(|c| c["id"] == json!(chat)));
+    let joined = latest_post(&env, &owner, &chat).await;
+    assert_eq!(
+        (joined["type"].clone(), joined["creatorId"].clone()),
+        (json!("PersonJoined"), json!(other.id))
+    );
+    let r = env
+        .as_person(
+            &other,
+            reqwest::Method::PATCH,
+            &format!("{posts}/{}", joined["id"].as_str().unwrap_or_default()),
+            Some(json!({"text": "I joined!"})),
+        )
+        .await;
+    assert_eq!(
+        failure(&r).0,
+        403,
+        "an event is no text to edit: {}",
+        r.body
+    );
+    assert_eq!(post(&other, "Hello").await.status, 201);
+    assert_eq!(
+        send(&other, "join", None).await.status,
+        204,
+        "joining twice"
+    );
+
+    // Settings and membership are the creator's (or an administrator's).
+    let r = env
+        .as_person(
+            &other,
+            reqwest::Method::PATCH,
+            &team,
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
+    assert_eq!(failure(&r).0, 403, "{}", r.body);
+    assert_eq!(send(&other, "archive", None).await.status, 403);
+    assert_eq!(
+        send(
+            &other,
+            "remove",
+            Some(json!({"members": [{"id": owner.id}]}))
+        )
+        .await
+        .status,
+        403
+    );
+    let r = env
+        .as_person(
+            &owner,
+            reqwest::Method::PATCH,
+            &team,
+            Some(json!({"name": "Reading circle", "description": "Monthly", "public": false})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    check_schema("patchGlipTeamNew", 200, &r.body);
+    let read = read_team_as(&env, &owner, &chat).await;
+    assert_eq!(
+        (
+            read.body["name"].clone(),
+            read.body["description"].clone(),
+            read.body["public"].clone()
+        ),
+        (json!("Reading circle"), json!("Monthly"), json!(false))
+    );
+
+    // Leaving a private team hides it; being added shows it again.
+    assert_eq!(send(&other, "leave", None).await.status, 204);
+    assert!(!teams_of(&other).await.contains(&chat));
+    let r = env
+        .as_person(&other, reqwest::Method::GET, &team, None)
+        .await;
+    assert_eq!(failure(&r), (404, json!("CMN-102"), json!("chatId")));
+    assert_eq!(send(&other, "leave", None).await.status, 404);
+    let r = send(
+        &owner,
+        "add",
+        Some(json!({"members": [{"email": other.email}]})),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let added = latest_post(&env, &owner, &chat).await;
+    assert_eq!(
+        (
+            added["type"].clone(),
+            added["creatorId"].clone(),
+            added["addedPersonIds"].clone()
+        ),
+        (json!("PersonsAdded"), json!(owner.id), json!([other.id]))
+    );
+    let r = send(&owner, "add", Some(json!({"members": [{"id": other.id}]}))).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        latest_post(&env, &owner, &chat).await["id"],
+        added["id"],
+        "adding a member again adds no event"
+    );
+    assert_eq!(
+        env.as_person(&other, reqwest::Method::GET, &team, None)
+            .await
+            .status,
+        200
+    );
+    let r = send(&owner, "add", Some(json!({"members": [{"id": "999999"}]}))).await;
+    assert_eq!(failure(&r), (404, json!("CMN-102"), json!("members[0]")));
+    let r = send(
+        &owner,
+        "remove",
+        Some(json!({"members": [{"id": other.id}]})),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert!(!teams_of(&other).await.contains(&chat));
+    assert_eq!(post(&other, "Still here?").await.status, 404);
+
+    // An archived team takes no posts, tasks or changes until it is unarchived.
+    let r = env
+        .as_person(
+            &owner,
+            reqwest::Method::PATCH,
+            &team,
+            Some(json!({"public": true})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(send(&owner, "archive", None).await.status, 204);
+    let read = read_team_as(&env, &owner, &chat).await;
+    assert_eq!(read.body["status"], json!("Archived"));
+    assert!(
+        teams_of(&owner).await.contains(&chat),
+        "archived teams stay listed"
+    );
+    assert_eq!(
+        failure(&post(&owner, "Anyone?").await),
+        (403, json!("TMN-003"), Value::Null)
+    );
+    let r = env
+        .as_person(
+            &owner,
+            reqwest::Method::POST,
+            &format!("/team-messaging/v1/chats/{chat}/tasks"),
+            Some(json!({"subject": "Pick a book", "assignees": []})),
+        )
+        .await;
+    assert_eq!(failure(&r).1, json!("TMN-003"), "{}", r.body);
+    let r = env
+        .as_person(
+            &owner,
+            reqwest::Method::PATCH,
+            &team,
+            Some(json!({"name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(failure(&r).1, json!("TMN-003"), "{}", r.body);
+    assert_eq!(
+        failure(&send(&other, "join", None).await).1,
+        json!("TMN-003")
+    );
+    assert_eq!(send(&owner, "unarchive", None).await.status, 204);
+    assert_eq!(
+        read_team_as(&env, &owner, &chat).await.body["status"],
+        json!("Active")
+    );
+    assert_eq!(post(&owner, "We are back").await.status, 201);
+
+    // Deleting is the creator's or an administrator's; the team is gone for everyone.
+    let r = env
+        .as_person(&other, reqwest::Method::DELETE, &team, None)
+        .await;
+    assert_eq!(failure(&r).0, 403, "{}", r.body);
+    assert_eq!(
+        env.delete(&team).await.status,
+        204,
+        "an administrator may delete"
+    );
+    assert_eq!(
+        failure(&env.get(&team).await),
+        (404, json!("CMN-102"), json!("chatId"))
+    );
+    assert!(!teams_of(&owner).await.contains(&chat));
+    assert_eq!(
+        env.as_person(&owner, reqwest::Method::DELETE, &team, None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(send(&owner, "join", None).await.status, 404);
+    assert_eq!(env.get(&posts).await.status, 404);
+
+    // A direct chat is no team.
+    let direct = env.get("/team-messaging/v1/chats?type=Direct").await;
+    let direct = first_id(&direct.body);
+    let r = env
+        .post(
+            &format!("/team-messaging/v1/teams/{direct}/archive"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    Ok(())
+}

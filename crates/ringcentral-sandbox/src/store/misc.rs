@@ -71,6 +71,10 @@ pub struct Chat {
     pub status: String,
     pub created_ms: i64,
     pub modified_ms: i64,
+    /// Who created a team through the API: its team admin. Seeded chats have none, and are managed
+    /// by the account's administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<i64>,
     #[serde(skip)]
     pub members: Vec<i64>,
 }
@@ -86,6 +90,17 @@ pub struct Post {
     pub parent_post_id: Option<String>,
     pub created_ms: i64,
     pub modified_ms: i64,
+    /// `TextMessage`, or the event a team records when people join it (`PersonJoined`) or are
+    /// added to it (`PersonsAdded`). Rows stored before the field existed are text messages.
+    #[serde(default = "text_message")]
+    pub kind: String,
+    /// Who a `PersonsAdded` event added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added_person_ids: Vec<i64>,
+}
+
+fn text_message() -> String {
+    "TextMessage".to_owned()
 }
 
 /// A task of a chat.
@@ -97,10 +112,117 @@ pub struct Task {
     pub creator_id: i64,
     pub subject: String,
     pub assignees: Vec<i64>,
+    /// `Pending`, `InProgress` or `Completed`, as [`Task::settle`] derives it.
     pub status: String,
     pub created_ms: i64,
     pub modified_ms: i64,
     pub due_ms: Option<i64>,
+    /// `Simple`, `AllAssignees` or `Percentage`. Rows stored before the field existed are `Simple`.
+    #[serde(default = "simple_condition")]
+    pub completeness_condition: String,
+    /// How far a `Percentage` task is done, 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completeness_percentage: Option<i64>,
+    /// The assignees who completed their part of an `AllAssignees` task.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub completed_by: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `TaskRecurrenceInfo` as the client set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Value>,
+    /// `TaskAttachment`s as the client set them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Value>,
+}
+
+fn simple_condition() -> String {
+    "Simple".to_owned()
+}
+
+impl Task {
+    /// Whether an assignee has done their part: each assignee of an `AllAssignees` task completes
+    /// on their own; under the other conditions the task completes for everyone at once.
+    pub fn assignee_completed(&self, assignee: i64) -> bool {
+        if self.completeness_condition == "AllAssignees" {
+            self.completed_by.contains(&assignee)
+        } else {
+            self.status == "Completed"
+        }
+    }
+
+    /// Derives the task's status from its completeness condition: `AllAssignees` from who has
+    /// completed (a task nobody is assigned to keeps the status it was given), `Percentage` from
+    /// the percentage; a `Simple` task is either done or not.
+    pub fn settle(&mut self) {
+        match self.completeness_condition.as_str() {
+            "AllAssignees" => {
+                let assignees = &self.assignees;
+                self.completed_by.retain(|a| assignees.contains(a));
+                self.completed_by.sort_unstable();
+                self.completed_by.dedup();
+                if !self.assignees.is_empty() {
+                    self.status = if self.completed_by.len() == self.assignees.len() {
+                        "Completed"
+                    } else if self.completed_by.is_empty() {
+                        "Pending"
+                    } else {
+                        "InProgress"
+                    }
+                    .into();
+                }
+                self.completeness_percentage = None;
+            }
+            "Percentage" => {
+                let p = self.completeness_percentage.unwrap_or(0).clamp(0, 100);
+                self.completeness_percentage = Some(p);
+                self.status = match p {
+                    0 => "Pending",
+                    100 => "Completed",
+                    _ => "InProgress",
+                }
+                .into();
+                self.completed_by.clear();
+            }
+            _ => {
+                if self.status != "Completed" {
+                    self.status = "Pending".into();
+                }
+                self.completeness_percentage = None;
+                self.completed_by.clear();
+            }
+        }
+    }
+
+    /// Switches the completeness condition, carrying over how far the task is: a completed task
+    /// stays completed under the new condition, any other starts over.
+    pub fn set_condition(&mut self, condition: &str) {
+        if self.completeness_condition == condition {
+            return;
+        }
+        let done = self.status == "Completed";
+        self.completeness_condition = condition.to_owned();
+        self.completed_by = if done {
+            self.assignees.clone()
+        } else {
+            Vec::new()
+        };
+        self.completeness_percentage = match (condition, done) {
+            ("Percentage", true) => Some(100),
+            ("Percentage", false) => Some(0),
+            _ => None,
+        };
+        if !done {
+            self.status = "Pending".into();
+        }
+        self.settle();
+    }
 }
 
 /// A notification subscription.
@@ -306,10 +428,7 @@ impl Store {
             let n = Store::next_id(tx)?;
             post.id = n.to_string();
             save_post(tx, &post, n)?;
-            tx.execute(
-                "UPDATE chats SET data = json_set(data, '$.modifiedMs', ?2) WHERE id = ?1",
-                params![post.chat_id, post.created_ms],
-            )?;
+            touch_chat(tx, &post.chat_id, post.created_ms)?;
             Ok(post)
         })
     }
@@ -322,6 +441,150 @@ impl Store {
                 "SELECT data FROM tasks WHERE chat_id = ?1 ORDER BY seq DESC",
                 [chat_id],
             )
+        })
+    }
+
+    pub fn task(&self, id: &str) -> Result<Option<Task>> {
+        self.read(|c| json_row(c, "task", "SELECT data FROM tasks WHERE id = ?1", [id]))
+    }
+
+    /// Adds a task with a fresh id.
+    pub fn insert_task(&self, task: &Task) -> Result<Task> {
+        self.write(|tx| {
+            let mut task = task.clone();
+            let n = Store::next_id(tx)?;
+            task.id = n.to_string();
+            save_task(tx, &task, n)?;
+            Ok(task)
+        })
+    }
+
+    /// Stores a changed task in place, keeping its position in its chat's list.
+    pub fn update_task(&self, task: &Task) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tasks SET data = ?2 WHERE id = ?1",
+                params![task.id, to_json(task)],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn delete_task(&self, id: &str) -> Result<bool> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM tasks WHERE id = ?1", [id])? > 0))
+    }
+
+    /// A post of a chat; a post id under another chat is not found.
+    pub fn post(&self, chat_id: &str, id: &str) -> Result<Option<Post>> {
+        self.read(|c| {
+            json_row(
+                c,
+                "post",
+                "SELECT data FROM posts WHERE id = ?1 AND chat_id = ?2",
+                params![id, chat_id],
+            )
+        })
+    }
+
+    /// Stores a changed post in place.
+    pub fn update_post(&self, post: &Post) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE posts SET data = ?2 WHERE id = ?1",
+                params![post.id, to_json(post)],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn delete_post(&self, chat_id: &str, id: &str) -> Result<bool> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM posts WHERE id = ?1 AND chat_id = ?2",
+                params![id, chat_id],
+            )? > 0)
+        })
+    }
+
+    /// Stores a chat's changed fields (not its members) in place.
+    pub fn update_chat(&self, chat: &Chat) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE chats SET data = ?2 WHERE id = ?1",
+                params![chat.id, to_json(chat)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Adds members to a chat on behalf of `by`, with the event post the chat shows for it:
+    /// `PersonJoined` when `by` joins on their own, `PersonsAdded` naming who was added otherwise.
+    /// Members already in the chat are passed over, and nothing is posted when nobody new came in.
+    /// Gives who was added.
+    pub fn add_chat_members(
+        &self,
+        chat_id: &str,
+        members: &[i64],
+        by: i64,
+        now_ms: i64,
+    ) -> Result<Vec<i64>> {
+        self.write(|tx| {
+            let mut st = tx.prepare_cached(
+                "INSERT OR IGNORE INTO chat_members(chat_id, extension_id) VALUES (?1, ?2)",
+            )?;
+            let mut added = Vec::new();
+            for m in members {
+                if st.execute(params![chat_id, m])? > 0 {
+                    added.push(*m);
+                }
+            }
+            if added.is_empty() {
+                return Ok(added);
+            }
+            let joined = added == [by];
+            let n = Store::next_id(tx)?;
+            let event = Post {
+                id: n.to_string(),
+                chat_id: chat_id.to_owned(),
+                creator_id: by,
+                text: String::new(),
+                parent_post_id: None,
+                created_ms: now_ms,
+                modified_ms: now_ms,
+                kind: if joined {
+                    "PersonJoined"
+                } else {
+                    "PersonsAdded"
+                }
+                .into(),
+                added_person_ids: if joined { Vec::new() } else { added.clone() },
+            };
+            save_post(tx, &event, n)?;
+            touch_chat(tx, chat_id, now_ms)?;
+            Ok(added)
+        })
+    }
+
+    /// Removes members from a chat (ids that are not members are passed over) and touches it.
+    pub fn remove_chat_members(&self, chat_id: &str, members: &[i64], now_ms: i64) -> Result<()> {
+        self.write(|tx| {
+            let mut st = tx.prepare_cached(
+                "DELETE FROM chat_members WHERE chat_id = ?1 AND extension_id = ?2",
+            )?;
+            for m in members {
+                st.execute(params![chat_id, m])?;
+            }
+            touch_chat(tx, chat_id, now_ms)
+        })
+    }
+
+    /// Deletes a chat with its members, posts and tasks.
+    pub fn delete_chat(&self, id: &str) -> Result<bool> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM chat_members WHERE chat_id = ?1", [id])?;
+            tx.execute("DELETE FROM posts WHERE chat_id = ?1", [id])?;
+            tx.execute("DELETE FROM tasks WHERE chat_id = ?1", [id])?;
+            Ok(tx.execute("DELETE FROM chats WHERE id = ?1", [id])? > 0)
         })
     }
 
@@ -399,6 +662,13 @@ impl Store {
     }
 }
 
+/// Marks a chat as changed at `now_ms`, which moves it up in the recent-first listings.
+fn touch_chat(c: &Connection, chat_id: &str, now_ms: i64) -> Result<()> {
+    c.prepare_cached("UPDATE chats SET data = json_set(data, '$.modifiedMs', ?2) WHERE id = ?1")?
+        .execute(params![chat_id, now_ms])?;
+    Ok(())
+}
+
 fn chat_members(c: &Connection, chat_id: &str) -> Result<Vec<i64>> {
     let mut st = c.prepare_cached(
         "SELECT extension_id FROM chat_members WHERE chat_id = ?1 ORDER BY extension_id",
@@ -469,4 +739,104 @@ pub(crate) fn save_bridge(
     )?
     .execute(params![id, account_id, extension_id, to_json(bridge)])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(condition: &str, assignees: &[i64]) -> Task {
+        let mut t: Task = match serde_json::from_value(serde_json::json!({
+            "id": "1", "chatId": "2", "creatorId": 3, "subject": "s", "assignees": assignees,
+            "status": "Pending", "createdMs": 0, "modifiedMs": 0, "dueMs": null,
+        })) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        t.set_condition(condition);
+        t
+    }
+
+    #[test]
+    fn a_task_stored_before_completeness_conditions_reads_as_simple() {
+        let old = r#"{"id":"3000009","chatId":"1000101","creatorId":62000000000,"subject":"Review",
+            "assignees":[62000000001],"status":"Completed","createdMs":1,"modifiedMs":2,"dueMs":3}"#;
+        let t: Task = match from_json("task", old) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(t.completeness_condition, "Simple");
+        assert!(t.assignee_completed(62_000_000_001));
+        assert_eq!((t.start_ms, t.color.as_deref()), (None, None));
+    }
+
+    #[test]
+    fn a_post_stored_before_event_posts_reads_as_a_text_message() {
+        let old = r#"{"id":"2000001","chatId":"1000001","creatorId":62000000003,"text":"Hi",
+            "parentPostId":null,"createdMs":1,"modifiedMs":1}"#;
+        let p: Post = match from_json("post", old) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            (p.kind.as_str(), p.added_person_ids.len()),
+            ("TextMessage", 0)
+        );
+    }
+
+    #[test]
+    fn all_assignees_tasks_complete_when_everyone_has() {
+        let mut t = task("AllAssignees", &[1, 2]);
+        t.completed_by.push(1);
+        t.settle();
+        assert_eq!(t.status, "InProgress");
+        assert!(t.assignee_completed(1) && !t.assignee_completed(2));
+        t.completed_by.push(2);
+        t.settle();
+        assert_eq!(t.status, "Completed");
+        // Someone who is no longer assigned no longer counts.
+        t.assignees = vec![1, 3];
+        t.settle();
+        assert_eq!(
+            (t.status.as_str(), t.completed_by.clone()),
+            ("InProgress", vec![1])
+        );
+    }
+
+    #[test]
+    fn percentage_tasks_follow_their_percentage() {
+        let mut t = task("Percentage", &[1]);
+        assert_eq!(
+            (t.status.as_str(), t.completeness_percentage),
+            ("Pending", Some(0))
+        );
+        for (p, status) in [(40, "InProgress"), (100, "Completed"), (0, "Pending")] {
+            t.completeness_percentage = Some(p);
+            t.settle();
+            assert_eq!(t.status, status, "{p}%");
+        }
+    }
+
+    #[test]
+    fn switching_conditions_keeps_a_completed_task_completed() {
+        let mut t = task("Simple", &[1, 2]);
+        t.status = "Completed".into();
+        t.set_condition("AllAssignees");
+        assert_eq!(
+            (t.status.as_str(), t.completed_by.clone()),
+            ("Completed", vec![1, 2])
+        );
+        t.set_condition("Percentage");
+        assert_eq!(
+            (t.status.as_str(), t.completeness_percentage),
+            ("Completed", Some(100))
+        );
+        t.completeness_percentage = Some(50);
+        t.settle();
+        t.set_condition("Simple");
+        assert_eq!(
+            (t.status.as_str(), t.completeness_percentage),
+            ("Pending", None)
+        );
+    }
 }

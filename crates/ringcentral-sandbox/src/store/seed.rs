@@ -622,6 +622,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
         status: "Active".into(),
         created_ms: now_ms - 300 * 24 * hour,
         modified_ms: now_ms - 2 * hour,
+        creator_id: None,
         members: vec![],
     };
     super::misc::save_chat(tx, &everyone, seq)?;
@@ -657,6 +658,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
             },
             created_ms: now_ms - (200 - t as i64) * 24 * hour,
             modified_ms: now_ms - (t as i64 + 1) * hour,
+            creator_id: None,
             members,
         };
         super::misc::save_chat(tx, &chat, seq)?;
@@ -674,6 +676,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
             status: "Active".into(),
             created_ms: now_ms - 30 * 24 * hour,
             modified_ms: now_ms - d as i64 * hour,
+            creator_id: None,
             members: vec![user(0), user(d)],
         };
         super::misc::save_chat(tx, &chat, seq)?;
@@ -691,6 +694,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
             status: "Active".into(),
             created_ms: now_ms - 300 * 24 * hour,
             modified_ms: now_ms - 300 * 24 * hour,
+            creator_id: None,
             members: vec![user(0)],
         },
         seq,
@@ -711,6 +715,8 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
                     parent_post_id: None,
                     created_ms: created,
                     modified_ms: created,
+                    kind: "TextMessage".into(),
+                    added_person_ids: Vec::new(),
                 },
                 post_seq,
             )?;
@@ -733,6 +739,15 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
                     created_ms: now_ms - 2 * 24 * hour,
                     modified_ms: now_ms - hour,
                     due_ms: Some(now_ms + 3 * 24 * hour),
+                    completeness_condition: "Simple".into(),
+                    completeness_percentage: None,
+                    completed_by: Vec::new(),
+                    start_ms: None,
+                    color: None,
+                    section: None,
+                    description: None,
+                    recurrence: None,
+                    attachments: Vec::new(),
                 },
                 post_seq,
             )?;
