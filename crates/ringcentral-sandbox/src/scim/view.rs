@@ -257,9 +257,12 @@ pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str
     if let Some(d) = extras.get("displayName").filter(|d| d.is_string()) {
         user.insert("displayName".into(), d.clone());
     }
+    // RingCentral's spec requires both parts of every user's name; a part never given (a user
+    // made by `createExtension` with a first name only, say) reads as empty.
     let mut name = Map::new();
-    put(&mut name, "givenName", ext.first_name.as_deref());
-    put(&mut name, "familyName", ext.last_name.as_deref());
+    for (key, part) in [("givenName", &ext.first_name), ("familyName", &ext.last_name)] {
+        name.insert(key.into(), Value::from(part.as_deref().unwrap_or_default()));
+    }
     put(&mut name, "formatted", Some(ext.name.as_str()));
     user.insert("name".into(), Value::Object(name));
     put(&mut user, "title", ext.job_title.as_deref());
