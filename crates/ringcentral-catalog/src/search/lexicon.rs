@@ -812,12 +812,13 @@ pub const NUMBERLESS: &[&str] = &[
 /// ("a call log *record*", "directory *entries*").
 pub const COUNTED: &[&str] = &["record", "records", "entry", "entries", "item", "items"];
 
-/// Words that, after a thing is named, start another clause or noun phrase.
+/// Words that, after a thing is named, start another clause or noun phrase; a subject pronoun
+/// starts a relative clause ("the texts *I* sent").
 pub const PHRASE_ENDS: &[&str] = &[
     "a", "an", "the", "my", "our", "your", "their", "his", "her", "this", "these", "those", "so",
     "that", "which", "because", "when", "while", "if", "where", "whenever", "unless", "until",
     "is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "can", "could", "should",
-    "will", "would",
+    "will", "would", "i", "we", "you", "they", "he", "she",
 ];
 
 /// Words that only point at the thing after them ("the text of *my* post").

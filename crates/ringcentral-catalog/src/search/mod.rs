@@ -1456,7 +1456,19 @@ impl Index {
         let asks = verb_at.is_none()
             || first_object.is_some_and(|o| Some(o) < verb_at)
             || verb_at.is_some_and(|i| !verb_of(i).is_some_and(|v| v.pure));
-        if question == Question::About && asks {
+        // "Status of the upload task", "details of site 12": a request that opens with what it
+        // asks for reads it, whatever verbs its qualifiers hold.
+        let opens_with_what = verb_of(0).is_none()
+            && word_at
+                .first()
+                .and_then(|at| words.get(at + 1))
+                .is_some_and(|w| w == "of")
+            && (self.weak.contains(&stems[0])
+                || self
+                    .vocab
+                    .get(&stems[0])
+                    .is_some_and(|t| self.generic_heads.contains(t)));
+        if (question == Question::About && asks) || opens_with_what {
             verb_at = None;
             verb = Some(Verb::Read);
         }
@@ -1564,22 +1576,26 @@ impl Index {
         } else {
             verb.or(Some(Verb::Read))
         };
-        let kind_at = self.kinds_in(
-            &content,
-            &stems,
-            kind_class,
-            verb_at,
-            |i| qualifying[i] || permitted[i],
-            |i| numbered[i],
-        );
-        // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
-        // is named by both, is a field of that record, which is what the request is about.
         let clause = Clause {
             content: &content,
             stems: &stems,
             qualifying: &qualifying,
             preceding: &preceding,
         };
+        let kind_at = self.kinds_in(
+            &clause,
+            kind_class,
+            verb_at,
+            |i| qualifying[i] || permitted[i],
+            |i| numbered[i],
+            |i| {
+                word_at
+                    .get(i + 1)
+                    .is_some_and(|next| *next != word_at[i] + 1)
+            },
+        );
+        // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
+        // is named by both, is a field of that record, which is what the request is about.
         let record = self.field_owner(&clause, &possessors, verb_at, |w| {
             names_person && !self.vocab.contains_key(&text::stem(w))
         });
@@ -1846,6 +1862,10 @@ impl Index {
         if !has_id && !id_nouns.is_empty() && scope == Scope::Unspecified {
             scope = Scope::Mine;
         }
+        // "The texts I sent", "the meetings I hosted": what one did oneself is one's own.
+        if scope == Scope::Unspecified && words.iter().any(|w| w == "i") {
+            scope = Scope::Mine;
+        }
         let acts_on_record = matches!(
             verb,
             None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
@@ -2070,18 +2090,19 @@ impl Index {
 
     /// Where the content words of a request name a kind of record to ask of the operations whose
     /// type field takes it: words that run together into a kind ("park locations", "fax user")
-    /// or an everyday name of one ("call queue"), that are what the request is about rather than
-    /// a qualifier, that no operation of the asked class is named by ("list call queues" has its
+    /// or an everyday name of one ("call queue") and stand together in the request, that are what
+    /// the request is about rather than a qualifier, that no operation of the asked class is named by ("list call queues" has its
     /// own operation), and that some operation of that class handles by type.
     fn kinds_in(
         &self,
-        content: &[String],
-        stems: &[String],
+        clause: &Clause,
         class: Option<Verb>,
         verb_at: Option<usize>,
         qualifies: impl Fn(usize) -> bool,
         numbered: impl Fn(usize) -> bool,
+        apart: impl Fn(usize) -> bool,
     ) -> Vec<KindAt> {
+        let Clause { content, stems, .. } = *clause;
         let mut at = vec![KindAt::None; content.len()];
         let Some(class) = class else {
             return at;
@@ -2091,9 +2112,11 @@ impl Index {
         while i < content.len() {
             let found = (1..=3).rev().find_map(|len| {
                 let span = i..i + len;
+                // The words of a kind stand together: "calls are handled" is no call handling.
                 if span.end > content.len()
                     || verb_at.is_some_and(|v| span.contains(&v))
                     || span.clone().any(&qualifies)
+                    || (span.start..span.end - 1).any(&apart)
                 {
                     return None;
                 }
@@ -3084,6 +3107,32 @@ mod tests {
             "assignMultipleCallQueueMembers"
         );
         assert_eq!(top("get hold music"), "readHoldMusicGreeting");
+    }
+
+    #[test]
+    fn the_words_of_a_kind_stand_together() {
+        // "Calls are handled" is no "call handling" user template.
+        assert_eq!(
+            top("which rules say how my calls are handled?"),
+            "listAnsweringRules"
+        );
+    }
+
+    #[test]
+    fn a_request_that_opens_with_what_it_asks_for_reads_it() {
+        assert_eq!(
+            top("status of the contacts upload task 7"),
+            "getAddressBookBulkUploadTask"
+        );
+    }
+
+    #[test]
+    fn what_i_did_is_mine_and_ends_the_head() {
+        assert_eq!(top("show the faxes I sent last week"), "listMessages");
+        assert_eq!(
+            top("record a greeting that callers hear when I am away"),
+            "createCustomUserGreeting"
+        );
     }
 
     #[test]
