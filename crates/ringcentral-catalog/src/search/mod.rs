@@ -142,6 +142,7 @@ const W_NUMBER: f32 = 0.25;
 /// How well an operation of the right class fits a verb that names another operation.
 const NAMED_ACTION_FIT: f32 = 0.85;
 const W_NAMED: f32 = 0.35;
+const W_HOLDER: f32 = 0.6;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_HISTORICAL: f32 = 0.1;
@@ -206,6 +207,9 @@ struct Doc {
     bulk: bool,
     /// Controls one live call (hold, transfer, forward, record it).
     live_call: bool,
+    /// What holds its records: the things its path names one of before going on ("chat" in
+    /// `/chats/{chatId}/posts`).
+    holders: Vec<Term>,
 }
 
 /// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
@@ -764,6 +768,7 @@ impl Index {
         for segment in resource.iter().filter(|s| !s.starts_with('{')) {
             self.add_text(builder, segment, PATH, false);
         }
+
         let (lead, rest) = split_description(op.description);
         self.add_text(builder, lead, LEAD, false);
         self.add_text(builder, rest, EXTRA, false);
@@ -904,6 +909,23 @@ impl Index {
                 }
             }
         }
+        // A change that takes lists of records added and removed ("addedExtensionIds",
+        // "removedExtensionIds") adds and removes them, whatever its name says.
+        if let Some(body) = &op.body {
+            for field in body.fields {
+                for (prefix, verb) in [
+                    ("added", "add"),
+                    ("removed", "remove"),
+                    ("deleted", "remove"),
+                    ("enabled", "enable"),
+                    ("disabled", "disable"),
+                ] {
+                    if field.name.len() > prefix.len() && field.name.starts_with(prefix) {
+                        own(self, verb);
+                    }
+                }
+            }
+        }
         let opening: String = lead
             .split(|c: char| !c.is_alphanumeric())
             .next()
@@ -913,6 +935,24 @@ impl Index {
             own(self, &opening);
         }
 
+        // What holds the records it acts on: a thing its path names one of, then what of it
+        // ("/chats/{chatId}/posts"), not what is done to that one ("/threads/{threadId}/resolve").
+        let mut holders = Vec::new();
+        for window in resource.windows(3) {
+            if let [holder, id, then] = window
+                && !holder.starts_with('{')
+                && id.starts_with('{')
+                && let Some(last) = text::words(holder).last()
+                && !then
+                    .split('-')
+                    .next()
+                    .and_then(|w| self.vocab.get(&text::stem(w)))
+                    .is_some_and(|t| own_verbs.contains(t))
+            {
+                let term = self.intern(&text::stem(last));
+                holders.push(term);
+            }
+        }
         let skip = usize::from(named_verb.is_some());
         // "User" in the name of an operation on one user's records ("Create User Contact",
         // "List User's Webinars") says whose they are, as a path to an extension does.
@@ -1022,6 +1062,7 @@ impl Index {
                 item,
                 bulk,
                 live_call: op.path.contains("/telephony/sessions/"),
+                holders,
             },
             fields,
         )
@@ -1238,6 +1279,19 @@ impl Index {
                     + W_VERB * verb
                     + W_SCOPE * scope
                     + W_NUMBER * number;
+                let has = |t: &Term| {
+                    self.postings[*t as usize]
+                        .binary_search_by_key(&(i as u32), |(d, _)| *d)
+                        .is_ok()
+                };
+                let held = parsed.holders.iter().any(|h| {
+                    doc.holders.iter().any(|t| h.names.contains(t))
+                        && h.modifiers.iter().all(|m| m.iter().any(has))
+                });
+                if held {
+                    // Records held by the one the request names ("members *of group 4*").
+                    score += W_HOLDER;
+                }
                 if parsed.calls_in_general && doc.live_call {
                     // "Forward my calls", "record all calls": a standing setting, not one call.
                     score -= W_LIVE_CALL;
@@ -1944,13 +1998,30 @@ impl Index {
             .filter(|i| qualifying[*i] && Some(*i) != verb_at)
             .flat_map(|i| strong(&stems[i]))
             .chain(modifiers)
-            .filter(|_| thing_head)
+            // A group someone joins or leaves is what the request is about.
+            .filter(|_| thing_head && !(names_person && joins_or_leaves))
             .filter(|t| !head.iter().any(|(h, _)| h == t))
+            .collect();
+        // The words right before it name the holder too ("*SMS* thread 5520"): an operation on
+        // another kind of thread holds other records.
+        let holders: Vec<Holder> = (0..content.len())
+            .filter(|i| thing_head && qualifying[*i] && numbered[*i] && Some(*i) != verb_at)
+            .map(|i| Holder {
+                names: strong(&stems[i])
+                    .filter(|t| !head.iter().any(|(h, _)| h == t))
+                    .collect(),
+                modifiers: (0..i)
+                    .rev()
+                    .take_while(|j| qualifying[*j] && word_at[*j] + (i - *j) == word_at[i])
+                    .map(|j| strong(&stems[j]).collect())
+                    .collect(),
+            })
             .collect();
         Query {
             verb,
             head,
             qualifier_heads,
+            holders,
             verb_terms,
             action,
             specific,
@@ -2433,12 +2504,23 @@ enum KindAt {
     Beside(String),
 }
 
+/// A record a request names by number as holding the records it asks about ("posts *in chat
+/// 910*").
+struct Holder {
+    /// The words that name it.
+    names: Vec<Term>,
+    /// The words before it that say which kind it is, each with its synonyms.
+    modifiers: Vec<Vec<Term>>,
+}
+
 struct Query {
     verb: Option<Verb>,
     /// What the request is about, with every word that names it and how strongly.
     head: Vec<(Term, f32)>,
     /// What its qualifiers name.
     qualifier_heads: Vec<Term>,
+    /// What a qualifier names one of by number ("posts *in chat 910*"): what holds the records.
+    holders: Vec<Holder>,
     /// The verb's own term and the operation verb it asks for.
     verb_terms: [Option<Term>; 2],
     /// The operation verb the request names, when it names one the API uses.
@@ -3132,6 +3214,33 @@ mod tests {
         assert_eq!(
             top("record a greeting that callers hear when I am away"),
             "createCustomUserGreeting"
+        );
+    }
+
+    #[test]
+    fn a_change_that_takes_records_added_and_removed_does_both() {
+        // *Assign Multiple Call Queue Members* takes removedExtensionIds too.
+        assert_eq!(
+            top("remove extension 101 from the sales queue"),
+            "assignMultipleCallQueueMembers"
+        );
+    }
+
+    #[test]
+    fn a_group_someone_joins_is_what_the_request_is_about() {
+        assert_eq!(
+            top("assign users 5 and 6 to site 12"),
+            "assignMultipleSites"
+        );
+    }
+
+    #[test]
+    fn a_numbered_qualifier_names_what_holds_the_records() {
+        assert_eq!(top("show the extensions of site 4"), "listSiteMembers");
+        assert_eq!(top("what tasks are open in chat 77?"), "listChatTasksNew");
+        // A thread of texts holds no team messaging posts.
+        assert!(
+            !top3("reply to the customer in SMS thread 5520").contains(&"readGlipThreadPostsNew")
         );
     }
 
