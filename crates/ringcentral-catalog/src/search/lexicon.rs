@@ -322,6 +322,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("desk phone", "deskphone"),
     ("bring your own device", "byod device"),
     ("bring your own devices", "byod devices"),
+    ("bring our own", "byod"),
+    ("bring my own", "byod"),
     ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
     // A user's profile is their extension record, unless it is their picture or what they are
@@ -381,6 +383,21 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("api version", "api version"),
     ("call control", "call party"),
     ("in progress", "active"),
+    ("in a call", "active call"),
+    // Names that start with "call" stay whole, so that a phrase ending in "call" gives way to
+    // them ("in a *call queue*").
+    ("call queue", "call queue"),
+    ("call queues", "call queues"),
+    ("call log", "call log"),
+    ("call recording", "call recording"),
+    ("call recordings", "call recordings"),
+    ("call handling", "call handling"),
+    ("call monitoring", "call monitoring"),
+    ("call flip", "call flip"),
+    ("restore an archived", "unarchive"),
+    ("restore the archived", "unarchive"),
+    ("restore archived", "unarchive"),
+    ("status message", "presence status"),
     ("on a call", "active call"),
     ("on the phone", "active call"),
     ("live calls", "active call"),
@@ -527,6 +544,11 @@ pub const VERBS: &[VerbWord] = &[
     v("switch", Verb::Update, true),
     v("fix", Verb::Update, true),
     v("close", Verb::Update, false),
+    g("reassign", Verb::Update, true, "assign"),
+    // Numbers and devices given back leave the account.
+    v("release", Verb::Delete, true),
+    // Keeping things for a time is how long they are retained.
+    v("keep", Verb::Update, false),
     v("reopen", Verb::Update, true),
     v("correct", Verb::Update, true),
     v("restore", Verb::Update, true),
@@ -676,6 +698,12 @@ pub const ASKING: &[&str] = &[
     "i want to",
     "i'd like to",
     "help me",
+    "using the api",
+    "using the ringcentral api",
+    "using the rest api",
+    "with the api",
+    "via the api",
+    "through the api",
 ];
 
 /// Words after which a number counts records rather than naming one ("the last 20 posts").
@@ -873,7 +901,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("delivered", &[("status", 0.6), ("delivery", 0.8)]),
     ("failed", &[("status", 0.5)]),
     ("retention", &[("retention", 1.0), ("configuration", 0.4)]),
-    ("keep", &[("retention", 0.6)]),
+    ("keep", &[("retention", 0.8)]),
     ("retain", &[("retention", 1.0)]),
     ("audio", &[("content", 0.6), ("media", 0.6)]),
     ("pdf", &[("content", 0.6), ("attachment", 0.5)]),
@@ -993,6 +1021,15 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("offboard", &[("user", 0.6), ("extension", 0.6)]),
     ("contractor", &[("user", 0.7), ("member", 0.5)]),
     ("panelist", &[("invitee", 0.8)]),
+    // A delegate schedules for those who delegated to them; acting on someone's behalf is a
+    // grant they gave.
+    ("delegate", &[("delegator", 1.0), ("delegation", 0.8)]),
+    ("behalf", &[("grant", 0.8), ("delegator", 0.5)]),
+    (
+        "roster",
+        &[("directory", 0.8), ("user", 0.8), ("extension", 0.7)],
+    ),
+    ("job", &[("task", 0.8)]),
     ("cohost", &[("invitee", 0.7)]),
     ("host", &[("invitee", 0.4)]),
     ("attended", &[("participant", 0.9)]),
@@ -1015,6 +1052,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("invisible", &[("presence", 0.9), ("visibility", 0.8)]),
     ("visible", &[("presence", 0.7), ("visibility", 0.8)]),
     ("ongoing", &[("active", 1.0)]),
+    ("happening", &[("active", 0.8)]),
     ("live", &[("active", 0.9)]),
     ("hangup", &[("end", 1.0), ("call", 0.5)]),
     ("end", &[("delete", 0.3)]),
@@ -1363,6 +1401,9 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
     // Resuming a held call takes it off hold.
     ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // Closing a task completes it, closing a thread of customer messages resolves it.
+    ("close", &["task", "tasks"], &[("complete", 1.0)]),
+    ("close", &["thread", "threads"], &[("resolve", 1.0)]),
     // Logging in to or out of a queue is being available for its calls.
     (
         "login",

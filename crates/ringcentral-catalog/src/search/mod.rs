@@ -2315,7 +2315,13 @@ impl Index {
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         for frame in lexicon::ASKING {
             let frame: Vec<&str> = frame.split_whitespace().collect();
-            if lower.len() > frame.len() && lower.iter().zip(&frame).all(|(a, b)| a == b) {
+            // "Using the API, post ...": the frame may end with a comma.
+            if lower.len() > frame.len()
+                && lower
+                    .iter()
+                    .zip(&frame)
+                    .all(|(a, b)| a.trim_end_matches([',', ':']) == *b)
+            {
                 return tokens[frame.len()..].join(" ");
             }
         }
@@ -3241,6 +3247,34 @@ mod tests {
         // A thread of texts holds no team messaging posts.
         assert!(
             !top3("reply to the customer in SMS thread 5520").contains(&"readGlipThreadPostsNew")
+        );
+    }
+
+    #[test]
+    fn an_email_address_is_someone() {
+        assert_eq!(top("invite jane@x.io to team 42"), "addGlipTeamMembersNew");
+    }
+
+    #[test]
+    fn everyday_words_for_what_the_api_names_otherwise() {
+        assert_eq!(top("reassign device 55 to extension 101"), "updateDevice");
+        assert_eq!(
+            top("release phone number 7 from inventory"),
+            "deleteNumbersFromInventoryV2"
+        );
+        assert_eq!(top("change my status message"), "updateUserPresenceStatus");
+        assert_eq!(top("bring our own Cisco phones"), "bulkAddDevicesV2");
+        assert_eq!(
+            top("list the people who delegated meetings to me"),
+            "rcvListDelegators"
+        );
+        assert_eq!(top("close task 5"), "completeTaskNew");
+        assert_eq!(top("close customer thread 771"), "mthResolveThread");
+        assert_eq!(top("restore an archived team"), "unarchiveGlipTeamNew");
+        // "In a call" gives way to "call queue".
+        assert_eq!(
+            top("is agent 5 in a call queue right now?"),
+            "readExtensionCallQueuePresence"
         );
     }
 
