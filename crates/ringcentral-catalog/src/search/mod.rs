@@ -611,7 +611,10 @@ impl Index {
         identifier: bool,
         mut f: impl FnMut(&mut Builder, Term),
     ) {
+        // Two words that name one thing ("Caller ID") are that thing, not its first word: a
+        // caller is someone calling, not the number shown to them.
         let mut compound: Option<&(&str, &str, &str)> = None;
+        let mut pending: Option<Term> = None;
         text::for_each_word(text, |word| {
             // Identifiers may end with a version ("scimGetUser2").
             let word = if identifier {
@@ -620,19 +623,26 @@ impl Index {
             } else {
                 word
             };
-            if let Some(term) = self.term_of(builder, word) {
-                f(builder, term);
-            }
-            // Two words that name one thing ("Caller ID") are that thing as well.
-            if let Some((_, _, joined)) = compound.take().filter(|(_, second, _)| *second == word)
-                && let Some(term) = self.term_of(builder, joined)
-            {
+            let first = pending.take();
+            if let Some((_, _, joined)) = compound.take().filter(|(_, second, _)| *second == word) {
+                if let Some(term) = self.term_of(builder, joined) {
+                    f(builder, term);
+                }
+            } else if let Some(term) = first {
                 f(builder, term);
             }
             compound = lexicon::COMPOUNDS
                 .iter()
                 .find(|(first, _, _)| *first == word);
+            match self.term_of(builder, word) {
+                Some(term) if compound.is_some() => pending = Some(term),
+                Some(term) => f(builder, term),
+                None => {}
+            }
         });
+        if let Some(term) = pending {
+            f(builder, term);
+        }
     }
 
     /// The terms of the fields of an answer, with their weights, read once per schema: many
@@ -738,11 +748,8 @@ impl Index {
         if id_words.len() > 1 && id_words.last().is_some_and(|w| w == "new") {
             id_words.pop();
         }
-        for word in &id_words {
-            if let Some(term) = self.term_of(builder, word) {
-                builder.set(term, NAME);
-            }
-        }
+        let joined = id_words.join(" ");
+        self.add_text(builder, &joined, NAME, false);
         self.add_text(builder, op.summary, NAME, false);
         for tag in op.tags {
             self.add_text(builder, tag, TAG, false);
@@ -3276,6 +3283,19 @@ mod tests {
             top("is agent 5 in a call queue right now?"),
             "readExtensionCallQueuePresence"
         );
+    }
+
+    #[test]
+    fn a_caller_is_no_caller_id() {
+        assert_eq!(
+            top("transfer the caller to extension 300"),
+            "transferCallParty"
+        );
+        assert_eq!(
+            top("what do callers hear on hold?"),
+            "readHoldMusicGreeting"
+        );
+        assert_eq!(top("show my caller ID"), "readExtensionCallerId");
     }
 
     #[test]
