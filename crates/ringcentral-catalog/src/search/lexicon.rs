@@ -770,6 +770,24 @@ pub const PEOPLE: &[&str] = &[
     "everyone",
 ];
 
+/// Where someone may be, or how free: asked of a person, these ask for their presence.
+pub const WHEREABOUTS: &[&str] = &[
+    "call",
+    "calls",
+    "phone",
+    "meeting",
+    "meetings",
+    "busy",
+    "free",
+    "available",
+    "away",
+    "online",
+    "offline",
+    "dnd",
+    "active",
+    "lunch",
+];
+
 /// Words after which "to" says what someone may do ("permission to", "allowed to").
 pub const PERMISSION: &[&str] = &[
     "permission",
@@ -900,9 +918,11 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("delivery", &[("status", 0.6)]),
     ("delivered", &[("status", 0.6), ("delivery", 0.8)]),
     ("failed", &[("status", 0.5)]),
-    ("retention", &[("retention", 1.0), ("configuration", 0.4)]),
-    ("keep", &[("retention", 0.8)]),
-    ("retain", &[("retention", 1.0)]),
+    // How long things are kept is how their store is configured.
+    ("retention", &[("retention", 1.0), ("configuration", 0.7)]),
+    ("keep", &[("retention", 0.8), ("configuration", 0.5)]),
+    ("retain", &[("retention", 1.0), ("configuration", 0.7)]),
+    ("retained", &[("retention", 1.0), ("configuration", 0.7)]),
     ("audio", &[("content", 0.6), ("media", 0.6)]),
     ("pdf", &[("content", 0.6), ("attachment", 0.5)]),
     ("play", &[("content", 0.6)]),

@@ -1832,6 +1832,27 @@ impl Index {
                 }
             }
         }
+        // "Is Tom on a call?", "is extension 204 busy?": whether someone is on the phone, in a
+        // meeting or free is their presence.
+        let subject = cleaned.split_whitespace().nth(1).unwrap_or("");
+        let subject_lower = subject.to_lowercase();
+        let someone = lexicon::PEOPLE.contains(&subject_lower.as_str())
+            || matches!(subject_lower.as_str(), "extension" | "anyone" | "anybody")
+            || (subject.chars().next().is_some_and(char::is_uppercase)
+                && subject.len() > 1
+                && subject.chars().skip(1).all(char::is_lowercase)
+                && !self.vocab.contains_key(&text::stem(&subject_lower)));
+        if yes_or_no
+            && someone
+            && words
+                .iter()
+                .skip(2)
+                .any(|w| lexicon::WHEREABOUTS.contains(&w.as_str()))
+        {
+            let mut term = self.expand(&text::stem("presence"), 1.0, false);
+            term.object = true;
+            terms.push(term);
+        }
         if names_person && joins_or_leaves {
             let mut term = self.expand("member", 0.6, false);
             term.object = false;
@@ -3296,6 +3317,24 @@ mod tests {
             "readHoldMusicGreeting"
         );
         assert_eq!(top("show my caller ID"), "readExtensionCallerId");
+    }
+
+    #[test]
+    fn whether_someone_is_busy_is_their_presence() {
+        for query in ["is Dana in a meeting right now?", "is Omar free?"] {
+            assert!(
+                ["readUserPresenceStatus", "readUnifiedPresence"].contains(&top(query)),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn how_long_things_are_kept_is_how_their_store_is_configured() {
+        assert_eq!(
+            top("how long are faxes retained?"),
+            "readMessageStoreConfiguration"
+        );
     }
 
     #[test]
