@@ -545,6 +545,7 @@ pub const VERBS: &[VerbWord] = &[
     v("fix", Verb::Update, true),
     v("close", Verb::Update, false),
     g("reassign", Verb::Update, true, "assign"),
+    v("administer", Verb::Update, true),
     // Numbers and devices given back leave the account.
     v("release", Verb::Delete, true),
     // Keeping things for a time is how long they are retained.
@@ -769,6 +770,12 @@ pub const PEOPLE: &[&str] = &[
     "them",
     "everyone",
 ];
+
+/// Acronyms that read as small words in lower case, as written, and what they stand for.
+pub const ACRONYMS: &[(&str, &str)] = &[("DID", "phone number"), ("DIDs", "phone numbers")];
+
+/// Nouns that name a whole collection of records: asked for, they are listed.
+pub const COLLECTIONS: &[&str] = &["catalog", "catalogue", "dictionary", "roster"];
 
 /// Where someone may be, or how free: asked of a person, these ask for their presence.
 pub const WHEREABOUTS: &[&str] = &[

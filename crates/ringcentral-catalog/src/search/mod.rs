@@ -1381,6 +1381,27 @@ impl Index {
 
     fn parse(&self, query: &str) -> Query {
         let cleaned = self.strip_asking(&text::strip_payload(query));
+        // Acronyms written in capitals that are small words in lower case ("every *DID* we
+        // own") say what they stand for.
+        let cleaned = if cleaned.split_whitespace().any(|t| {
+            lexicon::ACRONYMS
+                .iter()
+                .any(|(a, _)| t.trim_matches(|c: char| !c.is_alphanumeric()) == *a)
+        }) {
+            cleaned
+                .split_whitespace()
+                .map(|t| {
+                    let bare = t.trim_matches(|c: char| !c.is_alphanumeric());
+                    lexicon::ACRONYMS
+                        .iter()
+                        .find(|(a, _)| bare == *a)
+                        .map_or(t, |(_, meaning)| *meaning)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            cleaned
+        };
         // A number after a qualifier names what holds the records ("posts *in chat 910*"), not
         // one of them; after "last" or "top" it counts them.
         let is_word = |token: &str| {
@@ -1757,6 +1778,13 @@ impl Index {
                 plural = true;
                 continue;
             }
+            // "The permission catalog", "the time zone dictionary": a whole collection.
+            if lexicon::COLLECTIONS.contains(&w.as_str()) {
+                if verb.is_none() {
+                    verb = Some(Verb::List);
+                }
+                plural = true;
+            }
             // "What texts did I *get*": a verb that is never a thing names nothing to find.
             if lexicon::VERBS_ONLY.contains(&w.as_str()) {
                 continue;
@@ -1952,6 +1980,10 @@ impl Index {
             verb,
             None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
         ) && !specific;
+        // "Any voicemails from the dentist?", "any new faxes?" ask for however many there are.
+        if question == Question::About && words.iter().any(|w| w == "any") {
+            plural = true;
+        }
         // "Who ..." asks for people, usually more than one.
         if words.first().is_some_and(|w| w == "who" || w == "whose") {
             plural = true;
@@ -3334,6 +3366,28 @@ mod tests {
         assert_eq!(
             top("how long are faxes retained?"),
             "readMessageStoreConfiguration"
+        );
+    }
+
+    #[test]
+    fn a_collection_or_any_asks_for_a_list() {
+        assert_eq!(top("language dictionary"), "listLanguages");
+        assert_eq!(top("any new faxes from the bank?"), "listMessages");
+    }
+
+    #[test]
+    fn acronyms_in_capitals_say_what_they_stand_for() {
+        assert!(
+            ["listAccountPhoneNumbers", "listAccountPhoneNumbersV2"]
+                .contains(&top("list the DIDs of our account"))
+        );
+    }
+
+    #[test]
+    fn who_administers_what_is_a_users_administered_sites() {
+        assert_eq!(
+            top("which sites does Sam administer?"),
+            "listAdministeredSites"
         );
     }
 
