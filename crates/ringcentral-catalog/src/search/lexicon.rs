@@ -384,6 +384,11 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("call control", "call party"),
     ("in progress", "active"),
     ("in a call", "active call"),
+    // A PIN to dial in with is for the public telephone network.
+    ("dial in pin", "pstn pin"),
+    ("dial-in pin", "pstn pin"),
+    ("dialin pin", "pstn pin"),
+    ("phone pin", "pstn pin"),
     // Names that start with "call" stay whole, so that a phrase ending in "call" gives way to
     // them ("in a *call queue*").
     ("call queue", "call queue"),
@@ -537,7 +542,8 @@ pub const VERBS: &[VerbWord] = &[
     v("disable", Verb::Update, true),
     a("suspend", Verb::Update, true, "suspend"),
     v("deactivate", Verb::Update, true),
-    v("reactivate", Verb::Update, true),
+    // Making active again activates.
+    g("reactivate", Verb::Update, true, "activate"),
     v("unsuspend", Verb::Update, true),
     a("activate", Verb::Update, true, "activate"),
     v("move", Verb::Update, true),

@@ -3392,6 +3392,18 @@ mod tests {
     }
 
     #[test]
+    fn a_dial_in_pin_is_for_the_phone_network() {
+        assert_eq!(
+            top("look up the meeting with dial-in PIN 5512"),
+            "getBridgeByPstnPin"
+        );
+        assert_eq!(
+            top("change my conferencing dial-in number"),
+            "updateConferencingSettings"
+        );
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
