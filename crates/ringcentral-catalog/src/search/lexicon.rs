@@ -146,6 +146,7 @@ pub const STOPWORDS: &[&str] = &[
     "whole",
     "entire",
     "entirely",
+    "together",
     // How many there are is no word to look for.
     "two",
     "three",
@@ -686,6 +687,9 @@ pub const ACTION_BY_OBJECT: &[(&str, &[&str], &str)] = &[
     ("accept", &["call"], "answer"),
     ("take", &["call"], "answer"),
     ("retrieve", &["call"], "pickup"),
+    // Connecting calls to each other bridges them.
+    ("connect", &["calls"], "bridge"),
+    ("join", &["calls"], "bridge"),
 ];
 
 /// Words that frame a request without being part of it ("is there an API to ...").
@@ -1544,9 +1548,32 @@ pub const COMPOUNDS: &[(&str, &str, &str)] = &[("caller", "id", "callerid")];
 
 /// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
 pub const PREPOSITIONS: &[&str] = &[
-    "in", "on", "for", "from", "of", "to", "with", "by", "at", "into", "about", "via", "using",
-    "across", "per", "within", "without", "between", "under", "over", "as", "named", "called",
+    "in",
+    "on",
+    "for",
+    "from",
+    "of",
+    "to",
+    "with",
+    "by",
+    "at",
+    "into",
+    "about",
+    "via",
+    "using",
+    "across",
+    "per",
+    "within",
+    "without",
+    "between",
+    "under",
+    "over",
+    "as",
+    "named",
+    "called",
     "titled",
+    "like",
+    "including",
 ];
 
 /// Words too generic to be what a request or an operation is about on their own.

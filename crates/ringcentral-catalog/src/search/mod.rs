@@ -3404,6 +3404,17 @@ mod tests {
     }
 
     #[test]
+    fn connecting_calls_bridges_them() {
+        assert_eq!(top("join the two calls"), "bridgeCallParty");
+    }
+
+    #[test]
+    fn examples_qualify_what_they_follow() {
+        // "Like work hours" gives examples of the states, not business hours to read.
+        assert!(top3("show my comm handling states like after hours").contains(&"listCicStates"));
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
