@@ -1296,6 +1296,9 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("config", &[("configuration", 1.0), ("setting", 0.6)]),
     ("configuration", &[("setting", 0.6)]),
     ("preference", &[("setting", 0.8)]),
+    // A mode, or whether something is on, is a setting.
+    ("mode", &[("setting", 0.8), ("mode", 1.0)]),
+    ("enabled", &[("setting", 0.5), ("enabled", 1.0)]),
     ("info", &[("information", 1.0), ("detail", 0.5)]),
     ("detail", &[("info", 0.6)]),
     ("plan", &[("service", 0.5)]),

@@ -161,6 +161,8 @@ const INVERTED_HEAD: f32 = 2.0;
 const FIELD: f32 = 0.6;
 /// How much a person named by name counts as a user.
 const NAMED_PERSON: f32 = 0.8;
+/// How much calls in general, to be listed, count as their log.
+const CALLS_AS_LOG: f32 = 0.6;
 /// How much a kind counts beside the words that name it.
 const KIND_BESIDE: f32 = 0.5;
 
@@ -1881,6 +1883,12 @@ impl Index {
             term.object = true;
             terms.push(term);
         }
+        // Calls in general, to be listed or searched, are the records of them in the call log.
+        if calls_in_general && matches!(verb, Some(Verb::List) | Some(Verb::Search)) {
+            let mut term = self.expand("log", CALLS_AS_LOG, false);
+            term.object = false;
+            terms.push(term);
+        }
         if names_person && joins_or_leaves {
             let mut term = self.expand("member", 0.6, false);
             term.object = false;
@@ -3412,6 +3420,25 @@ mod tests {
     fn examples_qualify_what_they_follow() {
         // "Like work hours" gives examples of the states, not business hours to read.
         assert!(top3("show my comm handling states like after hours").contains(&"listCicStates"));
+    }
+
+    #[test]
+    fn calls_in_general_to_list_are_the_call_log() {
+        assert!(
+            ["readUserCallLog", "readCompanyCallLog"].contains(&top("list calls to 800-555-0100"))
+        );
+    }
+
+    #[test]
+    fn a_mode_or_whether_something_is_on_is_a_setting() {
+        assert_eq!(
+            top("what is my caller blocking mode"),
+            "readCallerBlockingSettings"
+        );
+        assert_eq!(
+            top("is auto recording enabled for outbound calls?"),
+            "readCallRecordingSettings"
+        );
     }
 
     #[test]
