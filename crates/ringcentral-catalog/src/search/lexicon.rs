@@ -251,6 +251,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("per day", "timeline"),
     ("how many", "count"),
     ("at once", "multiple"),
+    ("in one request", "multiple"),
+    ("in a single request", "multiple"),
+    ("in one call", "multiple"),
+    ("in one go", "multiple"),
     ("in bulk", "bulk"),
     ("pick up", "pickup"),
     ("picks up", "pickup"),
@@ -552,6 +556,9 @@ pub const VERBS: &[VerbWord] = &[
     v("fix", Verb::Update, true),
     v("close", Verb::Update, false),
     g("reassign", Verb::Update, true, "assign"),
+    // Logging someone in or out of something changes whether they are there.
+    v("login", Verb::Update, false),
+    v("logout", Verb::Update, false),
     v("administer", Verb::Update, true),
     // Numbers and devices given back leave the account.
     v("release", Verb::Delete, true),
@@ -715,6 +722,25 @@ pub const ASKING: &[&str] = &[
     "with the api",
     "via the api",
     "through the api",
+];
+
+/// Words that ask for the thing they are followed by ("I need the recording of ..."): the
+/// request is to get it, or to make it when it is new ("we need a new queue").
+pub const WANTING: &[&str] = &[
+    "i need",
+    "i want",
+    "i'd like",
+    "i would like",
+    "we need",
+    "we want",
+];
+
+/// Verbs whose particle may stand after their object ("log agent 101 *out*"), with the
+/// particles they take.
+pub const SEPARABLE: &[(&str, &[&str])] = &[
+    ("log", &["in", "out"]),
+    ("sign", &["in", "out"]),
+    ("kick", &["out"]),
 ];
 
 /// Words after which a number counts records rather than naming one ("the last 20 posts").
@@ -890,6 +916,9 @@ pub const DETERMINERS: &[&str] = &[
     "its", "this", "that", "these", "those",
 ];
 
+/// Words that say a request is about many records at once.
+pub const MANY: &[&str] = &["multiple", "bulk", "mass", "several", "many"];
+
 /// Words that count a few things in hand ("merge *two* calls").
 pub const FEW: &[&str] = &[
     "two", "both", "these", "those", "2", "three", "3", "several",
@@ -942,6 +971,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("retained", &[("retention", 1.0), ("configuration", 0.7)]),
     ("audio", &[("content", 0.6), ("media", 0.6)]),
     ("pdf", &[("content", 0.6), ("attachment", 0.5)]),
+    ("mp3", &[("content", 0.8), ("audio", 0.6)]),
+    ("wav", &[("content", 0.8), ("audio", 0.6)]),
     ("play", &[("content", 0.6)]),
     ("download", &[("content", 0.8), ("download", 1.0)]),
     ("fax", &[("message", 1.0)]),
@@ -1251,6 +1282,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("total", &[("analytics", 0.5), ("aggregation", 0.7)]),
     ("count", &[("aggregation", 0.5), ("analytics", 0.4)]),
     ("trend", &[("timeline", 0.9), ("analytics", 0.6)]),
+    // Comparing figures is analytics.
+    ("compare", &[("analytics", 0.8), ("aggregation", 0.6)]),
     ("timeline", &[("analytics", 0.5)]),
     ("speaker", &[("diarize", 0.7), ("diarization", 0.8)]),
     ("punctuation", &[("punctuate", 0.9)]),

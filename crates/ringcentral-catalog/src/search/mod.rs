@@ -1992,6 +1992,10 @@ impl Index {
         if question == Question::About && words.iter().any(|w| w == "any") {
             plural = true;
         }
+        // "In bulk", "several at once": many records.
+        if words.iter().any(|w| lexicon::MANY.contains(&w.as_str())) {
+            plural = true;
+        }
         // "Who ..." asks for people, usually more than one.
         if words.first().is_some_and(|w| w == "who" || w == "whose") {
             plural = true;
@@ -2393,6 +2397,18 @@ impl Index {
                 return tokens[frame.len()..].join(" ");
             }
         }
+        // "I need the recording of call 55": a request for a thing is to get it.
+        for frame in lexicon::WANTING {
+            let frame: Vec<&str> = frame.split_whitespace().collect();
+            if lower.len() > frame.len() + 1
+                && lower.iter().zip(&frame).all(|(a, b)| a == b)
+                && lower[frame.len()] != "to"
+            {
+                let new = lower[frame.len()..].iter().take(2).any(|w| w == "new");
+                let verb = if new { "create" } else { "get" };
+                return format!("{verb} {}", tokens[frame.len()..].join(" "));
+            }
+        }
         // "Can Tom export the call log?", "may an agent see recordings?"
         if lower
             .first()
@@ -2453,6 +2469,17 @@ impl Index {
     }
 
     fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
+        // "Log agent 101 out of the queue" is to log them out: the particle joins its verb.
+        let mut words = words;
+        for (verb, particles) in lexicon::SEPARABLE {
+            if let Some(at) = words.iter().position(|w| w == verb)
+                && let Some(gap) = (at + 2..words.len().min(at + 5))
+                    .find(|j| particles.contains(&words[*j].as_str()))
+            {
+                let particle = words.remove(gap);
+                words.insert(at + 1, particle);
+            }
+        }
         let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let phrase_at = |i: usize| self.phrase_at(&words, &stems, i);
         let mut out = Vec::with_capacity(words.len());
@@ -3438,6 +3465,32 @@ mod tests {
         assert_eq!(
             top("is auto recording enabled for outbound calls?"),
             "readCallRecordingSettings"
+        );
+    }
+
+    #[test]
+    fn needing_a_thing_asks_for_it() {
+        assert_eq!(
+            top("I need the audio of voicemail 12"),
+            "readMessageContent"
+        );
+        assert_eq!(top("we need a new site for Boston"), "createSite");
+    }
+
+    #[test]
+    fn a_particle_after_the_object_joins_its_verb() {
+        assert_eq!(
+            top("sign user 5 out of the billing queue"),
+            "updateExtensionCallQueuePresence"
+        );
+    }
+
+    #[test]
+    fn comparing_is_analytics_and_one_request_is_many_records() {
+        assert!(top("compare call volume across sites last month").starts_with("analytics"));
+        assert_eq!(
+            top("update 30 extensions in one request"),
+            "extensionBulkUpdate"
         );
     }
 
