@@ -389,6 +389,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("call control", "call party"),
     ("in progress", "active"),
     ("in a call", "active call"),
+    // One call in hand is a call, however live: "put an active call on hold".
+    ("an active call", "a call"),
+    ("an ongoing call", "a call"),
+    ("a live call", "a call"),
     // A PIN to dial in with is for the public telephone network.
     ("dial in pin", "pstn pin"),
     ("dial-in pin", "pstn pin"),
@@ -567,6 +571,7 @@ pub const VERBS: &[VerbWord] = &[
     v("reopen", Verb::Update, true),
     v("correct", Verb::Update, true),
     v("restore", Verb::Update, true),
+    v("reset", Verb::Update, true),
     v("promote", Verb::Update, true),
     v("mute", Verb::Update, true),
     v("unmute", Verb::Update, true),
@@ -1089,6 +1094,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("offboard", &[("user", 0.6), ("extension", 0.6)]),
     ("contractor", &[("user", 0.7), ("member", 0.5)]),
     ("panelist", &[("invitee", 0.8)]),
+    ("invite", &[("invitee", 0.9)]),
     // A delegate schedules for those who delegated to them; acting on someone's behalf is a
     // grant they gave.
     ("delegate", &[("delegator", 1.0), ("delegation", 0.8)]),
@@ -1655,6 +1661,7 @@ pub const WEAK: &[&str] = &[
     "given",
     "latest",
     "full",
+    "recent",
 ];
 
 /// Words in operation names that say little about what an operation does (internal product names,

@@ -3495,6 +3495,17 @@ mod tests {
     }
 
     #[test]
+    fn one_live_call_in_hand_is_a_call() {
+        assert_eq!(top("put an active call on hold"), "holdCallParty");
+        assert_eq!(top("show my recent voicemails"), "listMessages");
+    }
+
+    #[test]
+    fn resetting_is_changing() {
+        assert_eq!(top("reset my caller ID"), "updateExtensionCallerId");
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
