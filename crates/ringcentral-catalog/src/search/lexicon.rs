@@ -377,6 +377,15 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("resource types", "resource type"),
     ("audit log", "audit trail"),
     ("who changed", "audit trail"),
+    ("who made changes", "audit trail"),
+    ("who made a change", "audit trail"),
+    // Who spoke when is what speaker diarization tells.
+    ("who spoke", "speaker"),
+    ("who was speaking", "speaker"),
+    // What is happening now is active.
+    ("are happening", "are active"),
+    ("happening now", "active"),
+    ("happening right now", "active"),
     ("who modified", "audit trail"),
     ("who deleted", "audit trail"),
     ("who removed", "audit trail"),
@@ -1126,7 +1135,6 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("invisible", &[("presence", 0.9), ("visibility", 0.8)]),
     ("visible", &[("presence", 0.7), ("visibility", 0.8)]),
     ("ongoing", &[("active", 1.0)]),
-    ("happening", &[("active", 0.8)]),
     ("live", &[("active", 0.9)]),
     ("hangup", &[("end", 1.0), ("call", 0.5)]),
     ("end", &[("delete", 0.3)]),
@@ -1225,6 +1233,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("participation", &[("participant", 1.0)]),
     // Whether a number is valid is what parsing it tells.
     ("valid", &[("parse", 0.8), ("validate", 0.5)]),
+    // E.164 is the format that parsing a number gives.
+    ("e164", &[("e164", 1.0), ("parse", 0.7), ("format", 0.5)]),
     ("invalid", &[("parse", 0.8), ("validate", 0.5)]),
     ("bookmark", &[("favorite", 0.8)]),
     ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
@@ -1480,6 +1490,17 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
     // Resuming a held call takes it off hold.
     ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // A webhook is switched off by suspending it and on by activating it.
+    (
+        "disable",
+        &["webhook", "webhooks"],
+        &[("suspend", 1.0), ("disable", 0.5)],
+    ),
+    (
+        "enable",
+        &["webhook", "webhooks"],
+        &[("activate", 1.0), ("enable", 0.5)],
+    ),
     // Closing a task completes it, closing a thread of customer messages resolves it.
     ("close", &["task", "tasks"], &[("complete", 1.0)]),
     ("close", &["thread", "threads"], &[("resolve", 1.0)]),

@@ -3506,6 +3506,22 @@ mod tests {
     }
 
     #[test]
+    fn everyday_words_for_webhooks_audits_speakers_and_formats() {
+        assert_eq!(top("turn off incoming webhook 5"), "suspendGlipWebhookNew");
+        assert_eq!(
+            top("who made changes to our roles yesterday?"),
+            "auditTrailSearch"
+        );
+        assert_eq!(top("identify who spoke in the audio"), "caiSpeakerDiarize");
+        assert!(top("format 650 555 0100 as E.164").starts_with("parsePhoneNumber"));
+        // What happens to calls is not what calls are happening.
+        assert_ne!(
+            top("what happens to calls to the main number after hours?"),
+            "listCompanyActiveCalls"
+        );
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
