@@ -161,6 +161,8 @@ const INVERTED_HEAD: f32 = 2.0;
 const FIELD: f32 = 0.6;
 /// How much a person named by name counts as a user.
 const NAMED_PERSON: f32 = 0.8;
+/// How well a computation fits a request to read its result.
+const COMPUTED_READ: f32 = 0.5;
 /// How much calls in general, to be listed, count as their log.
 const CALLS_AS_LOG: f32 = 0.6;
 /// How much a kind counts beside the words that name it.
@@ -209,6 +211,9 @@ struct Doc {
     bulk: bool,
     /// Controls one live call (hold, transfer, forward, record it).
     live_call: bool,
+    /// Starts a computation whose result is what is asked for (`/ai/.../async/...`): asking
+    /// for that result ("who spoke when?") is asking for it.
+    computes: bool,
     /// What holds its records: the things its path names one of before going on ("chat" in
     /// `/chats/{chatId}/posts`).
     holders: Vec<Term>,
@@ -1071,6 +1076,7 @@ impl Index {
                 item,
                 bulk,
                 live_call: op.path.contains("/telephony/sessions/"),
+                computes: op.path.contains("/async/"),
                 holders,
             },
             fields,
@@ -1357,6 +1363,11 @@ impl Index {
             ))
         } else {
             verb_fit(query.verb, query.plural, op_verb)
+        };
+        let class = if doc.computes && matches!(query.verb, Some(Verb::Read) | Some(Verb::List)) {
+            class.max(COMPUTED_READ)
+        } else {
+            class
         };
         let Some(action) = query.action else {
             return class;
@@ -3518,6 +3529,18 @@ mod tests {
         assert_ne!(
             top("what happens to calls to the main number after hours?"),
             "listCompanyActiveCalls"
+        );
+    }
+
+    #[test]
+    fn asking_for_a_computed_result_asks_for_the_computation() {
+        assert_eq!(
+            top("who spoke when in this audio file?"),
+            "caiSpeakerDiarize"
+        );
+        assert_eq!(
+            top("get me a summary of this call transcript"),
+            "caiSummarize"
         );
     }
 
