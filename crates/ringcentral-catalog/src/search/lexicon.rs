@@ -218,6 +218,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("get notified", "subscribe"),
     ("be notified", "subscribe"),
     ("number shows up", "callerid"),
+    ("number shows", "callerid"),
+    ("number appears", "callerid"),
     ("number show up", "callerid"),
     ("number displayed", "callerid"),
     ("auto record", "automatic recording"),
@@ -264,7 +266,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("leave a comment", "create comment"),
     ("leave a message", "send message"),
     ("leave a voicemail", "send voicemail"),
-    ("who called", "call log"),
+    ("who called", "who call log"),
     ("hang up", "end call"),
     ("turn off", "disable"),
     ("turn on", "enable"),
@@ -730,6 +732,11 @@ pub const ASKING: &[&str] = &[
     "i want to",
     "i'd like to",
     "help me",
+    "can you please",
+    "could you please",
+    "can you",
+    "could you",
+    "would you",
     "using the api",
     "using the ringcentral api",
     "using the rest api",
@@ -1573,11 +1580,21 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         ],
         &[("content", 1.0), ("media", 0.6)],
     ),
-    // A voicemail's recording is the message's content.
+    // A voicemail's recording is the message's content, and so is its transcript.
     (
         "recording",
         &["voicemail", "voicemails", "fax", "message", "messages"],
         &[("content", 0.8), ("attachment", 0.6)],
+    ),
+    (
+        "transcript",
+        &["voicemail", "voicemails", "message", "messages"],
+        &[("content", 0.8), ("transcription", 0.8), ("message", 0.6)],
+    ),
+    (
+        "transcription",
+        &["voicemail", "voicemails", "message", "messages"],
+        &[("content", 0.8), ("transcription", 1.0), ("message", 0.6)],
     ),
     (
         "report",

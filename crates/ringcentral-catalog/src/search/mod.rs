@@ -1932,6 +1932,10 @@ impl Index {
                 }
                 break;
             }
+            // "All the users": how many is no part of what.
+            if matches!(w.as_str(), "all" | "every" | "each") {
+                continue;
+            }
             person |= lexicon::PEOPLE.contains(&w.as_str());
             // A verb that is what it sends ("*fax* with a cover page") names the head.
             if Some(w.as_str()) == verb_word
@@ -3541,6 +3545,31 @@ mod tests {
         assert_eq!(
             top("get me a summary of this call transcript"),
             "caiSummarize"
+        );
+    }
+
+    #[test]
+    fn polite_frames_and_quantifiers_are_no_part_of_the_request() {
+        assert_eq!(top("can you list the call queues?"), "listCallQueues");
+        assert_eq!(
+            top("list all the extensions in our account"),
+            "listExtensions"
+        );
+    }
+
+    #[test]
+    fn a_voicemail_transcript_is_its_content() {
+        assert_eq!(
+            top("get the transcript of voicemail 55"),
+            "readMessageContent"
+        );
+    }
+
+    #[test]
+    fn the_number_shown_when_calling_out_is_the_caller_id() {
+        assert_eq!(
+            top("change what number shows when I call out"),
+            "updateExtensionCallerId"
         );
     }
 
