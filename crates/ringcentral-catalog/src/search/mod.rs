@@ -1596,6 +1596,31 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
+        // "Make Jane an admin", "make extension 204 a supervisor": making someone something
+        // gives them that role.
+        let tokens: Vec<String> = cleaned
+            .split_whitespace()
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        if verb_at == Some(0)
+            && tokens.first().is_some_and(|t| t == "make")
+            && let Some(article) =
+                (2..tokens.len().min(5)).find(|j| matches!(tokens[*j].as_str(), "a" | "an"))
+            && (1..article).all(|j| {
+                let t = &tokens[j];
+                lexicon::PEOPLE.contains(&t.as_str())
+                    || t == "extension"
+                    || t.chars().all(|c| c.is_ascii_digit())
+                    || !self.vocab.contains_key(&text::stem(t))
+            })
+            && let Some(assign) = self.verbs.get("assign")
+        {
+            verb = Some(assign.class);
+            info = Some(assign);
+        }
         // Some name an operation by their object: sending a call on forwards it, accepting one
         // answers it. One call, that is: accepting calls is being available for them.
         if let Some(i) = verb_at
@@ -3571,6 +3596,12 @@ mod tests {
             top("change what number shows when I call out"),
             "updateExtensionCallerId"
         );
+    }
+
+    #[test]
+    fn making_someone_something_assigns_it() {
+        assert_eq!(top("Make Jane an admin"), "updateUserAssignedRoles");
+        assert_eq!(top("make a call to Bob"), "createCallOutCallSession");
     }
 
     #[test]
