@@ -2116,8 +2116,23 @@ impl Index {
             .collect();
         // The words right before it name the holder too ("*SMS* thread 5520"): an operation on
         // another kind of thread holds other records.
+        // A record named by its name ("the *London* site") is one too.
+        let names: Vec<String> = cleaned
+            .split_whitespace()
+            .skip(1)
+            .filter(|t| {
+                let mut chars = t.chars();
+                chars.next().is_some_and(char::is_uppercase)
+                    && t.len() > 1
+                    && chars.all(char::is_lowercase)
+            })
+            .map(str::to_lowercase)
+            .filter(|t| !self.vocab.contains_key(&text::stem(t)) && !self.stopwords.contains(t))
+            .collect();
+        let is_name = |j: usize| names.contains(&content[j]);
+        let named_one = |i: usize| numbered[i] || (i > 0 && is_name(i - 1));
         let holders: Vec<Holder> = (0..content.len())
-            .filter(|i| thing_head && qualifying[*i] && numbered[*i] && Some(*i) != verb_at)
+            .filter(|i| thing_head && qualifying[*i] && named_one(*i) && Some(*i) != verb_at)
             .map(|i| Holder {
                 names: strong(&stems[i])
                     .filter(|t| !head.iter().any(|(h, _)| h == t))
@@ -2125,6 +2140,7 @@ impl Index {
                 modifiers: (0..i)
                     .rev()
                     .take_while(|j| qualifying[*j] && word_at[*j] + (i - *j) == word_at[i])
+                    .filter(|j| !is_name(*j))
                     .map(|j| strong(&stems[j]).collect())
                     .collect(),
             })
@@ -3378,6 +3394,8 @@ mod tests {
     #[test]
     fn a_numbered_qualifier_names_what_holds_the_records() {
         assert_eq!(top("show the extensions of site 4"), "listSiteMembers");
+        // Or by its name.
+        assert_eq!(top("list the users in the London site"), "listSiteMembers");
         assert_eq!(top("what tasks are open in chat 77?"), "listChatTasksNew");
         // A thread of texts holds no team messaging posts.
         assert!(
