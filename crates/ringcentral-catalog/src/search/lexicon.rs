@@ -583,6 +583,7 @@ pub const VERBS: &[VerbWord] = &[
     v("correct", Verb::Update, true),
     v("restore", Verb::Update, true),
     v("reset", Verb::Update, true),
+    v("share", Verb::Create, true),
     v("promote", Verb::Update, true),
     v("mute", Verb::Update, true),
     v("unmute", Verb::Update, true),
@@ -1497,6 +1498,17 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
     // Resuming a held call takes it off hold.
     ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // What is said in a chat is its posts; a meeting on a calendar is an event.
+    (
+        "say",
+        &["chat", "team", "channel", "conversation", "group"],
+        &[("post", 1.0)],
+    ),
+    (
+        "meeting",
+        &["calendar"],
+        &[("event", 1.0), ("meeting", 0.5)],
+    ),
     // A webhook is switched off by suspending it and on by activating it.
     (
         "disable",

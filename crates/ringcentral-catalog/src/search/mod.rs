@@ -1533,14 +1533,22 @@ impl Index {
 
         // The verb: the first pure verb; else an ambiguous one that opens the request. A question
         // whose object comes before any verb asks to read that object.
-        let first_pure =
-            (0..content.len()).find(|i| !permitted[*i] && verb_of(*i).is_some_and(|v| v.pure));
-        let first_object = (0..content.len()).find(|i| verb_of(*i).is_none());
+        // A verb after an article or a possessive names a thing ("the *join* link", "my
+        // *transfer* settings").
+        let after_determiner = |i: usize| {
+            word_at[i] > 0 && lexicon::DETERMINERS.contains(&words[word_at[i] - 1].as_str())
+        };
+        let first_pure = (0..content.len()).find(|i| {
+            !permitted[*i] && !after_determiner(*i) && verb_of(*i).is_some_and(|v| v.pure)
+        });
+        let first_object =
+            (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
         let mut verb_at = first_pure;
         // A verb that opens the request is its verb, even one that is also a noun, and even
         // when a later word could be a verb too ("check the bulk update task").
         if words.len() > 1
             && verb_of(0).is_some()
+            && !after_determiner(0)
             && content.first().is_some_and(|w| w != "all" && w != "every")
         {
             verb_at = Some(0);
@@ -3620,6 +3628,21 @@ mod tests {
     fn making_someone_something_assigns_it() {
         assert_eq!(top("Make Jane an admin"), "updateUserAssignedRoles");
         assert_eq!(top("make a call to Bob"), "createCallOutCallSession");
+    }
+
+    #[test]
+    fn a_verb_after_an_article_names_a_thing() {
+        assert!(
+            ["getBridge", "getDefaultBridge"]
+                .contains(&top("what's the join link for my meeting room?"))
+        );
+        assert_eq!(top("share a file with the Ops chat"), "createGlipFileNew");
+    }
+
+    #[test]
+    fn what_is_said_in_a_chat_is_its_posts_and_a_meeting_on_a_calendar_an_event() {
+        assert!(top("what did people say in the sales chat?").starts_with("readGlipPost"));
+        assert!(top("add a meeting to the team calendar").starts_with("createEvent"));
     }
 
     #[test]
