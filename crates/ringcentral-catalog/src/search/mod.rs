@@ -1307,6 +1307,10 @@ impl Index {
                     // Records held by the one the request names ("members *of group 4*").
                     score += W_HOLDER;
                 }
+                if parsed.counted && doc.bulk {
+                    // Many records at once are for the operation on many.
+                    score += W_BULK;
+                }
                 if parsed.calls_in_general && doc.live_call {
                     // "Forward my calls", "record all calls": a standing setting, not one call.
                     score -= W_LIVE_CALL;
@@ -2044,6 +2048,21 @@ impl Index {
         if words.iter().any(|w| lexicon::MANY.contains(&w.as_str())) {
             plural = true;
         }
+        // "Import 200 switches", "provision 25 users": a count of new records says to make
+        // them together.
+        let counted = words.windows(2).any(|pair| {
+            pair[0].chars().all(|c| c.is_ascii_digit())
+                && pair[0].parse::<u32>().is_ok_and(|n| n > 2)
+                && pair[1].len() > 3
+                && pair[1].ends_with('s')
+                && !pair[1].ends_with("ss")
+        }) && matches!(
+            verb,
+            Some(Verb::Create) | Some(Verb::Update) | Some(Verb::Delete)
+        );
+        if counted {
+            plural = true;
+        }
         // "Who ..." asks for people, usually more than one.
         if words.first().is_some_and(|w| w == "who" || w == "whose") {
             plural = true;
@@ -2167,6 +2186,7 @@ impl Index {
             scope,
             calls_in_general,
             configures,
+            counted,
             terms,
         }
     }
@@ -2699,6 +2719,8 @@ struct Query {
     calls_in_general: bool,
     /// Asks to set up how calls are handled ("forward my calls"), by making or changing a setting.
     configures: bool,
+    /// Counts the records to make, change or remove ("import 200 switches").
+    counted: bool,
     terms: Vec<QueryTerm>,
 }
 
@@ -3643,6 +3665,14 @@ mod tests {
     fn what_is_said_in_a_chat_is_its_posts_and_a_meeting_on_a_calendar_an_event() {
         assert!(top("what did people say in the sales chat?").starts_with("readGlipPost"));
         assert!(top("add a meeting to the team calendar").starts_with("createEvent"));
+    }
+
+    #[test]
+    fn a_count_of_new_records_makes_them_together() {
+        assert_eq!(
+            top("add 30 switches to the emergency map"),
+            "createMultipleSwitches"
+        );
     }
 
     #[test]
