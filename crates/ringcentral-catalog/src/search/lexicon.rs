@@ -400,6 +400,9 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("call control", "call party"),
     ("in progress", "active"),
     ("in a call", "active call"),
+    // What is assigned to me is mine.
+    ("assigned to me", "of mine"),
+    ("assigned to my extension", "of mine"),
     // One call in hand is a call, however live: "put an active call on hold".
     ("an active call", "a call"),
     ("an ongoing call", "a call"),
@@ -1002,7 +1005,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("attachment", &[("content", 0.6), ("file", 0.5)]),
     (
         "unread",
-        &[("read", 0.5), ("status", 0.5), ("message", 0.3)],
+        &[("read", 0.5), ("status", 0.3), ("message", 0.3)],
     ),
     ("template", &[("canned", 0.5)]),
     ("canned", &[("template", 1.0)]),

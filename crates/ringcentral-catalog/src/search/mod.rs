@@ -3676,6 +3676,15 @@ mod tests {
     }
 
     #[test]
+    fn what_is_assigned_to_me_is_mine() {
+        assert_eq!(
+            top("which phone numbers are assigned to me?"),
+            "listExtensionPhoneNumbers"
+        );
+        assert_eq!(top("how many unread faxes do I have?"), "listMessages");
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
