@@ -1501,6 +1501,22 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
     // Resuming a held call takes it off hold.
     ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // A person's status is their presence.
+    (
+        "status",
+        &[
+            "someone",
+            "somebody",
+            "someone's",
+            "colleague",
+            "coworker",
+            "teammate",
+            "person",
+            "agent",
+            "employee",
+        ],
+        &[("presence", 0.9)],
+    ),
     // What is said in a chat is its posts; a meeting on a calendar is an event.
     (
         "say",

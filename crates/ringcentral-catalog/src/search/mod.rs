@@ -3685,6 +3685,14 @@ mod tests {
     }
 
     #[test]
+    fn a_persons_status_is_their_presence() {
+        assert!(
+            ["readUserPresenceStatus", "readUnifiedPresence"]
+                .contains(&top("what's my colleague's status?"))
+        );
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
