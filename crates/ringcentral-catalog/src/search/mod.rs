@@ -1690,6 +1690,28 @@ impl Index {
             && words
                 .iter()
                 .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+        // "Add a third person to the call", "bring Dana into the conference": someone joining
+        // the call in hand is brought in.
+        let joined = words
+            .iter()
+            .position(|w| w == "to" || w == "into")
+            .map(|at| {
+                words[at + 1..]
+                    .iter()
+                    .take_while(|w| !lexicon::PREPOSITIONS.contains(&w.as_str()))
+                    .filter(|w| !lexicon::DETERMINERS.contains(&w.as_str()))
+                    .last()
+            });
+        let brings_in = joins_or_leaves
+            && matches!(verb, Some(Verb::Create))
+            && (names_person || words.iter().any(|w| w == "participant" || w == "party"))
+            && joined
+                .flatten()
+                .is_some_and(|w| w == "call" || w == "conference");
+        let (action, specific) = match self.vocab.get("bring") {
+            Some(bring) if brings_in => (Some(*bring), true),
+            _ => (action, specific),
+        };
         let possessors: Vec<String> = cleaned
             .split_whitespace()
             .filter_map(|token| {
@@ -3689,6 +3711,19 @@ mod tests {
         assert!(
             ["readUserPresenceStatus", "readUnifiedPresence"]
                 .contains(&top("what's my colleague's status?"))
+        );
+    }
+
+    #[test]
+    fn someone_joining_the_call_in_hand_is_brought_in() {
+        assert_eq!(
+            top("add my supervisor to the call"),
+            "createCallPartyWithBringIn"
+        );
+        // A call queue is a group to join, not a call.
+        assert_eq!(
+            top("add Tom to the sales call queue"),
+            "assignMultipleCallQueueMembers"
         );
     }
 
