@@ -268,6 +268,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("leave a voicemail", "send voicemail"),
     ("who called", "who call log"),
     ("hang up", "end call"),
+    ("turned on", "enabled"),
+    ("turned off", "disabled"),
     ("turn off", "disable"),
     ("turn on", "enable"),
     ("switch off", "disable"),
@@ -1501,6 +1503,8 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
     // Resuming a held call takes it off hold.
     ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // Who is assigned a task are its assignees.
+    ("assigned", &["task", "tasks", "todo"], &[("assignee", 1.0)]),
     // A person's status is their presence.
     (
         "status",

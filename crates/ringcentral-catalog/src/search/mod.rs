@@ -3728,6 +3728,11 @@ mod tests {
     }
 
     #[test]
+    fn who_is_assigned_a_task_reads_the_task() {
+        assert_eq!(top("who is assigned to task 9?"), "readTaskNew");
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
