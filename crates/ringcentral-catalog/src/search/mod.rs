@@ -3733,6 +3733,17 @@ mod tests {
     }
 
     #[test]
+    fn going_offline_sets_ones_presence() {
+        for query in ["go offline", "appear away for an hour"] {
+            assert!(
+                ["updateUserPresenceStatus", "updateUnifiedPresence"].contains(&top(query)),
+                "{query}"
+            );
+        }
+        assert!(top("ping a teammate in team messaging").starts_with("createGlip"));
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
