@@ -1490,7 +1490,12 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
+        &[
+            ("permission", 1.0),
+            ("authorization", 0.8),
+            ("authz", 0.8),
+            ("profile", 0.6),
+        ],
     ),
     (
         "permitted",
@@ -1503,7 +1508,12 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
+        &[
+            ("permission", 1.0),
+            ("authorization", 0.8),
+            ("authz", 0.8),
+            ("profile", 0.6),
+        ],
     ),
     // Answering a call with a text replies to the caller.
     (

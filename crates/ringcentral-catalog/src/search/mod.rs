@@ -3744,6 +3744,13 @@ mod tests {
     }
 
     #[test]
+    fn what_someone_may_do_is_their_authorization_profile() {
+        assert!(
+            top3("what is extension 300 permitted to do?").contains(&"readAuthorizationProfile")
+        );
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
