@@ -251,7 +251,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("per hour", "timeline"),
     ("by hour", "timeline"),
     ("per day", "timeline"),
-    ("how many", "count"),
+    ("how many", "all count"),
     ("at once", "multiple"),
     ("in one request", "multiple"),
     ("in a single request", "multiple"),

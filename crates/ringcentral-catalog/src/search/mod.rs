@@ -3751,6 +3751,15 @@ mod tests {
     }
 
     #[test]
+    fn how_many_asks_for_them_all() {
+        assert_eq!(
+            top("how many people registered for webinar session 8?"),
+            "rcwRegListRegistrants"
+        );
+        assert_eq!(top("how many extensions do we have?"), "listExtensions");
+    }
+
+    #[test]
     fn empty_or_meaningless_queries_find_nothing() {
         assert!(search("", 5).is_empty());
         assert!(search("the of a", 5).is_empty());
