@@ -8,7 +8,8 @@
 //! a post), its head (what it is about before any qualifier: "a task *in a chat*"), the
 //! qualifiers themselves (which count for less), a scope (mine, one user's, or the whole
 //! company) and a number (one record, one named by its id, or many). Text the search must see
-//! past (quoted message bodies, phone numbers, e-mail addresses) is dropped first. A question
+//! past (quoted message bodies, phone numbers) is dropped first, and an e-mail address stands
+//! for the person it reaches. A question
 //! ("which queues am I in?") asks to read what it names, and one to answer yes or no ("does
 //! this user have permission to ...?", "can Tom export the call log?") asks to check; words that
 //! only frame a request ("is there an API to ...") and an unquoted message body ("saying ...")
@@ -20,7 +21,12 @@
 //! which is what the request is about. Some verbs take their meaning from their context or
 //! object: replying to a text sends an SMS but replying to a call answers the caller, opening a
 //! voicemail reads it but opening a conversation starts one, forwarding "my calls" is a
-//! setting rather than an operation on one live call.
+//! setting rather than an operation on one live call. A number or a name in a qualifier names
+//! the record that holds what is asked for ("tasks in chat 77", "users in the London site"),
+//! which favours the operations whose path goes on from one such record; someone joining the
+//! call in hand is brought in; whether a person is on a call, in a meeting or free is their
+//! presence; making someone something assigns it; a verb after an article names a thing (the
+//! *join* link); a particle may stand after its object (log agent 101 *out*).
 //!
 //! Each action is described by its operationId and summary (its name), its tags, the literal
 //! segments of its path after the API version (less the account and extension it is scoped
@@ -32,13 +38,17 @@
 //! in the names, tags and paths that carry it. The values of type fields are kinds of record
 //! however many there are: a request about park locations or fax users, or about a call queue
 //! (the API's Department), that no operation is named by for what it asks to do, is asked of the
-//! operations whose type field takes that kind.
+//! operations whose type field takes that kind. A change whose body lists records added and
+//! removed adds and removes them; an asynchronous computation (`/async/`) answers a request to
+//! read its result; two words that name one thing ("Caller ID") are that thing, not their first
+//! word.
 //!
 //! The score rewards how much of the request an action covers (each word weighted by how rare it
 //! is across the API and judged against the best any action could do), how much of the action's
 //! name the request explains (so "list extensions" prefers *List Extensions* to *List Extension
 //! Active Calls*), whether the heads match, whether the verb fits, whether the scope and the
-//! number fit; it penalizes bulk variants for one record, actions none of whose name the request
+//! number fit (a count of records to make prefers the operation on many); it penalizes bulk
+//! variants for one record, actions none of whose name the request
 //! explains, actions about something else entirely, live-call control for calls in general, and
 //! deprecated operations where a current one does the same (a deprecated operation that alone
 //! fits keeps its place).
