@@ -303,6 +303,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("voice message", "voicemail"),
     ("voice messages", "voicemail"),
     ("auto attendant", "ivr"),
+    ("auto attendants", "ivr menus"),
     ("auto receptionist", "ivr"),
     ("phone tree", "ivr menu"),
     ("phone menu", "ivr menu"),

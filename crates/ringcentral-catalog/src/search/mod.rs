@@ -171,6 +171,9 @@ const INVERTED_HEAD: f32 = 2.0;
 const FIELD: f32 = 0.6;
 /// How much a person named by name counts as a user.
 const NAMED_PERSON: f32 = 0.8;
+/// How well reading the one record of a thing fits a request to list it, when no list is
+/// named by it.
+const UNLISTED_READ: f32 = 0.8;
 /// How well a computation fits a request to read its result.
 const COMPUTED_READ: f32 = 0.5;
 /// How much calls in general, to be listed, count as their log.
@@ -1239,6 +1242,14 @@ impl Index {
                 .iter()
                 .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
         });
+        // Whether some list is named by what the request asks to list: if none is, reading the
+        // one record of it is the list ("list my business hours").
+        let list_named = self.docs.iter().any(|d| {
+            d.verb == OpVerb::List
+                && d.head
+                    .iter()
+                    .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
+        });
         let asks_history = self
             .vocab
             .get("history")
@@ -1258,6 +1269,18 @@ impl Index {
                     0.0
                 };
                 let verb = self.verb_fit(&parsed, doc);
+                let verb = if parsed.verb == Some(Verb::List)
+                    && doc.verb == OpVerb::Read
+                    && !list_named
+                    && doc
+                        .head
+                        .iter()
+                        .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
+                {
+                    verb.max(UNLISTED_READ)
+                } else {
+                    verb
+                };
                 let scope = match parsed.scope {
                     Scope::Mine if doc.user_level => 1.0,
                     // Someone's things are not the catalog every account shares ("a user's
@@ -2367,6 +2390,8 @@ impl Index {
             return at;
         };
         let fits = |doc: &Doc| verb_fit(Some(class), false, doc.verb) >= 0.7;
+        // A list is named too by the read of the one record of its kind ("list business hours").
+        let names = |doc: &Doc| fits(doc) || (class == Verb::List && doc.verb == OpVerb::Read);
         let mut i = 0;
         while i < content.len() {
             let found = (1..=3).rev().find_map(|len| {
@@ -2419,7 +2444,7 @@ impl Index {
                     .filter(|(_, w)| *w >= NAME)
                     .any(|(d, _)| {
                         let doc = &self.docs[*d as usize];
-                        fits(doc)
+                        names(doc)
                             && rest.iter().all(|t| {
                                 self.postings[*t as usize]
                                     .iter()
@@ -3767,6 +3792,16 @@ mod tests {
             "rcwRegListRegistrants"
         );
         assert_eq!(top("how many extensions do we have?"), "listExtensions");
+    }
+
+    #[test]
+    fn listing_what_has_one_record_reads_it() {
+        assert_eq!(
+            top("list the company business hours"),
+            "readCompanyBusinessHours"
+        );
+        // Kinds still go to the operations whose type field takes them.
+        assert_eq!(top("list park locations"), "listExtensions");
     }
 
     #[test]
