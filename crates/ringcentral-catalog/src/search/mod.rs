@@ -1250,6 +1250,10 @@ impl Index {
                     .iter()
                     .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
         });
+        let whose_terms: Vec<Term> = ["extension", "user"]
+            .iter()
+            .filter_map(|w| self.vocab.get(*w).copied())
+            .collect();
         let asks_history = self
             .vocab
             .get("history")
@@ -1259,10 +1263,21 @@ impl Index {
             .map(|i| {
                 let doc = &self.docs[i];
                 let recall = scores[i] / total;
+                // "My devices" are my extension's: a request about one's own things explains
+                // the extension or user that names whose they are.
+                let whose = |t: &Term| {
+                    parsed.scope == Scope::Mine && doc.user_level && whose_terms.contains(t)
+                };
                 let precision = if doc.core_weight > 0.0 {
                     doc.core
                         .iter()
-                        .filter_map(|t| explained.get(t).map(|w| w * self.idf[*t as usize]))
+                        .filter_map(|t| {
+                            explained
+                                .get(t)
+                                .copied()
+                                .or_else(|| whose(t).then_some(1.0))
+                                .map(|w| w * self.idf[*t as usize])
+                        })
                         .sum::<f32>()
                         / doc.core_weight
                 } else {
@@ -3802,6 +3817,11 @@ mod tests {
         );
         // Kinds still go to the operations whose type field takes them.
         assert_eq!(top("list park locations"), "listExtensions");
+    }
+
+    #[test]
+    fn my_things_are_my_extensions() {
+        assert_eq!(top("show my devices"), "listExtensionDevices");
     }
 
     #[test]
