@@ -1031,8 +1031,11 @@ impl Index {
                 head.push(t);
             }
         }
+        // Named so, or reached through the company ("/webinar/.../company/sessions").
         let company_level = !op.path.contains("{extensionId}")
-            && (op.summary.contains("Company") || op.summary.contains("Account"));
+            && (op.summary.contains("Company")
+                || op.summary.contains("Account")
+                || op.path.contains("/company/"));
         // One record named by its id in the path, possibly followed by what to do to it
         // ("/phone-numbers/{phoneNumberId}/replace").
         let id_segment = |s: &str| s.starts_with('{') && (s.ends_with("Id}") || s.ends_with("id}"));
@@ -3822,6 +3825,18 @@ mod tests {
     #[test]
     fn my_things_are_my_extensions() {
         assert_eq!(top("show my devices"), "listExtensionDevices");
+    }
+
+    #[test]
+    fn what_is_reached_through_the_company_is_the_companys() {
+        assert_eq!(
+            top("list all company webinar recordings"),
+            "rcwHistoryAdminListRecordings"
+        );
+        assert_eq!(
+            top("list my webinar recordings"),
+            "rcwHistoryListRecordings"
+        );
     }
 
     #[test]
