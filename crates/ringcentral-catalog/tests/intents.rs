@@ -1,8 +1,8 @@
 //! Intent search quality on labelled sets of requests: each line is a request and the operationIds
 //! that correctly answer it. The shared sample must come out top-1 everywhere; our own sets (long
 //! everyday requests for development, more of them held out, short commands across the whole API,
-//! and a fresh set of requests as different people and agents phrase them) must stay above the
-//! quality bars.
+//! a fresh set of requests as different people and agents phrase them, and a second fresh set
+//! written across every tag of the spec) must stay above the quality bars.
 
 use std::path::{Path, PathBuf};
 
@@ -103,8 +103,8 @@ fn development_set_quality() {
         .expect("tests/data/intents-dev.tsv is part of the repository");
     assert!(cases.len() >= 100);
     let (top1, top3) = evaluate("dev", &cases);
-    assert!(top1 >= 0.90, "top-1 {top1:.3} fell below 0.90");
-    assert!(top3 >= 0.97, "top-3 {top3:.3} fell below 0.97");
+    assert!(top1 >= 0.91, "top-1 {top1:.3} fell below 0.91");
+    assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
 }
 
 #[test]
@@ -113,8 +113,8 @@ fn held_out_set_quality() {
         .expect("tests/data/intents-holdout.tsv is part of the repository");
     assert!(cases.len() >= 50);
     let (top1, top3) = evaluate("holdout", &cases);
-    assert!(top1 >= 0.79, "top-1 {top1:.3} fell below 0.79");
-    assert!(top3 >= 0.92, "top-3 {top3:.3} fell below 0.92");
+    assert!(top1 >= 0.82, "top-1 {top1:.3} fell below 0.82");
+    assert!(top3 >= 0.93, "top-3 {top3:.3} fell below 0.93");
 }
 
 #[test]
@@ -123,8 +123,8 @@ fn short_request_set_quality() {
         .expect("tests/data/intents-short.tsv is part of the repository");
     assert!(cases.len() >= 400);
     let (top1, top3) = evaluate("short", &cases);
-    assert!(top1 >= 0.96, "top-1 {top1:.3} fell below 0.96");
-    assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
+    assert!(top1 >= 0.97, "top-1 {top1:.3} fell below 0.97");
+    assert!(top3 >= 0.99, "top-3 {top3:.3} fell below 0.99");
 }
 
 #[test]
@@ -133,6 +133,16 @@ fn fresh_set_quality() {
         .expect("tests/data/intents-fresh.tsv is part of the repository");
     assert!(cases.len() >= 300);
     let (top1, top3) = evaluate("fresh", &cases);
-    assert!(top1 >= 0.83, "top-1 {top1:.3} fell below 0.83");
-    assert!(top3 >= 0.92, "top-3 {top3:.3} fell below 0.92");
+    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
+    assert!(top3 >= 0.95, "top-3 {top3:.3} fell below 0.95");
+}
+
+#[test]
+fn fresh2_set_quality() {
+    let cases = load(&data("intents-fresh2.tsv"))
+        .expect("tests/data/intents-fresh2.tsv is part of the repository");
+    assert!(cases.len() >= 250);
+    let (top1, top3) = evaluate("fresh2", &cases);
+    assert!(top1 >= 0.85, "top-1 {top1:.3} fell below 0.85");
+    assert!(top3 >= 0.93, "top-3 {top3:.3} fell below 0.93");
 }

@@ -146,6 +146,7 @@ pub const STOPWORDS: &[&str] = &[
     "whole",
     "entire",
     "entirely",
+    "together",
     // How many there are is no word to look for.
     "two",
     "three",
@@ -217,6 +218,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("get notified", "subscribe"),
     ("be notified", "subscribe"),
     ("number shows up", "callerid"),
+    ("number shows", "callerid"),
+    ("number appears", "callerid"),
     ("number show up", "callerid"),
     ("number displayed", "callerid"),
     ("auto record", "automatic recording"),
@@ -248,8 +251,12 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("per hour", "timeline"),
     ("by hour", "timeline"),
     ("per day", "timeline"),
-    ("how many", "count"),
+    ("how many", "all count"),
     ("at once", "multiple"),
+    ("in one request", "multiple"),
+    ("in a single request", "multiple"),
+    ("in one call", "multiple"),
+    ("in one go", "multiple"),
     ("in bulk", "bulk"),
     ("pick up", "pickup"),
     ("picks up", "pickup"),
@@ -259,8 +266,18 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("leave a comment", "create comment"),
     ("leave a message", "send message"),
     ("leave a voicemail", "send voicemail"),
-    ("who called", "call log"),
+    ("who called", "who call log"),
     ("hang up", "end call"),
+    // Going or appearing offline, invisible or away sets one's presence so.
+    ("go offline", "set presence offline"),
+    ("go online", "set presence online"),
+    ("go invisible", "set presence invisible"),
+    ("appear offline", "set presence offline"),
+    ("appear online", "set presence online"),
+    ("appear invisible", "set presence invisible"),
+    ("appear away", "set presence away"),
+    ("turned on", "enabled"),
+    ("turned off", "disabled"),
     ("turn off", "disable"),
     ("turn on", "enable"),
     ("switch off", "disable"),
@@ -286,6 +303,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("voice message", "voicemail"),
     ("voice messages", "voicemail"),
     ("auto attendant", "ivr"),
+    ("auto attendants", "ivr menus"),
     ("auto receptionist", "ivr"),
     ("phone tree", "ivr menu"),
     ("phone menu", "ivr menu"),
@@ -322,6 +340,8 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("desk phone", "deskphone"),
     ("bring your own device", "byod device"),
     ("bring your own devices", "byod devices"),
+    ("bring our own", "byod"),
+    ("bring my own", "byod"),
     ("desk phones", "deskphone"),
     ("direct numbers", "phone number"),
     // A user's profile is their extension record, unless it is their picture or what they are
@@ -370,6 +390,15 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("resource types", "resource type"),
     ("audit log", "audit trail"),
     ("who changed", "audit trail"),
+    ("who made changes", "audit trail"),
+    ("who made a change", "audit trail"),
+    // Who spoke when is what speaker diarization tells.
+    ("who spoke", "speaker"),
+    ("who was speaking", "speaker"),
+    // What is happening now is active.
+    ("are happening", "are active"),
+    ("happening now", "active"),
+    ("happening right now", "active"),
     ("who modified", "audit trail"),
     ("who deleted", "audit trail"),
     ("who removed", "audit trail"),
@@ -381,6 +410,33 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("api version", "api version"),
     ("call control", "call party"),
     ("in progress", "active"),
+    ("in a call", "active call"),
+    // What is assigned to me is mine.
+    ("assigned to me", "of mine"),
+    ("assigned to my extension", "of mine"),
+    // One call in hand is a call, however live: "put an active call on hold".
+    ("an active call", "a call"),
+    ("an ongoing call", "a call"),
+    ("a live call", "a call"),
+    // A PIN to dial in with is for the public telephone network.
+    ("dial in pin", "pstn pin"),
+    ("dial-in pin", "pstn pin"),
+    ("dialin pin", "pstn pin"),
+    ("phone pin", "pstn pin"),
+    // Names that start with "call" stay whole, so that a phrase ending in "call" gives way to
+    // them ("in a *call queue*").
+    ("call queue", "call queue"),
+    ("call queues", "call queues"),
+    ("call log", "call log"),
+    ("call recording", "call recording"),
+    ("call recordings", "call recordings"),
+    ("call handling", "call handling"),
+    ("call monitoring", "call monitoring"),
+    ("call flip", "call flip"),
+    ("restore an archived", "unarchive"),
+    ("restore the archived", "unarchive"),
+    ("restore archived", "unarchive"),
+    ("status message", "presence status"),
     ("on a call", "active call"),
     ("on the phone", "active call"),
     ("live calls", "active call"),
@@ -520,16 +576,28 @@ pub const VERBS: &[VerbWord] = &[
     v("disable", Verb::Update, true),
     a("suspend", Verb::Update, true, "suspend"),
     v("deactivate", Verb::Update, true),
-    v("reactivate", Verb::Update, true),
+    // Making active again activates.
+    g("reactivate", Verb::Update, true, "activate"),
     v("unsuspend", Verb::Update, true),
     a("activate", Verb::Update, true, "activate"),
     v("move", Verb::Update, true),
     v("switch", Verb::Update, true),
     v("fix", Verb::Update, true),
     v("close", Verb::Update, false),
+    g("reassign", Verb::Update, true, "assign"),
+    // Logging someone in or out of something changes whether they are there.
+    v("login", Verb::Update, false),
+    v("logout", Verb::Update, false),
+    v("administer", Verb::Update, true),
+    // Numbers and devices given back leave the account.
+    v("release", Verb::Delete, true),
+    // Keeping things for a time is how long they are retained.
+    v("keep", Verb::Update, false),
     v("reopen", Verb::Update, true),
     v("correct", Verb::Update, true),
     v("restore", Verb::Update, true),
+    v("reset", Verb::Update, true),
+    v("share", Verb::Create, true),
     v("promote", Verb::Update, true),
     v("mute", Verb::Update, true),
     v("unmute", Verb::Update, true),
@@ -567,6 +635,7 @@ pub const VERBS: &[VerbWord] = &[
     v("message", Verb::Send, false),
     v("page", Verb::Send, false),
     v("mms", Verb::Send, false),
+    v("ping", Verb::Send, false),
     v("save", Verb::Create, true),
     a("ringout", Verb::Create, false, "make"),
     v("notify", Verb::Send, true),
@@ -657,6 +726,9 @@ pub const ACTION_BY_OBJECT: &[(&str, &[&str], &str)] = &[
     ("accept", &["call"], "answer"),
     ("take", &["call"], "answer"),
     ("retrieve", &["call"], "pickup"),
+    // Connecting calls to each other bridges them.
+    ("connect", &["calls"], "bridge"),
+    ("join", &["calls"], "bridge"),
 ];
 
 /// Words that frame a request without being part of it ("is there an API to ...").
@@ -676,6 +748,36 @@ pub const ASKING: &[&str] = &[
     "i want to",
     "i'd like to",
     "help me",
+    "can you please",
+    "could you please",
+    "can you",
+    "could you",
+    "would you",
+    "using the api",
+    "using the ringcentral api",
+    "using the rest api",
+    "with the api",
+    "via the api",
+    "through the api",
+];
+
+/// Words that ask for the thing they are followed by ("I need the recording of ..."): the
+/// request is to get it, or to make it when it is new ("we need a new queue").
+pub const WANTING: &[&str] = &[
+    "i need",
+    "i want",
+    "i'd like",
+    "i would like",
+    "we need",
+    "we want",
+];
+
+/// Verbs whose particle may stand after their object ("log agent 101 *out*"), with the
+/// particles they take.
+pub const SEPARABLE: &[(&str, &[&str])] = &[
+    ("log", &["in", "out"]),
+    ("sign", &["in", "out"]),
+    ("kick", &["out"]),
 ];
 
 /// Words after which a number counts records rather than naming one ("the last 20 posts").
@@ -740,6 +842,30 @@ pub const PEOPLE: &[&str] = &[
     "her",
     "them",
     "everyone",
+];
+
+/// Acronyms that read as small words in lower case, as written, and what they stand for.
+pub const ACRONYMS: &[(&str, &str)] = &[("DID", "phone number"), ("DIDs", "phone numbers")];
+
+/// Nouns that name a whole collection of records: asked for, they are listed.
+pub const COLLECTIONS: &[&str] = &["catalog", "catalogue", "dictionary", "roster"];
+
+/// Where someone may be, or how free: asked of a person, these ask for their presence.
+pub const WHEREABOUTS: &[&str] = &[
+    "call",
+    "calls",
+    "phone",
+    "meeting",
+    "meetings",
+    "busy",
+    "free",
+    "available",
+    "away",
+    "online",
+    "offline",
+    "dnd",
+    "active",
+    "lunch",
 ];
 
 /// Words after which "to" says what someone may do ("permission to", "allowed to").
@@ -812,12 +938,13 @@ pub const NUMBERLESS: &[&str] = &[
 /// ("a call log *record*", "directory *entries*").
 pub const COUNTED: &[&str] = &["record", "records", "entry", "entries", "item", "items"];
 
-/// Words that, after a thing is named, start another clause or noun phrase.
+/// Words that, after a thing is named, start another clause or noun phrase; a subject pronoun
+/// starts a relative clause ("the texts *I* sent").
 pub const PHRASE_ENDS: &[&str] = &[
     "a", "an", "the", "my", "our", "your", "their", "his", "her", "this", "these", "those", "so",
     "that", "which", "because", "when", "while", "if", "where", "whenever", "unless", "until",
     "is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "can", "could", "should",
-    "will", "would",
+    "will", "would", "i", "we", "you", "they", "he", "she",
 ];
 
 /// Words that only point at the thing after them ("the text of *my* post").
@@ -825,6 +952,9 @@ pub const DETERMINERS: &[&str] = &[
     "a", "an", "the", "one", "some", "any", "each", "my", "our", "your", "their", "his", "her",
     "its", "this", "that", "these", "those",
 ];
+
+/// Words that say a request is about many records at once.
+pub const MANY: &[&str] = &["multiple", "bulk", "mass", "several", "many"];
 
 /// Words that count a few things in hand ("merge *two* calls").
 pub const FEW: &[&str] = &[
@@ -867,15 +997,20 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("outgoing", &[("outbound", 1.0)]),
     ("outbound", &[("outgoing", 0.8)]),
     ("msg", &[("message", 1.0)]),
+    ("ping", &[("message", 0.8), ("post", 0.6)]),
     ("sent", &[("outbound", 0.8)]),
     ("delivery", &[("status", 0.6)]),
     ("delivered", &[("status", 0.6), ("delivery", 0.8)]),
     ("failed", &[("status", 0.5)]),
-    ("retention", &[("retention", 1.0), ("configuration", 0.4)]),
-    ("keep", &[("retention", 0.6)]),
-    ("retain", &[("retention", 1.0)]),
+    // How long things are kept is how their store is configured.
+    ("retention", &[("retention", 1.0), ("configuration", 0.7)]),
+    ("keep", &[("retention", 0.8), ("configuration", 0.5)]),
+    ("retain", &[("retention", 1.0), ("configuration", 0.7)]),
+    ("retained", &[("retention", 1.0), ("configuration", 0.7)]),
     ("audio", &[("content", 0.6), ("media", 0.6)]),
     ("pdf", &[("content", 0.6), ("attachment", 0.5)]),
+    ("mp3", &[("content", 0.8), ("audio", 0.6)]),
+    ("wav", &[("content", 0.8), ("audio", 0.6)]),
     ("play", &[("content", 0.6)]),
     ("download", &[("content", 0.8), ("download", 1.0)]),
     ("fax", &[("message", 1.0)]),
@@ -883,7 +1018,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("attachment", &[("content", 0.6), ("file", 0.5)]),
     (
         "unread",
-        &[("read", 0.5), ("status", 0.5), ("message", 0.3)],
+        &[("read", 0.5), ("status", 0.3), ("message", 0.3)],
     ),
     ("template", &[("canned", 0.5)]),
     ("canned", &[("template", 1.0)]),
@@ -992,6 +1127,16 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("offboard", &[("user", 0.6), ("extension", 0.6)]),
     ("contractor", &[("user", 0.7), ("member", 0.5)]),
     ("panelist", &[("invitee", 0.8)]),
+    ("invite", &[("invitee", 0.9)]),
+    // A delegate schedules for those who delegated to them; acting on someone's behalf is a
+    // grant they gave.
+    ("delegate", &[("delegator", 1.0), ("delegation", 0.8)]),
+    ("behalf", &[("grant", 0.8), ("delegator", 0.5)]),
+    (
+        "roster",
+        &[("directory", 0.8), ("user", 0.8), ("extension", 0.7)],
+    ),
+    ("job", &[("task", 0.8)]),
     ("cohost", &[("invitee", 0.7)]),
     ("host", &[("invitee", 0.4)]),
     ("attended", &[("participant", 0.9)]),
@@ -1112,6 +1257,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("participation", &[("participant", 1.0)]),
     // Whether a number is valid is what parsing it tells.
     ("valid", &[("parse", 0.8), ("validate", 0.5)]),
+    // E.164 is the format that parsing a number gives.
+    ("e164", &[("e164", 1.0), ("parse", 0.7), ("format", 0.5)]),
     ("invalid", &[("parse", 0.8), ("validate", 0.5)]),
     ("bookmark", &[("favorite", 0.8)]),
     ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
@@ -1175,6 +1322,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("total", &[("analytics", 0.5), ("aggregation", 0.7)]),
     ("count", &[("aggregation", 0.5), ("analytics", 0.4)]),
     ("trend", &[("timeline", 0.9), ("analytics", 0.6)]),
+    // Comparing figures is analytics.
+    ("compare", &[("analytics", 0.8), ("aggregation", 0.6)]),
     ("timeline", &[("analytics", 0.5)]),
     ("speaker", &[("diarize", 0.7), ("diarization", 0.8)]),
     ("punctuation", &[("punctuate", 0.9)]),
@@ -1220,6 +1369,9 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("config", &[("configuration", 1.0), ("setting", 0.6)]),
     ("configuration", &[("setting", 0.6)]),
     ("preference", &[("setting", 0.8)]),
+    // A mode, or whether something is on, is a setting.
+    ("mode", &[("setting", 0.8), ("mode", 1.0)]),
+    ("enabled", &[("setting", 0.5), ("enabled", 1.0)]),
     ("info", &[("information", 1.0), ("detail", 0.5)]),
     ("detail", &[("info", 0.6)]),
     ("plan", &[("service", 0.5)]),
@@ -1339,7 +1491,12 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
+        &[
+            ("permission", 1.0),
+            ("authorization", 0.8),
+            ("authz", 0.8),
+            ("profile", 0.6),
+        ],
     ),
     (
         "permitted",
@@ -1352,7 +1509,12 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
             "person",
             "someone",
         ],
-        &[("permission", 1.0), ("authorization", 0.8), ("authz", 0.8)],
+        &[
+            ("permission", 1.0),
+            ("authorization", 0.8),
+            ("authz", 0.8),
+            ("profile", 0.6),
+        ],
     ),
     // Answering a call with a text replies to the caller.
     (
@@ -1362,6 +1524,49 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
     ),
     // Resuming a held call takes it off hold.
     ("resume", &["held", "hold"], &[("unhold", 1.0)]),
+    // Who is assigned a task are its assignees.
+    ("assigned", &["task", "tasks", "todo"], &[("assignee", 1.0)]),
+    // A person's status is their presence.
+    (
+        "status",
+        &[
+            "someone",
+            "somebody",
+            "someone's",
+            "colleague",
+            "coworker",
+            "teammate",
+            "person",
+            "agent",
+            "employee",
+        ],
+        &[("presence", 0.9)],
+    ),
+    // What is said in a chat is its posts; a meeting on a calendar is an event.
+    (
+        "say",
+        &["chat", "team", "channel", "conversation", "group"],
+        &[("post", 1.0)],
+    ),
+    (
+        "meeting",
+        &["calendar"],
+        &[("event", 1.0), ("meeting", 0.5)],
+    ),
+    // A webhook is switched off by suspending it and on by activating it.
+    (
+        "disable",
+        &["webhook", "webhooks"],
+        &[("suspend", 1.0), ("disable", 0.5)],
+    ),
+    (
+        "enable",
+        &["webhook", "webhooks"],
+        &[("activate", 1.0), ("enable", 0.5)],
+    ),
+    // Closing a task completes it, closing a thread of customer messages resolves it.
+    ("close", &["task", "tasks"], &[("complete", 1.0)]),
+    ("close", &["thread", "threads"], &[("resolve", 1.0)]),
     // Logging in to or out of a queue is being available for its calls.
     (
         "login",
@@ -1431,11 +1636,21 @@ pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
         ],
         &[("content", 1.0), ("media", 0.6)],
     ),
-    // A voicemail's recording is the message's content.
+    // A voicemail's recording is the message's content, and so is its transcript.
     (
         "recording",
         &["voicemail", "voicemails", "fax", "message", "messages"],
         &[("content", 0.8), ("attachment", 0.6)],
+    ),
+    (
+        "transcript",
+        &["voicemail", "voicemails", "message", "messages"],
+        &[("content", 0.8), ("transcription", 0.8), ("message", 0.6)],
+    ),
+    (
+        "transcription",
+        &["voicemail", "voicemails", "message", "messages"],
+        &[("content", 0.8), ("transcription", 1.0), ("message", 0.6)],
     ),
     (
         "report",
@@ -1469,9 +1684,32 @@ pub const COMPOUNDS: &[(&str, &str, &str)] = &[("caller", "id", "callerid")];
 
 /// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
 pub const PREPOSITIONS: &[&str] = &[
-    "in", "on", "for", "from", "of", "to", "with", "by", "at", "into", "about", "via", "using",
-    "across", "per", "within", "without", "between", "under", "over", "as", "named", "called",
+    "in",
+    "on",
+    "for",
+    "from",
+    "of",
+    "to",
+    "with",
+    "by",
+    "at",
+    "into",
+    "about",
+    "via",
+    "using",
+    "across",
+    "per",
+    "within",
+    "without",
+    "between",
+    "under",
+    "over",
+    "as",
+    "named",
+    "called",
     "titled",
+    "like",
+    "including",
 ];
 
 /// Words too generic to be what a request or an operation is about on their own.
@@ -1517,6 +1755,7 @@ pub const WEAK: &[&str] = &[
     "given",
     "latest",
     "full",
+    "recent",
 ];
 
 /// Words in operation names that say little about what an operation does (internal product names,

@@ -8,7 +8,8 @@
 //! a post), its head (what it is about before any qualifier: "a task *in a chat*"), the
 //! qualifiers themselves (which count for less), a scope (mine, one user's, or the whole
 //! company) and a number (one record, one named by its id, or many). Text the search must see
-//! past (quoted message bodies, phone numbers, e-mail addresses) is dropped first. A question
+//! past (quoted message bodies, phone numbers) is dropped first, and an e-mail address stands
+//! for the person it reaches. A question
 //! ("which queues am I in?") asks to read what it names, and one to answer yes or no ("does
 //! this user have permission to ...?", "can Tom export the call log?") asks to check; words that
 //! only frame a request ("is there an API to ...") and an unquoted message body ("saying ...")
@@ -20,7 +21,12 @@
 //! which is what the request is about. Some verbs take their meaning from their context or
 //! object: replying to a text sends an SMS but replying to a call answers the caller, opening a
 //! voicemail reads it but opening a conversation starts one, forwarding "my calls" is a
-//! setting rather than an operation on one live call.
+//! setting rather than an operation on one live call. A number or a name in a qualifier names
+//! the record that holds what is asked for ("tasks in chat 77", "users in the London site"),
+//! which favours the operations whose path goes on from one such record; someone joining the
+//! call in hand is brought in; whether a person is on a call, in a meeting or free is their
+//! presence; making someone something assigns it; a verb after an article names a thing (the
+//! *join* link); a particle may stand after its object (log agent 101 *out*).
 //!
 //! Each action is described by its operationId and summary (its name), its tags, the literal
 //! segments of its path after the API version (less the account and extension it is scoped
@@ -32,13 +38,17 @@
 //! in the names, tags and paths that carry it. The values of type fields are kinds of record
 //! however many there are: a request about park locations or fax users, or about a call queue
 //! (the API's Department), that no operation is named by for what it asks to do, is asked of the
-//! operations whose type field takes that kind.
+//! operations whose type field takes that kind. A change whose body lists records added and
+//! removed adds and removes them; an asynchronous computation (`/async/`) answers a request to
+//! read its result; two words that name one thing ("Caller ID") are that thing, not their first
+//! word.
 //!
 //! The score rewards how much of the request an action covers (each word weighted by how rare it
 //! is across the API and judged against the best any action could do), how much of the action's
 //! name the request explains (so "list extensions" prefers *List Extensions* to *List Extension
 //! Active Calls*), whether the heads match, whether the verb fits, whether the scope and the
-//! number fit; it penalizes bulk variants for one record, actions none of whose name the request
+//! number fit (a count of records to make prefers the operation on many); it penalizes bulk
+//! variants for one record, actions none of whose name the request
 //! explains, actions about something else entirely, live-call control for calls in general, and
 //! deprecated operations where a current one does the same (a deprecated operation that alone
 //! fits keeps its place).
@@ -142,6 +152,7 @@ const W_NUMBER: f32 = 0.25;
 /// How well an operation of the right class fits a verb that names another operation.
 const NAMED_ACTION_FIT: f32 = 0.85;
 const W_NAMED: f32 = 0.35;
+const W_HOLDER: f32 = 0.6;
 const W_BULK: f32 = 0.4;
 const DEPRECATED_PENALTY: f32 = 0.35;
 const W_HISTORICAL: f32 = 0.1;
@@ -160,6 +171,13 @@ const INVERTED_HEAD: f32 = 2.0;
 const FIELD: f32 = 0.6;
 /// How much a person named by name counts as a user.
 const NAMED_PERSON: f32 = 0.8;
+/// How well reading the one record of a thing fits a request to list it, when no list is
+/// named by it.
+const UNLISTED_READ: f32 = 0.8;
+/// How well a computation fits a request to read its result.
+const COMPUTED_READ: f32 = 0.5;
+/// How much calls in general, to be listed, count as their log.
+const CALLS_AS_LOG: f32 = 0.6;
 /// How much a kind counts beside the words that name it.
 const KIND_BESIDE: f32 = 0.5;
 
@@ -206,6 +224,12 @@ struct Doc {
     bulk: bool,
     /// Controls one live call (hold, transfer, forward, record it).
     live_call: bool,
+    /// Starts a computation whose result is what is asked for (`/ai/.../async/...`): asking
+    /// for that result ("who spoke when?") is asking for it.
+    computes: bool,
+    /// What holds its records: the things its path names one of before going on ("chat" in
+    /// `/chats/{chatId}/posts`).
+    holders: Vec<Term>,
 }
 
 /// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
@@ -607,7 +631,10 @@ impl Index {
         identifier: bool,
         mut f: impl FnMut(&mut Builder, Term),
     ) {
+        // Two words that name one thing ("Caller ID") are that thing, not its first word: a
+        // caller is someone calling, not the number shown to them.
         let mut compound: Option<&(&str, &str, &str)> = None;
+        let mut pending: Option<Term> = None;
         text::for_each_word(text, |word| {
             // Identifiers may end with a version ("scimGetUser2").
             let word = if identifier {
@@ -616,19 +643,26 @@ impl Index {
             } else {
                 word
             };
-            if let Some(term) = self.term_of(builder, word) {
-                f(builder, term);
-            }
-            // Two words that name one thing ("Caller ID") are that thing as well.
-            if let Some((_, _, joined)) = compound.take().filter(|(_, second, _)| *second == word)
-                && let Some(term) = self.term_of(builder, joined)
-            {
+            let first = pending.take();
+            if let Some((_, _, joined)) = compound.take().filter(|(_, second, _)| *second == word) {
+                if let Some(term) = self.term_of(builder, joined) {
+                    f(builder, term);
+                }
+            } else if let Some(term) = first {
                 f(builder, term);
             }
             compound = lexicon::COMPOUNDS
                 .iter()
                 .find(|(first, _, _)| *first == word);
+            match self.term_of(builder, word) {
+                Some(term) if compound.is_some() => pending = Some(term),
+                Some(term) => f(builder, term),
+                None => {}
+            }
         });
+        if let Some(term) = pending {
+            f(builder, term);
+        }
     }
 
     /// The terms of the fields of an answer, with their weights, read once per schema: many
@@ -734,11 +768,8 @@ impl Index {
         if id_words.len() > 1 && id_words.last().is_some_and(|w| w == "new") {
             id_words.pop();
         }
-        for word in &id_words {
-            if let Some(term) = self.term_of(builder, word) {
-                builder.set(term, NAME);
-            }
-        }
+        let joined = id_words.join(" ");
+        self.add_text(builder, &joined, NAME, false);
         self.add_text(builder, op.summary, NAME, false);
         for tag in op.tags {
             self.add_text(builder, tag, TAG, false);
@@ -764,6 +795,7 @@ impl Index {
         for segment in resource.iter().filter(|s| !s.starts_with('{')) {
             self.add_text(builder, segment, PATH, false);
         }
+
         let (lead, rest) = split_description(op.description);
         self.add_text(builder, lead, LEAD, false);
         self.add_text(builder, rest, EXTRA, false);
@@ -904,6 +936,23 @@ impl Index {
                 }
             }
         }
+        // A change that takes lists of records added and removed ("addedExtensionIds",
+        // "removedExtensionIds") adds and removes them, whatever its name says.
+        if let Some(body) = &op.body {
+            for field in body.fields {
+                for (prefix, verb) in [
+                    ("added", "add"),
+                    ("removed", "remove"),
+                    ("deleted", "remove"),
+                    ("enabled", "enable"),
+                    ("disabled", "disable"),
+                ] {
+                    if field.name.len() > prefix.len() && field.name.starts_with(prefix) {
+                        own(self, verb);
+                    }
+                }
+            }
+        }
         let opening: String = lead
             .split(|c: char| !c.is_alphanumeric())
             .next()
@@ -913,6 +962,24 @@ impl Index {
             own(self, &opening);
         }
 
+        // What holds the records it acts on: a thing its path names one of, then what of it
+        // ("/chats/{chatId}/posts"), not what is done to that one ("/threads/{threadId}/resolve").
+        let mut holders = Vec::new();
+        for window in resource.windows(3) {
+            if let [holder, id, then] = window
+                && !holder.starts_with('{')
+                && id.starts_with('{')
+                && let Some(last) = text::words(holder).last()
+                && !then
+                    .split('-')
+                    .next()
+                    .and_then(|w| self.vocab.get(&text::stem(w)))
+                    .is_some_and(|t| own_verbs.contains(t))
+            {
+                let term = self.intern(&text::stem(last));
+                holders.push(term);
+            }
+        }
         let skip = usize::from(named_verb.is_some());
         // "User" in the name of an operation on one user's records ("Create User Contact",
         // "List User's Webinars") says whose they are, as a path to an extension does.
@@ -964,8 +1031,11 @@ impl Index {
                 head.push(t);
             }
         }
+        // Named so, or reached through the company ("/webinar/.../company/sessions").
         let company_level = !op.path.contains("{extensionId}")
-            && (op.summary.contains("Company") || op.summary.contains("Account"));
+            && (op.summary.contains("Company")
+                || op.summary.contains("Account")
+                || op.path.contains("/company/"));
         // One record named by its id in the path, possibly followed by what to do to it
         // ("/phone-numbers/{phoneNumberId}/replace").
         let id_segment = |s: &str| s.starts_with('{') && (s.ends_with("Id}") || s.ends_with("id}"));
@@ -1022,6 +1092,8 @@ impl Index {
                 item,
                 bulk,
                 live_call: op.path.contains("/telephony/sessions/"),
+                computes: op.path.contains("/async/"),
+                holders,
             },
             fields,
         )
@@ -1173,6 +1245,18 @@ impl Index {
                 .iter()
                 .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
         });
+        // Whether some list is named by what the request asks to list: if none is, reading the
+        // one record of it is the list ("list my business hours").
+        let list_named = self.docs.iter().any(|d| {
+            d.verb == OpVerb::List
+                && d.head
+                    .iter()
+                    .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
+        });
+        let whose_terms: Vec<Term> = ["extension", "user"]
+            .iter()
+            .filter_map(|w| self.vocab.get(*w).copied())
+            .collect();
         let asks_history = self
             .vocab
             .get("history")
@@ -1182,16 +1266,39 @@ impl Index {
             .map(|i| {
                 let doc = &self.docs[i];
                 let recall = scores[i] / total;
+                // "My devices" are my extension's: a request about one's own things explains
+                // the extension or user that names whose they are.
+                let whose = |t: &Term| {
+                    parsed.scope == Scope::Mine && doc.user_level && whose_terms.contains(t)
+                };
                 let precision = if doc.core_weight > 0.0 {
                     doc.core
                         .iter()
-                        .filter_map(|t| explained.get(t).map(|w| w * self.idf[*t as usize]))
+                        .filter_map(|t| {
+                            explained
+                                .get(t)
+                                .copied()
+                                .or_else(|| whose(t).then_some(1.0))
+                                .map(|w| w * self.idf[*t as usize])
+                        })
                         .sum::<f32>()
                         / doc.core_weight
                 } else {
                     0.0
                 };
                 let verb = self.verb_fit(&parsed, doc);
+                let verb = if parsed.verb == Some(Verb::List)
+                    && doc.verb == OpVerb::Read
+                    && !list_named
+                    && doc
+                        .head
+                        .iter()
+                        .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
+                {
+                    verb.max(UNLISTED_READ)
+                } else {
+                    verb
+                };
                 let scope = match parsed.scope {
                     Scope::Mine if doc.user_level => 1.0,
                     // Someone's things are not the catalog every account shares ("a user's
@@ -1238,6 +1345,23 @@ impl Index {
                     + W_VERB * verb
                     + W_SCOPE * scope
                     + W_NUMBER * number;
+                let has = |t: &Term| {
+                    self.postings[*t as usize]
+                        .binary_search_by_key(&(i as u32), |(d, _)| *d)
+                        .is_ok()
+                };
+                let held = parsed.holders.iter().any(|h| {
+                    doc.holders.iter().any(|t| h.names.contains(t))
+                        && h.modifiers.iter().all(|m| m.iter().any(has))
+                });
+                if held {
+                    // Records held by the one the request names ("members *of group 4*").
+                    score += W_HOLDER;
+                }
+                if parsed.counted && doc.bulk {
+                    // Many records at once are for the operation on many.
+                    score += W_BULK;
+                }
                 if parsed.calls_in_general && doc.live_call {
                     // "Forward my calls", "record all calls": a standing setting, not one call.
                     score -= W_LIVE_CALL;
@@ -1295,6 +1419,11 @@ impl Index {
         } else {
             verb_fit(query.verb, query.plural, op_verb)
         };
+        let class = if doc.computes && matches!(query.verb, Some(Verb::Read) | Some(Verb::List)) {
+            class.max(COMPUTED_READ)
+        } else {
+            class
+        };
         let Some(action) = query.action else {
             return class;
         };
@@ -1320,6 +1449,27 @@ impl Index {
 
     fn parse(&self, query: &str) -> Query {
         let cleaned = self.strip_asking(&text::strip_payload(query));
+        // Acronyms written in capitals that are small words in lower case ("every *DID* we
+        // own") say what they stand for.
+        let cleaned = if cleaned.split_whitespace().any(|t| {
+            lexicon::ACRONYMS
+                .iter()
+                .any(|(a, _)| t.trim_matches(|c: char| !c.is_alphanumeric()) == *a)
+        }) {
+            cleaned
+                .split_whitespace()
+                .map(|t| {
+                    let bare = t.trim_matches(|c: char| !c.is_alphanumeric());
+                    lexicon::ACRONYMS
+                        .iter()
+                        .find(|(a, _)| bare == *a)
+                        .map_or(t, |(_, meaning)| *meaning)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            cleaned
+        };
         // A number after a qualifier names what holds the records ("posts *in chat 910*"), not
         // one of them; after "last" or "top" it counts them.
         let is_word = |token: &str| {
@@ -1438,14 +1588,22 @@ impl Index {
 
         // The verb: the first pure verb; else an ambiguous one that opens the request. A question
         // whose object comes before any verb asks to read that object.
-        let first_pure =
-            (0..content.len()).find(|i| !permitted[*i] && verb_of(*i).is_some_and(|v| v.pure));
-        let first_object = (0..content.len()).find(|i| verb_of(*i).is_none());
+        // A verb after an article or a possessive names a thing ("the *join* link", "my
+        // *transfer* settings").
+        let after_determiner = |i: usize| {
+            word_at[i] > 0 && lexicon::DETERMINERS.contains(&words[word_at[i] - 1].as_str())
+        };
+        let first_pure = (0..content.len()).find(|i| {
+            !permitted[*i] && !after_determiner(*i) && verb_of(*i).is_some_and(|v| v.pure)
+        });
+        let first_object =
+            (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
         let mut verb_at = first_pure;
         // A verb that opens the request is its verb, even one that is also a noun, and even
         // when a later word could be a verb too ("check the bulk update task").
         if words.len() > 1
             && verb_of(0).is_some()
+            && !after_determiner(0)
             && content.first().is_some_and(|w| w != "all" && w != "every")
         {
             verb_at = Some(0);
@@ -1456,7 +1614,19 @@ impl Index {
         let asks = verb_at.is_none()
             || first_object.is_some_and(|o| Some(o) < verb_at)
             || verb_at.is_some_and(|i| !verb_of(i).is_some_and(|v| v.pure));
-        if question == Question::About && asks {
+        // "Status of the upload task", "details of site 12": a request that opens with what it
+        // asks for reads it, whatever verbs its qualifiers hold.
+        let opens_with_what = verb_of(0).is_none()
+            && word_at
+                .first()
+                .and_then(|at| words.get(at + 1))
+                .is_some_and(|w| w == "of")
+            && (self.weak.contains(&stems[0])
+                || self
+                    .vocab
+                    .get(&stems[0])
+                    .is_some_and(|t| self.generic_heads.contains(t)));
+        if (question == Question::About && asks) || opens_with_what {
             verb_at = None;
             verb = Some(Verb::Read);
         }
@@ -1488,6 +1658,31 @@ impl Index {
         {
             verb = Some(*class);
             info = None;
+        }
+        // "Make Jane an admin", "make extension 204 a supervisor": making someone something
+        // gives them that role.
+        let tokens: Vec<String> = cleaned
+            .split_whitespace()
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        if verb_at == Some(0)
+            && tokens.first().is_some_and(|t| t == "make")
+            && let Some(article) =
+                (2..tokens.len().min(5)).find(|j| matches!(tokens[*j].as_str(), "a" | "an"))
+            && (1..article).all(|j| {
+                let t = &tokens[j];
+                lexicon::PEOPLE.contains(&t.as_str())
+                    || t == "extension"
+                    || t.chars().all(|c| c.is_ascii_digit())
+                    || !self.vocab.contains_key(&text::stem(t))
+            })
+            && let Some(assign) = self.verbs.get("assign")
+        {
+            verb = Some(assign.class);
+            info = Some(assign);
         }
         // Some name an operation by their object: sending a call on forwards it, accepting one
         // answers it. One call, that is: accepting calls is being available for them.
@@ -1546,6 +1741,28 @@ impl Index {
             && words
                 .iter()
                 .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+        // "Add a third person to the call", "bring Dana into the conference": someone joining
+        // the call in hand is brought in.
+        let joined = words
+            .iter()
+            .position(|w| w == "to" || w == "into")
+            .map(|at| {
+                words[at + 1..]
+                    .iter()
+                    .take_while(|w| !lexicon::PREPOSITIONS.contains(&w.as_str()))
+                    .filter(|w| !lexicon::DETERMINERS.contains(&w.as_str()))
+                    .last()
+            });
+        let brings_in = joins_or_leaves
+            && matches!(verb, Some(Verb::Create))
+            && (names_person || words.iter().any(|w| w == "participant" || w == "party"))
+            && joined
+                .flatten()
+                .is_some_and(|w| w == "call" || w == "conference");
+        let (action, specific) = match self.vocab.get("bring") {
+            Some(bring) if brings_in => (Some(*bring), true),
+            _ => (action, specific),
+        };
         let possessors: Vec<String> = cleaned
             .split_whitespace()
             .filter_map(|token| {
@@ -1564,22 +1781,26 @@ impl Index {
         } else {
             verb.or(Some(Verb::Read))
         };
-        let kind_at = self.kinds_in(
-            &content,
-            &stems,
-            kind_class,
-            verb_at,
-            |i| qualifying[i] || permitted[i],
-            |i| numbered[i],
-        );
-        // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
-        // is named by both, is a field of that record, which is what the request is about.
         let clause = Clause {
             content: &content,
             stems: &stems,
             qualifying: &qualifying,
             preceding: &preceding,
         };
+        let kind_at = self.kinds_in(
+            &clause,
+            kind_class,
+            verb_at,
+            |i| qualifying[i] || permitted[i],
+            |i| numbered[i],
+            |i| {
+                word_at
+                    .get(i + 1)
+                    .is_some_and(|next| *next != word_at[i] + 1)
+            },
+        );
+        // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
+        // is named by both, is a field of that record, which is what the request is about.
         let record = self.field_owner(&clause, &possessors, verb_at, |w| {
             names_person && !self.vocab.contains_key(&text::stem(w))
         });
@@ -1680,6 +1901,13 @@ impl Index {
                 plural = true;
                 continue;
             }
+            // "The permission catalog", "the time zone dictionary": a whole collection.
+            if lexicon::COLLECTIONS.contains(&w.as_str()) {
+                if verb.is_none() {
+                    verb = Some(Verb::List);
+                }
+                plural = true;
+            }
             // "What texts did I *get*": a verb that is never a thing names nothing to find.
             if lexicon::VERBS_ONLY.contains(&w.as_str()) {
                 continue;
@@ -1755,6 +1983,33 @@ impl Index {
                 }
             }
         }
+        // "Is Tom on a call?", "is extension 204 busy?": whether someone is on the phone, in a
+        // meeting or free is their presence.
+        let subject = cleaned.split_whitespace().nth(1).unwrap_or("");
+        let subject_lower = subject.to_lowercase();
+        let someone = lexicon::PEOPLE.contains(&subject_lower.as_str())
+            || matches!(subject_lower.as_str(), "extension" | "anyone" | "anybody")
+            || (subject.chars().next().is_some_and(char::is_uppercase)
+                && subject.len() > 1
+                && subject.chars().skip(1).all(char::is_lowercase)
+                && !self.vocab.contains_key(&text::stem(&subject_lower)));
+        if yes_or_no
+            && someone
+            && words
+                .iter()
+                .skip(2)
+                .any(|w| lexicon::WHEREABOUTS.contains(&w.as_str()))
+        {
+            let mut term = self.expand(&text::stem("presence"), 1.0, false);
+            term.object = true;
+            terms.push(term);
+        }
+        // Calls in general, to be listed or searched, are the records of them in the call log.
+        if calls_in_general && matches!(verb, Some(Verb::List) | Some(Verb::Search)) {
+            let mut term = self.expand("log", CALLS_AS_LOG, false);
+            term.object = false;
+            terms.push(term);
+        }
         if names_person && joins_or_leaves {
             let mut term = self.expand("member", 0.6, false);
             term.object = false;
@@ -1786,6 +2041,10 @@ impl Index {
                     continue;
                 }
                 break;
+            }
+            // "All the users": how many is no part of what.
+            if matches!(w.as_str(), "all" | "every" | "each") {
+                continue;
             }
             person |= lexicon::PEOPLE.contains(&w.as_str());
             // A verb that is what it sends ("*fax* with a cover page") names the head.
@@ -1846,10 +2105,37 @@ impl Index {
         if !has_id && !id_nouns.is_empty() && scope == Scope::Unspecified {
             scope = Scope::Mine;
         }
+        // "The texts I sent", "the meetings I hosted": what one did oneself is one's own.
+        if scope == Scope::Unspecified && words.iter().any(|w| w == "i") {
+            scope = Scope::Mine;
+        }
         let acts_on_record = matches!(
             verb,
             None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
         ) && !specific;
+        // "Any voicemails from the dentist?", "any new faxes?" ask for however many there are.
+        if question == Question::About && words.iter().any(|w| w == "any") {
+            plural = true;
+        }
+        // "In bulk", "several at once": many records.
+        if words.iter().any(|w| lexicon::MANY.contains(&w.as_str())) {
+            plural = true;
+        }
+        // "Import 200 switches", "provision 25 users": a count of new records says to make
+        // them together.
+        let counted = words.windows(2).any(|pair| {
+            pair[0].chars().all(|c| c.is_ascii_digit())
+                && pair[0].parse::<u32>().is_ok_and(|n| n > 2)
+                && pair[1].len() > 3
+                && pair[1].ends_with('s')
+                && !pair[1].ends_with("ss")
+        }) && matches!(
+            verb,
+            Some(Verb::Create) | Some(Verb::Update) | Some(Verb::Delete)
+        );
+        if counted {
+            plural = true;
+        }
         // "Who ..." asks for people, usually more than one.
         if words.first().is_some_and(|w| w == "who" || w == "whose") {
             plural = true;
@@ -1924,13 +2210,46 @@ impl Index {
             .filter(|i| qualifying[*i] && Some(*i) != verb_at)
             .flat_map(|i| strong(&stems[i]))
             .chain(modifiers)
-            .filter(|_| thing_head)
+            // A group someone joins or leaves is what the request is about.
+            .filter(|_| thing_head && !(names_person && joins_or_leaves))
             .filter(|t| !head.iter().any(|(h, _)| h == t))
+            .collect();
+        // The words right before it name the holder too ("*SMS* thread 5520"): an operation on
+        // another kind of thread holds other records.
+        // A record named by its name ("the *London* site") is one too.
+        let names: Vec<String> = cleaned
+            .split_whitespace()
+            .skip(1)
+            .filter(|t| {
+                let mut chars = t.chars();
+                chars.next().is_some_and(char::is_uppercase)
+                    && t.len() > 1
+                    && chars.all(char::is_lowercase)
+            })
+            .map(str::to_lowercase)
+            .filter(|t| !self.vocab.contains_key(&text::stem(t)) && !self.stopwords.contains(t))
+            .collect();
+        let is_name = |j: usize| names.contains(&content[j]);
+        let named_one = |i: usize| numbered[i] || (i > 0 && is_name(i - 1));
+        let holders: Vec<Holder> = (0..content.len())
+            .filter(|i| thing_head && qualifying[*i] && named_one(*i) && Some(*i) != verb_at)
+            .map(|i| Holder {
+                names: strong(&stems[i])
+                    .filter(|t| !head.iter().any(|(h, _)| h == t))
+                    .collect(),
+                modifiers: (0..i)
+                    .rev()
+                    .take_while(|j| qualifying[*j] && word_at[*j] + (i - *j) == word_at[i])
+                    .filter(|j| !is_name(*j))
+                    .map(|j| strong(&stems[j]).collect())
+                    .collect(),
+            })
             .collect();
         Query {
             verb,
             head,
             qualifier_heads,
+            holders,
             verb_terms,
             action,
             specific,
@@ -1940,6 +2259,7 @@ impl Index {
             scope,
             calls_in_general,
             configures,
+            counted,
             terms,
         }
     }
@@ -2070,30 +2390,35 @@ impl Index {
 
     /// Where the content words of a request name a kind of record to ask of the operations whose
     /// type field takes it: words that run together into a kind ("park locations", "fax user")
-    /// or an everyday name of one ("call queue"), that are what the request is about rather than
-    /// a qualifier, that no operation of the asked class is named by ("list call queues" has its
+    /// or an everyday name of one ("call queue") and stand together in the request, that are what
+    /// the request is about rather than a qualifier, that no operation of the asked class is named by ("list call queues" has its
     /// own operation), and that some operation of that class handles by type.
     fn kinds_in(
         &self,
-        content: &[String],
-        stems: &[String],
+        clause: &Clause,
         class: Option<Verb>,
         verb_at: Option<usize>,
         qualifies: impl Fn(usize) -> bool,
         numbered: impl Fn(usize) -> bool,
+        apart: impl Fn(usize) -> bool,
     ) -> Vec<KindAt> {
+        let Clause { content, stems, .. } = *clause;
         let mut at = vec![KindAt::None; content.len()];
         let Some(class) = class else {
             return at;
         };
         let fits = |doc: &Doc| verb_fit(Some(class), false, doc.verb) >= 0.7;
+        // A list is named too by the read of the one record of its kind ("list business hours").
+        let names = |doc: &Doc| fits(doc) || (class == Verb::List && doc.verb == OpVerb::Read);
         let mut i = 0;
         while i < content.len() {
             let found = (1..=3).rev().find_map(|len| {
                 let span = i..i + len;
+                // The words of a kind stand together: "calls are handled" is no call handling.
                 if span.end > content.len()
                     || verb_at.is_some_and(|v| span.contains(&v))
                     || span.clone().any(&qualifies)
+                    || (span.start..span.end - 1).any(&apart)
                 {
                     return None;
                 }
@@ -2137,7 +2462,7 @@ impl Index {
                     .filter(|(_, w)| *w >= NAME)
                     .any(|(d, _)| {
                         let doc = &self.docs[*d as usize];
-                        fits(doc)
+                        names(doc)
                             && rest.iter().all(|t| {
                                 self.postings[*t as usize]
                                     .iter()
@@ -2221,8 +2546,26 @@ impl Index {
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         for frame in lexicon::ASKING {
             let frame: Vec<&str> = frame.split_whitespace().collect();
-            if lower.len() > frame.len() && lower.iter().zip(&frame).all(|(a, b)| a == b) {
+            // "Using the API, post ...": the frame may end with a comma.
+            if lower.len() > frame.len()
+                && lower
+                    .iter()
+                    .zip(&frame)
+                    .all(|(a, b)| a.trim_end_matches([',', ':']) == *b)
+            {
                 return tokens[frame.len()..].join(" ");
+            }
+        }
+        // "I need the recording of call 55": a request for a thing is to get it.
+        for frame in lexicon::WANTING {
+            let frame: Vec<&str> = frame.split_whitespace().collect();
+            if lower.len() > frame.len() + 1
+                && lower.iter().zip(&frame).all(|(a, b)| a == b)
+                && lower[frame.len()] != "to"
+            {
+                let new = lower[frame.len()..].iter().take(2).any(|w| w == "new");
+                let verb = if new { "create" } else { "get" };
+                return format!("{verb} {}", tokens[frame.len()..].join(" "));
             }
         }
         // "Can Tom export the call log?", "may an agent see recordings?"
@@ -2285,6 +2628,17 @@ impl Index {
     }
 
     fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
+        // "Log agent 101 out of the queue" is to log them out: the particle joins its verb.
+        let mut words = words;
+        for (verb, particles) in lexicon::SEPARABLE {
+            if let Some(at) = words.iter().position(|w| w == verb)
+                && let Some(gap) = (at + 2..words.len().min(at + 5))
+                    .find(|j| particles.contains(&words[*j].as_str()))
+            {
+                let particle = words.remove(gap);
+                words.insert(at + 1, particle);
+            }
+        }
         let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let phrase_at = |i: usize| self.phrase_at(&words, &stems, i);
         let mut out = Vec::with_capacity(words.len());
@@ -2410,12 +2764,23 @@ enum KindAt {
     Beside(String),
 }
 
+/// A record a request names by number as holding the records it asks about ("posts *in chat
+/// 910*").
+struct Holder {
+    /// The words that name it.
+    names: Vec<Term>,
+    /// The words before it that say which kind it is, each with its synonyms.
+    modifiers: Vec<Vec<Term>>,
+}
+
 struct Query {
     verb: Option<Verb>,
     /// What the request is about, with every word that names it and how strongly.
     head: Vec<(Term, f32)>,
     /// What its qualifiers name.
     qualifier_heads: Vec<Term>,
+    /// What a qualifier names one of by number ("posts *in chat 910*"): what holds the records.
+    holders: Vec<Holder>,
     /// The verb's own term and the operation verb it asks for.
     verb_terms: [Option<Term>; 2],
     /// The operation verb the request names, when it names one the API uses.
@@ -2429,6 +2794,8 @@ struct Query {
     calls_in_general: bool,
     /// Asks to set up how calls are handled ("forward my calls"), by making or changing a setting.
     configures: bool,
+    /// Counts the records to make, change or remove ("import 200 switches").
+    counted: bool,
     terms: Vec<QueryTerm>,
 }
 
@@ -3084,6 +3451,392 @@ mod tests {
             "assignMultipleCallQueueMembers"
         );
         assert_eq!(top("get hold music"), "readHoldMusicGreeting");
+    }
+
+    #[test]
+    fn the_words_of_a_kind_stand_together() {
+        // "Calls are handled" is no "call handling" user template.
+        assert_eq!(
+            top("which rules say how my calls are handled?"),
+            "listAnsweringRules"
+        );
+    }
+
+    #[test]
+    fn a_request_that_opens_with_what_it_asks_for_reads_it() {
+        assert_eq!(
+            top("status of the contacts upload task 7"),
+            "getAddressBookBulkUploadTask"
+        );
+    }
+
+    #[test]
+    fn what_i_did_is_mine_and_ends_the_head() {
+        assert_eq!(top("show the faxes I sent last week"), "listMessages");
+        assert_eq!(
+            top("record a greeting that callers hear when I am away"),
+            "createCustomUserGreeting"
+        );
+    }
+
+    #[test]
+    fn a_change_that_takes_records_added_and_removed_does_both() {
+        // *Assign Multiple Call Queue Members* takes removedExtensionIds too.
+        assert_eq!(
+            top("remove extension 101 from the sales queue"),
+            "assignMultipleCallQueueMembers"
+        );
+    }
+
+    #[test]
+    fn a_group_someone_joins_is_what_the_request_is_about() {
+        assert_eq!(
+            top("assign users 5 and 6 to site 12"),
+            "assignMultipleSites"
+        );
+    }
+
+    #[test]
+    fn a_numbered_qualifier_names_what_holds_the_records() {
+        assert_eq!(top("show the extensions of site 4"), "listSiteMembers");
+        // Or by its name.
+        assert_eq!(top("list the users in the London site"), "listSiteMembers");
+        assert_eq!(top("what tasks are open in chat 77?"), "listChatTasksNew");
+        // A thread of texts holds no team messaging posts.
+        assert!(
+            !top3("reply to the customer in SMS thread 5520").contains(&"readGlipThreadPostsNew")
+        );
+    }
+
+    #[test]
+    fn an_email_address_is_someone() {
+        assert_eq!(top("invite jane@x.io to team 42"), "addGlipTeamMembersNew");
+    }
+
+    #[test]
+    fn everyday_words_for_what_the_api_names_otherwise() {
+        assert_eq!(top("reassign device 55 to extension 101"), "updateDevice");
+        assert_eq!(
+            top("release phone number 7 from inventory"),
+            "deleteNumbersFromInventoryV2"
+        );
+        assert_eq!(top("change my status message"), "updateUserPresenceStatus");
+        assert_eq!(top("bring our own Cisco phones"), "bulkAddDevicesV2");
+        assert_eq!(
+            top("list the people who delegated meetings to me"),
+            "rcvListDelegators"
+        );
+        assert_eq!(top("close task 5"), "completeTaskNew");
+        assert_eq!(top("close customer thread 771"), "mthResolveThread");
+        assert_eq!(top("restore an archived team"), "unarchiveGlipTeamNew");
+        // "In a call" gives way to "call queue".
+        assert_eq!(
+            top("is agent 5 in a call queue right now?"),
+            "readExtensionCallQueuePresence"
+        );
+    }
+
+    #[test]
+    fn a_caller_is_no_caller_id() {
+        assert_eq!(
+            top("transfer the caller to extension 300"),
+            "transferCallParty"
+        );
+        assert_eq!(
+            top("what do callers hear on hold?"),
+            "readHoldMusicGreeting"
+        );
+        assert_eq!(top("show my caller ID"), "readExtensionCallerId");
+    }
+
+    #[test]
+    fn whether_someone_is_busy_is_their_presence() {
+        for query in ["is Dana in a meeting right now?", "is Omar free?"] {
+            assert!(
+                ["readUserPresenceStatus", "readUnifiedPresence"].contains(&top(query)),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn how_long_things_are_kept_is_how_their_store_is_configured() {
+        assert_eq!(
+            top("how long are faxes retained?"),
+            "readMessageStoreConfiguration"
+        );
+    }
+
+    #[test]
+    fn a_collection_or_any_asks_for_a_list() {
+        assert_eq!(top("language dictionary"), "listLanguages");
+        assert_eq!(top("any new faxes from the bank?"), "listMessages");
+    }
+
+    #[test]
+    fn acronyms_in_capitals_say_what_they_stand_for() {
+        assert!(
+            ["listAccountPhoneNumbers", "listAccountPhoneNumbersV2"]
+                .contains(&top("list the DIDs of our account"))
+        );
+    }
+
+    #[test]
+    fn who_administers_what_is_a_users_administered_sites() {
+        assert_eq!(
+            top("which sites does Sam administer?"),
+            "listAdministeredSites"
+        );
+    }
+
+    #[test]
+    fn a_dial_in_pin_is_for_the_phone_network() {
+        assert_eq!(
+            top("look up the meeting with dial-in PIN 5512"),
+            "getBridgeByPstnPin"
+        );
+        assert_eq!(
+            top("change my conferencing dial-in number"),
+            "updateConferencingSettings"
+        );
+    }
+
+    #[test]
+    fn connecting_calls_bridges_them() {
+        assert_eq!(top("join the two calls"), "bridgeCallParty");
+    }
+
+    #[test]
+    fn examples_qualify_what_they_follow() {
+        // "Like work hours" gives examples of the states, not business hours to read.
+        assert!(top3("show my comm handling states like after hours").contains(&"listCicStates"));
+    }
+
+    #[test]
+    fn calls_in_general_to_list_are_the_call_log() {
+        assert!(
+            ["readUserCallLog", "readCompanyCallLog"].contains(&top("list calls to 800-555-0100"))
+        );
+    }
+
+    #[test]
+    fn a_mode_or_whether_something_is_on_is_a_setting() {
+        assert_eq!(
+            top("what is my caller blocking mode"),
+            "readCallerBlockingSettings"
+        );
+        assert_eq!(
+            top("is auto recording enabled for outbound calls?"),
+            "readCallRecordingSettings"
+        );
+    }
+
+    #[test]
+    fn needing_a_thing_asks_for_it() {
+        assert_eq!(
+            top("I need the audio of voicemail 12"),
+            "readMessageContent"
+        );
+        assert_eq!(top("we need a new site for Boston"), "createSite");
+    }
+
+    #[test]
+    fn a_particle_after_the_object_joins_its_verb() {
+        assert_eq!(
+            top("sign user 5 out of the billing queue"),
+            "updateExtensionCallQueuePresence"
+        );
+    }
+
+    #[test]
+    fn comparing_is_analytics_and_one_request_is_many_records() {
+        assert!(top("compare call volume across sites last month").starts_with("analytics"));
+        assert_eq!(
+            top("update 30 extensions in one request"),
+            "extensionBulkUpdate"
+        );
+    }
+
+    #[test]
+    fn one_live_call_in_hand_is_a_call() {
+        assert_eq!(top("put an active call on hold"), "holdCallParty");
+        assert_eq!(top("show my recent voicemails"), "listMessages");
+    }
+
+    #[test]
+    fn resetting_is_changing() {
+        assert_eq!(top("reset my caller ID"), "updateExtensionCallerId");
+    }
+
+    #[test]
+    fn everyday_words_for_webhooks_audits_speakers_and_formats() {
+        assert_eq!(top("turn off incoming webhook 5"), "suspendGlipWebhookNew");
+        assert_eq!(
+            top("who made changes to our roles yesterday?"),
+            "auditTrailSearch"
+        );
+        assert_eq!(top("identify who spoke in the audio"), "caiSpeakerDiarize");
+        assert!(top("format 650 555 0100 as E.164").starts_with("parsePhoneNumber"));
+        // What happens to calls is not what calls are happening.
+        assert_ne!(
+            top("what happens to calls to the main number after hours?"),
+            "listCompanyActiveCalls"
+        );
+    }
+
+    #[test]
+    fn asking_for_a_computed_result_asks_for_the_computation() {
+        assert_eq!(
+            top("who spoke when in this audio file?"),
+            "caiSpeakerDiarize"
+        );
+        assert_eq!(
+            top("get me a summary of this call transcript"),
+            "caiSummarize"
+        );
+    }
+
+    #[test]
+    fn polite_frames_and_quantifiers_are_no_part_of_the_request() {
+        assert_eq!(top("can you list the call queues?"), "listCallQueues");
+        assert_eq!(
+            top("list all the extensions in our account"),
+            "listExtensions"
+        );
+    }
+
+    #[test]
+    fn a_voicemail_transcript_is_its_content() {
+        assert_eq!(
+            top("get the transcript of voicemail 55"),
+            "readMessageContent"
+        );
+    }
+
+    #[test]
+    fn the_number_shown_when_calling_out_is_the_caller_id() {
+        assert_eq!(
+            top("change what number shows when I call out"),
+            "updateExtensionCallerId"
+        );
+    }
+
+    #[test]
+    fn making_someone_something_assigns_it() {
+        assert_eq!(top("Make Jane an admin"), "updateUserAssignedRoles");
+        assert_eq!(top("make a call to Bob"), "createCallOutCallSession");
+    }
+
+    #[test]
+    fn a_verb_after_an_article_names_a_thing() {
+        assert!(
+            ["getBridge", "getDefaultBridge"]
+                .contains(&top("what's the join link for my meeting room?"))
+        );
+        assert_eq!(top("share a file with the Ops chat"), "createGlipFileNew");
+    }
+
+    #[test]
+    fn what_is_said_in_a_chat_is_its_posts_and_a_meeting_on_a_calendar_an_event() {
+        assert!(top("what did people say in the sales chat?").starts_with("readGlipPost"));
+        assert!(top("add a meeting to the team calendar").starts_with("createEvent"));
+    }
+
+    #[test]
+    fn a_count_of_new_records_makes_them_together() {
+        assert_eq!(
+            top("add 30 switches to the emergency map"),
+            "createMultipleSwitches"
+        );
+    }
+
+    #[test]
+    fn what_is_assigned_to_me_is_mine() {
+        assert_eq!(
+            top("which phone numbers are assigned to me?"),
+            "listExtensionPhoneNumbers"
+        );
+        assert_eq!(top("how many unread faxes do I have?"), "listMessages");
+    }
+
+    #[test]
+    fn a_persons_status_is_their_presence() {
+        assert!(
+            ["readUserPresenceStatus", "readUnifiedPresence"]
+                .contains(&top("what's my colleague's status?"))
+        );
+    }
+
+    #[test]
+    fn someone_joining_the_call_in_hand_is_brought_in() {
+        assert_eq!(
+            top("add my supervisor to the call"),
+            "createCallPartyWithBringIn"
+        );
+        // A call queue is a group to join, not a call.
+        assert_eq!(
+            top("add Tom to the sales call queue"),
+            "assignMultipleCallQueueMembers"
+        );
+    }
+
+    #[test]
+    fn who_is_assigned_a_task_reads_the_task() {
+        assert_eq!(top("who is assigned to task 9?"), "readTaskNew");
+    }
+
+    #[test]
+    fn going_offline_sets_ones_presence() {
+        for query in ["go offline", "appear away for an hour"] {
+            assert!(
+                ["updateUserPresenceStatus", "updateUnifiedPresence"].contains(&top(query)),
+                "{query}"
+            );
+        }
+        assert!(top("ping a teammate in team messaging").starts_with("createGlip"));
+    }
+
+    #[test]
+    fn what_someone_may_do_is_their_authorization_profile() {
+        assert!(
+            top3("what is extension 300 permitted to do?").contains(&"readAuthorizationProfile")
+        );
+    }
+
+    #[test]
+    fn how_many_asks_for_them_all() {
+        assert_eq!(
+            top("how many people registered for webinar session 8?"),
+            "rcwRegListRegistrants"
+        );
+        assert_eq!(top("how many extensions do we have?"), "listExtensions");
+    }
+
+    #[test]
+    fn listing_what_has_one_record_reads_it() {
+        assert_eq!(
+            top("list the company business hours"),
+            "readCompanyBusinessHours"
+        );
+        // Kinds still go to the operations whose type field takes them.
+        assert_eq!(top("list park locations"), "listExtensions");
+    }
+
+    #[test]
+    fn my_things_are_my_extensions() {
+        assert_eq!(top("show my devices"), "listExtensionDevices");
+    }
+
+    #[test]
+    fn what_is_reached_through_the_company_is_the_companys() {
+        assert_eq!(
+            top("list all company webinar recordings"),
+            "rcwHistoryAdminListRecordings"
+        );
+        assert_eq!(
+            top("list my webinar recordings"),
+            "rcwHistoryListRecordings"
+        );
     }
 
     #[test]

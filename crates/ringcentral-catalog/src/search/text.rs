@@ -71,8 +71,9 @@ pub fn identifier_words(identifier: &str) -> Vec<String> {
     out
 }
 
-/// The part of a request that says what to do: quoted text (a message body, a new name), e-mail
-/// addresses and web addresses are what to do it *with*, and only mislead the search.
+/// The part of a request that says what to do: quoted text (a message body, a new name) and web
+/// addresses are what to do it *with*, and only mislead the search; an e-mail address is
+/// someone.
 pub fn strip_payload(query: &str) -> String {
     let mut out = String::with_capacity(query.len());
     let mut rest = query;
@@ -92,9 +93,17 @@ pub fn strip_payload(query: &str) -> String {
         rest = &rest[inner + len + close.len_utf8()..];
     }
     out.push_str(rest);
+    // An e-mail address stands for the person it reaches ("add bob@acme.com to the team").
     let tokens: Vec<&str> = out
         .split_whitespace()
-        .filter(|token| !token.contains('@') && !token.contains("://"))
+        .filter(|token| !token.contains("://"))
+        .map(|token| {
+            if token.contains('@') {
+                "someone"
+            } else {
+                token
+            }
+        })
         .collect();
     // An unquoted message body follows "saying" or "that says": "text Bob saying I'm late".
     let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
@@ -328,7 +337,7 @@ mod tests {
     fn payload_is_stripped() {
         assert_eq!(
             strip_payload("send a text \"create a meeting\" to bob@example.com"),
-            "send a text to"
+            "send a text to someone"
         );
         assert_eq!(
             strip_payload("send a text saying \"create a meeting\" to bob@example.com"),
