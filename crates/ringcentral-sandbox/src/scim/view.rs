@@ -260,7 +260,10 @@ pub(crate) fn user_json(ext: &Extension, extras: &Map<String, Value>, base: &str
     // RingCentral's spec requires both parts of every user's name; a part never given (a user
     // made by `createExtension` with a first name only, say) reads as empty.
     let mut name = Map::new();
-    for (key, part) in [("givenName", &ext.first_name), ("familyName", &ext.last_name)] {
+    for (key, part) in [
+        ("givenName", &ext.first_name),
+        ("familyName", &ext.last_name),
+    ] {
         name.insert(key.into(), Value::from(part.as_deref().unwrap_or_default()));
     }
     put(&mut name, "formatted", Some(ext.name.as_str()));
