@@ -167,8 +167,8 @@ impl Store {
             json_row(
                 c,
                 "call record",
-                "SELECT data FROM call_log WHERE id = ?1 AND extension_id IN \
-                 (SELECT id FROM extensions WHERE account_id = ?2)",
+                "SELECT data FROM call_log WHERE id = ?1 AND EXISTS (SELECT 1 FROM extensions e \
+                 WHERE e.id = call_log.extension_id AND e.account_id = ?2)",
                 params![id, account_id],
             )
         })
@@ -275,10 +275,12 @@ impl Store {
 }
 
 /// The `WHERE` clause (with its arguments) that selects the account's records `filter` keeps; it
-/// mirrors `CallFilter::matches` over the stored columns and JSON.
+/// mirrors `CallFilter::matches` over the stored columns and JSON. The account is checked per record
+/// (a primary-key lookup) rather than by listing the account's extensions, whose number is the
+/// company's size.
 fn company_where(account_id: i64, f: &CallFilter) -> (String, Vec<SqlValue>) {
     let mut clause = String::from(
-        "active = ? AND extension_id IN (SELECT id FROM extensions WHERE account_id = ?)",
+        "active = ? AND EXISTS (SELECT 1 FROM extensions e WHERE e.id = call_log.extension_id AND e.account_id = ?)",
     );
     let mut args = vec![
         SqlValue::Integer(f.active as i64),
@@ -334,4 +336,35 @@ fn company_where(account_id: i64, f: &CallFilter) -> (String, Vec<SqlValue>) {
         clause.push_str(" AND json_extract(data, '$.recordingId') IS NOT NULL");
     }
     (clause, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ringout_rings_then_connects_then_ends() {
+        let r = RingOut {
+            id: "r".into(),
+            extension_id: 1,
+            created_ms: 1_000,
+            connect_ms: 11_000,
+            ends_ms: 71_000,
+            from: "+16505550100".into(),
+            to: "+16505550101".into(),
+            call_id: "c".into(),
+            cancelled: false,
+        };
+        assert_eq!(r.status(1_000).call, "InProgress");
+        assert_eq!(r.status(10_999).callee, "InProgress");
+        assert_eq!(r.status(11_000).call, "Success");
+        assert_eq!(r.status(11_000).caller, "Success");
+        assert_eq!(r.status(71_000).caller, "Finished");
+        assert_eq!(r.status(71_000).call, "Success");
+        let hung_up = RingOut {
+            ends_ms: 5_000,
+            ..r
+        };
+        assert_eq!(hung_up.status(6_000).call, "Finished");
+    }
 }
