@@ -221,8 +221,13 @@ fn send_fax(ctx: &Ctx<'_>) -> ApiResult {
     let cover_pages = i32::from(cover_index != 0);
     let (to, pages, attachments) = match &body.original_message_id {
         Some(original) => {
-            let m = find_in(ctx, &ext, original)
-                .map_err(|_| ApiError::not_found("originalMessageId"))?;
+            let m = find_in(ctx, &ext, original).map_err(|e| {
+                if e.status == StatusCode::NOT_FOUND {
+                    ApiError::not_found("originalMessageId")
+                } else {
+                    e
+                }
+            })?;
             if m.kind != "Fax" {
                 return Err(ApiError::invalid(
                     "originalMessageId",
@@ -514,4 +519,30 @@ fn send_mms(ctx: &Ctx<'_>) -> ApiResult {
     events.extend(deliver(ctx, account, &sent, &numbers, |m| m, true)?);
     crate::notify::publish(ctx.state, events);
     Ok(ApiResponse::ok(&message_json(ctx, account, &sent)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(content_type: &str, data: &[u8]) -> Upload {
+        Upload {
+            file_name: None,
+            content_type: content_type.into(),
+            data: data.to_vec(),
+        }
+    }
+
+    #[test]
+    fn pages_are_counted_as_a_fax_machine_sends_them() {
+        let pdf = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 3 >>\n2 0 obj << /Type /Page >>\n3 0 obj << /Type /Page >>\n4 0 obj <</Type/Page>>\n";
+        assert_eq!(pages_of(&upload("application/pdf", pdf)), 3);
+        let text = "line\n".repeat(120);
+        assert_eq!(
+            pages_of(&upload("text/plain; charset=utf-8", text.as_bytes())),
+            3
+        );
+        assert_eq!(pages_of(&upload("text/plain", b"")), 1);
+        assert_eq!(pages_of(&upload("image/png", b"\x89PNG")), 1);
+    }
 }
