@@ -1,5 +1,6 @@
-//! Sandbox throughput and latency on loopback (reading one extension, listing 100 extensions) and
-//! start-up time with the default company and with 100,000 users. Criterion times single requests;
+//! Sandbox throughput and latency on loopback (reading one extension, listing 100 extensions),
+//! start-up time with the default company and with 100,000 users, and pages of the company call
+//! log of a 100,000-user company. Criterion times single requests;
 //! a bounded load run then reports requests per second and p99 latency at a fixed concurrency.
 
 use std::sync::Arc;
@@ -123,6 +124,36 @@ fn startup(c: &mut Criterion) {
     g.finish();
 }
 
+/// The company call log of a 100,000-user company: the first request seeds the call history of the
+/// users the company log covers (timed once, by hand), then criterion times the first page and a
+/// page deep into the whole history.
+fn company_calls(c: &mut Criterion) {
+    let t = target(100_000);
+    let first = format!(
+        "{}/restapi/v1.0/account/~/call-log?perPage=100",
+        t.sandbox.url()
+    );
+    let started = Instant::now();
+    t.rt.block_on(get(&t.http, &first, &t.token));
+    println!(
+        "company call log, first request (seeds the covered users): {:.1} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let mut g = c.benchmark_group("company_call_log");
+    g.measurement_time(Duration::from_secs(5));
+    let deep = format!(
+        "{}/restapi/v1.0/account/~/call-log?dateFrom=2000-01-01T00:00:00Z&perPage=100&page=50",
+        t.sandbox.url()
+    );
+    for (name, url) in [("first_page_100", &first), ("page_50_of_all_100", &deep)] {
+        g.bench_function(name, |b| {
+            b.to_async(&t.rt).iter(|| get(&t.http, url, &t.token))
+        });
+    }
+    g.finish();
+    t.rt.block_on(t.sandbox.shutdown());
+}
+
 /// Sends `total` requests from `concurrency` tasks and reports requests per second and p99.
 fn load(t: &Target, path: &str, total: usize, concurrency: usize) -> (f64, Duration, Duration) {
     let url = Arc::new(format!("{}{path}", t.sandbox.url()));
@@ -177,7 +208,7 @@ fn load_report() {
     t.rt.block_on(t.sandbox.shutdown());
 }
 
-criterion_group!(benches, requests, startup);
+criterion_group!(benches, requests, startup, company_calls);
 
 fn main() {
     benches();

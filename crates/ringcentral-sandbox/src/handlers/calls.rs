@@ -1,8 +1,8 @@
-//! The call log of an extension and its active calls.
+//! The call log and active calls of an extension, and of the whole account (administrators only).
 
 use serde_json::{Value, json};
 
-use super::{Entry, bulk, op, page_params, paged_with, time};
+use super::{Entry, bulk, op, page_params, paged, paged_with, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{CallFilter, CallRecord};
 
@@ -29,8 +29,32 @@ pub fn entries() -> Vec<Entry> {
             Heavy,
             active
         ),
+        op!(
+            "readCompanyCallLog",
+            Get,
+            "/restapi/v1.0/account/{accountId}/call-log",
+            Heavy,
+            company_list
+        ),
+        op!(
+            "readCompanyCallRecord",
+            Get,
+            "/restapi/v1.0/account/{accountId}/call-log/{callRecordId}",
+            Heavy,
+            company_read
+        ),
+        op!(
+            "listCompanyActiveCalls",
+            Get,
+            "/restapi/v1.0/account/{accountId}/active-calls",
+            Heavy,
+            company_active
+        ),
     ]
 }
+
+/// The permission RingCentral asks for the account's calls.
+const COMPANY_PERMISSION: &str = "ReadCompanyCallLog";
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -146,6 +170,51 @@ fn read(ctx: &Ctx<'_>) -> ApiResult {
         let r = ctx
             .store()
             .call(ext.id, id, ctx.now_ms())?
+            .ok_or_else(|| ApiError::not_found("callRecordId"))?;
+        Ok(record_json(ctx, account, &r, detailed))
+    };
+    let ids = bulk::ids(ctx, "callRecordId")?;
+    if let [id] = ids.as_slice() {
+        return Ok(ApiResponse::ok(&find(id)?));
+    }
+    let results = ids.iter().map(|id| (id.clone(), find(id))).collect();
+    Ok(bulk::multi_status(ctx, "callRecordId", results))
+}
+
+/// The account's records: paged in the store, so a page costs the same in any company.
+fn company_listing(ctx: &Ctx<'_>, active: bool) -> ApiResult {
+    let account = ctx.account_id()?;
+    ctx.require_admin(COMPANY_PERMISSION)?;
+    let page = page_params(ctx, 100, 1000)?;
+    let detailed = view_detailed(ctx)?;
+    let f = filter(ctx, active)?;
+    let (records, total) =
+        ctx.store()
+            .company_calls(account, &f, page.offset(), page.per_page, ctx.now_ms())?;
+    let records = records
+        .iter()
+        .map(|r| record_json(ctx, account, r, detailed))
+        .collect();
+    paged(ctx, page, total, records)
+}
+
+fn company_list(ctx: &Ctx<'_>) -> ApiResult {
+    company_listing(ctx, false)
+}
+
+fn company_active(ctx: &Ctx<'_>) -> ApiResult {
+    company_listing(ctx, true)
+}
+
+/// One record of the account's call log or, with the bulk syntax, several.
+fn company_read(ctx: &Ctx<'_>) -> ApiResult {
+    let account = ctx.account_id()?;
+    ctx.require_admin(COMPANY_PERMISSION)?;
+    let detailed = view_detailed(ctx)?;
+    let find = |id: &str| -> Result<Value, ApiError> {
+        let r = ctx
+            .store()
+            .company_call(account, id, ctx.now_ms())?
             .ok_or_else(|| ApiError::not_found("callRecordId"))?;
         Ok(record_json(ctx, account, &r, detailed))
     };

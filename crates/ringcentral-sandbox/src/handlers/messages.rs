@@ -1,5 +1,6 @@
 //! The message store: list, read, update, delete, attachment content, and sending SMS (delivered to
-//! the recipient's mailbox too when the number belongs to the account).
+//! the recipient's mailbox too when the number belongs to the account). Fax and MMS, which carry
+//! files, are sent by `outbound`.
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -73,9 +74,19 @@ fn message_uri(ctx: &Ctx<'_>, account: i64, m: &Message) -> String {
     ))
 }
 
+/// The status of a message now: a queued message that has left by now is `Sent`.
+pub(super) fn status_now(ctx: &Ctx<'_>, m: &Message) -> String {
+    if m.message_status == "Queued" && m.sent_ms.is_some_and(|t| ctx.now_ms() >= t) {
+        "Sent".into()
+    } else {
+        m.message_status.clone()
+    }
+}
+
 /// A message as `GetMessageInfoResponse`.
 pub fn message_json(ctx: &Ctx<'_>, account: i64, m: &Message) -> Value {
     let uri = message_uri(ctx, account, m);
+    let status = status_now(ctx, m);
     let attachments: Vec<Value> = m
         .attachments
         .iter()
@@ -101,7 +112,7 @@ pub fn message_json(ctx: &Ctx<'_>, account: i64, m: &Message) -> Value {
             .map(|p| {
                 let mut v = json!(p);
                 if m.direction == "Outbound" {
-                    v["messageStatus"] = json!(m.message_status);
+                    v["messageStatus"] = json!(status);
                 }
                 v
             })
@@ -114,7 +125,7 @@ pub fn message_json(ctx: &Ctx<'_>, account: i64, m: &Message) -> Value {
         "direction": m.direction,
         "readStatus": m.read_status,
         "availability": m.availability,
-        "messageStatus": m.message_status,
+        "messageStatus": status,
         "priority": m.priority,
         "conversationId": m.conversation_id,
         "conversation": {"id": m.conversation_id.to_string(), "uri": ctx.url(&format!("/restapi/v1.0/conversation/{}", m.conversation_id))},
@@ -136,6 +147,12 @@ pub fn message_json(ctx: &Ctx<'_>, account: i64, m: &Message) -> Value {
             if let Some(r) = &m.fax_resolution {
                 v["faxResolution"] = json!(r);
             }
+            if let Some(c) = m.cover_index {
+                v["coverIndex"] = json!(c);
+            }
+            if let Some(t) = &m.cover_page_text {
+                v["coverPageText"] = json!(t);
+            }
         }
         "SMS" if m.direction == "Outbound" => {
             v["smsDeliveryTime"] = json!(time(m.created_ms + 1500));
@@ -146,7 +163,13 @@ pub fn message_json(ctx: &Ctx<'_>, account: i64, m: &Message) -> Value {
     v
 }
 
-fn attachment_bytes(m: &Message, a: &Attachment) -> Vec<u8> {
+pub(super) fn attachment_bytes(m: &Message, a: &Attachment) -> Vec<u8> {
+    if let Some(data) = &a.data {
+        use base64::Engine;
+        if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(data) {
+            return bytes;
+        }
+    }
     match a.content_type.as_str() {
         "audio/wav" => crate::content::wav(a.vm_duration.unwrap_or(5).max(1) as u32),
         "application/pdf" => {
@@ -156,7 +179,7 @@ fn attachment_bytes(m: &Message, a: &Attachment) -> Vec<u8> {
     }
 }
 
-fn mailbox(ctx: &Ctx<'_>) -> Result<(i64, Extension), ApiError> {
+pub(super) fn mailbox(ctx: &Ctx<'_>) -> Result<(i64, Extension), ApiError> {
     let account = ctx.account_id()?;
     let ext = ctx.extension()?;
     Ok((account, ext))
@@ -206,7 +229,7 @@ fn find(ctx: &Ctx<'_>) -> Result<(i64, Message), ApiError> {
 }
 
 /// A message of the mailbox that is not purged, by the id as the client wrote it.
-fn find_in(ctx: &Ctx<'_>, ext: &Extension, id: &str) -> Result<Message, ApiError> {
+pub(super) fn find_in(ctx: &Ctx<'_>, ext: &Extension, id: &str) -> Result<Message, ApiError> {
     let id = id
         .parse::<i64>()
         .map_err(|_| ApiError::not_found("messageId"))?;
@@ -383,7 +406,7 @@ struct SmsRequest {
     text: String,
 }
 
-fn is_phone_number(s: &str) -> bool {
+pub(super) fn is_phone_number(s: &str) -> bool {
     let digits = s.strip_prefix('+').unwrap_or(s);
     (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
@@ -408,32 +431,14 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
             ));
         }
     }
-    let numbers = ctx.store().phone_numbers(account, Some(ext.id))?;
-    let Some(from) = numbers
-        .iter()
-        .find(|n| n.phone_number == body.from.phone_number)
-    else {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "MSG-304",
-            format!(
-                "Phone number [{}] does not belong to extension [{}]",
-                body.from.phone_number, ext.id
-            ),
-        )
-        .with_parameter("from.phoneNumber"));
-    };
-    if !from.can_send_sms() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FeatureNotAvailable",
-            format!(
-                "Phone number [{}] is not enabled for sending SMS",
-                from.phone_number
-            ),
-        )
-        .with_parameter("from.phoneNumber"));
-    }
+    let from = sender_number(
+        ctx,
+        account,
+        &ext,
+        &body.from.phone_number,
+        "SmsSender",
+        "SMS",
+    )?;
     let now = ctx.now_ms();
     let me = Party {
         phone_number: Some(from.phone_number.clone()),
@@ -472,35 +477,23 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
             file_name: None,
             vm_duration: None,
             content: body.text.clone(),
+            data: None,
         }],
         fax_page_count: None,
         fax_resolution: None,
+        cover_index: None,
+        cover_page_text: None,
+        sent_ms: None,
     })?;
     let mut events = vec![store_event(account, &sent, true)];
     // Recipients inside the account get the message in their own mailbox.
-    for t in &body.to {
-        if let Some(target) = ctx.store().phone_number_by_value(&t.phone_number)?
-            && let Some(target_ext) = target.extension_id
-            && target_ext != ext.id
-        {
-            let received = ctx.store().save_message(&Message {
-                id: 0,
-                extension_id: target_ext,
-                direction: "Inbound".into(),
-                read_status: "Unread".into(),
-                message_status: "Received".into(),
-                conversation_id: 0,
-                ..sent.clone()
-            })?;
-            events.push(store_event(account, &received, true));
-            events.push(instant_event(ctx, account, &received));
-        }
-    }
+    let numbers: Vec<String> = body.to.iter().map(|t| t.phone_number.clone()).collect();
+    events.extend(deliver(ctx, account, &sent, &numbers, |m| m, true)?);
     crate::notify::publish(ctx.state, events);
     Ok(ApiResponse::ok(&message_json(ctx, account, &sent)))
 }
 
-fn existing_conversation(
+pub(super) fn existing_conversation(
     ctx: &Ctx<'_>,
     ext: i64,
     to: &[Party],
@@ -521,8 +514,81 @@ fn existing_conversation(
         .map(|m| m.conversation_id))
 }
 
+/// The number of `ext` a message is sent from, refused unless it is the extension's and has
+/// `feature` (`SmsSender`, `MmsSender`).
+pub(super) fn sender_number(
+    ctx: &Ctx<'_>,
+    account: i64,
+    ext: &Extension,
+    number: &str,
+    feature: &str,
+    what: &str,
+) -> Result<crate::store::PhoneNumber, ApiError> {
+    let numbers = ctx.store().phone_numbers(account, Some(ext.id))?;
+    let Some(from) = numbers.into_iter().find(|n| n.phone_number == number) else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "MSG-304",
+            format!(
+                "Phone number [{number}] does not belong to extension [{}]",
+                ext.id
+            ),
+        )
+        .with_parameter("from.phoneNumber"));
+    };
+    if !from.features.iter().any(|f| f == feature) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FeatureNotAvailable",
+            format!(
+                "Phone number [{}] is not enabled for sending {what}",
+                from.phone_number
+            ),
+        )
+        .with_parameter("from.phoneNumber"));
+    }
+    Ok(from)
+}
+
+/// Copies a sent message into the mailbox of every recipient whose number belongs to another
+/// extension of the account, and returns the events that announce them.
+pub(super) fn deliver(
+    ctx: &Ctx<'_>,
+    account: i64,
+    sent: &Message,
+    numbers: &[String],
+    received: impl Fn(Message) -> Message,
+    instant: bool,
+) -> Result<Vec<crate::notify::Event>, ApiError> {
+    let mut events = Vec::new();
+    let mut reached = std::collections::HashSet::new();
+    for number in numbers {
+        if let Some(target) = ctx.store().phone_number_by_value(number)?
+            && let Some(target_ext) = target.extension_id
+            && target_ext != sent.extension_id
+            && reached.insert(target_ext)
+        {
+            let copy = ctx.store().save_message(&received(Message {
+                id: 0,
+                extension_id: target_ext,
+                direction: "Inbound".into(),
+                read_status: "Unread".into(),
+                message_status: "Received".into(),
+                conversation_id: 0,
+                sent_ms: None,
+                ..sent.clone()
+            }))?;
+            events.push(store_event(account, &copy, true));
+            if instant {
+                events.push(instant_event(ctx, account, &copy));
+            }
+        }
+    }
+    Ok(events)
+}
+
 /// The message-store change event of an extension.
-fn store_event(account: i64, m: &Message, new: bool) -> crate::notify::Event {
+pub(super) fn store_event(account: i64, m: &Message, new: bool) -> crate::notify::Event {
     crate::notify::Event {
         path: format!(
             "/restapi/v1.0/account/{account}/extension/{}/message-store",
@@ -545,7 +611,7 @@ fn store_event(account: i64, m: &Message, new: bool) -> crate::notify::Event {
 }
 
 /// The instant-message event of an inbound SMS.
-fn instant_event(ctx: &Ctx<'_>, account: i64, m: &Message) -> crate::notify::Event {
+pub(super) fn instant_event(ctx: &Ctx<'_>, account: i64, m: &Message) -> crate::notify::Event {
     let path = format!(
         "/restapi/v1.0/account/{account}/extension/{}/message-store/instant",
         m.extension_id

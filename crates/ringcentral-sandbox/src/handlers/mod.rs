@@ -13,8 +13,10 @@ mod ivr;
 mod messages;
 mod numbers;
 pub(crate) mod oauth;
+mod outbound;
 mod presence;
 mod queues;
+mod ringout;
 mod rules;
 mod subscriptions;
 mod sync;
@@ -86,6 +88,8 @@ pub fn all() -> Vec<Entry> {
         extensions::entries(),
         directory::entries(),
         messages::entries(),
+        outbound::entries(),
+        ringout::entries(),
         contacts::entries(),
         calls::entries(),
         glip::entries(),

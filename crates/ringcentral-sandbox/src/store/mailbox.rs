@@ -42,6 +42,9 @@ pub struct Attachment {
     pub vm_duration: Option<i32>,
     /// The content itself; generated documents are built from it when read.
     pub content: String,
+    /// Uploaded bytes (base64), served as they came instead of a document built from `content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 /// A message of the message store.
@@ -69,6 +72,14 @@ pub struct Message {
     pub fax_page_count: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fax_resolution: Option<String>,
+    /// The cover page of a sent fax (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_index: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_page_text: Option<String>,
+    /// When a queued outbound message leaves (a fax is `Queued` until then, `Sent` after).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_ms: Option<i64>,
 }
 
 /// A call log record; active calls are records still in progress.
@@ -140,7 +151,7 @@ pub struct CallFilter {
 
 impl Store {
     /// Seeds an extension's lazily derived data of one kind, once.
-    fn ensure_lazy(&self, extension_id: i64, kind: &str, now_ms: i64) -> Result<()> {
+    pub(crate) fn ensure_lazy(&self, extension_id: i64, kind: &str, now_ms: i64) -> Result<()> {
         let done: bool =
             self.read(|c| {
                 Ok(c.prepare_cached(
@@ -237,6 +248,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<Vec<CallRecord>> {
         self.ensure_lazy(extension_id, "calls", now_ms)?;
+        self.settle_ringouts(now_ms)?;
         let mut out = Vec::new();
         self.read(|c| {
             let mut st = c.prepare_cached(
@@ -256,6 +268,7 @@ impl Store {
 
     pub fn call(&self, extension_id: i64, id: &str, now_ms: i64) -> Result<Option<CallRecord>> {
         self.ensure_lazy(extension_id, "calls", now_ms)?;
+        self.settle_ringouts(now_ms)?;
         self.read(|c| {
             json_row(
                 c,

@@ -1,12 +1,14 @@
 //! The sandbox's state: RingCentral resources as plain structs kept in SQLite (a file with `--data`,
 //! memory otherwise), behind one connection that every request shares.
 
+mod calls;
 mod extensions;
 mod mailbox;
 mod misc;
 mod seed;
 mod tokens;
 
+pub use calls::*;
 pub use extensions::*;
 pub use mailbox::*;
 pub use misc::*;
@@ -62,6 +64,9 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS call_log (
   id TEXT PRIMARY KEY, extension_id INTEGER NOT NULL, start_ms INTEGER NOT NULL, type TEXT NOT NULL,
   direction TEXT NOT NULL, active INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ringouts (
+  id TEXT PRIMARY KEY, extension_id INTEGER NOT NULL, ends_ms INTEGER NOT NULL,
+  settled INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contacts (
   id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, first_name TEXT, last_name TEXT, company TEXT,
   data TEXT NOT NULL);
@@ -104,6 +109,8 @@ CREATE INDEX IF NOT EXISTS fn_ext ON forwarding_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS msg_ext ON messages(extension_id, created_ms);
 CREATE INDEX IF NOT EXISTS cl_ext ON call_log(extension_id, start_ms);
 CREATE INDEX IF NOT EXISTS ct_ext ON contacts(extension_id);
+CREATE INDEX IF NOT EXISTS cl_start ON call_log(active, start_ms);
+CREATE INDEX IF NOT EXISTS ro_open ON ringouts(settled, ends_ms);
 CREATE INDEX IF NOT EXISTS cm_ext ON chat_members(extension_id);
 CREATE INDEX IF NOT EXISTS post_chat ON posts(chat_id, seq);
 CREATE INDEX IF NOT EXISTS br_ext ON bridges(extension_id);

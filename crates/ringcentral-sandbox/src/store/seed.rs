@@ -155,6 +155,15 @@ fn seeded_index(meta: &Meta, extension_id: i64) -> Option<usize> {
     (idx >= 0 && (idx as usize) < meta.users).then_some(idx as usize)
 }
 
+/// The extension whose lazily seeded call log holds the record `id`, if `id` is the id of a seeded
+/// record: reading one record then seeds only its owner's log.
+pub(crate) fn seeded_call_owner(meta: &Meta, id: &str) -> Option<i64> {
+    let n = i64::from_str_radix(id.strip_prefix('C')?, 16).ok()?;
+    let idx = n.checked_sub(CALL_BASE)? / 100;
+    let owner = MAIN_USER_BASE.checked_add(idx)?;
+    seeded_index(meta, owner).map(|_| owner)
+}
+
 fn direct_number(account: i64, idx: usize) -> String {
     if account == MAIN_ACCOUNT_ID {
         format!("+16507{idx:06}")
@@ -884,6 +893,9 @@ pub(crate) fn seed_lazy(
                     attachments: vec![],
                     fax_page_count: None,
                     fax_resolution: None,
+                    cover_index: None,
+                    cover_page_text: None,
+                    sent_ms: None,
                 };
                 match kind {
                     "SMS" => {
@@ -896,6 +908,7 @@ pub(crate) fn seed_lazy(
                             file_name: None,
                             vm_duration: None,
                             content: text,
+                            data: None,
                         });
                     }
                     "VoiceMail" => {
@@ -911,6 +924,7 @@ pub(crate) fn seed_lazy(
                             file_name: Some(format!("voicemail-{id}.wav")),
                             vm_duration: Some(secs),
                             content: format!("voicemail {id}"),
+                            data: None,
                         });
                         m.attachments.push(Attachment {
                             id: id * 10 + 1,
@@ -919,6 +933,7 @@ pub(crate) fn seed_lazy(
                             file_name: None,
                             vm_duration: None,
                             content: "Hi, please call me back about the proposal.".into(),
+                            data: None,
                         });
                     }
                     _ => {
@@ -933,6 +948,7 @@ pub(crate) fn seed_lazy(
                             file_name: Some(format!("fax-{id}.pdf")),
                             vm_duration: None,
                             content: format!("Fax {id}: signed contract, {pages} page(s)"),
+                            data: None,
                         });
                     }
                 }
