@@ -146,3 +146,13 @@ fn fresh2_set_quality() {
     assert!(top1 >= 0.85, "top-1 {top1:.3} fell below 0.85");
     assert!(top3 >= 0.93, "top-3 {top3:.3} fell below 0.93");
 }
+
+#[test]
+fn fresh3_set_quality() {
+    let cases = load(&data("intents-fresh3.tsv"))
+        .expect("tests/data/intents-fresh3.tsv is part of the repository");
+    assert!(cases.len() >= 250);
+    let (top1, top3) = evaluate("fresh3", &cases);
+    assert!(top1 >= 0.70, "top-1 {top1:.3} fell below 0.70");
+    assert!(top3 >= 0.80, "top-3 {top3:.3} fell below 0.80");
+}
