@@ -1489,6 +1489,19 @@ impl Index {
             is_word,
         );
         id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
+        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
+        // record by its number; its letters are no words of the request.
+        let cleaned = cleaned
+            .split_whitespace()
+            .map(|t| {
+                if text::is_dashed_id(t) {
+                    "0".to_string()
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut raw = text::words(&cleaned);
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
@@ -2245,6 +2258,37 @@ impl Index {
                     .collect(),
             })
             .collect();
+        // A request that names things without saying what to do with them ("wireless access
+        // points in the E911 map", "my hrs of operation") asks to see them.
+        // A request that opens with a word the API does not name things by most likely opens
+        // with a verb the lexicon does not know ("bin the voicemail"), which says nothing.
+        let opens_with_thing = words.first().is_some_and(|w| {
+            self.mine.contains(w)
+                || lexicon::DETERMINERS.contains(&w.as_str())
+                || self
+                    .vocab
+                    .get(&text::stem(w))
+                    .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+        });
+        // A word the operations are named by as their verb ("bring", "aggregate"), or a word in
+        // lower case that neither the API nor the lexicon knows ("spill"), is most likely a verb
+        // too.
+        let verb_like = tokens.iter().any(|t| {
+            let stem = text::stem(t);
+            let known = self.vocab.get(&stem);
+            (known.is_none()
+                && !t.is_empty()
+                && t.chars().all(|c| c.is_ascii_lowercase())
+                && !self.synonyms.contains_key(&stem)
+                && !self.stopwords.contains(t.as_str())
+                && !names.contains(t))
+                || known.is_some_and(|k| self.docs.iter().any(|d| d.own_verbs.contains(k)))
+        });
+        let verb = if verb.is_none() && opens_with_thing && !verb_like {
+            Some(Verb::Read)
+        } else {
+            verb
+        };
         Query {
             verb,
             head,
@@ -2651,7 +2695,21 @@ impl Index {
                     if !(i + 1..i + len)
                         .any(|j| phrase_at(j).is_some_and(|(l, _)| j + l > i + len)) =>
                 {
+                    // What a phrase in the plural stands for is plural too ("access points" are
+                    // wireless points).
+                    let last = &words[i + len - 1];
+                    let plural = last.len() > 3
+                        && last.ends_with('s')
+                        && !last.ends_with("ss")
+                        && stems[i + len - 1] != *last;
                     out.extend(to.iter().cloned());
+                    if plural
+                        && let Some(end) = out.last_mut()
+                        && !end.ends_with('s')
+                        && to.last().is_some_and(|t| !t.ends_with("s"))
+                    {
+                        end.push('s');
+                    }
                     i += len;
                 }
                 _ => {
@@ -3903,6 +3961,34 @@ mod tests {
             let hits = search(&query, 3);
             assert!(hits.len() <= 3, "{query:?}");
         }
+    }
+
+    #[test]
+    fn a_request_that_only_names_things_asks_to_see_them() {
+        assert_eq!(
+            top("wireless access points in the E911 map"),
+            "listWirelessPoints"
+        );
+        assert_eq!(top("my hrs of operation"), "readUserBusinessHours");
+    }
+
+    #[test]
+    fn an_id_with_a_dash_names_one_record() {
+        assert_eq!(top("pause webhook w-1"), "suspendGlipWebhookNew");
+        assert_eq!(
+            top("put party p-2 on hold in session s-abc123"),
+            "holdCallParty"
+        );
+    }
+
+    #[test]
+    fn everyday_and_british_verbs_say_what_to_do() {
+        assert_eq!(top("bin voicemail 3302"), "deleteMessage");
+        assert_eq!(
+            top("reword company template 12"),
+            "updateCompanyMessageTemplate"
+        );
+        assert_eq!(top("organise a webinar"), "rcwConfigCreateWebinar");
     }
 
     #[test]

@@ -189,6 +189,18 @@ pub fn id_nouns(
         .collect()
 }
 
+/// Whether `token` is an id written with a dash between letters and digits ("w-1", "p-2",
+/// "s-abc123", "sub-77"), rather than a phone number ("800-555-0199") or a word ("after-hours").
+pub fn is_dashed_id(token: &str) -> bool {
+    let token = token
+        .trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'' | '(' | ')'));
+    token.contains('-')
+        && !token.starts_with(['+', '-'])
+        && token.chars().any(|c| c.is_ascii_digit())
+        && token.chars().any(|c| c.is_ascii_alphabetic())
+        && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 /// Whether `text` names a person: a capitalized word inside the request that is no known word
 /// ("add Raj to the team", "change Bob's email"). `known` tells words of the API and the
 /// lexicon, which are things rather than people ("Denver site" aside).
@@ -314,6 +326,15 @@ const KEEP: &[&str] = &["recording", "answering", "messaging"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dashed_ids_are_told_from_phone_numbers_and_words() {
+        assert!(is_dashed_id("w-1"));
+        assert!(is_dashed_id("s-abc123,"));
+        assert!(!is_dashed_id("800-555-0199"));
+        assert!(!is_dashed_id("after-hours"));
+        assert!(!is_dashed_id("+1-650-555-0100"));
+    }
 
     #[test]
     fn words_split_identifiers_and_text() {
