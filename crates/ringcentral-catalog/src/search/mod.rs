@@ -2586,6 +2586,8 @@ impl Index {
     /// send a fax?", "can Tom export the call log?"), rewritten as the request itself: the frame
     /// goes, and whether a person may do something becomes a question about their permission.
     fn strip_asking(&self, cleaned: &str) -> String {
+        let unbranded = text::strip_brand(cleaned);
+        let cleaned = unbranded.as_str();
         let tokens: Vec<&str> = cleaned.split_whitespace().collect();
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         for frame in lexicon::ASKING {

@@ -189,6 +189,60 @@ pub fn id_nouns(
         .collect()
 }
 
+/// `query` without the platform's own name, which every operation shares: "use RingCentral to
+/// send an SMS" asks to send an SMS, "my calls in RingCentral" are my calls. A preposition or
+/// article that only led to the name goes with it, as does an opening "use ... to".
+pub fn strip_brand(query: &str) -> String {
+    let bare = |t: &str| {
+        t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+            .to_lowercase()
+    };
+    let brand = |t: &str| {
+        let b = bare(t);
+        b == "ringcentral" || b == "ringcentral's" || b == "ringcentral\u{2019}s"
+    };
+    if !query.split_whitespace().any(brand) {
+        return query.to_string();
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let mut tokens = query.split_whitespace().peekable();
+    while let Some(token) = tokens.next() {
+        if !brand(token) {
+            out.push(token);
+            continue;
+        }
+        if out.last().is_some_and(|t| bare(t) == "the") {
+            out.pop();
+        }
+        if out.last().is_some_and(|t| {
+            matches!(
+                bare(t).as_str(),
+                "in" | "on" | "via" | "with" | "through" | "using" | "from" | "inside" | "within"
+            )
+        }) {
+            out.pop();
+        }
+        // "The RingCentral API", "the RingCentral platform": the platform all the same.
+        if tokens
+            .peek()
+            .is_some_and(|t| matches!(bare(t).as_str(), "api" | "platform" | "app"))
+        {
+            tokens.next();
+        }
+    }
+    // "Use RingCentral to send ...", "please use RingCentral to ...".
+    let start = out
+        .iter()
+        .position(|t| !matches!(bare(t).as_str(), "please" | "pls" | "plz"))
+        .unwrap_or(0);
+    if out.get(start).is_some_and(|t| bare(t) == "use")
+        && out.get(start + 1).is_some_and(|t| bare(t) == "to")
+    {
+        out.drain(..start + 2);
+    }
+    out.join(" ")
+}
+
 /// Whether `token` is an id written with a dash between letters and digits ("w-1", "p-2",
 /// "s-abc123", "sub-77"), rather than a phone number ("800-555-0199") or a word ("after-hours").
 pub fn is_dashed_id(token: &str) -> bool {
@@ -326,6 +380,20 @@ const KEEP: &[&str] = &["recording", "answering", "messaging"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_platforms_own_name_says_nothing() {
+        assert_eq!(
+            strip_brand("Use RingCentral to send an SMS to Bob"),
+            "send an SMS to Bob"
+        );
+        assert_eq!(
+            strip_brand("list my calls in the RingCentral app"),
+            "list my calls"
+        );
+        assert_eq!(strip_brand("Using RingCentral, list users"), "list users");
+        assert_eq!(strip_brand("list my calls"), "list my calls");
+    }
 
     #[test]
     fn dashed_ids_are_told_from_phone_numbers_and_words() {
