@@ -1494,7 +1494,7 @@ impl Index {
         let cleaned = cleaned
             .split_whitespace()
             .map(|t| {
-                if text::is_dashed_id(t) {
+                if text::is_dashed_id(t) || self.is_value_name(t) {
                     "0".to_string()
                 } else {
                     t.to_string()
@@ -2585,6 +2585,31 @@ impl Index {
     /// A request with what it asks for in a frame of words that ask for it ("is there an API to
     /// send a fax?", "can Tom export the call log?"), rewritten as the request itself: the frame
     /// goes, and whether a person may do something becomes a question about their permission.
+    /// Whether `token` is the name of a value written as an identifier ("ReadCallLog",
+    /// "EditExtensions": a permission), which names one record, rather than an operation, a kind
+    /// of record ("ParkLocation") or a word of the API ("RingOut").
+    fn is_value_name(&self, token: &str) -> bool {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let chars: Vec<char> = token.chars().collect();
+        let humps = chars
+            .windows(2)
+            .filter(|p| p[0].is_lowercase() && p[1].is_uppercase())
+            .count();
+        if humps == 0
+            || !chars.first().is_some_and(|c| c.is_uppercase())
+            || !chars.iter().all(char::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        let lower = token.to_lowercase();
+        !self.vocab.contains_key(&text::stem(&lower))
+            && !self.synonyms.contains_key(&text::stem(&lower))
+            && !self.kinds.contains_key(&kind_key(&text::words(token)))
+            && !OPERATIONS
+                .iter()
+                .any(|op| op.operation_id.eq_ignore_ascii_case(token))
+    }
+
     fn strip_asking(&self, cleaned: &str) -> String {
         let unbranded = text::strip_brand(cleaned);
         let cleaned = unbranded.as_str();
@@ -2638,6 +2663,17 @@ impl Index {
             if (person || name) && at + 1 < tokens.len() {
                 let who = if person { word } else { format!("user {who}") };
                 return format!("is {who} allowed to {}", tokens[at + 1..].join(" "));
+            }
+            // "Can ext 101 use ...?", "can extension 220 see ...?": someone named by number.
+            let numbered = lower
+                .get(at + 1)
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if matches!(word.as_str(), "ext" | "extension") && numbered && at + 2 < tokens.len() {
+                return format!(
+                    "is extension {} allowed to {}",
+                    lower[at + 1],
+                    tokens[at + 2..].join(" ")
+                );
             }
         }
         cleaned.to_string()
@@ -3991,6 +4027,17 @@ mod tests {
             "updateCompanyMessageTemplate"
         );
         assert_eq!(top("organise a webinar"), "rcwConfigCreateWebinar");
+    }
+
+    #[test]
+    fn a_value_written_as_an_identifier_names_one_record() {
+        assert_eq!(top("get permission ReadMessages"), "readPermission");
+        assert_eq!(
+            top("can ext 101 use the ReadCallLog permission?"),
+            "checkUserPermission"
+        );
+        // Words of the API written as one stay words.
+        assert_eq!(top("cancel RingOut 991"), "deleteRingOutCall");
     }
 
     #[test]
