@@ -578,6 +578,8 @@ pub const VERBS: &[VerbWord] = &[
     v("set", Verb::Update, true),
     v("rename", Verb::Update, true),
     v("reword", Verb::Update, true),
+    // Opting a number in or out records its consent.
+    v("opt", Verb::Update, false),
     v("rephrase", Verb::Update, true),
     v("relabel", Verb::Update, true),
     v("reschedule", Verb::Update, true),
@@ -1024,6 +1026,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     // How long things are kept is how their store is configured.
     ("retention", &[("retention", 1.0), ("configuration", 0.7)]),
     ("keep", &[("retention", 0.8), ("configuration", 0.5)]),
+    ("kept", &[("retention", 0.8), ("configuration", 0.5)]),
     ("retain", &[("retention", 1.0), ("configuration", 0.7)]),
     ("retained", &[("retention", 1.0), ("configuration", 0.7)]),
     ("audio", &[("content", 0.6), ("media", 0.6)]),

@@ -1606,8 +1606,35 @@ impl Index {
         let after_determiner = |i: usize| {
             word_at[i] > 0 && lexicon::DETERMINERS.contains(&words[word_at[i] - 1].as_str())
         };
+        // A verb that names one operation, between two words that name things in one run of
+        // words, names a thing too ("call *flip* numbers", "call *park* locations").
+        let lowered = cleaned.to_lowercase();
+        let noun = |j: usize| {
+            verb_of(j).is_none()
+                && self
+                    .vocab
+                    .get(&stems[j])
+                    .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+        };
+        let modifies = |i: usize| {
+            i > 0
+                && i + 1 < content.len()
+                && word_at[i - 1] + 1 == word_at[i]
+                && word_at[i] + 1 == word_at[i + 1]
+                && noun(i - 1)
+                && noun(i + 1)
+                && lowered.contains(&format!(
+                    "{} {} {}",
+                    content[i - 1],
+                    content[i],
+                    content[i + 1]
+                ))
+        };
         let first_pure = (0..content.len()).find(|i| {
-            !permitted[*i] && !after_determiner(*i) && verb_of(*i).is_some_and(|v| v.pure)
+            !permitted[*i]
+                && !after_determiner(*i)
+                && verb_of(*i).is_some_and(|v| v.pure)
+                && !(verb_of(*i).is_some_and(|v| v.specific) && modifies(*i))
         });
         let first_object =
             (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
@@ -2277,7 +2304,11 @@ impl Index {
             let stem = text::stem(t);
             let known = self.vocab.get(&stem);
             (known.is_none()
-                && !t.is_empty()
+                && t.len() > 2
+                && !self.mine.contains(t.as_str())
+                && !self.company_wide.contains(&stem)
+                && !self.questions.contains(t.as_str())
+                && !lexicon::DETERMINERS.contains(&t.as_str())
                 && t.chars().all(|c| c.is_ascii_lowercase())
                 && !self.synonyms.contains_key(&stem)
                 && !self.stopwords.contains(t.as_str())
@@ -4038,6 +4069,22 @@ mod tests {
         );
         // Words of the API written as one stay words.
         assert_eq!(top("cancel RingOut 991"), "deleteRingOutCall");
+    }
+
+    #[test]
+    fn a_verb_inside_a_run_of_names_names_a_thing() {
+        assert_eq!(top("call flip numbers for ext 101"), "readCallFlipSettings");
+        // A class verb after a topic word is still the verb.
+        assert_eq!(top("bulk upload contacts"), "addressBookBulkUpload");
+    }
+
+    #[test]
+    fn what_the_company_has_is_listed() {
+        assert_eq!(top("custom roles of our company"), "listUserRoles");
+        assert_eq!(
+            top("how long are messages kept before they are purged?"),
+            "readMessageStoreConfiguration"
+        );
     }
 
     #[test]
