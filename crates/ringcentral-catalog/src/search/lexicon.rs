@@ -182,6 +182,10 @@ pub const COMPANY_WIDE: &[&str] = &[
 /// Multi-word expressions, replaced by canonical words before anything else.
 pub const PHRASES: &[(&str, &str)] = &[
     ("get rid of", "delete"),
+    // An agent in a queue's rotation is one taking its calls: their queue presence.
+    ("rotation", "presence"),
+    // Taking someone out of something changes where they are.
+    ("take out", "update"),
     ("do not disturb", "dnd presence"),
     ("look up", "find"),
     ("lookup", "find"),
@@ -578,6 +582,8 @@ pub const VERBS: &[VerbWord] = &[
     v("set", Verb::Update, true),
     v("rename", Verb::Update, true),
     v("reword", Verb::Update, true),
+    // Playing a recorded thing reads its content.
+    v("play", Verb::Read, true),
     // Opting a number in or out records its consent.
     v("opt", Verb::Update, false),
     v("rephrase", Verb::Update, true),
@@ -733,6 +739,10 @@ pub const VERBS: &[VerbWord] = &[
 /// task to complete"): that word then says which operation is meant.
 pub const STATE_SETTERS: &[&str] = &["mark", "set", "flag", "make", "turn"];
 
+/// States that are no verb of their own but say which operation sets them ("mark the task
+/// *done*"), with that operation's verb.
+pub const STATES: &[(&str, &str)] = &[("done", "complete"), ("finished", "complete")];
+
 /// Verbs whose class depends on their object: opening or saving a recorded thing reads it.
 pub const VERB_BY_OBJECT: &[(&str, &[&str], Verb)] = &[
     ("open", RECORDED, Verb::Read),
@@ -799,6 +809,7 @@ pub const SEPARABLE: &[(&str, &[&str])] = &[
     ("log", &["in", "out"]),
     ("sign", &["in", "out"]),
     ("kick", &["out"]),
+    ("take", &["out"]),
 ];
 
 /// Words after which a number counts records rather than naming one ("the last 20 posts").

@@ -1673,8 +1673,17 @@ impl Index {
         let mut info = verb_at.and_then(&verb_of);
         if let Some(i) = verb_at
             && lexicon::STATE_SETTERS.contains(&content[i].as_str())
-            && let Some(state) = (i + 1..content.len())
-                .find_map(|j| self.actions.get(&stems[j]).filter(|v| v.specific))
+            && let Some(state) = (i + 1..content.len()).find_map(|j| {
+                self.actions
+                    .get(&stems[j])
+                    .or_else(|| {
+                        lexicon::STATES
+                            .iter()
+                            .find(|(state, _)| *state == content[j])
+                            .and_then(|(_, verb)| self.verbs.get(*verb))
+                    })
+                    .filter(|v| v.specific)
+            })
         {
             info = Some(state);
             verb = Some(state.class);
@@ -4084,6 +4093,20 @@ mod tests {
         assert_eq!(
             top("how long are messages kept before they are purged?"),
             "readMessageStoreConfiguration"
+        );
+    }
+
+    #[test]
+    fn a_state_that_an_operation_sets_names_it() {
+        assert_eq!(top("mark task t-9 done"), "completeTaskNew");
+    }
+
+    #[test]
+    fn out_of_a_queues_rotation_is_not_taking_its_calls() {
+        let top = top3("take agent 101 out of the support queue rotation");
+        assert!(
+            top[0] == "updateCallQueuePresence" || top[0] == "updateExtensionCallQueuePresence",
+            "{top:?}"
         );
     }
 
