@@ -41,6 +41,7 @@ pub const STOPWORDS: &[&str] = &[
     "into",
     "onto",
     "is",
+    "am",
     "are",
     "was",
     "be",

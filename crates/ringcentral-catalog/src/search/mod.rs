@@ -1491,11 +1491,22 @@ impl Index {
         id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
         // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
         // record by its number; its letters are no words of the request.
+        // "Company info: name, main number, status": a list after a colon names the fields of
+        // what comes before it, which is what the request is about.
+        let listed = |at: usize, token: &str| {
+            at > 0 && token.ends_with(':') && {
+                let rest = cleaned.split_once(token).map_or("", |(_, rest)| rest);
+                rest.contains(',')
+            }
+        };
         let cleaned = cleaned
             .split_whitespace()
-            .map(|t| {
+            .enumerate()
+            .map(|(at, t)| {
                 if text::is_dashed_id(t) || self.is_value_name(t) {
                     "0".to_string()
+                } else if listed(at, t) {
+                    format!("{} with", t.trim_end_matches(':'))
                 } else {
                     t.to_string()
                 }
@@ -1630,11 +1641,17 @@ impl Index {
                     content[i + 1]
                 ))
         };
+        // A past participle right after what it follows describes it ("roles *assigned* to
+        // ext 101", "calls *made* yesterday"): no verb of the request.
+        let describes = |i: usize| {
+            i > 0 && content[i].ends_with("ed") && word_at[i - 1] + 1 == word_at[i] && noun(i - 1)
+        };
         let first_pure = (0..content.len()).find(|i| {
             !permitted[*i]
                 && !after_determiner(*i)
                 && verb_of(*i).is_some_and(|v| v.pure)
                 && !(verb_of(*i).is_some_and(|v| v.specific) && modifies(*i))
+                && !describes(*i)
         });
         let first_object =
             (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
@@ -2095,6 +2112,14 @@ impl Index {
             if matches!(w.as_str(), "all" | "every" | "each") {
                 continue;
             }
+            // "Roles *assigned* to ext 101": a participle after the head describes it.
+            if verb.is_none()
+                && !named.is_empty()
+                && w.ends_with("ed")
+                && (self.verbs.contains_key(w) || self.actions.contains_key(&text::stem(w)))
+            {
+                break;
+            }
             person |= lexicon::PEOPLE.contains(&w.as_str());
             // A verb that is what it sends ("*fax* with a cover page") names the head.
             if Some(w.as_str()) == verb_word
@@ -2296,6 +2321,29 @@ impl Index {
             .collect();
         // A request that names things without saying what to do with them ("wireless access
         // points in the E911 map", "my hrs of operation") asks to see them.
+        // "Roles I can assign", "numbers we may port": what one can do something to is what the
+        // API calls assignable, portable.
+        let possible = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "can" | "may" | "allowed" | "able"));
+        if possible {
+            for term in terms.iter_mut().filter(|t| !t.verb && t.kind.is_none()) {
+                let able = text::stem(&format!("{}able", term.stem));
+                if self
+                    .vocab
+                    .get(&able)
+                    .is_some_and(|t| !self.postings[*t as usize].is_empty())
+                    && !term.expansions.iter().any(|(w, _)| *w == able)
+                {
+                    for (_, w) in term.expansions.iter_mut() {
+                        *w = w.min(0.6);
+                    }
+                    term.expansions.push((able, 1.0));
+                    term.weight = term.weight.max(1.0);
+                    term.object = true;
+                }
+            }
+        }
         // A request that opens with a word the API does not name things by most likely opens
         // with a verb the lexicon does not know ("bin the voicemail"), which says nothing.
         let opens_with_thing = words.first().is_some_and(|w| {
@@ -2309,7 +2357,7 @@ impl Index {
         // A word the operations are named by as their verb ("bring", "aggregate"), or a word in
         // lower case that neither the API nor the lexicon knows ("spill"), is most likely a verb
         // too.
-        let verb_like = tokens.iter().any(|t| {
+        let verb_like = tokens.iter().filter(|t| !t.ends_with("ed")).any(|t| {
             let stem = text::stem(t);
             let known = self.vocab.get(&stem);
             (known.is_none()
@@ -4107,6 +4155,24 @@ mod tests {
         assert!(
             top[0] == "updateCallQueuePresence" || top[0] == "updateExtensionCallQueuePresence",
             "{top:?}"
+        );
+    }
+
+    #[test]
+    fn what_one_can_do_something_to_is_what_the_api_calls_able() {
+        assert_eq!(
+            top("which roles can I assign to ext 101"),
+            "listOfAvailableForAssigningRoles"
+        );
+        assert_eq!(top("roles assigned to ext 101"), "listUserAssignedRoles");
+    }
+
+    #[test]
+    fn a_list_after_a_colon_names_fields_of_what_precedes_it() {
+        let top = top("company info: name, main number, status");
+        assert!(
+            top == "readAccountInfo" || top == "getAccountInfoV2",
+            "{top}"
         );
     }
 
