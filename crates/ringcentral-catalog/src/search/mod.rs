@@ -265,6 +265,9 @@ pub struct Index {
     kinds: Map<String, Kind>,
     /// Every word that is the head of some operation's name.
     heads: Set<Term>,
+    /// The words of the operations' names, tags and paths and of the lexicon as they are
+    /// written, by length: what a misspelt word of a request is most likely meant to be.
+    spellings: Vec<Vec<String>>,
 }
 
 /// A kind of record named by the value of a type field: the operations whose type field takes
@@ -358,6 +361,54 @@ impl Builder {
     }
 }
 
+/// The words of every operation's name, tags and path, and of the lexicon, as they are
+/// written, by length.
+fn spellings(operations: &[Operation]) -> Vec<Vec<String>> {
+    let mut all: Set<String> = Set::default();
+    let mut add = |text: &str| {
+        for word in text::words(text) {
+            if word.len() >= 3 && word.chars().all(|c| c.is_ascii_lowercase()) {
+                all.insert(word);
+            }
+        }
+    };
+    for op in operations {
+        add(op.summary);
+        add(op.operation_id);
+        add(op.path);
+        for tag in op.tags {
+            add(tag);
+        }
+    }
+    for vw in lexicon::VERBS {
+        add(vw.word);
+    }
+    for (word, expansions) in lexicon::SYNONYMS {
+        add(word);
+        for (to, _) in *expansions {
+            add(to);
+        }
+    }
+    for (from, to) in lexicon::PHRASES {
+        add(from);
+        add(to);
+    }
+    for word in lexicon::PEOPLE {
+        add(word);
+    }
+    let mut by_length: Vec<Vec<String>> = Vec::new();
+    let mut sorted: Vec<String> = all.into_iter().collect();
+    sorted.sort();
+    for word in sorted {
+        let len = word.chars().count();
+        if by_length.len() <= len {
+            by_length.resize(len + 1, Vec::new());
+        }
+        by_length[len].push(word);
+    }
+    by_length
+}
+
 /// How an operation's summary opens, mapped to a verb class.
 fn summary_verb(word: &str) -> Option<OpVerb> {
     Some(match word {
@@ -415,6 +466,7 @@ impl Index {
             generic_heads: Set::default(),
             kinds: Map::default(),
             heads: Set::default(),
+            spellings: Vec::new(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -466,6 +518,7 @@ impl Index {
             let term = index.intern(&text::stem(word));
             index.generic_heads.insert(term);
         }
+        index.spellings = spellings(operations);
         let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
         let mut builder = Builder {
             terms: Map::with_capacity_and_hasher(8192, Default::default()),
@@ -1514,6 +1567,23 @@ impl Index {
             .collect::<Vec<_>>()
             .join(" ");
         let mut raw = text::words(&cleaned);
+        // Names written with a capital ("text Maria") are nobody's misspelling.
+        let capitalized: Vec<String> = cleaned
+            .split_whitespace()
+            .skip(1)
+            .filter(|t| t.starts_with(char::is_uppercase))
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        for word in raw.iter_mut() {
+            if !capitalized.contains(word)
+                && let Some(fixed) = self.respell(word)
+            {
+                *word = fixed;
+            }
+        }
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
             if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
@@ -2673,6 +2743,55 @@ impl Index {
     /// A request with what it asks for in a frame of words that ask for it ("is there an API to
     /// send a fax?", "can Tom export the call log?"), rewritten as the request itself: the frame
     /// goes, and whether a person may do something becomes a question about their permission.
+    /// The word a misspelt one of a request is most likely meant to be ("voicemial",
+    /// "extention", "sned"), if it is no word of the API or the lexicon and one is near enough:
+    /// one letter added, dropped, changed or two swapped (only a swap in a word of four letters,
+    /// no change of a letter in one of fewer than seven).
+    fn respell(&self, word: &str) -> Option<String> {
+        let len = word.chars().count();
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.known(word) {
+            return None;
+        }
+        let most = 1;
+        let first = word.chars().next();
+        let mut best: Option<(usize, bool, &str)> = None;
+        for size in len.saturating_sub(most)..=len + most {
+            for candidate in self.spellings.get(size).into_iter().flatten() {
+                let Some(distance) = text::slips(word, candidate, most) else {
+                    continue;
+                };
+                // A short word is too near too many others ("lease", "leave") for anything but
+                // a swap, or, from five letters, a letter dropped or doubled.
+                let swap = size == len && text::is_swap(word, candidate);
+                if (len == 4 && !swap) || (len < 7 && size == len && !swap) {
+                    continue;
+                }
+                let key = (
+                    distance,
+                    candidate.chars().next() != first,
+                    candidate.as_str(),
+                );
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map(|(_, _, w)| w.to_string())
+    }
+
+    /// Whether the search knows `word` as it is written.
+    fn known(&self, word: &str) -> bool {
+        let stem = text::stem(word);
+        self.stopwords.contains(word)
+            || self.verbs.contains_key(word)
+            || self.questions.contains(word)
+            || self.mine.contains(word)
+            || self.vocab.contains_key(&stem)
+            || self.synonyms.contains_key(&stem)
+            || self.phrases.contains_key(&stem)
+            || lexicon::PEOPLE.contains(&word)
+    }
+
     /// Whether `token` is the name of a value written as an identifier ("ReadCallLog",
     /// "EditExtensions": a permission), which names one record, rather than an operation, a kind
     /// of record ("ParkLocation") or a word of the API ("RingOut").
@@ -4173,6 +4292,18 @@ mod tests {
         assert!(
             top == "readAccountInfo" || top == "getAccountInfoV2",
             "{top}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_word_is_read_as_the_word_meant() {
+        assert_eq!(top("delete extention 204"), "deleteExtension");
+        assert_eq!(top("update my buisness hours"), "updateUserBusinessHours");
+        assert_eq!(top("sned an sms to 4155550100"), "createSMSMessage");
+        // Real words near a word of the API stay as they are.
+        assert_eq!(
+            top("fax the lease agreement to +1 212 555 0190"),
+            "createFaxMessage"
         );
     }
 

@@ -243,6 +243,50 @@ pub fn strip_brand(query: &str) -> String {
     out.join(" ")
 }
 
+/// How many slips of the keyboard (a letter added, dropped or changed, two neighbours swapped)
+/// turn `a` into `b`, if no more than `most`.
+pub fn slips(a: &str, b: &str, most: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > most {
+        return None;
+    }
+    // Optimal string alignment distance, row by row, giving up once a row is past `most`.
+    let width = b.len() + 1;
+    let mut before: Vec<usize> = vec![0; width];
+    let mut last: Vec<usize> = (0..width).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![0; width];
+        row[0] = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            row[j] = best;
+        }
+        if row.iter().all(|d| *d > most) {
+            return None;
+        }
+        before = std::mem::replace(&mut last, row);
+    }
+    Some(last[b.len()]).filter(|d| *d <= most)
+}
+
+/// Whether `b` is `a` with two neighbouring letters swapped.
+pub fn is_swap(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    a.len() == b.len() && {
+        let differ: Vec<usize> = (0..a.len()).filter(|i| a[*i] != b[*i]).collect();
+        differ.len() == 2
+            && differ[1] == differ[0] + 1
+            && a[differ[0]] == b[differ[1]]
+            && a[differ[1]] == b[differ[0]]
+    }
+}
+
 /// Whether `token` is an id written with a dash between letters and digits ("w-1", "p-2",
 /// "s-abc123", "sub-77"), rather than a phone number ("800-555-0199") or a word ("after-hours").
 pub fn is_dashed_id(token: &str) -> bool {
@@ -393,6 +437,16 @@ mod tests {
         );
         assert_eq!(strip_brand("Using RingCentral, list users"), "list users");
         assert_eq!(strip_brand("list my calls"), "list my calls");
+    }
+
+    #[test]
+    fn slips_of_the_keyboard_are_counted() {
+        assert_eq!(slips("voicemial", "voicemail", 2), Some(1));
+        assert_eq!(slips("extention", "extension", 2), Some(1));
+        assert_eq!(slips("queus", "queues", 1), Some(1));
+        assert_eq!(slips("abcdef", "uvwxyz", 2), None);
+        assert!(is_swap("sned", "send"));
+        assert!(!is_swap("jake", "take"));
     }
 
     #[test]
