@@ -2752,31 +2752,26 @@ impl Index {
         if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.known(word) {
             return None;
         }
-        let most = 1;
         let first = word.chars().next();
-        let mut best: Option<(usize, bool, &str)> = None;
-        for size in len.saturating_sub(most)..=len + most {
+        let mut best: Option<(bool, &str)> = None;
+        for size in len - 1..=len + 1 {
             for candidate in self.spellings.get(size).into_iter().flatten() {
-                let Some(distance) = text::slips(word, candidate, most) else {
+                if !text::one_slip(word, candidate) {
                     continue;
-                };
+                }
                 // A short word is too near too many others ("lease", "leave") for anything but
                 // a swap, or, from five letters, a letter dropped or doubled.
                 let swap = size == len && text::is_swap(word, candidate);
                 if (len == 4 && !swap) || (len < 7 && size == len && !swap) {
                     continue;
                 }
-                let key = (
-                    distance,
-                    candidate.chars().next() != first,
-                    candidate.as_str(),
-                );
+                let key = (candidate.chars().next() != first, candidate.as_str());
                 if best.is_none_or(|b| key < b) {
                     best = Some(key);
                 }
             }
         }
-        best.map(|(_, _, w)| w.to_string())
+        best.map(|(_, w)| w.to_string())
     }
 
     /// Whether the search knows `word` as it is written.
@@ -2790,6 +2785,10 @@ impl Index {
             || self.synonyms.contains_key(&stem)
             || self.phrases.contains_key(&stem)
             || lexicon::PEOPLE.contains(&word)
+            || self
+                .spellings
+                .get(word.chars().count())
+                .is_some_and(|words| words.binary_search_by(|w| w.as_str().cmp(word)).is_ok())
     }
 
     /// Whether `token` is the name of a value written as an identifier ("ReadCallLog",
