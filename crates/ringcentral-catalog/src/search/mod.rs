@@ -4307,6 +4307,14 @@ mod tests {
     }
 
     #[test]
+    fn short_forms_people_write_are_read_in_full() {
+        assert_eq!(top("pls show dept 600 members"), "listDepartmentMembers");
+        assert_eq!(top("delete sub 77"), "deleteSubscription");
+        assert_eq!(top("my mtgs this week"), "listVideoMeetings");
+        assert_eq!(top("change my profile pic"), "updateUserProfileImage");
+    }
+
+    #[test]
     fn limit_is_respected_and_scores_descend() {
         let hits = search("call queue", 7);
         assert_eq!(hits.len(), 7);
