@@ -65,6 +65,10 @@ pub const STOPWORDS: &[&str] = &[
     "these",
     "those",
     "please",
+    // What introduces a name ("a team *named* Growth") names nothing itself.
+    "named",
+    "titled",
+    "entitled",
     // How people write "please" in a hurry.
     "pls",
     "plz",
@@ -795,6 +799,26 @@ pub const ASKING: &[&str] = &[
     "through the api",
 ];
 
+/// Labels that open a request written for a tool ("Tool call: create a team ...", "Task: ..."):
+/// said with a colon, they frame the request without being part of it.
+pub const LABELS: &[&str] = &[
+    "tool call",
+    "tool",
+    "function call",
+    "task",
+    "request",
+    "query",
+    "intent",
+    "instruction",
+    "instructions",
+    "user request",
+    "command",
+    "goal",
+    "prompt",
+    "todo",
+    "to do",
+];
+
 /// Words that ask for the thing they are followed by ("I need the recording of ..."): the
 /// request is to get it, or to make it when it is new ("we need a new queue").
 pub const WANTING: &[&str] = &[
@@ -884,6 +908,10 @@ pub const ACRONYMS: &[(&str, &str)] = &[("DID", "phone number"), ("DIDs", "phone
 
 /// Nouns that name a whole collection of records: asked for, they are listed.
 pub const COLLECTIONS: &[&str] = &["catalog", "catalogue", "dictionary", "roster"];
+
+/// Things that hold many records under one name: asking for "the call log" or "my inbox" asks
+/// for the records in it.
+pub const HOLDING_MANY: &[&str] = &["log", "history", "inbox", "mailbox", "directory"];
 
 /// Where someone may be, or how free: asked of a person, these ask for their presence.
 pub const WHEREABOUTS: &[&str] = &[

@@ -2223,8 +2223,10 @@ impl Index {
             if ((thing && !self.weak.contains(&stem)) || lexicon::COUNTED.contains(&w.as_str()))
                 && !lexicon::NUMBERLESS.contains(&w.as_str())
             {
-                head_plural =
-                    Some(w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w);
+                head_plural = Some(
+                    (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w)
+                        || lexicon::HOLDING_MANY.contains(&w.as_str()),
+                );
             }
             if let Some(t) = self.vocab.get(&stem) {
                 named.push(*t);
@@ -2818,7 +2820,23 @@ impl Index {
 
     fn strip_asking(&self, cleaned: &str) -> String {
         let unbranded = text::strip_brand(cleaned);
-        let cleaned = unbranded.as_str();
+        let mut cleaned = unbranded.as_str();
+        // "Tool call: create a team ...": a label with a colon frames what follows.
+        for label in lexicon::LABELS {
+            let words = label.split_whitespace().count();
+            let tokens: Vec<&str> = cleaned.split_whitespace().take(words).collect();
+            if tokens.len() == words
+                && tokens.last().is_some_and(|t| t.ends_with(':'))
+                && tokens
+                    .join(" ")
+                    .trim_end_matches(':')
+                    .eq_ignore_ascii_case(label)
+            {
+                let at = cleaned.find(':').map_or(0, |i| i + 1);
+                cleaned = cleaned[at..].trim_start();
+                break;
+            }
+        }
         let tokens: Vec<&str> = cleaned.split_whitespace().collect();
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         for frame in lexicon::ASKING {
@@ -4312,6 +4330,20 @@ mod tests {
         assert_eq!(top("delete sub 77"), "deleteSubscription");
         assert_eq!(top("my mtgs this week"), "listVideoMeetings");
         assert_eq!(top("change my profile pic"), "updateUserProfileImage");
+    }
+
+    #[test]
+    fn a_log_holds_many_records() {
+        assert_eq!(
+            top("I need you to pull the call log for ext 205 from last Tuesday"),
+            "readUserCallLog"
+        );
+    }
+
+    #[test]
+    fn a_label_with_a_colon_frames_the_request() {
+        assert_eq!(top("Task: mark task t-9 done"), "completeTaskNew");
+        assert_eq!(top("Tool call: list my voicemails"), "listMessages");
     }
 
     #[test]
