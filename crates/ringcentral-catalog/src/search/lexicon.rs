@@ -828,6 +828,14 @@ pub const WANTING: &[&str] = &[
     "i would like",
     "we need",
     "we want",
+    "i'm after",
+    "im after",
+    "i am after",
+    "we're after",
+    "i'm looking for",
+    "i am looking for",
+    "we're looking for",
+    "looking for",
 ];
 
 /// Verbs whose particle may stand after their object ("log agent 101 *out*"), with the

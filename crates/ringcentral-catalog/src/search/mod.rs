@@ -4347,6 +4347,14 @@ mod tests {
     }
 
     #[test]
+    fn being_after_something_asks_for_it() {
+        assert_eq!(
+            top("I'm after the voicemail Bob left me yesterday"),
+            "readMessage"
+        );
+    }
+
+    #[test]
     fn limit_is_respected_and_scores_descend() {
         let hits = search("call queue", 7);
         assert_eq!(hits.len(), 7);
