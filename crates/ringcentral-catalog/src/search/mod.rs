@@ -28,6 +28,17 @@
 //! presence; making someone something assigns it; a verb after an article names a thing (the
 //! *join* link); a particle may stand after its object (log agent 101 *out*).
 //!
+//! Before any of that, a request is tidied as people and agents write it: the platform's own name
+//! ("use RingCentral to ...") and a label with a colon ("Tool call: ...") frame it without being
+//! part of it; a misspelt word one slip of the keyboard from a word of the API or the lexicon is
+//! read as that word; an id written with a dash ("w-1") or a value written as an identifier (the
+//! permission "ReadCallLog") names one record; a list after a colon names the fields of what
+//! precedes it. A request that only names things, with no verb, asks to see them; a verb that
+//! names one operation standing between two things ("call *flip* numbers") names a thing, and a
+//! participle right after a thing describes it ("roles *assigned* to ext 101"); what one can do
+//! something to is what the API calls -able ("roles I can assign"); a log, history or inbox
+//! holds many records.
+//!
 //! Each action is described by its operationId and summary (its name), its tags, the literal
 //! segments of its path after the API version (less the account and extension it is scoped
 //! to), the opening sentence of its description, and, as weaker evidence, the rest of the
@@ -1720,7 +1731,7 @@ impl Index {
             !permitted[*i]
                 && !after_determiner(*i)
                 && verb_of(*i).is_some_and(|v| v.pure)
-                && !(verb_of(*i).is_some_and(|v| v.specific) && modifies(*i))
+                && (!verb_of(*i).is_some_and(|v| v.specific) || !modifies(*i))
                 && !describes(*i)
         });
         let first_object =
