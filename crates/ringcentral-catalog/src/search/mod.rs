@@ -276,9 +276,10 @@ pub struct Index {
     kinds: Map<String, Kind>,
     /// Every word that is the head of some operation's name.
     heads: Set<Term>,
-    /// The words of the operations' names, tags and paths and of the lexicon as they are
-    /// written, by length: what a misspelt word of a request is most likely meant to be.
-    spellings: Vec<Vec<String>>,
+    /// The words of the operations' names and tags and of the lexicon as they are written, by
+    /// length: what a misspelt word of a request is most likely meant to be.
+    /// Made at the first word the search does not know, which most requests never have.
+    spellings: OnceLock<Vec<Vec<String>>>,
 }
 
 /// A kind of record named by the value of a type field: the operations whose type field takes
@@ -372,8 +373,8 @@ impl Builder {
     }
 }
 
-/// The words of every operation's name, tags and path, and of the lexicon, as they are
-/// written, by length.
+/// The words of every operation's name and tags, and of the lexicon, as they are written, by
+/// length.
 fn spellings(operations: &[Operation]) -> Vec<Vec<String>> {
     let mut all: Set<String> = Set::default();
     let mut add = |text: &str| {
@@ -385,8 +386,6 @@ fn spellings(operations: &[Operation]) -> Vec<Vec<String>> {
     };
     for op in operations {
         add(op.summary);
-        add(op.operation_id);
-        add(op.path);
         for tag in op.tags {
             add(tag);
         }
@@ -477,7 +476,7 @@ impl Index {
             generic_heads: Set::default(),
             kinds: Map::default(),
             heads: Set::default(),
-            spellings: Vec::new(),
+            spellings: OnceLock::new(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -529,7 +528,6 @@ impl Index {
             let term = index.intern(&text::stem(word));
             index.generic_heads.insert(term);
         }
-        index.spellings = spellings(operations);
         let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
         let mut builder = Builder {
             terms: Map::with_capacity_and_hasher(8192, Default::default()),
@@ -2768,7 +2766,7 @@ impl Index {
         let first = word.chars().next();
         let mut best: Option<(bool, &str)> = None;
         for size in len - 1..=len + 1 {
-            for candidate in self.spellings.get(size).into_iter().flatten() {
+            for candidate in self.spellings().get(size).into_iter().flatten() {
                 if !text::one_slip(word, candidate) {
                     continue;
                 }
@@ -2787,6 +2785,10 @@ impl Index {
         best.map(|(_, w)| w.to_string())
     }
 
+    fn spellings(&self) -> &[Vec<String>] {
+        self.spellings.get_or_init(|| spellings(&OPERATIONS))
+    }
+
     /// Whether the search knows `word` as it is written.
     fn known(&self, word: &str) -> bool {
         let stem = text::stem(word);
@@ -2799,7 +2801,7 @@ impl Index {
             || self.phrases.contains_key(&stem)
             || lexicon::PEOPLE.contains(&word)
             || self
-                .spellings
+                .spellings()
                 .get(word.chars().count())
                 .is_some_and(|words| words.binary_search_by(|w| w.as_str().cmp(word)).is_ok())
     }
