@@ -2128,23 +2128,41 @@ impl Index {
                 }
             }
         }
-        // "Is Tom on a call?", "is extension 204 busy?": whether someone is on the phone, in a
-        // meeting or free is their presence.
-        let subject = cleaned.split_whitespace().nth(1).unwrap_or("");
-        let subject_lower = subject.to_lowercase();
-        let someone = lexicon::PEOPLE.contains(&subject_lower.as_str())
-            || matches!(subject_lower.as_str(), "extension" | "anyone" | "anybody")
-            || (subject.chars().next().is_some_and(char::is_uppercase)
-                && subject.len() > 1
-                && subject.chars().skip(1).all(char::is_lowercase)
-                && !self.vocab.contains_key(&text::stem(&subject_lower)));
-        if yes_or_no
-            && someone
-            && words
-                .iter()
-                .skip(2)
+        // "Is Tom on a call?", "is extension 204 busy?", "check whether ext 101 is free":
+        // whether someone is on the phone, in a meeting or free is their presence.
+        let said: Vec<&str> = cleaned.split_whitespace().collect();
+        let bare: Vec<String> = said
+            .iter()
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        let someone = |at: usize| {
+            let Some(subject) = said.get(at) else {
+                return false;
+            };
+            let lower = &bare[at];
+            lexicon::PEOPLE.contains(&lower.as_str())
+                || matches!(lower.as_str(), "extension" | "ext" | "anyone" | "anybody")
+                || (subject.chars().next().is_some_and(char::is_uppercase)
+                    && subject.len() > 1
+                    && subject.chars().skip(1).all(char::is_lowercase)
+                    && !self.vocab.contains_key(&text::stem(lower)))
+        };
+        let whereabouts = |from: usize| {
+            bare.iter()
+                .skip(from)
                 .any(|w| lexicon::WHEREABOUTS.contains(&w.as_str()))
-        {
+        };
+        let asked_directly = yes_or_no && someone(1) && whereabouts(2);
+        let asked_within = (1..bare.len()).any(|i| {
+            matches!(bare[i - 1].as_str(), "whether" | "if")
+                && someone(i)
+                && (i + 1..bare.len().min(i + 4)).any(|j| matches!(bare[j].as_str(), "is" | "are"))
+                && whereabouts(i + 1)
+        });
+        if asked_directly || asked_within {
             let mut term = self.expand(&text::stem("presence"), 1.0, false);
             term.object = true;
             terms.push(term);
@@ -4365,6 +4383,17 @@ mod tests {
             top("I'm after the voicemail Bob left me yesterday"),
             "readMessage"
         );
+    }
+
+    #[test]
+    fn whether_someone_is_free_asked_within_a_request_is_their_presence() {
+        let top = top("is ext 101 available right now?");
+        assert!(
+            top == "readUserPresenceStatus" || top == "readUnifiedPresence",
+            "{top}"
+        );
+        let top = top3("find out whether ext 330 is busy");
+        assert!(top.contains(&"readUserPresenceStatus"), "{top:?}");
     }
 
     #[test]
