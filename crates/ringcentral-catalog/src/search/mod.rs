@@ -1672,7 +1672,10 @@ impl Index {
             if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
-            if !self.verbs.get(w).is_some_and(|v| v.pure) {
+            // A verb that implies its object ("subscribe": to notifications) names it too.
+            if !self.verbs.get(w).is_some_and(|v| v.pure)
+                || self.synonyms.contains_key(&text::stem(w))
+            {
                 named_something = true;
             }
             content.push(w.clone());
@@ -2807,6 +2810,26 @@ impl Index {
         self.spellings.get_or_init(|| spellings(&OPERATIONS))
     }
 
+    /// The verb a gerund is a form of ("sending": send, "creating": create, "getting": get), if
+    /// the lexicon knows it.
+    fn gerund_base(&self, word: &str) -> Option<String> {
+        let lower = word.to_lowercase();
+        let stem = lower.strip_suffix("ing")?;
+        let undoubled = stem
+            .len()
+            .checked_sub(2)
+            .filter(|i| stem.as_bytes()[*i] == stem.as_bytes()[i + 1])
+            .map(|i| &stem[..=i]);
+        [
+            Some(stem.to_string()),
+            Some(format!("{stem}e")),
+            undoubled.map(String::from),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|base| self.verbs.contains_key(base))
+    }
+
     /// Whether the search knows `word` as it is written.
     fn known(&self, word: &str) -> bool {
         let stem = text::stem(word);
@@ -2879,7 +2902,15 @@ impl Index {
                     .zip(&frame)
                     .all(|(a, b)| a.trim_end_matches([',', ':']) == *b)
             {
-                return tokens[frame.len()..].join(" ");
+                // "What's the endpoint for *sending* a fax?": the verb of what follows.
+                let mut rest: Vec<String> = tokens[frame.len()..]
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect();
+                if let Some(base) = rest.first().and_then(|w| self.gerund_base(w)) {
+                    rest[0] = base;
+                }
+                return rest.join(" ");
             }
         }
         // "I need the recording of call 55": a request for a thing is to get it.
@@ -4394,6 +4425,27 @@ mod tests {
         );
         let top = top3("find out whether ext 330 is busy");
         assert!(top.contains(&"readUserPresenceStatus"), "{top:?}");
+    }
+
+    #[test]
+    fn asking_for_the_endpoint_of_something_asks_for_it() {
+        assert_eq!(
+            top("what's the endpoint for sending a fax?"),
+            "createFaxMessage"
+        );
+        assert_eq!(top("endpoint for creating a team"), "createGlipTeamNew");
+        assert_eq!(
+            top("whats the api to get presence for everyone"),
+            "readAccountPresence"
+        );
+    }
+
+    #[test]
+    fn what_happens_when_one_wants_to_hear_of_it_qualifies_the_request() {
+        assert_eq!(
+            top("how can I get notified when a new sms arrives"),
+            "createSubscription"
+        );
     }
 
     #[test]
