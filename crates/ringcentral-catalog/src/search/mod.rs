@@ -2810,6 +2810,41 @@ impl Index {
         self.spellings.get_or_init(|| spellings(&OPERATIONS))
     }
 
+    /// The command of a request that first says why ("Jane is off sick today, so forward her
+    /// calls to ext 105", "we just hired Mark; create his extension"): the clause after a
+    /// semicolon, a full stop or a comma with "so", "please" or "then" that opens with a verb,
+    /// when the request itself does not.
+    fn imperative<'a>(&self, query: &'a str) -> &'a str {
+        let opens_with_verb = |text: &str| {
+            text.split_whitespace()
+                .map(|t| {
+                    t.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .find(|w| !matches!(w.as_str(), "so" | "please" | "pls" | "then" | "now" | "and"))
+                .is_some_and(|w| self.verbs.contains_key(&w))
+        };
+        if opens_with_verb(query) {
+            return query;
+        }
+        let lower = query.to_lowercase();
+        let breaks = [
+            "; ",
+            ". ",
+            ", so ",
+            ", please ",
+            ", then ",
+            ", pls ",
+            " so please ",
+        ];
+        breaks
+            .iter()
+            .filter_map(|b| lower.find(b).map(|at| at + b.len()))
+            .filter(|at| opens_with_verb(&query[*at..]))
+            .min()
+            .map_or(query, |at| &query[at..])
+    }
+
     /// The verb a gerund is a form of ("sending": send, "creating": create, "getting": get), if
     /// the lexicon knows it.
     fn gerund_base(&self, word: &str) -> Option<String> {
@@ -2874,7 +2909,7 @@ impl Index {
 
     fn strip_asking(&self, cleaned: &str) -> String {
         let unbranded = text::strip_brand(cleaned);
-        let mut cleaned = unbranded.as_str();
+        let mut cleaned = self.imperative(&unbranded);
         // "Tool call: create a team ...": a label with a colon frames what follows.
         for label in lexicon::LABELS {
             let words = label.split_whitespace().count();
@@ -4445,6 +4480,22 @@ mod tests {
         assert_eq!(
             top("how can I get notified when a new sms arrives"),
             "createSubscription"
+        );
+    }
+
+    #[test]
+    fn a_request_that_first_says_why_is_its_command() {
+        assert_eq!(
+            top(
+                "We just hired Mark Lee as a sales rep; create his extension with email mark.lee@acme.com"
+            ),
+            "createExtension"
+        );
+        assert_eq!(
+            top(
+                "There is a spam caller +1 800 555 0101 bothering the support line, please block it"
+            ),
+            "createBlockedAllowedNumber"
         );
     }
 
