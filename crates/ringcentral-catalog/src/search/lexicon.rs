@@ -165,7 +165,11 @@ pub const STOPWORDS: &[&str] = &[
 ];
 
 /// Words that say "mine" (prefer the current user's variant of an operation).
-pub const MINE: &[&str] = &["my", "mine", "myself", "own", "personal", "i'm", "im"];
+pub const MINE: &[&str] = &[
+    "my", "mine", "myself", "own", "personal", "i'm", "im",
+    // Someone's things are one user's, as one's own are.
+    "his", "her",
+];
 
 /// Words that say "the whole company" (prefer the account-level variant).
 pub const COMPANY_WIDE: &[&str] = &[

@@ -4500,6 +4500,12 @@ mod tests {
     }
 
     #[test]
+    fn someones_things_are_one_users() {
+        let top = top("forward her calls to ext 105");
+        assert_ne!(top, "updateForwardAllCompanyCalls");
+    }
+
+    #[test]
     fn limit_is_respected_and_scores_descend() {
         let hits = search("call queue", 7);
         assert_eq!(hits.len(), 7);
