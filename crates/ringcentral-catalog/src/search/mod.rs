@@ -4502,7 +4502,10 @@ mod tests {
     #[test]
     fn someones_things_are_one_users() {
         let top = top("forward her calls to ext 105");
-        assert_ne!(top, "updateForwardAllCompanyCalls");
+        assert!(
+            top == "createForwardingNumber" || top == "updateAnsweringRule",
+            "{top}"
+        );
     }
 
     #[test]
