@@ -191,6 +191,8 @@ const COMPUTED_READ: f32 = 0.5;
 const CALLS_AS_LOG: f32 = 0.6;
 /// How much a kind counts beside the words that name it.
 const KIND_BESIDE: f32 = 0.5;
+/// How many words of a request are checked for misspellings.
+const MAX_RESPELT: usize = 64;
 
 /// The class of an operation's own verb, from its summary and method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1555,11 +1557,10 @@ impl Index {
         // record by its number; its letters are no words of the request.
         // "Company info: name, main number, status": a list after a colon names the fields of
         // what comes before it, which is what the request is about.
+        let last_comma = cleaned.rfind(',');
         let listed = |at: usize, token: &str| {
-            at > 0 && token.ends_with(':') && {
-                let rest = cleaned.split_once(token).map_or("", |(_, rest)| rest);
-                rest.contains(',')
-            }
+            let offset = token.as_ptr() as usize - cleaned.as_ptr() as usize;
+            at > 0 && token.ends_with(':') && last_comma.is_some_and(|c| c > offset)
         };
         let cleaned = cleaned
             .split_whitespace()
@@ -1586,7 +1587,8 @@ impl Index {
                     .to_lowercase()
             })
             .collect();
-        for word in raw.iter_mut() {
+        // Requests are short; a flood of unknown words is no request to spell-check.
+        for word in raw.iter_mut().take(MAX_RESPELT) {
             if !capitalized.contains(word)
                 && let Some(fixed) = self.respell(word)
             {
