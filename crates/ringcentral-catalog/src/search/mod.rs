@@ -2461,22 +2461,24 @@ impl Index {
         // A word the operations are named by as their verb ("bring", "aggregate"), or a word in
         // lower case that neither the API nor the lexicon knows ("spill"), is most likely a verb
         // too.
-        let verb_like = tokens.iter().filter(|t| !t.ends_with("ed")).any(|t| {
-            let stem = text::stem(t);
-            let known = self.vocab.get(&stem);
-            (known.is_none()
-                && t.len() > 2
-                && !self.mine.contains(t.as_str())
-                && !self.company_wide.contains(&stem)
-                && !self.questions.contains(t.as_str())
-                && !lexicon::DETERMINERS.contains(&t.as_str())
-                && t.chars().all(|c| c.is_ascii_lowercase())
-                && !self.synonyms.contains_key(&stem)
-                && !self.stopwords.contains(t.as_str())
-                && !names.contains(t))
-                || known.is_some_and(|k| self.docs.iter().any(|d| d.own_verbs.contains(k)))
-        });
-        let verb = if verb.is_none() && opens_with_thing && !verb_like {
+        let verb_like = || {
+            tokens.iter().filter(|t| !t.ends_with("ed")).any(|t| {
+                let stem = text::stem(t);
+                let known = self.vocab.get(&stem);
+                (known.is_none()
+                    && t.len() > 2
+                    && !self.mine.contains(t.as_str())
+                    && !self.company_wide.contains(&stem)
+                    && !self.questions.contains(t.as_str())
+                    && !lexicon::DETERMINERS.contains(&t.as_str())
+                    && t.chars().all(|c| c.is_ascii_lowercase())
+                    && !self.synonyms.contains_key(&stem)
+                    && !self.stopwords.contains(t.as_str())
+                    && !names.contains(t))
+                    || known.is_some_and(|k| self.docs.iter().any(|d| d.own_verbs.contains(k)))
+            })
+        };
+        let verb = if verb.is_none() && opens_with_thing && !verb_like() {
             Some(Verb::Read)
         } else {
             verb
@@ -2913,7 +2915,8 @@ impl Index {
         let unbranded = text::strip_brand(cleaned);
         let mut cleaned = self.imperative(&unbranded);
         // "Tool call: create a team ...": a label with a colon frames what follows.
-        for label in lexicon::LABELS {
+        let labelled = cleaned.split_whitespace().take(3).any(|t| t.ends_with(':'));
+        for label in lexicon::LABELS.iter().filter(|_| labelled) {
             let words = label.split_whitespace().count();
             let tokens: Vec<&str> = cleaned.split_whitespace().take(words).collect();
             if tokens.len() == words
@@ -2931,19 +2934,16 @@ impl Index {
         let tokens: Vec<&str> = cleaned.split_whitespace().collect();
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         for frame in lexicon::ASKING {
-            let frame: Vec<&str> = frame.split_whitespace().collect();
+            let size = frame.split_whitespace().count();
             // "Using the API, post ...": the frame may end with a comma.
-            if lower.len() > frame.len()
+            if lower.len() > size
                 && lower
                     .iter()
-                    .zip(&frame)
-                    .all(|(a, b)| a.trim_end_matches([',', ':']) == *b)
+                    .zip(frame.split_whitespace())
+                    .all(|(a, b)| a.trim_end_matches([',', ':']) == b)
             {
                 // "What's the endpoint for *sending* a fax?": the verb of what follows.
-                let mut rest: Vec<String> = tokens[frame.len()..]
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect();
+                let mut rest: Vec<String> = tokens[size..].iter().map(|t| t.to_string()).collect();
                 if let Some(base) = rest.first().and_then(|w| self.gerund_base(w)) {
                     rest[0] = base;
                 }
@@ -2952,14 +2952,17 @@ impl Index {
         }
         // "I need the recording of call 55": a request for a thing is to get it.
         for frame in lexicon::WANTING {
-            let frame: Vec<&str> = frame.split_whitespace().collect();
-            if lower.len() > frame.len() + 1
-                && lower.iter().zip(&frame).all(|(a, b)| a == b)
-                && lower[frame.len()] != "to"
+            let size = frame.split_whitespace().count();
+            if lower.len() > size + 1
+                && lower
+                    .iter()
+                    .zip(frame.split_whitespace())
+                    .all(|(a, b)| a == b)
+                && lower[size] != "to"
             {
-                let new = lower[frame.len()..].iter().take(2).any(|w| w == "new");
+                let new = lower[size..].iter().take(2).any(|w| w == "new");
                 let verb = if new { "create" } else { "get" };
-                return format!("{verb} {}", tokens[frame.len()..].join(" "));
+                return format!("{verb} {}", tokens[size..].join(" "));
             }
         }
         // "Can Tom export the call log?", "may an agent see recordings?"
