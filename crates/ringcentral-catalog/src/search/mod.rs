@@ -4514,6 +4514,18 @@ mod tests {
     }
 
     #[test]
+    fn txt_sends_a_text_and_skipping_a_queue_call_ignores_it() {
+        assert_eq!(
+            top("pls txt +1 (917) 555-0122 saying the courier is downstairs"),
+            "createSMSMessage"
+        );
+        assert_eq!(
+            top("skip this queue call, I don't want to take it"),
+            "ignoreCallInQueue"
+        );
+    }
+
+    #[test]
     fn limit_is_respected_and_scores_descend() {
         let hits = search("call queue", 7);
         assert_eq!(hits.len(), 7);
