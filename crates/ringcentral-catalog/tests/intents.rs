@@ -155,6 +155,6 @@ fn fresh3_set_quality() {
         .expect("tests/data/intents-fresh3.tsv is part of the repository");
     assert!(cases.len() >= 250);
     let (top1, top3) = evaluate("fresh3", &cases);
-    assert!(top1 >= 0.87, "top-1 {top1:.3} fell below 0.87");
+    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
     assert!(top3 >= 0.95, "top-3 {top3:.3} fell below 0.95");
 }
