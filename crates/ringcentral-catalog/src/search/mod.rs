@@ -2788,6 +2788,12 @@ impl Index {
         if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.known(word) {
             return None;
         }
+        // Doing something again is doing it ("resubscribe", "reupload").
+        if let Some(again) = word.strip_prefix("re")
+            && self.verbs.contains_key(again)
+        {
+            return Some(again.to_string());
+        }
         let first = word.chars().next();
         let mut best: Option<(bool, &str)> = None;
         for size in len - 1..=len + 1 {
@@ -4523,6 +4529,11 @@ mod tests {
             top("skip this queue call, I don't want to take it"),
             "ignoreCallInQueue"
         );
+    }
+
+    #[test]
+    fn doing_something_again_is_doing_it() {
+        assert_eq!(top("resubscribe to sms events"), "createSubscription");
     }
 
     #[test]
