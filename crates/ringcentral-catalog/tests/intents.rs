@@ -1,8 +1,10 @@
 //! Intent search quality on labelled sets of requests: each line is a request and the operationIds
 //! that correctly answer it. The shared sample must come out top-1 everywhere; our own sets (long
 //! everyday requests for development, more of them held out, short commands across the whole API,
-//! a fresh set of requests as different people and agents phrase them, and a second fresh set
-//! written across every tag of the spec) must stay above the quality bars.
+//! a fresh set of requests as different people and agents phrase them, a second fresh set
+//! written across every tag of the spec, and a third in the voices the others use less:
+//! abbreviations, agent requests, long sentences, British spellings) must stay above the quality
+//! bars.
 
 use std::path::{Path, PathBuf};
 
@@ -103,7 +105,7 @@ fn development_set_quality() {
         .expect("tests/data/intents-dev.tsv is part of the repository");
     assert!(cases.len() >= 100);
     let (top1, top3) = evaluate("dev", &cases);
-    assert!(top1 >= 0.91, "top-1 {top1:.3} fell below 0.91");
+    assert!(top1 >= 0.92, "top-1 {top1:.3} fell below 0.92");
     assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
 }
 
@@ -133,8 +135,8 @@ fn fresh_set_quality() {
         .expect("tests/data/intents-fresh.tsv is part of the repository");
     assert!(cases.len() >= 300);
     let (top1, top3) = evaluate("fresh", &cases);
-    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
-    assert!(top3 >= 0.95, "top-3 {top3:.3} fell below 0.95");
+    assert!(top1 >= 0.90, "top-1 {top1:.3} fell below 0.90");
+    assert!(top3 >= 0.96, "top-3 {top3:.3} fell below 0.96");
 }
 
 #[test]
@@ -143,6 +145,16 @@ fn fresh2_set_quality() {
         .expect("tests/data/intents-fresh2.tsv is part of the repository");
     assert!(cases.len() >= 250);
     let (top1, top3) = evaluate("fresh2", &cases);
-    assert!(top1 >= 0.85, "top-1 {top1:.3} fell below 0.85");
-    assert!(top3 >= 0.93, "top-3 {top3:.3} fell below 0.93");
+    assert!(top1 >= 0.86, "top-1 {top1:.3} fell below 0.86");
+    assert!(top3 >= 0.94, "top-3 {top3:.3} fell below 0.94");
+}
+
+#[test]
+fn fresh3_set_quality() {
+    let cases = load(&data("intents-fresh3.tsv"))
+        .expect("tests/data/intents-fresh3.tsv is part of the repository");
+    assert!(cases.len() >= 250);
+    let (top1, top3) = evaluate("fresh3", &cases);
+    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
+    assert!(top3 >= 0.95, "top-3 {top3:.3} fell below 0.95");
 }

@@ -41,6 +41,7 @@ pub const STOPWORDS: &[&str] = &[
     "into",
     "onto",
     "is",
+    "am",
     "are",
     "was",
     "be",
@@ -64,6 +65,13 @@ pub const STOPWORDS: &[&str] = &[
     "these",
     "those",
     "please",
+    // What introduces a name ("a team *named* Growth") names nothing itself.
+    "named",
+    "titled",
+    "entitled",
+    // How people write "please" in a hurry.
+    "pls",
+    "plz",
     "want",
     "need",
     "like",
@@ -157,7 +165,11 @@ pub const STOPWORDS: &[&str] = &[
 ];
 
 /// Words that say "mine" (prefer the current user's variant of an operation).
-pub const MINE: &[&str] = &["my", "mine", "myself", "own", "personal", "i'm", "im"];
+pub const MINE: &[&str] = &[
+    "my", "mine", "myself", "own", "personal", "i'm", "im",
+    // Someone's things are one user's, as one's own are.
+    "his", "her",
+];
 
 /// Words that say "the whole company" (prefer the account-level variant).
 pub const COMPANY_WIDE: &[&str] = &[
@@ -179,6 +191,10 @@ pub const COMPANY_WIDE: &[&str] = &[
 /// Multi-word expressions, replaced by canonical words before anything else.
 pub const PHRASES: &[(&str, &str)] = &[
     ("get rid of", "delete"),
+    // An agent in a queue's rotation is one taking its calls: their queue presence.
+    ("rotation", "presence"),
+    // Taking someone out of something changes where they are.
+    ("take out", "update"),
     ("do not disturb", "dnd presence"),
     ("look up", "find"),
     ("lookup", "find"),
@@ -360,6 +376,17 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("office hours", "business hours"),
     ("working hours", "business hours"),
     ("opening hours", "business hours"),
+    ("hours of operation", "business hours"),
+    ("hrs of operation", "business hours"),
+    ("operating hours", "business hours"),
+    ("opening hrs", "business hours"),
+    ("business hrs", "business hours"),
+    ("office hrs", "business hours"),
+    // Someone new to the company needs a user made for them.
+    ("new starter", "new user"),
+    ("new starters", "new users"),
+    ("new joiner", "new user"),
+    ("new joiners", "new users"),
     ("open hours", "business hours"),
     ("after hours", "business hours"),
     ("hold music", "hold music"),
@@ -535,6 +562,8 @@ pub const VERBS: &[VerbWord] = &[
     g("begin", Verb::Create, true, "start"),
     g("open", Verb::Create, true, "open"),
     v("schedule", Verb::Create, false),
+    v("organize", Verb::Create, true),
+    v("organise", Verb::Create, true),
     g("register", Verb::Create, true, "register"),
     g("upload", Verb::Create, true, "upload"),
     g("import", Verb::Create, true, "upload"),
@@ -561,6 +590,12 @@ pub const VERBS: &[VerbWord] = &[
     v("modify", Verb::Update, true),
     v("set", Verb::Update, true),
     v("rename", Verb::Update, true),
+    v("reword", Verb::Update, true),
+    // Playing a recorded thing reads its content.
+    v("play", Verb::Read, true),
+    // Opting a number in or out records its consent.
+    v("opt", Verb::Update, false),
+    v("rephrase", Verb::Update, true),
     v("relabel", Verb::Update, true),
     v("reschedule", Verb::Update, true),
     v("patch", Verb::Update, true),
@@ -612,6 +647,7 @@ pub const VERBS: &[VerbWord] = &[
     v("clear", Verb::Delete, true),
     v("discard", Verb::Delete, true),
     v("trash", Verb::Delete, true),
+    v("bin", Verb::Delete, true),
     v("wipe", Verb::Delete, true),
     v("kill", Verb::Delete, true),
     g("end", Verb::Delete, false, "end"),
@@ -629,6 +665,7 @@ pub const VERBS: &[VerbWord] = &[
     v("send", Verb::Send, true),
     v("resend", Verb::Send, true),
     v("text", Verb::Send, false),
+    v("txt", Verb::Send, false),
     v("sms", Verb::Send, false),
     v("fax", Verb::Send, false),
     v("email", Verb::Send, false),
@@ -652,6 +689,7 @@ pub const VERBS: &[VerbWord] = &[
     a("reject", Verb::Update, true, "reject"),
     a("decline", Verb::Update, true, "reject"),
     a("ignore", Verb::Update, true, "ignore"),
+    a("skip", Verb::Update, true, "ignore"),
     a("transfer", Verb::Update, true, "transfer"),
     a("bridge", Verb::Update, false, "bridge"),
     a("merge", Verb::Update, true, "bridge"),
@@ -659,6 +697,7 @@ pub const VERBS: &[VerbWord] = &[
     v("accept", Verb::Update, false),
     a("pickup", Verb::Update, true, "pickup"),
     a("forward", Verb::Update, false, "forward"),
+    a("fwd", Verb::Update, false, "forward"),
     a("flip", Verb::Update, true, "flip"),
     a("park", Verb::Update, false, "park"),
     a("supervise", Verb::Create, true, "supervise"),
@@ -699,6 +738,7 @@ pub const VERBS: &[VerbWord] = &[
     a("extract", Verb::Read, true, "extract"),
     a("revoke", Verb::Delete, true, "revoke"),
     a("authorize", Verb::Create, true, "authorize"),
+    a("authorise", Verb::Create, true, "authorize"),
     g("export", Verb::Create, false, "export"),
     a("summarize", Verb::Create, true, "summarize"),
     a("summarise", Verb::Create, true, "summarize"),
@@ -711,6 +751,10 @@ pub const VERBS: &[VerbWord] = &[
 /// Verbs that set a state which another word names ("mark the thread as resolved", "set the
 /// task to complete"): that word then says which operation is meant.
 pub const STATE_SETTERS: &[&str] = &["mark", "set", "flag", "make", "turn"];
+
+/// States that are no verb of their own but say which operation sets them ("mark the task
+/// *done*"), with that operation's verb.
+pub const STATES: &[(&str, &str)] = &[("done", "complete"), ("finished", "complete")];
 
 /// Verbs whose class depends on their object: opening or saving a recorded thing reads it.
 pub const VERB_BY_OBJECT: &[(&str, &[&str], Verb)] = &[
@@ -744,6 +788,26 @@ pub const ASKING: &[&str] = &[
     "which endpoint can",
     "what api can i use to",
     "what endpoint do i use to",
+    "what's the endpoint for",
+    "what is the endpoint for",
+    "whats the endpoint for",
+    "what's the endpoint to",
+    "what is the endpoint to",
+    "whats the endpoint to",
+    "what's the api for",
+    "what is the api for",
+    "whats the api for",
+    "what's the api to",
+    "what is the api to",
+    "whats the api to",
+    "which api do i use to",
+    "which endpoint do i use to",
+    "which api do i call to",
+    "which endpoint do i call to",
+    "endpoint for",
+    "endpoint to",
+    "api for",
+    "api to",
     "i need to",
     "i want to",
     "i'd like to",
@@ -761,6 +825,26 @@ pub const ASKING: &[&str] = &[
     "through the api",
 ];
 
+/// Labels that open a request written for a tool ("Tool call: create a team ...", "Task: ..."):
+/// said with a colon, they frame the request without being part of it.
+pub const LABELS: &[&str] = &[
+    "tool call",
+    "tool",
+    "function call",
+    "task",
+    "request",
+    "query",
+    "intent",
+    "instruction",
+    "instructions",
+    "user request",
+    "command",
+    "goal",
+    "prompt",
+    "todo",
+    "to do",
+];
+
 /// Words that ask for the thing they are followed by ("I need the recording of ..."): the
 /// request is to get it, or to make it when it is new ("we need a new queue").
 pub const WANTING: &[&str] = &[
@@ -770,6 +854,14 @@ pub const WANTING: &[&str] = &[
     "i would like",
     "we need",
     "we want",
+    "i'm after",
+    "im after",
+    "i am after",
+    "we're after",
+    "i'm looking for",
+    "i am looking for",
+    "we're looking for",
+    "looking for",
 ];
 
 /// Verbs whose particle may stand after their object ("log agent 101 *out*"), with the
@@ -778,6 +870,7 @@ pub const SEPARABLE: &[(&str, &[&str])] = &[
     ("log", &["in", "out"]),
     ("sign", &["in", "out"]),
     ("kick", &["out"]),
+    ("take", &["out"]),
 ];
 
 /// Words after which a number counts records rather than naming one ("the last 20 posts").
@@ -849,6 +942,10 @@ pub const ACRONYMS: &[(&str, &str)] = &[("DID", "phone number"), ("DIDs", "phone
 
 /// Nouns that name a whole collection of records: asked for, they are listed.
 pub const COLLECTIONS: &[&str] = &["catalog", "catalogue", "dictionary", "roster"];
+
+/// Things that hold many records under one name: asking for "the call log" or "my inbox" asks
+/// for the records in it.
+pub const HOLDING_MANY: &[&str] = &["log", "history", "inbox", "mailbox", "directory"];
 
 /// Where someone may be, or how free: asked of a person, these ask for their presence.
 pub const WHEREABOUTS: &[&str] = &[
@@ -997,6 +1094,25 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     ("outgoing", &[("outbound", 1.0)]),
     ("outbound", &[("outgoing", 0.8)]),
     ("msg", &[("message", 1.0)]),
+    // Short forms people write.
+    ("vms", &[("voicemail", 1.0), ("message", 0.5)]),
+    ("num", &[("number", 1.0)]),
+    ("nums", &[("number", 1.0)]),
+    ("tel", &[("phone", 1.0), ("number", 0.5)]),
+    ("mob", &[("mobile", 1.0)]),
+    ("acct", &[("account", 1.0)]),
+    ("dept", &[("department", 1.0)]),
+    ("mtg", &[("meeting", 1.0)]),
+    ("mtgs", &[("meeting", 1.0)]),
+    ("conf", &[("conference", 1.0), ("conferencing", 0.6)]),
+    ("fwd", &[("forwarding", 1.0), ("forward", 1.0)]),
+    ("sub", &[("subscription", 1.0)]),
+    ("pic", &[("image", 1.0), ("photo", 0.8)]),
+    ("pics", &[("image", 1.0), ("photo", 0.8)]),
+    ("addr", &[("address", 1.0)]),
+    ("convo", &[("conversation", 1.0)]),
+    ("convos", &[("conversation", 1.0)]),
+    ("centre", &[("center", 1.0)]),
     ("ping", &[("message", 0.8), ("post", 0.6)]),
     ("sent", &[("outbound", 0.8)]),
     ("delivery", &[("status", 0.6)]),
@@ -1005,6 +1121,7 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
     // How long things are kept is how their store is configured.
     ("retention", &[("retention", 1.0), ("configuration", 0.7)]),
     ("keep", &[("retention", 0.8), ("configuration", 0.5)]),
+    ("kept", &[("retention", 0.8), ("configuration", 0.5)]),
     ("retain", &[("retention", 1.0), ("configuration", 0.7)]),
     ("retained", &[("retention", 1.0), ("configuration", 0.7)]),
     ("audio", &[("content", 0.6), ("media", 0.6)]),
@@ -1115,6 +1232,8 @@ pub const SYNONYMS: &[(&str, Expansions)] = &[
         &[("status", 0.6), ("active", 0.6), ("suspend", 0.5)],
     ),
     ("disable", &[("status", 0.5), ("active", 0.5)]),
+    // What can be paused but not resumed in place (a webhook) is suspended.
+    ("pause", &[("pause", 1.0), ("suspend", 0.8)]),
     ("reactivate", &[("status", 0.6), ("active", 0.6)]),
     ("unsuspend", &[("status", 0.6), ("active", 0.6)]),
     ("activate", &[("active", 0.6), ("status", 0.5)]),
@@ -1710,6 +1829,9 @@ pub const PREPOSITIONS: &[&str] = &[
     "titled",
     "like",
     "including",
+    // "Get notified *when* a text arrives": the event is what the request is about.
+    "when",
+    "whenever",
 ];
 
 /// Words too generic to be what a request or an operation is about on their own.

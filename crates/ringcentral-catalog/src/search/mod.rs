@@ -28,6 +28,17 @@
 //! presence; making someone something assigns it; a verb after an article names a thing (the
 //! *join* link); a particle may stand after its object (log agent 101 *out*).
 //!
+//! Before any of that, a request is tidied as people and agents write it: the platform's own name
+//! ("use RingCentral to ...") and a label with a colon ("Tool call: ...") frame it without being
+//! part of it; a misspelt word one slip of the keyboard from a word of the API or the lexicon is
+//! read as that word; an id written with a dash ("w-1") or a value written as an identifier (the
+//! permission "ReadCallLog") names one record; a list after a colon names the fields of what
+//! precedes it. A request that only names things, with no verb, asks to see them; a verb that
+//! names one operation standing between two things ("call *flip* numbers") names a thing, and a
+//! participle right after a thing describes it ("roles *assigned* to ext 101"); what one can do
+//! something to is what the API calls -able ("roles I can assign"); a log, history or inbox
+//! holds many records.
+//!
 //! Each action is described by its operationId and summary (its name), its tags, the literal
 //! segments of its path after the API version (less the account and extension it is scoped
 //! to), the opening sentence of its description, and, as weaker evidence, the rest of the
@@ -180,6 +191,8 @@ const COMPUTED_READ: f32 = 0.5;
 const CALLS_AS_LOG: f32 = 0.6;
 /// How much a kind counts beside the words that name it.
 const KIND_BESIDE: f32 = 0.5;
+/// How many words of a request are checked for misspellings.
+const MAX_RESPELT: usize = 64;
 
 /// The class of an operation's own verb, from its summary and method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -265,6 +278,10 @@ pub struct Index {
     kinds: Map<String, Kind>,
     /// Every word that is the head of some operation's name.
     heads: Set<Term>,
+    /// The words of the operations' names and tags and of the lexicon as they are written, by
+    /// length: what a misspelt word of a request is most likely meant to be.
+    /// Made at the first word the search does not know, which most requests never have.
+    spellings: OnceLock<Vec<Vec<String>>>,
 }
 
 /// A kind of record named by the value of a type field: the operations whose type field takes
@@ -358,6 +375,52 @@ impl Builder {
     }
 }
 
+/// The words of every operation's name and tags, and of the lexicon, as they are written, by
+/// length.
+fn spellings(operations: &[Operation]) -> Vec<Vec<String>> {
+    let mut all: Set<String> = Set::default();
+    let mut add = |text: &str| {
+        for word in text::words(text) {
+            if word.len() >= 3 && word.chars().all(|c| c.is_ascii_lowercase()) {
+                all.insert(word);
+            }
+        }
+    };
+    for op in operations {
+        add(op.summary);
+        for tag in op.tags {
+            add(tag);
+        }
+    }
+    for vw in lexicon::VERBS {
+        add(vw.word);
+    }
+    for (word, expansions) in lexicon::SYNONYMS {
+        add(word);
+        for (to, _) in *expansions {
+            add(to);
+        }
+    }
+    for (from, to) in lexicon::PHRASES {
+        add(from);
+        add(to);
+    }
+    for word in lexicon::PEOPLE {
+        add(word);
+    }
+    let mut by_length: Vec<Vec<String>> = Vec::new();
+    let mut sorted: Vec<String> = all.into_iter().collect();
+    sorted.sort();
+    for word in sorted {
+        let len = word.chars().count();
+        if by_length.len() <= len {
+            by_length.resize(len + 1, Vec::new());
+        }
+        by_length[len].push(word);
+    }
+    by_length
+}
+
 /// How an operation's summary opens, mapped to a verb class.
 fn summary_verb(word: &str) -> Option<OpVerb> {
     Some(match word {
@@ -415,6 +478,7 @@ impl Index {
             generic_heads: Set::default(),
             kinds: Map::default(),
             heads: Set::default(),
+            spellings: OnceLock::new(),
             in_context: lexicon::IN_CONTEXT
                 .iter()
                 .map(|(word, context, to)| InContext {
@@ -1489,7 +1553,48 @@ impl Index {
             is_word,
         );
         id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
+        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
+        // record by its number; its letters are no words of the request.
+        // "Company info: name, main number, status": a list after a colon names the fields of
+        // what comes before it, which is what the request is about.
+        let last_comma = cleaned.rfind(',');
+        let listed = |at: usize, token: &str| {
+            let offset = token.as_ptr() as usize - cleaned.as_ptr() as usize;
+            at > 0 && token.ends_with(':') && last_comma.is_some_and(|c| c > offset)
+        };
+        let cleaned = cleaned
+            .split_whitespace()
+            .enumerate()
+            .map(|(at, t)| {
+                if text::is_dashed_id(t) || self.is_value_name(t) {
+                    "0".to_string()
+                } else if listed(at, t) {
+                    format!("{} with", t.trim_end_matches(':'))
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut raw = text::words(&cleaned);
+        // Names written with a capital ("text Maria") are nobody's misspelling.
+        let capitalized: Vec<String> = cleaned
+            .split_whitespace()
+            .skip(1)
+            .filter(|t| t.starts_with(char::is_uppercase))
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        // Requests are short; a flood of unknown words is no request to spell-check.
+        for word in raw.iter_mut().take(MAX_RESPELT) {
+            if !capitalized.contains(word)
+                && let Some(fixed) = self.respell(word)
+            {
+                *word = fixed;
+            }
+        }
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
             if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
@@ -1569,7 +1674,10 @@ impl Index {
             if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
-            if !self.verbs.get(w).is_some_and(|v| v.pure) {
+            // A verb that implies its object ("subscribe": to notifications) names it too.
+            if !self.verbs.get(w).is_some_and(|v| v.pure)
+                || self.synonyms.contains_key(&text::stem(w))
+            {
                 named_something = true;
             }
             content.push(w.clone());
@@ -1593,8 +1701,41 @@ impl Index {
         let after_determiner = |i: usize| {
             word_at[i] > 0 && lexicon::DETERMINERS.contains(&words[word_at[i] - 1].as_str())
         };
+        // A verb that names one operation, between two words that name things in one run of
+        // words, names a thing too ("call *flip* numbers", "call *park* locations").
+        let lowered = cleaned.to_lowercase();
+        let noun = |j: usize| {
+            verb_of(j).is_none()
+                && self
+                    .vocab
+                    .get(&stems[j])
+                    .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+        };
+        let modifies = |i: usize| {
+            i > 0
+                && i + 1 < content.len()
+                && word_at[i - 1] + 1 == word_at[i]
+                && word_at[i] + 1 == word_at[i + 1]
+                && noun(i - 1)
+                && noun(i + 1)
+                && lowered.contains(&format!(
+                    "{} {} {}",
+                    content[i - 1],
+                    content[i],
+                    content[i + 1]
+                ))
+        };
+        // A past participle right after what it follows describes it ("roles *assigned* to
+        // ext 101", "calls *made* yesterday"): no verb of the request.
+        let describes = |i: usize| {
+            i > 0 && content[i].ends_with("ed") && word_at[i - 1] + 1 == word_at[i] && noun(i - 1)
+        };
         let first_pure = (0..content.len()).find(|i| {
-            !permitted[*i] && !after_determiner(*i) && verb_of(*i).is_some_and(|v| v.pure)
+            !permitted[*i]
+                && !after_determiner(*i)
+                && verb_of(*i).is_some_and(|v| v.pure)
+                && (!verb_of(*i).is_some_and(|v| v.specific) || !modifies(*i))
+                && !describes(*i)
         });
         let first_object =
             (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
@@ -1633,8 +1774,17 @@ impl Index {
         let mut info = verb_at.and_then(&verb_of);
         if let Some(i) = verb_at
             && lexicon::STATE_SETTERS.contains(&content[i].as_str())
-            && let Some(state) = (i + 1..content.len())
-                .find_map(|j| self.actions.get(&stems[j]).filter(|v| v.specific))
+            && let Some(state) = (i + 1..content.len()).find_map(|j| {
+                self.actions
+                    .get(&stems[j])
+                    .or_else(|| {
+                        lexicon::STATES
+                            .iter()
+                            .find(|(state, _)| *state == content[j])
+                            .and_then(|(_, verb)| self.verbs.get(*verb))
+                    })
+                    .filter(|v| v.specific)
+            })
         {
             info = Some(state);
             verb = Some(state.class);
@@ -1983,23 +2133,41 @@ impl Index {
                 }
             }
         }
-        // "Is Tom on a call?", "is extension 204 busy?": whether someone is on the phone, in a
-        // meeting or free is their presence.
-        let subject = cleaned.split_whitespace().nth(1).unwrap_or("");
-        let subject_lower = subject.to_lowercase();
-        let someone = lexicon::PEOPLE.contains(&subject_lower.as_str())
-            || matches!(subject_lower.as_str(), "extension" | "anyone" | "anybody")
-            || (subject.chars().next().is_some_and(char::is_uppercase)
-                && subject.len() > 1
-                && subject.chars().skip(1).all(char::is_lowercase)
-                && !self.vocab.contains_key(&text::stem(&subject_lower)));
-        if yes_or_no
-            && someone
-            && words
-                .iter()
-                .skip(2)
+        // "Is Tom on a call?", "is extension 204 busy?", "check whether ext 101 is free":
+        // whether someone is on the phone, in a meeting or free is their presence.
+        let said: Vec<&str> = cleaned.split_whitespace().collect();
+        let bare: Vec<String> = said
+            .iter()
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        let someone = |at: usize| {
+            let Some(subject) = said.get(at) else {
+                return false;
+            };
+            let lower = &bare[at];
+            lexicon::PEOPLE.contains(&lower.as_str())
+                || matches!(lower.as_str(), "extension" | "ext" | "anyone" | "anybody")
+                || (subject.chars().next().is_some_and(char::is_uppercase)
+                    && subject.len() > 1
+                    && subject.chars().skip(1).all(char::is_lowercase)
+                    && !self.vocab.contains_key(&text::stem(lower)))
+        };
+        let whereabouts = |from: usize| {
+            bare.iter()
+                .skip(from)
                 .any(|w| lexicon::WHEREABOUTS.contains(&w.as_str()))
-        {
+        };
+        let asked_directly = yes_or_no && someone(1) && whereabouts(2);
+        let asked_within = (1..bare.len()).any(|i| {
+            matches!(bare[i - 1].as_str(), "whether" | "if")
+                && someone(i)
+                && (i + 1..bare.len().min(i + 4)).any(|j| matches!(bare[j].as_str(), "is" | "are"))
+                && whereabouts(i + 1)
+        });
+        if asked_directly || asked_within {
             let mut term = self.expand(&text::stem("presence"), 1.0, false);
             term.object = true;
             terms.push(term);
@@ -2046,6 +2214,14 @@ impl Index {
             if matches!(w.as_str(), "all" | "every" | "each") {
                 continue;
             }
+            // "Roles *assigned* to ext 101": a participle after the head describes it.
+            if verb.is_none()
+                && !named.is_empty()
+                && w.ends_with("ed")
+                && (self.verbs.contains_key(w) || self.actions.contains_key(&text::stem(w)))
+            {
+                break;
+            }
             person |= lexicon::PEOPLE.contains(&w.as_str());
             // A verb that is what it sends ("*fax* with a cover page") names the head.
             if Some(w.as_str()) == verb_word
@@ -2079,8 +2255,10 @@ impl Index {
             if ((thing && !self.weak.contains(&stem)) || lexicon::COUNTED.contains(&w.as_str()))
                 && !lexicon::NUMBERLESS.contains(&w.as_str())
             {
-                head_plural =
-                    Some(w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w);
+                head_plural = Some(
+                    (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w)
+                        || lexicon::HOLDING_MANY.contains(&w.as_str()),
+                );
             }
             if let Some(t) = self.vocab.get(&stem) {
                 named.push(*t);
@@ -2245,6 +2423,66 @@ impl Index {
                     .collect(),
             })
             .collect();
+        // A request that names things without saying what to do with them ("wireless access
+        // points in the E911 map", "my hrs of operation") asks to see them.
+        // "Roles I can assign", "numbers we may port": what one can do something to is what the
+        // API calls assignable, portable.
+        let possible = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "can" | "may" | "allowed" | "able"));
+        if possible {
+            for term in terms.iter_mut().filter(|t| !t.verb && t.kind.is_none()) {
+                let able = text::stem(&format!("{}able", term.stem));
+                if self
+                    .vocab
+                    .get(&able)
+                    .is_some_and(|t| !self.postings[*t as usize].is_empty())
+                    && !term.expansions.iter().any(|(w, _)| *w == able)
+                {
+                    for (_, w) in term.expansions.iter_mut() {
+                        *w = w.min(0.6);
+                    }
+                    term.expansions.push((able, 1.0));
+                    term.weight = term.weight.max(1.0);
+                    term.object = true;
+                }
+            }
+        }
+        // A request that opens with a word the API does not name things by most likely opens
+        // with a verb the lexicon does not know ("bin the voicemail"), which says nothing.
+        let opens_with_thing = words.first().is_some_and(|w| {
+            self.mine.contains(w)
+                || lexicon::DETERMINERS.contains(&w.as_str())
+                || self
+                    .vocab
+                    .get(&text::stem(w))
+                    .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+        });
+        // A word the operations are named by as their verb ("bring", "aggregate"), or a word in
+        // lower case that neither the API nor the lexicon knows ("spill"), is most likely a verb
+        // too.
+        let verb_like = || {
+            tokens.iter().filter(|t| !t.ends_with("ed")).any(|t| {
+                let stem = text::stem(t);
+                let known = self.vocab.get(&stem);
+                (known.is_none()
+                    && t.len() > 2
+                    && !self.mine.contains(t.as_str())
+                    && !self.company_wide.contains(&stem)
+                    && !self.questions.contains(t.as_str())
+                    && !lexicon::DETERMINERS.contains(&t.as_str())
+                    && t.chars().all(|c| c.is_ascii_lowercase())
+                    && !self.synonyms.contains_key(&stem)
+                    && !self.stopwords.contains(t.as_str())
+                    && !names.contains(t))
+                    || known.is_some_and(|k| self.docs.iter().any(|d| d.own_verbs.contains(k)))
+            })
+        };
+        let verb = if verb.is_none() && opens_with_thing && !verb_like() {
+            Some(Verb::Read)
+        } else {
+            verb
+        };
         Query {
             verb,
             head,
@@ -2541,31 +2779,196 @@ impl Index {
     /// A request with what it asks for in a frame of words that ask for it ("is there an API to
     /// send a fax?", "can Tom export the call log?"), rewritten as the request itself: the frame
     /// goes, and whether a person may do something becomes a question about their permission.
+    /// The word a misspelt one of a request is most likely meant to be ("voicemial",
+    /// "extention", "sned"), if it is no word of the API or the lexicon and one is near enough:
+    /// one letter added, dropped, changed or two swapped (only a swap in a word of four letters,
+    /// no change of a letter in one of fewer than seven).
+    fn respell(&self, word: &str) -> Option<String> {
+        let len = word.chars().count();
+        if len < 4 || !word.chars().all(|c| c.is_ascii_lowercase()) || self.known(word) {
+            return None;
+        }
+        // Doing something again is doing it ("resubscribe", "reupload").
+        if let Some(again) = word.strip_prefix("re")
+            && self.verbs.contains_key(again)
+        {
+            return Some(again.to_string());
+        }
+        let first = word.chars().next();
+        let mut best: Option<(bool, &str)> = None;
+        for size in len - 1..=len + 1 {
+            for candidate in self.spellings().get(size).into_iter().flatten() {
+                if !text::one_slip(word, candidate) {
+                    continue;
+                }
+                // A short word is too near too many others ("lease", "leave") for anything but
+                // a swap, or, from five letters, a letter dropped or doubled.
+                let swap = size == len && text::is_swap(word, candidate);
+                if (len == 4 && !swap) || (len < 7 && size == len && !swap) {
+                    continue;
+                }
+                let key = (candidate.chars().next() != first, candidate.as_str());
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map(|(_, w)| w.to_string())
+    }
+
+    fn spellings(&self) -> &[Vec<String>] {
+        self.spellings.get_or_init(|| spellings(&OPERATIONS))
+    }
+
+    /// The command of a request that first says why ("Jane is off sick today, so forward her
+    /// calls to ext 105", "we just hired Mark; create his extension"): the clause after a
+    /// semicolon, a full stop or a comma with "so", "please" or "then" that opens with a verb,
+    /// when the request itself does not.
+    fn imperative<'a>(&self, query: &'a str) -> &'a str {
+        let opens_with_verb = |text: &str| {
+            text.split_whitespace()
+                .map(|t| {
+                    t.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .find(|w| !matches!(w.as_str(), "so" | "please" | "pls" | "then" | "now" | "and"))
+                .is_some_and(|w| self.verbs.contains_key(&w))
+        };
+        if opens_with_verb(query) {
+            return query;
+        }
+        let lower = query.to_lowercase();
+        let breaks = [
+            "; ",
+            ". ",
+            ", so ",
+            ", please ",
+            ", then ",
+            ", pls ",
+            " so please ",
+        ];
+        breaks
+            .iter()
+            .filter_map(|b| lower.find(b).map(|at| at + b.len()))
+            .filter(|at| opens_with_verb(&query[*at..]))
+            .min()
+            .map_or(query, |at| &query[at..])
+    }
+
+    /// The verb a gerund is a form of ("sending": send, "creating": create, "getting": get), if
+    /// the lexicon knows it.
+    fn gerund_base(&self, word: &str) -> Option<String> {
+        let lower = word.to_lowercase();
+        let stem = lower.strip_suffix("ing")?;
+        let undoubled = stem
+            .len()
+            .checked_sub(2)
+            .filter(|i| stem.as_bytes()[*i] == stem.as_bytes()[i + 1])
+            .map(|i| &stem[..=i]);
+        [
+            Some(stem.to_string()),
+            Some(format!("{stem}e")),
+            undoubled.map(String::from),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|base| self.verbs.contains_key(base))
+    }
+
+    /// Whether the search knows `word` as it is written.
+    fn known(&self, word: &str) -> bool {
+        let stem = text::stem(word);
+        self.stopwords.contains(word)
+            || self.verbs.contains_key(word)
+            || self.questions.contains(word)
+            || self.mine.contains(word)
+            || self.vocab.contains_key(&stem)
+            || self.synonyms.contains_key(&stem)
+            || self.phrases.contains_key(&stem)
+            || lexicon::PEOPLE.contains(&word)
+            || self
+                .spellings()
+                .get(word.chars().count())
+                .is_some_and(|words| words.binary_search_by(|w| w.as_str().cmp(word)).is_ok())
+    }
+
+    /// Whether `token` is the name of a value written as an identifier ("ReadCallLog",
+    /// "EditExtensions": a permission), which names one record, rather than an operation, a kind
+    /// of record ("ParkLocation") or a word of the API ("RingOut").
+    fn is_value_name(&self, token: &str) -> bool {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let chars: Vec<char> = token.chars().collect();
+        let humps = chars
+            .windows(2)
+            .filter(|p| p[0].is_lowercase() && p[1].is_uppercase())
+            .count();
+        if humps == 0
+            || !chars.first().is_some_and(|c| c.is_uppercase())
+            || !chars.iter().all(char::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        let lower = token.to_lowercase();
+        !self.vocab.contains_key(&text::stem(&lower))
+            && !self.synonyms.contains_key(&text::stem(&lower))
+            && !self.kinds.contains_key(&kind_key(&text::words(token)))
+            && !OPERATIONS
+                .iter()
+                .any(|op| op.operation_id.eq_ignore_ascii_case(token))
+    }
+
     fn strip_asking(&self, cleaned: &str) -> String {
+        let unbranded = text::strip_brand(cleaned);
+        let mut cleaned = self.imperative(&unbranded);
+        // "Tool call: create a team ...": a label with a colon frames what follows.
+        let labelled = cleaned.split_whitespace().take(3).any(|t| t.ends_with(':'));
+        for label in lexicon::LABELS.iter().filter(|_| labelled) {
+            let words = label.split_whitespace().count();
+            let tokens: Vec<&str> = cleaned.split_whitespace().take(words).collect();
+            if tokens.len() == words
+                && tokens.last().is_some_and(|t| t.ends_with(':'))
+                && tokens
+                    .join(" ")
+                    .trim_end_matches(':')
+                    .eq_ignore_ascii_case(label)
+            {
+                let at = cleaned.find(':').map_or(0, |i| i + 1);
+                cleaned = cleaned[at..].trim_start();
+                break;
+            }
+        }
         let tokens: Vec<&str> = cleaned.split_whitespace().collect();
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
         for frame in lexicon::ASKING {
-            let frame: Vec<&str> = frame.split_whitespace().collect();
+            let size = frame.split_whitespace().count();
             // "Using the API, post ...": the frame may end with a comma.
-            if lower.len() > frame.len()
+            if lower.len() > size
                 && lower
                     .iter()
-                    .zip(&frame)
-                    .all(|(a, b)| a.trim_end_matches([',', ':']) == *b)
+                    .zip(frame.split_whitespace())
+                    .all(|(a, b)| a.trim_end_matches([',', ':']) == b)
             {
-                return tokens[frame.len()..].join(" ");
+                // "What's the endpoint for *sending* a fax?": the verb of what follows.
+                let mut rest: Vec<String> = tokens[size..].iter().map(|t| t.to_string()).collect();
+                if let Some(base) = rest.first().and_then(|w| self.gerund_base(w)) {
+                    rest[0] = base;
+                }
+                return rest.join(" ");
             }
         }
         // "I need the recording of call 55": a request for a thing is to get it.
         for frame in lexicon::WANTING {
-            let frame: Vec<&str> = frame.split_whitespace().collect();
-            if lower.len() > frame.len() + 1
-                && lower.iter().zip(&frame).all(|(a, b)| a == b)
-                && lower[frame.len()] != "to"
+            let size = frame.split_whitespace().count();
+            if lower.len() > size + 1
+                && lower
+                    .iter()
+                    .zip(frame.split_whitespace())
+                    .all(|(a, b)| a == b)
+                && lower[size] != "to"
             {
-                let new = lower[frame.len()..].iter().take(2).any(|w| w == "new");
+                let new = lower[size..].iter().take(2).any(|w| w == "new");
                 let verb = if new { "create" } else { "get" };
-                return format!("{verb} {}", tokens[frame.len()..].join(" "));
+                return format!("{verb} {}", tokens[size..].join(" "));
             }
         }
         // "Can Tom export the call log?", "may an agent see recordings?"
@@ -2592,6 +2995,17 @@ impl Index {
             if (person || name) && at + 1 < tokens.len() {
                 let who = if person { word } else { format!("user {who}") };
                 return format!("is {who} allowed to {}", tokens[at + 1..].join(" "));
+            }
+            // "Can ext 101 use ...?", "can extension 220 see ...?": someone named by number.
+            let numbered = lower
+                .get(at + 1)
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if matches!(word.as_str(), "ext" | "extension") && numbered && at + 2 < tokens.len() {
+                return format!(
+                    "is extension {} allowed to {}",
+                    lower[at + 1],
+                    tokens[at + 2..].join(" ")
+                );
             }
         }
         cleaned.to_string()
@@ -2651,7 +3065,21 @@ impl Index {
                     if !(i + 1..i + len)
                         .any(|j| phrase_at(j).is_some_and(|(l, _)| j + l > i + len)) =>
                 {
+                    // What a phrase in the plural stands for is plural too ("access points" are
+                    // wireless points).
+                    let last = &words[i + len - 1];
+                    let plural = last.len() > 3
+                        && last.ends_with('s')
+                        && !last.ends_with("ss")
+                        && stems[i + len - 1] != *last;
                     out.extend(to.iter().cloned());
+                    if plural
+                        && let Some(end) = out.last_mut()
+                        && !end.ends_with('s')
+                        && to.last().is_some_and(|t| !t.ends_with("s"))
+                    {
+                        end.push('s');
+                    }
                     i += len;
                 }
                 _ => {
@@ -3903,6 +4331,209 @@ mod tests {
             let hits = search(&query, 3);
             assert!(hits.len() <= 3, "{query:?}");
         }
+    }
+
+    #[test]
+    fn a_request_that_only_names_things_asks_to_see_them() {
+        assert_eq!(
+            top("wireless access points in the E911 map"),
+            "listWirelessPoints"
+        );
+        assert_eq!(top("my hrs of operation"), "readUserBusinessHours");
+    }
+
+    #[test]
+    fn an_id_with_a_dash_names_one_record() {
+        assert_eq!(top("pause webhook w-1"), "suspendGlipWebhookNew");
+        assert_eq!(
+            top("put party p-2 on hold in session s-abc123"),
+            "holdCallParty"
+        );
+    }
+
+    #[test]
+    fn everyday_and_british_verbs_say_what_to_do() {
+        assert_eq!(top("bin voicemail 3302"), "deleteMessage");
+        assert_eq!(
+            top("reword company template 12"),
+            "updateCompanyMessageTemplate"
+        );
+        assert_eq!(top("organise a webinar"), "rcwConfigCreateWebinar");
+    }
+
+    #[test]
+    fn a_value_written_as_an_identifier_names_one_record() {
+        assert_eq!(top("get permission ReadMessages"), "readPermission");
+        assert_eq!(
+            top("can ext 101 use the ReadCallLog permission?"),
+            "checkUserPermission"
+        );
+        // Words of the API written as one stay words.
+        assert_eq!(top("cancel RingOut 991"), "deleteRingOutCall");
+    }
+
+    #[test]
+    fn a_verb_inside_a_run_of_names_names_a_thing() {
+        assert_eq!(top("call flip numbers for ext 101"), "readCallFlipSettings");
+        // A class verb after a topic word is still the verb.
+        assert_eq!(top("bulk upload contacts"), "addressBookBulkUpload");
+    }
+
+    #[test]
+    fn what_the_company_has_is_listed() {
+        assert_eq!(top("custom roles of our company"), "listUserRoles");
+        assert_eq!(
+            top("how long are messages kept before they are purged?"),
+            "readMessageStoreConfiguration"
+        );
+    }
+
+    #[test]
+    fn a_state_that_an_operation_sets_names_it() {
+        assert_eq!(top("mark task t-9 done"), "completeTaskNew");
+    }
+
+    #[test]
+    fn out_of_a_queues_rotation_is_not_taking_its_calls() {
+        let top = top3("take agent 101 out of the support queue rotation");
+        assert!(
+            top[0] == "updateCallQueuePresence" || top[0] == "updateExtensionCallQueuePresence",
+            "{top:?}"
+        );
+    }
+
+    #[test]
+    fn what_one_can_do_something_to_is_what_the_api_calls_able() {
+        assert_eq!(
+            top("which roles can I assign to ext 101"),
+            "listOfAvailableForAssigningRoles"
+        );
+        assert_eq!(top("roles assigned to ext 101"), "listUserAssignedRoles");
+    }
+
+    #[test]
+    fn a_list_after_a_colon_names_fields_of_what_precedes_it() {
+        let top = top("company info: name, main number, status");
+        assert!(
+            top == "readAccountInfo" || top == "getAccountInfoV2",
+            "{top}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_word_is_read_as_the_word_meant() {
+        assert_eq!(top("delete extention 204"), "deleteExtension");
+        assert_eq!(top("update my buisness hours"), "updateUserBusinessHours");
+        assert_eq!(top("sned an sms to 4155550100"), "createSMSMessage");
+        // Real words near a word of the API stay as they are.
+        assert_eq!(
+            top("fax the lease agreement to +1 212 555 0190"),
+            "createFaxMessage"
+        );
+    }
+
+    #[test]
+    fn short_forms_people_write_are_read_in_full() {
+        assert_eq!(top("pls show dept 600 members"), "listDepartmentMembers");
+        assert_eq!(top("delete sub 77"), "deleteSubscription");
+        assert_eq!(top("my mtgs this week"), "listVideoMeetings");
+        assert_eq!(top("change my profile pic"), "updateUserProfileImage");
+    }
+
+    #[test]
+    fn a_log_holds_many_records() {
+        assert_eq!(
+            top("I need you to pull the call log for ext 205 from last Tuesday"),
+            "readUserCallLog"
+        );
+    }
+
+    #[test]
+    fn a_label_with_a_colon_frames_the_request() {
+        assert_eq!(top("Task: mark task t-9 done"), "completeTaskNew");
+        assert_eq!(top("Tool call: list my voicemails"), "listMessages");
+    }
+
+    #[test]
+    fn being_after_something_asks_for_it() {
+        assert_eq!(
+            top("I'm after the voicemail Bob left me yesterday"),
+            "readMessage"
+        );
+    }
+
+    #[test]
+    fn whether_someone_is_free_asked_within_a_request_is_their_presence() {
+        let top = top("is ext 101 available right now?");
+        assert!(
+            top == "readUserPresenceStatus" || top == "readUnifiedPresence",
+            "{top}"
+        );
+        let top = top3("find out whether ext 330 is busy");
+        assert!(top.contains(&"readUserPresenceStatus"), "{top:?}");
+    }
+
+    #[test]
+    fn asking_for_the_endpoint_of_something_asks_for_it() {
+        assert_eq!(
+            top("what's the endpoint for sending a fax?"),
+            "createFaxMessage"
+        );
+        assert_eq!(top("endpoint for creating a team"), "createGlipTeamNew");
+        assert_eq!(
+            top("whats the api to get presence for everyone"),
+            "readAccountPresence"
+        );
+    }
+
+    #[test]
+    fn what_happens_when_one_wants_to_hear_of_it_qualifies_the_request() {
+        assert_eq!(
+            top("how can I get notified when a new sms arrives"),
+            "createSubscription"
+        );
+    }
+
+    #[test]
+    fn a_request_that_first_says_why_is_its_command() {
+        assert_eq!(
+            top(
+                "We just hired Mark Lee as a sales rep; create his extension with email mark.lee@acme.com"
+            ),
+            "createExtension"
+        );
+        assert_eq!(
+            top(
+                "There is a spam caller +1 800 555 0101 bothering the support line, please block it"
+            ),
+            "createBlockedAllowedNumber"
+        );
+    }
+
+    #[test]
+    fn someones_things_are_one_users() {
+        let top = top("forward her calls to ext 105");
+        assert!(
+            top == "createForwardingNumber" || top == "updateAnsweringRule",
+            "{top}"
+        );
+    }
+
+    #[test]
+    fn txt_sends_a_text_and_skipping_a_queue_call_ignores_it() {
+        assert_eq!(
+            top("pls txt +1 (917) 555-0122 saying the courier is downstairs"),
+            "createSMSMessage"
+        );
+        assert_eq!(
+            top("skip this queue call, I don't want to take it"),
+            "ignoreCallInQueue"
+        );
+    }
+
+    #[test]
+    fn doing_something_again_is_doing_it() {
+        assert_eq!(top("resubscribe to sms events"), "createSubscription");
     }
 
     #[test]

@@ -189,6 +189,105 @@ pub fn id_nouns(
         .collect()
 }
 
+/// `query` without the platform's own name, which every operation shares: "use RingCentral to
+/// send an SMS" asks to send an SMS, "my calls in RingCentral" are my calls. A preposition or
+/// article that only led to the name goes with it, as does an opening "use ... to".
+pub fn strip_brand(query: &str) -> String {
+    let bare = |t: &str| {
+        t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+            .to_lowercase()
+    };
+    let brand = |t: &str| {
+        let b = bare(t);
+        b == "ringcentral" || b == "ringcentral's" || b == "ringcentral\u{2019}s"
+    };
+    if !query.split_whitespace().any(brand) {
+        return query.to_string();
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let mut tokens = query.split_whitespace().peekable();
+    while let Some(token) = tokens.next() {
+        if !brand(token) {
+            out.push(token);
+            continue;
+        }
+        if out.last().is_some_and(|t| bare(t) == "the") {
+            out.pop();
+        }
+        if out.last().is_some_and(|t| {
+            matches!(
+                bare(t).as_str(),
+                "in" | "on" | "via" | "with" | "through" | "using" | "from" | "inside" | "within"
+            )
+        }) {
+            out.pop();
+        }
+        // "The RingCentral API", "the RingCentral platform": the platform all the same.
+        if tokens
+            .peek()
+            .is_some_and(|t| matches!(bare(t).as_str(), "api" | "platform" | "app"))
+        {
+            tokens.next();
+        }
+    }
+    // "Use RingCentral to send ...", "please use RingCentral to ...".
+    let start = out
+        .iter()
+        .position(|t| !matches!(bare(t).as_str(), "please" | "pls" | "plz"))
+        .unwrap_or(0);
+    if out.get(start).is_some_and(|t| bare(t) == "use")
+        && out.get(start + 1).is_some_and(|t| bare(t) == "to")
+    {
+        out.drain(..start + 2);
+    }
+    out.join(" ")
+}
+
+/// Whether one slip of the keyboard (a letter added, dropped or changed, two neighbours
+/// swapped) turns `a` into `b`.
+pub fn one_slip(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match a.len().abs_diff(b.len()) {
+        0 if same == a.len() => false,
+        0 => {
+            a[same + 1..] == b[same + 1..]
+                || (same + 1 < a.len()
+                    && a[same] == b[same + 1]
+                    && a[same + 1] == b[same]
+                    && a[same + 2..] == b[same + 2..])
+        }
+        1 if a.len() > b.len() => a[same + 1..] == b[same..],
+        1 => a[same..] == b[same + 1..],
+        _ => false,
+    }
+}
+
+/// Whether `b` is `a` with two neighbouring letters swapped.
+pub fn is_swap(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    a.len() == b.len() && {
+        let differ: Vec<usize> = (0..a.len()).filter(|i| a[*i] != b[*i]).collect();
+        differ.len() == 2
+            && differ[1] == differ[0] + 1
+            && a[differ[0]] == b[differ[1]]
+            && a[differ[1]] == b[differ[0]]
+    }
+}
+
+/// Whether `token` is an id written with a dash between letters and digits ("w-1", "p-2",
+/// "s-abc123", "sub-77"), rather than a phone number ("800-555-0199") or a word ("after-hours").
+pub fn is_dashed_id(token: &str) -> bool {
+    let token = token
+        .trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':' | '\'' | '(' | ')'));
+    token.contains('-')
+        && !token.starts_with(['+', '-'])
+        && token.chars().any(|c| c.is_ascii_digit())
+        && token.chars().any(|c| c.is_ascii_alphabetic())
+        && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 /// Whether `text` names a person: a capitalized word inside the request that is no known word
 /// ("add Raj to the team", "change Bob's email"). `known` tells words of the API and the
 /// lexicon, which are things rather than people ("Denver site" aside).
@@ -314,6 +413,41 @@ const KEEP: &[&str] = &["recording", "answering", "messaging"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_platforms_own_name_says_nothing() {
+        assert_eq!(
+            strip_brand("Use RingCentral to send an SMS to Bob"),
+            "send an SMS to Bob"
+        );
+        assert_eq!(
+            strip_brand("list my calls in the RingCentral app"),
+            "list my calls"
+        );
+        assert_eq!(strip_brand("Using RingCentral, list users"), "list users");
+        assert_eq!(strip_brand("list my calls"), "list my calls");
+    }
+
+    #[test]
+    fn slips_of_the_keyboard_are_counted() {
+        assert!(one_slip("voicemial", "voicemail"));
+        assert!(one_slip("extention", "extension"));
+        assert!(one_slip("queus", "queues"));
+        assert!(one_slip("messsage", "message"));
+        assert!(!one_slip("message", "message"));
+        assert!(!one_slip("abcdef", "uvwxyz"));
+        assert!(is_swap("sned", "send"));
+        assert!(!is_swap("jake", "take"));
+    }
+
+    #[test]
+    fn dashed_ids_are_told_from_phone_numbers_and_words() {
+        assert!(is_dashed_id("w-1"));
+        assert!(is_dashed_id("s-abc123,"));
+        assert!(!is_dashed_id("800-555-0199"));
+        assert!(!is_dashed_id("after-hours"));
+        assert!(!is_dashed_id("+1-650-555-0100"));
+    }
 
     #[test]
     fn words_split_identifiers_and_text() {
