@@ -83,16 +83,7 @@ impl Store {
     /// Seeds the call history of the account's first [`COMPANY_SEEDED_USERS`] user extensions,
     /// once per account.
     fn ensure_company_calls(&self, account_id: i64, now_ms: i64) -> Result<()> {
-        let done =
-            self.read(|c| {
-                Ok(c.prepare_cached(
-                    "SELECT 1 FROM lazy_seeded WHERE extension_id = ?1 AND kind = ?2",
-                )?
-                .query_row(params![account_id, COMPANY_KIND], |_| Ok(()))
-                .optional()?
-                .is_some())
-            })?;
-        if done {
+        if self.is_seeded(account_id, COMPANY_KIND)? {
             return Ok(());
         }
         let meta = self.meta().clone();

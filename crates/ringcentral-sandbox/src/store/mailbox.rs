@@ -150,18 +150,24 @@ pub struct CallFilter {
 }
 
 impl Store {
-    /// Seeds an extension's lazily derived data of one kind, once.
-    pub(crate) fn ensure_lazy(&self, extension_id: i64, kind: &str, now_ms: i64) -> Result<()> {
-        let done: bool =
-            self.read(|c| {
-                Ok(c.prepare_cached(
+    /// Whether the lazily derived data of `kind` for `owner` (an extension, or an account for
+    /// account-wide kinds) has been seeded.
+    pub(crate) fn is_seeded(&self, owner: i64, kind: &str) -> Result<bool> {
+        self.read(|c| {
+            Ok(
+                c.prepare_cached(
                     "SELECT 1 FROM lazy_seeded WHERE extension_id = ?1 AND kind = ?2",
                 )?
-                .query_row(params![extension_id, kind], |_| Ok(()))
+                .query_row(params![owner, kind], |_| Ok(()))
                 .optional()?
-                .is_some())
-            })?;
-        if done {
+                .is_some(),
+            )
+        })
+    }
+
+    /// Seeds an extension's lazily derived data of one kind, once.
+    pub(crate) fn ensure_lazy(&self, extension_id: i64, kind: &str, now_ms: i64) -> Result<()> {
+        if self.is_seeded(extension_id, kind)? {
             return Ok(());
         }
         let meta = self.meta().clone();
