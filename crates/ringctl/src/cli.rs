@@ -79,6 +79,8 @@ pub struct LoginArgs {
     #[command(subcommand)]
     pub complete: Option<LoginCommand>,
     /// API server URL [env: RC_SERVER_URL] (default: https://platform.ringcentral.com).
+    // The text is the option's help on a terminal, where a bare URL reads best.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
     /// The app's client id [env: RC_CLIENT_ID].
