@@ -36,6 +36,21 @@ pub fn ids(ctx: &Ctx<'_>, name: &str) -> Result<Vec<String>, ApiError> {
     Ok(ids)
 }
 
+/// A read of the record the path parameter `name` addresses, answered `200`, or with the bulk
+/// syntax of several, answered `207`; `find` reads one record by its id.
+pub fn read(
+    ctx: &Ctx<'_>,
+    name: &str,
+    find: impl Fn(&str) -> Result<Value, ApiError>,
+) -> Result<ApiResponse, ApiError> {
+    let ids = ids(ctx, name)?;
+    if let [id] = ids.as_slice() {
+        return Ok(ApiResponse::ok(&find(id)?));
+    }
+    let results = ids.iter().map(|id| (id.clone(), find(id))).collect();
+    Ok(multi_status(ctx, name, results))
+}
+
 /// Whether the request addresses several records (or names them in its body with `*`).
 pub fn is_bulk(ids: &[String]) -> bool {
     ids.len() > 1 || ids.first().is_some_and(|id| id == "*")

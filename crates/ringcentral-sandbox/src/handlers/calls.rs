@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{Entry, bulk, op, page_params, paged, paged_with, time};
-use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
+use crate::api::{ApiError, ApiResult, Ctx};
 use crate::store::{CallFilter, CallRecord};
 
 pub fn entries() -> Vec<Entry> {
@@ -173,12 +173,7 @@ fn read(ctx: &Ctx<'_>) -> ApiResult {
             .ok_or_else(|| ApiError::not_found("callRecordId"))?;
         Ok(record_json(ctx, account, &r, detailed))
     };
-    let ids = bulk::ids(ctx, "callRecordId")?;
-    if let [id] = ids.as_slice() {
-        return Ok(ApiResponse::ok(&find(id)?));
-    }
-    let results = ids.iter().map(|id| (id.clone(), find(id))).collect();
-    Ok(bulk::multi_status(ctx, "callRecordId", results))
+    bulk::read(ctx, "callRecordId", find)
 }
 
 /// The account's records: paged in the store, so a page costs the same in any company.
@@ -218,10 +213,5 @@ fn company_read(ctx: &Ctx<'_>) -> ApiResult {
             .ok_or_else(|| ApiError::not_found("callRecordId"))?;
         Ok(record_json(ctx, account, &r, detailed))
     };
-    let ids = bulk::ids(ctx, "callRecordId")?;
-    if let [id] = ids.as_slice() {
-        return Ok(ApiResponse::ok(&find(id)?));
-    }
-    let results = ids.iter().map(|id| (id.clone(), find(id))).collect();
-    Ok(bulk::multi_status(ctx, "callRecordId", results))
+    bulk::read(ctx, "callRecordId", find)
 }

@@ -214,19 +214,9 @@ fn find(ctx: &Ctx<'_>, ext: i64, id: &str) -> Result<Contact, ApiError> {
 /// One contact, or several with RingCentral's bulk syntax (`/contact/1,2,3`).
 fn read(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
-    let ids = bulk::ids(ctx, "contactId")?;
-    if let [id] = ids.as_slice() {
-        let c = find(ctx, ext, id)?;
-        return Ok(ApiResponse::ok(&contact_json(ctx, account, &c)));
-    }
-    let results = ids
-        .iter()
-        .map(|id| {
-            let outcome = find(ctx, ext, id).map(|c| contact_json(ctx, account, &c));
-            (id.clone(), outcome)
-        })
-        .collect();
-    Ok(bulk::multi_status(ctx, "contactId", results))
+    bulk::read(ctx, "contactId", |id| {
+        find(ctx, ext, id).map(|c| contact_json(ctx, account, &c))
+    })
 }
 
 fn create(ctx: &Ctx<'_>) -> ApiResult {

@@ -439,7 +439,6 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
         "SmsSender",
         "SMS",
     )?;
-    let now = ctx.now_ms();
     let me = Party {
         phone_number: Some(from.phone_number.clone()),
         extension_number: Some(ext.number.clone()),
@@ -454,10 +453,35 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
             ..Default::default()
         })
         .collect();
+    let text = vec![Attachment {
+        id: 0,
+        kind: "Text".into(),
+        content_type: "text/plain".into(),
+        file_name: None,
+        vm_duration: None,
+        content: body.text.clone(),
+        data: None,
+    }];
+    send_text(ctx, account, &ext, me, to, body.text, text)
+}
+
+/// Keeps an outbound text message (an SMS, or an MMS with its files) in the sender's message
+/// store, delivers it to recipients inside the account, publishes the events, and answers it.
+pub(super) fn send_text(
+    ctx: &Ctx<'_>,
+    account: i64,
+    ext: &Extension,
+    from: Party,
+    to: Vec<Party>,
+    subject: String,
+    attachments: Vec<Attachment>,
+) -> ApiResult {
+    let now = ctx.now_ms();
     let conversation = existing_conversation(ctx, ext.id, &to, now)?;
     let sent = ctx.store().save_message(&Message {
         id: 0,
         extension_id: ext.id,
+        // RingCentral keeps an MMS as an SMS with files.
         kind: "SMS".into(),
         direction: "Outbound".into(),
         read_status: "Read".into(),
@@ -467,18 +491,10 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
         conversation_id: conversation.unwrap_or(0),
         created_ms: now,
         modified_ms: now,
-        from: me.clone(),
-        to: to.clone(),
-        subject: Some(body.text.clone()),
-        attachments: vec![Attachment {
-            id: 0,
-            kind: "Text".into(),
-            content_type: "text/plain".into(),
-            file_name: None,
-            vm_duration: None,
-            content: body.text.clone(),
-            data: None,
-        }],
+        from,
+        to,
+        subject: Some(subject),
+        attachments,
         fax_page_count: None,
         fax_resolution: None,
         cover_index: None,
@@ -487,7 +503,11 @@ fn send_sms(ctx: &Ctx<'_>) -> ApiResult {
     })?;
     let mut events = vec![store_event(account, &sent, true)];
     // Recipients inside the account get the message in their own mailbox.
-    let numbers: Vec<String> = body.to.iter().map(|t| t.phone_number.clone()).collect();
+    let numbers: Vec<String> = sent
+        .to
+        .iter()
+        .filter_map(|p| p.phone_number.clone())
+        .collect();
     events.extend(deliver(ctx, account, &sent, &numbers, |m| m, true)?);
     crate::notify::publish(ctx.state, events);
     Ok(ApiResponse::ok(&message_json(ctx, account, &sent)))

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::messages::{
-    deliver, existing_conversation, find_in, is_phone_number, mailbox, message_json, sender_number,
-    status_now, store_event,
+    deliver, find_in, is_phone_number, mailbox, message_json, sender_number, status_now,
+    store_event,
 };
 use super::{Entry, op};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
@@ -459,7 +459,6 @@ fn send_mms(ctx: &Ctx<'_>) -> ApiResult {
         "MmsSender",
         "MMS",
     )?;
-    let now = ctx.now_ms();
     let mut attachments = Vec::new();
     if !text.is_empty() {
         attachments.push(Attachment {
@@ -481,44 +480,13 @@ fn send_mms(ctx: &Ctx<'_>) -> ApiResult {
         content: String::new(),
         data: Some(base64(&f.data)),
     }));
-    let conversation = existing_conversation(ctx, ext.id, &to, now)?;
-    let sent = ctx.store().save_message(&Message {
-        id: 0,
-        extension_id: ext.id,
-        // RingCentral keeps an MMS as an SMS with files.
-        kind: "SMS".into(),
-        direction: "Outbound".into(),
-        read_status: "Read".into(),
-        availability: "Alive".into(),
-        message_status: "Delivered".into(),
-        priority: "Normal".into(),
-        conversation_id: conversation.unwrap_or(0),
-        created_ms: now,
-        modified_ms: now,
-        from: Party {
-            phone_number: Some(from.phone_number),
-            extension_number: Some(ext.number.clone()),
-            name: Some(ext.name.clone()),
-            ..Default::default()
-        },
-        to,
-        subject: Some(text),
-        attachments,
-        fax_page_count: None,
-        fax_resolution: None,
-        cover_index: None,
-        cover_page_text: None,
-        sent_ms: None,
-    })?;
-    let mut events = vec![store_event(account, &sent, true)];
-    let numbers: Vec<String> = sent
-        .to
-        .iter()
-        .filter_map(|p| p.phone_number.clone())
-        .collect();
-    events.extend(deliver(ctx, account, &sent, &numbers, |m| m, true)?);
-    crate::notify::publish(ctx.state, events);
-    Ok(ApiResponse::ok(&message_json(ctx, account, &sent)))
+    let me = Party {
+        phone_number: Some(from.phone_number),
+        extension_number: Some(ext.number.clone()),
+        name: Some(ext.name.clone()),
+        ..Default::default()
+    };
+    super::messages::send_text(ctx, account, &ext, me, to, text, attachments)
 }
 
 #[cfg(test)]
