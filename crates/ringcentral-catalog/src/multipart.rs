@@ -168,6 +168,15 @@ pub enum BatchError {
     NotAList,
 }
 
+/// The HTTP status an entry of a batch answer gives (0 when it gives none).
+fn status_of(entry: &serde_json::Value) -> u16 {
+    entry
+        .get("status")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(0)
+}
+
 /// Reads a batch answer: RingCentral's `multipart/mixed` (a summary part whose `response` list
 /// gives each result's `status` and `href`, then one JSON part per result) or its
 /// `application/vnd.ringcentral.multipart+json` list of `{resourceId, status, body}`. `None` when
@@ -203,11 +212,7 @@ pub fn read_batch(content_type: &str, body: &[u8]) -> Option<Result<Vec<BatchRes
                 .enumerate()
                 .map(|(i, (status, part))| {
                     Ok(BatchResult {
-                        status: status
-                            .get("status")
-                            .and_then(serde_json::Value::as_u64)
-                            .and_then(|s| u16::try_from(s).ok())
-                            .unwrap_or(0),
+                        status: status_of(status),
                         resource_id: None,
                         href: status
                             .get("href")
@@ -224,11 +229,7 @@ pub fn read_batch(content_type: &str, body: &[u8]) -> Option<Result<Vec<BatchRes
             Ok(entries
                 .iter()
                 .map(|entry| BatchResult {
-                    status: entry
-                        .get("status")
-                        .and_then(serde_json::Value::as_u64)
-                        .and_then(|s| u16::try_from(s).ok())
-                        .unwrap_or(0),
+                    status: status_of(entry),
                     resource_id: match entry.get("resourceId") {
                         Some(serde_json::Value::String(s)) => Some(s.clone()),
                         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
