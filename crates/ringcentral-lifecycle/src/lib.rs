@@ -34,5 +34,6 @@ pub use impact::{Impact, ImpactItem, Subject};
 pub use ledger::{AuditEntry, KnownUser, Ledger, Listing, NewAudit, StepState, SyncSummary};
 pub use run::{
     Actor, Change, Outcome, PlannedStep, Progress, Quiet, RunReport, Runner, StepResult,
+    change_step, handover_steps, resolve,
 };
 pub use user::{ScimUser, Status, primary_email, same_email};

@@ -631,3 +631,13 @@ impl<'a> Lookup<'a> {
         }
     }
 }
+
+/// Looks up each email live (one lookup each, or one listing for many), in order.
+pub async fn resolve(client: &Client, emails: &[String]) -> Result<Vec<Option<ScimUser>>> {
+    let mut lookup = Lookup::new(client, emails.len() > LOOKUP_LIMIT);
+    let mut found = Vec::with_capacity(emails.len());
+    for email in emails {
+        found.push(lookup.find(email).await?);
+    }
+    Ok(found)
+}

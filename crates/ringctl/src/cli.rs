@@ -69,6 +69,12 @@ pub enum Command {
     /// The embedded RingCentral-compatible sandbox server.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Identity lifecycle through SCIM: list, suspend, reactivate and deprovision users.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// The audit log of lifecycle changes made through ringctl.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -367,6 +373,115 @@ pub struct CompletionsArgs {
     /// The shell: bash, zsh, fish, powershell or elvish.
     pub shell: clap_complete::Shell,
     /// Print `{"shell", "script"}` instead of the bare script.
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users with their status: Active, Suspended, or Deprovisioned (seen before, now gone).
+    #[command(
+        after_help = "Examples:\n  ringctl users list\n  ringctl users list --status suspended --csv > suspended.csv"
+    )]
+    List(UsersListArgs),
+    /// One user: extension, numbers, department and the last status change.
+    #[command(after_help = "Example:\n  ringctl users show ann.lee@example.com")]
+    Show(UserArgs),
+    /// Everything that routes calls or messages to a user, or names them.
+    #[command(after_help = "Example:\n  ringctl users impact ann.lee@example.com --json")]
+    Impact(UserArgs),
+    /// Suspend users (SCIM active=false): they cannot sign in; the licence is kept.
+    #[command(
+        after_help = "Examples:\n  ringctl users suspend ann.lee@example.com\n  ringctl users suspend --from leavers.csv\n  ringctl users suspend --resume"
+    )]
+    Suspend(ChangeArgs),
+    /// Reactivate suspended users (SCIM active=true).
+    #[command(after_help = "Example:\n  ringctl users reactivate ann.lee@example.com")]
+    Reactivate(ChangeArgs),
+    /// Delete users (SCIM DELETE) after an impact report; optionally hand their duties over first.
+    #[command(
+        after_help = "Examples:\n  ringctl users deprovision ann.lee@example.com --dry-run\n  ringctl users deprovision ann.lee@example.com --handover-to bo.chen@example.com --yes"
+    )]
+    Deprovision(DeprovisionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsersListArgs {
+    /// Only users of this status.
+    #[arg(long, value_name = "STATUS", default_value = "all",
+          value_parser = ["active", "suspended", "deprovisioned", "all"])]
+    pub status: String,
+    /// Print CSV (email,name,status,scimId,extensionId,lastSeen).
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// The user's primary email.
+    pub email: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Users' primary emails.
+    #[arg(value_name = "EMAIL")]
+    pub emails: Vec<String>,
+    /// Read emails from a file: one a line, or a CSV with an `email` column (`-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+    /// Skip malformed lines of --from (each is reported) instead of refusing the file.
+    #[arg(long)]
+    pub skip_bad_lines: bool,
+    /// Show what would change and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Continue the last run of this command that stopped before its end.
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DeprovisionArgs {
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    /// First move what the impact report found (queues, forwarding, IVR keys, rules) to this user.
+    #[arg(long, value_name = "EMAIL")]
+    pub handover_to: Option<String>,
+    /// Refuse a run that would deprovision more users than this.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_deprovision: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Every lifecycle change made through ringctl on this connection, oldest first.
+    #[command(
+        after_help = "Examples:\n  ringctl audit list\n  ringctl audit list --user ann.lee@example.com --since 2026-01-01 --csv"
+    )]
+    List(AuditListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditListArgs {
+    /// Only changes to this user.
+    #[arg(long, value_name = "EMAIL")]
+    pub user: Option<String>,
+    /// Only changes from this date (YYYY-MM-DD) or time (RFC 3339) on.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Print CSV.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{ActionCommand, Cli, Command, ConnectionCommand, SandboxCommand};
+use cli::{
+    ActionCommand, AuditCommand, Cli, Command, ConnectionCommand, SandboxCommand, UsersCommand,
+};
 use context::Ctx;
 use exit::{CliError, Exit};
 use output::{Output, View};
@@ -88,12 +90,17 @@ fn json_flag(command: &Command) -> bool {
         Command::Sandbox(SandboxCommand::Reset(a)) => a.out.json,
         Command::Sandbox(SandboxCommand::Serve(a)) => a.out.json,
         Command::Completions(a) => a.out.json,
+        Command::Users(UsersCommand::List(a)) => a.out.json,
+        Command::Users(UsersCommand::Show(a) | UsersCommand::Impact(a)) => a.out.json,
+        Command::Users(UsersCommand::Suspend(a) | UsersCommand::Reactivate(a)) => a.out.json,
+        Command::Users(UsersCommand::Deprovision(a)) => a.change.out.json,
+        Command::Audit(AuditCommand::List(a)) => a.out.json,
         Command::Request(_) => false,
     }
 }
 
 fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
-    use commands::{action, completions, connection, request, sandbox};
+    use commands::{action, audit, completions, connection, request, sandbox, users};
     match &cli.command {
         Command::Login(args) => connection::login(ctx, args),
         Command::Logout(args) => connection::logout(ctx, args),
@@ -115,6 +122,22 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
         Command::Sandbox(SandboxCommand::Serve(args)) => sandbox::serve(ctx, args),
         Command::Sandbox(SandboxCommand::Credentials(args)) => sandbox::credentials(ctx, args),
         Command::Sandbox(SandboxCommand::Reset(args)) => sandbox::reset(ctx, args),
+        Command::Users(UsersCommand::List(args)) => users::list(ctx, args),
+        Command::Users(UsersCommand::Show(args)) => users::show(ctx, args),
+        Command::Users(UsersCommand::Impact(args)) => users::impact(ctx, args),
+        Command::Users(UsersCommand::Suspend(args)) => {
+            users::change(ctx, ringcentral_lifecycle::Change::Suspend, args, None)
+        }
+        Command::Users(UsersCommand::Reactivate(args)) => {
+            users::change(ctx, ringcentral_lifecycle::Change::Reactivate, args, None)
+        }
+        Command::Users(UsersCommand::Deprovision(args)) => users::change(
+            ctx,
+            ringcentral_lifecycle::Change::Deprovision,
+            &args.change,
+            Some(args),
+        ),
+        Command::Audit(AuditCommand::List(args)) => audit::list(ctx, args),
         Command::Completions(args) => completions::run(args),
     }
 }

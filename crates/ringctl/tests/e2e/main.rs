@@ -10,3 +10,4 @@ mod inputs;
 mod request;
 mod served;
 mod skill;
+mod users;

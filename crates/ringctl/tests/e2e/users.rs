@@ -1,0 +1,375 @@
+//! `ringctl users` and `ringctl audit` end to end, against a sandbox served in its own process, whose
+//! request counts show what was really sent.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{Home, PATIENCE, Served, path_str, run};
+
+/// How many requests of an operation the sandbox answered.
+fn sent(served: &Served, operation: &str) -> u64 {
+    served.stats()["requests"]["byOperation"][operation]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// A logged-in home on a fresh sandbox.
+fn setup(args: &[&str]) -> (Served, Home) {
+    let served = Served::start(args);
+    let home = Home::new();
+    served.login(&home, "sb");
+    (served, home)
+}
+
+fn users(home: &Home, status: &str) -> Vec<Value> {
+    let list = home.json(&["users", "list", "--status", status, "--json"]);
+    list["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn active_emails(home: &Home, n: usize) -> Vec<String> {
+    users(home, "active")
+        .iter()
+        .filter_map(|u| u["email"].as_str())
+        .filter(|e| !e.starts_with("admin@"))
+        .take(n)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_user_scim_no_longer_returns_is_deprovisioned_and_a_never_seen_one_is_unknown() {
+    let (served, home) = setup(&[]);
+    let all = users(&home, "all");
+    assert!(all.len() > 10, "the seeded company has users");
+    for u in &all {
+        for key in [
+            "email",
+            "name",
+            "status",
+            "scimId",
+            "extensionId",
+            "lastSeen",
+        ] {
+            assert!(!u[key].is_null(), "{key} in {u}");
+        }
+    }
+    let gone = all
+        .iter()
+        .find(|u| {
+            u["status"] == "Active" && !u["email"].as_str().unwrap_or("").starts_with("admin@")
+        })
+        .expect("an active user");
+    let id = gone["scimId"].as_str().expect("an id");
+    // Removed behind ringctl's back, as another admin tool would.
+    let (code, _, err) =
+        run(home
+            .cmd()
+            .args(["request", &format!("/scim/v2/Users/{id}"), "-X", "DELETE"]));
+    assert_eq!(code, 0, "{err}");
+    let deprovisioned = users(&home, "deprovisioned");
+    assert_eq!(deprovisioned.len(), 1);
+    assert_eq!(deprovisioned[0]["email"], gone["email"]);
+    let email = gone["email"].as_str().expect("an email");
+    let shown = home.json(&["users", "show", email, "--json"]);
+    assert_eq!(shown["status"], "Deprovisioned");
+    assert_eq!(shown["lastStatusChange"]["from"], "Active");
+    let (code, _, err) = run(home
+        .cmd()
+        .args(["users", "show", "nobody@nowhere.example.com"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("nobody@nowhere.example.com"), "{err}");
+    drop(served);
+}
+
+#[test]
+fn csv_and_status_filters_list_users() {
+    let (_served, home) = setup(&[]);
+    let (code, out, err) =
+        run(home
+            .cmd()
+            .args(["users", "list", "--status", "suspended", "--csv"]));
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("email,name,status,scimId,extensionId,lastSeen")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty(), "the seed has suspended users");
+    assert!(rows.iter().all(|r| r.contains(",Suspended,")), "{out}");
+}
+
+#[test]
+fn suspend_and_reactivate_are_idempotent_and_audited() {
+    let (served, home) = setup(&[]);
+    let email = active_emails(&home, 1).remove(0);
+    let first = home.json(&["users", "suspend", &email, "--json"]);
+    assert_eq!(first["results"][0]["outcome"], "done", "{first}");
+    assert!(
+        first["results"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("licence is kept")
+    );
+    let again = home.json(&["users", "suspend", &email, "--json"]);
+    assert_eq!(again["results"][0]["outcome"], "unchanged", "{again}");
+    assert_eq!(sent(&served, "scimPatchUser2"), 1, "one PATCH for two runs");
+    let shown = home.json(&["users", "show", &email, "--json"]);
+    assert_eq!(shown["status"], "Suspended");
+    home.json(&["users", "reactivate", &email, "--json"]);
+    assert_eq!(
+        home.json(&["users", "show", &email, "--json"])["status"],
+        "Active"
+    );
+    let audit = home.json(&["audit", "list", "--user", &email, "--json"]);
+    let items = audit["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{audit}");
+    assert_eq!(items[0]["action"], "suspend");
+    assert_eq!(
+        (items[0]["before"].as_str(), items[0]["after"].as_str()),
+        (Some("Active"), Some("Suspended"))
+    );
+    assert_eq!(items[1]["action"], "reactivate");
+    assert!(
+        items[0]["requestId"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty()),
+        "{audit}"
+    );
+    assert_eq!(items[0]["connection"], "sb");
+    let (code, out, _) = run(home.cmd().args(["audit", "list", "--csv"]));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let (code, _, err) = run(home.cmd().args(["audit", "list", "--since", "yesterday"]));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn an_unknown_email_changes_nothing_and_names_itself() {
+    let (served, home) = setup(&[]);
+    let email = active_emails(&home, 1).remove(0);
+    let (code, _, err) =
+        run(home
+            .cmd()
+            .args(["users", "suspend", &email, "ghost@nowhere.example.com"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("ghost@nowhere.example.com") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(sent(&served, "scimPatchUser2"), 0);
+    let (code, _, err) = run(home.cmd().args(["users", "suspend", "not-an-email"]));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_file_of_emails_refuses_bad_lines_unless_told_to_skip_them() {
+    let (served, home) = setup(&[]);
+    let emails = active_emails(&home, 2);
+    let file = home.file(
+        "leavers.csv",
+        format!(
+            "name,email\nA,{}\nB,not an email\nC,{}\n",
+            emails[0], emails[1]
+        ),
+    );
+    let (code, _, err) = run(home
+        .cmd()
+        .args(["users", "suspend", "--from", path_str(&file)]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("leavers.csv:3"), "{err}");
+    assert_eq!(sent(&served, "scimPatchUser2"), 0);
+    let done = home.json(&[
+        "users",
+        "suspend",
+        "--from",
+        path_str(&file),
+        "--skip-bad-lines",
+        "--json",
+    ]);
+    assert_eq!(done["results"].as_array().map(Vec::len), Some(2), "{done}");
+    assert_eq!(sent(&served, "scimPatchUser2"), 2);
+}
+
+#[test]
+fn deprovision_reports_impact_asks_first_and_is_idempotent() {
+    let (served, home) = setup(&["--rate-limits", "scale=0.01"]);
+    // A user some colleague's rule or forwarding number points at.
+    let candidates = active_emails(&home, 40);
+    let (email, impact) = candidates
+        .iter()
+        .find_map(|e| {
+            let report = home.json(&["users", "impact", e, "--json"]);
+            let items = report["impact"].as_array().cloned().unwrap_or_default();
+            (!items.is_empty()).then(|| (e.clone(), items))
+        })
+        .expect("a seeded user whom something routes to");
+    for item in &impact {
+        for key in ["extensionId", "name", "kind", "detail"] {
+            assert!(
+                item[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{key} in {item}"
+            );
+        }
+    }
+    let dry = home.json(&["users", "deprovision", &email, "--dry-run", "--json"]);
+    assert_eq!(dry["impact"].as_array().map(Vec::len), Some(impact.len()));
+    assert_eq!(dry["dryRun"], true);
+    assert_eq!(sent(&served, "scimDeleteUser2"), 0);
+    // No terminal to ask, and no --yes: refused.
+    let (code, _, err) = run(home.cmd().args(["users", "deprovision", &email]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(sent(&served, "scimDeleteUser2"), 0);
+    let done = home.json(&["users", "deprovision", &email, "--yes", "--json"]);
+    assert_eq!(done["results"][0]["outcome"], "done", "{done}");
+    assert!(done["impact"].as_array().is_some_and(|i| !i.is_empty()));
+    let message = done["results"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("licence is reclaimed") && message.contains("unassigned"),
+        "{message}"
+    );
+    let again = home.json(&["users", "deprovision", &email, "--yes", "--json"]);
+    assert_eq!(again["results"][0]["outcome"], "unchanged", "{again}");
+    assert_eq!(sent(&served, "scimDeleteUser2"), 1);
+    assert_eq!(
+        home.json(&["users", "show", &email, "--json"])["status"],
+        "Deprovisioned"
+    );
+}
+
+#[test]
+fn the_safety_limit_bounds_a_deprovision_run() {
+    let (served, home) = setup(&[]);
+    let emails = active_emails(&home, 3);
+    let mut args = vec!["users", "deprovision", "--yes", "--max-deprovision", "2"];
+    args.extend(emails.iter().map(String::as_str));
+    let (code, _, err) = run(home.cmd().args(&args));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("safety limit"), "{err}");
+    assert_eq!(sent(&served, "scimDeleteUser2"), 0);
+}
+
+#[test]
+fn a_handover_leaves_nothing_pointing_at_the_removed_user() {
+    let (served, home) = setup(&["--rate-limits", "scale=0.01"]);
+    let candidates = active_emails(&home, 45);
+    let email = candidates
+        .iter()
+        .find(|e| {
+            let report = home.json(&["users", "impact", e, "--json"]);
+            report["impact"].as_array().is_some_and(|i| !i.is_empty())
+        })
+        .cloned()
+        .expect("a seeded user whom something routes to");
+    let successor = candidates
+        .iter()
+        .find(|e| **e != email)
+        .cloned()
+        .expect("a successor");
+    let before = home.json(&["users", "impact", &successor, "--json"]);
+    let before = before["impact"].as_array().map(Vec::len).unwrap_or(0);
+    let moved = home.json(&["users", "impact", &email, "--json"]);
+    let moved = moved["impact"].as_array().cloned().unwrap_or_default();
+    let plan = home.json(&[
+        "users",
+        "deprovision",
+        &email,
+        "--handover-to",
+        &successor,
+        "--dry-run",
+        "--json",
+    ]);
+    let steps = plan["plan"].as_array().cloned().unwrap_or_default();
+    assert!(steps.iter().any(|s| s["kind"] == "handover"), "{plan}");
+    assert_eq!(
+        steps.last().map(|s| s["kind"].clone()),
+        Some(Value::from("deprovision"))
+    );
+    let done = home.json(&[
+        "users",
+        "deprovision",
+        &email,
+        "--handover-to",
+        &successor,
+        "--yes",
+        "--json",
+    ]);
+    let results = done["results"].as_array().cloned().unwrap_or_default();
+    assert!(results.iter().all(|r| r["outcome"] == "done"), "{done}");
+    // Everything that named the removed user now names the successor.
+    let after = home.json(&["users", "impact", &successor, "--json"]);
+    let after = after["impact"].as_array().cloned().unwrap_or_default();
+    for item in &moved {
+        assert!(
+            after
+                .iter()
+                .any(|a| a["extensionId"] == item["extensionId"] && a["kind"] == item["kind"]),
+            "{item} did not move to the successor: {after:?}"
+        );
+    }
+    assert!(after.len() >= before + moved.len().min(1), "{after:?}");
+    let audit = home.json(&["audit", "list", "--user", &email, "--json"]);
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"handover") && actions.last() == Some(&"deprovision"),
+        "{actions:?}"
+    );
+    drop(served);
+}
+
+#[test]
+fn a_bulk_run_killed_mid_way_resumes_with_no_duplicate_and_no_gap() {
+    // Rate limits at a twentieth of RingCentral's windows: the Heavy group allows 10 changes per
+    // 3 s, so a run of 30 suspensions takes several seconds and can be killed in the middle.
+    let (served, home) = setup(&["--users", "60", "--rate-limits", "scale=0.05"]);
+    let emails = active_emails(&home, 30);
+    assert_eq!(emails.len(), 30);
+    let file = home.file("leavers.txt", emails.join("\n"));
+    let mut child = home
+        .std_cmd()
+        .args(["users", "suspend", "--from", path_str(&file), "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ringctl starts");
+    let start = Instant::now();
+    while sent(&served, "scimPatchUser2") < 5 {
+        assert!(start.elapsed() < PATIENCE, "the run never got going");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let before = sent(&served, "scimPatchUser2");
+    assert!(before < 30, "the run was stopped mid-way ({before} of 30)");
+    // The killed run's changes still count in the current window, which a new process cannot know
+    // of until the server says so: let the window pass first, as a person resuming would.
+    std::thread::sleep(Duration::from_millis(3500));
+    let resumed = home.json(&["users", "suspend", "--resume", "--json"]);
+    let results = resumed["results"].as_array().cloned().unwrap_or_default();
+    assert_eq!(results.len(), 30, "{resumed}");
+    assert!(
+        results
+            .iter()
+            .all(|r| r["outcome"] == "done" || r["outcome"] == "unchanged"),
+        "{resumed}"
+    );
+    // Every user was suspended once: no duplicate, no gap.
+    assert_eq!(sent(&served, "scimPatchUser2"), 30);
+    let suspended: Vec<String> = users(&home, "suspended")
+        .iter()
+        .filter_map(|u| u["email"].as_str().map(str::to_owned))
+        .collect();
+    for e in &emails {
+        assert!(suspended.contains(e), "{e} is not suspended");
+    }
+    assert_eq!(served.stats()["rateLimited"].as_u64(), Some(0));
+    let (code, _, err) = run(home.cmd().args(["users", "suspend", "--resume"]));
+    assert_eq!(code, 2, "nothing left to resume: {err}");
+}
