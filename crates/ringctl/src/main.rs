@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{ActionCommand, Cli, Command, ConnectionCommand, SandboxCommand};
+use cli::{ActionCommand, Cli, Command, ConnectionCommand, DirectoryCommand, SandboxCommand};
 use context::Ctx;
 use exit::{CliError, Exit};
 use output::{Output, View};
@@ -89,6 +89,10 @@ fn json_flag(command: &Command) -> bool {
         Command::Sandbox(SandboxCommand::Serve(a)) => a.out.json,
         Command::Completions(a) => a.out.json,
         Command::Request(_) => false,
+        Command::Directory(DirectoryCommand::List(a)) => a.out.json,
+        Command::Directory(DirectoryCommand::Get(a)) => a.out.json,
+        Command::Directory(DirectoryCommand::Search(a)) => a.out.json,
+        Command::Directory(DirectoryCommand::Federation(a)) => a.out.json,
     }
 }
 
@@ -116,6 +120,14 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
         Command::Sandbox(SandboxCommand::Credentials(args)) => sandbox::credentials(ctx, args),
         Command::Sandbox(SandboxCommand::Reset(args)) => sandbox::reset(ctx, args),
         Command::Completions(args) => completions::run(args),
+        Command::Directory(DirectoryCommand::List(args)) => commands::directory::list(ctx, args),
+        Command::Directory(DirectoryCommand::Get(args)) => commands::directory::get(ctx, args),
+        Command::Directory(DirectoryCommand::Search(args)) => {
+            commands::directory::search(ctx, args)
+        }
+        Command::Directory(DirectoryCommand::Federation(args)) => {
+            commands::directory::federation(ctx, args)
+        }
     }
 }
 

@@ -211,3 +211,15 @@ pub fn ellipsize(text: &str, max: usize) -> String {
     cut.push('…');
     cut
 }
+
+/// An RFC 3339 time at second precision in UTC (`2026-01-02T03:04:05Z`), as tables show times;
+/// other text is returned as it is.
+pub fn seconds(text: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(text.trim()) {
+        Ok(time) => time
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        Err(_) => text.to_string(),
+    }
+}

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod completions;
 pub mod connection;
+pub mod directory;
 pub mod request;
 pub mod sandbox;
 pub mod send;

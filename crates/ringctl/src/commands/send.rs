@@ -10,7 +10,7 @@ use ringcentral::{Body, Part, Request, Response};
 use ringcentral_catalog::{Action, HttpRequest, PartContent};
 
 use crate::exit::{CliError, CliResult, Exit};
-use crate::output::View;
+use crate::output::{Output, View};
 
 /// The runtime request for an action's HTTP request; reads `@FILE` parts from disk.
 pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Request> {
@@ -304,5 +304,54 @@ impl ArrayWriter {
     pub fn finish(mut self) -> std::io::Result<()> {
         self.out.write_all(b"\n]\n")?;
         self.out.flush()
+    }
+}
+
+/// Prints records as they arrive as one JSON array on stdout, in constant memory, with a progress
+/// line on stderr. A failure part-way still closes the array, so what was printed stays valid JSON,
+/// and its message says how many records came first.
+pub async fn stream_records(
+    out: &Output,
+    records: impl futures::Stream<Item = CliResult<Value>>,
+) -> CliResult<View> {
+    use futures::StreamExt;
+
+    let progress = out.progress("records");
+    let mut writer = ArrayWriter::start(out.terminal)
+        .map_err(|e| CliError::failure(format!("cannot write output: {e}")))?;
+    let mut records = std::pin::pin!(records);
+    let mut failure = None;
+    while let Some(item) = records.next().await {
+        match item {
+            Ok(record) => {
+                if let Err(e) = writer.push(&record) {
+                    progress.finish_and_clear();
+                    // A reader that has seen enough (`| head`) is not a failure.
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Ok(View::Nothing);
+                    }
+                    return Err(CliError::failure(format!("cannot write output: {e}")));
+                }
+                progress.inc(1);
+            }
+            Err(err) => {
+                failure = Some(err);
+                break;
+            }
+        }
+    }
+    progress.finish_and_clear();
+    let count = writer.count();
+    if let Err(e) = writer.finish()
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(CliError::failure(format!("cannot write output: {e}")));
+    }
+    match failure {
+        Some(mut err) => {
+            err.message = format!("{} (after {count} records)", err.message);
+            Err(err)
+        }
+        None => Ok(View::Nothing),
     }
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod common;
 mod connections;
+mod directory;
 mod embedded;
 mod inputs;
 mod request;
