@@ -2,7 +2,8 @@
 //! `-c/--connection` (also spelled `--connectionId`), as the CLI contract requires.
 //!
 //! `--json` is declared on each command rather than globally because `ringctl request` gives it a
-//! value (`--json '{"a":1}'` sends a JSON body), as the skill it replaces does.
+//! value (`--json '{"a":1}'` sends a JSON body), as the skill it replaces does; the top level
+//! takes a plain `--json` of its own, so that `ringctl --json COMMAND` works for every command.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,9 @@ use clap::{Args, Parser, Subcommand};
     propagate_version = true
 )]
 pub struct Cli {
+    /// Print machine-readable JSON on stdout (also accepted after the command).
+    #[arg(long = "json")]
+    pub json: bool,
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
@@ -38,6 +42,17 @@ pub struct Global {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// Filter the JSON output with a jq expression (e.g. `.records[].email`); strings print bare.
+    /// With --all-pages it runs on each record.
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+    /// Keep only these fields of each record: a comma list (repeatable), dotted paths reaching
+    /// inside (`site.name`). On a terminal, a table of those fields.
+    #[arg(long, global = true, value_name = "FIELDS")]
+    pub fields: Vec<String>,
+    /// Print records one JSON object per line (streamed with --all-pages).
+    #[arg(long, global = true)]
+    pub ndjson: bool,
 }
 
 /// `--json`, on every command but `request`.

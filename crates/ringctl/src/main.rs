@@ -14,7 +14,7 @@ use clap::Parser;
 use cli::{ActionCommand, Cli, Command, ConnectionCommand, DirectoryCommand, SandboxCommand};
 use context::Ctx;
 use exit::{CliError, Exit};
-use output::{Output, View};
+use output::{Output, Shape, Stop, View};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -30,34 +30,45 @@ fn main() -> ExitCode {
             return code.into();
         }
     };
-    let asked_for_json = json_flag(&cli.command);
+    let asked_for_json = cli.json || json_flag(&cli.command);
     let mut out = Output::detect(asked_for_json);
     // Piped output is JSON, but an error object on stdout is only for those who asked for JSON:
     // `ringctl action run ... > out.json` must not leave an error object in the file.
-    out.error_json = asked_for_json;
+    // A raw request's stdout is the response body, so its errors stay on stderr.
+    out.error_json = asked_for_json && !matches!(cli.command, Command::Request(_));
     init_logging(cli.global.verbose, out.color);
+    let shape = Shape::new(
+        &cli.global.fields,
+        cli.global.jq.as_deref(),
+        cli.global.ndjson,
+    );
+    let out = match shape {
+        Ok(shape) => out.shaped(shape),
+        Err(err) => {
+            out.error(&err);
+            return err.exit.into();
+        }
+    };
     let result = Ctx::new(out, cli.global.connection.clone()).and_then(|ctx| run(&cli, &ctx));
     match result {
         Ok(View::Partial { json, error }) => {
             // The results say which items failed; stderr says how many, and the exit code too.
             match out.render(View::Json(json)) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(err) => {
-                    out.error(&CliError::failure(format!("cannot write output: {err}")));
-                    return Exit::Failure.into();
+                Ok(()) | Err(Stop::Closed) => {}
+                Err(Stop::Failed(err)) => {
+                    out.error(&err);
+                    return err.exit.into();
                 }
             }
             out.error_line(&error);
             error.exit.into()
         }
         Ok(view) => match out.render(view) {
-            Ok(()) => Exit::Success.into(),
             // A closed pipe (`ringctl ... | head`) is not an error worth reporting.
-            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success.into(),
-            Err(err) => {
-                out.error(&CliError::failure(format!("cannot write output: {err}")));
-                Exit::Failure.into()
+            Ok(()) | Err(Stop::Closed) => Exit::Success.into(),
+            Err(Stop::Failed(err)) => {
+                out.error(&err);
+                err.exit.into()
             }
         },
         Err(err) => {

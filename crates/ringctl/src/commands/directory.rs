@@ -277,9 +277,8 @@ fn last_etag(ctx: &Ctx, session: &Session, http: &HttpRequest) -> Option<String>
     etag
 }
 
-fn not_modified(ctx: &Ctx) -> View {
-    ctx.out.note("not modified");
-    View::Nothing
+fn not_modified() -> View {
+    View::Note("not modified".into())
 }
 
 pub fn list(ctx: &Ctx, args: &DirectoryListArgs) -> CliResult<View> {
@@ -309,7 +308,7 @@ pub fn list(ctx: &Ctx, args: &DirectoryListArgs) -> CliResult<View> {
         None
     };
     match ctx.block_on(fetch(ctx, &session, action, http, condition))? {
-        Answer::NotModified => Ok(not_modified(ctx)),
+        Answer::NotModified => Ok(not_modified()),
         Answer::Body(body) => Ok(entries_view(body)),
     }
 }
@@ -322,7 +321,7 @@ pub fn get(ctx: &Ctx, args: &DirectoryGetArgs) -> CliResult<View> {
     let session = ctx.session()?;
     let condition = condition(ctx, &session, &http, &args.conditional);
     match ctx.block_on(fetch(ctx, &session, action, http, condition))? {
-        Answer::NotModified => Ok(not_modified(ctx)),
+        Answer::NotModified => Ok(not_modified()),
         Answer::Body(body) => Ok(View::Json(body)),
     }
 }
@@ -336,7 +335,7 @@ pub fn federation(ctx: &Ctx, args: &DirectoryFederationArgs) -> CliResult<View> 
     let session = ctx.session()?;
     let condition = condition(ctx, &session, &http, &args.conditional);
     match ctx.block_on(fetch(ctx, &session, action, http, condition))? {
-        Answer::NotModified => Ok(not_modified(ctx)),
+        Answer::NotModified => Ok(not_modified()),
         Answer::Body(body) => Ok(federation_view(body)),
     }
 }
@@ -386,7 +385,7 @@ pub fn search(ctx: &Ctx, args: &DirectorySearchArgs) -> CliResult<View> {
         return all_records(ctx, records);
     }
     match ctx.block_on(fetch(ctx, &session, action, http, None))? {
-        Answer::NotModified => Ok(not_modified(ctx)),
+        Answer::NotModified => Ok(not_modified()),
         Answer::Body(body) => Ok(entries_view(body)),
     }
 }

@@ -8,6 +8,7 @@ mod connections;
 mod directory;
 mod embedded;
 mod inputs;
+mod output;
 mod request;
 mod served;
 mod skill;
