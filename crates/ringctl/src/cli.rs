@@ -44,14 +44,14 @@ pub struct Global {
     pub verbose: u8,
     /// Filter the JSON output with a jq expression (e.g. `.records[].email`); strings print bare.
     /// With --all-pages it runs on each record.
-    #[arg(long, global = true, value_name = "EXPR")]
+    #[arg(long, global = true, value_name = "EXPR", help_heading = "Output")]
     pub jq: Option<String>,
     /// Keep only these fields of each record: a comma list (repeatable), dotted paths reaching
     /// inside (`site.name`). On a terminal, a table of those fields.
-    #[arg(long, global = true, value_name = "FIELDS")]
+    #[arg(long, global = true, value_name = "FIELDS", help_heading = "Output")]
     pub fields: Vec<String>,
     /// Print records one JSON object per line (streamed with --all-pages).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     pub ndjson: bool,
 }
 

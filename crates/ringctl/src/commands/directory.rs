@@ -226,8 +226,10 @@ impl Etags {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        // Written aside and renamed, so that a reader never sees half a file.
-        let partial = self.path.with_extension("json.partial");
+        // Written aside (per process) and renamed, so that a reader never sees half a file.
+        let partial = self
+            .path
+            .with_extension(format!("json.{}.partial", std::process::id()));
         std::fs::write(&partial, serde_json::to_vec_pretty(&file)?)?;
         std::fs::rename(&partial, &self.path)
     }
