@@ -424,10 +424,10 @@ pub struct DirectoryListArgs {
     #[arg(long, value_name = "GROUP")]
     pub type_group: Option<String>,
     /// Page number.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub page: Option<String>,
     /// Records per page: a number up to 2000, `all` or `max`.
-    #[arg(long, value_name = "N|all|max")]
+    #[arg(long, value_name = "N|all|max", allow_negative_numbers = true)]
     pub per_page: Option<String>,
     /// Only extensions of this site.
     #[arg(long, value_name = "ID")]
@@ -494,10 +494,10 @@ pub struct DirectorySearchArgs {
     #[arg(long, value_name = "FIELD[:asc|desc]")]
     pub order_by: Vec<String>,
     /// Page number.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub page: Option<String>,
     /// Records per page.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub per_page: Option<String>,
     /// Include contacts only administrators see.
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]

@@ -747,12 +747,14 @@ impl Jq {
         let modules = Loader::new(defs)
             .load(&arena, File { code, path: () })
             .map_err(|errors| {
-                errors
-                    .into_iter()
-                    .flat_map(|(_, e)| load_messages(code, e))
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                let mut messages: Vec<String> = Vec::new();
+                for message in errors.into_iter().flat_map(|(_, e)| load_messages(code, e)) {
+                    if !messages.contains(&message) {
+                        messages.push(message);
+                    }
+                }
+                messages.truncate(3);
+                messages.join("; ")
             })?;
         let filter = jaq_core::Compiler::default()
             .with_funs(funs)

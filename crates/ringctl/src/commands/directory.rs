@@ -316,9 +316,15 @@ pub fn list(ctx: &Ctx, args: &DirectoryListArgs) -> CliResult<View> {
 }
 
 pub fn get(ctx: &Ctx, args: &DirectoryGetArgs) -> CliResult<View> {
+    let id = args.id.trim();
+    if id.is_empty() {
+        // An empty segment would make the path the listing's own.
+        return Err(CliError::usage("the entry ID is empty")
+            .hint("Give an entry's id, as `ringctl directory list` shows them."));
+    }
     let mut input = Input::default();
     input.set("accountId", args.account_id.clone());
-    input.set("entryId", Some(args.id.clone()));
+    input.set("entryId", Some(id));
     let (action, http) = prepare(READ, input, READ_FLAGS)?;
     let session = ctx.session()?;
     let condition = condition(ctx, &session, &http, &args.conditional);

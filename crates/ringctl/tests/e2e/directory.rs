@@ -197,6 +197,7 @@ fn bad_values_name_their_flag_and_send_nothing() {
         ),
         (vec!["directory", "list", "--type", "Robot"], "--type"),
         (vec!["directory", "list", "--page", "two"], "--page"),
+        (vec!["directory", "get", " "], "ID"),
         (
             vec!["directory", "search", "--order-by", "shoeSize"],
             "--order-by",
