@@ -2,7 +2,8 @@
 //! `-c/--connection` (also spelled `--connectionId`), as the CLI contract requires.
 //!
 //! `--json` is declared on each command rather than globally because `ringctl request` gives it a
-//! value (`--json '{"a":1}'` sends a JSON body), as the skill it replaces does.
+//! value (`--json '{"a":1}'` sends a JSON body), as the skill it replaces does; the top level
+//! takes a plain `--json` of its own, so that `ringctl --json COMMAND` works for every command.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,9 @@ use clap::{Args, Parser, Subcommand};
     propagate_version = true
 )]
 pub struct Cli {
+    /// Print machine-readable JSON on stdout (also accepted after the command).
+    #[arg(long = "json")]
+    pub json: bool,
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
@@ -38,6 +42,17 @@ pub struct Global {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// Filter the JSON output with a jq expression (e.g. `.records[].email`); strings print bare.
+    /// With --all-pages it runs on each record.
+    #[arg(long, global = true, value_name = "EXPR", help_heading = "Output")]
+    pub jq: Option<String>,
+    /// Keep only these fields of each record: a comma list (repeatable), dotted paths reaching
+    /// inside (`site.name`). On a terminal, a table of those fields.
+    #[arg(long, global = true, value_name = "FIELDS", help_heading = "Output")]
+    pub fields: Vec<String>,
+    /// Print records one JSON object per line (streamed with --all-pages).
+    #[arg(long, global = true, help_heading = "Output")]
+    pub ndjson: bool,
 }
 
 /// `--json`, on every command but `request`.
@@ -69,6 +84,9 @@ pub enum Command {
     /// The embedded RingCentral-compatible sandbox server.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// The company directory: the account's and its federation's extensions.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// Identity lifecycle through SCIM: list, suspend, reactivate and deprovision users.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -373,6 +391,149 @@ pub struct CompletionsArgs {
     /// The shell: bash, zsh, fish, powershell or elvish.
     pub shell: clap_complete::Shell,
     /// Print `{"shell", "script"}` instead of the bare script.
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// List directory entries, one page or `--all-pages`.
+    List(DirectoryListArgs),
+    /// Show one directory entry.
+    Get(DirectoryGetArgs),
+    /// Search the directory by text, type, status, site, department or account.
+    Search(DirectorySearchArgs),
+    /// Show the federation and its accounts.
+    Federation(DirectoryFederationArgs),
+}
+
+/// Conditional reads: send a known ETag, and hear `not modified` when nothing changed.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConditionalArgs {
+    /// Send `If-None-Match: ETAG`; a 304 prints `not modified` on stderr and exits 0.
+    #[arg(long, value_name = "ETAG")]
+    pub if_none_match: Option<String>,
+    /// Send the ETag of this connection's last answer to the same request, if there was one.
+    #[arg(long, conflicts_with = "if_none_match")]
+    pub if_changed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DirectoryListArgs {
+    /// Contacts of every account in the federation (true, the server's default) or only this one's.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub show_federated: Option<bool>,
+    /// Only this extension type (User, Department, IvrMenu, ...).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// Only this group of extension types: User or NonUser.
+    #[arg(long, value_name = "GROUP")]
+    pub type_group: Option<String>,
+    /// Page number.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub page: Option<String>,
+    /// Records per page: a number up to 2000, `all` or `max`.
+    #[arg(long, value_name = "N|all|max", allow_negative_numbers = true)]
+    pub per_page: Option<String>,
+    /// Only extensions of this site.
+    #[arg(long, value_name = "ID")]
+    pub site_id: Option<String>,
+    /// The account (default `~`, the connection's own).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// Follow every page and print all records.
+    #[arg(long, conflicts_with_all = ["page", "if_none_match", "if_changed"])]
+    pub all_pages: bool,
+    #[command(flatten)]
+    pub conditional: ConditionalArgs,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DirectoryGetArgs {
+    /// The entry's id (its extension id).
+    pub id: String,
+    /// The account (default `~`, the connection's own).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    #[command(flatten)]
+    pub conditional: ConditionalArgs,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DirectorySearchArgs {
+    /// The text to look for (in names, extension numbers, phone numbers and emails by default).
+    #[arg(long, value_name = "TEXT")]
+    pub search_string: Option<String>,
+    /// Which fields the text is looked for in (repeatable, or a comma list): firstName, lastName,
+    /// extensionNumber, phoneNumber, email, jobTitle, department, customFieldValue.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub search_fields: Vec<String>,
+    /// Contacts of every account in the federation (true, the server's default) or only this one's.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub show_federated: Option<bool>,
+    /// Only this type of contact.
+    #[arg(long, value_name = "TYPE")]
+    pub extension_type: Option<String>,
+    /// Only these extension types (repeatable, or a comma list).
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
+    pub extension_types: Vec<String>,
+    /// Only these statuses: Enabled, Disabled, NotActivated (repeatable, or a comma list).
+    #[arg(long, value_name = "STATUS", value_delimiter = ',')]
+    pub extension_statuses: Vec<String>,
+    /// Only extensions of this site.
+    #[arg(long, value_name = "ID")]
+    pub site_id: Option<String>,
+    /// Only extensions of these sites (repeatable, or a comma list).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub site_ids: Vec<String>,
+    /// Only extensions of these accounts of the federation (repeatable, or a comma list).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub account_ids: Vec<String>,
+    /// Only this department.
+    #[arg(long, value_name = "NAME")]
+    pub department: Option<String>,
+    /// Sort by FIELD, ascending unless `:desc` (repeatable; the first is the first key).
+    #[arg(long, value_name = "FIELD[:asc|desc]")]
+    pub order_by: Vec<String>,
+    /// Page number.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub page: Option<String>,
+    /// Records per page.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub per_page: Option<String>,
+    /// Include contacts only administrators see.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub show_admin_only_contacts: Option<bool>,
+    /// Include external (hybrid) contacts.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub show_external_contacts: Option<bool>,
+    /// The account (default `~`, the connection's own).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// Follow every page and print all records.
+    #[arg(long, conflicts_with = "page")]
+    pub all_pages: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DirectoryFederationArgs {
+    /// Which federations: All, Regular (the server's default) or AdminOnly.
+    #[arg(long, value_name = "TYPES")]
+    pub types: Option<String>,
+    /// Read the federation as this RingCentral extension sees it.
+    #[arg(long = "rc-extension-id", value_name = "ID")]
+    pub rc_extension_id: Option<String>,
+    /// The account (default `~`, the connection's own).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    #[command(flatten)]
+    pub conditional: ConditionalArgs,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -12,11 +12,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{
-    ActionCommand, AuditCommand, Cli, Command, ConnectionCommand, SandboxCommand, UsersCommand,
+    ActionCommand, AuditCommand, Cli, Command, ConnectionCommand, DirectoryCommand, SandboxCommand,
+    UsersCommand,
 };
 use context::Ctx;
 use exit::{CliError, Exit};
-use output::{Output, View};
+use output::{Output, Shape, Stop, View};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -32,34 +33,45 @@ fn main() -> ExitCode {
             return code.into();
         }
     };
-    let asked_for_json = json_flag(&cli.command);
+    let asked_for_json = cli.json || json_flag(&cli.command);
     let mut out = Output::detect(asked_for_json);
     // Piped output is JSON, but an error object on stdout is only for those who asked for JSON:
     // `ringctl action run ... > out.json` must not leave an error object in the file.
-    out.error_json = asked_for_json;
+    // A raw request's stdout is the response body, so its errors stay on stderr.
+    out.error_json = asked_for_json && !matches!(cli.command, Command::Request(_));
     init_logging(cli.global.verbose, out.color);
+    let shape = Shape::new(
+        &cli.global.fields,
+        cli.global.jq.as_deref(),
+        cli.global.ndjson,
+    );
+    let out = match shape {
+        Ok(shape) => out.shaped(shape),
+        Err(err) => {
+            out.error(&err);
+            return err.exit.into();
+        }
+    };
     let result = Ctx::new(out, cli.global.connection.clone()).and_then(|ctx| run(&cli, &ctx));
     match result {
         Ok(View::Partial { json, error }) => {
             // The results say which items failed; stderr says how many, and the exit code too.
             match out.render(View::Json(json)) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(err) => {
-                    out.error(&CliError::failure(format!("cannot write output: {err}")));
-                    return Exit::Failure.into();
+                Ok(()) | Err(Stop::Closed) => {}
+                Err(Stop::Failed(err)) => {
+                    out.error(&err);
+                    return err.exit.into();
                 }
             }
             out.error_line(&error);
             error.exit.into()
         }
         Ok(view) => match out.render(view) {
-            Ok(()) => Exit::Success.into(),
             // A closed pipe (`ringctl ... | head`) is not an error worth reporting.
-            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success.into(),
-            Err(err) => {
-                out.error(&CliError::failure(format!("cannot write output: {err}")));
-                Exit::Failure.into()
+            Ok(()) | Err(Stop::Closed) => Exit::Success.into(),
+            Err(Stop::Failed(err)) => {
+                out.error(&err);
+                err.exit.into()
             }
         },
         Err(err) => {
@@ -96,6 +108,10 @@ fn json_flag(command: &Command) -> bool {
         Command::Users(UsersCommand::Deprovision(a)) => a.change.out.json,
         Command::Audit(AuditCommand::List(a)) => a.out.json,
         Command::Request(_) => false,
+        Command::Directory(DirectoryCommand::List(a)) => a.out.json,
+        Command::Directory(DirectoryCommand::Get(a)) => a.out.json,
+        Command::Directory(DirectoryCommand::Search(a)) => a.out.json,
+        Command::Directory(DirectoryCommand::Federation(a)) => a.out.json,
     }
 }
 
@@ -139,6 +155,14 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
         ),
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, args),
         Command::Completions(args) => completions::run(args),
+        Command::Directory(DirectoryCommand::List(args)) => commands::directory::list(ctx, args),
+        Command::Directory(DirectoryCommand::Get(args)) => commands::directory::get(ctx, args),
+        Command::Directory(DirectoryCommand::Search(args)) => {
+            commands::directory::search(ctx, args)
+        }
+        Command::Directory(DirectoryCommand::Federation(args)) => {
+            commands::directory::federation(ctx, args)
+        }
     }
 }
 

@@ -339,43 +339,9 @@ async fn all_pages(
 ) -> CliResult<View> {
     use futures::StreamExt;
 
-    let progress = ctx.out.progress("records");
-    let mut writer = send::ArrayWriter::start(ctx.out.terminal)
-        .map_err(|e| CliError::failure(format!("cannot write output: {e}")))?;
-    let mut records = std::pin::pin!(session.client.paginate(request, paging));
-    let mut failure = None;
-    while let Some(item) = records.next().await {
-        match item {
-            Ok(record) => {
-                if let Err(e) = writer.push(&record) {
-                    // A reader that has seen enough (`| head`) is not a failure.
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
-                        failure = Some(CliError::failure(format!("cannot write output: {e}")));
-                    }
-                    progress.finish_and_clear();
-                    return failure.map_or(Ok(View::Nothing), Err);
-                }
-                progress.inc(1);
-            }
-            Err(err) => {
-                failure = Some(runtime_error(err));
-                break;
-            }
-        }
-    }
-    progress.finish_and_clear();
-    let count = writer.count();
-    // The array is closed even after a failure, so that what was printed stays valid JSON.
-    if let Err(e) = writer.finish()
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(CliError::failure(format!("cannot write output: {e}")));
-    }
-    match failure {
-        Some(mut err) => {
-            err.message = format!("{} (after {count} records)", err.message);
-            Err(err)
-        }
-        None => Ok(View::Nothing),
-    }
+    let records = session
+        .client
+        .paginate(request, paging)
+        .map(|item| item.map_err(runtime_error));
+    send::stream_records(&ctx.out, records).await
 }

@@ -4,6 +4,7 @@ pub mod action;
 pub mod audit;
 pub mod completions;
 pub mod connection;
+pub mod directory;
 pub mod request;
 pub mod sandbox;
 pub mod send;

@@ -234,6 +234,9 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
     }
     let request_id = response.request_id().map(str::to_string);
     let body = response.into_body();
+    if status.as_u16() < 400 {
+        return success_view(ctx, status.as_u16(), body.to_vec());
+    }
     {
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(&body);
@@ -242,7 +245,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
         }
         let _ = stdout.flush();
     }
-    if status.as_u16() >= 400 {
+    {
         let detail = ringcentral::ApiError::from_body(
             status.as_u16(),
             method.as_str(),
@@ -261,7 +264,29 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
             request_id,
         );
         err.hint = crate::context::api_hint(status.as_u16()).map(|h| format!("{h}."));
-        return Err(err);
+        Err(err)
     }
-    Ok(View::Nothing)
+}
+
+/// A successful answer: its body as received, with a line ending; shaped as JSON when `--jq`,
+/// `--fields` or `--ndjson` ask for it; a line on stderr when it has no body to show.
+fn success_view(ctx: &Ctx, status: u16, mut body: Vec<u8>) -> CliResult<View> {
+    match status {
+        204 => return Ok(View::Note("done (204 No Content)".into())),
+        304 => return Ok(View::Note("not modified".into())),
+        _ => {}
+    }
+    if !ctx.out.shape.is_plain() && !body.iter().all(u8::is_ascii_whitespace) {
+        let value: Value = serde_json::from_slice(&body).map_err(|e| {
+            CliError::failure(format!(
+                "the answer is not JSON ({e}), so --jq, --fields and --ndjson cannot apply"
+            ))
+            .hint("Drop them to see the answer as received.")
+        })?;
+        return Ok(View::Json(value));
+    }
+    if !body.is_empty() && !body.ends_with(b"\n") {
+        body.push(b'\n');
+    }
+    Ok(View::Raw(body))
 }

@@ -1,7 +1,7 @@
 //! Shared by `action run` and `request`: turning a catalog request into a runtime request, printing
 //! a request with its secrets redacted, and showing a response.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
@@ -10,7 +10,7 @@ use ringcentral::{Body, Part, Request, Response};
 use ringcentral_catalog::{Action, HttpRequest, PartContent};
 
 use crate::exit::{CliError, CliResult, Exit};
-use crate::output::View;
+use crate::output::{Output, RecordWriter, Stop, View};
 
 /// The runtime request for an action's HTTP request; reads `@FILE` parts from disk.
 pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Request> {
@@ -176,6 +176,11 @@ fn redact_field(name: &str, value: &str) -> String {
 /// text as text, binary only when stdout is not a terminal.
 pub fn response_view(response: Response, json_mode: bool) -> CliResult<View> {
     // The boundary of a multipart answer is case-sensitive, so it is read before lower-casing.
+    match response.status().as_u16() {
+        204 => return Ok(View::Note("done (204 No Content)".into())),
+        304 => return Ok(View::Note("not modified".into())),
+        _ => {}
+    }
     let received = response.content_type().unwrap_or_default().to_owned();
     let content_type = received.to_ascii_lowercase();
     let body = response.into_body();
@@ -192,7 +197,7 @@ pub fn response_view(response: Response, json_mode: bool) -> CliResult<View> {
     if (content_type.contains("json") || content_type.is_empty())
         && let Ok(value) = serde_json::from_slice::<Value>(&body)
     {
-        return Ok(View::Json(value));
+        return Ok(View::Records(value));
     }
     let textual = content_type.starts_with("text/")
         || content_type.contains("xml")
@@ -265,44 +270,59 @@ fn batch_view(
     Ok(View::Partial { json, error })
 }
 
-/// Writes one JSON value per call into an array on stdout, as records stream in.
-pub struct ArrayWriter {
-    out: std::io::BufWriter<std::io::Stdout>,
-    count: usize,
-    pretty: bool,
+/// Prints the records of a listing as they arrive, shaped by `--fields`, `--jq` and `--ndjson`
+/// (one JSON array by default), in constant memory, with a progress line on stderr. A failure
+/// part-way still closes the array, so what was printed stays valid JSON, and its message says
+/// how many records came first. On a terminal without `--json` the records are gathered into a
+/// table instead.
+pub async fn stream_records(
+    out: &Output,
+    records: impl futures::Stream<Item = CliResult<Value>>,
+) -> CliResult<View> {
+    use futures::TryStreamExt;
+
+    if !out.json {
+        let records: Vec<Value> = records.try_collect().await?;
+        return Ok(View::Records(Value::Array(records)));
+    }
+    let progress = out.progress("records");
+    let result = write_records(out, records, &progress).await;
+    progress.finish_and_clear();
+    match result {
+        Ok(()) | Err(Stop::Closed) => Ok(View::Nothing),
+        Err(Stop::Failed(err)) => Err(err),
+    }
 }
 
-impl ArrayWriter {
-    pub fn start(pretty: bool) -> std::io::Result<ArrayWriter> {
-        let mut out = std::io::BufWriter::new(std::io::stdout());
-        out.write_all(b"[")?;
-        Ok(ArrayWriter {
-            out,
-            count: 0,
-            pretty,
-        })
-    }
+async fn write_records(
+    out: &Output,
+    records: impl futures::Stream<Item = CliResult<Value>>,
+    progress: &indicatif::ProgressBar,
+) -> Result<(), Stop> {
+    use futures::StreamExt;
 
-    pub fn push(&mut self, value: &Value) -> std::io::Result<()> {
-        if self.count > 0 {
-            self.out.write_all(b",")?;
+    let mut writer = RecordWriter::start(out)?;
+    let mut records = std::pin::pin!(records);
+    let mut failure = None;
+    while let Some(item) = records.next().await {
+        match item {
+            Ok(record) => {
+                writer.push(record)?;
+                progress.inc(1);
+            }
+            Err(err) => {
+                failure = Some(err);
+                break;
+            }
         }
-        self.out.write_all(b"\n")?;
-        if self.pretty {
-            serde_json::to_writer_pretty(&mut self.out, value)?;
-        } else {
-            serde_json::to_writer(&mut self.out, value)?;
+    }
+    let count = writer.count();
+    writer.finish()?;
+    match failure {
+        Some(mut err) => {
+            err.message = format!("{} (after {count} records)", err.message);
+            Err(Stop::Failed(err))
         }
-        self.count += 1;
-        Ok(())
-    }
-
-    pub fn count(&self) -> usize {
-        self.count
-    }
-
-    pub fn finish(mut self) -> std::io::Result<()> {
-        self.out.write_all(b"\n]\n")?;
-        self.out.flush()
+        None => Ok(()),
     }
 }

@@ -434,9 +434,10 @@ pub fn change(
                 ctx.out.note(&format!("note: not checked: {note}"));
             }
             let view = impact_view(&report, emails.len() > 1);
-            ctx.out
-                .render(view)
-                .map_err(|e| CliError::failure(format!("cannot write output: {e}")))?;
+            match ctx.out.render(view) {
+                Ok(()) | Err(crate::output::Stop::Closed) => {}
+                Err(crate::output::Stop::Failed(e)) => return Err(e),
+            }
             if successor.is_none() && !report.impact.is_empty() {
                 ctx.out.note("warning: these still route calls or messages to the user; after the delete they will reach no one. `--handover-to EMAIL` moves them to a successor first.");
             }

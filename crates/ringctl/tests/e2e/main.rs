@@ -5,8 +5,10 @@
 mod auth;
 mod common;
 mod connections;
+mod directory;
 mod embedded;
 mod inputs;
+mod output;
 mod request;
 mod served;
 mod skill;
