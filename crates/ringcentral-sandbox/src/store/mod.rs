@@ -5,6 +5,7 @@ mod calls;
 mod extensions;
 mod mailbox;
 mod misc;
+mod routing;
 mod seed;
 mod tokens;
 
@@ -12,6 +13,7 @@ pub use calls::*;
 pub use extensions::*;
 pub use mailbox::*;
 pub use misc::*;
+pub use routing::*;
 pub(crate) use seed::bridge_json as seed_bridge_json;
 pub use seed::{ADMIN_EMAIL, FEDERATED_ACCOUNT_ID, MAIN_ACCOUNT_ID};
 pub use tokens::*;
@@ -25,7 +27,7 @@ use secrecy::SecretString;
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
-const SCHEMA_VERSION: &str = "2";
+const SCHEMA_VERSION: &str = "3";
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,6 +56,15 @@ CREATE TABLE IF NOT EXISTS forwarding_numbers (
   id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS answering_rules (
   extension_id INTEGER NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (extension_id, id));
+CREATE TABLE IF NOT EXISTS paging_members (
+  group_id INTEGER NOT NULL, kind TEXT NOT NULL, member_id INTEGER NOT NULL,
+  PRIMARY KEY (group_id, kind, member_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS monitoring_groups (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, name TEXT NOT NULL, site_id INTEGER);
+CREATE TABLE IF NOT EXISTS monitoring_members (
+  group_id INTEGER NOT NULL, extension_id INTEGER NOT NULL, monitoring INTEGER NOT NULL,
+  monitored INTEGER NOT NULL, PRIMARY KEY (group_id, extension_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_ivr (site_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS presence (extension_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lazy_seeded (
   extension_id INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (extension_id, kind)) WITHOUT ROWID;
@@ -102,6 +113,8 @@ CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS ext_scim_user_name
   ON extensions(json_extract(data, '$.scimUserName') COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
+CREATE INDEX IF NOT EXISTS pg_member ON paging_members(kind, member_id);
+CREATE INDEX IF NOT EXISTS mm_ext ON monitoring_members(extension_id);
 CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
 CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
