@@ -163,12 +163,7 @@ impl Store {
     pub fn open(data: Option<&Path>, seed: u64, users: usize, now_ms: i64) -> Result<Store> {
         let conn = match data {
             Some(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| Error::DataFile {
-                        path: path.to_path_buf(),
-                        source,
-                    })?;
-                }
+                private_data_file(path)?;
                 let c = Connection::open(path)?;
                 c.busy_timeout(std::time::Duration::from_secs(10))?;
                 c.pragma_update(None, "journal_mode", "WAL")?;
@@ -258,6 +253,42 @@ impl Store {
         )?;
         Ok(id)
     }
+}
+
+/// Makes sure the data file, which holds the app's client secret, signing key and tokens, is
+/// readable by its owner only: missing folders are created 0700, the file (and any SQLite side
+/// file already there) is created or tightened to 0600 before SQLite opens it. SQLite gives the
+/// side files it creates later the main file's mode.
+fn private_data_file(path: &Path) -> Result<()> {
+    let fail = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| Error::DataFile { path: p, source }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(fail(dir))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    drop(options.open(path).map_err(fail(path))?);
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        match std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::DataFile { path: p, source }),
+        }
+    }
+    Ok(())
 }
 
 fn drop_all(conn: &Connection) -> Result<()> {
@@ -458,6 +489,46 @@ mod file_tests {
         let c = Connection::open(&path)?;
         let x: i64 = c.query_row("SELECT x FROM precious", [], |r| r.get(0))?;
         assert_eq!(x, 42);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_file_is_private_to_its_owner() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().map_err(|source| Error::DataFile {
+            path: "tempdir".into(),
+            source,
+        })?;
+        let mode = |p: &Path| -> Result<u32> {
+            let m = std::fs::metadata(p).map_err(|source| Error::DataFile {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            Ok(m.permissions().mode() & 0o777)
+        };
+        let nested = dir.path().join("a").join("b");
+        let path = nested.join("sandbox.db");
+        drop(Store::open(Some(&path), 1, 5, 0)?);
+        assert_eq!(mode(&path)?, 0o600);
+        assert_eq!(mode(&nested)?, 0o700);
+        assert_eq!(mode(&dir.path().join("a"))?, 0o700);
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", path.display()));
+            if side.exists() {
+                assert_eq!(mode(&side)?, 0o600, "{suffix}");
+            }
+        }
+
+        // A file left readable by others is tightened when opened again.
+        let loose = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(&path, loose).map_err(|source| Error::DataFile {
+            path: path.clone(),
+            source,
+        })?;
+        assert_eq!(mode(&path)?, 0o644);
+        drop(Store::open(Some(&path), 1, 5, 0)?);
+        assert_eq!(mode(&path)?, 0o600);
         Ok(())
     }
 }
