@@ -697,6 +697,52 @@ async fn extension_rules_name_colleagues_and_keep_updates() -> TestResult {
         "{}",
         theirs.body
     );
+    // That colleague's business-hours rule was changed (its voicemail goes to the person), and
+    // still rings the forwarding number as it is now: moved to another number, then deleted.
+    let fid = records(&theirs.body)
+        .iter()
+        .find(|f| f["phoneNumber"] == json!(number))
+        .map(|f| text(&f["id"]))
+        .unwrap_or_default();
+    let business = format!("{ACC}/extension/{successor}/answering-rule/business-hours-rule");
+    let ringing = |rule: &Value| -> Vec<(String, String)> {
+        rule["forwarding"]["rules"][0]["forwardingNumbers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| (text(&n["id"]), text(&n["phoneNumber"])))
+            .collect()
+    };
+    let before = env.get_ok("readAnsweringRule", &business).await;
+    assert_eq!(before.body["voicemail"]["recipient"]["id"], json!(person));
+    assert!(ringing(&before.body).contains(&(fid.clone(), number.clone())));
+    let moved = env
+        .put(
+            &format!("{ACC}/extension/{successor}/forwarding-number/{fid}"),
+            json!({"phoneNumber": "+14155550777"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let after = env.get_ok("readAnsweringRule", &business).await;
+    assert!(ringing(&after.body).contains(&(fid.clone(), "+14155550777".to_owned())));
+    assert!(!ringing(&after.body).iter().any(|(_, n)| *n == number));
+    let gone = env
+        .delete(&format!(
+            "{ACC}/extension/{successor}/forwarding-number/{fid}"
+        ))
+        .await;
+    assert_eq!(gone.status, 204);
+    let after = env.get_ok("readAnsweringRule", &business).await;
+    assert!(!ringing(&after.body).iter().any(|(id, _)| *id == fid));
+    assert_eq!(after.body["voicemail"]["recipient"]["id"], json!(person));
+    let unknown = env
+        .put(
+            &business,
+            json!({"forwarding": {"rules": [{"index": 1, "forwardingNumbers": [{"id": fid}]}]}}),
+        )
+        .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+
     let successor = another_user(&env, &[&person, &successor]).await;
     let fwd = env
         .post(

@@ -8,6 +8,7 @@ use super::{Entry, id_param, no_content, op, page_params, paged_with};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{
     AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Extension, ForwardingNumber, default_answering_rules,
+    refresh_forwarding,
 };
 
 pub fn entries() -> Vec<Entry> {
@@ -123,6 +124,9 @@ fn all_rules(ctx: &Ctx<'_>, ext: &Extension) -> Result<Vec<(String, Value)>, Api
             .into_iter()
             .filter(|(id, _)| id != BUSINESS && id != AFTER),
     );
+    for (_, rule) in &mut out {
+        refresh_forwarding(rule, &numbers);
+    }
     Ok(out)
 }
 
@@ -198,7 +202,13 @@ fn read_rule(ctx: &Ctx<'_>) -> ApiResult {
 }
 
 /// Validates and applies the writable fields of a rule body.
-fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Result<(), ApiError> {
+fn apply_rule(
+    ctx: &Ctx<'_>,
+    account: i64,
+    ext: &Extension,
+    rule: &mut Value,
+    body: &Value,
+) -> Result<(), ApiError> {
     let Some(obj) = body.as_object() else {
         return Err(ApiError::invalid("body", "expected a JSON object"));
     };
@@ -243,10 +253,15 @@ fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Re
                     check_extension(ctx, account, target, "voicemail.recipient.id")?;
                 }
             }
+            "forwarding" => {
+                if !v.is_object() {
+                    return Err(ApiError::invalid(k, "expected an object"));
+                }
+                check_forwarding(ctx, ext, v)?;
+            }
             "callers"
             | "calledNumbers"
             | "schedule"
-            | "forwarding"
             | "unconditionalForwarding"
             | "greetings"
             | "screening"
@@ -262,6 +277,25 @@ fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Re
         }
         if !["id", "type", "uri"].contains(&k.as_str()) {
             rule[k.as_str()] = v.clone();
+        }
+    }
+    Ok(())
+}
+
+/// A rule rings forwarding numbers of its own extension, named by id.
+fn check_forwarding(ctx: &Ctx<'_>, ext: &Extension, forwarding: &Value) -> Result<(), ApiError> {
+    let numbers = ctx.store().forwarding_numbers(ext.id)?;
+    let rules = forwarding["rules"].as_array().into_iter().flatten();
+    for (i, r) in rules.enumerate() {
+        let entries = r["forwardingNumbers"].as_array().into_iter().flatten();
+        for (j, n) in entries.enumerate() {
+            if let Some(id) = n.get("id").and_then(Value::as_str)
+                && !numbers.iter().any(|f| f.id.to_string() == id)
+            {
+                return Err(ApiError::not_found(&format!(
+                    "forwarding.rules[{i}].forwardingNumbers[{j}].id"
+                )));
+            }
         }
     }
     Ok(())
@@ -296,7 +330,7 @@ fn create_rule(ctx: &Ctx<'_>) -> ApiResult {
     }
     let id = ctx.store().fresh_id()?.to_string();
     let mut rule = json!({"id": id, "type": "Custom", "enabled": true});
-    apply_rule(ctx, account, &mut rule, &body)?;
+    apply_rule(ctx, account, &ext, &mut rule, &body)?;
     ctx.store().save_answering_rule(ext.id, &id, &rule)?;
     Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
 }
@@ -305,7 +339,7 @@ fn update_rule(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext, id, mut rule) = find_rule(ctx)?;
     ctx.require_self_or_admin(&ext)?;
     let body: Value = ctx.json()?;
-    apply_rule(ctx, account, &mut rule, &body)?;
+    apply_rule(ctx, account, &ext, &mut rule, &body)?;
     ctx.store().save_answering_rule(ext.id, &id, &rule)?;
     Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
 }

@@ -72,6 +72,37 @@ pub fn default_answering_rules(
     ]
 }
 
+/// Brings the forwarding numbers a stored rule rings up to date: a rule names them by id, so a
+/// changed number reads as it is now and a deleted one drops out of the rule. Entries without an
+/// id are left as they are.
+pub fn refresh_forwarding(rule: &mut Value, numbers: &[ForwardingNumber]) {
+    let Some(rules) = rule
+        .pointer_mut("/forwarding/rules")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for r in rules {
+        let Some(list) = r.get_mut("forwardingNumbers").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        list.retain_mut(|entry| {
+            let Some(id) = entry.get("id").and_then(Value::as_str).map(str::to_owned) else {
+                return true;
+            };
+            match numbers.iter().find(|n| n.id.to_string() == id) {
+                Some(n) => {
+                    entry["phoneNumber"] = json!(n.phone_number);
+                    entry["label"] = json!(n.label);
+                    entry["type"] = json!(n.kind);
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+}
+
 /// Presence of an extension.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
