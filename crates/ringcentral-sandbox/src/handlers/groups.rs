@@ -83,8 +83,28 @@ fn extension_uri(ctx: &Ctx<'_>, e: &Extension) -> String {
     ))
 }
 
-/// Resolves ids of a request to extensions of `account` that `fits`, answering CMN-102 naming
+/// Resolves an id of a request to an extension of `account` that `fits`, answering CMN-102 naming
 /// `field` for any other.
+fn resolve_one(
+    ctx: &Ctx<'_>,
+    account: i64,
+    raw: &str,
+    field: &str,
+    fits: &impl Fn(&Extension) -> bool,
+) -> Result<i64, ApiError> {
+    let found = raw
+        .parse::<i64>()
+        .ok()
+        .map(|id| ctx.store().extension(id))
+        .transpose()?
+        .flatten();
+    match found {
+        Some(e) if e.account_id == account && fits(&e) => Ok(e.id),
+        _ => Err(ApiError::not_found(field)),
+    }
+}
+
+/// [`resolve_one`] for every id of a list.
 fn resolve(
     ctx: &Ctx<'_>,
     account: i64,
@@ -93,18 +113,7 @@ fn resolve(
     fits: impl Fn(&Extension) -> bool,
 ) -> Result<Vec<i64>, ApiError> {
     ids.iter()
-        .map(|raw| {
-            let found = raw
-                .parse::<i64>()
-                .ok()
-                .map(|id| ctx.store().extension(id))
-                .transpose()?
-                .flatten();
-            match found {
-                Some(e) if e.account_id == account && fits(&e) => Ok(e.id),
-                _ => Err(ApiError::not_found(field)),
-            }
-        })
+        .map(|raw| resolve_one(ctx, account, raw, field, &fits))
         .collect()
 }
 
@@ -388,23 +397,19 @@ fn monitoring_assign(ctx: &Ctx<'_>) -> ApiResult {
                     let raw =
                         m.id.clone()
                             .ok_or_else(|| ApiError::missing(&format!("{field}.id")))?;
-                    let id = resolve(
+                    let id = resolve_one(
                         ctx,
                         g.account_id,
-                        &[raw],
+                        &raw,
                         &format!("{field}.id"),
-                        can_monitor,
+                        &can_monitor,
                     )?;
                     let monitoring = m.permissions.iter().any(|p| p == "Monitoring");
                     let monitored = m.permissions.iter().any(|p| p == "Monitored");
                     if !monitoring && !monitored {
                         return Err(ApiError::missing(&format!("{field}.permissions")));
                     }
-                    Ok((
-                        id.first().copied().unwrap_or_default(),
-                        monitoring,
-                        monitored,
-                    ))
+                    Ok((id, monitoring, monitored))
                 })
                 .collect()
         };
