@@ -460,6 +460,11 @@ impl<'a> Ctx<'a> {
             .transpose()
     }
 
+    /// Whether the request came with a body (for operations whose body is optional).
+    pub fn has_body(&self) -> bool {
+        self.req.body_json.is_some() || !self.req.body.iter().all(u8::is_ascii_whitespace)
+    }
+
     /// The JSON body as `T`, with the failing field named. A form or multipart body the request
     /// check read is taken as the object of its fields.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {

@@ -5,10 +5,12 @@
 mod account;
 mod bulk;
 mod calls;
+mod company_rules;
 mod contacts;
 mod directory;
 mod extensions;
 mod glip;
+mod groups;
 mod ivr;
 mod messages;
 mod numbers;
@@ -101,6 +103,8 @@ pub fn all() -> Vec<Entry> {
         subscriptions::entries(),
         sync::entries(),
         ivr::entries(),
+        company_rules::entries(),
+        groups::entries(),
         crate::scim::service::entries(),
     ]
     .concat()

@@ -44,6 +44,13 @@ pub fn entries() -> Vec<Entry> {
             Heavy,
             bulk_assign
         ),
+        op!(
+            "updateUserCallQueues",
+            Put,
+            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-queues",
+            Medium,
+            update_user_queues
+        ),
     ]
 }
 
@@ -234,4 +241,55 @@ fn bulk_assign(ctx: &Ctx<'_>) -> ApiResult {
     let remove = resolve(&body.removed_extension_ids, "removedExtensionIds")?;
     ctx.store().change_queue_members(q.id, &add, &remove)?;
     no_content()
+}
+
+/// `UserCallQueues`.
+#[derive(Debug, Deserialize)]
+struct UserQueues {
+    #[serde(default)]
+    records: Vec<QueueRef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct QueueRef {
+    id: Option<String>,
+}
+
+/// Makes the listed call queues exactly those the user is an agent of: a queue left out loses the
+/// user, as RingCentral documents for this full update.
+fn update_user_queues(ctx: &Ctx<'_>) -> ApiResult {
+    let user = ctx.extension()?;
+    ctx.require_self_or_admin(&user)?;
+    if !user.is_user() {
+        return Err(ApiError::invalid(
+            "extensionId",
+            format!(
+                "an extension of type {} cannot be a call queue agent",
+                user.kind
+            ),
+        ));
+    }
+    let body: UserQueues = ctx.json()?;
+    let mut queues: Vec<Extension> = Vec::with_capacity(body.records.len());
+    for (i, r) in body.records.iter().enumerate() {
+        let field = format!("records[{i}].id");
+        let q =
+            r.id.as_deref()
+                .and_then(|raw| raw.parse::<i64>().ok())
+                .map(|id| ctx.store().extension(id))
+                .transpose()?
+                .flatten()
+                .filter(|q| q.account_id == user.account_id && q.kind == "Department")
+                .ok_or_else(|| ApiError::not_found(&field))?;
+        if !queues.iter().any(|x| x.id == q.id) {
+            queues.push(q);
+        }
+    }
+    let ids: Vec<i64> = queues.iter().map(|q| q.id).collect();
+    ctx.store().set_user_queues(user.id, &ids)?;
+    let records: Vec<Value> = queues
+        .iter()
+        .map(|q| json!({"id": q.id.to_string(), "name": q.name}))
+        .collect();
+    Ok(ApiResponse::ok(&json!({"records": records})))
 }

@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 
 use super::{Entry, id_param, no_content, op, page_params, paged_with};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
-use crate::store::{Extension, ForwardingNumber};
+use crate::store::{
+    AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Extension, ForwardingNumber, default_answering_rules,
+    refresh_forwarding,
+};
 
 pub fn entries() -> Vec<Entry> {
     vec![
@@ -90,8 +93,8 @@ pub fn entries() -> Vec<Entry> {
     ]
 }
 
-const BUSINESS: &str = "business-hours-rule";
-const AFTER: &str = "after-hours-rule";
+const BUSINESS: &str = BUSINESS_HOURS_RULE;
+const AFTER: &str = AFTER_HOURS_RULE;
 const ACTIONS: &[&str] = &[
     "ForwardCalls",
     "UnconditionalForwarding",
@@ -102,48 +105,12 @@ const ACTIONS: &[&str] = &[
     "SharedLines",
 ];
 
-fn default_rules(ext: &Extension, numbers: &[ForwardingNumber]) -> Vec<(String, Value)> {
-    let forwarding: Vec<Value> = numbers
-        .iter()
-        .map(|n| json!({"id": n.id.to_string(), "phoneNumber": n.phone_number, "label": n.label, "type": n.kind}))
-        .collect();
-    vec![
-        (
-            BUSINESS.to_owned(),
-            json!({
-                "id": BUSINESS,
-                "type": "BusinessHours",
-                "enabled": true,
-                "callHandlingAction": "ForwardCalls",
-                "forwarding": {
-                    "notifyMySoftPhones": true,
-                    "notifyAdminSoftPhones": false,
-                    "softPhonesRingCount": 1,
-                    "ringingMode": "Sequentially",
-                    "rules": [{"index": 1, "ringCount": 4, "enabled": true, "forwardingNumbers": forwarding}],
-                },
-                "voicemail": {"enabled": true, "recipient": {"id": ext.id.to_string()}},
-            }),
-        ),
-        (
-            AFTER.to_owned(),
-            json!({
-                "id": AFTER,
-                "type": "AfterHours",
-                "enabled": true,
-                "callHandlingAction": "TakeMessagesOnly",
-                "voicemail": {"enabled": true, "recipient": {"id": ext.id.to_string()}},
-            }),
-        ),
-    ]
-}
-
 /// Every rule of the extension: defaults (as stored, if changed) first, then custom rules.
 fn all_rules(ctx: &Ctx<'_>, ext: &Extension) -> Result<Vec<(String, Value)>, ApiError> {
     let stored = ctx.store().answering_rules(ext.id)?;
     let numbers = ctx.store().forwarding_numbers(ext.id)?;
     let mut out = Vec::new();
-    for (id, rule) in default_rules(ext, &numbers) {
+    for (id, rule) in default_answering_rules(ext.id, &numbers) {
         out.push(
             stored
                 .iter()
@@ -157,6 +124,9 @@ fn all_rules(ctx: &Ctx<'_>, ext: &Extension) -> Result<Vec<(String, Value)>, Api
             .into_iter()
             .filter(|(id, _)| id != BUSINESS && id != AFTER),
     );
+    for (_, rule) in &mut out {
+        refresh_forwarding(rule, &numbers);
+    }
     Ok(out)
 }
 
@@ -178,6 +148,11 @@ fn rule_json(ctx: &Ctx<'_>, account: i64, ext: &Extension, rule: &Value, detaile
         && let Some(tid) = t["id"].as_str().map(str::to_owned)
     {
         t["uri"] = json!(ctx.url(&format!("/restapi/v1.0/account/{account}/extension/{tid}")));
+    }
+    if let Some(r) = v.pointer_mut("/voicemail/recipient")
+        && let Some(rid) = r["id"].as_str().map(str::to_owned)
+    {
+        r["uri"] = json!(ctx.url(&format!("/restapi/v1.0/account/{account}/extension/{rid}")));
     }
     v["uri"] = json!(uri);
     v
@@ -227,7 +202,13 @@ fn read_rule(ctx: &Ctx<'_>) -> ApiResult {
 }
 
 /// Validates and applies the writable fields of a rule body.
-fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Result<(), ApiError> {
+fn apply_rule(
+    ctx: &Ctx<'_>,
+    account: i64,
+    ext: &Extension,
+    rule: &mut Value,
+    body: &Value,
+) -> Result<(), ApiError> {
     let Some(obj) = body.as_object() else {
         return Err(ApiError::invalid("body", "expected a JSON object"));
     };
@@ -260,22 +241,28 @@ fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Re
                     .pointer("/extension/id")
                     .and_then(Value::as_str)
                     .ok_or_else(|| ApiError::missing("transfer.extension.id"))?;
-                let found = target
-                    .parse::<i64>()
-                    .ok()
-                    .map(|id| ctx.store().extension(id))
-                    .transpose()?
-                    .flatten();
-                if found.is_none_or(|e| e.account_id != account) {
-                    return Err(ApiError::not_found("transfer.extension.id"));
+                check_extension(ctx, account, target, "transfer.extension.id")?;
+            }
+            "voicemail" => {
+                if !v.is_object() {
+                    return Err(ApiError::invalid(k, "expected an object"));
                 }
+                // Messages can be left in a colleague's mailbox: the recipient must be one.
+                if let Some(target) = v.pointer("/recipient/id") {
+                    let target = target.as_str().unwrap_or_default();
+                    check_extension(ctx, account, target, "voicemail.recipient.id")?;
+                }
+            }
+            "forwarding" => {
+                if !v.is_object() {
+                    return Err(ApiError::invalid(k, "expected an object"));
+                }
+                check_forwarding(ctx, ext, v)?;
             }
             "callers"
             | "calledNumbers"
             | "schedule"
-            | "forwarding"
             | "unconditionalForwarding"
-            | "voicemail"
             | "greetings"
             | "screening"
             | "queue"
@@ -295,6 +282,39 @@ fn apply_rule(ctx: &Ctx<'_>, account: i64, rule: &mut Value, body: &Value) -> Re
     Ok(())
 }
 
+/// A rule rings forwarding numbers of its own extension, named by id.
+fn check_forwarding(ctx: &Ctx<'_>, ext: &Extension, forwarding: &Value) -> Result<(), ApiError> {
+    let numbers = ctx.store().forwarding_numbers(ext.id)?;
+    let rules = forwarding["rules"].as_array().into_iter().flatten();
+    for (i, r) in rules.enumerate() {
+        let entries = r["forwardingNumbers"].as_array().into_iter().flatten();
+        for (j, n) in entries.enumerate() {
+            if let Some(id) = n.get("id").and_then(Value::as_str)
+                && !numbers.iter().any(|f| f.id.to_string() == id)
+            {
+                return Err(ApiError::not_found(&format!(
+                    "forwarding.rules[{i}].forwardingNumbers[{j}].id"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an extension id that names no extension of the account.
+fn check_extension(ctx: &Ctx<'_>, account: i64, raw: &str, field: &str) -> Result<(), ApiError> {
+    let found = raw
+        .parse::<i64>()
+        .ok()
+        .map(|id| ctx.store().extension(id))
+        .transpose()?
+        .flatten();
+    if found.is_none_or(|e| e.account_id != account) {
+        return Err(ApiError::not_found(field));
+    }
+    Ok(())
+}
+
 fn create_rule(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
     ctx.require_self_or_admin(&ext)?;
@@ -310,7 +330,7 @@ fn create_rule(ctx: &Ctx<'_>) -> ApiResult {
     }
     let id = ctx.store().fresh_id()?.to_string();
     let mut rule = json!({"id": id, "type": "Custom", "enabled": true});
-    apply_rule(ctx, account, &mut rule, &body)?;
+    apply_rule(ctx, account, &ext, &mut rule, &body)?;
     ctx.store().save_answering_rule(ext.id, &id, &rule)?;
     Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
 }
@@ -319,7 +339,7 @@ fn update_rule(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext, id, mut rule) = find_rule(ctx)?;
     ctx.require_self_or_admin(&ext)?;
     let body: Value = ctx.json()?;
-    apply_rule(ctx, account, &mut rule, &body)?;
+    apply_rule(ctx, account, &ext, &mut rule, &body)?;
     ctx.store().save_answering_rule(ext.id, &id, &rule)?;
     Ok(ApiResponse::ok(&rule_json(ctx, account, &ext, &rule, true)))
 }

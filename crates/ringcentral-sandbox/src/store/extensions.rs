@@ -63,6 +63,15 @@ pub struct ExtensionExtra {
     pub business_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ivr_prompt: Option<String>,
+    /// An IVR menu's prompt as last set (`IvrMenuPromptInfo`); without it the prompt is
+    /// `ivr_prompt` read by text-to-speech.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ivr_prompt_info: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ivr_prompt_repeat_count: Option<i64>,
+    /// An IVR menu's keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ivr_actions: Vec<super::routing::IvrAction>,
     /// Last change (Unix ms); the SCIM `meta.lastModified`.
     #[serde(default)]
     pub modified_ms: i64,
@@ -171,10 +180,10 @@ impl Extension {
     }
 }
 
-const EXT_COLUMNS: &str = "id, account_id, number, type, status, first_name, last_name, name, email, \
+pub(crate) const EXT_COLUMNS: &str = "id, account_id, number, type, status, first_name, last_name, name, email, \
      department, job_title, mobile, site_id, admin, created_ms, version, data";
 
-fn ext_from_row(r: &Row<'_>) -> rusqlite::Result<(Extension, Option<String>)> {
+pub(crate) fn ext_from_row(r: &Row<'_>) -> rusqlite::Result<(Extension, Option<String>)> {
     Ok((
         Extension {
             id: r.get(0)?,
@@ -199,7 +208,7 @@ fn ext_from_row(r: &Row<'_>) -> rusqlite::Result<(Extension, Option<String>)> {
     ))
 }
 
-fn finish(pair: (Extension, Option<String>)) -> Result<Extension> {
+pub(crate) fn finish(pair: (Extension, Option<String>)) -> Result<Extension> {
     let (mut ext, data) = pair;
     if let Some(d) = data {
         ext.extra = from_json("extension data", &d)?;
@@ -402,6 +411,9 @@ impl Store {
                 "DELETE FROM bridges WHERE extension_id = ?1",
                 "DELETE FROM chat_members WHERE extension_id = ?1",
                 "DELETE FROM subscriptions WHERE extension_id = ?1",
+                "DELETE FROM paging_members WHERE kind = 'User' AND member_id = ?1",
+                "DELETE FROM paging_members WHERE group_id = ?1",
+                "DELETE FROM monitoring_members WHERE extension_id = ?1",
             ] {
                 tx.execute(table, [id])?;
             }

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{Store, from_json, json_row, json_rows, to_json};
 use crate::error::Result;
@@ -25,6 +25,82 @@ pub struct ForwardingNumber {
     /// A `PhoneLine` forwarding number rings this device of the account instead of a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<i64>,
+}
+
+/// Ids of the two rules every extension has; they can be changed but not deleted.
+pub const BUSINESS_HOURS_RULE: &str = "business-hours-rule";
+pub const AFTER_HOURS_RULE: &str = "after-hours-rule";
+
+/// The business-hours and after-hours rules of an extension as they are until changed: ring the
+/// forwarding numbers in turn during business hours, take messages after hours.
+pub fn default_answering_rules(
+    extension_id: i64,
+    numbers: &[ForwardingNumber],
+) -> Vec<(String, Value)> {
+    let forwarding: Vec<Value> = numbers
+        .iter()
+        .map(|n| json!({"id": n.id.to_string(), "phoneNumber": n.phone_number, "label": n.label, "type": n.kind}))
+        .collect();
+    vec![
+        (
+            BUSINESS_HOURS_RULE.to_owned(),
+            json!({
+                "id": BUSINESS_HOURS_RULE,
+                "type": "BusinessHours",
+                "enabled": true,
+                "callHandlingAction": "ForwardCalls",
+                "forwarding": {
+                    "notifyMySoftPhones": true,
+                    "notifyAdminSoftPhones": false,
+                    "softPhonesRingCount": 1,
+                    "ringingMode": "Sequentially",
+                    "rules": [{"index": 1, "ringCount": 4, "enabled": true, "forwardingNumbers": forwarding}],
+                },
+                "voicemail": {"enabled": true, "recipient": {"id": extension_id.to_string()}},
+            }),
+        ),
+        (
+            AFTER_HOURS_RULE.to_owned(),
+            json!({
+                "id": AFTER_HOURS_RULE,
+                "type": "AfterHours",
+                "enabled": true,
+                "callHandlingAction": "TakeMessagesOnly",
+                "voicemail": {"enabled": true, "recipient": {"id": extension_id.to_string()}},
+            }),
+        ),
+    ]
+}
+
+/// Brings the forwarding numbers a stored rule rings up to date: a rule names them by id, so a
+/// changed number reads as it is now and a deleted one drops out of the rule. Entries without an
+/// id are left as they are.
+pub fn refresh_forwarding(rule: &mut Value, numbers: &[ForwardingNumber]) {
+    let Some(rules) = rule
+        .pointer_mut("/forwarding/rules")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for r in rules {
+        let Some(list) = r.get_mut("forwardingNumbers").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        list.retain_mut(|entry| {
+            let Some(id) = entry.get("id").and_then(Value::as_str).map(str::to_owned) else {
+                return true;
+            };
+            match numbers.iter().find(|n| n.id.to_string() == id) {
+                Some(n) => {
+                    entry["phoneNumber"] = json!(n.phone_number);
+                    entry["label"] = json!(n.label);
+                    entry["type"] = json!(n.kind);
+                    true
+                }
+                None => false,
+            }
+        });
+    }
 }
 
 /// Presence of an extension.
@@ -245,14 +321,7 @@ pub struct Subscription {
 
 impl Store {
     pub fn forwarding_numbers(&self, extension_id: i64) -> Result<Vec<ForwardingNumber>> {
-        self.read(|c| {
-            json_rows(
-                c,
-                "forwarding number",
-                "SELECT data FROM forwarding_numbers WHERE extension_id = ?1 ORDER BY id",
-                [extension_id],
-            )
-        })
+        self.read(|c| forwarding_numbers(c, extension_id))
     }
 
     /// Forwarding numbers of other extensions that ring `extension_id`.
@@ -675,6 +744,18 @@ fn chat_members(c: &Connection, chat_id: &str) -> Result<Vec<i64>> {
     )?;
     let rows = st.query_map([chat_id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn forwarding_numbers(
+    c: &Connection,
+    extension_id: i64,
+) -> Result<Vec<ForwardingNumber>> {
+    json_rows(
+        c,
+        "forwarding number",
+        "SELECT data FROM forwarding_numbers WHERE extension_id = ?1 ORDER BY id",
+        [extension_id],
+    )
 }
 
 pub(crate) fn save_forwarding_number(c: &Connection, f: &ForwardingNumber) -> Result<()> {

@@ -5,6 +5,7 @@ mod calls;
 mod extensions;
 mod mailbox;
 mod misc;
+mod routing;
 mod seed;
 mod tokens;
 
@@ -12,6 +13,7 @@ pub use calls::*;
 pub use extensions::*;
 pub use mailbox::*;
 pub use misc::*;
+pub use routing::*;
 pub(crate) use seed::bridge_json as seed_bridge_json;
 pub use seed::{ADMIN_EMAIL, FEDERATED_ACCOUNT_ID, MAIN_ACCOUNT_ID};
 pub use tokens::*;
@@ -25,7 +27,7 @@ use secrecy::SecretString;
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
-const SCHEMA_VERSION: &str = "2";
+const SCHEMA_VERSION: &str = "3";
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,6 +56,15 @@ CREATE TABLE IF NOT EXISTS forwarding_numbers (
   id INTEGER PRIMARY KEY, extension_id INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS answering_rules (
   extension_id INTEGER NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (extension_id, id));
+CREATE TABLE IF NOT EXISTS paging_members (
+  group_id INTEGER NOT NULL, kind TEXT NOT NULL, member_id INTEGER NOT NULL,
+  PRIMARY KEY (group_id, kind, member_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS monitoring_groups (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, name TEXT NOT NULL, site_id INTEGER);
+CREATE TABLE IF NOT EXISTS monitoring_members (
+  group_id INTEGER NOT NULL, extension_id INTEGER NOT NULL, monitoring INTEGER NOT NULL,
+  monitored INTEGER NOT NULL, PRIMARY KEY (group_id, extension_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_ivr (site_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS presence (extension_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lazy_seeded (
   extension_id INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (extension_id, kind)) WITHOUT ROWID;
@@ -102,6 +113,8 @@ CREATE INDEX IF NOT EXISTS ext_email ON extensions(email COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS ext_scim_user_name
   ON extensions(json_extract(data, '$.scimUserName') COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS qm_ext ON queue_members(extension_id);
+CREATE INDEX IF NOT EXISTS pg_member ON paging_members(kind, member_id);
+CREATE INDEX IF NOT EXISTS mm_ext ON monitoring_members(extension_id);
 CREATE INDEX IF NOT EXISTS pn_ext ON phone_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
 CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
@@ -150,12 +163,7 @@ impl Store {
     pub fn open(data: Option<&Path>, seed: u64, users: usize, now_ms: i64) -> Result<Store> {
         let conn = match data {
             Some(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| Error::DataFile {
-                        path: path.to_path_buf(),
-                        source,
-                    })?;
-                }
+                private_data_file(path)?;
                 let c = Connection::open(path)?;
                 c.busy_timeout(std::time::Duration::from_secs(10))?;
                 c.pragma_update(None, "journal_mode", "WAL")?;
@@ -245,6 +253,42 @@ impl Store {
         )?;
         Ok(id)
     }
+}
+
+/// Makes sure the data file, which holds the app's client secret, signing key and tokens, is
+/// readable by its owner only: missing folders are created 0700, the file (and any SQLite side
+/// file already there) is created or tightened to 0600 before SQLite opens it. SQLite gives the
+/// side files it creates later the main file's mode.
+fn private_data_file(path: &Path) -> Result<()> {
+    let fail = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| Error::DataFile { path: p, source }
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(fail(dir))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    drop(options.open(path).map_err(fail(path))?);
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        match std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::DataFile { path: p, source }),
+        }
+    }
+    Ok(())
 }
 
 fn drop_all(conn: &Connection) -> Result<()> {
@@ -445,6 +489,46 @@ mod file_tests {
         let c = Connection::open(&path)?;
         let x: i64 = c.query_row("SELECT x FROM precious", [], |r| r.get(0))?;
         assert_eq!(x, 42);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_file_is_private_to_its_owner() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().map_err(|source| Error::DataFile {
+            path: "tempdir".into(),
+            source,
+        })?;
+        let mode = |p: &Path| -> Result<u32> {
+            let m = std::fs::metadata(p).map_err(|source| Error::DataFile {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            Ok(m.permissions().mode() & 0o777)
+        };
+        let nested = dir.path().join("a").join("b");
+        let path = nested.join("sandbox.db");
+        drop(Store::open(Some(&path), 1, 5, 0)?);
+        assert_eq!(mode(&path)?, 0o600);
+        assert_eq!(mode(&nested)?, 0o700);
+        assert_eq!(mode(&dir.path().join("a"))?, 0o700);
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", path.display()));
+            if side.exists() {
+                assert_eq!(mode(&side)?, 0o600, "{suffix}");
+            }
+        }
+
+        // A file left readable by others is tightened when opened again.
+        let loose = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(&path, loose).map_err(|source| Error::DataFile {
+            path: path.clone(),
+            source,
+        })?;
+        assert_eq!(mode(&path)?, 0o644);
+        drop(Store::open(Some(&path), 1, 5, 0)?);
+        assert_eq!(mode(&path)?, 0o600);
         Ok(())
     }
 }

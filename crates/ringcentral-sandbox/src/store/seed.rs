@@ -8,7 +8,14 @@ use serde_json::json;
 
 use super::extensions::{Device, Extension, ExtensionExtra, PhoneNumber, QueueInfo};
 use super::mailbox::{Attachment, CallRecord, Contact, Message, Party};
-use super::misc::{Chat, ForwardingNumber, Post, Task};
+use super::misc::{
+    AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Chat, ForwardingNumber, Post, Task,
+    default_answering_rules, forwarding_numbers,
+};
+use super::routing::{
+    IvrAction, MonitoringGroup, PAGING_DEVICE, PAGING_USER, SiteIvr, add_paging_member,
+    save_monitoring_group, save_site_ivr, set_monitoring_member,
+};
 use super::{Meta, extension, insert_device, insert_extension, insert_phone_number};
 use crate::error::Result;
 use crate::rng::Rng;
@@ -32,6 +39,14 @@ const CALL_BASE: i64 = 3_000_000_000_000;
 /// Ids of resources created through the API start here, above every seeded range.
 const CREATED_BASE: i64 = 9_000_000_000_000;
 const MAX_USERS: usize = 1_000_000;
+const IVR_MAIN: i64 = OTHER_EXT_BASE + 300;
+const IVR_AFTER_HOURS: i64 = OTHER_EXT_BASE + 301;
+const PAGING_BASE: i64 = OTHER_EXT_BASE + 400;
+const ESCALATIONS_QUEUE: i64 = OTHER_EXT_BASE + 490;
+const MONITORING_BASE: i64 = 64_000_000_000;
+const COMPANY_RULE_BASE: i64 = 70_000_000;
+/// Custom answering rules of [`Referenced`] people (other seeded custom rules start at 50,000,000).
+const PERSON_RULE_BASE: i64 = 60_000_000;
 
 // Streams of the generator, so each kind of data is independent of the others.
 const S_USERS: u64 = 1;
@@ -287,7 +302,7 @@ pub(crate) fn seed_company(tx: &Connection, seed: u64, users: usize, now_ms: i64
     )?;
 
     // Company numbers: the main number rings the main IVR menu.
-    let ivr_main = OTHER_EXT_BASE + 300;
+    let ivr_main = IVR_MAIN;
     let company_numbers = [
         (
             NUMBER_BASE + 900_000,
@@ -355,8 +370,10 @@ pub(crate) fn seed_company(tx: &Connection, seed: u64, users: usize, now_ms: i64
         },
     )?;
 
-    seed_queues_and_ivr(tx, seed, users, created)?;
+    let people = referenced_people(tx)?;
+    seed_queues_and_ivr(tx, seed, users, created, &people)?;
     seed_rules(tx, seed, users)?;
+    seed_routing(tx, created, &people)?;
     seed_team_messaging(tx, seed, users, now_ms)?;
     seed_bridges(tx, seed, users)?;
     Ok(())
@@ -497,7 +514,60 @@ fn seed_users(
     Ok(())
 }
 
-fn seed_queues_and_ivr(tx: &Connection, seed: u64, users: usize, created: i64) -> Result<()> {
+/// Three enabled users other than the administrator (fewer in a tiny company, where the
+/// administrator stands in), whom seeded call routing names: the first is named by the most, so
+/// that deleting them leaves something behind in every kind of routing.
+#[derive(Debug, Clone)]
+struct Referenced {
+    ids: [i64; 3],
+    names: [String; 3],
+}
+
+impl Referenced {
+    fn action(&self, input: &str, action: &str, who: usize) -> IvrAction {
+        IvrAction {
+            input: input.into(),
+            action: action.into(),
+            extension_id: Some(self.ids[who]),
+            extension_name: Some(self.names[who].clone()),
+            phone_number: None,
+        }
+    }
+
+    fn direct_number(&self, who: usize) -> String {
+        direct_number(MAIN_ACCOUNT_ID, (self.ids[who] - MAIN_USER_BASE) as usize)
+    }
+}
+
+fn referenced_people(tx: &Connection) -> Result<Referenced> {
+    let mut st = tx.prepare(
+        "SELECT id, name FROM extensions WHERE account_id = ?1 AND type = 'User' AND admin = 0 \
+         AND status = 'Enabled' ORDER BY id LIMIT 3",
+    )?;
+    let mut found: Vec<(i64, String)> = st
+        .query_map([MAIN_ACCOUNT_ID], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if found.is_empty() {
+        let admin = extension(tx, MAIN_USER_BASE)?
+            .map(|e| e.name)
+            .unwrap_or_default();
+        found.push((MAIN_USER_BASE, admin));
+    }
+    let pick = |k: usize| found[k % found.len()].clone();
+    let (a, b, c) = (pick(0), pick(1), pick(2));
+    Ok(Referenced {
+        ids: [a.0, b.0, c.0],
+        names: [a.1, b.1, c.1],
+    })
+}
+
+fn seed_queues_and_ivr(
+    tx: &Connection,
+    seed: u64,
+    users: usize,
+    created: i64,
+    people: &Referenced,
+) -> Result<()> {
     let queues = (users / 10).clamp(2, 400);
     let mut ins = tx.prepare_cached(
         "INSERT OR IGNORE INTO queue_members(queue_id, extension_id) VALUES (?1, ?2)",
@@ -534,24 +604,80 @@ fn seed_queues_and_ivr(tx: &Connection, seed: u64, users: usize, created: i64) -
             ins.execute(params![id, MAIN_USER_BASE + idx as i64])?;
         }
     }
-    for (k, (name, prompt)) in [
+    // A queue a single person answers: deleting them leaves it with no one.
+    let mut escalations = Extension::new(
+        MAIN_ACCOUNT_ID,
+        "Department",
+        "Enabled",
+        "Escalations Queue",
+        created,
+    );
+    escalations.id = ESCALATIONS_QUEUE;
+    escalations.number = "490".into();
+    escalations.email = Some(format!("escalations-queue@{MAIN_DOMAIN}"));
+    escalations.department = Some("Support".into());
+    escalations.site_id = Some(MAIN_ACCOUNT_ID + 10);
+    escalations.extra.queue = Some(QueueInfo {
+        sla_goal: 90,
+        sla_threshold_seconds: 20,
+        include_abandoned_calls: true,
+        abandoned_threshold_seconds: 10,
+    });
+    insert_extension(tx, &escalations)?;
+    ins.execute(params![ESCALATIONS_QUEUE, people.ids[0]])?;
+
+    let queue_key = |input: &str, q: i64, name: &str| IvrAction {
+        input: input.into(),
+        action: "Connect".into(),
+        extension_id: Some(OTHER_EXT_BASE + 500 + q),
+        extension_name: Some(name.into()),
+        phone_number: None,
+    };
+    let keyed = |input: &str, action: &str| IvrAction {
+        input: input.into(),
+        action: action.into(),
+        ..Default::default()
+    };
+    let menus = [
         (
             "Main Menu",
-            "Thank you for calling Sandbox Corp. For sales press 1, for support press 2.",
+            "Thank you for calling Sandbox Corp. For sales press 1, for support press 2, for the \
+             front desk press 3, to leave a message for our account team press 4.",
+            vec![
+                queue_key("1", 0, "Sales Queue"),
+                queue_key("2", 1, "Support Queue"),
+                people.action("3", "Connect", 0),
+                people.action("4", "Voicemail", 1),
+                keyed("0", "ConnectToOperator"),
+                keyed("Star", "Repeat"),
+            ],
         ),
         (
             "After Hours Menu",
-            "Our offices are closed. Please leave a message after the tone.",
+            "Our offices are closed. To leave a message press 1, for urgent support press 2.",
+            vec![
+                people.action("1", "Voicemail", 0),
+                IvrAction {
+                    input: "2".into(),
+                    action: "Connect".into(),
+                    extension_id: Some(ESCALATIONS_QUEUE),
+                    extension_name: Some("Escalations Queue".into()),
+                    phone_number: None,
+                },
+                people.action("3", "Connect", 2),
+                keyed("Star", "Repeat"),
+                keyed("NoInput", "Disconnect"),
+            ],
         ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    ];
+    for (k, (name, prompt, actions)) in menus.into_iter().enumerate() {
         let mut menu = Extension::new(MAIN_ACCOUNT_ID, "IvrMenu", "Enabled", name, created);
-        menu.id = OTHER_EXT_BASE + 300 + k as i64;
+        menu.id = IVR_MAIN + k as i64;
         menu.number = (300 + k).to_string();
         menu.site_id = Some(MAIN_ACCOUNT_ID + 10);
         menu.extra.ivr_prompt = Some(prompt.into());
+        menu.extra.ivr_prompt_repeat_count = Some(2);
+        menu.extra.ivr_actions = actions;
         insert_extension(tx, &menu)?;
     }
     Ok(())
@@ -615,6 +741,194 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Routing that names the people of [`Referenced`]: colleagues' answering rules and forwarding
+/// numbers, company answering rules, paging-only groups, call monitoring groups and the
+/// headquarters' site IVR settings.
+fn seed_routing(tx: &Connection, created: i64, people: &Referenced) -> Result<()> {
+    let [first, second, third] = people.ids;
+    let save_rule = |owner: i64, rule: serde_json::Value| -> Result<()> {
+        let id = rule["id"].as_str().unwrap_or_default().to_owned();
+        super::misc::save_answering_rule(tx, owner, &id, &rule)
+    };
+
+    // The second person forwards to the first one's direct number and sends business-hours
+    // voicemail to them; the third transfers VIP callers to them, forwards everything to them
+    // while on vacation and has after-hours messages taken by them.
+    if second != first {
+        let fid = FORWARDING_BASE - 1;
+        super::misc::save_forwarding_number(
+            tx,
+            &ForwardingNumber {
+                id: fid,
+                extension_id: second,
+                phone_number: people.direct_number(0),
+                label: format!("{} (desk)", people.names[0]),
+                kind: "Other".into(),
+                features: vec!["CallForwarding".into()],
+                flip_number: None,
+                target_extension_id: Some(first),
+                device_id: None,
+            },
+        )?;
+        let numbers = forwarding_numbers(tx, second)?;
+        for (id, mut rule) in default_answering_rules(second, &numbers) {
+            if id == BUSINESS_HOURS_RULE {
+                rule["voicemail"]["recipient"]["id"] = json!(first.to_string());
+                save_rule(second, rule)?;
+            }
+        }
+    }
+    if third != first {
+        let base = PERSON_RULE_BASE;
+        save_rule(
+            third,
+            json!({
+                "id": (base + 1).to_string(),
+                "type": "Custom",
+                "name": "Out of office",
+                "enabled": true,
+                "callers": [{"callerId": "+12125550142", "name": "Acme Corp"}],
+                "callHandlingAction": "TransferToExtension",
+                "transfer": {"extension": {"id": first.to_string()}},
+            }),
+        )?;
+        save_rule(
+            third,
+            json!({
+                "id": (base + 2).to_string(),
+                "type": "Custom",
+                "name": "Vacation forwarding",
+                "enabled": false,
+                "schedule": {"ranges": [{"from": "2026-12-24T00:00:00Z", "to": "2027-01-02T00:00:00Z"}]},
+                "callHandlingAction": "UnconditionalForwarding",
+                "unconditionalForwarding": {"phoneNumber": people.direct_number(0)},
+            }),
+        )?;
+        for (id, mut rule) in default_answering_rules(third, &forwarding_numbers(tx, third)?) {
+            if id == AFTER_HOURS_RULE {
+                rule["voicemail"]["recipient"]["id"] = json!(first.to_string());
+                save_rule(third, rule)?;
+            }
+        }
+    }
+
+    // Company rules: the operator by day, the after-hours menu by night, and custom rules that
+    // bypass the greeting to a person or to the main menu.
+    let company = [
+        json!({
+            "id": BUSINESS_HOURS_RULE, "type": "BusinessHours", "enabled": true,
+            "callHandlingAction": "Operator",
+        }),
+        json!({
+            "id": AFTER_HOURS_RULE, "type": "AfterHours", "enabled": true,
+            "callHandlingAction": "Bypass", "extension": {"id": IVR_AFTER_HOURS.to_string()},
+        }),
+        json!({
+            "id": (COMPANY_RULE_BASE + 1).to_string(), "type": "Custom", "name": "Key accounts",
+            "enabled": true,
+            "callers": [{"callerId": "+12125550100", "name": "Globex"}],
+            "calledNumbers": [{"id": (NUMBER_BASE + 900_000).to_string(), "phoneNumber": "+16505550100"}],
+            "callHandlingAction": "Bypass", "extension": {"id": first.to_string()},
+        }),
+        json!({
+            "id": (COMPANY_RULE_BASE + 2).to_string(), "type": "Custom", "name": "Holiday desk",
+            "enabled": true,
+            "schedule": {"ranges": [{"from": "2026-12-24T00:00:00Z", "to": "2026-12-27T00:00:00Z"}]},
+            "callHandlingAction": "Bypass", "extension": {"id": second.to_string()},
+        }),
+        json!({
+            "id": (COMPANY_RULE_BASE + 3).to_string(), "type": "Custom", "name": "Toll-free line",
+            "enabled": true,
+            "calledNumbers": [{"id": (NUMBER_BASE + 900_002).to_string(), "phoneNumber": "+18885550100"}],
+            "callHandlingAction": "Bypass", "extension": {"id": IVR_MAIN.to_string()},
+        }),
+    ];
+    for rule in company {
+        save_rule(MAIN_ACCOUNT_ID, rule)?;
+    }
+
+    // Paging-only groups, paged by people and ringing the first desk phones of the company.
+    let desk_phones: Vec<i64> = tx
+        .prepare(
+            "SELECT id FROM devices WHERE account_id = ?1 AND type = 'HardPhone' ORDER BY id LIMIT 3",
+        )?
+        .query_map([MAIN_ACCOUNT_ID], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let groups: [(&str, &[i64], &[i64]); 2] = [
+        (
+            "Warehouse Paging",
+            &[first, third],
+            desk_phones.get(..2).unwrap_or(&desk_phones),
+        ),
+        (
+            "Front Desk Paging",
+            &[second],
+            desk_phones.get(2..).unwrap_or_default(),
+        ),
+    ];
+    for (k, (name, users, devices)) in groups.into_iter().enumerate() {
+        let mut group = Extension::new(MAIN_ACCOUNT_ID, "PagingOnly", "Enabled", name, created);
+        group.id = PAGING_BASE + k as i64;
+        group.number = (400 + k).to_string();
+        group.site_id = Some(MAIN_ACCOUNT_ID + 10);
+        insert_extension(tx, &group)?;
+        for u in users {
+            add_paging_member(tx, group.id, PAGING_USER, *u)?;
+        }
+        for d in devices {
+            add_paging_member(tx, group.id, PAGING_DEVICE, *d)?;
+        }
+    }
+
+    // Call monitoring: the first person supervises the support queue's agents; the second
+    // coaches the first and the third.
+    let support_agents: Vec<i64> = tx
+        .prepare(
+            "SELECT extension_id FROM queue_members WHERE queue_id = ?1 ORDER BY extension_id",
+        )?
+        .query_map([OTHER_EXT_BASE + 501], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let supervisors = MonitoringGroup {
+        id: MONITORING_BASE + 1,
+        account_id: MAIN_ACCOUNT_ID,
+        name: "Support Supervisors".into(),
+        site_id: Some(MAIN_ACCOUNT_ID + 10),
+    };
+    save_monitoring_group(tx, &supervisors)?;
+    for agent in support_agents.iter().filter(|a| **a != first) {
+        set_monitoring_member(tx, supervisors.id, *agent, false, true)?;
+    }
+    set_monitoring_member(tx, supervisors.id, first, true, false)?;
+    let coaching = MonitoringGroup {
+        id: MONITORING_BASE + 2,
+        account_id: MAIN_ACCOUNT_ID,
+        name: "Sales Coaching".into(),
+        site_id: None,
+    };
+    save_monitoring_group(tx, &coaching)?;
+    set_monitoring_member(tx, coaching.id, first, false, true)?;
+    set_monitoring_member(tx, coaching.id, third, false, true)?;
+    set_monitoring_member(tx, coaching.id, second, true, false)?;
+
+    // Headquarters: the main menu first; 0 reaches the first person from any menu.
+    save_site_ivr(
+        tx,
+        MAIN_ACCOUNT_ID + 10,
+        &SiteIvr {
+            top_menu_id: Some(IVR_MAIN),
+            prompt_repeat_count: 2,
+            actions: vec![
+                people.action("0", "Connect", 0),
+                IvrAction {
+                    input: "Star".into(),
+                    action: "Repeat".into(),
+                    ..Default::default()
+                },
+            ],
+        },
+    )
 }
 
 fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) -> Result<()> {
