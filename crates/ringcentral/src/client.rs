@@ -14,11 +14,12 @@ use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use ringcentral_api::ThrottlingGroup;
 use secrecy::{ExposeSecret, SecretString};
-use tracing::{Instrument, debug, field::Empty, info_span, warn};
+use tracing::{Instrument, debug, field::Empty, info, info_span, warn};
 use url::Url;
 
 use crate::{
     error::{ApiError, Error, Result},
+    events::{Event, Events},
     oauth::{self, AuthorizationCode, AuthorizationRequest, LoopbackListener},
     ratelimit::{RateLimit, RateLimitInfo, Scheduler},
     request::{Body, Request},
@@ -178,6 +179,7 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::input("the user agent has characters a header cannot carry"))?;
+        let events = Events::new();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -190,7 +192,12 @@ impl ClientBuilder {
                     .unwrap_or_else(|| Arc::new(MemoryTokenStore::new())),
                 token: RwLock::new(None),
                 refresh_flight: tokio::sync::Mutex::new(()),
-                scheduler: Scheduler::new(self.rate_limits_enabled, self.rate_limits),
+                scheduler: Scheduler::new(
+                    self.rate_limits_enabled,
+                    self.rate_limits,
+                    events.clone(),
+                ),
+                events,
                 retry: self.retry,
                 learned_groups: Mutex::new(HashMap::new()),
                 default_group: self.default_group,
@@ -266,6 +273,7 @@ struct Inner {
     /// Single-flight: one refresh at a time in this process; the store lock does it across processes.
     refresh_flight: tokio::sync::Mutex<()>,
     scheduler: Scheduler,
+    events: Events,
     retry: RetryPolicy,
     /// Groups named by `X-Rate-Limit-Group`, per method and path, for requests that name none.
     learned_groups: Mutex<HashMap<String, ThrottlingGroup>>,
@@ -305,6 +313,13 @@ impl Client {
 
     pub fn client_id(&self) -> &str {
         &self.inner.client_id
+    }
+
+    /// Progress events from now on: scheduler waits longer than 250 ms and every retry, for a progress
+    /// line. Each receiver sees every event sent after it subscribed; one that falls more than 64 events
+    /// behind skips the oldest (`RecvError::Lagged`).
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
     }
 
     /// The token store of this connection.
@@ -932,7 +947,7 @@ impl Inner {
                     if retry::transport_retryable(&e, retry_safe) && retries < policy.max_retries {
                         retries += 1;
                         let wait = policy.backoff(retries);
-                        warn!(attempt = attempts, wait_ms = wait.as_millis() as u64, error = %e, "no response; retrying");
+                        self.retrying(request, path, attempts, wait, format!("no response: {e}"));
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -965,7 +980,13 @@ impl Inner {
                     if retry_safe && retries < policy.max_retries {
                         retries += 1;
                         let wait = policy.backoff(retries);
-                        warn!(attempt = attempts, error = %e, "response cut off; retrying");
+                        self.retrying(
+                            request,
+                            path,
+                            attempts,
+                            wait,
+                            format!("response cut off: {e}"),
+                        );
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -1025,11 +1046,7 @@ impl Inner {
                 }
                 if retry_safe && retries < policy.max_retries && wait <= policy.max_retry_after {
                     retries += 1;
-                    warn!(
-                        attempt = attempts,
-                        wait_s = wait.as_secs(),
-                        "rate limited; waiting for Retry-After"
-                    );
+                    self.retrying(request, path, attempts, wait, "rate limited (429)".into());
                     continue;
                 }
                 if request.error_status_ok {
@@ -1048,11 +1065,12 @@ impl Inner {
                     Some(ra) if ra <= policy.max_retry_after => ra.max(policy.backoff(retries) / 4),
                     _ => policy.backoff(retries),
                 };
-                warn!(
-                    attempt = attempts,
-                    status = status.as_u16(),
-                    wait_ms = wait.as_millis() as u64,
-                    "server busy; retrying"
+                self.retrying(
+                    request,
+                    path,
+                    attempts,
+                    wait,
+                    format!("server busy ({})", status.as_u16()),
                 );
                 tokio::time::sleep(wait).await;
                 continue;
@@ -1068,6 +1086,33 @@ impl Inner {
             }
             return Ok(respond(status, headers, body));
         }
+    }
+}
+
+impl Inner {
+    /// Announces a retry: logged at `info` (shown with `-v`) and sent as an [`Event::Retrying`] for the
+    /// progress line. `attempt` is the attempt that failed.
+    fn retrying(
+        &self,
+        request: &Request,
+        path: &str,
+        attempt: u32,
+        wait: Duration,
+        reason: String,
+    ) {
+        info!(
+            attempt,
+            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            reason = %reason,
+            "retrying"
+        );
+        self.events.send(Event::Retrying {
+            method: request.method.clone(),
+            path: path.to_owned(),
+            attempt,
+            wait,
+            reason,
+        });
     }
 }
 

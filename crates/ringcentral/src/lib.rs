@@ -32,6 +32,7 @@
 
 mod client;
 mod error;
+mod events;
 mod oauth;
 mod paging;
 mod ratelimit;
@@ -43,6 +44,7 @@ mod token;
 
 pub use client::{Client, ClientBuilder, DEVELOPER_SANDBOX_SERVER, PRODUCTION_SERVER};
 pub use error::{ApiError, Error, ErrorKind, Result};
+pub use events::{Event, WaitCause};
 pub use oauth::{AuthorizationCode, AuthorizationRequest, LoopbackListener};
 pub use paging::{DEFAULT_MAX_PAGE_SIZE, Page};
 pub use ratelimit::{RateLimit, RateLimitInfo};

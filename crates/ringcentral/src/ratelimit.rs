@@ -18,6 +18,9 @@ use std::{
 use http::HeaderMap;
 use ringcentral_api::ThrottlingGroup;
 use tokio::{sync::Notify, time::Instant};
+use tracing::{debug, info};
+
+use crate::events::{Event, Events, LOGGED_WAIT, REPORTED_WAIT, WaitCause};
 
 /// A limit of `requests` per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +117,7 @@ impl Group {
 }
 
 enum Wait {
-    Until(Instant),
+    Until(Instant, WaitCause),
     Notified,
 }
 
@@ -124,6 +127,7 @@ struct Inner {
     groups: Mutex<HashMap<ThrottlingGroup, Group>>,
     overrides: HashMap<ThrottlingGroup, Option<RateLimit>>,
     notify: Notify,
+    events: Events,
 }
 
 /// The scheduler shared by every request of one client.
@@ -146,6 +150,7 @@ impl Scheduler {
     pub(crate) fn new(
         enabled: bool,
         overrides: HashMap<ThrottlingGroup, Option<RateLimit>>,
+        events: Events,
     ) -> Scheduler {
         Scheduler {
             inner: Arc::new(Inner {
@@ -153,15 +158,19 @@ impl Scheduler {
                 groups: Mutex::new(HashMap::new()),
                 overrides,
                 notify: Notify::new(),
+                events,
             }),
         }
     }
 
-    /// Waits until the group has a free slot, and takes it.
+    /// Waits until the group has a free slot, and takes it. A wait longer than [`REPORTED_WAIT`] is
+    /// announced as an [`Event::Waiting`], once per distinct deadline, so that a long pause never passes
+    /// silently.
     pub(crate) async fn acquire(&self, group: ThrottlingGroup) -> Permit {
         if !self.inner.enabled {
             return self.permit(group, false);
         }
+        let mut reported: Option<Instant> = None;
         loop {
             // Register for wake-ups before looking, so that a slot freed in between is not missed.
             let notified = self.inner.notify.notified();
@@ -173,20 +182,24 @@ impl Scheduler {
                 let now = Instant::now();
                 g.prune(now);
                 match (g.blocked_until, g.limit) {
-                    (Some(until), _) => Wait::Until(until),
+                    (Some(until), _) => Wait::Until(until, WaitCause::RetryAfter),
                     (None, None) => return self.permit(group, false),
                     (None, Some(limit)) if g.used() < limit.requests.max(1) => {
                         g.in_flight += 1;
                         return self.permit(group, true);
                     }
                     (None, Some(_)) => match g.busy_until.front() {
-                        Some(t) => Wait::Until(*t),
+                        Some(t) => Wait::Until(*t, WaitCause::Pacing),
                         None => Wait::Notified,
                     },
                 }
             };
             match wait {
-                Wait::Until(t) => {
+                Wait::Until(t, cause) => {
+                    if reported.is_none_or(|r| r < t) {
+                        reported = Some(t);
+                        self.report(group, t.saturating_duration_since(Instant::now()), cause);
+                    }
                     tokio::select! {
                         _ = tokio::time::sleep_until(t) => {}
                         _ = &mut notified => {}
@@ -195,6 +208,31 @@ impl Scheduler {
                 Wait::Notified => notified.await,
             }
         }
+    }
+
+    fn report(&self, group: ThrottlingGroup, wait: Duration, cause: WaitCause) {
+        if wait <= REPORTED_WAIT {
+            return;
+        }
+        let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        if wait > LOGGED_WAIT {
+            info!(
+                group = group.as_str(),
+                wait_ms,
+                cause = cause.as_str(),
+                "waiting before sending"
+            );
+        } else {
+            debug!(
+                group = group.as_str(),
+                wait_ms,
+                cause = cause.as_str(),
+                "waiting before sending"
+            );
+        }
+        self.inner
+            .events
+            .send(Event::Waiting { group, wait, cause });
     }
 
     fn permit(&self, group: ThrottlingGroup, tracked: bool) -> Permit {
@@ -327,7 +365,7 @@ mod tests {
     use futures::{StreamExt, stream};
 
     fn scheduler() -> Scheduler {
-        Scheduler::new(true, HashMap::new())
+        Scheduler::new(true, HashMap::new(), Events::new())
     }
 
     /// Runs `n` calls of `latency` each with unlimited concurrency; returns the send instants, relative.
