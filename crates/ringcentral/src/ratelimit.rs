@@ -22,6 +22,9 @@ use tracing::{debug, info};
 
 use crate::events::{Event, Events, LOGGED_WAIT, REPORTED_WAIT, WaitCause};
 
+/// How many times [`Scheduler::resume`] follows a block that keeps being extended.
+const MAX_RESUME_ROUNDS: usize = 8;
+
 /// A limit of `requests` per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
@@ -259,6 +262,32 @@ impl Scheduler {
         self.inner.notify.notify_waiters();
     }
 
+    /// Holds a refused request's slot for `wait` (its `Retry-After`) and for as long as its group stays
+    /// blocked, so that the resend is sent as soon as the block ends and takes no new slot.
+    pub(crate) async fn resume(&self, permit: &Permit, wait: Duration) {
+        let mut until = Instant::now() + wait;
+        let mut reported: Option<Instant> = None;
+        // Another 429 of the group may extend the block while we sleep; a few rounds cover that, and the
+        // retry count bounds the rest.
+        for _ in 0..MAX_RESUME_ROUNDS {
+            if self.inner.enabled {
+                let groups = self.inner.lock();
+                if let Some(blocked) = groups.get(&permit.group).and_then(|g| g.blocked_until) {
+                    until = until.max(blocked);
+                }
+            }
+            let now = Instant::now();
+            if until <= now {
+                return;
+            }
+            if reported.is_none_or(|r| r < until) {
+                reported = Some(until);
+                self.report(permit.group, until - now, WaitCause::RetryAfter);
+            }
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
     /// The group's current limit, for diagnostics and tests.
     #[cfg(test)]
     pub(crate) fn limit(&self, group: ThrottlingGroup) -> Option<RateLimit> {
@@ -295,6 +324,19 @@ impl Permit {
         self.release(info);
     }
 
+    /// Applies the headers of a refused attempt (a `429`) but keeps the slot: the request is resent
+    /// with it after the block, so a resend never takes a slot the refusal did not.
+    pub(crate) fn observe(&self, info: Option<&RateLimitInfo>) {
+        if !self.inner.enabled {
+            return;
+        }
+        if let Some(info) = info {
+            let mut groups = self.inner.lock();
+            self.inner
+                .apply(&mut groups, self.group, info, Instant::now(), false);
+        }
+    }
+
     fn release(&mut self, info: Option<&RateLimitInfo>) {
         if !self.inner.enabled {
             return;
@@ -312,41 +354,56 @@ impl Permit {
         if let Some(info) = info {
             // The server names the group that really counted the request; when it differs from the one
             // assumed, the request is accounted there too so the next ones see it.
-            let actual = info.group.unwrap_or(self.group);
-            let overridden = self.inner.overrides.contains_key(&actual);
-            let g = self.inner.group(&mut groups, actual);
-            if !overridden {
-                if let (Some(n), Some(limit)) = (info.limit, g.limit.as_mut()) {
-                    limit.requests = n.max(1);
-                }
-                if let (Some(w), Some(limit)) = (info.window, g.limit.as_mut())
-                    && !w.is_zero()
-                {
-                    limit.window = w;
-                }
-                if let (None, Some(n), Some(w)) = (g.limit, info.limit, info.window)
-                    && actual != ThrottlingGroup::NoThrottling
-                    && !w.is_zero()
-                {
-                    g.limit = Some(RateLimit::new(n.max(1), w));
-                }
-            }
-            if (actual != self.group || !self.tracked)
-                && let Some(limit) = g.limit
-            {
-                g.occupy_until(now + limit.window);
-            }
-            if let (Some(remaining), Some(limit)) = (info.remaining, g.limit) {
-                g.prune(now);
-                let server_used = limit.requests.saturating_sub(remaining);
-                let extra = server_used.saturating_sub(g.used());
-                for _ in 0..extra.min(limit.requests) {
-                    g.occupy_until(now + limit.window);
-                }
-            }
+            let count_elsewhere = info.group.is_some_and(|g| g != self.group) || !self.tracked;
+            self.inner
+                .apply(&mut groups, self.group, info, now, count_elsewhere);
         }
         drop(groups);
         self.inner.notify.notify_waiters();
+    }
+}
+
+impl Inner {
+    /// Follows a response's `X-Rate-Limit-*` headers: the limit and window of the group that counted the
+    /// request, and a `Remaining` lower than this process accounts for.
+    fn apply(
+        &self,
+        groups: &mut HashMap<ThrottlingGroup, Group>,
+        assumed: ThrottlingGroup,
+        info: &RateLimitInfo,
+        now: Instant,
+        count_here: bool,
+    ) {
+        let actual = info.group.unwrap_or(assumed);
+        let overridden = self.overrides.contains_key(&actual);
+        let g = self.group(groups, actual);
+        if !overridden {
+            if let (Some(n), Some(limit)) = (info.limit, g.limit.as_mut()) {
+                limit.requests = n.max(1);
+            }
+            if let (Some(w), Some(limit)) = (info.window, g.limit.as_mut())
+                && !w.is_zero()
+            {
+                limit.window = w;
+            }
+            if let (None, Some(n), Some(w)) = (g.limit, info.limit, info.window)
+                && actual != ThrottlingGroup::NoThrottling
+                && !w.is_zero()
+            {
+                g.limit = Some(RateLimit::new(n.max(1), w));
+            }
+        }
+        if count_here && let Some(limit) = g.limit {
+            g.occupy_until(now + limit.window);
+        }
+        if let (Some(remaining), Some(limit)) = (info.remaining, g.limit) {
+            g.prune(now);
+            let server_used = limit.requests.saturating_sub(remaining);
+            let extra = server_used.saturating_sub(g.used());
+            for _ in 0..extra.min(limit.requests) {
+                g.occupy_until(now + limit.window);
+            }
+        }
     }
 }
 

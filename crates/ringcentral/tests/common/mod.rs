@@ -37,6 +37,8 @@ pub enum Fault {
     },
     /// Expire every access token issued so far, then answer normally (the request itself gets a 401).
     ExpireTokens,
+    /// Answer normally: spaces the other faults out over a series of requests.
+    Pass,
 }
 
 impl Fault {
@@ -422,6 +424,7 @@ fn api(
                 }
                 return r;
             }
+            Fault::Pass => {}
             Fault::ExpireTokens => {
                 let past = Instant::now() - Duration::from_secs(1);
                 for s in st.sessions.values_mut() {
