@@ -961,8 +961,8 @@ impl Inner {
                     );
                     match sent.kept {
                         // Refused with 429: the slot waits out the block and is used again.
-                        Some(permit) => {
-                            self.scheduler.resume(&permit, after).await;
+                        Some(mut permit) => {
+                            self.scheduler.resume(&mut permit, after).await;
                             kept = Some(permit);
                         }
                         None => tokio::time::sleep(after).await,
@@ -1016,7 +1016,10 @@ impl Inner {
             }
             Some(permit)
         } else {
-            permit.finish(info.as_ref());
+            match &info {
+                None if status.as_u16() < 400 => permit.finish_without_limits(),
+                _ => permit.finish(info.as_ref()),
+            }
             None
         };
         if let Some(info) = &info {

@@ -454,6 +454,8 @@ async fn requests_never_leave_the_configured_server() {
 #[tokio::test(start_paused = true)]
 async fn a_request_without_a_group_learns_it_from_the_response() {
     let rc = FakeRc::start(Duration::from_secs(3600));
+    // Like RingCentral, the server answers with rate-limit headers, so its groups are paced.
+    rc.with(|s| s.api_headers = vec![("x-rate-limit-window", "60".to_owned())]);
     let client = logged_in(&rc, true).await;
     let unknown = || Request::get("/restapi/v1.0/account/~/extension/~");
     // Unknown operations start in the conservative Heavy group (10 per minute)...

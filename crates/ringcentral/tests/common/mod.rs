@@ -97,6 +97,9 @@ pub struct RcState {
     pub faults: VecDeque<Fault>,
     /// Every request as `METHOD path?query`.
     pub log: Vec<String>,
+    /// Headers added to every API answer that does not set them itself, e.g. RingCentral's
+    /// `X-Rate-Limit-*` (by default the look-alike sends none, like a server that does not throttle).
+    pub api_headers: Vec<(&'static str, String)>,
     sessions: HashMap<u64, Session>,
     access_index: HashMap<String, u64>,
     /// Refresh token -> (session, already used).
@@ -183,6 +186,7 @@ impl FakeRc {
             counters: Counters::default(),
             faults: VecDeque::new(),
             log: Vec::new(),
+            api_headers: Vec::new(),
             sessions: HashMap::new(),
             access_index: HashMap::new(),
             refresh_index: HashMap::new(),
@@ -323,7 +327,17 @@ async fn handle(
             }
             r
         }
-        _ => api(&mut st, &method, &uri, &headers, &body),
+        _ => {
+            let mut r = api(&mut st, &method, &uri, &headers, &body);
+            for (name, value) in &st.api_headers {
+                if !r.headers().contains_key(*name)
+                    && let Ok(v) = HeaderValue::from_str(value)
+                {
+                    r.headers_mut().insert(*name, v);
+                }
+            }
+            r
+        }
     };
     with_request_id(resp)
 }
