@@ -11,8 +11,8 @@
 //!
 //! A server that answers a group's requests successfully without any `X-Rate-Limit-*` header (a local
 //! sandbox, a proxy) does not throttle that group: the group then runs unthrottled, until a response
-//! carries the headers again or a `429` arrives. A server that refused a group with a `429` does
-//! throttle it, headers or not, so that group is paced from then on. RingCentral always sends the
+//! carries the headers again or a `429` arrives (the `429` blocks the group for its `Retry-After`, and
+//! the group is paced at its limits until the next answer without headers). RingCentral always sends the
 //! headers, so against it nothing changes; an explicit limit given to the client builder is kept
 //! whatever the server sends.
 
@@ -95,8 +95,6 @@ struct Group {
     blocked_until: Option<Instant>,
     /// The server answered this group without rate-limit headers: it is not pacing it, so neither do we.
     silent: bool,
-    /// The server refused this group with a `429`: it does throttle it, whatever its headers say.
-    refused: bool,
 }
 
 impl Group {
@@ -107,7 +105,6 @@ impl Group {
             busy_until: VecDeque::new(),
             blocked_until: None,
             silent: false,
-            refused: false,
         }
     }
 
@@ -272,9 +269,8 @@ impl Scheduler {
         if g.blocked_until.is_none_or(|t| t < until) {
             g.blocked_until = Some(until);
         }
-        // A server that refuses requests does count them after all: pace the group from now on.
+        // A server that refuses requests counts them after all: pace the group until it says otherwise.
         g.silent = false;
-        g.refused = true;
         drop(groups);
         self.inner.notify.notify_waiters();
     }
@@ -361,7 +357,7 @@ impl Permit {
         }
         let mut groups = self.inner.lock();
         let g = self.inner.group(&mut groups, self.group);
-        if !g.silent && !g.refused {
+        if !g.silent {
             debug!(
                 group = self.group.as_str(),
                 "no rate-limit headers: the group runs unthrottled"
