@@ -399,10 +399,10 @@ impl Permit {
         if let Some(info) = info {
             // The server names the group that really counted the request; when it differs from the one
             // assumed, the request is accounted there too so the next ones see it.
-            let count_elsewhere = info.group.is_some_and(|g| g != self.group) || !self.tracked;
+            let count_in_actual = info.group.is_some_and(|g| g != self.group) || !self.tracked;
             self.inner.group(&mut groups, self.group).silent = false;
             self.inner
-                .apply(&mut groups, self.group, info, now, count_elsewhere);
+                .apply(&mut groups, self.group, info, now, count_in_actual);
         }
         drop(groups);
         self.inner.notify.notify_waiters();
@@ -418,7 +418,7 @@ impl Inner {
         assumed: ThrottlingGroup,
         info: &RateLimitInfo,
         now: Instant,
-        count_here: bool,
+        count_in_actual: bool,
     ) {
         let actual = info.group.unwrap_or(assumed);
         let overridden = self.overrides.contains_key(&actual);
@@ -440,7 +440,7 @@ impl Inner {
                 g.limit = Some(RateLimit::new(n.max(1), w));
             }
         }
-        if count_here && let Some(limit) = g.limit {
+        if count_in_actual && let Some(limit) = g.limit {
             g.occupy_until(now + limit.window);
         }
         if let (Some(remaining), Some(limit)) = (info.remaining, g.limit) {
