@@ -1008,7 +1008,7 @@ impl Inner {
         let kept = if status == StatusCode::TOO_MANY_REQUESTS {
             // RingCentral did not act on the request: its slot is kept for the resend, and the group
             // (and the group the server named, if another) waits out the block.
-            let block = retry_after.unwrap_or(self.retry.default_retry_after);
+            let block = retry_after.unwrap_or_else(|| self.retry.unannounced_block());
             permit.observe(info.as_ref());
             self.scheduler.block(call.group, block);
             if let Some(g) = info.and_then(|i| i.group).filter(|g| *g != call.group) {
@@ -1079,7 +1079,9 @@ impl Inner {
                         .and_then(|i| i.group)
                         .unwrap_or(call.group)
                         .as_str(),
-                    retry_after: answer.retry_after.unwrap_or(self.retry.default_retry_after),
+                    retry_after: answer
+                        .retry_after
+                        .unwrap_or_else(|| self.retry.unannounced_block()),
                     attempts,
                 },
                 StatusCode::UNAUTHORIZED if call.mode == AuthMode::Bearer => {

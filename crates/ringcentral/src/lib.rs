@@ -2,6 +2,9 @@
 //! rate-limit scheduler per throttling group, retries that never repeat an unsafe request, paged listings
 //! as streams, and one error type whose messages carry RingCentral's error code and request id.
 //!
+//! Long waits and retries are announced as [`Event`]s on [`Client::events`], so that a caller can show
+//! why a command pauses; they are logged at `info` as well.
+//!
 //! ```no_run
 //! # async fn demo() -> ringcentral::Result<()> {
 //! use std::sync::Arc;

@@ -19,9 +19,11 @@
 //! Waits: backoff is exponential from [`RetryPolicy::base_delay`], capped at [`RetryPolicy::max_delay`],
 //! with jitter (half fixed, half random, so that clients failing together do not come back together). A
 //! `429` waits for its `Retry-After`, or [`RetryPolicy::default_retry_after`] (30 s, as RingCentral
-//! advises) without one; a `Retry-After` above [`RetryPolicy::max_retry_after`] ends the retries. A
+//! advises; never more than the policy's `max_retry_after`) without one; a `Retry-After` above
+//! [`RetryPolicy::max_retry_after`] ends the retries. A
 //! request resent after a `429` keeps the rate-limit slot of the refused attempt: it waits for the block
-//! the `429` imposed on its group and no longer.
+//! the `429` imposed on its group and no longer. Any other resend takes a new slot like a first attempt,
+//! since the server may have counted the failed one; a long wait for it is announced as a progress event.
 
 use std::time::Duration;
 
@@ -42,7 +44,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest backoff.
     pub max_delay: Duration,
-    /// How long a `429` without `Retry-After` blocks its group. RingCentral asks for at least 30 s.
+    /// How long a `429` without `Retry-After` blocks its group (at most `max_retry_after`). RingCentral
+    /// asks for at least 30 s.
     pub default_retry_after: Duration,
     /// The longest `Retry-After` honoured; a longer one ends the retries at once.
     pub max_retry_after: Duration,
@@ -67,6 +70,12 @@ impl RetryPolicy {
             max_retries: 0,
             ..RetryPolicy::default()
         }
+    }
+
+    /// How long a `429` without `Retry-After` blocks its group: [`RetryPolicy::default_retry_after`],
+    /// or [`RetryPolicy::max_retry_after`] if that is shorter (a policy made for quick tests).
+    pub(crate) fn unannounced_block(&self) -> Duration {
+        self.default_retry_after.min(self.max_retry_after)
     }
 
     /// The wait before retry number `retry` (1-based): half of the exponential delay plus a random part
@@ -233,7 +242,7 @@ pub(crate) fn classify(policy: &RetryPolicy, attempt: &Attempt, outcome: &Outcom
             retry_after,
             ..
         } if status == StatusCode::TOO_MANY_REQUESTS => {
-            let after = retry_after.unwrap_or(policy.default_retry_after);
+            let after = retry_after.unwrap_or_else(|| policy.unannounced_block());
             if retries_left && after <= policy.max_retry_after {
                 Decision::Retry {
                     after,
@@ -351,6 +360,7 @@ mod tests {
             (Once, answered(429, Some(12)), retry(secs(12), Reason::RateLimited)),
             (Once, answered(429, None), retry(secs(30), Reason::RateLimited)),
             (Once, answered(429, Some(3600)), Decision::Fail),
+            (Once, answered(429, Some(0)), retry(Duration::ZERO, Reason::RateLimited)),
             // No response at all.
             (Once, Outcome::Failed(Failure::Refused), retry(BACKOFF, failed(Failure::Refused))),
             (Repeatable, Outcome::Failed(Failure::Refused), retry(BACKOFF, failed(Failure::Refused))),
@@ -404,6 +414,28 @@ mod tests {
         };
         assert_eq!(
             classify(&none, &attempt, &answered(500, None)),
+            Decision::Fail
+        );
+    }
+
+    #[test]
+    fn a_429_without_retry_after_waits_no_longer_than_the_policy_allows() {
+        let quick = RetryPolicy {
+            max_retry_after: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
+        let attempt = Attempt {
+            rules: Rules::Once,
+            retries: 0,
+            may_renew: false,
+            backoff: BACKOFF,
+        };
+        assert_eq!(
+            classify(&quick, &attempt, &answered(429, None)),
+            retry(Duration::from_secs(5), Reason::RateLimited)
+        );
+        assert_eq!(
+            classify(&quick, &attempt, &answered(429, Some(6))),
             Decision::Fail
         );
     }
