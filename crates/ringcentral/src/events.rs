@@ -22,16 +22,23 @@ pub(crate) const LOGGED_WAIT: Duration = Duration::from_secs(2);
 pub enum Event {
     /// A request waits before it is sent: pacing within its group's window, or a server's Retry-After.
     Waiting {
+        /// The group whose window or block holds the request.
         group: ThrottlingGroup,
+        /// How long the request will wait, from now.
         wait: Duration,
         cause: WaitCause,
     },
     /// A request is sent again after a failure the retry rules allow.
     Retrying {
         method: http::Method,
+        /// The URL path, without the query.
         path: String,
+        /// The attempt that failed: 1 for the first.
         attempt: u32,
+        /// How long before the request is sent again (a `429`'s block may add a [`Event::Waiting`]).
         wait: Duration,
+        /// What failed, for a person: `rate limited (HTTP 429)`, `server error (HTTP 503)`,
+        /// `connection refused`, `timed out`, `connection broken`.
         reason: String,
     },
 }
