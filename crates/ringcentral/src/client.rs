@@ -14,16 +14,17 @@ use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use ringcentral_api::ThrottlingGroup;
 use secrecy::{ExposeSecret, SecretString};
-use tracing::{Instrument, debug, field::Empty, info_span, warn};
+use tracing::{Instrument, debug, field::Empty, info, info_span, warn};
 use url::Url;
 
 use crate::{
     error::{ApiError, Error, Result},
+    events::{Event, Events},
     oauth::{self, AuthorizationCode, AuthorizationRequest, LoopbackListener},
-    ratelimit::{RateLimit, RateLimitInfo, Scheduler},
+    ratelimit::{Permit, RateLimit, RateLimitInfo, Scheduler},
     request::{Body, Request},
     response::{Conditional, Response, header_text},
-    retry::{self, RetryPolicy},
+    retry::{self, Attempt, Decision, Failure, Outcome, Reason, RetryPolicy, Rules},
     store::{MemoryTokenStore, StoreLock, TokenStore},
     token::{PendingAuthorization, Token, TokenMetadata},
 };
@@ -178,6 +179,7 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::input("the user agent has characters a header cannot carry"))?;
+        let events = Events::new();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -190,7 +192,12 @@ impl ClientBuilder {
                     .unwrap_or_else(|| Arc::new(MemoryTokenStore::new())),
                 token: RwLock::new(None),
                 refresh_flight: tokio::sync::Mutex::new(()),
-                scheduler: Scheduler::new(self.rate_limits_enabled, self.rate_limits),
+                scheduler: Scheduler::new(
+                    self.rate_limits_enabled,
+                    self.rate_limits,
+                    events.clone(),
+                ),
+                events,
                 retry: self.retry,
                 learned_groups: Mutex::new(HashMap::new()),
                 default_group: self.default_group,
@@ -266,6 +273,7 @@ struct Inner {
     /// Single-flight: one refresh at a time in this process; the store lock does it across processes.
     refresh_flight: tokio::sync::Mutex<()>,
     scheduler: Scheduler,
+    events: Events,
     retry: RetryPolicy,
     /// Groups named by `X-Rate-Limit-Group`, per method and path, for requests that name none.
     learned_groups: Mutex<HashMap<String, ThrottlingGroup>>,
@@ -305,6 +313,13 @@ impl Client {
 
     pub fn client_id(&self) -> &str {
         &self.inner.client_id
+    }
+
+    /// Progress events from now on: scheduler waits longer than 250 ms and every retry, for a progress
+    /// line. Each receiver sees every event sent after it subscribed; one that falls more than 64 events
+    /// behind skips the oldest (`RecvError::Lagged`).
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
     }
 
     /// The token store of this connection.
@@ -876,12 +891,16 @@ impl Inner {
         );
         let started = tokio::time::Instant::now();
         let mut tally = Tally::default();
-        let outcome = self
-            .execute_inner(
-                request, &url, &path, &method, group, mode, &span, &mut tally,
-            )
-            .instrument(span.clone())
-            .await;
+        let call = Call {
+            request,
+            url: &url,
+            path: &path,
+            method: &method,
+            group,
+            mode,
+            span: &span,
+        };
+        let outcome = self.run(&call, &mut tally).instrument(span.clone()).await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         span.record("attempts", tally.attempts);
         if tally.retries > 0 {
@@ -894,179 +913,265 @@ impl Inner {
         outcome
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn execute_inner(
-        &self,
-        request: &Request,
-        url: &Url,
-        path: &str,
-        method: &str,
-        group: ThrottlingGroup,
-        mode: AuthMode,
-        span: &tracing::Span,
-        tally: &mut Tally,
-    ) -> Result<Response> {
-        let policy = &self.retry;
-        let retry_safe = request.is_retry_safe();
+    /// The sending loop: authenticate, send, classify, and do what the classification says. The
+    /// decisions live in [`retry::classify`]; this only carries them out. Bounded: every pass returns or
+    /// spends one of `max_retries` retries or `MAX_AUTH_RETRIES` renewals.
+    async fn run(&self, call: &Call<'_>, tally: &mut Tally) -> Result<Response> {
+        let rules = if call.request.is_retry_safe() {
+            Rules::Repeatable
+        } else {
+            Rules::Once
+        };
         let mut retries = 0u32;
-        let mut auth_retries = 0u32;
+        let mut renewals = 0u32;
         let mut last_renewal = None;
+        let mut kept: Option<Permit> = None;
         loop {
             tally.attempts += 1;
             tally.retries = retries;
-            let attempts = tally.attempts;
-            let bearer = match mode {
-                AuthMode::Bearer if !has_header(request, "authorization") => {
-                    Some(self.access_token().await?)
-                }
-                _ => None,
+            let bearer = self.authenticate(call).await?;
+            let sent = self.attempt(call, bearer.as_ref(), kept.take()).await?;
+            let attempt = Attempt {
+                rules,
+                retries,
+                may_renew: bearer.is_some()
+                    && renewals < MAX_AUTH_RETRIES
+                    && last_renewal != Some(Renewal::Issued),
+                backoff: self.retry.backoff(retries + 1),
             };
-            let builder = self.build(request, url, mode, bearer.as_ref())?;
-            let permit = self.scheduler.acquire(group).await;
-            debug!(attempt = attempts, "sending");
-            let sent = builder.send().await;
-            let response = match sent {
-                Ok(r) => r,
-                Err(e) => {
-                    drop(permit);
-                    if retry::transport_retryable(&e, retry_safe) && retries < policy.max_retries {
-                        retries += 1;
-                        let wait = policy.backoff(retries);
-                        warn!(attempt = attempts, wait_ms = wait.as_millis() as u64, error = %e, "no response; retrying");
-                        tokio::time::sleep(wait).await;
-                        continue;
+            let outcome = sent.outcome(bearer.is_some());
+            match retry::classify(&self.retry, &attempt, &outcome) {
+                Decision::Done | Decision::Fail => {
+                    return self.conclude(call, sent.result, tally.attempts);
+                }
+                Decision::Renew => {
+                    renewals += 1;
+                    debug!("access token refused; renewing it");
+                    let (_, how) = self.renew(bearer.as_ref(), true).await?;
+                    last_renewal = Some(how);
+                }
+                Decision::Retry { after, reason } => {
+                    retries += 1;
+                    self.retrying(
+                        call,
+                        tally.attempts,
+                        after,
+                        reason,
+                        sent.result.as_ref().err(),
+                    );
+                    match sent.kept {
+                        // Refused with 429: the slot waits out the block and is used again.
+                        Some(mut permit) => {
+                            self.scheduler.resume(&mut permit, after).await;
+                            kept = Some(permit);
+                        }
+                        None => tokio::time::sleep(after).await,
                     }
-                    return Err(Error::Transport {
-                        method: method.to_owned(),
-                        path: path.to_owned(),
-                        attempts,
-                        source: e,
-                    });
                 }
-            };
-            let status = response.status();
-            let headers = response.headers().clone();
-            let info = RateLimitInfo::from_headers(&headers);
-            permit.finish(info.as_ref());
-            if let Some(info) = &info {
-                if let Some(g) = info.group {
-                    self.learn_group(request, path, g);
-                }
-                record_rate_limit(span, info);
             }
-            span.record("status", status.as_u16());
-            let request_id = header_text(&headers, "rcrequestid").map(str::to_owned);
-            if let Some(id) = &request_id {
-                span.record("request_id", id.as_str());
+        }
+    }
+
+    /// The access token to send, when the request carries the client's bearer token.
+    async fn authenticate(&self, call: &Call<'_>) -> Result<Option<SecretString>> {
+        match call.mode {
+            AuthMode::Bearer if !has_header(call.request, "authorization") => {
+                Ok(Some(self.access_token().await?))
             }
-            let body: Bytes = match response.bytes().await {
-                Ok(b) => b,
-                Err(e) => {
-                    if retry_safe && retries < policy.max_retries {
-                        retries += 1;
-                        let wait = policy.backoff(retries);
-                        warn!(attempt = attempts, error = %e, "response cut off; retrying");
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                    return Err(Error::Transport {
-                        method: method.to_owned(),
-                        path: path.to_owned(),
-                        attempts,
-                        source: e,
-                    });
-                }
-            };
-            let respond = |status, headers, body| Response {
-                method: method.to_owned(),
-                path: path.to_owned(),
+            _ => Ok(None),
+        }
+    }
+
+    /// One attempt: takes a slot (or reuses the one a 429 kept), sends, and reads the whole response. A
+    /// transport failure is part of the result, for the retry rules to judge; only input the request
+    /// cannot be built from is an error.
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        bearer: Option<&SecretString>,
+        kept: Option<Permit>,
+    ) -> Result<Sent> {
+        let builder = self.build(call.request, call.url, call.mode, bearer)?;
+        let permit = match kept {
+            Some(p) => p,
+            None => self.scheduler.acquire(call.group).await,
+        };
+        debug!("sending");
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) => return Ok(Sent::failed(e)),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let info = RateLimitInfo::from_headers(&headers);
+        let retry_after = retry::retry_after(&headers, self.now());
+        let kept = if status == StatusCode::TOO_MANY_REQUESTS {
+            // RingCentral did not act on the request: its slot is kept for the resend, and the group
+            // (and the group the server named, if another) waits out the block.
+            let block = retry_after.unwrap_or_else(|| self.retry.unannounced_block());
+            permit.observe(info.as_ref());
+            self.scheduler.block(call.group, block);
+            if let Some(g) = info.and_then(|i| i.group).filter(|g| *g != call.group) {
+                self.scheduler.block(g, block);
+            }
+            Some(permit)
+        } else {
+            match &info {
+                None if status.as_u16() < 400 => permit.finish_without_limits(),
+                _ => permit.finish(info.as_ref()),
+            }
+            None
+        };
+        if let Some(info) = &info {
+            if let Some(g) = info.group {
+                self.learn_group(call.request, call.path, g);
+            }
+            record_rate_limit(call.span, info);
+        }
+        call.span.record("status", status.as_u16());
+        let request_id = header_text(&headers, "rcrequestid").map(str::to_owned);
+        if let Some(id) = &request_id {
+            call.span.record("request_id", id.as_str());
+        }
+        let body = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Ok(Sent::failed(e)),
+        };
+        Ok(Sent {
+            result: Ok(Answer {
                 status,
                 headers,
                 body,
-                attempts,
-            };
-            let api_error = || {
-                Box::new(ApiError::from_body(
-                    status.as_u16(),
-                    method,
-                    path,
-                    request_id.clone(),
-                    &body,
-                ))
-            };
+                info,
+                request_id,
+                retry_after,
+            }),
+            kept,
+        })
+    }
 
-            if status == StatusCode::UNAUTHORIZED
-                && let Some(rejected) = &bearer
-            {
-                let error = api_error();
-                // A token we were just issued being refused again means more refreshing will not help.
-                let give_up = auth_retries >= MAX_AUTH_RETRIES
-                    || last_renewal == Some(Renewal::Issued)
-                    || !token_problem(&body);
-                if give_up && request.error_status_ok {
-                    return Ok(respond(status, headers, body));
-                }
-                if give_up {
-                    return Err(Error::Unauthorized(error));
-                }
-                auth_retries += 1;
-                debug!(code = ?error.error_code, "access token refused; renewing it");
-                let (_, how) = self.renew(Some(rejected), true).await?;
-                last_renewal = Some(how);
-                // Authentication is checked before a request is acted on, so resending is safe.
-                continue;
-            }
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let wait =
-                    retry::retry_after(&headers, self.now()).unwrap_or(policy.default_retry_after);
-                self.scheduler.block(group, wait);
-                if let Some(g) = info.as_ref().and_then(|i| i.group).filter(|g| *g != group) {
-                    self.scheduler.block(g, wait);
-                }
-                if retry_safe && retries < policy.max_retries && wait <= policy.max_retry_after {
-                    retries += 1;
-                    warn!(
-                        attempt = attempts,
-                        wait_s = wait.as_secs(),
-                        "rate limited; waiting for Retry-After"
-                    );
-                    continue;
-                }
-                if request.error_status_ok {
-                    return Ok(respond(status, headers, body));
-                }
-                return Err(Error::RateLimited {
-                    error: api_error(),
-                    group: info.and_then(|i| i.group).unwrap_or(group).as_str(),
-                    retry_after: wait,
+    /// Turns the last attempt into the caller's result: a response, or the error it amounts to.
+    fn conclude(
+        &self,
+        call: &Call<'_>,
+        result: std::result::Result<Answer, reqwest::Error>,
+        attempts: u32,
+    ) -> Result<Response> {
+        let answer = result.map_err(|source| Error::Transport {
+            method: call.method.to_owned(),
+            path: call.path.to_owned(),
+            attempts,
+            source,
+        })?;
+        if answer.status.as_u16() >= 400 && !call.request.error_status_ok {
+            let error = Box::new(ApiError::from_body(
+                answer.status.as_u16(),
+                call.method,
+                call.path,
+                answer.request_id,
+                &answer.body,
+            ));
+            return Err(match answer.status {
+                StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
+                    error,
+                    group: answer
+                        .info
+                        .and_then(|i| i.group)
+                        .unwrap_or(call.group)
+                        .as_str(),
+                    retry_after: answer
+                        .retry_after
+                        .unwrap_or_else(|| self.retry.unannounced_block()),
                     attempts,
-                });
-            }
-            if retry::transient_status(status) && retry_safe && retries < policy.max_retries {
-                retries += 1;
-                let wait = match retry::retry_after(&headers, self.now()) {
-                    Some(ra) if ra <= policy.max_retry_after => ra.max(policy.backoff(retries) / 4),
-                    _ => policy.backoff(retries),
-                };
-                warn!(
-                    attempt = attempts,
-                    status = status.as_u16(),
-                    wait_ms = wait.as_millis() as u64,
-                    "server busy; retrying"
-                );
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            if status.as_u16() >= 400 && !request.error_status_ok {
-                return Err(
-                    if status == StatusCode::UNAUTHORIZED && mode == AuthMode::Bearer {
-                        Error::Unauthorized(api_error())
-                    } else {
-                        Error::Api(api_error())
-                    },
-                );
-            }
-            return Ok(respond(status, headers, body));
+                },
+                StatusCode::UNAUTHORIZED if call.mode == AuthMode::Bearer => {
+                    Error::Unauthorized(error)
+                }
+                _ => Error::Api(error),
+            });
+        }
+        Ok(Response {
+            method: call.method.to_owned(),
+            path: call.path.to_owned(),
+            status: answer.status,
+            headers: answer.headers,
+            body: answer.body,
+            attempts,
+        })
+    }
+
+    /// Announces a retry: logged at `info` (shown with `-v`) and sent as an [`Event::Retrying`] for the
+    /// progress line. `attempt` is the attempt that failed.
+    fn retrying(
+        &self,
+        call: &Call<'_>,
+        attempt: u32,
+        wait: Duration,
+        reason: Reason,
+        error: Option<&reqwest::Error>,
+    ) {
+        let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        match error {
+            Some(e) => info!(attempt, wait_ms, reason = %reason, error = %e, "retrying"),
+            None => info!(attempt, wait_ms, reason = %reason, "retrying"),
+        }
+        self.events.send(Event::Retrying {
+            method: call.request.method.clone(),
+            path: call.path.to_owned(),
+            attempt,
+            wait,
+            reason: reason.to_string(),
+        });
+    }
+}
+
+/// One request on its way: what all its attempts share.
+struct Call<'a> {
+    request: &'a Request,
+    url: &'a Url,
+    path: &'a str,
+    method: &'a str,
+    group: ThrottlingGroup,
+    mode: AuthMode,
+    span: &'a tracing::Span,
+}
+
+/// A whole response to one attempt.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    info: Option<RateLimitInfo>,
+    request_id: Option<String>,
+    /// `Retry-After`, read relative to now.
+    retry_after: Option<Duration>,
+}
+
+/// What one attempt came to, with the slot a 429 keeps for the resend.
+struct Sent {
+    result: std::result::Result<Answer, reqwest::Error>,
+    kept: Option<Permit>,
+}
+
+impl Sent {
+    fn failed(error: reqwest::Error) -> Sent {
+        Sent {
+            result: Err(error),
+            kept: None,
+        }
+    }
+
+    /// The facts the retry rules read.
+    fn outcome(&self, bearer_sent: bool) -> Outcome {
+        match &self.result {
+            Err(e) => Outcome::Failed(Failure::of(e)),
+            Ok(a) => Outcome::Answered {
+                status: a.status,
+                retry_after: a.retry_after,
+                token_refused: bearer_sent
+                    && a.status == StatusCode::UNAUTHORIZED
+                    && token_problem(&a.body),
+            },
         }
     }
 }

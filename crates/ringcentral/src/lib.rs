@@ -2,6 +2,9 @@
 //! rate-limit scheduler per throttling group, retries that never repeat an unsafe request, paged listings
 //! as streams, and one error type whose messages carry RingCentral's error code and request id.
 //!
+//! Long waits and retries are announced as [`Event`]s on [`Client::events`], so that a caller can show
+//! why a command pauses; they are logged at `info` as well.
+//!
 //! ```no_run
 //! # async fn demo() -> ringcentral::Result<()> {
 //! use std::sync::Arc;
@@ -32,6 +35,7 @@
 
 mod client;
 mod error;
+mod events;
 mod oauth;
 mod paging;
 mod ratelimit;
@@ -43,6 +47,7 @@ mod token;
 
 pub use client::{Client, ClientBuilder, DEVELOPER_SANDBOX_SERVER, PRODUCTION_SERVER};
 pub use error::{ApiError, Error, ErrorKind, Result};
+pub use events::{Event, WaitCause};
 pub use oauth::{AuthorizationCode, AuthorizationRequest, LoopbackListener};
 pub use paging::{DEFAULT_MAX_PAGE_SIZE, Page};
 pub use ratelimit::{RateLimit, RateLimitInfo};

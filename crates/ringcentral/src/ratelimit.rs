@@ -8,6 +8,13 @@
 //! and follow the `X-Rate-Limit-*` headers; a `Remaining` lower than this process accounts for (other
 //! processes or clients of the same app) adds the difference as occupied slots; a `429` blocks the group
 //! for `Retry-After`.
+//!
+//! A server that answers a group's requests successfully without any `X-Rate-Limit-*` header (a local
+//! sandbox, a proxy) does not throttle that group: the group then runs unthrottled, until a response
+//! carries the headers again or a `429` arrives (the `429` blocks the group for its `Retry-After`, and
+//! the group is paced at its limits until the next answer without headers). RingCentral always sends the
+//! headers, so against it nothing changes; an explicit limit given to the client builder is kept
+//! whatever the server sends.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -18,6 +25,12 @@ use std::{
 use http::HeaderMap;
 use ringcentral_api::ThrottlingGroup;
 use tokio::{sync::Notify, time::Instant};
+use tracing::{debug, info};
+
+use crate::events::{Event, Events, LOGGED_WAIT, REPORTED_WAIT, WaitCause};
+
+/// How many times [`Scheduler::resume`] follows a block that keeps being extended.
+const MAX_RESUME_ROUNDS: usize = 8;
 
 /// A limit of `requests` per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +93,8 @@ struct Group {
     /// When each recently answered request's slot frees up, oldest first.
     busy_until: VecDeque<Instant>,
     blocked_until: Option<Instant>,
+    /// The server answered this group without rate-limit headers: it is not pacing it, so neither do we.
+    silent: bool,
 }
 
 impl Group {
@@ -89,6 +104,7 @@ impl Group {
             in_flight: 0,
             busy_until: VecDeque::new(),
             blocked_until: None,
+            silent: false,
         }
     }
 
@@ -114,7 +130,7 @@ impl Group {
 }
 
 enum Wait {
-    Until(Instant),
+    Until(Instant, WaitCause),
     Notified,
 }
 
@@ -124,6 +140,7 @@ struct Inner {
     groups: Mutex<HashMap<ThrottlingGroup, Group>>,
     overrides: HashMap<ThrottlingGroup, Option<RateLimit>>,
     notify: Notify,
+    events: Events,
 }
 
 /// The scheduler shared by every request of one client.
@@ -146,6 +163,7 @@ impl Scheduler {
     pub(crate) fn new(
         enabled: bool,
         overrides: HashMap<ThrottlingGroup, Option<RateLimit>>,
+        events: Events,
     ) -> Scheduler {
         Scheduler {
             inner: Arc::new(Inner {
@@ -153,15 +171,19 @@ impl Scheduler {
                 groups: Mutex::new(HashMap::new()),
                 overrides,
                 notify: Notify::new(),
+                events,
             }),
         }
     }
 
-    /// Waits until the group has a free slot, and takes it.
+    /// Waits until the group has a free slot, and takes it. A wait longer than [`REPORTED_WAIT`] is
+    /// announced as an [`Event::Waiting`], once per distinct deadline, so that a long pause never passes
+    /// silently.
     pub(crate) async fn acquire(&self, group: ThrottlingGroup) -> Permit {
         if !self.inner.enabled {
             return self.permit(group, false);
         }
+        let mut reported: Option<Instant> = None;
         loop {
             // Register for wake-ups before looking, so that a slot freed in between is not missed.
             let notified = self.inner.notify.notified();
@@ -173,20 +195,25 @@ impl Scheduler {
                 let now = Instant::now();
                 g.prune(now);
                 match (g.blocked_until, g.limit) {
-                    (Some(until), _) => Wait::Until(until),
+                    (Some(until), _) => Wait::Until(until, WaitCause::RetryAfter),
+                    (None, _) if g.silent => return self.permit(group, false),
                     (None, None) => return self.permit(group, false),
                     (None, Some(limit)) if g.used() < limit.requests.max(1) => {
                         g.in_flight += 1;
                         return self.permit(group, true);
                     }
                     (None, Some(_)) => match g.busy_until.front() {
-                        Some(t) => Wait::Until(*t),
+                        Some(t) => Wait::Until(*t, WaitCause::Pacing),
                         None => Wait::Notified,
                     },
                 }
             };
             match wait {
-                Wait::Until(t) => {
+                Wait::Until(t, cause) => {
+                    if reported.is_none_or(|r| r < t) {
+                        reported = Some(t);
+                        self.report(group, t.saturating_duration_since(Instant::now()), cause);
+                    }
                     tokio::select! {
                         _ = tokio::time::sleep_until(t) => {}
                         _ = &mut notified => {}
@@ -195,6 +222,31 @@ impl Scheduler {
                 Wait::Notified => notified.await,
             }
         }
+    }
+
+    fn report(&self, group: ThrottlingGroup, wait: Duration, cause: WaitCause) {
+        if wait <= REPORTED_WAIT {
+            return;
+        }
+        let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        if wait > LOGGED_WAIT {
+            info!(
+                group = group.as_str(),
+                wait_ms,
+                cause = cause.as_str(),
+                "waiting before sending"
+            );
+        } else {
+            debug!(
+                group = group.as_str(),
+                wait_ms,
+                cause = cause.as_str(),
+                "waiting before sending"
+            );
+        }
+        self.inner
+            .events
+            .send(Event::Waiting { group, wait, cause });
     }
 
     fn permit(&self, group: ThrottlingGroup, tracked: bool) -> Permit {
@@ -217,8 +269,46 @@ impl Scheduler {
         if g.blocked_until.is_none_or(|t| t < until) {
             g.blocked_until = Some(until);
         }
+        // A server that refuses requests counts them after all: pace the group until it says otherwise.
+        g.silent = false;
         drop(groups);
         self.inner.notify.notify_waiters();
+    }
+
+    /// Holds a refused request's slot for `wait` (its `Retry-After`) and for as long as its group stays
+    /// blocked, so that the resend is sent as soon as the block ends and takes no new slot.
+    pub(crate) async fn resume(&self, permit: &mut Permit, wait: Duration) {
+        let mut until = Instant::now() + wait;
+        let mut reported: Option<Instant> = None;
+        // Another 429 of the group may extend the block while we sleep; a few rounds cover that, and the
+        // retry count bounds the rest.
+        for _ in 0..MAX_RESUME_ROUNDS {
+            if self.inner.enabled {
+                let groups = self.inner.lock();
+                if let Some(blocked) = groups.get(&permit.group).and_then(|g| g.blocked_until) {
+                    until = until.max(blocked);
+                }
+            }
+            let now = Instant::now();
+            if until <= now {
+                break;
+            }
+            if reported.is_none_or(|r| r < until) {
+                reported = Some(until);
+                self.report(permit.group, until - now, WaitCause::RetryAfter);
+            }
+            tokio::time::sleep_until(until).await;
+        }
+        // Sent while the group ran unthrottled, the request held no slot; the group is paced now, so the
+        // resend counts like any other request.
+        if self.inner.enabled && !permit.tracked {
+            let mut groups = self.inner.lock();
+            let g = self.inner.group(&mut groups, permit.group);
+            if g.limit.is_some() && !g.silent {
+                g.in_flight += 1;
+                permit.tracked = true;
+            }
+        }
     }
 
     /// The group's current limit, for diagnostics and tests.
@@ -257,6 +347,41 @@ impl Permit {
         self.release(info);
     }
 
+    /// Records a successful answer that carried no rate-limit header: the server does not throttle the
+    /// group, so it runs unthrottled until headers or a `429` say otherwise.
+    pub(crate) fn finish_without_limits(mut self) {
+        self.done = true;
+        self.release(None);
+        if !self.inner.enabled || self.inner.overrides.contains_key(&self.group) {
+            return;
+        }
+        let mut groups = self.inner.lock();
+        let g = self.inner.group(&mut groups, self.group);
+        if !g.silent {
+            debug!(
+                group = self.group.as_str(),
+                "no rate-limit headers: the group runs unthrottled"
+            );
+            g.silent = true;
+            // Waiters held by the default limits may go now.
+            drop(groups);
+            self.inner.notify.notify_waiters();
+        }
+    }
+
+    /// Applies the headers of a refused attempt (a `429`) but keeps the slot: the request is resent
+    /// with it after the block, so a resend never takes a slot the refusal did not.
+    pub(crate) fn observe(&self, info: Option<&RateLimitInfo>) {
+        if !self.inner.enabled {
+            return;
+        }
+        if let Some(info) = info {
+            let mut groups = self.inner.lock();
+            self.inner
+                .apply(&mut groups, self.group, info, Instant::now(), false);
+        }
+    }
+
     fn release(&mut self, info: Option<&RateLimitInfo>) {
         if !self.inner.enabled {
             return;
@@ -274,41 +399,58 @@ impl Permit {
         if let Some(info) = info {
             // The server names the group that really counted the request; when it differs from the one
             // assumed, the request is accounted there too so the next ones see it.
-            let actual = info.group.unwrap_or(self.group);
-            let overridden = self.inner.overrides.contains_key(&actual);
-            let g = self.inner.group(&mut groups, actual);
-            if !overridden {
-                if let (Some(n), Some(limit)) = (info.limit, g.limit.as_mut()) {
-                    limit.requests = n.max(1);
-                }
-                if let (Some(w), Some(limit)) = (info.window, g.limit.as_mut())
-                    && !w.is_zero()
-                {
-                    limit.window = w;
-                }
-                if let (None, Some(n), Some(w)) = (g.limit, info.limit, info.window)
-                    && actual != ThrottlingGroup::NoThrottling
-                    && !w.is_zero()
-                {
-                    g.limit = Some(RateLimit::new(n.max(1), w));
-                }
-            }
-            if (actual != self.group || !self.tracked)
-                && let Some(limit) = g.limit
-            {
-                g.occupy_until(now + limit.window);
-            }
-            if let (Some(remaining), Some(limit)) = (info.remaining, g.limit) {
-                g.prune(now);
-                let server_used = limit.requests.saturating_sub(remaining);
-                let extra = server_used.saturating_sub(g.used());
-                for _ in 0..extra.min(limit.requests) {
-                    g.occupy_until(now + limit.window);
-                }
-            }
+            let count_in_actual = info.group.is_some_and(|g| g != self.group) || !self.tracked;
+            self.inner.group(&mut groups, self.group).silent = false;
+            self.inner
+                .apply(&mut groups, self.group, info, now, count_in_actual);
         }
         drop(groups);
         self.inner.notify.notify_waiters();
+    }
+}
+
+impl Inner {
+    /// Follows a response's `X-Rate-Limit-*` headers: the limit and window of the group that counted the
+    /// request, and a `Remaining` lower than this process accounts for.
+    fn apply(
+        &self,
+        groups: &mut HashMap<ThrottlingGroup, Group>,
+        assumed: ThrottlingGroup,
+        info: &RateLimitInfo,
+        now: Instant,
+        count_in_actual: bool,
+    ) {
+        let actual = info.group.unwrap_or(assumed);
+        let overridden = self.overrides.contains_key(&actual);
+        let g = self.group(groups, actual);
+        g.silent = false;
+        if !overridden {
+            if let (Some(n), Some(limit)) = (info.limit, g.limit.as_mut()) {
+                limit.requests = n.max(1);
+            }
+            if let (Some(w), Some(limit)) = (info.window, g.limit.as_mut())
+                && !w.is_zero()
+            {
+                limit.window = w;
+            }
+            if let (None, Some(n), Some(w)) = (g.limit, info.limit, info.window)
+                && actual != ThrottlingGroup::NoThrottling
+                && !w.is_zero()
+            {
+                g.limit = Some(RateLimit::new(n.max(1), w));
+            }
+        }
+        if count_in_actual && let Some(limit) = g.limit {
+            g.occupy_until(now + limit.window);
+        }
+        if let (Some(remaining), Some(limit)) = (info.remaining, g.limit) {
+            g.prune(now);
+            let server_used = limit.requests.saturating_sub(remaining);
+            let extra = server_used.saturating_sub(g.used());
+            for _ in 0..extra.min(limit.requests) {
+                g.occupy_until(now + limit.window);
+            }
+        }
     }
 }
 
@@ -327,7 +469,7 @@ mod tests {
     use futures::{StreamExt, stream};
 
     fn scheduler() -> Scheduler {
-        Scheduler::new(true, HashMap::new())
+        Scheduler::new(true, HashMap::new(), Events::new())
     }
 
     /// Runs `n` calls of `latency` each with unlimited concurrency; returns the send instants, relative.
@@ -444,6 +586,101 @@ mod tests {
         }
         let start = Instant::now();
         drop(s.acquire(ThrottlingGroup::Light).await);
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
+    }
+
+    fn headers(limit: u32, remaining: u32) -> RateLimitInfo {
+        RateLimitInfo {
+            group: None,
+            limit: Some(limit),
+            remaining: Some(remaining),
+            window: Some(Duration::from_secs(60)),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_group_answered_without_headers_runs_unthrottled_until_headers_return() {
+        let s = scheduler();
+        let start = Instant::now();
+        s.acquire(ThrottlingGroup::Heavy)
+            .await
+            .finish_without_limits();
+        // Heavy's default is 10 a minute; a server that names no limit is not held to it.
+        let sends = run(&s, ThrottlingGroup::Heavy, 500, Duration::from_millis(50)).await;
+        assert_eq!(sends.last().copied(), Some(Duration::ZERO));
+        assert_eq!(start.elapsed(), Duration::from_millis(50));
+        // Headers again: the group is paced by them.
+        s.acquire(ThrottlingGroup::Heavy)
+            .await
+            .finish(Some(&headers(10, 0)));
+        let start = Instant::now();
+        drop(s.acquire(ThrottlingGroup::Heavy).await);
+        // Until the first slot taken before the run frees up, 60 s after the run began.
+        assert_eq!(start.elapsed(), Duration::from_millis(59_950));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_ends_the_unthrottled_run() {
+        let s = scheduler();
+        s.acquire(ThrottlingGroup::Light)
+            .await
+            .finish_without_limits();
+        s.block(ThrottlingGroup::Light, Duration::from_secs(7));
+        let start = Instant::now();
+        // The block first, then Light's default pace of 50 a minute.
+        let sends = run(&s, ThrottlingGroup::Light, 51, Duration::from_millis(10)).await;
+        assert_eq!(sends.first().copied(), Some(Duration::from_secs(7)));
+        assert_eq!(max_in_any_window(&sends, Duration::from_secs(60)), 50);
+        assert!(
+            start.elapsed() >= Duration::from_secs(67),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn headers_on_every_answer_keep_the_pace_as_before() {
+        let s = scheduler();
+        let start = Instant::now();
+        for _ in 0..41 {
+            s.acquire(ThrottlingGroup::Medium)
+                .await
+                .finish(Some(&RateLimitInfo {
+                    group: Some(ThrottlingGroup::Medium),
+                    limit: Some(40),
+                    remaining: None,
+                    window: Some(Duration::from_secs(60)),
+                }));
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_explicit_limit_holds_whatever_the_server_sends() {
+        let mut overrides = HashMap::new();
+        overrides.insert(
+            ThrottlingGroup::Light,
+            Some(RateLimit::new(2, Duration::from_secs(10))),
+        );
+        let s = Scheduler::new(true, overrides, Events::new());
+        let start = Instant::now();
+        for _ in 0..3 {
+            s.acquire(ThrottlingGroup::Light)
+                .await
+                .finish_without_limits();
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_answers_say_the_server_does_not_throttle() {
+        let s = scheduler();
+        // A request dropped before any answer (a transport failure) proves nothing about the server.
+        for _ in 0..10 {
+            drop(s.acquire(ThrottlingGroup::Heavy).await);
+        }
+        let start = Instant::now();
+        drop(s.acquire(ThrottlingGroup::Heavy).await);
         assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
 }

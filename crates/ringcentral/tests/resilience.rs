@@ -73,19 +73,58 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_429_on_a_post_is_not_resent_and_blocks_the_group() {
+async fn a_429_on_a_post_is_resent_after_retry_after() {
     let rc = FakeRc::start(Duration::from_secs(3600));
     let client = logged_in(&rc, true).await;
     rc.fault(Fault::status(429, RATE_BODY).with_header("retry-after", "30"));
-    let err = client.send(sms()).await.expect_err("rate limited");
-    assert_eq!(err.kind(), ErrorKind::RateLimited);
-    assert_eq!(err.error_code(), Some("CMN-301"));
+    let start = Instant::now();
+    let response = client
+        .send(sms())
+        .await
+        .expect("RingCentral never acted on a request it answered 429: resent");
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_secs(30) && took < Duration::from_secs(31),
+        "{took:?}"
+    );
+    assert_eq!(response.attempts(), 2);
+    let sent = rc
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("POST /restapi/v1.0/account/~/extension/~/sms"))
+        .count();
+    assert_eq!(sent, 2, "the refused SMS and its resend");
+
+    // Without Retry-After the group is blocked for RingCentral's 30 s.
+    rc.fault(Fault::status(429, RATE_BODY));
+    let start = Instant::now();
+    client.send(sms()).await.expect("resent");
+    assert!(
+        start.elapsed() >= Duration::from_secs(30) && start.elapsed() < Duration::from_secs(31),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_blocks_the_group_for_other_requests() {
+    let rc = FakeRc::start(Duration::from_secs(3600));
+    let client = client_builder(&rc.url)
+        .rate_limits_enabled(true)
+        .retry_policy(ringcentral::RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .login_jwt(&SecretString::from(JWT))
+        .await
+        .expect("login");
+    rc.fault(Fault::status(429, RATE_BODY).with_header("retry-after", "30"));
+    let err = client.send(sms()).await.expect_err("no retries allowed");
     assert!(
         matches!(&err, Error::RateLimited { retry_after, group: "Medium", attempts: 1, .. } if *retry_after == Duration::from_secs(30)),
         "{err:?}"
     );
-    assert_eq!(api_requests(&rc), 1, "the SMS was not sent twice");
-    // The group stays blocked for Retry-After: the next Medium request waits, a Light one does not.
+    assert_eq!(err.error_code(), Some("CMN-301"));
     let start = Instant::now();
     client.send(me()).await.expect("light");
     assert!(start.elapsed() < Duration::from_secs(1));
@@ -216,7 +255,7 @@ async fn malformed_bodies_say_where_and_what() {
         500,
         "<html>\n<body>Internal error</body></html>",
     ));
-    let err = client.send(me()).await.expect_err("html error");
+    let err = client.send(sms()).await.expect_err("html error");
     assert_eq!(
         err.to_string().split(" [").next(),
         Some("HTTP 500: <html>"),
@@ -415,6 +454,8 @@ async fn requests_never_leave_the_configured_server() {
 #[tokio::test(start_paused = true)]
 async fn a_request_without_a_group_learns_it_from_the_response() {
     let rc = FakeRc::start(Duration::from_secs(3600));
+    // Like RingCentral, the server answers with rate-limit headers, so its groups are paced.
+    rc.with(|s| s.api_headers = vec![("x-rate-limit-window", "60".to_owned())]);
     let client = logged_in(&rc, true).await;
     let unknown = || Request::get("/restapi/v1.0/account/~/extension/~");
     // Unknown operations start in the conservative Heavy group (10 per minute)...

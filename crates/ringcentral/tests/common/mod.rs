@@ -37,6 +37,8 @@ pub enum Fault {
     },
     /// Expire every access token issued so far, then answer normally (the request itself gets a 401).
     ExpireTokens,
+    /// Answer normally: spaces the other faults out over a series of requests.
+    Pass,
 }
 
 impl Fault {
@@ -95,6 +97,9 @@ pub struct RcState {
     pub faults: VecDeque<Fault>,
     /// Every request as `METHOD path?query`.
     pub log: Vec<String>,
+    /// Headers added to every API answer that does not set them itself, e.g. RingCentral's
+    /// `X-Rate-Limit-*` (by default the look-alike sends none, like a server that does not throttle).
+    pub api_headers: Vec<(&'static str, String)>,
     sessions: HashMap<u64, Session>,
     access_index: HashMap<String, u64>,
     /// Refresh token -> (session, already used).
@@ -181,6 +186,7 @@ impl FakeRc {
             counters: Counters::default(),
             faults: VecDeque::new(),
             log: Vec::new(),
+            api_headers: Vec::new(),
             sessions: HashMap::new(),
             access_index: HashMap::new(),
             refresh_index: HashMap::new(),
@@ -321,7 +327,17 @@ async fn handle(
             }
             r
         }
-        _ => api(&mut st, &method, &uri, &headers, &body),
+        _ => {
+            let mut r = api(&mut st, &method, &uri, &headers, &body);
+            for (name, value) in &st.api_headers {
+                if !r.headers().contains_key(*name)
+                    && let Ok(v) = HeaderValue::from_str(value)
+                {
+                    r.headers_mut().insert(*name, v);
+                }
+            }
+            r
+        }
     };
     with_request_id(resp)
 }
@@ -422,6 +438,7 @@ fn api(
                 }
                 return r;
             }
+            Fault::Pass => {}
             Fault::ExpireTokens => {
                 let past = Instant::now() - Duration::from_secs(1);
                 for s in st.sessions.values_mut() {
