@@ -88,6 +88,7 @@ fn json_flag(command: &Command) -> bool {
         Command::Sandbox(SandboxCommand::Reset(a)) => a.out.json,
         Command::Sandbox(SandboxCommand::Serve(a)) => a.out.json,
         Command::Completions(a) => a.out.json,
+        Command::Status(a) => a.out.json,
         Command::Request(_) => false,
     }
 }
@@ -116,6 +117,7 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
         Command::Sandbox(SandboxCommand::Credentials(args)) => sandbox::credentials(ctx, args),
         Command::Sandbox(SandboxCommand::Reset(args)) => sandbox::reset(ctx, args),
         Command::Completions(args) => completions::run(args),
+        Command::Status(_) => commands::status::run(ctx),
     }
 }
 

@@ -6,3 +6,4 @@ pub mod connection;
 pub mod request;
 pub mod sandbox;
 pub mod send;
+pub mod status;
