@@ -980,6 +980,12 @@ pub fn remove(ctx: &Ctx, args: &ConnectionIdArgs) -> CliResult<View> {
     let registry = ctx.home.registry()?;
     if registry.find(&args.id).is_none() && ctx.home.orphans(&registry).contains(&args.id) {
         ctx.home.remove_connection_files(&args.id)?;
+        ctx.home.update(|registry| {
+            if registry.pending_login.as_deref() == Some(args.id.as_str()) {
+                registry.pending_login = None;
+            }
+            Ok(())
+        })?;
         return Ok(View::Record {
             json: json!({"id": args.id, "removed": true, "deleted": ["folder of an interrupted login"]}),
             fields: vec![(

@@ -3,10 +3,13 @@
 //! `ringctl sandbox serve` in a process of its own. Each test has its own `RINGCTL_HOME`.
 
 mod auth;
+mod choice;
 mod common;
 mod connections;
 mod embedded;
 mod inputs;
 mod request;
+mod safety;
+mod secrets;
 mod served;
 mod skill;

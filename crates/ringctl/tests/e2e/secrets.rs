@@ -1,0 +1,125 @@
+//! Secrets: `logout` and `connection remove` delete the stored client secret and JWT with the
+//! tokens and say what they deleted; without an OS keyring (none runs here, and
+//! `RINGCTL_KEYRING=off` turns it off anywhere) secrets fall back to 0600 files in 0700 folders,
+//! silently, and `status` says so.
+
+use serde_json::Value;
+
+use crate::common::{Home, Served, TestResult, run};
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn logout_and_remove_delete_the_stored_secrets_and_say_so() -> TestResult {
+    let served = Served::start(&[]);
+    let home = Home::new();
+    served.login(&home, "sb");
+    let dir = home.path().join("connections").join("sb");
+    assert!(dir.join("secrets.json").is_file());
+
+    let out = home.json(&["logout", "--json"]);
+    assert_eq!(out["revoked"], true);
+    assert_eq!(
+        strings(&out["deleted"]),
+        ["tokens", "client secret", "JWT"],
+        "{out}"
+    );
+    assert!(!dir.join("secrets.json").exists());
+    let text = std::fs::read_to_string(home.path().join("connections.json"))?;
+    assert!(!text.contains(&served.jwt) && !text.contains(&served.client_secret));
+    // Logged out is logged out; and nothing is left to delete the second time.
+    home.cmd()
+        .args(["action", "run", "get-extension-info"])
+        .assert()
+        .code(3);
+    let again = home.json(&["logout", "sb", "--json"]);
+    assert_eq!(strings(&again["deleted"]), Vec::<&str>::new(), "{again}");
+
+    served.login(&home, "sb");
+    let removed = home.json(&["connection", "remove", "sb", "--json"]);
+    assert_eq!(
+        strings(&removed["deleted"]),
+        ["connection record", "tokens", "client secret", "JWT"],
+        "{removed}"
+    );
+    assert!(!dir.exists());
+    Ok(())
+}
+
+#[test]
+fn without_a_keyring_secrets_are_private_files_and_status_says_so() -> TestResult {
+    let served = Served::start(&[]);
+    for keyring in [None, Some("off")] {
+        let home = Home::new();
+        let mut cmd = home.cmd();
+        cmd.args([
+            "login",
+            "--server",
+            &served.url,
+            "--client-id",
+            &served.client_id,
+            "--client-secret-file",
+            crate::common::path_str(&served.secret_file()),
+            "--jwt-file",
+            crate::common::path_str(&served.jwt_file()),
+            "--name",
+            "sb",
+            "--json",
+        ]);
+        if let Some(value) = keyring {
+            cmd.env("RINGCTL_KEYRING", value);
+        }
+        let (code, _, stderr) = run(&mut cmd);
+        assert_eq!(code, 0, "{stderr}");
+        // The fallback is silent: no warning about a missing keyring.
+        assert!(!stderr.to_lowercase().contains("keyring"), "{stderr}");
+
+        let mut cmd = home.cmd();
+        cmd.args(["status", "--json"]);
+        if let Some(value) = keyring {
+            cmd.env("RINGCTL_KEYRING", value);
+        }
+        let (code, stdout, stderr) = run(&mut cmd);
+        assert_eq!(code, 0, "{stderr}");
+        let status: Value = serde_json::from_str(&stdout)?;
+        assert_eq!(status["secretStore"], "file", "{status}");
+        assert!(
+            status["secretsKept"]
+                .as_str()
+                .is_some_and(|s| s.contains("secrets.json")),
+            "{status}"
+        );
+        assert!(!stdout.contains(&served.jwt) && !stdout.contains(&served.client_secret));
+
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &std::path::Path| -> std::io::Result<u32> {
+                Ok(std::fs::metadata(p)?.permissions().mode() & 0o777)
+            };
+            let connections = home.path().join("connections");
+            let dir = connections.join("sb");
+            for folder in [&connections, &dir] {
+                assert_eq!(mode(folder)?, 0o700, "{}", folder.display());
+            }
+            for file in [
+                dir.join("secrets.json"),
+                dir.join("token.json"),
+                dir.join("token.json.lock"),
+                home.path().join("connections.lock"),
+                home.path().join("connections.json"),
+            ] {
+                // The token store's lock appears once a refresh or login took it.
+                if file.exists() || !file.ends_with("token.json.lock") {
+                    assert_eq!(mode(&file)?, 0o600, "{}", file.display());
+                }
+            }
+        }
+    }
+    Ok(())
+}
