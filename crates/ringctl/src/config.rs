@@ -147,40 +147,76 @@ impl Home {
         }
     }
 
-    /// Stores a connection's secrets, replacing whatever it had, and says where they went.
+    /// Stores a connection's secrets, replacing whatever it had, and says where they went: the OS
+    /// keyring when one answers, else a 0600 file.
     pub fn save_secrets(&self, id: &str, secrets: &Secrets) -> CliResult<SecretStore> {
         create_private_dir(&self.connection_dir(id))?;
+        if os_keyring::enabled() {
+            let text = encode_secrets(secrets)?;
+            if os_keyring::set(&self.keyring_user(id), &text).is_ok() {
+                // Only one copy: a file left from before would outlive the keyring entry.
+                remove_file_if_any(&self.secrets_path(id))?;
+                return Ok(SecretStore::Keyring);
+            }
+        }
         write_secrets_file(&self.secrets_path(id), secrets)?;
         Ok(SecretStore::File)
     }
 
-    /// A connection's stored secrets (none stored is not an error).
+    /// A connection's stored secrets, from the keyring or its file (none stored is not an error).
     pub fn secrets(&self, id: &str) -> CliResult<Secrets> {
+        if os_keyring::enabled()
+            && let Ok(Some(text)) = os_keyring::get(&self.keyring_user(id))
+        {
+            return decode_secrets(&text, &format!("the keyring entry of `{id}`"));
+        }
         read_secrets_file(&self.secrets_path(id))
     }
 
-    /// Deletes a connection's stored secrets and says which there were (`client secret`, `JWT`).
+    /// Deletes a connection's stored secrets, wherever they are, and says which there were
+    /// (`client secret`, `JWT`).
     pub fn delete_secrets(&self, id: &str) -> CliResult<Vec<&'static str>> {
         let held = self.secrets(id).unwrap_or_default();
-        let path = self.secrets_path(id);
-        match fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("remove", &path, e)),
+        if os_keyring::enabled() {
+            let _ = os_keyring::delete(&self.keyring_user(id));
         }
+        remove_file_if_any(&self.secrets_path(id))?;
         Ok(held.names())
     }
 
     /// Where a connection's secrets are kept, in words, when it has any.
     pub fn secrets_kept_in(&self, id: &str) -> Option<(SecretStore, String)> {
+        let user = self.keyring_user(id);
+        if os_keyring::enabled() && matches!(os_keyring::get(&user), Ok(Some(_))) {
+            return Some((
+                SecretStore::Keyring,
+                format!(
+                    "the OS keyring (service `{}`, account `{user}`)",
+                    os_keyring::SERVICE
+                ),
+            ));
+        }
         let path = self.secrets_path(id);
         path.exists()
-            .then(|| (SecretStore::File, format!("file {}", path.display())))
+            .then(|| (SecretStore::File, format!("the file {}", path.display())))
     }
 
-    /// Where this home keeps secrets.
+    /// Where this home keeps new secrets.
     pub fn secret_store(&self) -> SecretStore {
-        SecretStore::File
+        if os_keyring::enabled() {
+            SecretStore::Keyring
+        } else {
+            SecretStore::File
+        }
+    }
+
+    /// A connection's account in the keyring: its id and a hash of this home's folder, so that
+    /// two homes (`RINGCTL_HOME`) never share an entry.
+    fn keyring_user(&self, id: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.config.to_string_lossy().as_bytes());
+        let home: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("{id}@{home}")
     }
 
     /// Forgets the token cache of the connection the `RC_*` variables form.
@@ -343,6 +379,8 @@ impl Secrets {
 /// Where a home keeps connections' secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretStore {
+    /// The operating system's keyring (Secret Service, Keychain, Credential Manager).
+    Keyring,
     /// `secrets.json` files of mode 0600 in the connections' folders.
     File,
 }
@@ -350,13 +388,13 @@ pub enum SecretStore {
 impl SecretStore {
     pub fn name(self) -> &'static str {
         match self {
+            SecretStore::Keyring => "keyring",
             SecretStore::File => "file",
         }
     }
 }
 
-/// Writes secrets as a 0600 JSON file.
-pub fn write_secrets_file(path: &Path, secrets: &Secrets) -> CliResult<()> {
+fn encode_secrets(secrets: &Secrets) -> CliResult<String> {
     let stored = StoredSecrets {
         client_secret: secrets
             .client_secret
@@ -364,26 +402,121 @@ pub fn write_secrets_file(path: &Path, secrets: &Secrets) -> CliResult<()> {
             .map(|s| s.expose_secret().to_string()),
         jwt: secrets.jwt.as_ref().map(|s| s.expose_secret().to_string()),
     };
-    let text = serde_json::to_string(&stored)
-        .map_err(|e| CliError::failure(format!("cannot encode secrets: {e}")))?;
-    write_private(path, text.as_bytes())
+    serde_json::to_string(&stored)
+        .map_err(|e| CliError::failure(format!("cannot encode secrets: {e}")))
+}
+
+fn decode_secrets(text: &str, what: &str) -> CliResult<Secrets> {
+    let stored: StoredSecrets = serde_json::from_str(text).map_err(|e| {
+        CliError::new(Exit::Auth, format!("{what} is unreadable: {e}"))
+            .hint("Log in again with `ringctl login`.")
+    })?;
+    Ok(Secrets {
+        client_secret: stored.client_secret.map(SecretString::from),
+        jwt: stored.jwt.map(SecretString::from),
+    })
+}
+
+/// Writes secrets as a 0600 JSON file.
+pub fn write_secrets_file(path: &Path, secrets: &Secrets) -> CliResult<()> {
+    write_private(path, encode_secrets(secrets)?.as_bytes())
 }
 
 /// Reads a secrets file; a missing one holds no secrets.
 pub fn read_secrets_file(path: &Path) -> CliResult<Secrets> {
     match fs::read_to_string(path) {
-        Ok(text) => {
-            let stored: StoredSecrets = serde_json::from_str(&text).map_err(|e| {
-                CliError::new(Exit::Auth, format!("{} is unreadable: {e}", path.display()))
-                    .hint("Log in again with `ringctl login`.")
-            })?;
-            Ok(Secrets {
-                client_secret: stored.client_secret.map(SecretString::from),
-                jwt: stored.jwt.map(SecretString::from),
-            })
-        }
+        Ok(text) => decode_secrets(&text, &path.display().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Secrets::default()),
         Err(e) => Err(io_error("read", path, e)),
+    }
+}
+
+fn remove_file_if_any(path: &Path) -> CliResult<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error("remove", path, e)),
+    }
+}
+
+/// The OS keyring, where the platform has one ringctl is built for. `RINGCTL_KEYRING=off` turns it
+/// off; otherwise it is used when it answers a first lookup, which also tells a keyring that is
+/// not running (no Secret Service on a headless Linux box) from one that is, once per process.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+))]
+mod os_keyring {
+    use std::sync::OnceLock;
+
+    pub const SERVICE: &str = "ringctl";
+
+    pub fn enabled() -> bool {
+        static ENABLED: OnceLock<bool> = OnceLock::new();
+        *ENABLED.get_or_init(|| {
+            let off = std::env::var("RINGCTL_KEYRING").is_ok_and(|v| {
+                matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "off" | "0" | "false" | "no" | "file"
+                )
+            });
+            !off && get("availability-check").is_ok()
+        })
+    }
+
+    fn entry(user: &str) -> Result<keyring::Entry, keyring::Error> {
+        keyring::Entry::new(SERVICE, user)
+    }
+
+    /// The text stored for `user`; `None` when there is no entry.
+    pub fn get(user: &str) -> Result<Option<String>, keyring::Error> {
+        match entry(user)?.get_password() {
+            Ok(text) => Ok(Some(text)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn set(user: &str, text: &str) -> Result<(), keyring::Error> {
+        entry(user)?.set_password(text)
+    }
+
+    pub fn delete(user: &str) -> Result<(), keyring::Error> {
+        match entry(user)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Platforms without a keyring ringctl is built for keep secrets in files.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+)))]
+mod os_keyring {
+    pub const SERVICE: &str = "ringctl";
+
+    pub fn enabled() -> bool {
+        false
+    }
+
+    pub fn get(_user: &str) -> Result<Option<String>, ()> {
+        Ok(None)
+    }
+
+    pub fn set(_user: &str, _text: &str) -> Result<(), ()> {
+        Err(())
+    }
+
+    pub fn delete(_user: &str) -> Result<(), ()> {
+        Ok(())
     }
 }
 

@@ -979,6 +979,8 @@ pub fn set_default(ctx: &Ctx, args: &ConnectionIdArgs) -> CliResult<View> {
 pub fn remove(ctx: &Ctx, args: &ConnectionIdArgs) -> CliResult<View> {
     let registry = ctx.home.registry()?;
     if registry.find(&args.id).is_none() && ctx.home.orphans(&registry).contains(&args.id) {
+        // A login killed between storing its secrets and registering leaves them behind too.
+        ctx.home.delete_secrets(&args.id)?;
         ctx.home.remove_connection_files(&args.id)?;
         ctx.home.update(|registry| {
             if registry.pending_login.as_deref() == Some(args.id.as_str()) {
