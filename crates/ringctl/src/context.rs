@@ -302,8 +302,10 @@ pub fn sandbox_connection(id: &str, name: &str, users: Option<usize>) -> Connect
 /// Starts the embedded sandbox of a connection, on a free loopback port, with its state in the
 /// connection's data file.
 pub async fn start_embedded(home: &Home, connection: &Connection) -> CliResult<SandboxHandle> {
+    let data = home.sandbox_data(&connection.id);
+    private_database(&data)?;
     let config = SandboxConfig {
-        data: Some(home.sandbox_data(&connection.id)),
+        data: Some(data),
         users: connection
             .sandbox_users
             .unwrap_or(ringcentral_sandbox::DEFAULT_USERS),
@@ -314,6 +316,36 @@ pub async fn start_embedded(home: &Home, connection: &Connection) -> CliResult<S
         CliError::failure(format!("cannot start the embedded sandbox: {e}"))
             .hint("`ringctl sandbox reset` starts it afresh.")
     })
+}
+
+/// Makes the embedded sandbox's database readable by its owner only: it holds the sandbox's
+/// client secret and signing key. A new one is created empty with mode 0600 (SQLite gives its
+/// journal files the database's mode); one from before is tightened.
+fn private_database(data: &Path) -> CliResult<()> {
+    if let Some(dir) = data.parent() {
+        config::create_private_dir(dir)?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(data)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut path = data.as_os_str().to_owned();
+                    path.push(suffix);
+                    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+                }
+            }
+            Err(e) => return Err(config::io_error("create", data, e)),
+        }
+    }
+    Ok(())
 }
 
 /// Opens a connection with its own token file and stored (or, for the environment's, given)

@@ -52,6 +52,30 @@ fn logout_and_remove_delete_the_stored_secrets_and_say_so() -> TestResult {
 }
 
 #[test]
+#[cfg(unix)]
+fn the_embedded_sandbox_database_is_private() -> TestResult {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    home.json(&["action", "run", "get-extension-info", "--json"]);
+    let dir = home.path().join("data").join("sandbox");
+    assert_eq!(
+        std::fs::metadata(&dir)?.permissions().mode() & 0o777,
+        0o700,
+        "{}",
+        dir.display()
+    );
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", path.display());
+        seen += 1;
+    }
+    assert!(seen > 0, "no database in {}", dir.display());
+    Ok(())
+}
+
+#[test]
 fn without_a_keyring_secrets_are_private_files_and_status_says_so() -> TestResult {
     let served = Served::start(&[]);
     for keyring in [None, Some("off")] {
