@@ -254,15 +254,17 @@ pub fn embedded_notice(name: &str, nothing_configured: bool, writes: bool) -> St
 /// all set: its id is a hash of the server and client id, which keys its token cache.
 pub fn env_connection() -> Option<Connection> {
     let server = env_setting("SERVER_URL").or_else(|| env_setting("SERVER"))?;
+    let server = server.trim();
     let client_id = env_setting("CLIENT_ID")?;
+    let client_id = client_id.trim();
     env_setting("JWT")?;
     let key = hex(&Sha256::digest(format!("{server}\n{client_id}").as_bytes()))[..16].to_string();
     Some(Connection {
         id: format!("env-{key}"),
         name: "environment".into(),
         kind: Kind::Environment,
-        server: server.trim().to_string(),
-        client_id: client_id.trim().to_string(),
+        server: server.to_string(),
+        client_id: client_id.to_string(),
         owner: None,
         account_id: None,
         extension_id: None,

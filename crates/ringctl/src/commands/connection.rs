@@ -524,6 +524,7 @@ async fn browser_login(
         open_browser(&url);
     }
     let store = FileTokenStore::new(ctx.home.token_path(id));
+    let staged = ctx.home.staging_dir(id).join("connection.json");
     let started = Utc::now();
     let deadline = Duration::from_secs(timeout.max(1));
     let waiting = listener.wait_for_code(&request.state, deadline);
@@ -556,7 +557,10 @@ async fn browser_login(
                 None => stdin_open = false,
             },
             _ = poll.tick() => {
-                if let Ok(contents) = store.load()
+                // `login complete` swaps the login in and then removes the staging folder; a
+                // token refreshed meanwhile by another command is not this login's.
+                if !staged.exists()
+                    && let Ok(contents) = store.load()
                     && contents.token.as_ref().is_some_and(|t| t.issued_at >= started)
                 {
                     return Ok(false);

@@ -15,7 +15,17 @@ use crate::output::View;
 pub fn run(ctx: &Ctx) -> CliResult<View> {
     let chosen = ctx.choose()?;
     let reason = chosen.reason;
-    let session = ctx.session_of(chosen.connection)?;
+    let name = chosen.connection.name.clone();
+    // Whatever goes wrong, the user learns which connection it was and why it was chosen.
+    let which = |mut err: crate::exit::CliError| {
+        err.message = format!(
+            "{} (connection `{name}`, {})",
+            err.message,
+            reason.explain()
+        );
+        err
+    };
+    let session = ctx.session_of(chosen.connection).map_err(which)?;
     let me: Value = ctx
         .block_on(async {
             session
@@ -27,7 +37,7 @@ pub fn run(ctx: &Ctx) -> CliResult<View> {
                 .await?
                 .json_value()
         })
-        .map_err(runtime_error)?;
+        .map_err(|e| which(runtime_error(e)))?;
     let connection = &session.connection;
     // Read after the request, which may have logged in or refreshed.
     let (expires, refresh_expires) = token_times(&ctx.home, connection);

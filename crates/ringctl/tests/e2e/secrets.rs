@@ -3,6 +3,7 @@
 //! `RINGCTL_KEYRING=off` turns it off anywhere) secrets fall back to 0600 files in 0700 folders,
 //! silently, and `status` says so.
 
+use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::common::{Home, Served, TestResult, run};
@@ -37,6 +38,12 @@ fn logout_and_remove_delete_the_stored_secrets_and_say_so() -> TestResult {
         .args(["action", "run", "get-extension-info"])
         .assert()
         .code(3);
+    // status says which connection is logged out, and why it is the one in use.
+    home.cmd().arg("status").assert().code(3).stderr(
+        predicates::str::contains("connection `sb`")
+            .and(predicates::str::contains("the default connection"))
+            .and(predicates::str::contains("ringctl login")),
+    );
     let again = home.json(&["logout", "sb", "--json"]);
     assert_eq!(strings(&again["deleted"]), Vec::<&str>::new(), "{again}");
 
