@@ -154,3 +154,51 @@ fn without_a_keyring_secrets_are_private_files_and_status_says_so() -> TestResul
     }
     Ok(())
 }
+
+/// Needs a Secret Service, which CI does not run. To run it:
+/// `dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets;
+/// cargo test -p ringctl --test e2e -- --ignored secrets_live_in_the_keyring'`.
+#[test]
+#[ignore = "needs a running Secret Service (see the comment)"]
+fn secrets_live_in_the_keyring_when_one_answers() -> TestResult {
+    let served = Served::start(&[]);
+    let home = Home::new();
+    served.login(&home, "sb");
+    let dir = home.path().join("connections").join("sb");
+    assert!(!dir.join("secrets.json").exists(), "a file copy was kept");
+    let status = home.json(&["status", "--json"]);
+    assert_eq!(status["secretStore"], "keyring", "{status}");
+    // The JWT comes back from the keyring to log in again after the token file was lost.
+    std::fs::write(dir.join("token.json"), "garbage")?;
+    let me = home.json(&["action", "run", "get-extension-info", "--json"]);
+    assert_eq!(me["contact"]["email"], "admin@sandbox.example.com");
+    // RINGCTL_KEYRING=off keeps a login's secrets in a file, which is read with the keyring on.
+    let secret = served.secret_file();
+    let jwt = served.jwt_file();
+    home.json_with_env(
+        &[
+            "login",
+            "--server",
+            &served.url,
+            "--client-id",
+            &served.client_id,
+            "--client-secret-file",
+            crate::common::path_str(&secret),
+            "--jwt-file",
+            crate::common::path_str(&jwt),
+            "--name",
+            "filed",
+            "--json",
+        ],
+        &[("RINGCTL_KEYRING", "off")],
+    );
+    assert!(home.path().join("connections/filed/secrets.json").is_file());
+    let filed = home.json(&["status", "-c", "filed", "--json"]);
+    assert_eq!(filed["secretStore"], "file", "{filed}");
+    let out = home.json(&["logout", "sb", "--json"]);
+    assert_eq!(strings(&out["deleted"]), ["tokens", "client secret", "JWT"]);
+    let gone = home.json(&["connection", "show", "sb", "--json"]);
+    assert_eq!(gone["id"], "sb");
+    home.cmd().args(["status", "-c", "sb"]).assert().code(3);
+    Ok(())
+}
