@@ -117,6 +117,14 @@ fn the_connection_is_chosen_in_the_contracts_order() -> TestResult {
     assert_eq!(grants(&served), before.map(|n| n + 1), "logged in twice");
     let registry = std::fs::read_to_string(home.path().join("connections.json"))?;
     assert!(!registry.contains(&id), "registered: {registry}");
+    // Another RC_JWT (another user, or a revoked credential) does not reuse the cached tokens.
+    let mut other_jwt = env.to_vec();
+    other_jwt[3] = ("RC_JWT", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl");
+    let (code, _, stderr) = run(home
+        .cmd()
+        .args(["status", "--json"])
+        .envs(other_jwt.iter().copied()));
+    assert_eq!(code, 3, "the cached tokens were used: {stderr}");
     // The RINGCENTRAL_* spellings form the same connection.
     let long: Vec<(String, &str)> = env
         .iter()
