@@ -112,10 +112,11 @@ impl Ctx {
         self.runtime.block_on(future)
     }
 
-    /// Says that the command will send a request with this method, before its session opens, so
-    /// that the embedded sandbox's notice can add that a write went nowhere.
+    /// Says that the command will send a request with this method. A command that writes calls
+    /// it before its session opens, so that the embedded sandbox's notice can add that nothing
+    /// was sent to RingCentral.
     pub fn sending(&self, method: ringcentral_api::Method) {
-        if !matches!(method, ringcentral_api::Method::Get) {
+        if crate::commands::send::is_write(method) {
             self.writes.set(true);
         }
     }
