@@ -95,6 +95,15 @@ pub enum Command {
     Audit(AuditCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Show the connection in use, why, whom it acts as, and its tokens and secrets.
+    #[command(visible_alias = "whoami")]
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +194,21 @@ pub struct ConnectArgs {
     /// Users in the embedded sandbox's seeded company.
     #[arg(long, value_name = "N")]
     pub users: Option<usize>,
+    /// API server URL for `--connectorId=ringcentral` [env: RC_SERVER_URL].
+    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
+    pub server: Option<String>,
+    /// The app's client id for `--connectorId=ringcentral` [env: RC_CLIENT_ID].
+    #[arg(long, value_name = "ID", conflicts_with = "sandbox")]
+    pub client_id: Option<String>,
+    /// Read the app's client secret from a file [env: RC_CLIENT_SECRET].
+    #[arg(long, value_name = "PATH", conflicts_with = "sandbox")]
+    pub client_secret_file: Option<PathBuf>,
+    /// Read the JWT credential from a file [env: RC_JWT].
+    #[arg(long, value_name = "PATH", conflicts_with = "sandbox")]
+    pub jwt_file: Option<PathBuf>,
+    /// Log in through the browser (the default without a JWT).
+    #[arg(long, conflicts_with = "sandbox")]
+    pub browser: bool,
     /// Do not try to open a browser (for `--connectorId=ringcentral` without a JWT).
     #[arg(long)]
     pub no_open: bool,

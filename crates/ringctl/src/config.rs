@@ -3,7 +3,9 @@
 //! Everything lives under the platform's config and data directories, or under `$RINGCTL_HOME` when
 //! it is set. The registry (`connections.json`) holds no secret; each connection's client secret and
 //! JWT credential live in `connections/<id>/secrets.json` and its tokens in
-//! `connections/<id>/token.json`, both mode 0600, written atomically.
+//! `connections/<id>/token.json`, both mode 0600, written atomically, in folders of mode 0700. The
+//! connection formed by the `RC_*` variables keeps only its tokens, under
+//! `<data>/env/<hash of server and client id>/`.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -14,6 +16,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::exit::{CliError, CliResult, Exit};
+
+/// The folder, inside a connection's, of a browser login waiting for its code.
+const STAGING: &str = ".login";
 
 /// The id and name of the embedded sandbox connection.
 pub const SANDBOX_ID: &str = "sandbox";
@@ -62,6 +67,40 @@ impl Home {
         self.connection_dir(id).join("secrets.json")
     }
 
+    /// Where a browser login keeps what it will swap in once the server accepted it.
+    pub fn staging_dir(&self, id: &str) -> PathBuf {
+        self.connection_dir(id).join(STAGING)
+    }
+
+    /// The token cache of the connection the `RC_*` variables form, keyed by its hashed key.
+    pub fn env_dir(&self, key: &str) -> PathBuf {
+        self.data.join("env").join(key)
+    }
+
+    /// The token file of any connection: the environment's lives under the data directory.
+    pub fn token_file(&self, connection: &Connection) -> PathBuf {
+        match connection.kind {
+            Kind::Environment => self.env_dir(&connection.id).join("token.json"),
+            _ => self.token_path(&connection.id),
+        }
+    }
+
+    /// Folders under `connections/` that no registered connection owns: what an interrupted first
+    /// login leaves behind. `connection list` shows them and `connection remove` deletes them.
+    pub fn orphans(&self, registry: &Registry) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.config.join("connections")) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|id| !id.starts_with('.') && !registry.connections.iter().any(|c| &c.id == id))
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// The embedded sandbox's database.
     pub fn sandbox_data(&self, id: &str) -> PathBuf {
         self.data.join("sandbox").join(format!("{id}.db"))
@@ -72,10 +111,14 @@ impl Home {
     pub fn update<T>(&self, change: impl FnOnce(&mut Registry) -> CliResult<T>) -> CliResult<T> {
         create_private_dir(&self.config)?;
         let lock_path = self.config.join("connections.lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let lock = options
             .open(&lock_path)
             .map_err(|e| io_error("open", &lock_path, e))?;
         lock.lock().map_err(|e| io_error("lock", &lock_path, e))?;
@@ -104,35 +147,85 @@ impl Home {
         }
     }
 
-    pub fn save_secrets(&self, id: &str, secrets: &Secrets) -> CliResult<()> {
+    /// Stores a connection's secrets, replacing whatever it had, and says where they went: the OS
+    /// keyring when one answers, else a 0600 file.
+    pub fn save_secrets(&self, id: &str, secrets: &Secrets) -> CliResult<SecretStore> {
         create_private_dir(&self.connection_dir(id))?;
-        let stored = StoredSecrets {
-            client_secret: secrets
-                .client_secret
-                .as_ref()
-                .map(|s| s.expose_secret().to_string()),
-            jwt: secrets.jwt.as_ref().map(|s| s.expose_secret().to_string()),
-        };
-        let text = serde_json::to_string(&stored)
-            .map_err(|e| CliError::failure(format!("cannot encode secrets: {e}")))?;
-        write_private(&self.secrets_path(id), text.as_bytes())
+        if os_keyring::enabled() {
+            let text = encode_secrets(secrets)?;
+            if os_keyring::set(&self.keyring_user(id), &text).is_ok() {
+                // Only one copy: a file left from before would outlive the keyring entry.
+                remove_file_if_any(&self.secrets_path(id))?;
+                return Ok(SecretStore::Keyring);
+            }
+        }
+        write_secrets_file(&self.secrets_path(id), secrets)?;
+        Ok(SecretStore::File)
     }
 
+    /// A connection's stored secrets, from the keyring or its file (none stored is not an error).
     pub fn secrets(&self, id: &str) -> CliResult<Secrets> {
+        if os_keyring::enabled()
+            && let Ok(Some(text)) = os_keyring::get(&self.keyring_user(id))
+        {
+            return decode_secrets(&text, &format!("the keyring entry of `{id}`"));
+        }
+        read_secrets_file(&self.secrets_path(id))
+    }
+
+    /// Deletes a connection's stored secrets, wherever they are, and says which there were
+    /// (`client secret`, `JWT`).
+    pub fn delete_secrets(&self, id: &str) -> CliResult<Vec<&'static str>> {
+        let held = self.secrets(id).unwrap_or_default();
+        if os_keyring::enabled() {
+            let _ = os_keyring::delete(&self.keyring_user(id));
+        }
+        remove_file_if_any(&self.secrets_path(id))?;
+        Ok(held.names())
+    }
+
+    /// Where a connection's secrets are kept, in words, when it has any.
+    pub fn secrets_kept_in(&self, id: &str) -> Option<(SecretStore, String)> {
+        let user = self.keyring_user(id);
+        if os_keyring::enabled() && matches!(os_keyring::get(&user), Ok(Some(_))) {
+            return Some((
+                SecretStore::Keyring,
+                format!(
+                    "the OS keyring (service `{}`, account `{user}`)",
+                    os_keyring::SERVICE
+                ),
+            ));
+        }
         let path = self.secrets_path(id);
-        match fs::read_to_string(&path) {
-            Ok(text) => {
-                let stored: StoredSecrets = serde_json::from_str(&text).map_err(|e| {
-                    CliError::new(Exit::Auth, format!("{} is unreadable: {e}", path.display()))
-                        .hint("Log in again with `ringctl login`.")
-                })?;
-                Ok(Secrets {
-                    client_secret: stored.client_secret.map(SecretString::from),
-                    jwt: stored.jwt.map(SecretString::from),
-                })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Secrets::default()),
-            Err(e) => Err(io_error("read", &path, e)),
+        path.exists()
+            .then(|| (SecretStore::File, format!("the file {}", path.display())))
+    }
+
+    /// Where this home keeps new secrets.
+    pub fn secret_store(&self) -> SecretStore {
+        if os_keyring::enabled() {
+            SecretStore::Keyring
+        } else {
+            SecretStore::File
+        }
+    }
+
+    /// A connection's account in the keyring: its id and a hash of this home's folder, so that
+    /// two homes (`RINGCTL_HOME`) never share an entry.
+    fn keyring_user(&self, id: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.config.to_string_lossy().as_bytes());
+        let home: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("{id}@{home}")
+    }
+
+    /// Forgets the token cache of the connection the `RC_*` variables form.
+    pub fn remove_env_cache(&self, id: &str) -> CliResult<()> {
+        let dir = self.env_dir(id);
+        match fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_error("remove", &dir, e)),
         }
     }
 
@@ -157,6 +250,8 @@ pub enum Kind {
     Browser,
     /// The embedded sandbox, started in-process on demand.
     Sandbox,
+    /// Formed by the `RC_*` variables for the one command: never registered, no login.
+    Environment,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -261,10 +356,168 @@ impl Registry {
 }
 
 /// A connection's secrets, never printed.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Secrets {
     pub client_secret: Option<SecretString>,
     pub jwt: Option<SecretString>,
+}
+
+impl Secrets {
+    /// Which secrets these are, as `logout` and `connection remove` report them.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.client_secret.is_some() {
+            names.push("client secret");
+        }
+        if self.jwt.is_some() {
+            names.push("JWT");
+        }
+        names
+    }
+}
+
+/// Where a home keeps connections' secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretStore {
+    /// The operating system's keyring (Secret Service, Keychain, Credential Manager).
+    Keyring,
+    /// `secrets.json` files of mode 0600 in the connections' folders.
+    File,
+}
+
+impl SecretStore {
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretStore::Keyring => "keyring",
+            SecretStore::File => "file",
+        }
+    }
+}
+
+fn encode_secrets(secrets: &Secrets) -> CliResult<String> {
+    let stored = StoredSecrets {
+        client_secret: secrets
+            .client_secret
+            .as_ref()
+            .map(|s| s.expose_secret().to_string()),
+        jwt: secrets.jwt.as_ref().map(|s| s.expose_secret().to_string()),
+    };
+    serde_json::to_string(&stored)
+        .map_err(|e| CliError::failure(format!("cannot encode secrets: {e}")))
+}
+
+fn decode_secrets(text: &str, what: &str) -> CliResult<Secrets> {
+    let stored: StoredSecrets = serde_json::from_str(text).map_err(|e| {
+        CliError::new(Exit::Auth, format!("{what} is unreadable: {e}"))
+            .hint("Log in again with `ringctl login`.")
+    })?;
+    Ok(Secrets {
+        client_secret: stored.client_secret.map(SecretString::from),
+        jwt: stored.jwt.map(SecretString::from),
+    })
+}
+
+/// Writes secrets as a 0600 JSON file.
+pub fn write_secrets_file(path: &Path, secrets: &Secrets) -> CliResult<()> {
+    write_private(path, encode_secrets(secrets)?.as_bytes())
+}
+
+/// Reads a secrets file; a missing one holds no secrets.
+pub fn read_secrets_file(path: &Path) -> CliResult<Secrets> {
+    match fs::read_to_string(path) {
+        Ok(text) => decode_secrets(&text, &path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Secrets::default()),
+        Err(e) => Err(io_error("read", path, e)),
+    }
+}
+
+fn remove_file_if_any(path: &Path) -> CliResult<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error("remove", path, e)),
+    }
+}
+
+/// The OS keyring, where the platform has one ringctl is built for. `RINGCTL_KEYRING=off` turns it
+/// off; otherwise it is used when it answers a first lookup, which also tells a keyring that is
+/// not running (no Secret Service on a headless Linux box) from one that is, once per process.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+))]
+mod os_keyring {
+    use std::sync::OnceLock;
+
+    pub const SERVICE: &str = "ringctl";
+
+    pub fn enabled() -> bool {
+        static ENABLED: OnceLock<bool> = OnceLock::new();
+        *ENABLED.get_or_init(|| {
+            let off = std::env::var("RINGCTL_KEYRING").is_ok_and(|v| {
+                matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "off" | "0" | "false" | "no" | "file"
+                )
+            });
+            !off && get("availability-check").is_ok()
+        })
+    }
+
+    fn entry(user: &str) -> Result<keyring::Entry, keyring::Error> {
+        keyring::Entry::new(SERVICE, user)
+    }
+
+    /// The text stored for `user`; `None` when there is no entry.
+    pub fn get(user: &str) -> Result<Option<String>, keyring::Error> {
+        match entry(user)?.get_password() {
+            Ok(text) => Ok(Some(text)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn set(user: &str, text: &str) -> Result<(), keyring::Error> {
+        entry(user)?.set_password(text)
+    }
+
+    pub fn delete(user: &str) -> Result<(), keyring::Error> {
+        match entry(user)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Platforms without a keyring ringctl is built for keep secrets in files.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+)))]
+mod os_keyring {
+    pub const SERVICE: &str = "ringctl";
+
+    pub fn enabled() -> bool {
+        false
+    }
+
+    pub fn get(_user: &str) -> Result<Option<String>, ()> {
+        Ok(None)
+    }
+
+    pub fn set(_user: &str, _text: &str) -> Result<(), ()> {
+        Err(())
+    }
+
+    pub fn delete(_user: &str) -> Result<(), ()> {
+        Ok(())
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -275,23 +528,30 @@ struct StoredSecrets {
     jwt: Option<String>,
 }
 
-fn io_error(action: &str, path: &Path, e: std::io::Error) -> CliError {
+pub fn io_error(action: &str, path: &Path, e: std::io::Error) -> CliError {
     CliError::failure(format!("cannot {action} {}: {e}", path.display()))
         .hint("Check the permissions of ringctl's directory, or set RINGCTL_HOME.")
 }
 
-fn create_private_dir(dir: &Path) -> CliResult<()> {
+/// Creates a folder (and its missing parents) readable by its owner only. Folders that existed
+/// before are tightened too when they are ringctl's own (`connections/` and those below it).
+pub fn create_private_dir(dir: &Path) -> CliResult<()> {
     fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        if let Some(parent) = dir.parent()
+            && parent.file_name().is_some_and(|n| n == "connections")
+        {
+            let _ = fs::set_permissions(parent, fs::Permissions::from_mode(0o700));
+        }
     }
     Ok(())
 }
 
 /// Writes a file readable by its owner only, atomically (a temporary file renamed over the old one).
-fn write_private(path: &Path, bytes: &[u8]) -> CliResult<()> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> CliResult<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     create_private_dir(dir)?;
     let tmp = dir.join(format!(

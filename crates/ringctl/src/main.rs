@@ -107,6 +107,7 @@ fn json_flag(command: &Command) -> bool {
         Command::Users(UsersCommand::Suspend(a) | UsersCommand::Reactivate(a)) => a.out.json,
         Command::Users(UsersCommand::Deprovision(a)) => a.change.out.json,
         Command::Audit(AuditCommand::List(a)) => a.out.json,
+        Command::Status(a) => a.out.json,
         Command::Request(_) => false,
         Command::Directory(DirectoryCommand::List(a)) => a.out.json,
         Command::Directory(DirectoryCommand::Get(a)) => a.out.json,
@@ -163,6 +164,7 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
         Command::Directory(DirectoryCommand::Federation(args)) => {
             commands::directory::federation(ctx, args)
         }
+        Command::Status(_) => commands::status::run(ctx),
     }
 }
 

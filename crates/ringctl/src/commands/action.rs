@@ -311,6 +311,7 @@ pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
         return Ok(send::dry_run_view(&base, &http));
     }
 
+    ctx.sending(action.method());
     let session = ctx.session()?;
     let json_mode = ctx.out.json;
     ctx.block_on(async {

@@ -1,6 +1,7 @@
 //! Connections: `login` (JWT or browser), `login complete`, `logout`, `connect`, `search
 //! --elementType=connector`, and `connection list|show|default|remove`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -8,8 +9,8 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use ringcentral::{
-    AuthorizationCode, Client, FileTokenStore, LoopbackListener, PRODUCTION_SERVER, Request,
-    ThrottlingGroup, TokenStore,
+    AuthorizationCode, Client, FileTokenStore, LoopbackListener, MemoryTokenStore,
+    PRODUCTION_SERVER, Request, StoreContents, ThrottlingGroup, TokenStore,
 };
 
 use crate::cli::{
@@ -18,7 +19,8 @@ use crate::cli::{
 };
 use crate::config::{self, Connection, Home, Kind, Secrets};
 use crate::context::{
-    Ctx, Session, env_setting, open_session, read_secret, runtime_error, sandbox_connection,
+    CONNECTION_VAR, Ctx, Session, env_connection, env_setting, open_session, open_session_with,
+    read_secret, runtime_error, sandbox_connection,
 };
 use crate::exit::{CliError, CliResult, Exit};
 use crate::output::View;
@@ -27,8 +29,11 @@ const CONNECTOR_PRODUCTION: &str = "ringcentral";
 const CONNECTOR_SANDBOX: &str = "ringcentral-sandbox";
 
 /// The token expiry times of a connection, read from its token store.
-fn token_times(home: &Home, id: &str) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-    let store = FileTokenStore::new(home.token_path(id));
+pub fn token_times(
+    home: &Home,
+    connection: &Connection,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let store = FileTokenStore::new(home.token_file(connection));
     match store.load() {
         Ok(contents) => match contents.token {
             Some(token) => (Some(token.expires_at), token.refresh_token_expires_at),
@@ -40,7 +45,7 @@ fn token_times(home: &Home, id: &str) -> (Option<DateTime<Utc>>, Option<DateTime
 
 /// A connection as `connection list` shows it. Never a secret.
 fn connection_json(home: &Home, connection: &Connection, is_default: bool) -> Value {
-    let (expires, refresh_expires) = token_times(home, &connection.id);
+    let (expires, refresh_expires) = token_times(home, connection);
     json!({
         "id": connection.id,
         "name": connection.name,
@@ -108,17 +113,46 @@ pub async fn identify(session: &Session) -> CliResult<Connection> {
     Ok(connection)
 }
 
-fn register(home: &Home, connection: &Connection, make_default: bool) -> CliResult<bool> {
-    home.update(|registry| {
+/// Records a connection in the registry. A login (`takes_default`) makes its connection the
+/// default when there is none or the default is an embedded sandbox, and says so.
+fn register(ctx: &Ctx, connection: &Connection, takes_default: bool) -> CliResult<bool> {
+    let (is_default, replaced) = ctx.home.update(|registry| {
+        let current = registry
+            .default
+            .as_deref()
+            .and_then(|d| registry.find(d))
+            .cloned();
         registry.upsert(connection.clone());
-        if make_default {
+        let replaced = match &current {
+            None => takes_default.then_some(None),
+            Some(c) if c.id != connection.id && c.kind == Kind::Sandbox && takes_default => {
+                Some(Some(c.name.clone()))
+            }
+            Some(_) => None,
+        };
+        if replaced.is_some() || current.is_none() {
             registry.default = Some(connection.id.clone());
         }
         if registry.pending_login.as_deref() == Some(connection.id.as_str()) {
             registry.pending_login = None;
         }
-        Ok(registry.default.as_deref() == Some(connection.id.as_str()))
-    })
+        Ok((
+            registry.default.as_deref() == Some(connection.id.as_str()),
+            replaced,
+        ))
+    })?;
+    match replaced {
+        Some(Some(sandbox)) => ctx.out.note(&format!(
+            "note: `{}` is now the default connection, in place of the embedded sandbox `{sandbox}`.",
+            connection.name
+        )),
+        Some(None) => ctx.out.note(&format!(
+            "note: `{}` is now the default connection.",
+            connection.name
+        )),
+        None => {}
+    }
+    Ok(is_default)
 }
 
 /// A short connection name for a server: `ringcentral`, `ringcentral-devtest`, or the host.
@@ -135,15 +169,6 @@ fn name_for_server(server: &str) -> String {
     }
 }
 
-/// The id for a new connection: the named one when it exists (logging in again), else a fresh one.
-fn connection_id(home: &Home, name: &str) -> CliResult<String> {
-    let registry = home.registry()?;
-    Ok(match registry.find(name) {
-        Some(existing) => existing.id.clone(),
-        None => registry.fresh_id(name),
-    })
-}
-
 struct LoginPlan {
     server: String,
     client_id: String,
@@ -153,6 +178,19 @@ struct LoginPlan {
 }
 
 fn plan(args: &LoginArgs) -> CliResult<LoginPlan> {
+    if args.client_secret.as_deref() == Some("-") && args.jwt.as_deref() == Some("-") {
+        return Err(CliError::usage(
+            "--client-secret - and --jwt - both read stdin, which carries one secret",
+        )
+        .hint("Give one of them from a file: --client-secret-file PATH or --jwt-file PATH."));
+    }
+    if let Some(name) = &args.name
+        && name.trim().is_empty()
+    {
+        return Err(CliError::usage("the connection name is empty").hint(
+            "Give --name a name (e.g. --name work), or leave it out to name it after the server.",
+        ));
+    }
     let server = args
         .server
         .clone()
@@ -194,7 +232,8 @@ fn plan(args: &LoginArgs) -> CliResult<LoginPlan> {
     };
     let name = args
         .name
-        .clone()
+        .as_deref()
+        .map(|n| n.trim().to_string())
         .unwrap_or_else(|| name_for_server(&server));
     Ok(LoginPlan {
         server,
@@ -221,6 +260,12 @@ pub fn login(ctx: &Ctx, args: &LoginArgs) -> CliResult<View> {
 }
 
 /// Logs in per `plan` (JWT when it has one, the browser otherwise) and registers the connection.
+///
+/// A login is a transaction: the new secrets and tokens are kept apart (in memory for a JWT, in
+/// the connection's `.login/` folder for a browser login, which may finish in another process)
+/// until the server has accepted them and said whose they are; only then do they replace the old
+/// ones, and the old session is revoked at the server. A login that fails leaves the connection as
+/// it was.
 fn login_with(
     ctx: &Ctx,
     plan: LoginPlan,
@@ -228,77 +273,235 @@ fn login_with(
     redirect_port: u16,
     timeout: u64,
 ) -> CliResult<Connection> {
-    let id = connection_id(&ctx.home, &plan.name)?;
-    let kind = if plan.jwt.is_some() {
-        Kind::Jwt
-    } else {
-        Kind::Browser
+    let registry = ctx.home.registry()?;
+    let previous = registry.find(&plan.name).cloned();
+    if let Some(p) = &previous
+        && p.kind == Kind::Sandbox
+    {
+        return Err(CliError::usage(format!(
+            "`{}` is an embedded sandbox connection, not one to log in to",
+            p.name
+        ))
+        .hint("Pick another --name for the RingCentral connection."));
+    }
+    let id = match &previous {
+        Some(p) => p.id.clone(),
+        None => registry.fresh_id(&plan.name),
     };
     let connection = Connection {
         id: id.clone(),
         name: plan.name.clone(),
-        kind,
+        kind: if plan.jwt.is_some() {
+            Kind::Jwt
+        } else {
+            Kind::Browser
+        },
         server: plan.server.clone(),
         client_id: plan.client_id.clone(),
         owner: None,
         account_id: None,
         extension_id: None,
-        created_at: Utc::now(),
+        created_at: previous.as_ref().map_or_else(Utc::now, |p| p.created_at),
         sandbox_users: None,
     };
-    // A fresh login replaces whatever tokens the connection had.
-    let _ = std::fs::remove_file(ctx.home.token_path(&id));
-    ctx.home.save_secrets(
-        &id,
-        &Secrets {
-            client_secret: plan.client_secret.clone(),
-            jwt: plan.jwt.clone(),
-        },
-    )?;
-    let result = ctx.block_on(async {
-        let session = open_session(&ctx.home, connection.clone()).await?;
-        match &plan.jwt {
-            Some(jwt) => {
+    let secrets = Secrets {
+        client_secret: plan.client_secret.clone(),
+        jwt: plan.jwt.clone(),
+    };
+    match &plan.jwt {
+        Some(jwt) => {
+            let staged = Arc::new(MemoryTokenStore::new());
+            let identified = ctx.block_on(async {
+                let session =
+                    open_session_with(&ctx.home, connection, staged.clone(), secrets.clone())
+                        .await?;
                 session.client.login_jwt(jwt).await.map_err(runtime_error)?;
-            }
-            None => {
-                ctx.home.update(|registry| {
-                    registry.upsert(connection.clone());
-                    registry.pending_login = Some(id.clone());
-                    Ok(())
-                })?;
-                browser_login(ctx, &session.client, &id, no_open, redirect_port, timeout).await?;
-            }
-        }
-        identify(&session).await
-    });
-    match result {
-        Ok(identified) => {
-            register(&ctx.home, &identified, false)?;
+                identify(&session).await
+            })?;
+            let contents = staged.load().map_err(runtime_error)?;
+            commit(ctx, &identified, &secrets, contents, previous.as_ref())?;
             Ok(identified)
         }
-        Err(err) => {
-            // A failed first login leaves nothing behind; a failed re-login keeps the old record.
-            let known = ctx
-                .home
-                .registry()?
-                .find(&id)
-                .is_some_and(|c| c.owner.is_some());
-            if !known {
-                let _ = ctx.home.update(|registry| {
-                    registry.remove(&id);
-                    Ok(())
-                });
-                let _ = ctx.home.remove_connection_files(&id);
+        None => {
+            let staging = Staging::create(&ctx.home, &connection, &secrets)?;
+            let result = ctx.block_on(async {
+                let session = staging.open(&ctx.home).await?;
+                browser_login(ctx, &session.client, &id, no_open, redirect_port, timeout).await
+            });
+            match result {
+                // The code came to this process: finish here.
+                Ok(true) => staging.finish(ctx, previous.as_ref()),
+                // `ringctl login complete` finished it in another process.
+                Ok(false) => ctx.resolve(Some(&id)),
+                Err(err) => {
+                    staging.abandon(&ctx.home, previous.is_some());
+                    Err(err)
+                }
             }
-            Err(err)
+        }
+    }
+}
+
+/// Swaps a login's secrets and tokens in for the old ones, registers the connection, then revokes
+/// the old session at the server.
+fn commit(
+    ctx: &Ctx,
+    identified: &Connection,
+    secrets: &Secrets,
+    contents: StoreContents,
+    previous: Option<&Connection>,
+) -> CliResult<bool> {
+    let id = &identified.id;
+    let live = FileTokenStore::new(ctx.home.token_path(id));
+    let old_token = previous
+        .and_then(|_| live.load().ok())
+        .and_then(|c| c.token);
+    let old_secrets = match previous {
+        Some(_) => ctx.home.secrets(id).unwrap_or_default(),
+        None => Secrets::default(),
+    };
+    ctx.home.save_secrets(id, secrets)?;
+    live.save(&StoreContents {
+        token: contents.token.clone(),
+        pending: None,
+    })
+    .map_err(runtime_error)?;
+    let is_default = register(ctx, identified, true)?;
+    let replaced = match (&old_token, &contents.token) {
+        (Some(old), Some(new)) => old.issued_at != new.issued_at,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if let (Some(previous), Some(old), true) = (previous, old_token, replaced) {
+        let revoked = ctx.block_on(revoke(&ctx.home, previous, old, old_secrets));
+        if let Err(err) = revoked {
+            ctx.out.note(&format!(
+                "note: the previous session of `{}` could not be revoked at the server ({}); it ends when its tokens expire.",
+                previous.name, err.message
+            ));
+        }
+    }
+    Ok(is_default)
+}
+
+/// Revokes a session the connection no longer uses, from its tokens kept in memory.
+async fn revoke(
+    home: &Home,
+    connection: &Connection,
+    token: ringcentral::Token,
+    secrets: Secrets,
+) -> CliResult<()> {
+    let store = Arc::new(MemoryTokenStore::new());
+    store
+        .save(&StoreContents {
+            token: Some(token),
+            pending: None,
+        })
+        .map_err(runtime_error)?;
+    let secrets = Secrets {
+        client_secret: secrets.client_secret,
+        // Without a JWT the client cannot log in again while revoking.
+        jwt: None,
+    };
+    let session = open_session_with(home, connection.clone(), store, secrets).await?;
+    session.client.logout().await.map_err(runtime_error)
+}
+
+/// A browser login in progress: the connection it will be, its secrets and its pending
+/// authorization, in the connection's `.login/` folder (mode 0700, files 0600).
+struct Staging {
+    dir: std::path::PathBuf,
+    connection: Connection,
+    secrets: Secrets,
+}
+
+impl Staging {
+    fn create(home: &Home, connection: &Connection, secrets: &Secrets) -> CliResult<Staging> {
+        let dir = home.staging_dir(&connection.id);
+        config::create_private_dir(&dir)?;
+        let record = serde_json::to_string(connection)
+            .map_err(|e| CliError::failure(format!("cannot encode the connection: {e}")))?;
+        config::write_private(&dir.join("connection.json"), record.as_bytes())?;
+        config::write_secrets_file(&dir.join("secrets.json"), secrets)?;
+        home.update(|registry| {
+            registry.pending_login = Some(connection.id.clone());
+            Ok(())
+        })?;
+        Ok(Staging {
+            dir,
+            connection: connection.clone(),
+            secrets: secrets.clone(),
+        })
+    }
+
+    /// The browser login waiting for a connection's code, if there is one.
+    fn find(home: &Home, id: &str) -> CliResult<Option<Staging>> {
+        let dir = home.staging_dir(id);
+        let text = match std::fs::read_to_string(dir.join("connection.json")) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(config::io_error("read", &dir, e)),
+        };
+        let connection: Connection = serde_json::from_str(&text).map_err(|e| {
+            CliError::failure(format!(
+                "the waiting login in {} is unreadable: {e}",
+                dir.display()
+            ))
+            .hint("Start the login again with `ringctl login --browser`.")
+        })?;
+        let secrets = config::read_secrets_file(&dir.join("secrets.json"))?;
+        Ok(Some(Staging {
+            dir,
+            connection,
+            secrets,
+        }))
+    }
+
+    fn store(&self) -> Arc<FileTokenStore> {
+        Arc::new(FileTokenStore::new(self.dir.join("token.json")))
+    }
+
+    async fn open(&self, home: &Home) -> CliResult<Session> {
+        open_session_with(
+            home,
+            self.connection.clone(),
+            self.store(),
+            self.secrets.clone(),
+        )
+        .await
+    }
+
+    /// Identifies the logged-in session, swaps it in and removes the staging folder.
+    fn finish(self, ctx: &Ctx, previous: Option<&Connection>) -> CliResult<Connection> {
+        let identified = ctx.block_on(async {
+            let session = self.open(&ctx.home).await?;
+            identify(&session).await
+        })?;
+        let contents = self.store().load().map_err(runtime_error)?;
+        commit(ctx, &identified, &self.secrets, contents, previous)?;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(identified)
+    }
+
+    /// Forgets a login that did not finish; a first login leaves no folder behind.
+    fn abandon(self, home: &Home, known: bool) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = home.update(|registry| {
+            if registry.pending_login.as_deref() == Some(self.connection.id.as_str()) {
+                registry.pending_login = None;
+            }
+            Ok(())
+        });
+        if !known {
+            let _ = home.remove_connection_files(&self.connection.id);
         }
     }
 }
 
 /// The browser part of a login: hands out the authorize URL, then takes the code from whichever
 /// comes first: the loopback redirect, a line pasted on stdin, or `ringctl login complete` run in
-/// another shell (seen as a token appearing in the store).
+/// another shell (seen as a new token in the connection's store). True when the code came to this
+/// process, which then finishes the login.
 async fn browser_login(
     ctx: &Ctx,
     client: &Client,
@@ -306,7 +509,7 @@ async fn browser_login(
     no_open: bool,
     port: u16,
     timeout: u64,
-) -> CliResult<()> {
+) -> CliResult<bool> {
     let listener = LoopbackListener::bind(port).await.map_err(runtime_error)?;
     let request = client
         .begin_authorization(listener.redirect_uri())
@@ -321,6 +524,7 @@ async fn browser_login(
         open_browser(&url);
     }
     let store = FileTokenStore::new(ctx.home.token_path(id));
+    let staged = ctx.home.staging_dir(id).join("connection.json");
     let started = Utc::now();
     let deadline = Duration::from_secs(timeout.max(1));
     let waiting = listener.wait_for_code(&request.state, deadline);
@@ -342,21 +546,24 @@ async fn browser_login(
             code = &mut waiting => {
                 let code = code.map_err(runtime_error)?;
                 client.complete_authorization(&code).await.map_err(runtime_error)?;
-                return Ok(());
+                return Ok(true);
             }
             line = line_rx.recv(), if stdin_open => match line {
                 Some(line) => {
                     let code = AuthorizationCode::parse(&line).map_err(runtime_error)?;
                     client.complete_authorization(&code).await.map_err(runtime_error)?;
-                    return Ok(());
+                    return Ok(true);
                 }
                 None => stdin_open = false,
             },
             _ = poll.tick() => {
-                if let Ok(contents) = store.load()
+                // `login complete` swaps the login in and then removes the staging folder; a
+                // token refreshed meanwhile by another command is not this login's.
+                if !staged.exists()
+                    && let Ok(contents) = store.load()
                     && contents.token.as_ref().is_some_and(|t| t.issued_at >= started)
                 {
-                    return Ok(());
+                    return Ok(false);
                 }
             }
         }
@@ -403,65 +610,103 @@ fn open_browser(url: &str) {
 fn login_complete(ctx: &Ctx, args: &LoginCompleteArgs) -> CliResult<View> {
     let registry = ctx.home.registry()?;
     let id = match ctx.connection.as_deref() {
-        Some(wanted) => ctx.resolve(Some(wanted))?.id,
+        Some(wanted) => registry
+            .find(wanted)
+            .map_or_else(|| wanted.to_string(), |c| c.id.clone()),
         None => registry.pending_login.clone().ok_or_else(|| {
             CliError::new(Exit::Auth, "no browser login is waiting for a code")
                 .hint("Start one with `ringctl login --browser`.")
         })?,
     };
-    let connection = ctx.resolve(Some(&id))?;
+    let staging = Staging::find(&ctx.home, &id)?.ok_or_else(|| {
+        CliError::new(
+            Exit::Auth,
+            format!("no browser login of `{id}` is waiting for a code"),
+        )
+        .hint("Start one with `ringctl login --browser`.")
+    })?;
+    let previous = registry.find(&id).cloned();
     let code = AuthorizationCode::parse(&args.code).map_err(runtime_error)?;
-    let identified = ctx.block_on(async {
-        let session = open_session(&ctx.home, connection).await?;
+    ctx.block_on(async {
+        let session = staging.open(&ctx.home).await?;
         session
             .client
             .complete_authorization(&code)
             .await
-            .map_err(runtime_error)?;
-        identify(&session).await
+            .map_err(runtime_error)
     })?;
-    let is_default = register(&ctx.home, &identified, false)?;
+    let identified = staging.finish(ctx, previous.as_ref())?;
+    let is_default = ctx.home.registry()?.default.as_deref() == Some(identified.id.as_str());
     Ok(connection_view(&ctx.home, &identified, is_default))
 }
 
 pub fn logout(ctx: &Ctx, args: &LogoutArgs) -> CliResult<View> {
     // Unlike other commands, logout never falls back to (and so never creates) the embedded
     // sandbox connection: with nothing configured there is nothing to log out of.
-    let connection = match args.id.as_deref().or(ctx.connection.as_deref()) {
-        Some(wanted) => ctx.resolve(Some(wanted))?,
-        None => ctx
-            .home
-            .registry()?
-            .default_connection()
-            .cloned()
-            .ok_or_else(|| {
-                CliError::new(Exit::Auth, "no connection to log out of")
-                    .hint("`ringctl connection list` shows the connections.")
-            })?,
+    let named = args
+        .id
+        .clone()
+        .or_else(|| ctx.connection.clone())
+        .or_else(|| {
+            std::env::var(CONNECTION_VAR)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        });
+    let connection = match named {
+        Some(wanted) => ctx.resolve(Some(wanted.trim()))?,
+        None => match env_connection() {
+            Some(connection) => connection,
+            None => ctx
+                .home
+                .registry()?
+                .default_connection()
+                .cloned()
+                .ok_or_else(|| {
+                    CliError::new(Exit::Auth, "no connection to log out of")
+                        .hint("`ringctl connection list` shows the connections.")
+                })?,
+        },
     };
     let id = connection.id.clone();
+    let name = connection.name.clone();
     let kind = connection.kind;
+    let had_tokens = token_times(&ctx.home, &connection).0.is_some();
     ctx.block_on(async {
         let session = open_session(&ctx.home, connection).await?;
         session.client.logout().await.map_err(runtime_error)
     })?;
-    if kind == Kind::Jwt {
-        // Without this, the stored JWT would log the connection straight back in.
-        let secrets = ctx.home.secrets(&id)?;
-        ctx.home.save_secrets(
-            &id,
-            &Secrets {
-                client_secret: secrets.client_secret,
-                jwt: None,
-            },
-        )?;
+    let mut deleted: Vec<&str> = Vec::new();
+    if had_tokens {
+        deleted.push("tokens");
     }
+    match kind {
+        // Without this, a stored JWT would log the connection straight back in.
+        Kind::Jwt | Kind::Browser => deleted.extend(ctx.home.delete_secrets(&id)?),
+        Kind::Environment => {
+            let _ = ctx.home.remove_env_cache(&id);
+        }
+        Kind::Sandbox => {}
+    }
+    let store = match kind {
+        Kind::Environment => "its cache under the data directory".to_string(),
+        _ => format!("the {} store", ctx.home.secret_store().name()),
+    };
+    let said = if deleted.is_empty() {
+        format!("{name}: it held no tokens or secrets")
+    } else {
+        let revoked = if had_tokens {
+            "session revoked at the server; "
+        } else {
+            ""
+        };
+        format!(
+            "{name}: {revoked}deleted {} from {store}",
+            deleted.join(", ")
+        )
+    };
     Ok(View::Record {
-        json: json!({"id": id, "loggedOut": true}),
-        fields: vec![(
-            "Logged out",
-            format!("{id}: tokens revoked at the server and forgotten"),
-        )],
+        json: json!({"id": id, "loggedOut": true, "revoked": had_tokens, "deleted": deleted}),
+        fields: vec![("Logged out", said)],
         sections: Vec::new(),
     })
 }
@@ -479,15 +724,31 @@ pub fn connect(ctx: &Ctx, args: &ConnectArgs) -> CliResult<View> {
     let connection = match connector {
         CONNECTOR_SANDBOX => connect_sandbox(ctx, args)?,
         CONNECTOR_PRODUCTION => {
+            let client_id = args.client_id.clone().or_else(|| env_setting("CLIENT_ID"));
+            if client_id.is_none() {
+                return Err(CliError::usage(
+                    "connect --connectorId=ringcentral needs the app's client id",
+                )
+                .hint(
+                    "Give --client-id ID (or set RC_CLIENT_ID), with --jwt-file PATH (or RC_JWT) and --client-secret-file PATH (or RC_CLIENT_SECRET) for a JWT login, or --browser for a browser login.",
+                ));
+            }
+            if args.browser && args.jwt_file.is_some() {
+                return Err(CliError::usage(
+                    "--browser and --jwt-file are two ways to log in; give one",
+                ));
+            }
+            let has_jwt = args.jwt_file.is_some() || env_setting("JWT").is_some();
             let login = LoginArgs {
                 complete: None,
-                server: None,
-                client_id: None,
+                server: args.server.clone(),
+                client_id,
                 client_secret: None,
-                client_secret_file: None,
+                client_secret_file: args.client_secret_file.clone(),
                 jwt: None,
-                jwt_file: None,
-                browser: env_setting("JWT").is_none(),
+                jwt_file: args.jwt_file.clone(),
+                // Without a JWT the skill's flow is the browser login.
+                browser: args.browser || !has_jwt,
                 redirect_port: 0,
                 no_open: args.no_open,
                 timeout: 300,
@@ -537,11 +798,16 @@ fn connect_sandbox(ctx: &Ctx, args: &ConnectArgs) -> CliResult<Connection> {
             sandbox_connection(&id, &name, args.users)
         }
     };
+    ctx.out.note(&crate::context::embedded_notice(
+        &connection.name,
+        false,
+        false,
+    ));
     let identified = ctx.block_on(async {
         let session = open_session(&ctx.home, connection).await?;
         identify(&session).await
     })?;
-    register(&ctx.home, &identified, false)?;
+    register(ctx, &identified, false)?;
     Ok(identified)
 }
 
@@ -633,16 +899,32 @@ pub fn search(args: &SearchArgs) -> CliResult<View> {
 pub fn list(ctx: &Ctx) -> CliResult<View> {
     // With nothing configured, the embedded sandbox is the connection every command would use, so
     // it is listed (and registered, as on any first use) rather than an empty list.
-    if ctx.home.registry()?.connections.is_empty() {
+    let registry = ctx.home.registry()?;
+    if registry.connections.is_empty() && ctx.home.orphans(&registry).is_empty() {
         ctx.connection()?;
     }
     let registry = ctx.home.registry()?;
     let default = registry.default_connection().map(|c| c.id.clone());
-    let items: Vec<Value> = registry
+    let mut items: Vec<Value> = registry
         .connections
         .iter()
         .map(|c| connection_json(&ctx.home, c, default.as_deref() == Some(c.id.as_str())))
         .collect();
+    let orphans = ctx.home.orphans(&registry);
+    for id in &orphans {
+        items.push(json!({
+            "id": id,
+            "name": id,
+            "orphan": true,
+            "default": false,
+            "server": null,
+            "owner": null,
+            "accountId": null,
+            "extensionId": null,
+            "tokenExpiresAt": null,
+            "refreshTokenExpiresAt": null,
+        }));
+    }
     let rows = items
         .iter()
         .map(|c| {
@@ -654,21 +936,28 @@ pub fn list(ctx: &Ctx) -> CliResult<View> {
                     String::new()
                 },
                 text("id"),
-                text("server"),
+                if c["orphan"] == true {
+                    "(left by an interrupted login)".into()
+                } else {
+                    text("server")
+                },
                 text("owner"),
                 text("tokenExpiresAt"),
             ]
         })
         .collect();
+    let footer = if items.is_empty() {
+        Some("No connections yet: `ringctl login`, or `ringctl connect --sandbox`.".into())
+    } else if !orphans.is_empty() {
+        Some("`ringctl connection remove ID` deletes what an interrupted login left.".into())
+    } else {
+        None
+    };
     Ok(View::Table {
         json: json!({ "items": items }),
         columns: vec!["", "ID", "SERVER", "OWNER", "TOKEN EXPIRES"],
         rows,
-        footer: if registry.connections.is_empty() {
-            Some("No connections yet: `ringctl login`, or `ringctl connect --sandbox`.".into())
-        } else {
-            None
-        },
+        footer,
     })
 }
 
@@ -689,8 +978,35 @@ pub fn set_default(ctx: &Ctx, args: &ConnectionIdArgs) -> CliResult<View> {
     Ok(connection_view(&ctx.home, &connection, true))
 }
 
+/// Forgets a connection: its record, tokens, stored client secret and JWT, and for an embedded
+/// sandbox its data; or deletes the folder an interrupted first login left behind.
 pub fn remove(ctx: &Ctx, args: &ConnectionIdArgs) -> CliResult<View> {
+    let registry = ctx.home.registry()?;
+    if registry.find(&args.id).is_none() && ctx.home.orphans(&registry).contains(&args.id) {
+        // A login killed between storing its secrets and registering leaves them behind too.
+        ctx.home.delete_secrets(&args.id)?;
+        ctx.home.remove_connection_files(&args.id)?;
+        ctx.home.update(|registry| {
+            if registry.pending_login.as_deref() == Some(args.id.as_str()) {
+                registry.pending_login = None;
+            }
+            Ok(())
+        })?;
+        return Ok(View::Record {
+            json: json!({"id": args.id, "removed": true, "deleted": ["folder of an interrupted login"]}),
+            fields: vec![(
+                "Removed",
+                format!("{}: the folder an interrupted login left", args.id),
+            )],
+            sections: Vec::new(),
+        });
+    }
     let connection = ctx.resolve(Some(&args.id))?;
+    let mut deleted: Vec<&str> = vec!["connection record"];
+    if token_times(&ctx.home, &connection).0.is_some() {
+        deleted.push("tokens");
+    }
+    deleted.extend(ctx.home.delete_secrets(&connection.id)?);
     ctx.home.update(|registry| {
         registry.remove(&connection.id);
         Ok(())
@@ -698,15 +1014,22 @@ pub fn remove(ctx: &Ctx, args: &ConnectionIdArgs) -> CliResult<View> {
     ctx.home.remove_connection_files(&connection.id)?;
     if connection.kind == Kind::Sandbox {
         let data = ctx.home.sandbox_data(&connection.id);
+        let mut any = false;
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut path = data.clone().into_os_string();
             path.push(suffix);
-            let _ = std::fs::remove_file(path);
+            any |= std::fs::remove_file(path).is_ok();
+        }
+        if any {
+            deleted.push("sandbox data");
         }
     }
     Ok(View::Record {
-        json: json!({"id": connection.id, "removed": true}),
-        fields: vec![("Removed", connection.id.clone())],
+        json: json!({"id": connection.id, "removed": true, "deleted": deleted}),
+        fields: vec![(
+            "Removed",
+            format!("{}: {}", connection.id, deleted.join(", ")),
+        )],
         sections: Vec::new(),
     })
 }

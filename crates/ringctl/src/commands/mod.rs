@@ -8,4 +8,5 @@ pub mod directory;
 pub mod request;
 pub mod sandbox;
 pub mod send;
+pub mod status;
 pub mod users;

@@ -212,6 +212,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
     }
 
     let connection = ctx.resolve(connection_arg.or(ctx.connection.as_deref()))?;
+    ctx.sending(method);
     let session = ctx.session_of(connection)?;
     let response = ctx
         .block_on(session.client.send(request))

@@ -309,6 +309,12 @@ pub fn change(
     args: &ChangeArgs,
     deprovision: Option<&DeprovisionArgs>,
 ) -> CliResult<View> {
+    if !args.dry_run {
+        ctx.sending(match change {
+            Change::Deprovision => ringcentral_api::Method::Delete,
+            _ => ringcentral_api::Method::Patch,
+        });
+    }
     let session = ctx.session()?;
     let mut ledger = open_ledger(ctx, &session)?;
     let actor = Actor {

@@ -256,7 +256,9 @@ fn login_to_a_server_that_is_not_there_fails_cleanly() -> TestResult {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("\nerror: ").and(predicate::str::contains("connect")));
+        .stderr(
+            predicate::str::is_match(r"(?m)^error: ")?.and(predicate::str::contains("connect")),
+        );
     Ok(())
 }
 

@@ -5,7 +5,8 @@ use predicates::prelude::*;
 
 use crate::common::{Home, path_str, run};
 
-/// Asserts a clean failure: the expected code, one `error:` line first on stderr, no panic.
+/// Asserts a clean failure: the expected code, one `error:` line first on stderr (after the
+/// embedded sandbox's notice, when it serves the command), no panic.
 fn clean_failure(home: &Home, args: &[&str], stdin: Option<&[u8]>, codes: &[i32]) -> String {
     let mut cmd = home.cmd();
     cmd.args(args);
@@ -21,8 +22,12 @@ fn clean_failure(home: &Home, args: &[&str], stdin: Option<&[u8]>, codes: &[i32]
         !stderr.contains("panicked"),
         "ringctl {args:?} panicked: {stderr}"
     );
+    // Only the embedded sandbox's one-line notice may come before the error.
+    let first = stderr
+        .lines()
+        .find(|l| !l.starts_with("note: served by ringctl's embedded sandbox"));
     assert!(
-        stderr.starts_with("error: ") || stderr.starts_with("error:"),
+        first.is_some_and(|l| l.starts_with("error:")),
         "ringctl {args:?} did not start stderr with an error line: {stderr}"
     );
     stderr

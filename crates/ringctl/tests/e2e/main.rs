@@ -3,6 +3,7 @@
 //! `ringctl sandbox serve` in a process of its own. Each test has its own `RINGCTL_HOME`.
 
 mod auth;
+mod choice;
 mod common;
 mod connections;
 mod directory;
@@ -10,6 +11,8 @@ mod embedded;
 mod inputs;
 mod output;
 mod request;
+mod safety;
+mod secrets;
 mod served;
 mod skill;
 mod users;

@@ -231,7 +231,7 @@ fn throttled_responses_are_retried_then_exit_4() -> TestResult {
         .args(["action", "run", "get-extension-info"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("\nerror: rate limited"));
+        .stderr(predicate::str::is_match(r"(?m)^error: rate limited")?);
     // The first attempt and every retry reached the server.
     assert!(
         throttled.stats()["faults"]["429"]
