@@ -9,14 +9,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
-# The spec lies beside the repository (`../shared`); from a git worktree, beside the main checkout.
-SPEC="$REPO/../shared/ringcentral/rc-public-openapi.yml"
-if [ ! -f "$SPEC" ]; then
-    common="$(cd "$REPO" && git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)"
-    if [ -n "$common" ] && [ -f "$(dirname "$common")/../shared/ringcentral/rc-public-openapi.yml" ]; then
-        SPEC="$(dirname "$common")/../shared/ringcentral/rc-public-openapi.yml"
-    fi
-fi
+# The spec vendored in the repository.
+SPEC="$REPO/spec/rc-public-openapi.yml"
 OUT=""
 BUILD=1
 MAX_EXAMPLES=3

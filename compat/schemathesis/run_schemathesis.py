@@ -2,8 +2,8 @@
 """Fuzzes every operation of RingCentral's OpenAPI spec against a sandbox with schemathesis, bounded
 in examples per operation and in time, and summarizes the failures per operation.
 
-The spec is read where it lies (default `../shared/ringcentral/rc-public-openapi.yml` from the
-repository root); it is never copied. The bearer token is read from `--token-file` and handed to
+The spec is the copy vendored in the repository (default `spec/rc-public-openapi.yml` in the
+repository root). The bearer token is read from `--token-file` and handed to
 schemathesis through the environment (see schemathesis.toml), so it appears in no command line.
 
 Checks: `not_a_server_error` (no 5xx), `response_schema_conformance` (bodies match the spec's
@@ -30,24 +30,12 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-SPEC_IN_SHARED = os.path.join("shared", "ringcentral", "rc-public-openapi.yml")
+SPEC_IN_REPO = os.path.join(REPO, "spec", "rc-public-openapi.yml")
 
 
 def default_spec():
-    """`../shared/...` beside the repository, or beside the main checkout when this is a git worktree."""
-    beside = os.path.normpath(os.path.join(REPO, "..", SPEC_IN_SHARED))
-    if os.path.isfile(beside):
-        return beside
-    try:
-        common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO,
-                                capture_output=True, text=True, check=False, timeout=10).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        common = ""
-    if common:
-        candidate = os.path.normpath(os.path.join(os.path.dirname(common), "..", SPEC_IN_SHARED))
-        if os.path.isfile(candidate):
-            return candidate
-    return beside
+    """The spec vendored in the repository."""
+    return SPEC_IN_REPO
 
 
 DEFAULT_SPEC = default_spec()

@@ -77,6 +77,7 @@ fn data(name: &str) -> PathBuf {
 }
 
 #[test]
+#[ignore = "reads the published sample from shared/evals beside the repository, which is not part of it; run with --ignored where it is"]
 fn shared_sample_intents_are_all_first() {
     // The shared folder sits beside the repository, which may itself be nested (a worktree).
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -84,13 +85,12 @@ fn shared_sample_intents_are_all_first() {
         .ancestors()
         .map(|dir| dir.join("shared/evals/intents-sample.tsv"))
         .find(|path| path.is_file());
-    let Some(cases) = found.as_deref().and_then(load) else {
-        eprintln!(
-            "skipped: no shared/evals/intents-sample.tsv beside any folder above {}",
+    let cases = found.as_deref().and_then(load).unwrap_or_else(|| {
+        panic!(
+            "no shared/evals/intents-sample.tsv above {}",
             manifest.display()
-        );
-        return;
-    };
+        )
+    });
     assert!(!cases.is_empty());
     let (top1, _) = evaluate("sample", &cases);
     assert_eq!(

@@ -218,13 +218,12 @@ fn popular_keys_name_their_operations() {
 }
 
 #[test]
-fn popular_keys_match_the_shared_table_when_present() {
+#[ignore = "reads shared/ringcentral/popular-actions.tsv beside the repository, which is not part of it; run with --ignored where it is"]
+fn popular_keys_match_the_shared_table() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/ringcentral/popular-actions.tsv");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: no popular-actions table at {}", path.display());
-        return;
-    };
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no popular-actions table at {}: {e}", path.display()));
     let mut seen = 0;
     for line in text
         .lines()

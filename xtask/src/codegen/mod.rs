@@ -24,13 +24,9 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// The spec's default location: `../shared/ringcentral/rc-public-openapi.yml` beside the repository.
+/// The spec's default location: the copy vendored at `spec/rc-public-openapi.yml`.
 pub fn default_spec_path() -> PathBuf {
-    repo_root()
-        .join("..")
-        .join("shared")
-        .join("ringcentral")
-        .join("rc-public-openapi.yml")
+    repo_root().join("spec").join("rc-public-openapi.yml")
 }
 
 /// The directory of the generated crate.

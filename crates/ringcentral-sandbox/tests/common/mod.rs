@@ -278,38 +278,33 @@ impl Env {
     }
 }
 
-fn spec_path() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("RINGCENTRAL_SPEC") {
-        return Some(PathBuf::from(p));
+/// The spec vendored in the repository (or `RINGCENTRAL_SPEC`, to check against another copy).
+fn spec_path() -> PathBuf {
+    match std::env::var("RINGCENTRAL_SPEC") {
+        Ok(p) => PathBuf::from(p),
+        Err(_) => {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../spec/rc-public-openapi.yml")
+        }
     }
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|a| a.join("shared/ringcentral/rc-public-openapi.yml"))
-        .find(|p| p.exists())
 }
 
-fn spec() -> Option<&'static Value> {
-    static SPEC: OnceLock<Option<Value>> = OnceLock::new();
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = spec_path()?;
-        let text = std::fs::read_to_string(path).ok()?;
-        serde_yaml::from_str::<Value>(&text).ok()
+        let path = spec_path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("the spec {} cannot be read: {e}", path.display()));
+        serde_yaml::from_str::<Value>(&text)
+            .unwrap_or_else(|e| panic!("the spec {} is not YAML: {e}", path.display()))
     })
-    .as_ref()
 }
 
 type Validators = HashMap<(String, u16), Option<jsonschema::Validator>>;
 
-/// Checks `body` against the spec's response schema of `operation_id` for `status`. Skipped, with a
-/// note, when the spec file is not around.
+/// Checks `body` against the spec's response schema of `operation_id` for `status`.
 pub fn check_schema(operation_id: &str, status: u16, body: &Value) {
     static CACHE: OnceLock<Mutex<Validators>> = OnceLock::new();
-    let Some(spec) = spec() else {
-        eprintln!(
-            "note: RingCentral spec not found; response schema check of {operation_id} skipped"
-        );
-        return;
-    };
+    let spec = spec();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
     let validator = cache
