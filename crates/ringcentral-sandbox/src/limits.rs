@@ -58,12 +58,12 @@ pub enum Decision {
         group: ThrottlingGroup,
         limit: u32,
         remaining: u32,
-        window_s: u64,
+        window_ms: i64,
     },
     Limited {
         group: ThrottlingGroup,
         limit: u32,
-        window_s: u64,
+        window_ms: i64,
         retry_after_s: u64,
     },
 }
@@ -98,7 +98,6 @@ impl RateLimiter {
         let Some((limit, _)) = group.default_limit() else {
             return Decision::Unlimited;
         };
-        let window_s = ((window_ms + 999) / 1000) as u64;
         let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let w = map.entry((group, key.to_owned())).or_default();
         if now_ms < w.blocked_until_ms {
@@ -106,7 +105,7 @@ impl RateLimiter {
             return Decision::Limited {
                 group,
                 limit,
-                window_s,
+                window_ms,
                 retry_after_s: retry,
             };
         }
@@ -123,7 +122,7 @@ impl RateLimiter {
             return Decision::Limited {
                 group,
                 limit,
-                window_s,
+                window_ms,
                 retry_after_s: retry,
             };
         }
@@ -132,7 +131,7 @@ impl RateLimiter {
             group,
             limit,
             remaining: limit - w.count,
-            window_s,
+            window_ms,
         }
     }
 }

@@ -636,17 +636,17 @@ fn render(result: Result<ApiResponse, ApiError>, request_id: &str, rate: &Decisi
             group,
             limit,
             remaining,
-            window_s,
+            window_ms,
         } => {
-            rate_headers(h, group.as_str(), *limit, *remaining, *window_s);
+            rate_headers(h, group.as_str(), *limit, *remaining, *window_ms);
         }
         Decision::Limited {
             group,
             limit,
-            window_s,
+            window_ms,
             ..
         } => {
-            rate_headers(h, group.as_str(), *limit, 0, *window_s);
+            rate_headers(h, group.as_str(), *limit, 0, *window_ms);
         }
         Decision::Unlimited => {}
     }
@@ -656,7 +656,10 @@ fn render(result: Result<ApiResponse, ApiError>, request_id: &str, rate: &Decisi
     resp
 }
 
-fn rate_headers(h: &mut http::HeaderMap, group: &str, limit: u32, remaining: u32, window: u64) {
+/// RingCentral's rate-limit headers. The window is in seconds: whole, as RingCentral sends it, unless
+/// `--rate-limits scale=F` made it a fraction of a second's multiple, which is then written with
+/// millisecond precision (`0.6`) so that a client can pace itself to the window it is held to.
+fn rate_headers(h: &mut http::HeaderMap, group: &str, limit: u32, remaining: u32, window_ms: i64) {
     let mut put = |name: &'static str, v: String| {
         if let Ok(v) = HeaderValue::from_str(&v) {
             h.insert(HeaderName::from_static(name), v);
@@ -665,5 +668,12 @@ fn rate_headers(h: &mut http::HeaderMap, group: &str, limit: u32, remaining: u32
     put("x-rate-limit-group", group.to_owned());
     put("x-rate-limit-limit", limit.to_string());
     put("x-rate-limit-remaining", remaining.to_string());
-    put("x-rate-limit-window", window.to_string());
+    let window = if window_ms % 1000 == 0 {
+        (window_ms / 1000).to_string()
+    } else {
+        format!("{:.3}", window_ms as f64 / 1000.0)
+            .trim_end_matches('0')
+            .to_owned()
+    };
+    put("x-rate-limit-window", window);
 }

@@ -53,6 +53,14 @@ async fn heavy_group_allows_ten_then_answers_429_until_the_penalty_ends() -> Tes
 }
 
 #[tokio::test]
+async fn a_window_shorter_than_a_second_is_told_in_fractions() -> TestResult {
+    let env = start_with(config(RateLimitMode::Scale(0.01), "")).await;
+    let r = env.get("/restapi/v1.0/account/~").await;
+    assert_eq!(r.header("X-Rate-Limit-Window"), Some("0.6"));
+    Ok(())
+}
+
+#[tokio::test]
 async fn scaled_windows_and_the_auth_group() -> TestResult {
     let env = start_with(config(RateLimitMode::Scale(0.5), "")).await;
     let r = env.get("/restapi/v1.0/account/~").await;

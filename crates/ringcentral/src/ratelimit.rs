@@ -75,7 +75,11 @@ impl RateLimitInfo {
             group: text("x-rate-limit-group").and_then(ThrottlingGroup::parse),
             limit: num("x-rate-limit-limit"),
             remaining: num("x-rate-limit-remaining"),
-            window: num("x-rate-limit-window").map(|s| Duration::from_secs(u64::from(s))),
+            // Whole seconds from RingCentral; a sandbox with scaled-down limits may send a fraction.
+            window: text("x-rate-limit-window")
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .and_then(|s| Duration::try_from_secs_f64(s).ok()),
         };
         let any = info.group.is_some()
             || info.limit.is_some()
@@ -466,6 +470,19 @@ impl Drop for Permit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_is_read_in_whole_or_fractional_seconds() {
+        let window = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-rate-limit-window", http::HeaderValue::from_static(v));
+            RateLimitInfo::from_headers(&h).and_then(|i| i.window)
+        };
+        assert_eq!(window("60"), Some(Duration::from_secs(60)));
+        assert_eq!(window("0.6"), Some(Duration::from_millis(600)));
+        assert_eq!(window("-1"), None);
+        assert_eq!(window("soon"), None);
+    }
     use futures::{StreamExt, stream};
 
     fn scheduler() -> Scheduler {
