@@ -328,7 +328,7 @@ pub fn change(
             ));
         }
         let bar = Bar::new();
-        let report = run_guarded(ctx, &bar, |stop| {
+        let report = run_guarded(ctx, &session.client, &bar, |stop| {
             let mut runner = Runner {
                 client: &session.client,
                 ledger: &mut ledger,
@@ -476,7 +476,7 @@ pub fn change(
         confirm(ctx, &emails)?;
     }
     let bar = Bar::new();
-    let report = run_guarded(ctx, &bar, |stop| {
+    let report = run_guarded(ctx, &session.client, &bar, |stop| {
         let mut runner = Runner {
             client: &session.client,
             ledger: &mut ledger,
@@ -491,7 +491,12 @@ pub fn change(
 
 /// Runs a journaled run, stopping after the step in flight on the first Ctrl-C (the second quits at
 /// once; the journal keeps the run resumable either way).
-fn run_guarded<T, F, Fut>(ctx: &Ctx, bar: &Bar, make: F) -> CliResult<T>
+fn run_guarded<T, F, Fut>(
+    ctx: &Ctx,
+    client: &ringcentral::Client,
+    bar: &Bar,
+    make: F,
+) -> CliResult<T>
 where
     F: FnOnce(Arc<AtomicBool>) -> Fut,
     Fut: std::future::Future<Output = ringcentral_lifecycle::Result<T>>,
@@ -499,6 +504,8 @@ where
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let out = ctx.out;
+    let events = client.events();
+    let progress = bar.0.clone();
     let result = ctx.block_on(async move {
         let watcher = async move {
             if tokio::signal::ctrl_c().await.is_err() {
@@ -514,10 +521,44 @@ where
         tokio::select! {
             r = make(stop) => r,
             () = watcher => Err(Error::Input("interrupted".into())),
+            () = show_waits(events, progress) => Err(Error::Input("interrupted".into())),
         }
     });
     bar.0.finish_and_clear();
     result.map_err(lifecycle_error)
+}
+
+/// Shows the runtime's waits and retries on the progress line (`waiting 12 s for the Heavy rate
+/// limit`); the next finished step replaces the message. Never ends by itself.
+async fn show_waits(
+    mut events: tokio::sync::broadcast::Receiver<ringcentral::Event>,
+    bar: indicatif::ProgressBar,
+) {
+    use ringcentral::{Event, WaitCause};
+    loop {
+        match events.recv().await {
+            Ok(Event::Waiting { group, wait, cause }) => {
+                let why = match cause {
+                    WaitCause::RetryAfter => "as the server asked",
+                    _ => "for the rate limit",
+                };
+                bar.set_message(format!(
+                    "waiting {} s for the {} group {why}",
+                    wait.as_secs_f64().round().max(1.0),
+                    group.as_str()
+                ));
+            }
+            Ok(Event::Retrying {
+                attempt, reason, ..
+            }) => {
+                bar.set_message(format!("retrying after attempt {attempt}: {reason}"));
+            }
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }
 
 struct Bar(indicatif::ProgressBar);
