@@ -4,8 +4,8 @@
 //! reference at a successor, which is what a handover does.
 //!
 //! Where a reference is: other extensions' answering rules (forwarding, transfer, voicemail
-//! recipient, unconditional forwarding) and forwarding numbers; call queue members; IVR menu keys;
-//! company answering rules; paging-only group users; call monitoring groups. A source the app may not
+//! recipient, unconditional forwarding) and forwarding numbers; call queue members; IVR menu keys and
+//! sites' IVR keys; company answering rules; paging-only group users; call monitoring groups. A source the app may not
 //! read (a 403, or an operation the account lacks) is named in the report's `unchecked` list instead
 //! of failing the whole report.
 
@@ -83,8 +83,8 @@ pub struct ImpactItem {
     /// The extension (or queue, IVR menu, group; the account for company rules) holding the reference.
     pub extension_id: String,
     pub name: String,
-    /// `answering-rule`, `forwarding-number`, `call-queue`, `ivr-key`, `company-rule`,
-    /// `paging-group` or `monitoring-group`.
+    /// `answering-rule`, `forwarding-number`, `call-queue`, `ivr-key`, `site-ivr-key`,
+    /// `company-rule`, `paging-group` or `monitoring-group`.
     pub kind: String,
     pub detail: String,
     /// How a handover points the reference at a successor.
@@ -117,8 +117,13 @@ pub enum MembershipStyle {
     ExtensionIds,
     /// `addedUserIds` / `removedUserIds` (paging-only groups).
     UserIds,
-    /// `addedExtensions` / `removedExtensions` with `permissions` (call monitoring groups).
-    Monitoring { permissions: Value },
+    /// `addedExtensions` / `updatedExtensions` / `removedExtensions` with `permissions` (call
+    /// monitoring groups). `members` are every member's permissions as read, so that a successor
+    /// already in the group keeps theirs and gains the user's.
+    Monitoring {
+        permissions: Value,
+        members: Vec<(String, Value)>,
+    },
 }
 
 /// The report.
@@ -184,6 +189,22 @@ pub async fn report(client: &Client, subjects: &[Subject]) -> Result<Impact> {
     match ivr_references(client, &refs).await {
         Ok(items) => impact.impact.extend(items),
         Err(e) => unchecked(&mut impact, "IVR menus", e)?,
+    }
+    let mut sites: Vec<(String, String)> = Vec::new();
+    for e in &extensions {
+        if let Some(site) = e.get("site").filter(|s| s.is_object()) {
+            // A site reference may carry only its `uri`, whose last segment is its id.
+            let id = text(site, "id").or_else(|| {
+                text(site, "uri").and_then(|u| u.rsplit('/').next().map(str::to_owned))
+            });
+            if let Some(id) = id.filter(|id| !sites.iter().any(|(s, _)| s == id)) {
+                sites.push((id.clone(), text(site, "name").unwrap_or(id)));
+            }
+        }
+    }
+    match site_ivr_references(client, &refs, sites).await {
+        Ok(items) => impact.impact.extend(items),
+        Err(e) => unchecked(&mut impact, "site IVR settings", e)?,
     }
     match company_rule_references(client, &refs).await {
         Ok(items) => impact.impact.extend(items),
@@ -389,6 +410,57 @@ async fn ivr_references(client: &Client, refs: &Refs<'_>) -> Result<Vec<ImpactIt
     Ok(items)
 }
 
+/// The IVR keys of every site: the sites the extensions belong to, and those `listSites` names.
+async fn site_ivr_references(
+    client: &Client,
+    refs: &Refs<'_>,
+    mut sites: Vec<(String, String)>,
+) -> Result<Vec<ImpactItem>> {
+    for site in records(client, "listSites", &[("accountId", "~")]).await? {
+        if let Some(id) = text(&site, "id").filter(|id| !sites.iter().any(|(s, _)| s == id)) {
+            sites.push((id.clone(), text(&site, "name").unwrap_or(id)));
+        }
+    }
+    let mut items = Vec::new();
+    for (id, site_name) in sites {
+        let settings: Value = match client
+            .send(op_request(
+                "readSiteIvrSettings",
+                &[("accountId", "~"), ("siteId", &id)],
+            )?)
+            .await
+        {
+            Ok(r) => r.json_value()?,
+            // A site listed but without IVR settings of its own.
+            Err(e) if e.status() == Some(404) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let actions = settings.get("actions").and_then(Value::as_array);
+        for action in actions.into_iter().flatten() {
+            for (subject, _) in refs.find_within(action) {
+                items.push(ImpactItem {
+                    user: subject.email.clone(),
+                    extension_id: id.clone(),
+                    name: format!("site {site_name}"),
+                    kind: "site-ivr-key".into(),
+                    detail: format!(
+                        "site IVR key {} ({}) -> {}",
+                        text(action, "input").unwrap_or_else(|| "?".into()),
+                        text(action, "action").unwrap_or_default(),
+                        subject.label()
+                    ),
+                    fix: Fix::Rewrite {
+                        operation: "updateSiteIvrSettings",
+                        params: owned(&[("accountId", "~"), ("siteId", &id)]),
+                        resource: settings.clone(),
+                    },
+                });
+            }
+        }
+    }
+    Ok(items)
+}
+
 async fn company_rule_references(client: &Client, refs: &Refs<'_>) -> Result<Vec<ImpactItem>> {
     let rules = records(client, "listCompanyAnsweringRules", &[("accountId", "~")]).await?;
     let full: Vec<Result<Value>> = futures::stream::iter(rules)
@@ -478,6 +550,15 @@ async fn monitoring_references(client: &Client, refs: &Refs<'_>) -> Result<Vec<I
             &[("accountId", "~"), ("groupId", &id)],
         )
         .await?;
+        let all: Vec<(String, Value)> = members
+            .iter()
+            .filter_map(|m| {
+                Some((
+                    text(m, "id")?,
+                    m.get("permissions").cloned().unwrap_or(json!([])),
+                ))
+            })
+            .collect();
         for member in members {
             let Some(subject) = text(&member, "id").and_then(|m| refs.subject(&m)) else {
                 continue;
@@ -506,7 +587,10 @@ async fn monitoring_references(client: &Client, refs: &Refs<'_>) -> Result<Vec<I
                 fix: Fix::Membership {
                     operation: "updateCallMonitoringGroupList",
                     params: owned(&[("accountId", "~"), ("groupId", &id)]),
-                    style: MembershipStyle::Monitoring { permissions },
+                    style: MembershipStyle::Monitoring {
+                        permissions,
+                        members: all.clone(),
+                    },
                 },
             });
         }

@@ -137,10 +137,31 @@ fn membership_body(style: &MembershipStyle, from: &Subject, to: &Subject) -> Val
         MembershipStyle::UserIds => json!({
             "addedUserIds": [to.extension_id], "removedUserIds": [from.extension_id]
         }),
-        MembershipStyle::Monitoring { permissions } => json!({
-            "addedExtensions": [{"id": to.extension_id, "permissions": permissions}],
-            "removedExtensions": [{"id": from.extension_id, "permissions": []}]
-        }),
+        MembershipStyle::Monitoring {
+            permissions,
+            members,
+        } => {
+            let removed = json!([{"id": from.extension_id, "permissions": []}]);
+            match members.iter().find(|(id, _)| *id == to.extension_id) {
+                // Already a member: keep what they had and add what the user had.
+                Some((_, theirs)) => {
+                    let mut union: Vec<Value> = theirs.as_array().cloned().unwrap_or_default();
+                    for p in permissions.as_array().into_iter().flatten() {
+                        if !union.contains(p) {
+                            union.push(p.clone());
+                        }
+                    }
+                    json!({
+                        "updatedExtensions": [{"id": to.extension_id, "permissions": union}],
+                        "removedExtensions": removed
+                    })
+                }
+                None => json!({
+                    "addedExtensions": [{"id": to.extension_id, "permissions": permissions}],
+                    "removedExtensions": removed
+                }),
+            }
+        }
     }
 }
 
@@ -640,4 +661,53 @@ pub async fn resolve(client: &Client, emails: &[String]) -> Result<Vec<Option<Sc
         found.push(lookup.find(email).await?);
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(id: &str) -> Subject {
+        Subject {
+            email: format!("{id}@x.com"),
+            name: format!("User {id}"),
+            extension_id: id.into(),
+            extension_number: None,
+            phone_numbers: vec![],
+        }
+    }
+
+    #[test]
+    fn a_successor_already_in_a_monitoring_group_keeps_their_permissions() {
+        let style = MembershipStyle::Monitoring {
+            permissions: json!(["Monitored"]),
+            members: vec![
+                ("1".into(), json!(["Monitored"])),
+                ("2".into(), json!(["Monitoring"])),
+            ],
+        };
+        let body = membership_body(&style, &subject("1"), &subject("2"));
+        assert_eq!(
+            body,
+            json!({
+                "updatedExtensions": [{"id": "2", "permissions": ["Monitoring", "Monitored"]}],
+                "removedExtensions": [{"id": "1", "permissions": []}]
+            })
+        );
+        let body = membership_body(&style, &subject("1"), &subject("3"));
+        assert_eq!(
+            body["addedExtensions"],
+            json!([{"id": "3", "permissions": ["Monitored"]}])
+        );
+    }
+
+    #[test]
+    fn the_update_body_keeps_only_what_the_operation_takes() {
+        let rule = json!({"id": "7", "uri": "http://x", "name": "Out of office", "enabled": true,
+                          "transfer": {"extension": {"id": "2"}}});
+        let body = writable("updateAnsweringRule", rule);
+        assert!(body.get("uri").is_none());
+        assert_eq!(body["name"], "Out of office");
+        assert_eq!(body["transfer"]["extension"]["id"], "2");
+    }
 }

@@ -9,6 +9,14 @@ use serde_json::{Value, json};
 use crate::error::{Error, Result};
 use crate::user::{ScimUser, same_email};
 
+/// What a path segment must escape: everything but RFC 3986's unreserved characters, so `~` (the
+/// current account or extension) goes as is.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 const SEARCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -19,8 +27,7 @@ pub(crate) fn op_request(operation_id: &str, params: &[(&str, &str)]) -> Result<
     let mut path = op.path.to_owned();
     for (name, value) in params {
         let encoded: String =
-            percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-                .to_string();
+            percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string();
         path = path.replace(&format!("{{{name}}}"), &encoded);
     }
     Ok(Request::for_operation(op, path))
