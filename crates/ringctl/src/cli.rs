@@ -355,20 +355,26 @@ pub enum SandboxCommand {
 
 #[derive(Debug, Args)]
 pub struct SandboxServeArgs {
-    /// Address to listen on (port 0 picks a free port).
+    /// Address to listen on (port 0 picks a free port). Loopback only, unless --allow-remote.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub addr: std::net::SocketAddr,
+    /// Listen on a non-loopback address: anyone who reaches it can use the sandbox's credentials.
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Keep state in this SQLite file (in memory otherwise).
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Users in the seeded company.
-    #[arg(long, value_name = "N", default_value_t = ringcentral_sandbox::DEFAULT_USERS)]
+    /// Users in the seeded company (1 to 1,000,000).
+    #[arg(long, value_name = "N", default_value_t = ringcentral_sandbox::DEFAULT_USERS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub users: usize,
-    /// Seed of the generated company.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Seed of the generated company (0 to 9223372036854775807).
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: u64,
-    /// Lifetime of access tokens, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    /// Lifetime of access tokens, in seconds (1 to 31536000, a year).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub token_ttl: u64,
     /// Rate limits: off, real (RingCentral's 60 s windows) or scale=FACTOR.
     #[arg(long, value_name = "MODE", default_value = "off")]

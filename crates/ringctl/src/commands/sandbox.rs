@@ -53,15 +53,25 @@ pub fn serve(ctx: &Ctx, args: &SandboxServeArgs) -> CliResult<View> {
         .scim_rules
         .parse()
         .map_err(|e: String| CliError::usage(format!("--scim-rules {}: {e}", args.scim_rules)))?;
-    if args.users == 0 {
-        return Err(CliError::usage("--users must be at least 1"));
+    if !args.addr.ip().is_loopback() {
+        if !args.allow_remote {
+            return Err(CliError::usage(format!(
+                "--addr {} is not a loopback address: anyone who reaches it could use the sandbox",
+                args.addr
+            ))
+            .hint("Use 127.0.0.1:PORT, or add --allow-remote if that is what you mean."));
+        }
+        ctx.out.note(&format!(
+            "warning: the sandbox listens on {}, beyond this machine; its credentials give access to anyone who reaches it",
+            args.addr
+        ));
     }
     let config = SandboxConfig {
         addr: args.addr,
         data: args.data.clone(),
         users: args.users,
         seed: args.seed,
-        token_ttl: Duration::from_secs(args.token_ttl.max(1)),
+        token_ttl: Duration::from_secs(args.token_ttl),
         rate_limits,
         faults,
         scim_rules,

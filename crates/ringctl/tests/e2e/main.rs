@@ -13,6 +13,7 @@ mod output;
 mod request;
 mod safety;
 mod secrets;
+mod serve_flags;
 mod served;
 mod skill;
 mod users;
