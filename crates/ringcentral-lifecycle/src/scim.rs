@@ -33,9 +33,14 @@ pub(crate) fn op_request(operation_id: &str, params: &[(&str, &str)]) -> Result<
     Ok(Request::for_operation(op, path))
 }
 
+/// `POST /scim/v2/Users/.search`: a POST that only reads, so as safe to send again as a GET.
+fn search_request() -> Result<Request> {
+    Ok(op_request("scimSearchViaPost2", &[])?.retry_safe(true))
+}
+
 /// Every SCIM user of the account, page after page (`startIndex`/`count`), one page in memory.
 pub fn list_users(client: &Client) -> impl Stream<Item = Result<ScimUser>> + Send + 'static {
-    let records = match op_request("scimSearchViaPost2", &[]) {
+    let records = match search_request() {
         Ok(request) => client
             .paginate(
                 request.json(json!({"schemas": [SEARCH_SCHEMA]})),
@@ -59,7 +64,7 @@ pub async fn find_user(client: &Client, email: &str) -> Result<Option<ScimUser>>
             "count": 100,
         });
         let found: Value = client
-            .send(op_request("scimSearchViaPost2", &[])?.json(body))
+            .send(search_request()?.json(body))
             .await?
             .json_value()?;
         let matched = found

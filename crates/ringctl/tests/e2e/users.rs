@@ -404,3 +404,43 @@ fn a_bulk_run_killed_mid_way_resumes_with_no_duplicate_and_no_gap() {
     let (code, _, err) = run(home.cmd().args(["users", "suspend", "--resume"]));
     assert_eq!(code, 2, "nothing left to resume: {err}");
 }
+
+#[test]
+fn some_failed_changes_exit_5_and_resume_finishes_them() {
+    // One request in three fails with a 500. Reads are retried; a PATCH the server may have acted
+    // on is not, so some suspensions fail and the run reports them.
+    let (served, home) = setup(&[]);
+    let emails = active_emails(&home, 10);
+    drop(served);
+    let faulty = Served::start(&["--faults", "500=0.3"]);
+    let home = Home::new();
+    faulty.login(&home, "sb");
+    let mut args = vec!["users", "suspend", "--json"];
+    args.extend(emails.iter().map(String::as_str));
+    let (code, out, err) = run(home.cmd().args(&args));
+    assert_eq!(code, 5, "{err}");
+    let report: Value = serde_json::from_str(&out).expect("a JSON report");
+    let results = report["results"].as_array().cloned().unwrap_or_default();
+    let failed = results.iter().filter(|r| r["outcome"] == "failed").count();
+    assert!(failed > 0 && failed < 10, "{report}");
+    assert!(err.contains("--resume"), "{err}");
+    // Resumed until every change is made: each run retries only what failed.
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        assert!(rounds <= 15, "still failing after 15 resumes");
+        let (code, _, err) = run(home.cmd().args(["users", "suspend", "--resume", "--json"]));
+        match code {
+            0 => break,
+            5 | 1 => continue,
+            other => panic!("exit {other}: {err}"),
+        }
+    }
+    let suspended: Vec<String> = users(&home, "suspended")
+        .iter()
+        .filter_map(|u| u["email"].as_str().map(str::to_owned))
+        .collect();
+    for e in &emails {
+        assert!(suspended.contains(e), "{e} is not suspended");
+    }
+}
