@@ -5,9 +5,12 @@
 //!
 //! Where a reference is: other extensions' answering rules (forwarding, transfer, voicemail
 //! recipient, unconditional forwarding) and forwarding numbers; call queue members; IVR menu keys and
-//! sites' IVR keys; company answering rules; paging-only group users; call monitoring groups. A source the app may not
-//! read (a 403, or an operation the account lacks) is named in the report's `unchecked` list instead
-//! of failing the whole report.
+//! sites' IVR keys; company answering rules; paging-only group users; call monitoring groups. The
+//! public API has no endpoints for shared lines or park locations, and video delegation lists only an
+//! extension's delegators, which a delete does not redirect, so none of those is read.
+//!
+//! A source the app may not read (a 403, or an operation the account lacks) is named in the report's
+//! `unchecked` list instead of failing the whole report.
 
 use std::collections::HashMap;
 
