@@ -24,8 +24,12 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// The spec's default location: `../shared/ringcentral/rc-public-openapi.yml` beside the repository.
+/// The spec's default location: `$RINGCTL_SPEC` when set (a work tree that is not beside the shared
+/// folder), else `../shared/ringcentral/rc-public-openapi.yml` beside the repository.
 pub fn default_spec_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("RINGCTL_SPEC").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
     repo_root()
         .join("..")
         .join("shared")

@@ -50,9 +50,16 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
             return Err(CliError::usage("--intent is empty")
                 .hint("Say what you want to do, e.g. --intent \"send an sms\"."));
         }
-        Some(query) => search(query, actions().len())
+        // A query that is a key, an old key or an operationId names its action: it comes first.
+        Some(query) => Action::find(query)
+            .map(|a| (a, Some(1.0)))
             .into_iter()
-            .map(|hit| (hit.action, Some(hit.score)))
+            .chain(
+                search(query, actions().len())
+                    .into_iter()
+                    .filter(|hit| Action::find(query).is_none_or(|a| a.key() != hit.action.key()))
+                    .map(|hit| (hit.action, Some(hit.score))),
+            )
             .filter(|(a, _)| has_tag(a))
             .take(args.limit.unwrap_or(DEFAULT_INTENT_LIMIT))
             .collect(),
