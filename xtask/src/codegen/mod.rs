@@ -8,6 +8,7 @@
 mod emit;
 pub mod keys;
 mod model;
+pub mod overlay;
 mod schema;
 mod spec;
 
@@ -49,9 +50,11 @@ fn repo_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Parses the spec and builds the model of every operation, without emitting code.
+/// Parses the spec, applies the overlay (`xtask/overlay.yml`) and builds the model of every
+/// operation, without emitting code.
 pub fn load(spec_yaml: &str) -> Result<ApiModel> {
-    let spec = spec::Spec::parse(spec_yaml)?;
+    let mut spec = spec::Spec::parse(spec_yaml)?;
+    overlay::apply(&mut spec.doc, overlay::OVERLAY)?;
     model::build(&spec)
 }
 
