@@ -301,6 +301,26 @@ pub struct ActionRunArgs {
     /// The input: JSON text, `@FILE`, or `-` for stdin (default: `{}`).
     #[arg(long, short = 'i', value_name = "JSON|@FILE|-")]
     pub input: Option<String>,
+    /// Set one input field, typed by the schema (`perPage=10`, `active=false`); `a.b=v` reaches
+    /// into objects and a repeated key adds to an array. Applied over --input (repeatable).
+    #[arg(
+        id = "set_field",
+        short = 'f',
+        long = "field",
+        value_name = "KEY=VALUE"
+    )]
+    pub set_fields: Vec<String>,
+    /// Set one input field from a file's contents: `text=@note.txt` (repeatable; without `@`, as -f).
+    #[arg(
+        id = "set_file_field",
+        short = 'F',
+        long = "file-field",
+        value_name = "KEY=@FILE"
+    )]
+    pub set_file_fields: Vec<String>,
+    /// Send the input even when it does not fit the schema (the problems are printed as a warning).
+    #[arg(long)]
+    pub skip_validation: bool,
     /// Follow every page of a listing and print all records as one JSON array.
     #[arg(long)]
     pub all_pages: bool,

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use ringcentral_catalog::{Action, Paging, ParamLocation, actions, search};
+use ringcentral_catalog::{Action, Paging, ParamLocation, actions, search, set_field, split_pair};
 
 use crate::cli::{ActionListArgs, ActionRunArgs, ActionShowArgs};
 use crate::commands::send;
@@ -287,22 +287,67 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
     Ok(value)
 }
 
+/// Applies `-f KEY=VALUE` and `-F KEY=@FILE` over the input, typed by the action's input schema.
+fn apply_fields(action: Action, input: &mut Value, args: &ActionRunArgs) -> CliResult<()> {
+    if args.set_fields.is_empty() && args.set_file_fields.is_empty() {
+        return Ok(());
+    }
+    if !input.is_object() {
+        return Err(CliError::usage(format!(
+            "-f and -F set fields of an object, but --input is {}",
+            ringcentral_catalog::json_kind(input)
+        ))
+        .hint("Give --input a JSON object, or drop it."));
+    }
+    let schema = action.input_schema();
+    let field_error = |flag: &str, e: ringcentral_catalog::FieldError| {
+        CliError::usage(format!("{flag}: {e}"))
+            .hint("Write -f key=value, -f parent.child=value, or -F key=@FILE.")
+    };
+    for pair in &args.set_fields {
+        let (key, value) = split_pair(pair).map_err(|e| field_error("-f", e))?;
+        set_field(&schema, input, key, value).map_err(|e| field_error("-f", e))?;
+    }
+    for pair in &args.set_file_fields {
+        let (key, value) = split_pair(pair).map_err(|e| field_error("-F", e))?;
+        let value = match value.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(format!("-F {key}: cannot read the file {path}: {e}"))
+            })?,
+            None => value.to_string(),
+        };
+        set_field(&schema, input, key, &value).map_err(|e| field_error("-F", e))?;
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
     let action = find(&args.key)?;
     let mut input = read_input(args.input.as_deref())?;
+    apply_fields(action, &mut input, args)?;
     action.coerce_parameters(&mut input);
     if let Err(violations) = action.validate(&input) {
         let count = violations.len();
-        return Err(CliError::usage(format!(
-            "the input does not fit the schema of {} ({count} problem{})",
-            action.key(),
-            if count == 1 { "" } else { "s" }
-        ))
-        .hint(format!(
-            "Run `ringctl action show {}` to see its inputs; nothing was sent.",
+        let problems = format!("{count} problem{}", if count == 1 { "" } else { "s" });
+        if !args.skip_validation {
+            return Err(CliError::usage(format!(
+                "the input does not fit the schema of {} ({problems})",
+                action.key()
+            ))
+            .hint(format!(
+                "Run `ringctl action show {}` to see its inputs; nothing was sent. \
+                 --skip-validation sends it anyway.",
+                action.key()
+            ))
+            .details(violations.iter().map(|v| v.to_string()).collect()));
+        }
+        ctx.out.note(&format!(
+            "warning: --skip-validation: sending an input that does not fit the schema of {} ({problems}):",
             action.key()
-        ))
-        .details(violations.iter().map(|v| v.to_string()).collect()));
+        ));
+        for violation in &violations {
+            ctx.out.note(&format!("  {violation}"));
+        }
     }
     let http = action
         .request(&input)
