@@ -19,6 +19,7 @@
 //! File parts of multipart bodies (a fax's attachments) take `@PATH` to read a file.
 
 mod action;
+mod example;
 pub mod fields;
 pub mod multipart;
 mod request;
