@@ -136,16 +136,20 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         map.insert("aliases".into(), json!(action.operation().aliases));
         map.insert("outputSchema".into(), json!(action.output_schema()));
         map.insert("deprecated".into(), json!(action.deprecated()));
+        map.insert("example".into(), action.example_input());
     }
 
     let op = action.operation();
-    let mut inputs = String::new();
+    let schema = action.input_schema();
+    let mut rows: Vec<[String; 5]> = Vec::new();
     let mut push_input = |name: &str, location: &str, ty: &str, required: bool, about: &str| {
-        inputs.push_str(&format!(
-            "  {name:<28} {location:<7} {ty:<8} {:<9} {}\n",
-            if required { "required" } else { "" },
-            ellipsize(about, 60)
-        ));
+        rows.push([
+            name.to_string(),
+            location.to_string(),
+            ty.to_string(),
+            if required { "required" } else { "" }.to_string(),
+            ellipsize(about, 60),
+        ]);
     };
     for p in op
         .params
@@ -153,9 +157,9 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         .filter(|p| p.location == ParamLocation::Path)
     {
         let required = p.required && p.default.is_none();
-        push_input(p.input_name, "path", p.ty, required, p.description);
+        let ty = type_label(&schema, &schema["properties"][p.input_name], p.ty);
+        push_input(p.input_name, "path", &ty, required, p.description);
     }
-    let schema = action.input_schema();
     let required: Vec<&str> = schema["required"]
         .as_array()
         .map(|r| r.iter().filter_map(Value::as_str).collect())
@@ -165,12 +169,12 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
             ringcentral_catalog::BodyShape::Merged => {
                 for f in body.fields {
                     let prop = &schema["properties"][f.input_name];
-                    let ty = prop["type"].as_str().unwrap_or("object");
+                    let ty = type_label(&schema, prop, "object");
                     let about = prop["description"].as_str().unwrap_or_default();
                     push_input(
                         f.input_name,
                         "body",
-                        ty,
+                        &ty,
                         required.contains(&f.input_name),
                         about,
                     );
@@ -198,7 +202,32 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         } else {
             format!("one of: {}", p.enum_values.join(", "))
         };
-        push_input(p.input_name, location, p.ty, p.required, &about);
+        let ty = type_label(&schema, &schema["properties"][p.input_name], p.ty);
+        push_input(p.input_name, location, &ty, p.required, &about);
+    }
+    if let Value::Object(map) = &mut full {
+        let listed: Vec<Value> = rows
+            .iter()
+            .map(|[name, location, ty, required, _]| {
+                json!({"name": name, "in": location, "type": ty, "required": !required.is_empty()})
+            })
+            .collect();
+        map.insert("inputs".into(), Value::Array(listed));
+    }
+    // Columns as wide as their longest entry (a union type such as `integer | "max" | "all"`).
+    let width = |i: usize, least: usize| {
+        rows.iter()
+            .map(|r| r[i].len())
+            .max()
+            .unwrap_or(0)
+            .max(least)
+    };
+    let (w_name, w_type) = (width(0, 28), width(2, 8));
+    let mut inputs = String::new();
+    for [name, location, ty, required, about] in &rows {
+        inputs.push_str(&format!(
+            "  {name:<w_name$} {location:<7} {ty:<w_type$} {required:<9} {about}\n"
+        ));
     }
     if inputs.is_empty() {
         inputs.push_str("  (none)\n");
@@ -236,11 +265,26 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
     }
     let mut sections = vec![(action.name().to_string(), action.description().to_string())];
     sections.push(("Input".to_string(), inputs));
+    let example = action.example_input();
+    let example_text = serde_json::to_string_pretty(&example).unwrap_or_default();
+    sections.push((
+        "Example input (from the spec's examples, defaults and types)".to_string(),
+        format!("{}\n", indent(&example_text)),
+    ));
+    let compact = serde_json::to_string(&example).unwrap_or_default();
+    let run = if compact == "{}" {
+        format!("  ringctl action run {}", action.key())
+    } else {
+        format!(
+            "  ringctl action run {} --input '{}'",
+            action.key(),
+            compact.replace('\'', "'\\''")
+        )
+    };
     sections.push((
         "Run it".to_string(),
         format!(
-            "  ringctl action run {} --input '{{...}}'\n  (`--json` prints the full input and output schemas)",
-            action.key()
+            "{run}\n  (`-f key=value` sets one field; `--json` prints the full input and output schemas)"
         ),
     ));
     Ok(View::Record {
@@ -248,6 +292,70 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         fields,
         sections,
     })
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The type of an input as `action show` prints it: the schema's type, or for a union the types
+/// and words it takes (`integer | "max" | "all"` for a page size that also takes those words).
+fn type_label(root: &Value, prop: &Value, fallback: &str) -> String {
+    fn resolve<'a>(root: &'a Value, mut s: &'a Value) -> &'a Value {
+        for _ in 0..16 {
+            let Some(name) = s
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            else {
+                break;
+            };
+            match root["$defs"].get(name) {
+                Some(def) => s = def,
+                None => break,
+            }
+        }
+        s
+    }
+    let prop = resolve(root, prop);
+    let branches: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| prop.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|b| resolve(root, b))
+        .collect();
+    if branches.is_empty() {
+        return prop["type"]
+            .as_str()
+            .map_or_else(|| fallback.to_string(), str::to_string);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for branch in &branches {
+        let words: Vec<String> = branch["enum"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .filter_map(Value::as_str)
+                    .map(|w| format!("\"{w}\""))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A short list of words says more than `string`; a long one is listed under "one of".
+        let labels = if !words.is_empty() && words.len() <= 4 {
+            words
+        } else {
+            vec![branch["type"].as_str().unwrap_or("object").to_string()]
+        };
+        for label in labels {
+            if !parts.contains(&label) {
+                parts.push(label);
+            }
+        }
+    }
+    parts.join(" | ")
 }
 
 /// Reads `--input`: JSON text, `@FILE`, or `-` for stdin; nothing means `{}`.

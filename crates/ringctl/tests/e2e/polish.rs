@@ -196,3 +196,165 @@ fn scim_patch_takes_active_as_a_boolean_under_old_and_new_keys() -> TestResult {
     assert_eq!(listed["items"][0]["key"], "list-glip-conversations");
     Ok(())
 }
+
+/// The subcommands a help text lists under `Commands:`, `help` aside.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_command_s_help_ends_with_examples() {
+    let home = Home::new();
+    let mut pending = vec![Vec::<String>::new()];
+    let mut seen = 0;
+    while let Some(path) = pending.pop() {
+        seen += 1;
+        assert!(seen < 200, "more commands than expected");
+        for flag in ["-h", "--help"] {
+            let (code, stdout, stderr) = run(home.cmd().args(&path).arg(flag));
+            assert_eq!(code, 0, "{path:?} {flag}: {stderr}");
+            let tail = stdout.rsplit_once("\nExample").map(|(_, t)| t);
+            let Some(tail) = tail else {
+                panic!(
+                    "`ringctl {} {flag}` has no examples:\n{stdout}",
+                    path.join(" ")
+                );
+            };
+            // Nothing but the examples after the heading: indented commands (long ones wrap).
+            let lines: Vec<&str> = tail
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            assert!(
+                lines.first().is_some_and(|l| l.starts_with("  ringctl ")),
+                "`ringctl {} {flag}`: no command under the examples heading",
+                path.join(" ")
+            );
+            for line in lines {
+                assert!(
+                    line.starts_with("  "),
+                    "`ringctl {} {flag}`: examples are not last: {line}",
+                    path.join(" ")
+                );
+            }
+            if flag == "--help" {
+                for sub in subcommands(&stdout) {
+                    let mut next = path.clone();
+                    next.push(sub);
+                    pending.push(next);
+                }
+            }
+        }
+    }
+    assert!(seen >= 30, "only {seen} commands found");
+}
+
+#[test]
+fn completions_say_how_to_install_them() {
+    let home = Home::new();
+    let (code, stdout, stderr) = run(home.cmd().args(["completions", "bash"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("_ringctl"), "the script is on stdout");
+    assert!(!stdout.contains("to install"), "the note stays off stdout");
+    assert!(
+        stderr.contains("~/.local/share/bash-completion/completions/ringctl"),
+        "{stderr}"
+    );
+    let (_, stdout, _) = run(home.cmd().args(["completions", "fish"]));
+    assert!(stdout.contains("complete -c ringctl"));
+    let (code, help, _) = run(home.cmd().args(["completions", "--help"]));
+    assert_eq!(code, 0);
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        assert!(
+            help.contains(&format!("ringctl completions {shell}")),
+            "{help}"
+        );
+    }
+    let json = home.json(&["completions", "zsh", "--json"]);
+    assert!(
+        json["install"]
+            .as_str()
+            .is_some_and(|s| s.contains("fpath"))
+    );
+}
+
+#[test]
+fn man_writes_one_page_per_command_or_the_top_page_to_stdout() -> TestResult {
+    let home = Home::new();
+    let (code, stdout, stderr) = run(home.cmd().arg("man"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(".ie") || stdout.contains(".TH ringctl 1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(".SH NAME"));
+
+    let dir = home.path().join("man").join("man1");
+    let listed = home.json(&["man", "--out", path_str(&dir), "--json"]);
+    let pages = listed["pages"].as_array().ok_or("no pages")?;
+    let names: Vec<String> = std::fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(pages.len(), names.len());
+    for name in [
+        "ringctl.1",
+        "ringctl-action-run.1",
+        "ringctl-users-suspend.1",
+        "ringctl-man.1",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} missing from {names:?}"
+        );
+    }
+    let run_page = std::fs::read_to_string(dir.join("ringctl-action-run.1"))?;
+    assert!(
+        run_page.contains("skip\\-validation"),
+        "the page has the options"
+    );
+    assert!(run_page.contains("Examples:"), "and the examples");
+
+    let (code, _, stderr) = run(home.cmd().args(["man", "--out", "/proc/no-such-dir/man1"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("cannot write man pages"), "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn action_show_gives_an_example_input_and_union_types() -> TestResult {
+    let home = Home::new();
+    let shown = home.json(&["action", "show", "create-contact", "--json"]);
+    // The spec's own examples.
+    assert_eq!(shown["example"]["firstName"], "Charlie");
+    assert_eq!(shown["example"]["businessAddress"]["city"], "Belmont");
+
+    let send = home.json(&["action", "show", "send-sms", "--json"]);
+    assert_eq!(send["example"]["to"][0]["phoneNumber"], "string");
+    assert_eq!(send["example"]["text"], "string");
+
+    // Each input's type as people read it: a union of a number and words for a page size.
+    let listing = home.json(&["action", "show", "list-directory-entries", "--json"]);
+    let inputs = listing["inputs"].as_array().ok_or("no inputs")?;
+    let per_page = inputs
+        .iter()
+        .find(|i| i["name"] == "perPage")
+        .ok_or("no perPage")?;
+    assert_eq!(per_page["type"], r#"integer | "max" | "all""#);
+    assert_eq!(per_page["in"], "query");
+    let page = inputs
+        .iter()
+        .find(|i| i["name"] == "page")
+        .ok_or("no page")?;
+    assert_eq!(page["type"], "integer");
+    Ok(())
+}
