@@ -358,3 +358,110 @@ fn action_show_gives_an_example_input_and_union_types() -> TestResult {
     assert_eq!(page["type"], "integer");
     Ok(())
 }
+
+/// Splits a shell line into words: single and double quotes, `$NAME` and `"$NAME"` from `vars`,
+/// and a `#` comment at a word start ends it.
+fn shell_words(line: &str, vars: &[(String, String)]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut started = false;
+    let mut chars = line.chars().peekable();
+    let substitute = |chars: &mut std::iter::Peekable<std::str::Chars>, word: &mut String| {
+        let mut name = String::new();
+        while let Some(c) = chars
+            .peek()
+            .copied()
+            .filter(|c| c.is_alphanumeric() || *c == '_')
+        {
+            name.push(c);
+            chars.next();
+        }
+        let value = vars
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str());
+        word.push_str(value.unwrap_or_else(|| panic!("${name} is not set")));
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                started = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '"' => {
+                started = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '$' => substitute(&mut chars, &mut word),
+                        _ => word.push(q),
+                    }
+                }
+            }
+            '$' => {
+                started = true;
+                substitute(&mut chars, &mut word);
+            }
+            '#' if !started => break,
+            c if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            c => {
+                started = true;
+                word.push(c);
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_readme_tour_runs_as_written() -> TestResult {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))?;
+    let tour = readme
+        .split("## A tour")
+        .nth(1)
+        .and_then(|t| t.split("```sh\n").nth(1))
+        .and_then(|t| t.split("```").next())
+        .ok_or("no tour in the README")?;
+    let home = Home::new();
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let mut ran = 0;
+    for line in tour.lines().filter(|l| !l.trim().is_empty()) {
+        // `NAME=$(ringctl ...)` keeps the output for later lines.
+        let (assign, command) = match line.split_once("=$(") {
+            Some((name, rest)) if !name.contains(' ') => (
+                Some(name.to_string()),
+                rest.trim_end().trim_end_matches(')'),
+            ),
+            _ => (None, line),
+        };
+        let words = shell_words(command, &vars);
+        assert_eq!(words.first().map(String::as_str), Some("ringctl"), "{line}");
+        // A comment may say the exit code the line ends with: `(exit 1: ...)`.
+        let expected = line
+            .split_once("(exit ")
+            .and_then(|(_, rest)| rest.split_once(':'))
+            .and_then(|(code, _)| code.parse::<i32>().ok())
+            .unwrap_or(0);
+        let (code, stdout, stderr) = run(home.cmd().args(&words[1..]));
+        assert_eq!(code, expected, "`{line}` exited {code}: {stderr}");
+        if let Some(name) = assign {
+            vars.push((name, stdout.trim().to_string()));
+        }
+        ran += 1;
+    }
+    assert!(ran >= 15, "only {ran} lines in the tour");
+    Ok(())
+}
