@@ -50,19 +50,24 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
             return Err(CliError::usage("--intent is empty")
                 .hint("Say what you want to do, e.g. --intent \"send an sms\"."));
         }
-        // A query that is a key, an old key or an operationId names its action: it comes first.
-        Some(query) => Action::find(query)
-            .map(|a| (a, Some(1.0)))
-            .into_iter()
-            .chain(
-                search(query, actions().len())
-                    .into_iter()
-                    .filter(|hit| Action::find(query).is_none_or(|a| a.key() != hit.action.key()))
-                    .map(|hit| (hit.action, Some(hit.score))),
-            )
-            .filter(|(a, _)| has_tag(a))
-            .take(args.limit.unwrap_or(DEFAULT_INTENT_LIMIT))
-            .collect(),
+        // A query that is a key, an old key or an operationId names its action: it comes first,
+        // scored as the best match.
+        Some(query) => {
+            let named = Action::find(query);
+            let hits: Vec<(Action, Option<f32>)> = search(query, actions().len())
+                .into_iter()
+                .filter(|hit| named.is_none_or(|a| a.key() != hit.action.key()))
+                .map(|hit| (hit.action, Some(hit.score)))
+                .collect();
+            let best = hits.first().and_then(|(_, s)| *s).unwrap_or(1.0).max(1.0);
+            named
+                .map(|a| (a, Some(best)))
+                .into_iter()
+                .chain(hits)
+                .filter(|(a, _)| has_tag(a))
+                .take(args.limit.unwrap_or(DEFAULT_INTENT_LIMIT))
+                .collect()
+        }
         None => actions()
             .filter(has_tag)
             .map(|a| (a, None))

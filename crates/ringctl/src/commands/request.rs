@@ -140,7 +140,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
     let mut positionals: Vec<&str> = args.target.iter().map(String::as_str).collect();
     let mut json_body = args.json.as_deref().filter(|v| !v.trim().is_empty());
     if let Some(value) = json_body
-        && value.starts_with('/')
+        && (value.starts_with('/') || value.starts_with("http://") || value.starts_with("https://"))
         && positionals.len() < 2
     {
         positionals.push(value);
