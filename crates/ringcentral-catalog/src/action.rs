@@ -164,6 +164,12 @@ impl Action {
         Some(schema::bundle(text, body.defs))
     }
 
+    /// An example input: the spec's examples, else defaults and enum values, else placeholders of
+    /// the right type, for every required property and every optional one the spec exemplifies.
+    pub fn example_input(&self) -> Value {
+        crate::example::example_input(&self.input_schema())
+    }
+
     /// Checks an input against [`Action::input_schema`]. Every violation is returned, each with the
     /// JSON pointer of the offending value.
     pub fn validate(&self, input: &Value) -> Result<(), Vec<Violation>> {

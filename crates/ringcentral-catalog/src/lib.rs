@@ -19,6 +19,8 @@
 //! File parts of multipart bodies (a fax's attachments) take `@PATH` to read a file.
 
 mod action;
+mod example;
+pub mod fields;
 pub mod multipart;
 mod request;
 mod schema;
@@ -26,6 +28,7 @@ pub mod search;
 mod validate;
 
 pub use action::{Action, actions};
+pub use fields::{FieldError, set_field, split_pair};
 pub use request::{Body, HttpRequest, PATH_SEGMENT, Part, PartContent, RequestError, json_kind};
 pub use ringcentral_api::{
     BodyShape, Method, Operation, Paging, Param, ParamLocation, ThrottlingGroup,

@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand};
     name = "ringctl",
     version,
     about = "Every RingCentral API operation as an action, raw requests, and an embedded sandbox.",
-    propagate_version = true
+    propagate_version = true,
+    after_help = "Examples:\n  ringctl action list --intent \"send an sms\"\n  ringctl action run list-extensions -f perPage=5\n  ringctl request /restapi/v1.0/account/~/extension/~\n  ringctl login --jwt-file jwt.txt --client-id ID --client-secret-file secret.txt\n  ringctl help action run"
 )]
 pub struct Cli {
     /// Print machine-readable JSON on stdout (also accepted after the command).
@@ -66,38 +67,87 @@ pub struct JsonFlag {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in to RingCentral: JWT credential, or the browser (authorization code with PKCE).
+    #[command(
+        after_help = "Examples:\n  ringctl login --client-id ID --client-secret-file secret.txt --jwt-file jwt.txt\n  ringctl login --browser --client-id ID --name work\n  ringctl login complete 'http://127.0.0.1:8910/callback?code=...&state=...'"
+    )]
     Login(LoginArgs),
     /// Revoke a connection's tokens at the server, then forget them.
+    #[command(after_help = "Examples:\n  ringctl logout\n  ringctl logout work")]
     Logout(LogoutArgs),
     /// Create a connection: `--sandbox` for the embedded sandbox, or `--connectorId=ringcentral`.
+    #[command(
+        after_help = "Examples:\n  ringctl connect --sandbox --name demo --users 50\n  ringctl connect --connectorId=ringcentral --jwt-file jwt.txt --client-id ID --client-secret-file secret.txt"
+    )]
     Connect(ConnectArgs),
     /// Find connectors (`--elementType=connector`) or actions.
+    #[command(
+        after_help = "Examples:\n  ringctl search ringcentral\n  ringctl search --elementType=action send an sms"
+    )]
     Search(SearchArgs),
     /// Manage connections.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  ringctl connection list\n  ringctl connection default work\n  ringctl connection remove demo"
+    )]
     Connection(ConnectionCommand),
     /// Find, inspect and run actions: one per operation of the RingCentral API.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  ringctl action list --intent \"who is in the sales queue\"\n  ringctl action show send-sms\n  ringctl action run get-extension-info"
+    )]
     Action(ActionCommand),
     /// Send a raw request to the API with authentication injected.
+    #[command(
+        after_help = "Examples:\n  ringctl request /restapi/v1.0/account/~/extension/~\n  ringctl request /restapi/v1.0/account/~/extension --query perPage=5 -i\n  ringctl request -X POST /restapi/v1.0/account/~/extension/~/address-book/contact --json '{\"firstName\":\"Ada\"}'\n  ringctl request \"$NEXT_PAGE_URI\""
+    )]
     Request(RequestArgs),
     /// The embedded RingCentral-compatible sandbox server.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  ringctl sandbox serve --addr 127.0.0.1:8080 --data sandbox.db\n  ringctl sandbox credentials\n  ringctl sandbox reset"
+    )]
     Sandbox(SandboxCommand),
     /// The company directory: the account's and its federation's extensions.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  ringctl directory list --type User\n  ringctl directory search --search-string ann\n  ringctl directory federation"
+    )]
     Directory(DirectoryCommand),
     /// Identity lifecycle through SCIM: list, suspend, reactivate and deprovision users.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  ringctl users list --status suspended\n  ringctl users suspend ann.lee@example.com\n  ringctl users deprovision ann.lee@example.com --dry-run"
+    )]
     Users(UsersCommand),
     /// The audit log of lifecycle changes made through ringctl.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  ringctl audit list\n  ringctl audit list --user ann.lee@example.com --csv"
+    )]
     Audit(AuditCommand),
-    /// Print a shell completion script.
+    /// Print a shell completion script (`ringctl completions --help` says how to install it).
+    #[command(after_help = crate::commands::completions::INSTALL_HELP)]
     Completions(CompletionsArgs),
     /// Show the connection in use, why, whom it acts as, and its tokens and secrets.
     #[command(visible_alias = "whoami")]
+    #[command(after_help = "Examples:\n  ringctl status\n  ringctl whoami --json")]
     Status(StatusArgs),
+    /// Write man pages: one per command with --out DIR, else the top page on stdout.
+    #[command(
+        after_help = "Examples:\n  ringctl man | man -l -\n  ringctl man --out ~/.local/share/man/man1 && man ringctl-action-run"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `ringctl.1`, `ringctl-action.1`, `ringctl-action-run.1`, ... into this directory
+    /// (created if missing).
+    #[arg(long = "out", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// With --out, print the list of pages written as JSON.
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +205,9 @@ pub struct LoginArgs {
 #[derive(Debug, Subcommand)]
 pub enum LoginCommand {
     /// Finish a pending browser login with the code (or the whole redirect URL) from the browser.
+    #[command(
+        after_help = "Example:\n  ringctl login complete 'http://127.0.0.1:8910/callback?code=...&state=...'"
+    )]
     Complete(LoginCompleteArgs),
 }
 
@@ -238,12 +291,18 @@ pub struct SearchArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConnectionCommand {
     /// List connections (never prints a secret).
+    #[command(
+        after_help = "Examples:\n  ringctl connection list\n  ringctl connection list --json"
+    )]
     List(JsonOnly),
     /// Show one connection.
+    #[command(after_help = "Example:\n  ringctl connection show work")]
     Show(ConnectionIdArgs),
     /// Make a connection the default.
+    #[command(after_help = "Example:\n  ringctl connection default work")]
     Default(ConnectionIdArgs),
     /// Forget a connection and its stored tokens and secrets.
+    #[command(after_help = "Example:\n  ringctl connection remove demo")]
     Remove(ConnectionIdArgs),
 }
 
@@ -264,10 +323,19 @@ pub struct ConnectionIdArgs {
 #[derive(Debug, Subcommand)]
 pub enum ActionCommand {
     /// List actions, or the best matches for an intent.
+    #[command(
+        after_help = "Examples:\n  ringctl action list --intent \"send an sms\"\n  ringctl action list --tag SMS\n  ringctl action list --json --jq '.items[].key'"
+    )]
     List(ActionListArgs),
     /// Show one action with its input and output schemas.
+    #[command(
+        after_help = "Examples:\n  ringctl action show send-sms\n  ringctl action show createSMSMessage --json --jq .example"
+    )]
     Show(ActionShowArgs),
     /// Run an action with a JSON input.
+    #[command(
+        after_help = "Examples:\n  ringctl action run get-extension-info\n  ringctl action run list-contacts -f perPage=10 --all-pages\n  ringctl action run send-sms -f from.phoneNumber=+16505550100 -f to.phoneNumber=+16505550101 -F text=@note.txt\n  ringctl action run create-contact --input @contact.json --dry-run"
+    )]
     Run(ActionRunArgs),
 }
 
@@ -301,6 +369,26 @@ pub struct ActionRunArgs {
     /// The input: JSON text, `@FILE`, or `-` for stdin (default: `{}`).
     #[arg(long, short = 'i', value_name = "JSON|@FILE|-")]
     pub input: Option<String>,
+    /// Set one input field, typed by the schema (`perPage=10`, `active=false`); `a.b=v` reaches
+    /// into objects and a repeated key adds to an array. Applied over --input (repeatable).
+    #[arg(
+        id = "set_field",
+        short = 'f',
+        long = "field",
+        value_name = "KEY=VALUE"
+    )]
+    pub set_fields: Vec<String>,
+    /// Set one input field from a file's contents: `text=@note.txt` (repeatable; without `@`, as -f).
+    #[arg(
+        id = "set_file_field",
+        short = 'F',
+        long = "file-field",
+        value_name = "KEY=@FILE"
+    )]
+    pub set_file_fields: Vec<String>,
+    /// Send the input even when it does not fit the schema (the problems are printed as a warning).
+    #[arg(long)]
+    pub skip_validation: bool,
     /// Follow every page of a listing and print all records as one JSON array.
     #[arg(long)]
     pub all_pages: bool,
@@ -345,13 +433,24 @@ pub struct RequestArgs {
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
     /// Serve the sandbox on loopback; the first stdout line is {"url","clientId","clientSecret","jwt"}.
-    #[command(after_long_help = crate::commands::sandbox::coverage_help())]
+    #[command(
+        after_help = SERVE_EXAMPLES,
+        after_long_help = format!("{}\n\n{SERVE_EXAMPLES}", crate::commands::sandbox::coverage_help().trim_end())
+    )]
     Serve(SandboxServeArgs),
     /// Print the client id, secret and a JWT credential for a seeded user.
+    #[command(
+        after_help = "Examples:\n  ringctl sandbox credentials\n  ringctl sandbox credentials --user ann.lee@example.com --json"
+    )]
     Credentials(SandboxCredentialsArgs),
     /// Delete a sandbox data file, so that the next start seeds afresh.
+    #[command(
+        after_help = "Examples:\n  ringctl sandbox reset\n  ringctl sandbox reset --data sandbox.db"
+    )]
     Reset(SandboxResetArgs),
 }
+
+const SERVE_EXAMPLES: &str = "Examples:\n  ringctl sandbox serve\n  ringctl sandbox serve --addr 127.0.0.1:8080 --data sandbox.db --users 200\n  ringctl sandbox serve --rate-limits real --faults 5xx=0.05";
 
 #[derive(Debug, Args)]
 pub struct SandboxServeArgs {
@@ -428,12 +527,22 @@ pub struct CompletionsArgs {
 #[derive(Debug, Subcommand)]
 pub enum DirectoryCommand {
     /// List directory entries, one page or `--all-pages`.
+    #[command(
+        after_help = "Examples:\n  ringctl directory list\n  ringctl directory list --type User --per-page max\n  ringctl directory list --all-pages --ndjson"
+    )]
     List(DirectoryListArgs),
     /// Show one directory entry.
+    #[command(
+        after_help = "Examples:\n  ringctl directory get 62000000000\n  ringctl directory get 62000000000 --if-changed"
+    )]
     Get(DirectoryGetArgs),
     /// Search the directory by text, type, status, site, department or account.
+    #[command(
+        after_help = "Examples:\n  ringctl directory search --search-string ann\n  ringctl directory search --department Sales --order-by lastName"
+    )]
     Search(DirectorySearchArgs),
     /// Show the federation and its accounts.
+    #[command(after_help = "Example:\n  ringctl directory federation --types All")]
     Federation(DirectoryFederationArgs),
 }
 

@@ -8,6 +8,7 @@
 mod emit;
 pub mod keys;
 mod model;
+pub mod overlay;
 mod schema;
 mod spec;
 
@@ -24,8 +25,12 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// The spec's default location: the copy vendored at `spec/rc-public-openapi.yml`.
+/// The spec's default location: `$RINGCTL_SPEC` when set, else the copy vendored at
+/// `spec/rc-public-openapi.yml`.
 pub fn default_spec_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("RINGCTL_SPEC").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
     repo_root().join("spec").join("rc-public-openapi.yml")
 }
 
@@ -41,9 +46,11 @@ fn repo_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Parses the spec and builds the model of every operation, without emitting code.
+/// Parses the spec, applies the overlay (`xtask/overlay.yml`) and builds the model of every
+/// operation, without emitting code.
 pub fn load(spec_yaml: &str) -> Result<ApiModel> {
-    let spec = spec::Spec::parse(spec_yaml)?;
+    let mut spec = spec::Spec::parse(spec_yaml)?;
+    overlay::apply(&mut spec.doc, overlay::OVERLAY)?;
     model::build(&spec)
 }
 

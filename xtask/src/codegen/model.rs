@@ -738,17 +738,40 @@ fn find_success_schema(op: &Value) -> Option<&Value> {
 }
 
 fn assign_keys(operations: &mut [OperationModel]) -> Result<()> {
+    // Names that stay with the operation that has them without cleaning: well-known keys and plain
+    // derived keys. A cleaned name that would take one of them keeps its version suffix instead, so
+    // the older operation keeps the plain name and the outcome does not depend on the spec's order.
+    let plain: BTreeMap<String, String> = operations
+        .iter()
+        .map(|op| {
+            let key = keys::well_known_key(&op.operation_id)
+                .map(str::to_string)
+                .unwrap_or_else(|| keys::kebab_case(&op.operation_id));
+            (key, op.operation_id.clone())
+        })
+        .collect();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for op in operations.iter_mut() {
         let derived = keys::kebab_case(&op.operation_id);
-        match keys::well_known_key(&op.operation_id) {
-            Some(key) => {
-                op.key = key.to_string();
-                if derived != key {
-                    op.aliases.push(derived);
-                }
+        let clean = keys::clean_key(&op.operation_id);
+        let clean_is_free = plain
+            .get(&clean)
+            .is_none_or(|owner| *owner == op.operation_id);
+        op.key = match keys::well_known_key(&op.operation_id) {
+            Some(key) => key.to_string(),
+            None if clean_is_free => clean.clone(),
+            None => derived.clone(),
+        };
+        // The derived key (the key before names were cleaned) stays an alias, and so does the clean
+        // name of a well-known action (`list-glip-chats` beside `list-chats`).
+        let mut names = vec![derived];
+        if clean_is_free {
+            names.push(clean);
+        }
+        for name in names {
+            if name != op.key && !op.aliases.contains(&name) {
+                op.aliases.push(name);
             }
-            None => op.key = derived,
         }
         for name in std::iter::once(&op.key).chain(&op.aliases) {
             if let Some(other) = taken.insert(name.clone(), op.operation_id.clone()) {

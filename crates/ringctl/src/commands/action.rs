@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use ringcentral_catalog::{Action, Paging, ParamLocation, actions, search};
+use ringcentral_catalog::{Action, Paging, ParamLocation, actions, search, set_field, split_pair};
 
 use crate::cli::{ActionListArgs, ActionRunArgs, ActionShowArgs};
 use crate::commands::send;
@@ -50,12 +50,24 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
             return Err(CliError::usage("--intent is empty")
                 .hint("Say what you want to do, e.g. --intent \"send an sms\"."));
         }
-        Some(query) => search(query, actions().len())
-            .into_iter()
-            .map(|hit| (hit.action, Some(hit.score)))
-            .filter(|(a, _)| has_tag(a))
-            .take(args.limit.unwrap_or(DEFAULT_INTENT_LIMIT))
-            .collect(),
+        // A query that is a key, an old key or an operationId names its action: it comes first,
+        // scored as the best match.
+        Some(query) => {
+            let named = Action::find(query);
+            let hits: Vec<(Action, Option<f32>)> = search(query, actions().len())
+                .into_iter()
+                .filter(|hit| named.is_none_or(|a| a.key() != hit.action.key()))
+                .map(|hit| (hit.action, Some(hit.score)))
+                .collect();
+            let best = hits.first().and_then(|(_, s)| *s).unwrap_or(1.0).max(1.0);
+            named
+                .map(|a| (a, Some(best)))
+                .into_iter()
+                .chain(hits)
+                .filter(|(a, _)| has_tag(a))
+                .take(args.limit.unwrap_or(DEFAULT_INTENT_LIMIT))
+                .collect()
+        }
         None => actions()
             .filter(has_tag)
             .map(|a| (a, None))
@@ -129,16 +141,20 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         map.insert("aliases".into(), json!(action.operation().aliases));
         map.insert("outputSchema".into(), json!(action.output_schema()));
         map.insert("deprecated".into(), json!(action.deprecated()));
+        map.insert("example".into(), action.example_input());
     }
 
     let op = action.operation();
-    let mut inputs = String::new();
+    let schema = action.input_schema();
+    let mut rows: Vec<[String; 5]> = Vec::new();
     let mut push_input = |name: &str, location: &str, ty: &str, required: bool, about: &str| {
-        inputs.push_str(&format!(
-            "  {name:<28} {location:<7} {ty:<8} {:<9} {}\n",
-            if required { "required" } else { "" },
-            ellipsize(about, 60)
-        ));
+        rows.push([
+            name.to_string(),
+            location.to_string(),
+            ty.to_string(),
+            if required { "required" } else { "" }.to_string(),
+            ellipsize(about, 60),
+        ]);
     };
     for p in op
         .params
@@ -146,9 +162,9 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         .filter(|p| p.location == ParamLocation::Path)
     {
         let required = p.required && p.default.is_none();
-        push_input(p.input_name, "path", p.ty, required, p.description);
+        let ty = type_label(&schema, &schema["properties"][p.input_name], p.ty);
+        push_input(p.input_name, "path", &ty, required, p.description);
     }
-    let schema = action.input_schema();
     let required: Vec<&str> = schema["required"]
         .as_array()
         .map(|r| r.iter().filter_map(Value::as_str).collect())
@@ -158,12 +174,12 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
             ringcentral_catalog::BodyShape::Merged => {
                 for f in body.fields {
                     let prop = &schema["properties"][f.input_name];
-                    let ty = prop["type"].as_str().unwrap_or("object");
+                    let ty = type_label(&schema, prop, "object");
                     let about = prop["description"].as_str().unwrap_or_default();
                     push_input(
                         f.input_name,
                         "body",
-                        ty,
+                        &ty,
                         required.contains(&f.input_name),
                         about,
                     );
@@ -191,7 +207,32 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         } else {
             format!("one of: {}", p.enum_values.join(", "))
         };
-        push_input(p.input_name, location, p.ty, p.required, &about);
+        let ty = type_label(&schema, &schema["properties"][p.input_name], p.ty);
+        push_input(p.input_name, location, &ty, p.required, &about);
+    }
+    if let Value::Object(map) = &mut full {
+        let listed: Vec<Value> = rows
+            .iter()
+            .map(|[name, location, ty, required, _]| {
+                json!({"name": name, "in": location, "type": ty, "required": !required.is_empty()})
+            })
+            .collect();
+        map.insert("inputs".into(), Value::Array(listed));
+    }
+    // Columns as wide as their longest entry (a union type such as `integer | "max" | "all"`).
+    let width = |i: usize, least: usize| {
+        rows.iter()
+            .map(|r| r[i].len())
+            .max()
+            .unwrap_or(0)
+            .max(least)
+    };
+    let (w_name, w_type) = (width(0, 28), width(2, 8));
+    let mut inputs = String::new();
+    for [name, location, ty, required, about] in &rows {
+        inputs.push_str(&format!(
+            "  {name:<w_name$} {location:<7} {ty:<w_type$} {required:<9} {about}\n"
+        ));
     }
     if inputs.is_empty() {
         inputs.push_str("  (none)\n");
@@ -229,11 +270,26 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
     }
     let mut sections = vec![(action.name().to_string(), action.description().to_string())];
     sections.push(("Input".to_string(), inputs));
+    let example = action.example_input();
+    let example_text = serde_json::to_string_pretty(&example).unwrap_or_default();
+    sections.push((
+        "Example input (from the spec's examples, defaults and types)".to_string(),
+        format!("{}\n", indent(&example_text)),
+    ));
+    let compact = serde_json::to_string(&example).unwrap_or_default();
+    let run = if compact == "{}" {
+        format!("  ringctl action run {}", action.key())
+    } else {
+        format!(
+            "  ringctl action run {} --input '{}'",
+            action.key(),
+            compact.replace('\'', "'\\''")
+        )
+    };
     sections.push((
         "Run it".to_string(),
         format!(
-            "  ringctl action run {} --input '{{...}}'\n  (`--json` prints the full input and output schemas)",
-            action.key()
+            "{run}\n  (`-f key=value` sets one field; `--json` prints the full input and output schemas)"
         ),
     ));
     Ok(View::Record {
@@ -241,6 +297,70 @@ pub fn show(args: &ActionShowArgs) -> CliResult<View> {
         fields,
         sections,
     })
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The type of an input as `action show` prints it: the schema's type, or for a union the types
+/// and words it takes (`integer | "max" | "all"` for a page size that also takes those words).
+fn type_label(root: &Value, prop: &Value, fallback: &str) -> String {
+    fn resolve<'a>(root: &'a Value, mut s: &'a Value) -> &'a Value {
+        for _ in 0..16 {
+            let Some(name) = s
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            else {
+                break;
+            };
+            match root["$defs"].get(name) {
+                Some(def) => s = def,
+                None => break,
+            }
+        }
+        s
+    }
+    let prop = resolve(root, prop);
+    let branches: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| prop.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|b| resolve(root, b))
+        .collect();
+    if branches.is_empty() {
+        return prop["type"]
+            .as_str()
+            .map_or_else(|| fallback.to_string(), str::to_string);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for branch in &branches {
+        let words: Vec<String> = branch["enum"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .filter_map(Value::as_str)
+                    .map(|w| format!("\"{w}\""))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A short list of words says more than `string`; a long one is listed under "one of".
+        let labels = if !words.is_empty() && words.len() <= 4 {
+            words
+        } else {
+            vec![branch["type"].as_str().unwrap_or("object").to_string()]
+        };
+        for label in labels {
+            if !parts.contains(&label) {
+                parts.push(label);
+            }
+        }
+    }
+    parts.join(" | ")
 }
 
 /// Reads `--input`: JSON text, `@FILE`, or `-` for stdin; nothing means `{}`.
@@ -280,22 +400,67 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
     Ok(value)
 }
 
+/// Applies `-f KEY=VALUE` and `-F KEY=@FILE` over the input, typed by the action's input schema.
+fn apply_fields(action: Action, input: &mut Value, args: &ActionRunArgs) -> CliResult<()> {
+    if args.set_fields.is_empty() && args.set_file_fields.is_empty() {
+        return Ok(());
+    }
+    if !input.is_object() {
+        return Err(CliError::usage(format!(
+            "-f and -F set fields of an object, but --input is {}",
+            ringcentral_catalog::json_kind(input)
+        ))
+        .hint("Give --input a JSON object, or drop it."));
+    }
+    let schema = action.input_schema();
+    let field_error = |flag: &str, e: ringcentral_catalog::FieldError| {
+        CliError::usage(format!("{flag}: {e}"))
+            .hint("Write -f key=value, -f parent.child=value, or -F key=@FILE.")
+    };
+    for pair in &args.set_fields {
+        let (key, value) = split_pair(pair).map_err(|e| field_error("-f", e))?;
+        set_field(&schema, input, key, value).map_err(|e| field_error("-f", e))?;
+    }
+    for pair in &args.set_file_fields {
+        let (key, value) = split_pair(pair).map_err(|e| field_error("-F", e))?;
+        let value = match value.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(format!("-F {key}: cannot read the file {path}: {e}"))
+            })?,
+            None => value.to_string(),
+        };
+        set_field(&schema, input, key, &value).map_err(|e| field_error("-F", e))?;
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
     let action = find(&args.key)?;
     let mut input = read_input(args.input.as_deref())?;
+    apply_fields(action, &mut input, args)?;
     action.coerce_parameters(&mut input);
     if let Err(violations) = action.validate(&input) {
         let count = violations.len();
-        return Err(CliError::usage(format!(
-            "the input does not fit the schema of {} ({count} problem{})",
-            action.key(),
-            if count == 1 { "" } else { "s" }
-        ))
-        .hint(format!(
-            "Run `ringctl action show {}` to see its inputs; nothing was sent.",
+        let problems = format!("{count} problem{}", if count == 1 { "" } else { "s" });
+        if !args.skip_validation {
+            return Err(CliError::usage(format!(
+                "the input does not fit the schema of {} ({problems})",
+                action.key()
+            ))
+            .hint(format!(
+                "Run `ringctl action show {}` to see its inputs; nothing was sent. \
+                 --skip-validation sends it anyway.",
+                action.key()
+            ))
+            .details(violations.iter().map(|v| v.to_string()).collect()));
+        }
+        ctx.out.note(&format!(
+            "warning: --skip-validation: sending an input that does not fit the schema of {} ({problems}):",
             action.key()
-        ))
-        .details(violations.iter().map(|v| v.to_string()).collect()));
+        ));
+        for violation in &violations {
+            ctx.out.note(&format!("  {violation}"));
+        }
     }
     let http = action
         .request(&input)

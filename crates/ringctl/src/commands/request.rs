@@ -66,6 +66,60 @@ fn fill_path(path: &str, params: &[String]) -> CliResult<String> {
     Ok(filled)
 }
 
+/// What PATH names: a path on the connection's server, or a full URL.
+enum Target {
+    Path(String),
+    Url(url::Url),
+}
+
+impl Target {
+    fn parse(text: &str) -> CliResult<Target> {
+        if text.starts_with('/') {
+            return Ok(Target::Path(text.to_string()));
+        }
+        let lower = text.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return url::Url::parse(text)
+                .map(Target::Url)
+                .map_err(|e| CliError::usage(format!("the URL `{text}` is malformed: {e}")));
+        }
+        Err(CliError::usage(format!(
+            "`{text}` is neither a path (it does not start with `/`) nor a URL (http:// or https://)"
+        ))
+        .hint(format!(
+            "Give a path such as `/{}`, or a full URL.",
+            text.trim_start_matches("./")
+        )))
+    }
+
+    /// The path or URL to request on `connection`. The embedded sandbox listens on a new loopback
+    /// port each time it starts, so a URL it printed earlier (a record's `uri`, a `nextPage`) names
+    /// a port that is gone: any loopback URL is taken as a path on the running instance.
+    fn for_connection(&self, connection: &crate::config::Connection) -> String {
+        match self {
+            Target::Path(path) => path.clone(),
+            Target::Url(url)
+                if connection.kind == crate::config::Kind::Sandbox && is_loopback(url) =>
+            {
+                match url.query() {
+                    Some(query) => format!("{}?{query}", url.path()),
+                    None => url.path().to_string(),
+                }
+            }
+            Target::Url(url) => url.to_string(),
+        }
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// Reads `-d`: a string, `@FILE`, or `-` for stdin.
 fn read_data(data: &str) -> CliResult<Vec<u8>> {
     if data == "-" {
@@ -86,7 +140,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
     let mut positionals: Vec<&str> = args.target.iter().map(String::as_str).collect();
     let mut json_body = args.json.as_deref().filter(|v| !v.trim().is_empty());
     if let Some(value) = json_body
-        && value.starts_with('/')
+        && (value.starts_with('/') || value.starts_with("http://") || value.starts_with("https://"))
         && positionals.len() < 2
     {
         positionals.push(value);
@@ -105,7 +159,7 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
             ));
         }
     };
-    let path = fill_path(raw_path, &args.path_params)?;
+    let target = Target::parse(&fill_path(raw_path, &args.path_params)?)?;
 
     let mut headers: Vec<(String, String)> = Vec::new();
     for header in &args.headers {
@@ -193,6 +247,8 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
         None if body.is_some() => Method::Post,
         None => Method::Get,
     };
+    let connection = ctx.resolve(connection_arg.or(ctx.connection.as_deref()))?;
+    let path = target.for_connection(&connection);
     let action = Action::for_request(method, &path);
     let mut request = match action {
         Some(a) => Request::for_operation(a.operation(), path.clone()),
@@ -211,7 +267,6 @@ pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {
         request = request.body(body);
     }
 
-    let connection = ctx.resolve(connection_arg.or(ctx.connection.as_deref()))?;
     ctx.sending(method);
     let session = ctx.session_of(connection)?;
     let response = ctx

@@ -10,6 +10,7 @@ mod directory;
 mod embedded;
 mod inputs;
 mod output;
+mod polish;
 mod request;
 mod safety;
 mod secrets;
