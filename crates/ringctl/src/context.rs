@@ -222,6 +222,9 @@ impl Ctx {
             ));
         }
         let session = self.block_on(open_session(&self.home, connection))?;
+        // Waits and retries show on the progress line, whichever command draws it.
+        self.runtime
+            .spawn(crate::progress::forward(session.client.events()));
         for note in &session.notes {
             self.out.note(note);
         }

@@ -6,6 +6,7 @@ mod config;
 mod context;
 mod exit;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

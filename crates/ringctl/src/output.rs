@@ -249,12 +249,20 @@ impl Output {
             return indicatif::ProgressBar::hidden();
         }
         let bar = indicatif::ProgressBar::new_spinner();
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({per_sec})")
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({rate})")
+            .map(|s| {
+                // A whole number of records a second: the decimals only flicker.
+                s.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", state.per_sec());
+                    },
+                )
+            })
         {
             bar.set_style(style);
         }
-        bar.set_message(unit.to_string());
+        crate::progress::register(&bar, unit);
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     }

@@ -302,6 +302,23 @@ fn gone(known: &ringcentral_lifecycle::KnownUser) -> ScimUser {
     }
 }
 
+/// The extension id the connection acts as: recorded at login, else asked of the server.
+fn own_extension(ctx: &Ctx, session: &Session) -> CliResult<Option<String>> {
+    if let Some(id) = &session.connection.extension_id {
+        return Ok(Some(id.clone()));
+    }
+    let request = ringcentral::Request::get("/restapi/v1.0/account/~/extension/~")
+        .group(ringcentral::ThrottlingGroup::Light);
+    let me = ctx
+        .block_on(session.client.send(request))
+        .and_then(|r| r.json_value())
+        .map_err(runtime_error)?;
+    Ok(me.get("id").map(|id| match id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }))
+}
+
 /// `users suspend|reactivate|deprovision`.
 pub fn change(
     ctx: &Ctx,
@@ -328,7 +345,7 @@ pub fn change(
             ));
         }
         let bar = Bar::new();
-        let report = run_guarded(ctx, &session.client, &bar, |stop| {
+        let report = run_guarded(ctx, &bar, |stop| {
             let mut runner = Runner {
                 client: &session.client,
                 ledger: &mut ledger,
@@ -382,6 +399,17 @@ pub fn change(
             unknown.join(", ")
         ))
         .hint("`ringctl users list` shows the users this connection can see."));
+    }
+    if change != Change::Reactivate {
+        let me = own_extension(ctx, &session)?;
+        if let Some(user) = found.iter().flatten().find(|u| Some(&u.id) == me.as_ref()) {
+            return Err(CliError::usage(format!(
+                "{} is the user this connection is logged in as; to {} them would end this session, so nothing was changed",
+                user.email,
+                change.as_str()
+            ))
+            .hint("Log in as another administrator (`ringctl login`), then run it from there."));
+        }
     }
     let mut extra = serde_json::Map::new();
     let mut steps: Vec<PlannedStep> = Vec::new();
@@ -476,7 +504,7 @@ pub fn change(
         confirm(ctx, &emails)?;
     }
     let bar = Bar::new();
-    let report = run_guarded(ctx, &session.client, &bar, |stop| {
+    let report = run_guarded(ctx, &bar, |stop| {
         let mut runner = Runner {
             client: &session.client,
             ledger: &mut ledger,
@@ -491,12 +519,7 @@ pub fn change(
 
 /// Runs a journaled run, stopping after the step in flight on the first Ctrl-C (the second quits at
 /// once; the journal keeps the run resumable either way).
-fn run_guarded<T, F, Fut>(
-    ctx: &Ctx,
-    client: &ringcentral::Client,
-    bar: &Bar,
-    make: F,
-) -> CliResult<T>
+fn run_guarded<T, F, Fut>(ctx: &Ctx, bar: &Bar, make: F) -> CliResult<T>
 where
     F: FnOnce(Arc<AtomicBool>) -> Fut,
     Fut: std::future::Future<Output = ringcentral_lifecycle::Result<T>>,
@@ -504,8 +527,6 @@ where
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let out = ctx.out;
-    let events = client.events();
-    let progress = bar.0.clone();
     let result = ctx.block_on(async move {
         let watcher = async move {
             if tokio::signal::ctrl_c().await.is_err() {
@@ -521,44 +542,10 @@ where
         tokio::select! {
             r = make(stop) => r,
             () = watcher => Err(Error::Input("interrupted".into())),
-            () = show_waits(events, progress) => Err(Error::Input("interrupted".into())),
         }
     });
     bar.0.finish_and_clear();
     result.map_err(lifecycle_error)
-}
-
-/// Shows the runtime's waits and retries on the progress line (`waiting 12 s for the Heavy rate
-/// limit`); the next finished step replaces the message. Never ends by itself.
-async fn show_waits(
-    mut events: tokio::sync::broadcast::Receiver<ringcentral::Event>,
-    bar: indicatif::ProgressBar,
-) {
-    use ringcentral::{Event, WaitCause};
-    loop {
-        match events.recv().await {
-            Ok(Event::Waiting { group, wait, cause }) => {
-                let why = match cause {
-                    WaitCause::RetryAfter => "as the server asked",
-                    _ => "for the rate limit",
-                };
-                bar.set_message(format!(
-                    "waiting {} s for the {} group {why}",
-                    wait.as_secs_f64().round().max(1.0),
-                    group.as_str()
-                ));
-            }
-            Ok(Event::Retrying {
-                attempt, reason, ..
-            }) => {
-                bar.set_message(format!("retrying after attempt {attempt}: {reason}"));
-            }
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                std::future::pending::<()>().await;
-            }
-        }
-    }
 }
 
 struct Bar(indicatif::ProgressBar);
@@ -573,6 +560,7 @@ impl Bar {
         if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
             bar.set_style(style);
         }
+        crate::progress::register(&bar, "");
         Bar(bar)
     }
 }
@@ -585,8 +573,7 @@ impl Progress for Bar {
 
     fn step(&self, result: &StepResult) {
         self.0.inc(1);
-        self.0
-            .set_message(format!("{} {}", result.kind, result.user));
+        crate::progress::set_base(&self.0, format!("{} {}", result.kind, result.user));
     }
 
     fn finish(&self) {
@@ -669,10 +656,8 @@ fn report_view(ctx: &Ctx, report: &RunReport, extra: Value) -> CliResult<View> {
         // The table is out already; the error line follows it.
         (Some(error), false) => Err(error),
         (None, true) => Ok(View::Json(json)),
-        (None, false) => {
-            ctx.out.note(&summary);
-            Ok(View::Nothing)
-        }
+        // The table's footer has said how it went.
+        (None, false) => Ok(View::Nothing),
     }
 }
 

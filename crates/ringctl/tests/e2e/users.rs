@@ -444,3 +444,20 @@ fn some_failed_changes_exit_5_and_resume_finishes_them() {
         assert!(suspended.contains(e), "{e} is not suspended");
     }
 }
+
+#[test]
+fn the_connection_cannot_suspend_or_delete_its_own_user() {
+    let (served, home) = setup(&[]);
+    for command in ["suspend", "deprovision"] {
+        let (code, _, err) =
+            run(home
+                .cmd()
+                .args(["users", command, "admin@sandbox.example.com", "--yes"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("logged in as"), "{err}");
+    }
+    assert_eq!(
+        sent(&served, "scimPatchUser2") + sent(&served, "scimDeleteUser2"),
+        0
+    );
+}
