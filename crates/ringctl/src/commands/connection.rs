@@ -572,6 +572,10 @@ async fn browser_login(
 
 /// Tries to open a URL in the user's browser; the URL is printed anyway. `$BROWSER` (a command,
 /// possibly with arguments) takes precedence, as it does for other command-line tools.
+///
+/// Written here rather than with the `webbrowser` crate: on a machine with no display that crate
+/// falls back to text-mode browsers run in the foreground, which would take over the terminal that a
+/// headless login needs for `login complete` or a pasted code. Here no display means no browser.
 fn open_browser(url: &str) {
     if let Some(browser) = std::env::var("BROWSER")
         .ok()
