@@ -546,25 +546,13 @@ pub fn read_secret(
     value: Option<&str>,
     file: Option<&std::path::Path>,
 ) -> CliResult<Option<SecretString>> {
-    if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!(
-                "cannot read the {what} from {}: {e}",
-                path.display()
-            ))
-        })?;
-        return non_empty(what, text).map(Some);
-    }
-    match value {
-        None => Ok(None),
-        Some("-") => {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                .map_err(|e| CliError::usage(format!("cannot read the {what} from stdin: {e}")))?;
-            non_empty(what, text).map(Some)
-        }
-        Some(text) => non_empty(what, text.to_string()).map(Some),
-    }
+    let source = match (file, value) {
+        (Some(path), _) => crate::input::Source::File(path),
+        (None, Some("-")) => crate::input::Source::Stdin,
+        (None, Some(text)) => crate::input::Source::Inline(text),
+        (None, None) => return Ok(None),
+    };
+    non_empty(what, source.text(&format!("the {what}"))?).map(Some)
 }
 
 fn non_empty(what: &str, text: String) -> CliResult<SecretString> {

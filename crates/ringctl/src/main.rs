@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod context;
 mod exit;
+mod input;
 mod output;
 mod progress;
 

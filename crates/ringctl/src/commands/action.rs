@@ -365,21 +365,14 @@ fn type_label(root: &Value, prop: &Value, fallback: &str) -> String {
 
 /// Reads `--input`: JSON text, `@FILE`, or `-` for stdin; nothing means `{}`.
 fn read_input(input: Option<&str>) -> CliResult<Value> {
-    let (text, source) = match input {
-        None => return Ok(json!({})),
-        Some("-") => {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                .map_err(|e| CliError::usage(format!("cannot read the input from stdin: {e}")))?;
-            (text, "stdin".to_string())
-        }
-        Some(arg) if arg.starts_with('@') => {
-            let path = &arg[1..];
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read the input file {path}: {e}")))?;
-            (text, path.to_string())
-        }
-        Some(text) => (text.to_string(), "--input".to_string()),
+    let Some(arg) = input else {
+        return Ok(json!({}));
+    };
+    let from = crate::input::Source::of(arg);
+    let text = from.text("the input")?;
+    let source = match from {
+        crate::input::Source::Inline(_) => "--input".to_string(),
+        other => other.describe(),
     };
     if text.trim().is_empty() {
         return Err(CliError::usage(format!("the input from {source} is empty"))
@@ -423,12 +416,9 @@ fn apply_fields(action: Action, input: &mut Value, args: &ActionRunArgs) -> CliR
     }
     for pair in &args.set_file_fields {
         let (key, value) = split_pair(pair).map_err(|e| field_error("-F", e))?;
-        let value = match value.strip_prefix('@') {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| {
-                CliError::usage(format!("-F {key}: cannot read the file {path}: {e}"))
-            })?,
-            None => value.to_string(),
-        };
+        let value = crate::input::Source::of(value)
+            .text("the file")
+            .map_err(|e| CliError::usage(format!("-F {key}: {}", e.message)))?;
         set_field(&schema, input, key, &value).map_err(|e| field_error("-F", e))?;
     }
     Ok(())

@@ -122,17 +122,7 @@ fn is_loopback(url: &url::Url) -> bool {
 
 /// Reads `-d`: a string, `@FILE`, or `-` for stdin.
 fn read_data(data: &str) -> CliResult<Vec<u8>> {
-    if data == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| CliError::usage(format!("cannot read the body from stdin: {e}")))?;
-        return Ok(bytes);
-    }
-    if let Some(path) = data.strip_prefix('@') {
-        return std::fs::read(path)
-            .map_err(|e| CliError::usage(format!("cannot read the body file {path}: {e}")));
-    }
-    Ok(data.as_bytes().to_vec())
+    crate::input::Source::of(data).bytes("the body")
 }
 
 pub fn run(ctx: &Ctx, args: &RequestArgs) -> CliResult<View> {

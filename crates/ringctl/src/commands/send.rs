@@ -333,3 +333,46 @@ async fn write_records(
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::{redact_field, redact_header};
+
+    #[test]
+    fn credentials_in_headers_are_never_shown() {
+        for name in [
+            "Authorization",
+            "authorization",
+            "X-Auth-Token",
+            "Client-Secret",
+            "Cookie",
+        ] {
+            assert_eq!(redact_header(name, "Bearer abc.def"), "***", "{name}");
+        }
+        assert_eq!(
+            redact_header("Content-Type", "application/json"),
+            "application/json"
+        );
+        assert_eq!(redact_header("If-None-Match", "\"etag-1\""), "\"etag-1\"");
+    }
+
+    #[test]
+    fn credentials_in_form_fields_are_never_shown() {
+        for name in [
+            "assertion",
+            "refresh_token",
+            "client_secret",
+            "password",
+            "code_verifier",
+            "jwt",
+            "access_token",
+        ] {
+            assert_eq!(redact_field(name, "s3cr3t"), "***", "{name}");
+        }
+        assert_eq!(redact_field("grant_type", "refresh_token"), "refresh_token");
+        assert_eq!(
+            redact_field("redirect_uri", "http://127.0.0.1/cb"),
+            "http://127.0.0.1/cb"
+        );
+    }
+}

@@ -699,15 +699,7 @@ fn targets(ctx: &Ctx, args: &ChangeArgs) -> CliResult<Vec<String>> {
         emails.push(valid_email(e)?);
     }
     if let Some(path) = &args.from {
-        let text = if path.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
-            s
-        } else {
-            std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?
-        };
+        let text = crate::input::Source::path(path).text("the list of users")?;
         let (found, bad) = emails_in(&text);
         if !bad.is_empty() {
             let name = path.display();
