@@ -463,7 +463,11 @@ pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
         } else {
             connection.server.clone()
         };
-        return Ok(send::dry_run_view(&base, &http));
+        return Ok(send::dry_run_view(
+            &base,
+            &http,
+            action.operation().client_auth,
+        ));
     }
 
     ctx.sending(action.method());

@@ -72,7 +72,8 @@ pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Req
 }
 
 /// The request as `ringctl --dry-run` shows it: URL, headers with the credentials redacted, body.
-pub fn dry_run_view(base: &str, http: &HttpRequest) -> View {
+/// `app_auth`: the operation authenticates the app (the token endpoints), with HTTP Basic.
+pub fn dry_run_view(base: &str, http: &HttpRequest, app_auth: bool) -> View {
     let mut url = format!("{}{}", base.trim_end_matches('/'), http.path);
     if !http.query.is_empty() {
         // Encoded as the request will be (form encoding), not more: `page=2.5`, not `page=2%2E5`.
@@ -83,7 +84,8 @@ pub fn dry_run_view(base: &str, http: &HttpRequest) -> View {
         url.push_str(&query);
     }
     let mut headers = Map::new();
-    headers.insert("Authorization".into(), json!("Bearer ***"));
+    let scheme = if app_auth { "Basic ***" } else { "Bearer ***" };
+    headers.insert("Authorization".into(), json!(scheme));
     for (name, value) in &http.headers {
         headers.insert(name.clone(), json!(redact_header(name, value)));
     }

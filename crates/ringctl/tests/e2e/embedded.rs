@@ -510,6 +510,18 @@ fn dry_run_prints_the_request_and_redacts_the_credentials() -> TestResult {
     assert_eq!(shown["headers"]["Authorization"], "Bearer ***");
     assert_eq!(shown["body"]["text"], "hi");
     assert_eq!(shown["body"]["to"][0]["phoneNumber"], "+14155550101");
+    // The token endpoint authenticates the app, with HTTP Basic, as it will be sent.
+    let token = home.json(&[
+        "action",
+        "run",
+        "get-token",
+        "--dry-run",
+        "--json",
+        "--input",
+        r#"{"grant_type": "refresh_token", "refresh_token": "abc"}"#,
+    ]);
+    assert_eq!(token["headers"]["Authorization"], "Basic ***", "{token}");
+    assert_eq!(token["body"]["refresh_token"], "***", "{token}");
     let query = home.json(&[
         "action",
         "run",
