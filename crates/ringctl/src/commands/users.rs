@@ -88,6 +88,19 @@ pub fn list(ctx: &Ctx, args: &UsersListArgs) -> CliResult<View> {
         csv.flush().map_err(write_err)?;
         return Ok(View::Nothing);
     }
+    let shape = ctx.out.shape;
+    if !shape.fields.is_empty() || shape.jq.is_some() || shape.ndjson {
+        // `--fields`, `--jq` and `--ndjson` shape whole values: gather the users for them.
+        drop(out);
+        let mut items = Vec::new();
+        ledger
+            .each_user(status, |u| {
+                items.push(serde_json::to_value(&u).unwrap_or(Value::Null));
+                Ok(())
+            })
+            .map_err(lifecycle_error)?;
+        return Ok(View::Records(json!({ "items": items })));
+    }
     if ctx.out.json {
         // Streamed record by record: a listing of any size takes constant memory.
         write!(out, "{{\"items\":[").map_err(write_err)?;

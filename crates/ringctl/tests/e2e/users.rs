@@ -98,6 +98,17 @@ fn csv_and_status_filters_list_users() {
     let rows: Vec<&str> = lines.collect();
     assert!(!rows.is_empty(), "the seed has suspended users");
     assert!(rows.iter().all(|r| r.contains(",Suspended,")), "{out}");
+    let (code, out, err) = run(home.cmd().args([
+        "users",
+        "list",
+        "--status",
+        "suspended",
+        "--jq",
+        ".items[].status",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), rows.len(), "{out}");
+    assert!(out.lines().all(|l| l == "Suspended"), "{out}");
 }
 
 #[test]
