@@ -98,6 +98,24 @@ pub enum Command {
     /// Show the connection in use, why, whom it acts as, and its tokens and secrets.
     #[command(visible_alias = "whoami")]
     Status(StatusArgs),
+    /// Serve the RingCentral API to AI agents over the Model Context Protocol (stdio).
+    Mcp(McpArgs),
+}
+
+/// `ringctl mcp`: an MCP server on stdin/stdout; logs go to stderr.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Expose only reading operations (GET) and the read-only user tools; refuse the rest.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Expose only these actions: an action key, operationId or tag (repeatable, or a comma list).
+    #[arg(long, value_name = "KEY|TAG", value_delimiter = ',')]
+    pub allow: Vec<String>,
+    /// Never expose these actions: an action key, operationId or tag (repeatable, or a comma list).
+    #[arg(long, value_name = "KEY|TAG", value_delimiter = ',')]
+    pub deny: Vec<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

@@ -108,6 +108,7 @@ fn json_flag(command: &Command) -> bool {
         Command::Users(UsersCommand::Deprovision(a)) => a.change.out.json,
         Command::Audit(AuditCommand::List(a)) => a.out.json,
         Command::Status(a) => a.out.json,
+        Command::Mcp(a) => a.out.json,
         Command::Request(_) => false,
         Command::Directory(DirectoryCommand::List(a)) => a.out.json,
         Command::Directory(DirectoryCommand::Get(a)) => a.out.json,
@@ -165,6 +166,7 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
             commands::directory::federation(ctx, args)
         }
         Command::Status(_) => commands::status::run(ctx),
+        Command::Mcp(args) => commands::mcp::serve(ctx, args),
     }
 }
 

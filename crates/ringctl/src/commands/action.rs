@@ -273,18 +273,26 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
         ))
         .hint("Pass a JSON object, e.g. --input '{\"contactId\": 1}'.")
     })?;
-    ringcentral_catalog::normalize_numbers(&mut value).map_err(|v| {
-        CliError::usage(format!("the input has {v}"))
-            .hint("Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".")
-    })?;
+    normalize(&mut value)?;
     Ok(value)
 }
 
-pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
-    let action = find(&args.key)?;
-    let mut input = read_input(args.input.as_deref())?;
-    action.coerce_parameters(&mut input);
-    if let Err(violations) = action.validate(&input) {
+/// Turns numbers too large to keep exactly into an error rather than a silently different id.
+pub(crate) fn normalize(value: &mut Value) -> CliResult<()> {
+    ringcentral_catalog::normalize_numbers(value).map_err(|v| {
+        CliError::usage(format!("the input has {v}"))
+            .hint("Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".")
+    })
+}
+
+/// Checks an input against an action's schema and builds its HTTP request; nothing is sent. Each
+/// violation is listed with its JSON pointer.
+pub(crate) fn checked_request(
+    action: Action,
+    input: &mut Value,
+) -> CliResult<ringcentral_catalog::HttpRequest> {
+    action.coerce_parameters(input);
+    if let Err(violations) = action.validate(input) {
         let count = violations.len();
         return Err(CliError::usage(format!(
             "the input does not fit the schema of {} ({count} problem{})",
@@ -297,9 +305,15 @@ pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
         ))
         .details(violations.iter().map(|v| v.to_string()).collect()));
     }
-    let http = action
-        .request(&input)
-        .map_err(|e| CliError::usage(e.to_string()).hint("Nothing was sent."))?;
+    action
+        .request(input)
+        .map_err(|e| CliError::usage(e.to_string()).hint("Nothing was sent."))
+}
+
+pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
+    let action = find(&args.key)?;
+    let mut input = read_input(args.input.as_deref())?;
+    let http = checked_request(action, &mut input)?;
 
     if args.dry_run {
         let connection = ctx.connection()?;
