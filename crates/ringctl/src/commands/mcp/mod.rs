@@ -8,6 +8,7 @@
 mod actions;
 mod lifecycle;
 mod policy;
+mod stdio;
 mod tools;
 
 use std::sync::Arc;
@@ -59,14 +60,16 @@ pub fn serve(ctx: &Ctx, args: &McpArgs) -> CliResult<View> {
     };
     tracing::info!(connection = %session.connection.name, "serving MCP on stdio");
     ctx.block_on(async move {
+        let io = stdio::start();
         let running = server
-            .serve(rmcp::transport::stdio())
+            .serve(io.transport)
             .await
             .map_err(|e| CliError::failure(format!("the MCP session did not start: {e}")))?;
-        running
-            .waiting()
-            .await
-            .map_err(|e| CliError::failure(format!("the MCP server stopped: {e}")))?;
+        let stopped = running.waiting().await;
+        // The reader ends with stdin; the writer once the last answer is out.
+        io.reader.abort();
+        let _ = io.writer.await;
+        stopped.map_err(|e| CliError::failure(format!("the MCP server stopped: {e}")))?;
         Ok::<(), CliError>(())
     })?;
     drop(session);
