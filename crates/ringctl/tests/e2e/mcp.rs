@@ -341,6 +341,32 @@ fn run_action_keeps_fields_and_cuts_a_listing_with_a_cursor_that_continues_it() 
     );
     assert!(is_error && text.contains("cursor"), "{text}");
 
+    // Without fields, the whole listing is more than one result may carry: it is cut by size.
+    let (is_error, text) = client.call(
+        "run_action",
+        json!({"key": "listExtensions", "allPages": true, "maxRecords": 1000}),
+    );
+    assert!(!is_error, "{text}");
+    assert!(
+        text.len() < 42_000,
+        "a result fits the budget: {} characters",
+        text.len()
+    );
+    let cut: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(cut["complete"], false);
+    assert!(
+        cut["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("size budget")),
+        "{}",
+        cut["note"]
+    );
+    assert!(
+        cut["count"]
+            .as_u64()
+            .is_some_and(|n| n < all_ids.len() as u64)
+    );
+
     // One page without allPages: cut at maxRecords, with the page's envelope kept.
     let page = client.call_ok(
         "run_action",

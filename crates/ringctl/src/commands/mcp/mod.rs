@@ -297,7 +297,9 @@ impl ServerHandler for Server {
             Ok(value) => {
                 let text = match value {
                     Value::String(s) => s,
-                    other => serde_json::to_string_pretty(&other).unwrap_or_default(),
+                    // Compact: whitespace would spend an agent's context, and the size budget counts
+                    // compact JSON.
+                    other => serde_json::to_string(&other).unwrap_or_default(),
                 };
                 Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
             }
