@@ -60,6 +60,9 @@ pub fn serve(ctx: &Ctx, args: &McpArgs) -> CliResult<View> {
     };
     tracing::info!(connection = %session.connection.name, "serving MCP on stdio");
     ctx.block_on(async move {
+        // The intent index is built on first use; build it while the client says hello, so that
+        // the agent's first search does not wait for it.
+        tokio::task::spawn_blocking(|| ringcentral_catalog::search("send sms", 1));
         let io = stdio::start();
         let running = server
             .serve(io.transport)
