@@ -582,6 +582,17 @@ fn allow_and_deny_lists_name_actions_by_key_or_tag() {
             .is_some_and(|m| m.contains("--deny")),
         "{refused}"
     );
+    // A path that steps around the deny list with `..` is judged as the server reads it.
+    let refused = client.call_refused(
+        "request",
+        json!({"method": "GET", "path": "/restapi/v1.0/account/~/extension/~/sms/../../~"}),
+    );
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--deny")),
+        "{refused}"
+    );
     let names = client.tool_names();
     assert!(!names.iter().any(|n| n == "deprovision_user"));
     assert!(names.iter().any(|n| n == "suspend_user"));
@@ -723,7 +734,8 @@ fn the_user_tools_plan_first_act_on_confirm_and_every_change_is_audited_as_mcp()
 #[test]
 fn no_secret_reaches_stdout_or_stderr_and_credential_endpoints_are_refused() {
     let home = Home::new();
-    let (mut client, _) = Client::connect(&home, &["-v"]);
+    // The most verbose logs: even they carry no secret.
+    let (mut client, _) = Client::connect(&home, &["-vvv"]);
     let me = client.call_ok("run_action", json!({"key": "readExtension"}));
     assert!(me["id"].is_number());
     let (is_error, text) = client.call(
@@ -736,6 +748,22 @@ fn no_secret_reaches_stdout_or_stderr_and_credential_endpoints_are_refused() {
         json!({"method": "GET", "path": "/restapi/v1.0/account/~", "headers": {"Authorization": "Bearer x"}}),
     );
     assert!(is_error && text.contains("Authorization"), "{text}");
+    let found = client.call_ok(
+        "search_actions",
+        json!({"query": "get an oauth token", "limit": 50}),
+    );
+    let keys: Vec<&str> = found["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["path"].as_str())
+        .collect();
+    assert!(
+        !keys.iter().any(|p| p.starts_with("/restapi/oauth")),
+        "credential operations are not offered: {keys:?}"
+    );
+    let (is_error, text) = client.call("run_action", json!({"key": "revokeToken"}));
+    assert!(is_error && text.contains("credentials"), "{text}");
     let seen = client.seen.join("\n");
     let (_, stderr) = client.close();
 

@@ -39,7 +39,7 @@ pub fn search(server: &Server, args: &Value) -> ToolResult {
     let policy = &server.inner.policy;
     let hits: Vec<Value> = intent_search(query, actions().len())
         .into_iter()
-        .filter(|hit| policy.permits(hit.action).is_ok())
+        .filter(|hit| policy.permits(hit.action).is_ok() && !credential_action(hit.action))
         .take(limit)
         .map(|hit| {
             let action = hit.action;
@@ -160,7 +160,7 @@ pub async fn run(server: &Server, args: &Value) -> ToolResult {
     };
     let action = find(&call.key)?;
     server.inner.policy.permits(action).map_err(refused)?;
-    if handles_credentials(action.path()) || action.operation().client_auth {
+    if credential_action(action) {
         return Err(credentials_refused(action.key()).into());
     }
     let mut input = call.input.clone();
@@ -410,9 +410,56 @@ fn body_value(content_type: &str, body: &[u8]) -> Value {
     }
 }
 
+/// A request path with its dot segments resolved and repeated slashes merged; its query stays.
+fn resolved_path(raw: &str) -> String {
+    let (path, query) = raw.split_once('?').unwrap_or((raw, ""));
+    let Ok(mut url) = url::Url::parse("http://localhost/") else {
+        return raw.to_string();
+    };
+    let mut merged = path.to_string();
+    while merged.contains("//") {
+        merged = merged.replace("//", "/");
+    }
+    url.set_path(&merged);
+    let mut resolved = url.path().to_string();
+    while resolved.contains("//") {
+        resolved = resolved.replace("//", "/");
+    }
+    if !query.is_empty() {
+        resolved.push('?');
+        resolved.push_str(query);
+    }
+    resolved
+}
+
 /// Token, revocation and authorization endpoints move credentials; they stay with `ringctl login`.
+/// The path is judged as the server will read it: dot segments resolved (as the client's URL
+/// handling resolves them), percent-escapes decoded, repeated slashes merged, case ignored.
 fn handles_credentials(path: &str) -> bool {
-    path.to_ascii_lowercase().starts_with("/restapi/oauth")
+    let mut path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    // Twice: decoding can reveal dot segments (`%2e%2e`) that the second pass resolves.
+    for _ in 0..2 {
+        let Ok(mut url) = url::Url::parse("http://localhost/") else {
+            return true;
+        };
+        url.set_path(&path);
+        path = percent_encoding::percent_decode_str(url.path())
+            .decode_utf8_lossy()
+            .to_ascii_lowercase();
+        while path.contains("//") {
+            path = path.replace("//", "/");
+        }
+    }
+    path.starts_with("/restapi/oauth")
+}
+
+/// An action that obtains, revokes or authorizes with credentials: never run, never offered.
+fn credential_action(action: Action) -> bool {
+    handles_credentials(action.path()) || action.operation().client_auth
 }
 
 fn credentials_refused(what: &str) -> CliError {
@@ -424,7 +471,8 @@ fn credentials_refused(what: &str) -> CliError {
 
 pub async fn request(server: &Server, args: &Value) -> ToolResult {
     let method = crate::commands::request::method(args["method"].as_str().unwrap_or_default())?;
-    let path = args["path"].as_str().unwrap_or_default().to_string();
+    // Judged and sent as the server will read it, so that `..` cannot step around a deny list.
+    let path = resolved_path(args["path"].as_str().unwrap_or_default());
     if handles_credentials(&path) {
         return Err(credentials_refused(&path).into());
     }
@@ -671,6 +719,39 @@ mod tests {
             fitting * 10 >= actions().len() * 8,
             "only {fitting} of {} examples fit",
             actions().len()
+        );
+    }
+
+    #[test]
+    fn credential_paths_are_known_however_they_are_spelled() {
+        for path in [
+            "/restapi/oauth/token",
+            "/RESTAPI/OAuth/revoke",
+            "//restapi//oauth/token",
+            "/restapi/v1.0/../oauth/token",
+            "/restapi/v1.0/%2e%2e/oauth/wstoken",
+            "/restapi/%6Fauth/token?x=1",
+        ] {
+            assert!(handles_credentials(path), "{path}");
+        }
+        for path in [
+            "/restapi/v1.0/account/~",
+            "/restapi/v1.0/oauth-like/thing",
+            "/scim/v2/Users",
+        ] {
+            assert!(!handles_credentials(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_request_path_is_resolved_before_it_is_judged() {
+        assert_eq!(
+            resolved_path("/restapi/v1.0/account/~/extension/~/sms/..//../~?a=1"),
+            "/restapi/v1.0/account/~/extension/~?a=1"
+        );
+        assert_eq!(
+            resolved_path("/restapi/v1.0/account/~"),
+            "/restapi/v1.0/account/~"
         );
     }
 
