@@ -166,18 +166,34 @@ pub async fn run(server: &Server, args: &Value) -> ToolResult {
     let mut input = call.input.clone();
     normalize(&mut input)?;
     let http = checked_request(action, &mut input)?;
-    let shape = Shape::new(&call.fields, None, false)?;
+    let shape = Shape::new(&call.fields, None, false).map_err(|mut e| {
+        // The CLI's wording names its flag; here the argument is `fields`.
+        e.message = e.message.replacen("--fields", "fields", 1);
+        e
+    })?;
     let request = send::runtime_request(action, http).await?;
     let client = &server.inner.client;
     let paging = action.paging();
+    let writes = send::is_write(action.method());
+    let detail = format!("{} {}", action.method().as_str(), action.path());
+    let audit_action = format!("run_action {}", action.key());
     if call.all_pages && paging != Paging::None {
         let records = client
             .paginate(request, paging)
             .map(|item| item.map_err(runtime_error));
-        return gather(records, &shape, &call).await.map_err(Failure::Tool);
+        let gathered = gather(records, &shape, &call).await;
+        if writes {
+            // A listing read with POST (a search) changes nothing, but it was a write by method.
+            let after = match &gathered {
+                Ok(_) => "listed".to_string(),
+                Err(e) => format!("failed: {}", e.message),
+            };
+            server.audit(&audit_action, "", &after, None, &detail).await;
+        }
+        return gathered.map_err(Failure::Tool);
     }
     let sent = client.send(request).await;
-    if send::is_write(action.method()) {
+    if writes {
         let (after, request_id) = match &sent {
             Ok(r) => (
                 r.status().as_u16().to_string(),
@@ -185,15 +201,8 @@ pub async fn run(server: &Server, args: &Value) -> ToolResult {
             ),
             Err(e) => (format!("failed: {e}"), e.request_id().map(str::to_owned)),
         };
-        let detail = format!("{} {}", action.method().as_str(), action.path());
         server
-            .audit(
-                &format!("run_action {}", action.key()),
-                "",
-                &after,
-                request_id.as_deref(),
-                &detail,
-            )
+            .audit(&audit_action, "", &after, request_id.as_deref(), &detail)
             .await;
     }
     let value = response_value(sent.map_err(runtime_error)?)?;
