@@ -59,6 +59,12 @@ pub fn serve(ctx: &Ctx, args: &McpArgs) -> CliResult<View> {
         }),
     };
     tracing::info!(connection = %session.connection.name, "serving MCP on stdio");
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        // Started by hand rather than by an agent host: say what it is waiting for.
+        ctx.out.note(
+            "note: ringctl mcp speaks the Model Context Protocol on stdin and stdout, for an agent host to start; Ctrl-D ends it.",
+        );
+    }
     ctx.block_on(async move {
         // The intent index is built on first use; build it while the client says hello, so that
         // the agent's first search does not wait for it.
