@@ -3,7 +3,7 @@
 # when any part failed. See compat/README.md.
 #
 #   compat/run.sh [--spec PATH] [--out DIR] [--max-examples N] [--no-build] PART...
-#   PART: python | js | scim | schemathesis | all
+#   PART: python | js | scim | schemathesis | mcp | all
 #   compat/run.sh setup    # only install the clients (compat/.venv, compat/js/node_modules)
 set -euo pipefail
 
@@ -34,17 +34,17 @@ while [ $# -gt 0 ]; do
         --max-examples) MAX_EXAMPLES="${2:?--max-examples needs a number}"; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         -h|--help) usage; exit 0 ;;
-        python|js|scim|schemathesis) PARTS+=("$1"); shift ;;
-        all) PARTS+=(python js scim schemathesis); shift ;;
+        python|js|scim|schemathesis|mcp) PARTS+=("$1"); shift ;;
+        all) PARTS+=(python js scim schemathesis mcp); shift ;;
         setup) SETUP_ONLY=1; shift ;;
-        *) echo "error: unknown argument '$1'. Parts are python, js, scim, schemathesis, all (or setup)." >&2; exit 2 ;;
+        *) echo "error: unknown argument '$1'. Parts are python, js, scim, schemathesis, mcp, all (or setup)." >&2; exit 2 ;;
     esac
 done
 if [ "$SETUP_ONLY" = 1 ]; then
     # Every client, nothing run: what `cargo test` needs for its official SDK test.
-    PARTS=(python js scim schemathesis)
+    PARTS=(python js scim schemathesis mcp)
 elif [ ${#PARTS[@]} -eq 0 ]; then
-    echo "error: name at least one part: python, js, scim, schemathesis or all (or setup)." >&2
+    echo "error: name at least one part: python, js, scim, schemathesis, mcp or all (or setup)." >&2
     exit 2
 fi
 
@@ -87,7 +87,7 @@ if [ "$SETUP_ONLY" = 1 ]; then
     [ "$status" = 0 ] && echo "compat: clients installed in $VENV and $HERE/js/node_modules" >&2
     exit "$status"
 fi
-if want python || want scim || want schemathesis; then
+if want python || want scim || want schemathesis || want mcp; then
     setup_python || { echo "error: could not set up $VENV" >&2; exit 2; }
 fi
 if want js; then
@@ -188,6 +188,12 @@ run_part() {
             head -n 12 "$OUT/schemathesis.txt"
             echo "   (every operation: $OUT/schemathesis.txt)"
             tail -n 1 "$OUT/schemathesis.txt"
+            ;;
+        mcp)
+            # No served sandbox: the MCP SDK starts `ringctl mcp` itself, on the embedded sandbox of
+            # a home of its own.
+            "$PY" "$HERE/mcp/flows.py" --ringctl "$RINGCTL" --home "$OUT/mcp-home" \
+                --report "$OUT/mcp.json" | tee "$OUT/mcp.txt" || rc=$?
             ;;
     esac
     stop_sandbox

@@ -132,6 +132,11 @@ pub enum Command {
     #[command(visible_alias = "whoami")]
     #[command(after_help = "Examples:\n  ringctl status\n  ringctl whoami --json")]
     Status(StatusArgs),
+    /// Serve the RingCentral API to AI agents over the Model Context Protocol (stdio).
+    #[command(
+        after_help = "Examples:\n  ringctl mcp\n  ringctl mcp --read-only\n  ringctl -c dev mcp --allow SMS --deny delete-extension"
+    )]
+    Mcp(McpArgs),
     /// Write man pages: one per command with --out DIR, else the top page on stdout.
     #[command(
         after_help = "Examples:\n  ringctl man | man -l -\n  ringctl man --out ~/.local/share/man/man1 && man ringctl-action-run"
@@ -782,6 +787,22 @@ pub struct AuditListArgs {
     /// Print CSV.
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+/// `ringctl mcp`: an MCP server on stdin/stdout; logs go to stderr.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Expose only reading operations (GET) and the read-only user tools; refuse the rest.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Expose only these actions: an action key, operationId or tag (repeatable, or a comma list).
+    #[arg(long, value_name = "KEY|TAG", value_delimiter = ',')]
+    pub allow: Vec<String>,
+    /// Never expose these actions: an action key, operationId or tag (repeatable, or a comma list).
+    #[arg(long, value_name = "KEY|TAG", value_delimiter = ',')]
+    pub deny: Vec<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

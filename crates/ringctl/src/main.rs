@@ -111,6 +111,7 @@ fn json_flag(command: &Command) -> bool {
         Command::Audit(AuditCommand::List(a)) => a.out.json,
         Command::Status(a) => a.out.json,
         Command::Man(a) => a.out.json,
+        Command::Mcp(a) => a.out.json,
         Command::Request(_) => false,
         Command::Directory(DirectoryCommand::List(a)) => a.out.json,
         Command::Directory(DirectoryCommand::Get(a)) => a.out.json,
@@ -169,6 +170,7 @@ fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
         }
         Command::Status(_) => commands::status::run(ctx),
         Command::Man(args) => completions::man(args),
+        Command::Mcp(args) => commands::mcp::serve(ctx, args),
     }
 }
 

@@ -386,10 +386,7 @@ fn read_input(input: Option<&str>) -> CliResult<Value> {
         ))
         .hint("Pass a JSON object, e.g. --input '{\"contactId\": 1}'.")
     })?;
-    ringcentral_catalog::normalize_numbers(&mut value).map_err(|v| {
-        CliError::usage(format!("the input has {v}"))
-            .hint("Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".")
-    })?;
+    normalize(&mut value)?;
     Ok(value)
 }
 
@@ -424,37 +421,73 @@ fn apply_fields(action: Action, input: &mut Value, args: &ActionRunArgs) -> CliR
     Ok(())
 }
 
+/// Turns numbers too large to keep exactly into an error rather than a silently different id.
+pub(crate) fn normalize(value: &mut Value) -> CliResult<()> {
+    ringcentral_catalog::normalize_numbers(value).map_err(|v| {
+        CliError::usage(format!("the input has {v}"))
+            .hint("Write a large id as a string, e.g. \"contactId\": \"12345678901234567890\".")
+    })
+}
+
+/// The error for an input that breaks an action's schema: one line, then each violation with its
+/// JSON pointer.
+fn schema_error(action: Action, violations: &[ringcentral_catalog::Violation]) -> CliError {
+    let count = violations.len();
+    CliError::usage(format!(
+        "the input does not fit the schema of {} ({count} problem{})",
+        action.key(),
+        if count == 1 { "" } else { "s" }
+    ))
+    .hint(format!(
+        "Run `ringctl action show {}` to see its inputs; nothing was sent.",
+        action.key()
+    ))
+    .details(violations.iter().map(|v| v.to_string()).collect())
+}
+
+/// Builds an action's HTTP request from an input already checked (or let through); nothing is sent.
+fn build(action: Action, input: &Value) -> CliResult<ringcentral_catalog::HttpRequest> {
+    action
+        .request(input)
+        .map_err(|e| CliError::usage(e.to_string()).hint("Nothing was sent."))
+}
+
+/// Checks an input against an action's schema and builds its HTTP request; nothing is sent. Each
+/// violation is listed with its JSON pointer.
+pub(crate) fn checked_request(
+    action: Action,
+    input: &mut Value,
+) -> CliResult<ringcentral_catalog::HttpRequest> {
+    action.coerce_parameters(input);
+    if let Err(violations) = action.validate(input) {
+        return Err(schema_error(action, &violations));
+    }
+    build(action, input)
+}
+
 pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
     let action = find(&args.key)?;
     let mut input = read_input(args.input.as_deref())?;
     apply_fields(action, &mut input, args)?;
     action.coerce_parameters(&mut input);
     if let Err(violations) = action.validate(&input) {
-        let count = violations.len();
-        let problems = format!("{count} problem{}", if count == 1 { "" } else { "s" });
         if !args.skip_validation {
-            return Err(CliError::usage(format!(
-                "the input does not fit the schema of {} ({problems})",
-                action.key()
-            ))
-            .hint(format!(
-                "Run `ringctl action show {}` to see its inputs; nothing was sent. \
-                 --skip-validation sends it anyway.",
-                action.key()
-            ))
-            .details(violations.iter().map(|v| v.to_string()).collect()));
+            let mut err = schema_error(action, &violations);
+            err.details
+                .push("(--skip-validation sends it anyway)".to_owned());
+            return Err(err);
         }
+        let count = violations.len();
         ctx.out.note(&format!(
-            "warning: --skip-validation: sending an input that does not fit the schema of {} ({problems}):",
-            action.key()
+            "warning: --skip-validation: sending an input that does not fit the schema of {} ({count} problem{}):",
+            action.key(),
+            if count == 1 { "" } else { "s" }
         ));
         for violation in &violations {
             ctx.out.note(&format!("  {violation}"));
         }
     }
-    let http = action
-        .request(&input)
-        .map_err(|e| CliError::usage(e.to_string()).hint("Nothing was sent."))?;
+    let http = build(action, &input)?;
 
     if args.dry_run {
         let connection = ctx.connection()?;

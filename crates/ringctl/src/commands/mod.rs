@@ -5,6 +5,7 @@ pub mod audit;
 pub mod completions;
 pub mod connection;
 pub mod directory;
+pub mod mcp;
 pub mod request;
 pub mod sandbox;
 pub mod send;

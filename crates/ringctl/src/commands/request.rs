@@ -16,7 +16,7 @@ use crate::context::{Ctx, runtime_error};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::output::View;
 
-fn method(text: &str) -> CliResult<Method> {
+pub(crate) fn method(text: &str) -> CliResult<Method> {
     Ok(match text.to_ascii_uppercase().as_str() {
         "GET" => Method::Get,
         "POST" => Method::Post,

@@ -798,7 +798,7 @@ fn emails_in(text: &str) -> (Vec<String>, Vec<(u64, String)>) {
     (emails, bad)
 }
 
-fn valid_email(text: &str) -> CliResult<String> {
+pub(crate) fn valid_email(text: &str) -> CliResult<String> {
     let t = text.trim();
     let ok = t.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.ends_with('.')

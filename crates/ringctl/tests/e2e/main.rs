@@ -9,6 +9,7 @@ mod connections;
 mod directory;
 mod embedded;
 mod inputs;
+mod mcp;
 mod output;
 mod polish;
 mod request;
