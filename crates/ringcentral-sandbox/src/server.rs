@@ -213,17 +213,23 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
             return render(Err(e), &request_id, &Decision::Unlimited);
         }
     };
-    let st = state.clone();
-    let rid = request_id.clone();
-    let outcome = tokio::task::spawn_blocking(move || process(&st, parts, body, rid)).await;
-    let outcome = match outcome {
-        Ok(o) => o,
-        Err(e) => Outcome {
-            result: Err(ApiError::internal(e)),
-            rate: Decision::Unlimited,
-            group: None,
-            operation_id: None,
-        },
+    let outcome = if parts.method == http::Method::GET && state.store.in_memory() {
+        // A read of in-memory state waits on nothing but the store's own short lock and never on
+        // the network, and handing it to the blocking pool would cost more than the read itself.
+        process(&state, parts, body, request_id.clone())
+    } else {
+        // Writes may wait on another process's lock of a data file, or on a WebHook address.
+        let st = state.clone();
+        let rid = request_id.clone();
+        match tokio::task::spawn_blocking(move || process(&st, parts, body, rid)).await {
+            Ok(o) => o,
+            Err(e) => Outcome {
+                result: Err(ApiError::internal(e)),
+                rate: Decision::Unlimited,
+                group: None,
+                operation_id: None,
+            },
+        }
     };
     let mut outcome = outcome;
     // Errors met before a handler (no token, no route, rate limits) in the path's own dialect.
@@ -531,6 +537,7 @@ fn authenticate(state: &AppState, headers: &http::HeaderMap, now: i64) -> Result
             Ok(Caller {
                 session,
                 admin: ext.admin,
+                extension: ext,
             })
         }
         Err(TokenProblem::Expired) => Err(token_error(

@@ -21,6 +21,16 @@ struct Counts {
     notifications_failed: u64,
 }
 
+/// Counts one more under `key`, allocating the key only the first time.
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Stats {
     counts: Mutex<Counts>,
@@ -37,10 +47,10 @@ impl Stats {
             c.total += 1;
             *c.by_status.entry(status).or_default() += 1;
             if let Some(g) = group {
-                *c.by_group.entry(g.to_owned()).or_default() += 1;
+                bump(&mut c.by_group, g);
             }
             if let Some(o) = operation {
-                *c.by_operation.entry(o.to_owned()).or_default() += 1;
+                bump(&mut c.by_operation, o);
             }
             if status == 429 {
                 c.rate_limited += 1;

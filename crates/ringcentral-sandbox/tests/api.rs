@@ -267,3 +267,60 @@ async fn disabling_a_user_ends_their_sessions() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn listed_extensions_are_their_records_without_the_details() -> TestResult {
+    let env = start().await;
+    // A status comment, so that every optional part of a listed record shows up somewhere.
+    let me = env.get("/restapi/v1.0/account/~/extension/~").await;
+    assert_eq!(me.status, 200);
+    let updated = env
+        .put(
+            "/restapi/v1.0/account/~/extension/~",
+            json!({"statusInfo": {"comment": "in the lab"}}),
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
+
+    let list = env
+        .get("/restapi/v1.0/account/~/extension?perPage=1000")
+        .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.header("content-type"), Some("application/json"));
+    let listed = records(&list.body);
+    assert!(listed.len() > 20, "{} records", listed.len());
+    for key in ["site", "callQueueInfo", "statusInfo", "roles"] {
+        assert!(
+            listed.iter().any(|r| r.get(key).is_some()),
+            "no record has {key}"
+        );
+    }
+    // Each listed record is the record a read gives, in the same order, less what only a read
+    // of one extension carries.
+    for record in &listed {
+        let read = env
+            .get(&format!(
+                "/restapi/v1.0/account/~/extension/{}",
+                record["id"]
+            ))
+            .await;
+        assert_eq!(read.status, 200, "{}", read.body);
+        let Value::Object(mut full) = read.body else {
+            panic!("not an object: {}", read.body);
+        };
+        for detail in [
+            "account",
+            "setupWizardState",
+            "regionalSettings",
+            "serviceFeatures",
+            "profileImage",
+        ] {
+            full.shift_remove(detail);
+        }
+        assert_eq!(
+            serde_json::to_string(record)?,
+            serde_json::to_string(&Value::Object(full))?
+        );
+    }
+    Ok(())
+}

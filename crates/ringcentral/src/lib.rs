@@ -49,7 +49,7 @@ pub use client::{Client, ClientBuilder, DEVELOPER_SANDBOX_SERVER, PRODUCTION_SER
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use events::{Event, WaitCause};
 pub use oauth::{AuthorizationCode, AuthorizationRequest, LoopbackListener};
-pub use paging::{DEFAULT_MAX_PAGE_SIZE, Page};
+pub use paging::{DEFAULT_MAX_PAGE_SIZE, Page, RawPage, RawRecord};
 pub use ratelimit::{RateLimit, RateLimitInfo};
 pub use request::{Body, Part, Request, method_of};
 pub use response::{Conditional, Response};

@@ -4,16 +4,22 @@
 //!
 //! Unless the caller set a page size, the largest one the operation allows is asked for: the rate limits
 //! count requests, not records, so a listing with big pages finishes many times sooner.
+//!
+//! Records come either as JSON values ([`Client::pages`]) or as their JSON text, cut out of the page's
+//! body without building a value tree ([`Client::raw_pages`]), for callers that only pass them on.
 
+use bytes::Bytes;
 use futures::{Stream, TryStreamExt, stream};
 use ringcentral_api::Paging;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tracing::debug;
 
 use crate::{
     client::Client,
     error::{Error, Result},
     request::{Body, Request},
+    response::Response,
 };
 
 /// The page size asked for when the operation states no maximum (RingCentral's usual one).
@@ -38,6 +44,36 @@ impl Page {
     }
 }
 
+/// One record of a listing as the server's JSON text, sharing the bytes of its page's body.
+#[derive(Debug, Clone)]
+pub struct RawRecord(Bytes);
+
+impl RawRecord {
+    /// The record's JSON text, exactly as received (known to be one valid JSON value).
+    pub fn json(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The record as a JSON value, for callers that need to look inside it.
+    pub fn to_value(&self) -> serde_json::Result<Value> {
+        serde_json::from_slice(&self.0)
+    }
+}
+
+/// One page of a listing, its records left as JSON text.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    /// 1-based position of the page in this listing.
+    pub number: u32,
+    /// The page's records, in order.
+    pub records: Vec<RawRecord>,
+    /// The rest of the page's body, without the records.
+    pub body: Value,
+}
+
+/// Cuts a page's body into its records and the rest.
+type Split<R> = fn(&Response, &'static str) -> Result<(Vec<R>, Value)>;
+
 /// Where the next page is.
 enum Next {
     Done,
@@ -56,12 +92,52 @@ impl Client {
             .try_flatten()
     }
 
+    /// Streams the records of a listing as JSON text, page after page; no value tree is built.
+    pub fn paginate_raw(
+        &self,
+        request: Request,
+        paging: Paging,
+    ) -> impl Stream<Item = Result<RawRecord>> + Send + 'static {
+        self.raw_pages(request, paging)
+            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     /// Streams the pages of a listing. A `Paging::None` request gives its one response as one page.
     pub fn pages(
         &self,
         request: Request,
         paging: Paging,
     ) -> impl Stream<Item = Result<Page>> + Send + 'static {
+        self.walk(request, paging, split_values)
+            .map_ok(|(number, records, body)| Page {
+                number,
+                records,
+                body,
+            })
+    }
+
+    /// Streams the pages of a listing with their records as JSON text, as [`Client::pages`] does
+    /// with values.
+    pub fn raw_pages(
+        &self,
+        request: Request,
+        paging: Paging,
+    ) -> impl Stream<Item = Result<RawPage>> + Send + 'static {
+        self.walk(request, paging, split_raw)
+            .map_ok(|(number, records, body)| RawPage {
+                number,
+                records,
+                body,
+            })
+    }
+
+    fn walk<R: Send + 'static>(
+        &self,
+        request: Request,
+        paging: Paging,
+        split: Split<R>,
+    ) -> impl Stream<Item = Result<(u32, Vec<R>, Value)>> + Send + 'static {
         let client = self.clone();
         async_stream::try_stream! {
             let mut request = request;
@@ -81,11 +157,11 @@ impl Client {
                     }
                     (sent, _) => sent?,
                 };
-                let mut body: Value = response.json_value()?;
-                let records = take_records(&mut body, records_key(paging), &response)?;
+                let (records, body) = split(&response, records_key(paging))?;
+                drop(response);
                 let next = next_page(&request, paging, &body, records.len(), &mut seen_token)?;
                 let empty = records.is_empty();
-                yield Page { number, records, body };
+                yield (number, records, body);
                 match next {
                     Next::Request(r) if !empty => request = r,
                     _ => break,
@@ -167,27 +243,94 @@ fn set_body_field(request: &mut Request, key: &str, value: Value) {
     }
 }
 
-fn take_records(
-    body: &mut Value,
-    key: &str,
-    response: &crate::response::Response,
-) -> Result<Vec<Value>> {
-    let missing = |what: &str| Error::Decode {
+fn decode_error(response: &Response, key: &str, what: &str) -> Error {
+    Error::Decode {
         method: response.method.clone(),
         path: response.path.clone(),
         at: key.to_owned(),
         message: what.to_owned(),
         request_id: response.request_id().map(str::to_owned),
+    }
+}
+
+fn split_values(response: &Response, key: &'static str) -> Result<(Vec<Value>, Value)> {
+    let mut body = response.json_value()?;
+    let Value::Object(map) = &mut body else {
+        return Err(decode_error(response, key, "the page is not a JSON object"));
     };
-    let Value::Object(map) = body else {
-        return Err(missing("the page is not a JSON object"));
-    };
-    match map.remove(key) {
-        Some(Value::Array(records)) => Ok(records),
+    let records = match map.remove(key) {
+        Some(Value::Array(records)) => records,
         // SCIM omits `Resources` on an empty result.
-        None | Some(Value::Null) if key == "Resources" => Ok(Vec::new()),
-        None => Err(missing("the page has no records array")),
-        Some(_) => Err(missing("the records are not an array")),
+        None | Some(Value::Null) if key == "Resources" => Vec::new(),
+        None => return Err(decode_error(response, key, "the page has no records array")),
+        Some(_) => return Err(decode_error(response, key, "the records are not an array")),
+    };
+    Ok((records, body))
+}
+
+/// The page's top level with each member's value as text, in the order received.
+struct EnvelopeMembers<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for EnvelopeMembers<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Members<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Members<'a> {
+            type Value = EnvelopeMembers<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(entry);
+                }
+                Ok(EnvelopeMembers(members))
+            }
+        }
+        d.deserialize_map(Members(std::marker::PhantomData))
+    }
+}
+
+fn split_raw(response: &Response, key: &'static str) -> Result<(Vec<RawRecord>, Value)> {
+    let bytes = response.body();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(response, key, "the page is not a JSON object"));
+    }
+    let EnvelopeMembers(members) =
+        serde_json::from_slice(bytes).map_err(|e| decode_error(response, "", &e.to_string()))?;
+    let mut records = None;
+    let mut rest = serde_json::Map::new();
+    for (name, raw) in members {
+        if name == key {
+            records = Some(raw);
+            continue;
+        }
+        let value: Value = serde_json::from_str(raw.get())
+            .map_err(|e| decode_error(response, &name, &e.to_string()))?;
+        rest.insert(name, value);
+    }
+    let records = match records.map(RawValue::get) {
+        // SCIM omits `Resources` on an empty result.
+        None | Some("null") if key == "Resources" => Vec::new(),
+        None => return Err(decode_error(response, key, "the page has no records array")),
+        Some(text) => serde_json::from_str::<Vec<&RawValue>>(text)
+            .map_err(|_| decode_error(response, key, "the records are not an array"))?
+            .into_iter()
+            .map(|record| RawRecord(slice_of(bytes, record.get())))
+            .collect(),
+    };
+    Ok((records, Value::Object(rest)))
+}
+
+/// The part of `body` that `text` borrows, without copying it; a copy when `text` lies elsewhere.
+fn slice_of(body: &Bytes, text: &str) -> Bytes {
+    let start = (text.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+    match start.checked_add(text.len()) {
+        Some(end) if start <= body.len() && end <= body.len() => body.slice(start..end),
+        _ => Bytes::copy_from_slice(text.as_bytes()),
     }
 }
 
@@ -318,6 +461,73 @@ mod tests {
         set_first_page(&mut search, Paging::ScimIndex);
         assert_eq!(body_field(&search, "startIndex"), Some(&Value::from(1)));
         assert!(search.query.is_empty());
+    }
+
+    fn response(body: &str) -> Response {
+        Response {
+            method: "GET".into(),
+            path: "/x".into(),
+            status: http::StatusCode::OK,
+            headers: http::HeaderMap::new(),
+            body: Bytes::from(body.to_owned()),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn raw_records_are_cut_from_the_body_as_sent() -> Result<()> {
+        let body = "{\"uri\": \"u\",\n \"records\": [ {\"id\": 1, \"name\": \"a \\\"q\\\" ]\"},\n  {\"id\": 2,\n \"tags\": [1, {}]} ],\n \"paging\": {\"page\": 1}}";
+        let answer = response(body);
+        let (records, rest) = split_raw(&answer, "records")?;
+        let texts: Vec<&str> = records
+            .iter()
+            .map(|r| std::str::from_utf8(r.json()).unwrap_or("not utf-8"))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "{\"id\": 1, \"name\": \"a \\\"q\\\" ]\"}",
+                "{\"id\": 2,\n \"tags\": [1, {}]}"
+            ]
+        );
+        // The records share the body's bytes rather than copies.
+        let start = answer.body().as_ptr() as usize;
+        let end = start + answer.body().len();
+        let at = records[1].json().as_ptr() as usize;
+        assert!(start <= at && at < end);
+        assert_eq!(
+            records[0].to_value().ok(),
+            Some(serde_json::json!({"id": 1, "name": "a \"q\" ]"}))
+        );
+        assert_eq!(rest, serde_json::json!({"uri": "u", "paging": {"page": 1}}));
+        // The same cut as the value path makes.
+        let (values, rest_values) = split_values(&answer, "records")?;
+        assert_eq!(rest, rest_values);
+        assert_eq!(values.len(), records.len());
+        Ok(())
+    }
+
+    #[test]
+    fn raw_pages_without_records_are_errors_except_for_scim() -> Result<()> {
+        for (body, key) in [
+            ("{\"paging\": {}}", "records"),
+            ("{\"records\": {\"id\": 1}}", "records"),
+            ("[1, 2]", "records"),
+            ("", "records"),
+            ("{\"records\": [1,", "records"),
+        ] {
+            let err = split_raw(&response(body), key).err();
+            assert!(
+                matches!(err, Some(Error::Decode { .. })),
+                "{body:?}: {err:?}"
+            );
+        }
+        let (records, rest) = split_raw(&response("{\"totalResults\": 0}"), "Resources")?;
+        assert!(records.is_empty());
+        assert_eq!(rest["totalResults"], 0);
+        let (records, _) = split_raw(&response("{\"Resources\": null}"), "Resources")?;
+        assert!(records.is_empty());
+        Ok(())
     }
 
     #[test]

@@ -162,6 +162,50 @@ async fn page_tokens_for_team_messaging() {
 }
 
 #[tokio::test]
+async fn raw_records_are_the_servers_text_in_the_same_walk() {
+    let rc = FakeRc::start(Duration::from_secs(3600));
+    rc.with(|s| s.records = 2345);
+    let client = logged_in(&rc).await;
+    let values: Vec<Value> = client
+        .paginate(extensions(), PAGE_NUMBER)
+        .try_collect()
+        .await
+        .expect("listing");
+    let raw: Vec<ringcentral::RawRecord> = client
+        .paginate_raw(extensions(), PAGE_NUMBER)
+        .try_collect()
+        .await
+        .expect("raw listing");
+    assert_eq!(raw.len(), 2345);
+    for (record, value) in raw.iter().zip(&values) {
+        // The server writes compact JSON, in the order the value keeps.
+        assert_eq!(record.json(), value.to_string().as_bytes());
+    }
+    // Three pages each way, with the largest page size.
+    assert_eq!(api_requests(&rc).len(), 6);
+
+    let pages: Vec<ringcentral::RawPage> = client
+        .raw_pages(extensions().query("perPage", "1000"), PAGE_NUMBER)
+        .try_collect()
+        .await
+        .expect("raw pages");
+    let sizes: Vec<usize> = pages.iter().map(|p| p.records.len()).collect();
+    assert_eq!(sizes, [1000, 1000, 345]);
+    assert_eq!(pages[2].number, 3);
+    assert_eq!(pages[2].body["paging"]["page"], 3);
+    assert!(pages[0].body.get("records").is_none());
+
+    let users: Vec<ringcentral::RawRecord> = client
+        .paginate_raw(Request::get("/scim/v2/Users"), Paging::ScimIndex)
+        .try_collect()
+        .await
+        .expect("SCIM listing");
+    assert_eq!(users.len(), 2345);
+    let last = users[2344].to_value().expect("a record");
+    assert_eq!(last["userName"], "user2344@example.com");
+}
+
+#[tokio::test]
 async fn scim_start_index_by_query_and_by_search_body() {
     let rc = FakeRc::start(Duration::from_secs(3600));
     rc.with(|s| s.records = 2100);

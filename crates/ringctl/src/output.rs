@@ -964,6 +964,33 @@ impl RecordWriter {
         Ok(())
     }
 
+    /// Writes a record received as JSON text. Without `--fields`, `--jq` or pretty printing the
+    /// text goes out as it came, so no value tree is built; a record the server spread over
+    /// several lines is compacted first, as NDJSON needs one record a line.
+    pub fn push_raw(&mut self, record: &ringcentral::RawRecord) -> Result<(), Stop> {
+        let text = record.json();
+        let as_is = self.jq.is_none()
+            && self.shape.fields.is_empty()
+            && !self.pretty
+            && !text.iter().any(|b| *b == b'\n' || *b == b'\r');
+        if !as_is {
+            let value = record.to_value().map_err(|e| {
+                CliError::failure(format!("cannot read a record of the listing: {e}"))
+            })?;
+            return self.push(value);
+        }
+        self.count += 1;
+        if self.shape.ndjson {
+            self.out.write_all(text)?;
+            self.out.write_all(b"\n")?;
+            return Ok(());
+        }
+        let separator: &[u8] = if self.count > 1 { b",\n" } else { b"\n" };
+        self.out.write_all(separator)?;
+        self.out.write_all(text)?;
+        Ok(())
+    }
+
     pub fn count(&self) -> usize {
         self.count
     }

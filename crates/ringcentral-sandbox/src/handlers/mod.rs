@@ -211,12 +211,42 @@ pub fn navigation_json(ctx: &Ctx<'_>, page: Page, total: usize) -> Value {
 /// A classic paged listing: `uri`, `records`, `paging`, `navigation`.
 pub fn paged(ctx: &Ctx<'_>, page: Page, total: usize, records: Vec<Value>) -> ApiResult {
     let count = records.len();
-    Ok(crate::api::ApiResponse::ok(&json!({
-        "uri": ctx.url_with(&[]),
-        "records": records,
-        "paging": paging_json(page, total, count),
-        "navigation": navigation_json(ctx, page, total),
-    })))
+    // Assembled by hand: `json!` would copy every record through `to_value`.
+    let mut body = serde_json::Map::with_capacity(4);
+    body.insert("uri".into(), Value::String(ctx.url_with(&[])));
+    body.insert("records".into(), Value::Array(records));
+    body.insert("paging".into(), paging_json(page, total, count));
+    body.insert("navigation".into(), navigation_json(ctx, page, total));
+    Ok(crate::api::ApiResponse::ok(&Value::Object(body)))
+}
+
+/// [`paged`] for records that serialize themselves: the page goes straight to JSON text, with
+/// no value tree built for its records.
+pub fn paged_serialized<R: serde::Serialize>(
+    ctx: &Ctx<'_>,
+    page: Page,
+    total: usize,
+    records: &[R],
+) -> ApiResult {
+    #[derive(serde::Serialize)]
+    struct Listing<'a, R> {
+        uri: String,
+        records: &'a [R],
+        paging: Value,
+        navigation: Value,
+    }
+    let listing = Listing {
+        uri: ctx.url_with(&[]),
+        records,
+        paging: paging_json(page, total, records.len()),
+        navigation: navigation_json(ctx, page, total),
+    };
+    let data = serde_json::to_vec(&listing).map_err(ApiError::internal)?;
+    Ok(crate::api::ApiResponse::bytes(
+        StatusCode::OK,
+        "application/json",
+        bytes::Bytes::from(data),
+    ))
 }
 
 /// A classic paged listing of `page` out of `all`, each record rendered by `render`.

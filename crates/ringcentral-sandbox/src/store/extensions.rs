@@ -342,11 +342,17 @@ impl Store {
                 params_from_iter(args.iter()),
                 |r| r.get(0),
             )?;
+            // The page is bound, not spelled into the SQL, so that every page of a walk reuses
+            // one prepared statement.
             let sql = format!(
-                "SELECT {EXT_COLUMNS} FROM extensions{w} ORDER BY length(number), number, id LIMIT {limit} OFFSET {offset}"
+                "SELECT {EXT_COLUMNS} FROM extensions{w} ORDER BY length(number), number, id LIMIT ? OFFSET ?"
             );
             let mut st = c.prepare_cached(&sql)?;
-            let rows = st.query_map(params_from_iter(args.iter()), ext_from_row)?;
+            let page = [
+                Value::from(i64::try_from(limit).unwrap_or(i64::MAX)),
+                Value::from(i64::try_from(offset).unwrap_or(i64::MAX)),
+            ];
+            let rows = st.query_map(params_from_iter(args.iter().chain(&page)), ext_from_row)?;
             let mut out = Vec::new();
             for r in rows {
                 out.push(finish(r?)?);

@@ -105,6 +105,9 @@ CREATE TABLE IF NOT EXISTS auth_codes (
   used INTEGER NOT NULL DEFAULT 0);
 "#;
 
+/// How many prepared statements the connection keeps: more than the handlers use together.
+const STATEMENT_CACHE: usize = 512;
+
 /// Indexes, created after a fresh seed so that bulk inserts stay fast.
 const INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS ext_account ON extensions(account_id, number);
@@ -173,6 +176,14 @@ impl Store {
             None => Connection::open_in_memory()?,
         };
         conn.pragma_update(None, "foreign_keys", "OFF")?;
+        // Without the query planner stability guarantee SQLite marks many bound parameters as
+        // able to change the plan, and then prepares the statement again whenever a new value
+        // is bound: every cached statement was parsed and planned anew on every request. The
+        // sandbox has no statistics for values to inform, so the plans are the same.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // Never wipe a database that is not ours.
         let tables: i64 = conn.query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
@@ -209,12 +220,21 @@ impl Store {
             tx.commit()?;
         }
         conn.execute_batch(INDEXES)?;
+        // rusqlite keeps 16 prepared statements by default; the handlers use many more, and a
+        // statement evicted by another operation's is prepared again on its next request.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let meta = read_meta(&conn, data)?;
         Ok(Store {
             conn: Mutex::new(conn),
             meta,
             path: data.map(Path::to_path_buf),
         })
+    }
+
+    /// Whether the state lives in memory (no `--data` file), so that no other process can hold
+    /// its locks.
+    pub fn in_memory(&self) -> bool {
+        self.path.is_none()
     }
 
     pub fn meta(&self) -> &Meta {

@@ -51,8 +51,14 @@ pub struct AuthCode {
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(2 * digest.len());
+    for b in digest {
+        text.push(char::from(HEX[usize::from(b >> 4)]));
+        text.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    text
 }
 
 fn random_token() -> String {
@@ -106,14 +112,30 @@ impl Store {
     ) -> Result<Result<Session, TokenProblem>> {
         let hash = token_hash(token);
         self.read(|c| {
-            let row: Option<(String, i64, String, i64)> = c
+            // The session comes with the token, in one statement on every authenticated request.
+            let row: Option<(String, i64, i64, Session)> = c
                 .prepare_cached(
-                    "SELECT t.state, t.expires_ms, s.id, s.revoked FROM tokens t JOIN sessions s ON s.id = t.session_id \
+                    "SELECT t.state, t.expires_ms, s.revoked, s.id, s.client_id, s.account_id, s.extension_id, \
+                     s.grant_type, s.scope FROM tokens t JOIN sessions s ON s.id = t.session_id \
                      WHERE t.hash = ?1 AND t.kind = 'access'",
                 )?
-                .query_row([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row([&hash], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        Session {
+                            id: r.get(3)?,
+                            client_id: r.get(4)?,
+                            account_id: r.get(5)?,
+                            extension_id: r.get(6)?,
+                            grant_type: r.get(7)?,
+                            scope: r.get(8)?,
+                        },
+                    ))
+                })
                 .optional()?;
-            let Some((state, expires, session_id, revoked)) = row else {
+            let Some((state, expires, revoked, session)) = row else {
                 return Ok(Err(TokenProblem::Unknown));
             };
             if revoked != 0 || state != "active" {
@@ -122,7 +144,7 @@ impl Store {
             if expires <= now_ms {
                 return Ok(Err(TokenProblem::Expired));
             }
-            Ok(session(c, &session_id)?.ok_or(TokenProblem::Unknown))
+            Ok(Ok(session))
         })
     }
 
@@ -339,4 +361,17 @@ fn issue(
 /// Exposes a secret for writing it into a response body.
 pub(crate) fn expose(s: &SecretString) -> &str {
     s.expose_secret()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_hashes_are_lowercase_hex_sha256() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

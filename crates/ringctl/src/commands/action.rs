@@ -523,7 +523,8 @@ pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
     })
 }
 
-/// Streams the records of every page into one JSON array on stdout, in constant memory.
+/// Streams the records of every page to stdout as they arrive (one JSON array, or NDJSON), as
+/// JSON text passed through, in memory bounded by one page.
 async fn all_pages(
     ctx: &Ctx,
     session: &Session,
@@ -534,7 +535,7 @@ async fn all_pages(
 
     let records = session
         .client
-        .paginate(request, paging)
+        .paginate_raw(request, paging)
         .map(|item| item.map_err(runtime_error));
-    send::stream_records(&ctx.out, records).await
+    send::stream_raw_records(&ctx.out, records).await
 }

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use ringcentral::{Body, Part, Request, Response};
+use ringcentral::{Body, Part, RawRecord, Request, Response};
 use ringcentral_catalog::{Action, HttpRequest, PartContent};
 
 use crate::exit::{CliError, CliResult, Exit};
@@ -303,9 +303,55 @@ pub async fn stream_records(
     }
 }
 
-async fn write_records(
+/// As [`stream_records`], for records received as JSON text: with `--json` and no `--fields`
+/// or `--jq`, each record is written as it came, so memory holds one page's bytes and no value
+/// tree; the other shapes read each record into a value first.
+pub async fn stream_raw_records(
     out: &Output,
-    records: impl futures::Stream<Item = CliResult<Value>>,
+    records: impl futures::Stream<Item = CliResult<RawRecord>>,
+) -> CliResult<View> {
+    use futures::TryStreamExt;
+
+    if !out.json {
+        let records: Vec<Value> = records
+            .and_then(|record| async move {
+                record.to_value().map_err(|e| {
+                    CliError::failure(format!("cannot read a record of the listing: {e}"))
+                })
+            })
+            .try_collect()
+            .await?;
+        return Ok(View::Records(Value::Array(records)));
+    }
+    let progress = out.progress("records");
+    let result = write_records(out, records, &progress).await;
+    progress.finish_and_clear();
+    match result {
+        Ok(()) | Err(Stop::Closed) => Ok(View::Nothing),
+        Err(Stop::Failed(err)) => Err(err),
+    }
+}
+
+/// A record the writer can take: a value, or JSON text passed through.
+trait Record {
+    fn write_to(self, writer: &mut RecordWriter) -> Result<(), Stop>;
+}
+
+impl Record for Value {
+    fn write_to(self, writer: &mut RecordWriter) -> Result<(), Stop> {
+        writer.push(self)
+    }
+}
+
+impl Record for RawRecord {
+    fn write_to(self, writer: &mut RecordWriter) -> Result<(), Stop> {
+        writer.push_raw(&self)
+    }
+}
+
+async fn write_records<R: Record>(
+    out: &Output,
+    records: impl futures::Stream<Item = CliResult<R>>,
     progress: &indicatif::ProgressBar,
 ) -> Result<(), Stop> {
     use futures::StreamExt;
@@ -316,7 +362,7 @@ async fn write_records(
     while let Some(item) = records.next().await {
         match item {
             Ok(record) => {
-                writer.push(record)?;
+                record.write_to(&mut writer)?;
                 progress.inc(1);
             }
             Err(err) => {

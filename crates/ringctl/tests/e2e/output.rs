@@ -258,6 +258,69 @@ fn ndjson_prints_a_record_a_line_and_streams_every_page() -> TestResult {
 }
 
 #[test]
+fn every_page_passes_records_through_as_the_server_wrote_them() -> TestResult {
+    let home = Home::new();
+    let one_page = home.json(&[
+        "action",
+        "run",
+        "list-extensions",
+        "--input",
+        r#"{"perPage": 1000}"#,
+    ]);
+    let records = one_page["records"].as_array().ok_or("no records")?;
+    assert!(records.len() > 14);
+    // The sandbox writes compact JSON, so each record's text is known, up to the address of the
+    // embedded sandbox, which each process starts afresh.
+    let origin = |text: &str| -> String {
+        let start = text.find("http://").unwrap_or(0);
+        let end = text[start..].find("/restapi").map_or(start, |i| start + i);
+        text[start..end].to_owned()
+    };
+    let texts: Vec<String> = records.iter().map(Value::to_string).collect();
+    let texts_origin = origin(&texts[0]);
+    assert!(
+        texts_origin.starts_with("http://127.0.0.1:"),
+        "{texts_origin}"
+    );
+    let local = |text: &str| text.replace(&origin(text), "ORIGIN");
+    let texts: Vec<String> = texts
+        .iter()
+        .map(|t| t.replace(&texts_origin, "ORIGIN"))
+        .collect();
+
+    let walk = |extra: &[&str]| {
+        let mut args = vec![
+            "action",
+            "run",
+            "list-extensions",
+            "--input",
+            r#"{"perPage": 7}"#,
+            "--all-pages",
+        ];
+        args.extend_from_slice(extra);
+        run(home.cmd().args(&args))
+    };
+    let (code, stdout, stderr) = walk(&["--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(local(&stdout), format!("[\n{}\n]\n", texts.join(",\n")));
+
+    let (code, stdout, stderr) = walk(&["--ndjson"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(lines(&local(&stdout)), texts);
+
+    // --fields still shapes each record.
+    let (code, stdout, stderr) = walk(&["--json", "--fields", "id,name"]);
+    assert_eq!(code, 0, "{stderr}");
+    let kept: Value = serde_json::from_str(&stdout)?;
+    let expected: Vec<Value> = records
+        .iter()
+        .map(|r| serde_json::json!({"id": r["id"], "name": r["name"]}))
+        .collect();
+    assert_eq!(kept, Value::Array(expected));
+    Ok(())
+}
+
+#[test]
 fn a_terminal_gets_tables_for_listings_and_json_when_asked() -> TestResult {
     let home = Home::new();
     let (code, text) = on_terminal(
