@@ -182,7 +182,7 @@ fn build_method(
     let mut params = Vec::new();
     let mut used = BTreeSet::new();
     for p in &op.params {
-        let mut rust = snake(&p.input_name);
+        let mut rust = snake(&p.name);
         while !used.insert(rust.clone()) {
             rust.push('_');
         }

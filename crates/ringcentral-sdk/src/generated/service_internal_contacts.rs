@@ -79,15 +79,15 @@ pub struct SearchDirectoryEntriesParams {
     /// Allows to make lookups across a whole directory skipping a filtering logic of Cross-Site access management feature.
     pub accessible_sites_only: Option<bool>,
     /// A list of Account IDs. Deprecated, use the appropriate body field 'accountIds' instead.
-    pub query_account_id: Option<Vec<String>>,
+    pub account_id_: Option<Vec<String>>,
     /// Department name. Deprecated, use the appropriate body field 'department' instead.
-    pub query_department: Option<String>,
+    pub department: Option<String>,
     /// A list of Site IDs. Deprecated, use the appropriate body field 'siteIds' instead.
-    pub query_site_id: Option<Vec<String>>,
+    pub site_id: Option<Vec<String>>,
     /// List of extension current statuses. Deprecated, use the appropriate body field 'extensionStatuses' instead.
     pub extension_status: Option<Vec<String>>,
     /// List of extension types. Deprecated, use the appropriate body field 'extensionTypes' instead.
-    pub query_extension_type: Option<SearchDirectoryExtensionTypes>,
+    pub extension_type: Option<SearchDirectoryExtensionTypes>,
 }
 
 fn search_directory_entries_request(params: &SearchDirectoryEntriesParams, body: SearchDirectoryEntriesRequest) -> Result<Request> {
@@ -96,11 +96,11 @@ fn search_directory_entries_request(params: &SearchDirectoryEntriesParams, body:
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "accessibleSitesOnly", &params.accessible_sites_only, false)?;
-    request = crate::query(request, "accountId", &params.query_account_id, false)?;
-    request = crate::query(request, "department", &params.query_department, false)?;
-    request = crate::query(request, "siteId", &params.query_site_id, false)?;
+    request = crate::query(request, "accountId", &params.account_id_, false)?;
+    request = crate::query(request, "department", &params.department, false)?;
+    request = crate::query(request, "siteId", &params.site_id, false)?;
     request = crate::query(request, "extensionStatus", &params.extension_status, false)?;
-    request = crate::query(request, "extensionType", &params.query_extension_type, false)?;
+    request = crate::query(request, "extensionType", &params.extension_type, false)?;
     request = request.json(crate::to_json(&body)?);
     Ok(request)
 }

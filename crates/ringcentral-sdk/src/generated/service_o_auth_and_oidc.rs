@@ -266,7 +266,7 @@ pub struct RevokeTokenParams {
     /// Access or refresh token to be revoked (along with the entire OAuth session).
     ///
     /// Note: it is recommended to pass token via request body attribute
-    pub query_token: Option<String>,
+    pub token: Option<String>,
 }
 
 fn revoke_token_request(params: &RevokeTokenParams, body: Option<RevokeTokenRequest>) -> Result<Request> {
@@ -275,7 +275,7 @@ fn revoke_token_request(params: &RevokeTokenParams, body: Option<RevokeTokenRequ
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
     request = request.app_authenticated();
-    request = crate::query(request, "token", &params.query_token, false)?;
+    request = crate::query(request, "token", &params.token, false)?;
     if let Some(body) = body {
         request = request.body(crate::form(&body)?);
     }
