@@ -19,7 +19,7 @@
 //!         ..Default::default()
 //!     })
 //!     .await?;
-//! for entry in page.records.iter().flatten() {
+//! for entry in &page.records {
 //!     println!("{:?} {:?}", entry.extension_number, entry.first_name);
 //! }
 //! // Paged operations also stream every record, page after page.
