@@ -1,5 +1,5 @@
 //! `cargo xtask`: project automation. `cargo xtask codegen [--spec PATH] [--check]` regenerates
-//! `crates/ringcentral-api` from RingCentral's OpenAPI spec, or checks that the committed files match.
+//! `crates/ringcentral-api` and `crates/ringcentral-sdk` from RingCentral's OpenAPI spec, or checks that the committed files match.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,26 +41,35 @@ fn run() -> Result<ExitCode> {
     let spec = spec.canonicalize().unwrap_or(spec);
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read the spec at {}", spec.display()))?;
-    let files = codegen::generate(&text)?;
-    let root = codegen::api_crate_dir();
+    let targets = [
+        (codegen::api_crate_dir(), codegen::generate(&text)?),
+        (codegen::sdk_crate_dir(), codegen::generate_sdk(&text)?),
+    ];
     if check {
-        let stale = codegen::stale_files(&root, &files)?;
-        if stale.is_empty() {
-            println!("generated code is up to date ({} files)", files.len());
-            return Ok(ExitCode::SUCCESS);
+        let mut stale_any = false;
+        for (root, files) in &targets {
+            let stale = codegen::stale_files(root, files)?;
+            for path in &stale {
+                eprintln!("stale: {}", root.join(path).display());
+            }
+            stale_any |= !stale.is_empty();
         }
-        for path in &stale {
-            eprintln!("stale: {path}");
+        if !stale_any {
+            let count: usize = targets.iter().map(|(_, f)| f.len()).sum();
+            println!("generated code is up to date ({count} files)");
+            return Ok(ExitCode::SUCCESS);
         }
         eprintln!("error: generated code differs from the spec. Run `cargo xtask codegen`.");
         return Ok(ExitCode::FAILURE);
     }
-    codegen::write_files(&root, &files)?;
-    println!(
-        "wrote {} files under {} from {}",
-        files.len(),
-        root.display(),
-        spec.display()
-    );
+    for (root, files) in &targets {
+        codegen::write_files(root, files)?;
+        println!(
+            "wrote {} files under {} from {}",
+            files.len(),
+            root.display(),
+            spec.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

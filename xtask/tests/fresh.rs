@@ -1,4 +1,5 @@
-//! The committed generated code must be exactly what the generator makes from the spec.
+//! The committed generated code (the API crate's data and the SDK's models and services) must be
+//! exactly what the generator makes from the spec.
 
 use xtask::codegen;
 
@@ -17,6 +18,23 @@ fn committed_generated_code_matches_the_spec() {
     assert!(
         stale.is_empty(),
         "generated files differ from the spec: {stale:?}; run `cargo xtask codegen` and commit"
+    );
+}
+
+#[test]
+fn committed_sdk_code_matches_the_spec() {
+    let text = vendored_spec();
+    let files = codegen::generate_sdk(&text).expect("the spec generates the SDK");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path == "src/generated/service_internal_contacts.rs"),
+        "the SDK has an Internal Contacts service"
+    );
+    let stale = codegen::stale_files(&codegen::sdk_crate_dir(), &files).expect("files readable");
+    assert!(
+        stale.is_empty(),
+        "generated SDK files differ from the spec: {stale:?}; run `cargo xtask codegen` and commit"
     );
 }
 

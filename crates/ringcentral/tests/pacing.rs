@@ -1,5 +1,5 @@
 //! The scheduler against servers that do and do not send rate-limit headers, over loopback HTTP on
-//! tokio's paused clock: a server that names no limit is not throttled by the client (issue 17), while
+//! tokio's paused clock: a server that names no limit is not throttled by the client, while
 //! one that sends RingCentral's headers is paced exactly as before, at the floor and never past it.
 
 mod common;

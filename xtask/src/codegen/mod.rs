@@ -10,6 +10,8 @@ pub mod keys;
 mod model;
 pub mod overlay;
 mod schema;
+mod sdk_models;
+mod sdk_services;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +41,11 @@ pub fn api_crate_dir() -> PathBuf {
     repo_root().join("crates").join("ringcentral-api")
 }
 
+/// The directory of the typed SDK crate.
+pub fn sdk_crate_dir() -> PathBuf {
+    repo_root().join("crates").join("ringcentral-sdk")
+}
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -58,6 +65,15 @@ pub fn load(spec_yaml: &str) -> Result<ApiModel> {
 pub fn generate(spec_yaml: &str) -> Result<Vec<GeneratedFile>> {
     let api = load(spec_yaml)?;
     Ok(emit::emit(&api))
+}
+
+/// Generates every file of the SDK crate's `src/generated/` (models and services) from the spec's
+/// YAML text.
+pub fn generate_sdk(spec_yaml: &str) -> Result<Vec<GeneratedFile>> {
+    let mut spec = spec::Spec::parse(spec_yaml)?;
+    overlay::apply(&mut spec.doc, overlay::OVERLAY)?;
+    let api = model::build(&spec)?;
+    sdk_services::emit(&spec, &api)
 }
 
 /// Paths of generated files whose committed contents differ from `files` (missing files included),

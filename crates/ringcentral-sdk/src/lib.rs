@@ -1,0 +1,247 @@
+//! A typed RingCentral SDK: a model for every schema the API's operations use and one service per
+//! tag of the spec with one async method per operation, generated from RingCentral's OpenAPI spec by
+//! `cargo xtask codegen` and sent through the [`ringcentral`] runtime (token refresh, rate limits,
+//! retries, paging).
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use futures::StreamExt;
+//! use ringcentral_sdk::Services;
+//! use ringcentral_sdk::services::ListDirectoryEntriesParams;
+//!
+//! # async fn run(client: ringcentral::Client) -> ringcentral_sdk::Result<()> {
+//! // `client` is a `ringcentral::Client` built and logged in as usual.
+//! let page = client
+//!     .internal_contacts()
+//!     .list_directory_entries(ListDirectoryEntriesParams {
+//!         show_federated: Some(true),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! for entry in &page.records {
+//!     println!("{:?} {:?}", entry.extension_number, entry.first_name);
+//! }
+//! // Paged operations also stream every record, page after page.
+//! let mut all = Box::pin(client.internal_contacts().list_directory_entries_stream(Default::default()));
+//! while let Some(entry) = all.next().await {
+//!     println!("{:?}", entry?.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Models keep the fields the spec does not list in `extra`, and string enums keep a value they do
+//! not know in `Unknown(String)`, so a response read and sent back loses nothing.
+//!
+//! Multipart and binary request bodies are not typed: those methods take a runtime
+//! [`ringcentral::Body`]. Responses that are not JSON come back as a [`ringcentral::Response`].
+
+use futures::{Stream, StreamExt};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use ringcentral::{Body, Client, Paging, Request};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+#[allow(clippy::all, rustdoc::all)]
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::{models, services};
+pub use services::Services;
+
+/// What can go wrong calling an operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request failed or the server answered with an error.
+    #[error(transparent)]
+    Client(#[from] ringcentral::Error),
+    /// The response is not the shape its model expects; `source` names the path of the bad field.
+    #[error("the response of {operation} does not match its model: {source}")]
+    Decode {
+        operation: &'static str,
+        source: serde_path_to_error::Error<serde_json::Error>,
+    },
+    /// The call's parameters or body cannot form a request.
+    #[error("{0}")]
+    Input(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Characters a path segment keeps as they are: RingCentral takes `~` for "current" and `,` between
+/// several ids.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b',');
+
+#[doc(hidden)]
+pub fn path_segment(name: &str, value: &str) -> Result<String> {
+    if value.is_empty() {
+        return Err(Error::Input(format!(
+            "the path parameter `{name}` is required"
+        )));
+    }
+    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+}
+
+/// The strings a parameter value is sent as: nothing for `None`, one per element of a list.
+fn param_strings(name: &str, value: &impl Serialize) -> Result<Vec<String>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::Input(format!("parameter `{name}`: {e}")))?;
+    Ok(match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.iter().filter_map(scalar).collect(),
+        other => scalar(&other).into_iter().collect(),
+    })
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+#[doc(hidden)]
+pub fn query(
+    request: Request,
+    name: &str,
+    value: &impl Serialize,
+    required: bool,
+) -> Result<Request> {
+    let values = param_strings(name, value)?;
+    if required && values.is_empty() {
+        return Err(Error::Input(format!(
+            "the query parameter `{name}` is required"
+        )));
+    }
+    Ok(request.queries(values.into_iter().map(|v| (name.to_string(), v))))
+}
+
+#[doc(hidden)]
+pub fn header(
+    request: Request,
+    name: &str,
+    value: &impl Serialize,
+    required: bool,
+) -> Result<Request> {
+    let values = param_strings(name, value)?;
+    if required && values.is_empty() {
+        return Err(Error::Input(format!("the header `{name}` is required")));
+    }
+    if values.is_empty() {
+        return Ok(request);
+    }
+    Ok(request.header(name, values.join(",")))
+}
+
+#[doc(hidden)]
+pub fn to_json(body: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(body).map_err(|e| Error::Input(format!("the request body: {e}")))
+}
+
+/// A form body from a model: lists repeat their key, objects are sent as JSON text.
+#[doc(hidden)]
+pub fn form(body: &impl Serialize) -> Result<Body> {
+    let Value::Object(map) = to_json(body)? else {
+        return Err(Error::Input("a form body must be an object".into()));
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in map {
+        match value {
+            Value::Array(items) => {
+                pairs.extend(items.iter().filter_map(scalar).map(|v| (key.clone(), v)))
+            }
+            other => pairs.extend(scalar(&other).map(|v| (key.clone(), v))),
+        }
+    }
+    Ok(Body::Form(pairs))
+}
+
+/// Decodes a response body into its model, naming the field that does not fit.
+#[doc(hidden)]
+pub fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|source| Error::Decode { operation, source })
+}
+
+/// Streams a paged operation's records as models.
+#[doc(hidden)]
+pub fn stream_records<T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    request: Result<Request>,
+    paging: Paging,
+    operation: &'static str,
+) -> impl Stream<Item = Result<T>> + Send + 'static {
+    match request {
+        Err(e) => futures::stream::iter([Err(e)]).left_stream(),
+        Ok(request) => client
+            .paginate(request, paging)
+            .map(move |record| {
+                let record = record?;
+                serde_path_to_error::deserialize(record)
+                    .map_err(|source| Error::Decode { operation, source })
+            })
+            .right_stream(),
+    }
+}
+
+/// Defines a string enum that keeps values it does not know in `Unknown`, so that a value the
+/// server adds later still deserializes (and serializes back unchanged).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(#[doc = $value] $variant,)*
+            /// A value this SDK does not know.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    };
+}
