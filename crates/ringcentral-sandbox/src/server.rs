@@ -210,6 +210,7 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
                 "CMN-101",
                 "Request body is too large or was cut off",
             );
+            state.stats.request(413, None, None);
             return render(Err(e), &request_id, &Decision::Unlimited);
         }
     };
@@ -382,7 +383,7 @@ fn process(
         .headers
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(|h| format!("http://{h}"))
+        .and_then(host_base_url)
         .unwrap_or_else(|| state.local_url.clone());
     let mut req = ApiRequest {
         method,
@@ -666,6 +667,20 @@ fn render(result: Result<ApiResponse, ApiError>, request_id: &str, rate: &Decisi
 /// RingCentral's rate-limit headers. The window is in seconds: whole, as RingCentral sends it, unless
 /// `--rate-limits scale=F` made it a fraction of a second's multiple, which is then written with
 /// millisecond precision (`0.6`) so that a client can pace itself to the window it is held to.
+/// The base of the `uri`s an answer carries, from the request's `Host` header: only a plain
+/// `host[:port]` (a name, an IPv4 address or a bracketed IPv6 one) is taken, so that no header can
+/// put text of its own into the links a client follows; anything else falls back to the address the
+/// sandbox listens on.
+fn host_base_url(host: &str) -> Option<String> {
+    let plain = !host.is_empty()
+        && host.len() <= 261
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    let authority: http::uri::Authority = host.parse().ok().filter(|_| plain)?;
+    Some(format!("http://{authority}"))
+}
+
 fn rate_headers(h: &mut http::HeaderMap, group: &str, limit: u32, remaining: u32, window_ms: i64) {
     let mut put = |name: &'static str, v: String| {
         if let Ok(v) = HeaderValue::from_str(&v) {
@@ -683,4 +698,25 @@ fn rate_headers(h: &mut http::HeaderMap, group: &str, limit: u32, remaining: u32
             .to_owned()
     };
     put("x-rate-limit-window", window);
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::host_base_url;
+
+    #[test]
+    fn only_a_plain_host_and_port_make_links() {
+        assert_eq!(
+            host_base_url("127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            host_base_url("localhost").as_deref(),
+            Some("http://localhost")
+        );
+        assert_eq!(host_base_url("[::1]:9").as_deref(), Some("http://[::1]:9"));
+        for bad in ["evil.com/x", "a\"b", "user@host", "", "x y", "h:1/<script>"] {
+            assert_eq!(host_base_url(bad), None, "{bad}");
+        }
+    }
 }

@@ -267,3 +267,38 @@ async fn the_coverage_table_names_stateful_operations() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_and_counted() -> TestResult {
+    let env = start_with(config(RateLimitMode::Off, "")).await;
+    let big = vec![b'a'; 21 * 1024 * 1024];
+    let r = env
+        .http
+        .post(env.url("/restapi/v1.0/account/~/extension/~/address-book/contact"))
+        .bearer_auth(&env.token)
+        .header("Content-Type", "application/json")
+        .body(big)
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 413);
+    let stats = env.stats().await;
+    assert_eq!(stats["requests"]["byStatus"]["413"], json!(1), "{stats}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_host_header_cannot_write_into_the_links() -> TestResult {
+    let env = start_with(config(RateLimitMode::Off, "")).await;
+    let r = env
+        .http
+        .get(env.url("/restapi/v1.0/account/~/extension/~"))
+        .bearer_auth(&env.token)
+        .header("Host", "evil.example/<script>")
+        .send()
+        .await?;
+    let body: Value = r.json().await?;
+    let uri = body["uri"].as_str().unwrap_or_default();
+    assert!(uri.starts_with(env.sandbox.url()), "{uri}");
+    assert!(!uri.contains("evil") && !uri.contains('<'), "{uri}");
+    Ok(())
+}
