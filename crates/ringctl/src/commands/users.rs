@@ -357,17 +357,7 @@ pub fn change(
                 "--resume continues the stopped run as it was planned; give no emails with it",
             ));
         }
-        let bar = Bar::new();
-        let report = run_guarded(ctx, &bar, |stop| {
-            let mut runner = Runner {
-                client: &session.client,
-                ledger: &mut ledger,
-                actor: actor.clone(),
-                progress: &bar,
-                stop,
-            };
-            async move { runner.resume(change).await }
-        })?;
+        let report = run_journaled(ctx, &session, &mut ledger, actor, change, Job::Resume)?;
         return match report {
             Some(report) => report_view(ctx, &report, Value::Null),
             None => Err(CliError::usage(format!(
@@ -516,18 +506,42 @@ pub fn change(
     if change == Change::Deprovision && !args.yes {
         confirm(ctx, &emails)?;
     }
+    let report = run_journaled(ctx, &session, &mut ledger, actor, change, Job::Start(steps))?
+        .ok_or_else(|| CliError::failure("the run ended without a report"))?;
+    report_view(ctx, &report, Value::Object(extra))
+}
+
+/// What a journaled run does: start with its planned steps, or finish the newest stopped one.
+enum Job {
+    Start(Vec<PlannedStep>),
+    Resume,
+}
+
+/// Runs `job` with a progress bar; `None` when there is no stopped run to resume.
+fn run_journaled(
+    ctx: &Ctx,
+    session: &Session,
+    ledger: &mut Ledger,
+    actor: Actor,
+    change: Change,
+    job: Job,
+) -> CliResult<Option<RunReport>> {
     let bar = Bar::new();
-    let report = run_guarded(ctx, &bar, |stop| {
+    run_guarded(ctx, &bar, |stop| {
         let mut runner = Runner {
             client: &session.client,
-            ledger: &mut ledger,
-            actor: actor.clone(),
+            ledger,
+            actor,
             progress: &bar,
             stop,
         };
-        async move { runner.start(change, steps).await }
-    })?;
-    report_view(ctx, &report, Value::Object(extra))
+        async move {
+            match job {
+                Job::Start(steps) => runner.start(change, steps).await.map(Some),
+                Job::Resume => runner.resume(change).await,
+            }
+        }
+    })
 }
 
 /// Runs a journaled run, stopping after the step in flight on the first Ctrl-C (the second quits at
