@@ -622,23 +622,9 @@ async fn records_with(
     for (k, v) in query {
         request = request.query(*k, *v);
     }
-    let paging = match op.paging {
-        ringcentral::Paging::None => ringcentral::Paging::PageNumber {
-            records: "records",
-            per_page_max: None,
-        },
-        p => p,
-    };
-    if matches!(op.paging, ringcentral::Paging::None) {
-        let body = client.send(request).await?.json_value()?;
-        return Ok(body
-            .get("records")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default());
-    }
+    // The runtime reads an unpaged listing (`Paging::None`) as one page of `records`.
     client
-        .paginate(request, paging)
+        .paginate(request, op.paging)
         .map_err(Error::from)
         .try_collect()
         .await
