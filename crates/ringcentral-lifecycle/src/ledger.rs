@@ -385,6 +385,18 @@ impl Ledger {
         Ok(())
     }
 
+    /// Records that a user the ledger knows is gone: deleted now, or no longer returned by SCIM.
+    /// Their last-seen time stays when they were last seen.
+    pub fn mark_deprovisioned(&self, email: &str) -> Result<()> {
+        self.db.execute(
+            "UPDATE users SET previous_status = status, status = 'Deprovisioned',
+                status_changed_at = ?2
+             WHERE email = ?1 AND status != 'Deprovisioned'",
+            params![email.trim(), now()],
+        )?;
+        Ok(())
+    }
+
     /// The users the ledger knows, by email, optionally of one status; `each` sees them one at a
     /// time, so a listing of any size takes constant memory.
     pub fn each_user(

@@ -418,7 +418,7 @@ impl Runner<'_> {
             let known = self.ledger.user(email)?;
             return Ok(match (change, known) {
                 (Change::Deprovision, Some(_)) => {
-                    self.mark_gone(email)?;
+                    self.ledger.mark_deprovisioned(email)?;
                     result(Outcome::Unchanged, "already deprovisioned".into(), None)
                 }
                 (_, Some(k)) if k.status == Status::Deprovisioned => result(
@@ -470,7 +470,7 @@ impl Runner<'_> {
         let after = change.target();
         if change == Change::Deprovision {
             self.ledger.record_user(&user, before)?;
-            self.mark_gone(email)?;
+            self.ledger.mark_deprovisioned(email)?;
         } else {
             self.ledger.record_user(&user, after)?;
         }
@@ -548,22 +548,6 @@ impl Runner<'_> {
                 Ok(result(Outcome::Failed, format!("{description}: {e}"), rid))
             }
         }
-    }
-
-    fn mark_gone(&self, email: &str) -> Result<()> {
-        if let Some(known) = self.ledger.user(email)? {
-            let user = ScimUser {
-                id: known.scim_id,
-                user_name: known.email.clone(),
-                email: known.email,
-                name: known.name,
-                active: false,
-                department: None,
-                phone_numbers: vec![],
-            };
-            self.ledger.record_user(&user, Status::Deprovisioned)?;
-        }
-        Ok(())
     }
 }
 

@@ -169,11 +169,9 @@ pub fn show(ctx: &Ctx, args: &UserArgs) -> CliResult<View> {
         }
         None => match ledger.user(&email).map_err(lifecycle_error)? {
             Some(known) => {
-                if known.status != Status::Deprovisioned {
-                    ledger
-                        .record_user(&gone(&known), Status::Deprovisioned)
-                        .map_err(lifecycle_error)?;
-                }
+                ledger
+                    .mark_deprovisioned(&known.email)
+                    .map_err(lifecycle_error)?;
                 json!({
                     "email": known.email,
                     "name": known.name,
@@ -301,18 +299,6 @@ fn live_user(ctx: &Ctx, session: &Session, email: &str) -> CliResult<ScimUser> {
             email: email.to_owned(),
         })
     })
-}
-
-fn gone(known: &ringcentral_lifecycle::KnownUser) -> ScimUser {
-    ScimUser {
-        id: known.scim_id.clone(),
-        user_name: known.email.clone(),
-        email: known.email.clone(),
-        name: known.name.clone(),
-        active: false,
-        department: None,
-        phone_numbers: vec![],
-    }
 }
 
 /// The extension id the connection acts as: recorded at login, else asked of the server.
