@@ -19,6 +19,10 @@ use crate::exit::{CliError, CliResult, Exit};
 
 /// The folder, inside a connection's, of a browser login waiting for its code.
 const STAGING: &str = ".login";
+/// The folder in which an accepted login waits, complete, while it replaces a connection's old
+/// secrets, tokens and registry entry. Its appearance (one rename) is the moment the login takes
+/// effect; a process killed after it is finished by the next one.
+const ACCEPTED: &str = ".accepted";
 
 /// The id and name of the embedded sandbox connection.
 pub const SANDBOX_ID: &str = "sandbox";
@@ -70,6 +74,25 @@ impl Home {
     /// Where a browser login keeps what it will swap in once the server accepted it.
     pub fn staging_dir(&self, id: &str) -> PathBuf {
         self.connection_dir(id).join(STAGING)
+    }
+
+    /// Where an accepted login waits while it is swapped in.
+    pub fn accepted_dir(&self, id: &str) -> PathBuf {
+        self.connection_dir(id).join(ACCEPTED)
+    }
+
+    /// Connections whose accepted login was not fully swapped in: a process was killed mid-swap.
+    pub fn unfinished_swaps(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.config.join("connections")) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|id| !id.starts_with('.') && self.accepted_dir(id).is_dir())
+            .collect();
+        ids.sort();
+        ids
     }
 
     /// The token cache of the connection the `RC_*` variables form, keyed by its hashed key.

@@ -122,6 +122,7 @@ fn json_flag(command: &Command) -> bool {
 
 fn run(cli: &Cli, ctx: &Ctx) -> Result<View, CliError> {
     use commands::{action, audit, completions, connection, request, sandbox, users};
+    connection::finish_swaps(ctx)?;
     match &cli.command {
         Command::Login(args) => connection::login(ctx, args),
         Command::Logout(args) => connection::logout(ctx, args),

@@ -360,13 +360,29 @@ fn commit(
         Some(_) => ctx.home.secrets(id).unwrap_or_default(),
         None => Secrets::default(),
     };
-    ctx.home.save_secrets(id, secrets)?;
-    live.save(&StoreContents {
-        token: contents.token.clone(),
-        pending: None,
-    })
-    .map_err(runtime_error)?;
-    let is_default = register(ctx, identified, true)?;
+    // One rename decides: before it the old login stands whole, after it the new one does.
+    let accepted = ctx.home.accepted_dir(id);
+    let ready = accepted.with_file_name(".accepted.tmp");
+    if ready.exists() {
+        std::fs::remove_dir_all(&ready).map_err(|e| config::io_error("remove", &ready, e))?;
+    }
+    config::create_private_dir(&ctx.home.connection_dir(id))?;
+    config::create_private_dir(&ready)?;
+    let record = serde_json::to_string(identified)
+        .map_err(|e| CliError::failure(format!("cannot encode the connection: {e}")))?;
+    config::write_private(&ready.join("connection.json"), record.as_bytes())?;
+    config::write_secrets_file(&ready.join("secrets.json"), secrets)?;
+    FileTokenStore::new(ready.join("token.json"))
+        .save(&StoreContents {
+            token: contents.token.clone(),
+            pending: None,
+        })
+        .map_err(runtime_error)?;
+    if accepted.exists() {
+        std::fs::remove_dir_all(&accepted).map_err(|e| config::io_error("remove", &accepted, e))?;
+    }
+    std::fs::rename(&ready, &accepted).map_err(|e| config::io_error("rename", &ready, e))?;
+    let is_default = swap_in(ctx, id)?;
     let replaced = match (&old_token, &contents.token) {
         (Some(old), Some(new)) => old.issued_at != new.issued_at,
         (Some(_), None) => true,
@@ -382,6 +398,46 @@ fn commit(
         }
     }
     Ok(is_default)
+}
+
+/// Moves an accepted login's secrets, tokens and registry entry into place, then forgets it. Each
+/// step rewrites what the accepted login holds, so running it again after a kill finishes the
+/// same swap.
+fn swap_in(ctx: &Ctx, id: &str) -> CliResult<bool> {
+    let accepted = ctx.home.accepted_dir(id);
+    let text = std::fs::read_to_string(accepted.join("connection.json"))
+        .map_err(|e| config::io_error("read", &accepted, e))?;
+    let connection: Connection = serde_json::from_str(&text).map_err(|e| {
+        CliError::failure(format!(
+            "the accepted login in {} is unreadable: {e}",
+            accepted.display()
+        ))
+        .hint(format!(
+            "Remove that folder and log in again with `ringctl login --name {id}`."
+        ))
+    })?;
+    let secrets = config::read_secrets_file(&accepted.join("secrets.json"))?;
+    let contents = FileTokenStore::new(accepted.join("token.json"))
+        .load()
+        .map_err(runtime_error)?;
+    ctx.home.save_secrets(id, &secrets)?;
+    FileTokenStore::new(ctx.home.token_path(id))
+        .save(&contents)
+        .map_err(runtime_error)?;
+    let is_default = register(ctx, &connection, true)?;
+    std::fs::remove_dir_all(&accepted).map_err(|e| config::io_error("remove", &accepted, e))?;
+    Ok(is_default)
+}
+
+/// Finishes the swaps of logins accepted by a process that was killed before it had moved them
+/// into place, so that no command ever sees half of one.
+pub fn finish_swaps(ctx: &Ctx) -> CliResult<()> {
+    for id in ctx.home.unfinished_swaps() {
+        swap_in(ctx, &id)?;
+        ctx.out
+            .note(&format!("note: finished the interrupted login of `{id}`."));
+    }
+    Ok(())
 }
 
 /// Revokes a session the connection no longer uses, from its tokens kept in memory.

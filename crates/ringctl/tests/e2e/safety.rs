@@ -276,3 +276,67 @@ fn connect_to_ringcentral_names_what_to_give() -> TestResult {
     assert_eq!(connection["default"], true);
     Ok(())
 }
+
+#[test]
+fn a_login_killed_mid_swap_is_finished_by_the_next_command() -> TestResult {
+    let served = Served::start(&[]);
+    let home = Home::new();
+    served.login(&home, "sb");
+    served.login(&home, "other");
+    let connections = home.path().join("connections");
+    let registry: Value =
+        serde_json::from_slice(&std::fs::read(home.path().join("connections.json"))?)?;
+    let entry = |id: &str| -> Result<Value, String> {
+        registry["connections"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["id"] == id).cloned())
+            .ok_or_else(|| format!("no `{id}` in {registry}"))
+    };
+    let new_token = std::fs::read(connections.join("other").join("token.json"))?;
+    // What a login killed right after its accepted login appeared leaves: for `sb`, a new
+    // session not yet in place; for `late`, a first login not yet registered.
+    let mut late = entry("other")?;
+    late["id"] = "late".into();
+    late["name"] = "late".into();
+    for (id, record) in [("sb", entry("sb")?), ("late", late)] {
+        let accepted = connections.join(id).join(".accepted");
+        std::fs::create_dir_all(&accepted)?;
+        std::fs::write(accepted.join("connection.json"), record.to_string())?;
+        std::fs::copy(
+            connections.join("other").join("secrets.json"),
+            accepted.join("secrets.json"),
+        )?;
+        std::fs::write(accepted.join("token.json"), &new_token)?;
+    }
+
+    let (code, stdout, stderr) = run(home.cmd().args(["connection", "list", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("finished the interrupted login of `sb`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("finished the interrupted login of `late`"),
+        "{stderr}"
+    );
+    let list: Value = serde_json::from_str(&stdout)?;
+    let late = list["items"]
+        .as_array()
+        .and_then(|all| all.iter().find(|c| c["id"] == "late").cloned())
+        .ok_or_else(|| format!("`late` is not listed: {list}"))?;
+    assert_ne!(late["orphan"], true, "{late}");
+    for id in ["sb", "late"] {
+        assert!(!connections.join(id).join(".accepted").exists());
+        assert_eq!(
+            std::fs::read(connections.join(id).join("token.json"))?,
+            new_token
+        );
+        let me = home.json(&["action", "run", "get-extension-info", "-c", id, "--json"]);
+        assert_eq!(me["contact"]["email"], "admin@sandbox.example.com");
+    }
+    // Once finished, it is not finished again.
+    let (code, _, stderr) = run(home.cmd().args(["connection", "list"]));
+    assert_eq!(code, 0);
+    assert!(!stderr.contains("interrupted"), "{stderr}");
+    Ok(())
+}
