@@ -21,6 +21,7 @@ use crate::{
     error::{ApiError, Error, Result},
     events::{Event, Events},
     oauth::{self, AuthorizationCode, AuthorizationRequest, LoopbackListener},
+    prepare::{Prepared, PreparedBody, PreparedPart},
     ratelimit::{Permit, RateLimit, RateLimitInfo, Scheduler},
     request::{Body, Request},
     response::{Conditional, Response, header_text},
@@ -478,6 +479,79 @@ impl Client {
             AuthMode::None
         };
         self.inner.execute(&request, url, group, mode).await
+    }
+
+    /// The request [`send`](Self::send) would put on the wire first, built by the same code, with
+    /// its credentials redacted: the URL with its query, every header (`Authorization` keeps only
+    /// its scheme: Basic for the token endpoints, Bearer otherwise) and the body. Nothing is sent
+    /// and no token is needed.
+    pub fn prepare(&self, request: &Request) -> Result<Prepared> {
+        let url = self.inner.url_for(request)?;
+        let mode = if request.app_auth {
+            AuthMode::App
+        } else if request.authenticated {
+            AuthMode::Bearer
+        } else {
+            AuthMode::None
+        };
+        let placeholder = SecretString::from(crate::prepare::REDACTED);
+        let built = self
+            .inner
+            .build(request, &url, mode, Some(&placeholder))?
+            .build()
+            .map_err(|e| Error::input(format!("the request cannot be built: {e}")))?;
+        let headers = built
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let text = String::from_utf8_lossy(value.as_bytes());
+                (
+                    name.to_string(),
+                    crate::prepare::redact_header(name.as_str(), &text),
+                )
+            })
+            .collect();
+        let body = match &request.body {
+            Body::Empty => PreparedBody::Empty,
+            Body::Json(value) => PreparedBody::Json(value.clone()),
+            Body::Form(_) => {
+                // Read back from what was built: a public app's `client_id` is added there.
+                let sent = built.body().and_then(|b| b.as_bytes()).unwrap_or_default();
+                PreparedBody::Form(
+                    url::form_urlencoded::parse(sent)
+                        .map(|(k, v)| {
+                            let shown = crate::prepare::redact_field(&k, &v);
+                            (k.into_owned(), shown)
+                        })
+                        .collect(),
+                )
+            }
+            Body::Bytes { content_type, data } => PreparedBody::Bytes {
+                content_type: content_type.clone(),
+                len: data.len(),
+                text: std::str::from_utf8(data).ok().map(str::to_owned),
+            },
+            Body::Multipart(parts) => PreparedBody::Multipart(
+                parts
+                    .iter()
+                    .map(|p| PreparedPart {
+                        name: p.name.clone(),
+                        filename: p.filename.clone(),
+                        content_type: p.content_type.clone(),
+                        text: (p.filename.is_none())
+                            .then(|| std::str::from_utf8(&p.data).ok().map(str::to_owned))
+                            .flatten(),
+                        len: p.data.len(),
+                    })
+                    .collect(),
+            ),
+        };
+        Ok(Prepared {
+            method: built.method().clone(),
+            url: built.url().clone(),
+            headers,
+            body,
+        })
     }
 
     /// Sends a GET with `If-None-Match: etag`; a `304` gives [`Conditional::NotModified`].

@@ -38,6 +38,7 @@ mod error;
 mod events;
 mod oauth;
 mod paging;
+mod prepare;
 mod ratelimit;
 mod request;
 mod response;
@@ -50,6 +51,10 @@ pub use error::{ApiError, Error, ErrorKind, Result};
 pub use events::{Event, WaitCause};
 pub use oauth::{AuthorizationCode, AuthorizationRequest, LoopbackListener};
 pub use paging::{DEFAULT_MAX_PAGE_SIZE, Page, RawPage, RawRecord};
+pub use prepare::{
+    Prepared, PreparedBody, PreparedPart, REDACTED, is_secret_field, is_secret_header,
+    redact_field, redact_header,
+};
 pub use ratelimit::{RateLimit, RateLimitInfo};
 pub use request::{Body, Part, Request, method_of};
 pub use response::{Conditional, Response};

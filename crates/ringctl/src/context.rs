@@ -445,6 +445,48 @@ fn forget_tokens_of_another_jwt(path: &Path, jwt: Option<&SecretString>) -> CliR
     Ok(())
 }
 
+/// A client that only prepares requests for a dry run: the connection's server and app, with a
+/// stand-in secret where the app has one, so that the token endpoints show HTTP Basic as they will
+/// be sent. It starts nothing and logs in to nothing. The second value stands for the server in
+/// the URLs shown when the real one is not known yet (the embedded sandbox picks its port when it
+/// starts).
+pub fn dry_run_client(
+    home: &Home,
+    connection: &Connection,
+) -> CliResult<(Client, Option<&'static str>)> {
+    let builder = Client::builder().user_agent(user_agent());
+    let stand_in = || SecretString::from(ringcentral::REDACTED);
+    let (builder, shown) = match connection.kind {
+        Kind::Sandbox => (
+            builder
+                .server("http://127.0.0.1")
+                .client_id("sandbox")
+                .client_secret(stand_in()),
+            Some("http://127.0.0.1:PORT"),
+        ),
+        Kind::Jwt | Kind::Browser | Kind::Environment => {
+            let builder = builder
+                .server(connection.server.clone())
+                .client_id(connection.client_id.clone());
+            let has_secret = match connection.kind {
+                Kind::Environment => env_setting("CLIENT_SECRET").is_some(),
+                _ => home.secrets(&connection.id)?.client_secret.is_some(),
+            };
+            let builder = if has_secret {
+                builder.client_secret(stand_in())
+            } else {
+                builder
+            };
+            (builder, None)
+        }
+    };
+    Ok((builder.build().map_err(runtime_error)?, shown))
+}
+
+fn user_agent() -> String {
+    format!("ringctl/{}", env!("CARGO_PKG_VERSION"))
+}
+
 /// Opens a connection with the token store and secrets given (a login stages both).
 pub async fn open_session_with(
     home: &Home,
@@ -453,7 +495,7 @@ pub async fn open_session_with(
     secrets: Secrets,
 ) -> CliResult<Session> {
     let builder = Client::builder()
-        .user_agent(format!("ringctl/{}", env!("CARGO_PKG_VERSION")))
+        .user_agent(user_agent())
         .token_store(store);
     let (builder, sandbox) = match connection.kind {
         Kind::Sandbox => {

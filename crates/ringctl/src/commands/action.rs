@@ -491,16 +491,10 @@ pub fn run(ctx: &Ctx, args: &ActionRunArgs) -> CliResult<View> {
 
     if args.dry_run {
         let connection = ctx.connection()?;
-        let base = if connection.kind == crate::config::Kind::Sandbox {
-            "http://127.0.0.1:PORT".to_string()
-        } else {
-            connection.server.clone()
-        };
-        return Ok(send::dry_run_view(
-            &base,
-            &http,
-            action.operation().client_auth,
-        ));
+        let (client, shown_server) = crate::context::dry_run_client(&ctx.home, &connection)?;
+        let request = ctx.block_on(send::runtime_request(action, http))?;
+        let prepared = client.prepare(&request).map_err(runtime_error)?;
+        return Ok(send::dry_run_view(&prepared, shown_server));
     }
 
     ctx.sending(action.method());

@@ -11,10 +11,10 @@ use ringcentral::{Body, Request};
 use ringcentral_catalog::{Action, Method};
 
 use crate::cli::RequestArgs;
-use crate::commands::send::redact_header;
 use crate::context::{Ctx, runtime_error};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::output::View;
+use ringcentral::redact_header;
 
 pub(crate) fn method(text: &str) -> CliResult<Method> {
     Ok(match text.to_ascii_uppercase().as_str() {

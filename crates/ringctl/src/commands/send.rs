@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use ringcentral::{Body, Part, RawRecord, Request, Response};
+use ringcentral::{Body, Part, Prepared, PreparedBody, RawRecord, Request, Response};
 use ringcentral_catalog::{Action, HttpRequest, PartContent};
 
 use crate::exit::{CliError, CliResult, Exit};
@@ -71,64 +71,66 @@ pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Req
     Ok(request.body(body))
 }
 
-/// The request as `ringctl --dry-run` shows it: URL, headers with the credentials redacted, body.
-/// `app_auth`: the operation authenticates the app (the token endpoints), with HTTP Basic.
-pub fn dry_run_view(base: &str, http: &HttpRequest, app_auth: bool) -> View {
-    let mut url = format!("{}{}", base.trim_end_matches('/'), http.path);
-    if !http.query.is_empty() {
-        // Encoded as the request will be (form encoding), not more: `page=2.5`, not `page=2%2E5`.
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(http.query.iter())
-            .finish();
-        url.push('?');
-        url.push_str(&query);
+/// The request as `ringctl --dry-run` shows it, from [`ringcentral::Client::prepare`]: the URL,
+/// every header as it will be sent with the credentials redacted, and the body. `shown_server`
+/// stands for the server in the URL when it is not known yet (the embedded sandbox's port is
+/// picked when it starts).
+pub fn dry_run_view(prepared: &Prepared, shown_server: Option<&str>) -> View {
+    let mut url = prepared.url.to_string();
+    if let Some(shown) = shown_server {
+        let origin = prepared.url.origin().ascii_serialization();
+        if let Some(rest) = url.strip_prefix(&origin) {
+            url = format!("{}{rest}", shown.trim_end_matches('/'));
+        }
     }
     let mut headers = Map::new();
-    let scheme = if app_auth { "Basic ***" } else { "Bearer ***" };
-    headers.insert("Authorization".into(), json!(scheme));
-    for (name, value) in &http.headers {
-        headers.insert(name.clone(), json!(redact_header(name, value)));
+    for (name, value) in &prepared.headers {
+        headers.insert(header_case(name), json!(value));
     }
-    let body = match &http.body {
-        ringcentral_catalog::Body::Empty => Value::Null,
-        ringcentral_catalog::Body::Json {
+    let body = match &prepared.body {
+        PreparedBody::Empty => Value::Null,
+        PreparedBody::Json(value) => value.clone(),
+        PreparedBody::Form(fields) => {
+            Value::Object(fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+        }
+        PreparedBody::Bytes {
             content_type,
-            value,
-        } => {
-            headers.insert("Content-Type".into(), json!(content_type));
-            value.clone()
-        }
-        ringcentral_catalog::Body::Form(pairs) => {
-            headers.insert(
-                "Content-Type".into(),
-                json!("application/x-www-form-urlencoded"),
-            );
-            Value::Object(
-                pairs
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json!(redact_field(k, v))))
-                    .collect(),
-            )
-        }
-        ringcentral_catalog::Body::Text { content_type, text } => {
-            headers.insert("Content-Type".into(), json!(content_type));
-            json!(text)
-        }
-        ringcentral_catalog::Body::Multipart(parts) => {
-            headers.insert("Content-Type".into(), json!("multipart/form-data"));
-            Value::Array(
-                parts
-                    .iter()
-                    .map(|p| match &p.content {
-                        PartContent::Text(t) => json!({"name": p.name, "text": t}),
-                        PartContent::Json(v) => json!({"name": p.name, "json": v}),
-                        PartContent::File(path) => json!({"name": p.name, "file": path}),
-                    })
-                    .collect(),
-            )
-        }
+            len,
+            text,
+        } => match text {
+            Some(text) if content_type.contains("json") => {
+                serde_json::from_str(text).unwrap_or_else(|_| json!(text))
+            }
+            Some(text) => json!(text),
+            None => json!({"contentType": content_type, "bytes": len}),
+        },
+        PreparedBody::Multipart(parts) => Value::Array(
+            parts
+                .iter()
+                .map(|p| {
+                    let mut part = Map::new();
+                    part.insert("name".into(), json!(p.name));
+                    let json_part = p.content_type.as_deref() == Some("application/json");
+                    match (&p.filename, &p.text) {
+                        (None, Some(text)) if json_part => {
+                            let value = serde_json::from_str(text).unwrap_or_else(|_| json!(text));
+                            part.insert("json".into(), value);
+                        }
+                        (None, Some(text)) => {
+                            part.insert("text".into(), json!(text));
+                        }
+                        _ => {
+                            part.insert("file".into(), json!(p.filename));
+                            part.insert("contentType".into(), json!(p.content_type));
+                            part.insert("bytes".into(), json!(p.len));
+                        }
+                    }
+                    Value::Object(part)
+                })
+                .collect(),
+        ),
     };
-    let method = http.method.as_str();
+    let method = prepared.method.as_str();
     let value = json!({"method": method, "url": url, "headers": headers, "body": body});
     let mut text = format!("{method} {url}\n");
     if let Value::Object(h) = &value["headers"] {
@@ -148,37 +150,18 @@ pub fn dry_run_view(base: &str, http: &HttpRequest, app_auth: bool) -> View {
     }
 }
 
-/// Header values that carry credentials are never shown.
-pub fn redact_header(name: &str, value: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    if lower == "authorization"
-        || lower.contains("token")
-        || lower.contains("secret")
-        || lower == "cookie"
-    {
-        "***".into()
-    } else {
-        value.to_string()
-    }
-}
-
-fn redact_field(name: &str, value: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    let secret = [
-        "token",
-        "secret",
-        "assertion",
-        "password",
-        "code_verifier",
-        "jwt",
-    ]
-    .iter()
-    .any(|s| lower.contains(s));
-    if secret {
-        "***".into()
-    } else {
-        value.to_string()
-    }
+/// `content-type` as people write it: `Content-Type`.
+fn header_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// How to show a successful response: JSON as JSON, an empty body as `null` (JSON) or nothing,
@@ -379,48 +362,5 @@ async fn write_records<R: Record>(
             Err(Stop::Failed(err))
         }
         None => Ok(()),
-    }
-}
-
-#[cfg(test)]
-mod redaction_tests {
-    use super::{redact_field, redact_header};
-
-    #[test]
-    fn credentials_in_headers_are_never_shown() {
-        for name in [
-            "Authorization",
-            "authorization",
-            "X-Auth-Token",
-            "Client-Secret",
-            "Cookie",
-        ] {
-            assert_eq!(redact_header(name, "Bearer abc.def"), "***", "{name}");
-        }
-        assert_eq!(
-            redact_header("Content-Type", "application/json"),
-            "application/json"
-        );
-        assert_eq!(redact_header("If-None-Match", "\"etag-1\""), "\"etag-1\"");
-    }
-
-    #[test]
-    fn credentials_in_form_fields_are_never_shown() {
-        for name in [
-            "assertion",
-            "refresh_token",
-            "client_secret",
-            "password",
-            "code_verifier",
-            "jwt",
-            "access_token",
-        ] {
-            assert_eq!(redact_field(name, "s3cr3t"), "***", "{name}");
-        }
-        assert_eq!(redact_field("grant_type", "refresh_token"), "refresh_token");
-        assert_eq!(
-            redact_field("redirect_uri", "http://127.0.0.1/cb"),
-            "http://127.0.0.1/cb"
-        );
     }
 }

@@ -508,6 +508,23 @@ fn dry_run_prints_the_request_and_redacts_the_credentials() -> TestResult {
         "{shown}"
     );
     assert_eq!(shown["headers"]["Authorization"], "Bearer ***");
+    // Every header the runtime sends, as it builds them.
+    assert_eq!(
+        shown["headers"]["Content-Type"], "application/json",
+        "{shown}"
+    );
+    assert!(
+        shown["headers"]["User-Agent"]
+            .as_str()
+            .is_some_and(|ua| ua.starts_with("ringctl/")),
+        "{shown}"
+    );
+    assert!(
+        shown["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://127.0.0.1:PORT/")),
+        "{shown}"
+    );
     assert_eq!(shown["body"]["text"], "hi");
     assert_eq!(shown["body"]["to"][0]["phoneNumber"], "+14155550101");
     // The token endpoint authenticates the app, with HTTP Basic, as it will be sent.
