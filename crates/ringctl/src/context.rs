@@ -91,6 +91,39 @@ pub struct Session {
     pub notes: Vec<String>,
 }
 
+impl Session {
+    /// The session's connection with whose it is filled in, from the current extension.
+    pub async fn identify(&self) -> CliResult<Connection> {
+        let mut connection = self.connection.clone();
+        let me: serde_json::Value = self
+            .client
+            .send(
+                ringcentral::Request::get("/restapi/v1.0/account/~/extension/~")
+                    .group(ringcentral::ThrottlingGroup::Light),
+            )
+            .await
+            .map_err(runtime_error)?
+            .json_value()
+            .map_err(runtime_error)?;
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        connection.extension_id = text(&me["id"]);
+        connection.account_id = text(&me["account"]["id"]);
+        connection.owner = text(&me["contact"]["email"]).or_else(|| text(&me["name"]));
+        Ok(connection)
+    }
+}
+
+/// Whether a request of this method changes something at the server: POST, PUT, PATCH and
+/// DELETE do, GET does not. The embedded sandbox's notice says of a write that nothing was sent
+/// to RingCentral.
+pub fn is_write(method: ringcentral_api::Method) -> bool {
+    !matches!(method, ringcentral_api::Method::Get)
+}
+
 impl Ctx {
     pub fn new(out: Output, connection: Option<String>) -> CliResult<Ctx> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -116,7 +149,7 @@ impl Ctx {
     /// it before its session opens, so that the embedded sandbox's notice can add that nothing
     /// was sent to RingCentral.
     pub fn sending(&self, method: ringcentral_api::Method) {
-        if crate::commands::send::is_write(method) {
+        if is_write(method) {
             self.writes.set(true);
         }
     }
@@ -230,7 +263,7 @@ impl Ctx {
         }
         if session.connection.kind == Kind::Sandbox && session.connection.owner.is_none() {
             // The embedded connection was registered before its first login; record whose it is.
-            let identified = self.block_on(crate::commands::connection::identify(&session))?;
+            let identified = self.block_on(session.identify())?;
             self.home.update(|registry| {
                 registry.upsert(identified.clone());
                 Ok(())

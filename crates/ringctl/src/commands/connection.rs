@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use ringcentral::{
     AuthorizationCode, Client, FileTokenStore, LoopbackListener, MemoryTokenStore,
-    PRODUCTION_SERVER, Request, StoreContents, ThrottlingGroup, TokenStore,
+    PRODUCTION_SERVER, StoreContents, TokenStore,
 };
 
 use crate::cli::{
@@ -90,27 +90,6 @@ fn connection_view(home: &Home, connection: &Connection, is_default: bool) -> Vi
         json: value,
         sections: Vec::new(),
     }
-}
-
-/// Fills in who a session belongs to, from the current extension.
-pub async fn identify(session: &Session) -> CliResult<Connection> {
-    let mut connection = session.connection.clone();
-    let me: Value = session
-        .client
-        .send(Request::get("/restapi/v1.0/account/~/extension/~").group(ThrottlingGroup::Light))
-        .await
-        .map_err(runtime_error)?
-        .json_value()
-        .map_err(runtime_error)?;
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    connection.extension_id = text(&me["id"]);
-    connection.account_id = text(&me["account"]["id"]);
-    connection.owner = text(&me["contact"]["email"]).or_else(|| text(&me["name"]));
-    Ok(connection)
 }
 
 /// Records a connection in the registry. A login (`takes_default`) makes its connection the
@@ -316,7 +295,7 @@ fn login_with(
                     open_session_with(&ctx.home, connection, staged.clone(), secrets.clone())
                         .await?;
                 session.client.login_jwt(jwt).await.map_err(runtime_error)?;
-                identify(&session).await
+                session.identify().await
             })?;
             let contents = staged.load().map_err(runtime_error)?;
             commit(ctx, &identified, &secrets, contents, previous.as_ref())?;
@@ -531,7 +510,7 @@ impl Staging {
     fn finish(self, ctx: &Ctx, previous: Option<&Connection>) -> CliResult<Connection> {
         let identified = ctx.block_on(async {
             let session = self.open(&ctx.home).await?;
-            identify(&session).await
+            session.identify().await
         })?;
         let contents = self.store().load().map_err(runtime_error)?;
         commit(ctx, &identified, &self.secrets, contents, previous)?;
@@ -865,7 +844,7 @@ fn connect_sandbox(ctx: &Ctx, args: &ConnectArgs) -> CliResult<Connection> {
     ));
     let identified = ctx.block_on(async {
         let session = open_session(&ctx.home, connection).await?;
-        identify(&session).await
+        session.identify().await
     })?;
     register(ctx, &identified, false)?;
     Ok(identified)

@@ -12,13 +12,6 @@ use ringcentral_catalog::{Action, HttpRequest, PartContent};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::output::{Output, RecordWriter, Stop, View};
 
-/// Whether a request of this method changes something at the server: POST, PUT, PATCH and
-/// DELETE do, GET does not. The embedded sandbox's notice says of a write that nothing was sent
-/// to RingCentral.
-pub fn is_write(method: ringcentral_catalog::Method) -> bool {
-    !matches!(method, ringcentral_catalog::Method::Get)
-}
-
 /// The runtime request for an action's HTTP request; reads `@FILE` parts from disk.
 pub async fn runtime_request(action: Action, http: HttpRequest) -> CliResult<Request> {
     let mut request = Request::for_operation(action.operation(), http.path)

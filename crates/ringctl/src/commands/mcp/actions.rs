@@ -174,7 +174,7 @@ pub async fn run(server: &Server, args: &Value) -> ToolResult {
     let request = send::runtime_request(action, http).await?;
     let client = &server.inner.client;
     let paging = action.paging();
-    let writes = send::is_write(action.method());
+    let writes = crate::context::is_write(action.method());
     let detail = format!("{} {}", action.method().as_str(), action.path());
     let audit_action = format!("run_action {}", action.key());
     if call.all_pages && paging != Paging::None {
@@ -527,7 +527,7 @@ pub async fn request(server: &Server, args: &Value) -> ToolResult {
         request = request.body(Body::Json(body.clone()));
     }
     let sent = server.inner.client.send(request).await;
-    if send::is_write(method) {
+    if crate::context::is_write(method) {
         let (after, request_id) = match &sent {
             Ok(r) => (
                 r.status().as_u16().to_string(),
