@@ -1,8 +1,8 @@
 //! RingCentral's official SDKs, unmodified, against an in-process sandbox: the Python SDK
 //! (`ringcentral`) and the JavaScript SDK (`@ringcentral/sdk`) run the flows of `compat/python` and
-//! `compat/js` (JWT login, paging, SMS, SCIM, refresh, revoke). Each SDK's flows are skipped, with the
-//! reason printed, when that SDK is not installed (`compat/run.sh setup` installs both, in
-//! compat/.venv and compat/js/node_modules).
+//! `compat/js` (JWT login, paging, SMS, SCIM, refresh, revoke). An SDK that is not installed fails
+//! the test with the reason and the command that installs it (`compat/run.sh setup`, into
+//! compat/.venv and compat/js/node_modules; the test command of README.md runs it first).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -27,7 +27,7 @@ fn repo_root() -> PathBuf {
 /// Why an SDK's flows cannot run here, or the command that runs them.
 enum Runner {
     Ready(Command),
-    Skip(String),
+    Missing(String),
 }
 
 async fn probe(program: &Path, args: &[&str]) -> bool {
@@ -58,13 +58,13 @@ fn venv_python(root: &Path) -> Option<PathBuf> {
 
 async fn python_runner(root: &Path) -> Runner {
     let Some(python) = venv_python(root) else {
-        return Runner::Skip(format!(
+        return Runner::Missing(format!(
             "{} has no Python virtualenv; {SETUP}",
             root.join("compat").display()
         ));
     };
     if !probe(&python, &["-c", "import ringcentral"]).await {
-        return Runner::Skip(format!(
+        return Runner::Missing(format!(
             "{} cannot import `ringcentral`; {SETUP}",
             python.display()
         ));
@@ -83,28 +83,25 @@ async fn js_runner(root: &Path) -> Runner {
         && modules.join("@ringcentral/sdk").is_dir()
         && modules.join("form-data").is_dir();
     if !installed {
-        return Runner::Skip(format!(
+        return Runner::Missing(format!(
             "{} does not hold RingCentral's JavaScript SDK; {SETUP}",
             modules.display()
         ));
     }
     let node = PathBuf::from("node");
     if !probe(&node, &["--version"]).await {
-        return Runner::Skip("`node` is not on PATH".into());
+        return Runner::Missing("`node` is not on PATH".into());
     }
     let mut cmd = Command::new(node);
     cmd.arg(root.join("compat/js/flows.mjs"));
     Runner::Ready(cmd)
 }
 
-/// Runs one SDK's flows against a fresh sandbox; `Ok(None)` when skipped, else the flows' output
-/// and whether every flow passed.
-async fn run_flows(name: &str, runner: Runner) -> Result<Option<(bool, String)>, String> {
+/// Runs one SDK's flows against a fresh sandbox: the flows' output and whether every flow passed.
+/// An SDK that cannot run is an error: the test proves nothing without it.
+async fn run_flows(name: &str, runner: Runner) -> Result<(bool, String), String> {
     let mut cmd = match runner {
-        Runner::Skip(why) => {
-            eprintln!("{name} SDK flows skipped: {why}");
-            return Ok(None);
-        }
+        Runner::Missing(why) => return Err(format!("the {name} SDK cannot run: {why}")),
         Runner::Ready(cmd) => cmd,
     };
     let sandbox = Sandbox::start(SandboxConfig {
@@ -138,7 +135,7 @@ async fn run_flows(name: &str, runner: Runner) -> Result<Option<(bool, String)>,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    Ok(Some((out.status.success(), text)))
+    Ok((out.status.success(), text))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,8 +148,7 @@ async fn official_sdks_work_against_the_sandbox_unmodified() -> TestResult {
     for (name, result) in [("Python", py_result), ("JavaScript", js_result)] {
         match result {
             Err(e) => failures.push(format!("{name}: {e}")),
-            Ok(None) => {}
-            Ok(Some((passed, text))) => {
+            Ok((passed, text)) => {
                 eprintln!("{text}");
                 if !passed {
                     let failed: Vec<&str> = text
