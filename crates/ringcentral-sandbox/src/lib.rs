@@ -19,6 +19,7 @@ mod faults;
 mod handlers;
 mod jwt;
 mod limits;
+mod memo;
 mod notify;
 mod rng;
 mod router;

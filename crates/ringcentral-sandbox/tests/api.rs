@@ -324,3 +324,58 @@ async fn listed_extensions_are_their_records_without_the_details() -> TestResult
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn repeated_reads_follow_every_change_to_the_extension_and_the_token() -> TestResult {
+    let env = start().await;
+    let path = "/restapi/v1.0/account/~/extension/~";
+    let first = env.get(path).await;
+    let again = env.get(path).await;
+    assert_eq!((first.status, again.status), (200, 200));
+    assert_eq!(
+        first.bytes, again.bytes,
+        "two reads of unchanged state differ"
+    );
+
+    let changed = env
+        .put(path, json!({"contact": {"firstName": "Renamed"}}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let after = env.get(path).await;
+    assert_eq!(after.body["contact"]["firstName"], json!("Renamed"));
+    check_schema("readExtension", 200, &after.body);
+
+    // Links follow the host the request names, whatever was read before.
+    let other_host = env
+        .http
+        .get(env.url(path))
+        .bearer_auth(&env.token)
+        .header("Host", "sandbox.test:8080")
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    assert!(
+        other_host["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://sandbox.test:8080/")),
+        "{other_host}"
+    );
+
+    // A token read a moment ago stops working the moment it is revoked.
+    let revoked = env
+        .http
+        .post(env.url("/restapi/oauth/revoke"))
+        .basic_auth(
+            &env.sandbox.credentials().client_id,
+            Some(secrecy::ExposeSecret::expose_secret(
+                &env.sandbox.credentials().client_secret,
+            )),
+        )
+        .form(&[("token", env.token.as_str())])
+        .send()
+        .await?;
+    assert_eq!(revoked.status().as_u16(), 200);
+    assert_eq!(env.get(path).await.status, 401);
+    Ok(())
+}

@@ -329,9 +329,19 @@ impl Serialize for Listed<'_> {
 }
 
 fn read(ctx: &Ctx<'_>) -> ApiResult {
+    // Read before anything it stands for: a change after it only means rendering again.
+    let generation = ctx.store().generation();
     let ext = ctx.extension()?;
-    let sites = ctx.store().sites(ext.account_id)?;
-    Ok(ApiResponse::ok(&extension_json(ctx, &ext, &sites, true)))
+    // The answer depends on the extension, its account's sites and the links' base alone.
+    let key = format!("extension {} {}", ext.id, ctx.req.base_url);
+    let body = ctx.store().rendered.get_or(generation, &key, || {
+        let sites = ctx.store().sites(ext.account_id)?;
+        let value = extension_json(ctx, &ext, &sites, true);
+        serde_json::to_vec(&value)
+            .map(bytes::Bytes::from)
+            .map_err(ApiError::internal)
+    })?;
+    Ok(ApiResponse::bytes(StatusCode::OK, "application/json", body))
 }
 
 #[derive(Debug, Deserialize)]

@@ -25,6 +25,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use secrecy::SecretString;
 
 use crate::error::{Error, Result};
+use crate::memo::Memo;
 
 /// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
 const SCHEMA_VERSION: &str = "3";
@@ -152,6 +153,11 @@ pub struct Store {
     conn: Mutex<Connection>,
     meta: Meta,
     path: Option<PathBuf>,
+    /// Rendered answers of hot reads, valid while the store has not changed.
+    pub(crate) rendered: Memo<bytes::Bytes>,
+    /// Access tokens as last read, keyed by hash; whether one is still valid is decided anew
+    /// on every request.
+    pub(crate) access_tokens: Memo<Option<tokens::AccessRow>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -228,6 +234,8 @@ impl Store {
             conn: Mutex::new(conn),
             meta,
             path: data.map(Path::to_path_buf),
+            rendered: Memo::default(),
+            access_tokens: Memo::default(),
         })
     }
 
@@ -235,6 +243,13 @@ impl Store {
     /// its locks.
     pub fn in_memory(&self) -> bool {
         self.path.is_none()
+    }
+
+    /// A number that grows whenever a row of the store changes (SQLite's count of changes on
+    /// the one connection, triggers included), for results kept while it stands. None for a
+    /// data file, which other processes may change.
+    pub fn generation(&self) -> Option<u64> {
+        self.in_memory().then(|| self.lock().total_changes())
     }
 
     pub fn meta(&self) -> &Meta {

@@ -19,6 +19,15 @@ pub struct Session {
     pub scope: String,
 }
 
+/// What the store holds of an access token; its validity depends on the time of the request.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessRow {
+    active: bool,
+    expires_ms: i64,
+    revoked: bool,
+    session: Session,
+}
+
 /// Why a token was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenProblem {
@@ -111,20 +120,20 @@ impl Store {
         now_ms: i64,
     ) -> Result<Result<Session, TokenProblem>> {
         let hash = token_hash(token);
-        self.read(|c| {
-            // The session comes with the token, in one statement on every authenticated request.
-            let row: Option<(String, i64, i64, Session)> = c
-                .prepare_cached(
+        let row = self.access_tokens.get_or(self.generation(), &hash, || {
+            self.read(|c| {
+                // The session comes with the token, in one statement.
+                c.prepare_cached(
                     "SELECT t.state, t.expires_ms, s.revoked, s.id, s.client_id, s.account_id, s.extension_id, \
                      s.grant_type, s.scope FROM tokens t JOIN sessions s ON s.id = t.session_id \
                      WHERE t.hash = ?1 AND t.kind = 'access'",
                 )?
                 .query_row([&hash], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        Session {
+                    Ok(AccessRow {
+                        active: r.get::<_, String>(0)? == "active",
+                        expires_ms: r.get(1)?,
+                        revoked: r.get::<_, i64>(2)? != 0,
+                        session: Session {
                             id: r.get(3)?,
                             client_id: r.get(4)?,
                             account_id: r.get(5)?,
@@ -132,20 +141,22 @@ impl Store {
                             grant_type: r.get(7)?,
                             scope: r.get(8)?,
                         },
-                    ))
+                    })
                 })
-                .optional()?;
-            let Some((state, expires, revoked, session)) = row else {
-                return Ok(Err(TokenProblem::Unknown));
-            };
-            if revoked != 0 || state != "active" {
-                return Ok(Err(TokenProblem::Revoked));
-            }
-            if expires <= now_ms {
-                return Ok(Err(TokenProblem::Expired));
-            }
-            Ok(Ok(session))
-        })
+                .optional()
+                .map_err(Into::into)
+            })
+        })?;
+        let Some(row) = row else {
+            return Ok(Err(TokenProblem::Unknown));
+        };
+        if row.revoked || !row.active {
+            return Ok(Err(TokenProblem::Revoked));
+        }
+        if row.expires_ms <= now_ms {
+            return Ok(Err(TokenProblem::Expired));
+        }
+        Ok(Ok(row.session))
     }
 
     /// Rotates a refresh token: the token and its paired access token stop working and a new pair
