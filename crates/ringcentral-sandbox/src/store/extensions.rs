@@ -315,7 +315,12 @@ impl Store {
     }
 
     pub fn extension(&self, id: i64) -> Result<Option<Extension>> {
-        self.read(|c| extension(c, id))
+        // Nearly every request reads its caller's extension.
+        let generation = self.generation();
+        self.extensions_read
+            .get_or(generation, &id.to_string(), || {
+                self.read(|c| extension(c, id))
+            })
     }
 
     /// The extension whose login email is `email` (ASCII case ignored).

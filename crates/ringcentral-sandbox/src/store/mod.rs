@@ -158,6 +158,8 @@ pub struct Store {
     /// Access tokens as last read, keyed by hash; whether one is still valid is decided anew
     /// on every request.
     pub(crate) access_tokens: Memo<Option<tokens::AccessRow>>,
+    /// Extensions as last read, keyed by id.
+    extensions_read: Memo<Option<Extension>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -236,6 +238,7 @@ impl Store {
             path: data.map(Path::to_path_buf),
             rendered: Memo::default(),
             access_tokens: Memo::default(),
+            extensions_read: Memo::default(),
         })
     }
 
