@@ -12,6 +12,7 @@
 
 mod api;
 mod clock;
+mod conn;
 mod content;
 mod error;
 mod fallback;
@@ -68,6 +69,17 @@ pub struct SandboxConfig {
     /// Whether a WebHook subscription's address must first answer RingCentral's validation
     /// request (echoing its `Validation-Token` header), as it must on RingCentral.
     pub webhook_validation: bool,
+    /// How long a client may take to send a request's head (request line and headers) once it
+    /// has begun; a connection that is slower is closed.
+    pub header_timeout: Duration,
+    /// How long a request's body may take to arrive once its head has; a slower one is answered
+    /// `408`.
+    pub body_timeout: Duration,
+    /// How long a connection may stay open between requests.
+    pub idle_timeout: Duration,
+    /// How many connections are served at once; further clients wait in the listen queue until
+    /// one closes. `None` stays safely below the process's open-file limit (`RLIMIT_NOFILE`).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for SandboxConfig {
@@ -83,6 +95,10 @@ impl Default for SandboxConfig {
             faults: FaultSpec::none(),
             scim_rules: ScimRules::default(),
             webhook_validation: true,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: None,
         }
     }
 }
@@ -187,12 +203,28 @@ impl Sandbox {
             webhook_validation: config.webhook_validation,
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
+            body_timeout: config.body_timeout,
             local_url: url.clone(),
             runtime: tokio::runtime::Handle::current(),
             webhooks: reqwest::Client::new(),
         });
         let (tx, rx) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, server::app(state.clone()), rx));
+        let conns = server::ConnConfig {
+            max_connections: config
+                .max_connections
+                .unwrap_or_else(conn::default_max_connections),
+            timeouts: conn::Timeouts {
+                header: config.header_timeout,
+                idle: config.idle_timeout,
+            },
+        };
+        let task = tokio::spawn(server::serve(
+            listener,
+            server::app(state.clone()),
+            conns,
+            state.stats.clone(),
+            rx,
+        ));
         Ok(SandboxHandle {
             url,
             addr,
@@ -208,6 +240,24 @@ fn validate(config: &SandboxConfig) -> Result<()> {
         return Err(Error::Config {
             setting: "users",
             reason: format!("{} is out of range; use 1 to 1000000", config.users),
+        });
+    }
+    for (setting, d) in [
+        ("header-timeout", config.header_timeout),
+        ("body-timeout", config.body_timeout),
+        ("idle-timeout", config.idle_timeout),
+    ] {
+        if d.is_zero() {
+            return Err(Error::Config {
+                setting,
+                reason: "must be longer than zero".into(),
+            });
+        }
+    }
+    if config.max_connections == Some(0) {
+        return Err(Error::Config {
+            setting: "max-connections",
+            reason: "must be at least one".into(),
         });
     }
     if config.token_ttl.is_zero() {

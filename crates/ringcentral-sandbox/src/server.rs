@@ -19,6 +19,7 @@ use tower::ServiceExt;
 
 use crate::api::{ApiError, ApiRequest, ApiResponse, Body, Caller, Ctx, ErrorShape};
 use crate::clock::Clock;
+use crate::conn::{Activity, Expired, Throttled, Timeouts, Watched};
 use crate::fallback::Fallback;
 use crate::faults::Injector;
 use crate::handlers::{self, Entry};
@@ -43,7 +44,9 @@ pub struct AppState {
     pub webhook_validation: bool,
     pub limits: RateLimiter,
     pub faults: Injector,
-    pub stats: Stats,
+    pub stats: Arc<Stats>,
+    /// How long a request's body may take to arrive once its head has.
+    pub body_timeout: Duration,
     pub local_url: String,
     /// Runs background work (webhook deliveries) started from blocking handlers.
     pub runtime: tokio::runtime::Handle,
@@ -94,19 +97,50 @@ pub fn app(state: Arc<AppState>) -> axum::Router {
     axum::Router::new().fallback(dispatch).with_state(state)
 }
 
-/// Accepts connections until `shutdown` flips, then lets open requests finish.
-pub async fn serve(listener: TcpListener, app: axum::Router, mut shutdown: watch::Receiver<bool>) {
+/// How the server treats its connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnConfig {
+    pub max_connections: usize,
+    pub timeouts: Timeouts,
+}
+
+/// Accepts connections until `shutdown` flips, then lets open requests finish. At the connection
+/// limit it stops accepting until one closes: the kernel's backlog holds the rest, and the process
+/// never runs out of descriptors it needs for its store and logs.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    config: ConnConfig,
+    stats: Arc<Stats>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
     let mut conns = tokio::task::JoinSet::new();
+    let mut warn = Throttled::new(Duration::from_secs(1));
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = shutdown.changed() => break,
+        };
+        let Ok(slot) = slot else { break };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(serve_connection(stream, app.clone(), shutdown.clone()));
+                    stats.connection("accepted");
+                    let (app, stats, shutdown) = (app.clone(), stats.clone(), shutdown.clone());
+                    conns.spawn(async move {
+                        serve_connection(stream, app, config.timeouts, &stats, shutdown).await;
+                        drop(slot);
+                    });
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    stats.connection("acceptFailed");
+                    if let Some(held_back) = warn.admit() {
+                        tracing::warn!(error = %e, held_back, "accept failed");
+                    }
+                    // Failures such as EMFILE persist for a while; retrying at once would spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
             _ = shutdown.changed() => break,
@@ -123,30 +157,48 @@ pub async fn serve(listener: TcpListener, app: axum::Router, mut shutdown: watch
     }
 }
 
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
+/// Serves one connection until it closes, breaks a timeout, or the server shuts down.
+pub async fn serve_connection<S>(
+    stream: S,
     app: axum::Router,
+    timeouts: Timeouts,
+    stats: &Stats,
     mut shutdown: watch::Receiver<bool>,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let activity = Activity::new();
+    let watched = activity.clone();
     let service = hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
         let app = app.clone();
+        let in_flight = watched.request();
         async move {
             let resp = match app.oneshot(req.map(AxumBody::new)).await {
                 Ok(r) => r,
                 Err(never) => match never {},
             };
+            drop(in_flight);
             if resp.extensions().get::<ResetConnection>().is_some() {
                 return Err(ResetConnection);
             }
             Ok(resp)
         }
     });
+    let io = hyper_util::rt::TokioIo::new(Watched::new(stream, activity.clone()));
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        .serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}
+        expired = activity.expired(timeouts) => {
+            // Dropping the connection closes the socket: a client that is this slow gets no answer,
+            // as it would get none from RingCentral's gateway.
+            stats.connection(match expired {
+                Expired::Header => "headerTimeouts",
+                Expired::Idle => "idleTimeouts",
+            });
+        }
         _ = shutdown.changed() => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
@@ -202,35 +254,44 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         let e = style.apply(fault_error(status));
         return render(Err(e), &request_id, &Decision::Unlimited);
     }
-    let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => {
-            let e = ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "CMN-101",
-                "Request body is too large or was cut off",
-            );
-            state.stats.request(413, None, None);
-            return render(Err(e), &request_id, &Decision::Unlimited);
-        }
-    };
-    let outcome = if parts.method == http::Method::GET && state.store.in_memory() {
-        // A read of in-memory state waits on nothing but the store's own short lock and never on
-        // the network, and handing it to the blocking pool would cost more than the read itself.
-        process(&state, parts, body, request_id.clone())
+    // The route and the access token are settled before the body is read, so that a client
+    // without a token cannot make the sandbox wait for, or hold, a body of its choosing.
+    let routed = if state.store.in_memory() {
+        // Checking a token in memory waits on nothing but the store's own short lock.
+        route(&state, parts, request_id.clone())
     } else {
-        // Writes may wait on another process's lock of a data file, or on a WebHook address.
+        // A data file may be locked by another process for a while.
         let st = state.clone();
         let rid = request_id.clone();
-        match tokio::task::spawn_blocking(move || process(&st, parts, body, rid)).await {
-            Ok(o) => o,
+        tokio::task::spawn_blocking(move || route(&st, parts, rid))
+            .await
+            .unwrap_or_else(|e| Err(Box::new(Outcome::failed(ApiError::internal(e)))))
+    };
+    let outcome = match routed {
+        Err(outcome) => *outcome,
+        Ok(mut routed) => match read_body(&state, &routed.req.headers, body).await {
             Err(e) => Outcome {
-                result: Err(ApiError::internal(e)),
+                result: Err(e),
                 rate: Decision::Unlimited,
-                group: None,
-                operation_id: None,
+                group: routed.group(),
+                operation_id: Some(routed.req.operation_id),
             },
-        }
+            Ok(body) => {
+                routed.req.body = body;
+                if routed.req.method == Method::Get && state.store.in_memory() {
+                    // A read of in-memory state never waits on the network either, and handing it
+                    // to the blocking pool would cost more than the read itself.
+                    respond(&state, routed)
+                } else {
+                    // Writes may wait on another process's lock of a data file, or on a WebHook
+                    // address.
+                    let st = state.clone();
+                    tokio::task::spawn_blocking(move || respond(&st, routed))
+                        .await
+                        .unwrap_or_else(|e| Outcome::failed(ApiError::internal(e)))
+                }
+            }
+        },
     };
     let mut outcome = outcome;
     // Errors met before a handler (no token, no route, rate limits) in the path's own dialect.
@@ -243,6 +304,40 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         .stats
         .request(status, outcome.group, outcome.operation_id);
     render(outcome.result, &request_id, &outcome.rate)
+}
+
+/// Reads a request's body, at most [`BODY_LIMIT`] bytes and within the body timeout.
+async fn read_body(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    body: AxumBody,
+) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "CMN-101",
+            "Request body is too large or was cut off",
+        )
+    };
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        // Refused before a byte of it is read.
+        return Err(too_large());
+    }
+    match tokio::time::timeout(state.body_timeout, axum::body::to_bytes(body, BODY_LIMIT)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(too_large()),
+        // RingCentral's gateway answers a body that stalls with its own 408.
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "AGW-408",
+            "Request body was not received in time",
+        )
+        .with_header(http::header::CONNECTION, "close".into())),
+    }
 }
 
 /// The error dialect of a path, for errors that arise before (or without) its handler: SCIM's
@@ -319,18 +414,37 @@ fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn process(
+/// A request whose operation is known and whose caller is authenticated, its body not yet read.
+struct Routed {
+    req: ApiRequest,
+    entry: Option<Entry>,
+    public: bool,
+    throttling_group: Option<ringcentral_api::ThrottlingGroup>,
+}
+
+impl Routed {
+    fn group(&self) -> Option<&'static str> {
+        self.throttling_group.map(|g| g.as_str())
+    }
+}
+
+impl Outcome {
+    fn failed(e: ApiError) -> Outcome {
+        Outcome {
+            result: Err(e),
+            rate: Decision::Unlimited,
+            group: None,
+            operation_id: None,
+        }
+    }
+}
+
+/// Finds the operation of a request and, unless it is public, its caller.
+fn route(
     state: &Arc<AppState>,
     parts: http::request::Parts,
-    body: Bytes,
     request_id: String,
-) -> Outcome {
-    let mut outcome = Outcome {
-        result: Err(ApiError::internal("unprocessed")),
-        rate: Decision::Unlimited,
-        group: None,
-        operation_id: None,
-    };
+) -> Result<Routed, Box<Outcome>> {
     let path = parts.uri.path().to_owned();
     let not_allowed = |method: &str| {
         let allow: Vec<&str> = state
@@ -354,27 +468,24 @@ fn process(
         .with_header(http::header::ALLOW, allow.join(", "))
     };
     let Some(method) = api_method(&parts.method) else {
-        outcome.result = Err(not_allowed(parts.method.as_str()));
-        return outcome;
+        return Err(Box::new(Outcome::failed(not_allowed(
+            parts.method.as_str(),
+        ))));
     };
     let matched = match state.router.lookup(method, &path) {
         Lookup::Found(m) => m,
         Lookup::MethodNotAllowed => {
-            outcome.result = Err(not_allowed(method.as_str()));
-            return outcome;
+            return Err(Box::new(Outcome::failed(not_allowed(method.as_str()))));
         }
         Lookup::NotFound => {
-            outcome.result = Err(ApiError::new(
+            return Err(Box::new(Outcome::failed(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "AGW-404",
                 format!("Resource [{path}] is not found"),
-            ));
-            return outcome;
+            ))));
         }
     };
     let route = matched.route;
-    outcome.group = route.throttling_group.map(|g| g.as_str());
-    outcome.operation_id = Some(route.operation_id);
     let entry = state.handlers.get(route.operation_id).copied();
     let public = entry
         .map(|e| e.public)
@@ -385,49 +496,77 @@ fn process(
         .and_then(|h| h.to_str().ok())
         .and_then(host_base_url)
         .unwrap_or_else(|| state.local_url.clone());
-    let mut req = ApiRequest {
-        method,
-        path,
-        query: query_pairs(&parts.uri),
-        headers: parts.headers,
-        body,
-        operation_id: route.operation_id,
-        template: route.template,
-        operation: route.operation,
-        params: matched.params,
-        body_json: None,
-        caller: None,
-        base_url,
-        request_id,
+    let mut routed = Routed {
+        req: ApiRequest {
+            method,
+            path,
+            query: query_pairs(&parts.uri),
+            headers: parts.headers,
+            body: Bytes::new(),
+            operation_id: route.operation_id,
+            template: route.template,
+            operation: route.operation,
+            params: matched.params,
+            body_json: None,
+            caller: None,
+            base_url,
+            request_id,
+        },
+        entry,
+        public,
+        throttling_group: route.throttling_group,
     };
-    let now = state.clock.now_ms();
-    let limit_key = if public {
-        let ctx = Ctx { state, req: &req };
-        handlers::oauth::basic_client(&ctx)
-            .map(|(id, _)| id)
-            .or_else(|| {
-                url::form_urlencoded::parse(&req.body)
-                    .find(|(k, _)| k == "client_id")
-                    .map(|(_, v)| v.into_owned())
-            })
-            .unwrap_or_else(|| "anonymous".to_owned())
-    } else {
-        match authenticate(state, &req.headers, now) {
-            Ok(caller) => {
-                let key = format!(
-                    "{}/{}",
-                    caller.session.client_id, caller.session.extension_id
-                );
-                req.caller = Some(caller);
-                key
-            }
+    if !public {
+        match authenticate(state, &routed.req.headers, state.clock.now_ms()) {
+            Ok(caller) => routed.req.caller = Some(caller),
             Err(e) => {
-                outcome.result = Err(e);
-                return outcome;
+                return Err(Box::new(Outcome {
+                    result: Err(e),
+                    rate: Decision::Unlimited,
+                    group: routed.group(),
+                    operation_id: Some(route.operation_id),
+                }));
             }
         }
+    }
+    Ok(routed)
+}
+
+/// Answers a routed request whose body has been read: rate limits, permissions, the request's
+/// check against the spec, then its handler or the fallback.
+fn respond(state: &Arc<AppState>, routed: Routed) -> Outcome {
+    let Routed {
+        mut req,
+        entry,
+        public,
+        throttling_group,
+    } = routed;
+    let mut outcome = Outcome {
+        result: Err(ApiError::internal("unprocessed")),
+        rate: Decision::Unlimited,
+        group: throttling_group.map(|g| g.as_str()),
+        operation_id: Some(req.operation_id),
     };
-    outcome.rate = state.limits.check(route.throttling_group, &limit_key, now);
+    let now = state.clock.now_ms();
+    let limit_key = match &req.caller {
+        Some(caller) => format!(
+            "{}/{}",
+            caller.session.client_id, caller.session.extension_id
+        ),
+        None if public => {
+            let ctx = Ctx { state, req: &req };
+            handlers::oauth::basic_client(&ctx)
+                .map(|(id, _)| id)
+                .or_else(|| {
+                    url::form_urlencoded::parse(&req.body)
+                        .find(|(k, _)| k == "client_id")
+                        .map(|(_, v)| v.into_owned())
+                })
+                .unwrap_or_else(|| "anonymous".to_owned())
+        }
+        None => "anonymous".to_owned(),
+    };
+    outcome.rate = state.limits.check(throttling_group, &limit_key, now);
     if let Decision::Limited { retry_after_s, .. } = outcome.rate {
         outcome.result = Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -445,7 +584,7 @@ fn process(
         Some(e) => {
             // SCIM and OAuth check their own requests, in their own error vocabularies.
             let own_checks = e.public || e.errors == handlers::ErrorStyle::Scim;
-            if let Some(op) = route.operation.filter(|_| !own_checks) {
+            if let Some(op) = req.operation.filter(|_| !own_checks) {
                 match check_request(state, op, &req) {
                     Ok(body) => req.body_json = body,
                     Err(err) => {
