@@ -223,7 +223,7 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
     let fields = parse_body(ctx)?;
     // Seed the address book first, so that a new contact never races the lazily seeded ones.
-    ctx.store().contacts(ext, ctx.now_ms())?;
+    ctx.store().seed_contacts(ext, ctx.now_ms())?;
     let saved = ctx.store().save_contact(&Contact {
         id: 0,
         extension_id: ext,

@@ -519,19 +519,14 @@ pub(super) fn existing_conversation(
     to: &[Party],
     now: i64,
 ) -> Result<Option<i64>, ApiError> {
-    if to.len() != 1 {
+    // A message to several recipients starts a group conversation of its own.
+    let [one] = to else {
         return Ok(None);
-    }
-    let filter = MessageFilter {
-        kinds: vec!["SMS".into()],
-        phone_number: to[0].phone_number.clone(),
-        ..Default::default()
     };
-    Ok(ctx
-        .store()
-        .messages(ext, &filter, now)?
-        .first()
-        .map(|m| m.conversation_id))
+    let Some(number) = one.phone_number.as_deref() else {
+        return Ok(None);
+    };
+    Ok(ctx.store().sms_conversation_with(ext, number, now)?)
 }
 
 /// The number of `ext` a message is sent from, refused unless it is the extension's and has

@@ -123,6 +123,12 @@ CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
 CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
 CREATE INDEX IF NOT EXISTS fn_ext ON forwarding_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS msg_ext ON messages(extension_id, created_ms);
+CREATE INDEX IF NOT EXISTS msg_sms_from ON messages(
+  extension_id, json_extract(data, '$.from.phoneNumber'), created_ms, id) WHERE type = 'SMS';
+CREATE INDEX IF NOT EXISTS msg_sms_to ON messages(
+  extension_id, json_extract(data, '$.to[0].phoneNumber'), created_ms, id) WHERE type = 'SMS';
+CREATE INDEX IF NOT EXISTS ext_long_number ON extensions(account_id, CAST(number AS INTEGER))
+  WHERE length(number) >= 4;
 CREATE INDEX IF NOT EXISTS cl_ext ON call_log(extension_id, start_ms);
 CREATE INDEX IF NOT EXISTS ct_ext ON contacts(extension_id);
 CREATE INDEX IF NOT EXISTS cl_start ON call_log(active, start_ms);
