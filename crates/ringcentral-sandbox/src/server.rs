@@ -190,7 +190,15 @@ pub async fn serve_connection<S>(
         .serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
-        _ = conn.as_mut() => {}
+        done = conn.as_mut() => {
+            // hyper answers a request it cannot parse itself, before the dispatcher sees it; those
+            // answers are counted here.
+            if let Err(e) = done
+                && let Some(status) = parse_error_status(&e)
+            {
+                stats.request(status, None, None);
+            }
+        }
         expired = activity.expired(timeouts) => {
             // Dropping the connection closes the socket: a client that is this slow gets no answer,
             // as it would get none from RingCentral's gateway.
@@ -204,6 +212,23 @@ pub async fn serve_connection<S>(
             let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
         }
     }
+}
+
+/// The status hyper answered a request it could not parse with, if it answered at all: 414 for a
+/// URI too long, 431 for a head too large, 400 for any other malformed head. hyper tells the two
+/// "too large" cases apart only in its message.
+fn parse_error_status(e: &hyper::Error) -> Option<u16> {
+    if !e.is_parse() || e.is_parse_version_h2() {
+        return None;
+    }
+    if e.is_parse_too_large() {
+        return Some(if e.to_string().contains("URI") {
+            414
+        } else {
+            431
+        });
+    }
+    Some(400)
 }
 
 const BODY_LIMIT: usize = 20 * 1024 * 1024;

@@ -193,3 +193,38 @@ async fn a_body_too_large_or_too_slow_is_answered_and_counted() -> TestResult {
     assert_eq!(stats["requests"]["byOperation"]["createContact"], json!(2));
     Ok(())
 }
+
+#[tokio::test]
+async fn requests_hyper_refuses_to_parse_are_counted_too() -> TestResult {
+    let sandbox = match Sandbox::start(short_timeouts(64)).await {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let mut s = connect(sandbox.addr()).await;
+    s.write_all(b"NOT HTTP AT ALL\r\n\r\n").await?;
+    let answer = read_head(&mut s, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer:?}");
+    let mut s = connect(sandbox.addr()).await;
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(1 << 20)
+    );
+    // The server may close before all of it is written.
+    let _ = s.write_all(big.as_bytes()).await;
+    let answer = read_head(&mut s, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer:?}");
+    // Counted once the connection's end is seen; poll the stats a bounded number of times.
+    let mut stats = Value::Null;
+    for _ in 0..50 {
+        stats = sandbox.stats();
+        let by_status = &stats["requests"]["byStatus"];
+        if by_status["400"] == json!(1) && by_status["431"] == json!(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(stats["requests"]["byStatus"]["400"], json!(1), "{stats}");
+    assert_eq!(stats["requests"]["byStatus"]["431"], json!(1), "{stats}");
+    sandbox.shutdown().await;
+    Ok(())
+}
