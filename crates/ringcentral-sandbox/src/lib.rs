@@ -139,11 +139,11 @@ pub struct StatefulOperation {
 pub fn stateful_operations() -> Vec<StatefulOperation> {
     let mut ops: Vec<_> = handlers::all()
         .into_iter()
-        .filter(|e| ringcentral_api::operation(e.operation_id).is_some())
-        .map(|e| StatefulOperation {
-            operation_id: e.operation_id,
-            method: e.method.as_str(),
-            path: e.template,
+        .filter_map(|e| ringcentral_api::operation(e.operation_id))
+        .map(|op| StatefulOperation {
+            operation_id: op.operation_id,
+            method: op.method.as_str(),
+            path: op.path,
         })
         .collect();
     ops.sort_by_key(|o| (o.path, o.method));

@@ -53,7 +53,7 @@ pub struct AppState {
     pub webhooks: reqwest::Client,
 }
 
-/// Builds the route table: the generated catalog first, then any stateful operation it lacks.
+/// Builds the route table: the generated catalog, then the stateful operations it lacks.
 pub fn build_routes() -> (Router, HashMap<&'static str, Entry>) {
     let mut router = Router::new();
     for op in ringcentral_api::OPERATIONS.iter() {
@@ -65,19 +65,15 @@ pub fn build_routes() -> (Router, HashMap<&'static str, Entry>) {
             Some(op),
         );
     }
-    let mut table = HashMap::new();
-    for entry in handlers::all() {
-        if !router.contains(entry.operation_id) {
-            router.add(
-                entry.operation_id,
-                entry.method,
-                entry.template,
-                entry.group,
-                None,
-            );
+    for u in handlers::UNLISTED {
+        if !router.contains(u.operation_id) {
+            router.add(u.operation_id, u.method, u.template, u.group, None);
         }
-        table.insert(entry.operation_id, entry);
     }
+    let table = handlers::all()
+        .into_iter()
+        .map(|entry| (entry.operation_id, entry))
+        .collect();
     (router, table)
 }
 

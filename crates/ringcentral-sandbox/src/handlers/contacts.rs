@@ -8,41 +8,11 @@ use crate::store::Contact;
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listContacts",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact",
-            Heavy,
-            list
-        ),
-        op!(
-            "createContact",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact",
-            Heavy,
-            create
-        ),
-        op!(
-            "readContact",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
-            Heavy,
-            read
-        ),
-        op!(
-            "updateContact",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
-            Heavy,
-            update
-        ),
-        op!(
-            "deleteContact",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
-            Heavy,
-            delete
-        ),
+        op!("listContacts", list),
+        op!("createContact", create),
+        op!("readContact", read),
+        op!("updateContact", update),
+        op!("deleteContact", delete),
     ]
 }
 

@@ -13,55 +13,13 @@ use crate::store::{Attachment, Extension, Message, MessageFilter, Party};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listMessages",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store",
-            Light,
-            list
-        ),
-        op!(
-            "readMessage",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Light,
-            read
-        ),
-        op!(
-            "updateMessage",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Medium,
-            update
-        ),
-        op!(
-            "patchMessage",
-            Patch,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Medium,
-            patch
-        ),
-        op!(
-            "deleteMessage",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Medium,
-            delete
-        ),
-        op!(
-            "readMessageContent",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}/content/{attachmentId}",
-            Medium,
-            content
-        ),
-        op!(
-            "createSMSMessage",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/sms",
-            Medium,
-            send_sms
-        ),
+        op!("listMessages", list),
+        op!("readMessage", read),
+        op!("updateMessage", update),
+        op!("patchMessage", patch),
+        op!("deleteMessage", delete),
+        op!("readMessageContent", content),
+        op!("createSMSMessage", send_sms),
     ]
 }
 

@@ -9,34 +9,10 @@ use crate::rng::Rng;
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "createBridge",
-            Post,
-            "/rcvideo/v2/account/{accountId}/extension/{extensionId}/bridges",
-            Heavy,
-            create
-        ),
-        op!(
-            "getBridge",
-            Get,
-            "/rcvideo/v2/bridges/{bridgeId}",
-            Medium,
-            read
-        ),
-        op!(
-            "updateBridge",
-            Patch,
-            "/rcvideo/v2/bridges/{bridgeId}",
-            Medium,
-            update
-        ),
-        op!(
-            "deleteBridge",
-            Delete,
-            "/rcvideo/v2/bridges/{bridgeId}",
-            Medium,
-            delete
-        ),
+        op!("createBridge", create),
+        op!("getBridge", read),
+        op!("updateBridge", update),
+        op!("deleteBridge", delete),
     ]
 }
 
