@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::store::{Extension, Session};
 
 /// An error answer in one of RingCentral's shapes.

@@ -26,6 +26,7 @@ mod router;
 pub mod scim;
 mod server;
 pub mod spec;
+mod state;
 mod stats;
 pub mod store;
 
@@ -189,7 +190,7 @@ impl Sandbox {
         })?;
         let url = format!("http://{addr}");
         let (router, table) = server::build_routes();
-        let state = Arc::new(server::AppState {
+        let state = Arc::new(state::AppState {
             faults: faults::Injector::new(config.faults.clone(), config.seed),
             store,
             clock,
@@ -273,7 +274,7 @@ fn validate(config: &SandboxConfig) -> Result<()> {
 pub struct SandboxHandle {
     url: String,
     addr: SocketAddr,
-    state: Arc<server::AppState>,
+    state: Arc<state::AppState>,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }

@@ -18,40 +18,13 @@ use tokio::sync::watch;
 use tower::ServiceExt;
 
 use crate::api::{ApiError, ApiRequest, ApiResponse, Body, Caller, Ctx, ErrorShape};
-use crate::clock::Clock;
 use crate::conn::{Activity, Expired, Throttled, Timeouts, Watched};
-use crate::fallback::Fallback;
-use crate::faults::Injector;
 use crate::handlers::{self, Entry};
-use crate::limits::{Decision, RateLimiter};
+use crate::limits::Decision;
 use crate::router::{Lookup, Router};
+use crate::state::AppState;
 use crate::stats::Stats;
-use crate::store::{Store, TokenProblem};
-
-/// Everything a request may touch.
-pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    pub token_ttl_s: i64,
-    pub refresh_ttl_s: i64,
-    pub router: Router,
-    pub handlers: HashMap<&'static str, Entry>,
-    pub fallback: Arc<dyn Fallback>,
-    /// Checks the requests of stateful operations against the spec before their handler runs.
-    pub checker: crate::spec::SpecAnswerer,
-    pub scim_rules: crate::scim::ScimRules,
-    /// Whether WebHook addresses are checked before they are subscribed.
-    pub webhook_validation: bool,
-    pub limits: RateLimiter,
-    pub faults: Injector,
-    pub stats: Arc<Stats>,
-    /// How long a request's body may take to arrive once its head has.
-    pub body_timeout: Duration,
-    pub local_url: String,
-    /// Runs background work (webhook deliveries) started from blocking handlers.
-    pub runtime: tokio::runtime::Handle,
-    pub webhooks: reqwest::Client,
-}
+use crate::store::TokenProblem;
 
 /// Builds the route table: the generated catalog, then the stateful operations it lacks.
 pub fn build_routes() -> (Router, HashMap<&'static str, Entry>) {
