@@ -21,15 +21,29 @@ pub use tokens::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use secrecy::SecretString;
 
 use crate::error::{Error, Result};
 
-/// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
-const SCHEMA_VERSION: &str = "3";
+/// The schema, one numbered migration after another; `PRAGMA user_version` records how many a
+/// database has had. A change of shape is a new migration at the end, never an edit of one that
+/// shipped, so that a data file keeps its state across versions of the sandbox.
+/// (`rusqlite_migration` does this job but does not support the workspace's rusqlite; the mechanism
+/// is a few lines, as in the lifecycle ledger.)
+const MIGRATIONS: &[&str] = &[
+    // 1: the tables of the last layout from before migrations (`meta.schema` "3").
+    SCHEMA_1,
+    // 2: the version is kept in `user_version` now, so the older marker goes.
+    "DELETE FROM meta WHERE key = 'schema';",
+];
 
-const SCHEMA: &str = r#"
+/// The `meta.schema` marker of the last layout from before migrations: a data file that carries it
+/// has the tables of migration 1. Files of older layouts were reseeded on upgrade then, and still
+/// are, since nothing records their shape.
+const PRE_MIGRATION_SCHEMA: &str = "3";
+
+const SCHEMA_1: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, main_number TEXT NOT NULL, federated_name TEXT NOT NULL,
@@ -206,23 +220,16 @@ impl Store {
                 data.map(Path::to_path_buf).unwrap_or_default(),
             ));
         }
-        conn.execute_batch(SCHEMA)?;
-        let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
         let mut conn = conn;
-        if version.as_deref() != Some(SCHEMA_VERSION) {
-            // A fresh (or outdated) store: tables, then the seed, then indexes.
-            drop_all(&conn)?;
-            conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn, data)?;
+        let seeded: i64 =
+            conn.query_row("SELECT COUNT(*) FROM meta WHERE key = 'seed'", [], |r| {
+                r.get(0)
+            })?;
+        if seeded == 0 {
+            // A fresh store: tables, then the seed, then indexes.
             let tx = conn.transaction()?;
             seed::seed_company(&tx, seed, users, now_ms)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?1)",
-                params![SCHEMA_VERSION],
-            )?;
             tx.commit()?;
         }
         conn.execute_batch(INDEXES)?;
@@ -313,6 +320,54 @@ fn private_data_file(path: &Path) -> Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(Error::DataFile { path: p, source }),
         }
+    }
+    Ok(())
+}
+
+/// Brings the schema up to date, one migration per transaction.
+fn migrate(conn: &mut Connection, data: Option<&Path>) -> Result<()> {
+    let mut version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 {
+        let has_meta: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )?;
+        let marker: Option<String> = match has_meta {
+            0 => None,
+            _ => conn
+                .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+        };
+        match marker.as_deref() {
+            Some(PRE_MIGRATION_SCHEMA) => {
+                conn.pragma_update(None, "user_version", 1)?;
+                version = 1;
+            }
+            // Tables of an unknown older layout (or a seed cut short): start afresh.
+            _ if has_meta > 0 => drop_all(conn)?,
+            _ => {}
+        }
+    }
+    let known = MIGRATIONS.len();
+    let current = usize::try_from(version).unwrap_or(usize::MAX);
+    if current > known {
+        return Err(Error::Config {
+            setting: "data",
+            reason: format!(
+                "{} has schema version {current}, newer than this sandbox knows ({known}); upgrade ringctl",
+                data.map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "the database".into())
+            ),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
     }
     Ok(())
 }
@@ -494,6 +549,102 @@ mod tests {
 #[cfg(test)]
 mod file_tests {
     use super::*;
+
+    fn temp() -> Result<tempfile::TempDir> {
+        tempfile::tempdir().map_err(|source| Error::DataFile {
+            path: "tempdir".into(),
+            source,
+        })
+    }
+
+    /// A seeded data file holding one contact made after the seed: its id and the client id.
+    fn seeded_with_a_contact(path: &Path) -> Result<(i64, i64, String)> {
+        let store = Store::open(Some(path), 1, 5, 1_700_000_000_000)?;
+        let owner = store.meta().admin_id;
+        let mut fields = serde_json::Map::new();
+        fields.insert("firstName".into(), serde_json::json!("Kept"));
+        let saved = store.save_contact(&Contact {
+            id: 0,
+            extension_id: owner,
+            fields,
+        })?;
+        Ok((owner, saved.id, store.meta().client_id.clone()))
+    }
+
+    fn user_version(path: &Path) -> Result<i64> {
+        let c = Connection::open(path)?;
+        Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Rewinds a data file to how an older sandbox left it.
+    fn rewind(path: &Path, version: i64) -> Result<()> {
+        let c = Connection::open(path)?;
+        c.execute_batch(&format!(
+            "PRAGMA user_version = {version}; INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', '{PRE_MIGRATION_SCHEMA}');"
+        ))?;
+        Ok(())
+    }
+
+    fn check_kept(path: &Path, owner: i64, id: i64, client_id: &str) -> Result<()> {
+        let store = Store::open(Some(path), 9, 50, 1_700_000_000_000)?;
+        let kept = store.contact(owner, id, 1_700_000_000_000)?;
+        assert_eq!(
+            kept.and_then(|c| c.field("firstName").map(str::to_owned)),
+            Some("Kept".to_owned()),
+            "the row made before the upgrade is still there"
+        );
+        assert_eq!(store.meta().client_id, client_id, "not reseeded");
+        assert_eq!(store.meta().users, 5);
+        drop(store);
+        assert_eq!(user_version(path)?, MIGRATIONS.len() as i64);
+        let c = Connection::open(path)?;
+        let marker: Option<String> = c
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        assert_eq!(marker, None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_database_at_the_previous_version_is_migrated_keeping_its_rows() -> Result<()> {
+        let dir = temp()?;
+        let path = dir.path().join("sandbox.db");
+        let (owner, id, client_id) = seeded_with_a_contact(&path)?;
+        assert_eq!(user_version(&path)?, MIGRATIONS.len() as i64);
+        rewind(&path, MIGRATIONS.len() as i64 - 1)?;
+        check_kept(&path, owner, id, &client_id)
+    }
+
+    #[test]
+    fn a_data_file_from_before_migrations_is_migrated_keeping_its_rows() -> Result<()> {
+        let dir = temp()?;
+        let path = dir.path().join("sandbox.db");
+        let (owner, id, client_id) = seeded_with_a_contact(&path)?;
+        // The last layout before migrations: no user_version, `meta.schema` "3".
+        rewind(&path, 0)?;
+        check_kept(&path, owner, id, &client_id)
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_wiped() -> Result<()> {
+        let dir = temp()?;
+        let path = dir.path().join("sandbox.db");
+        let (owner, id, _) = seeded_with_a_contact(&path)?;
+        Connection::open(&path)?.pragma_update(None, "user_version", 99)?;
+        assert!(matches!(
+            Store::open(Some(&path), 1, 5, 0),
+            Err(Error::Config {
+                setting: "data",
+                ..
+            })
+        ));
+        Connection::open(&path)?.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+        let store = Store::open(Some(&path), 1, 5, 0)?;
+        assert!(store.contact(owner, id, 0)?.is_some());
+        Ok(())
+    }
 
     #[test]
     fn a_foreign_database_is_refused_not_wiped() -> Result<()> {
