@@ -28,7 +28,7 @@ mod server;
 pub mod spec;
 mod state;
 mod stats;
-pub mod store;
+pub(crate) mod store;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

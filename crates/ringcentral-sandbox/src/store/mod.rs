@@ -9,14 +9,23 @@ mod routing;
 mod seed;
 mod tokens;
 
-pub use calls::*;
-pub use extensions::*;
-pub use mailbox::*;
-pub use misc::*;
-pub use routing::*;
+pub(crate) use calls::RingOut;
+pub(crate) use extensions::{
+    Account, Device, EXTENSION_TYPES, Extension, ExtensionFilter, PhoneNumber, Site,
+    USER_EXTENSION_TYPES, account, extension, free_extension_number, insert_device,
+    insert_extension, insert_phone_number, save_extension, user_types_sql,
+};
+pub(crate) use mailbox::{
+    Attachment, CallFilter, CallRecord, Contact, Message, MessageFilter, Party,
+};
+pub(crate) use misc::{
+    AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Chat, ForwardingNumber, Post, Presence, Subscription,
+    Task, default_answering_rules, refresh_forwarding,
+};
+pub(crate) use routing::{IvrAction, MonitoringChange, MonitoringGroup, PagingChange, SiteIvr};
 pub(crate) use seed::bridge_json as seed_bridge_json;
-pub use seed::{ADMIN_EMAIL, FEDERATED_ACCOUNT_ID, MAIN_ACCOUNT_ID};
-pub use tokens::*;
+pub use seed::{ADMIN_EMAIL, MAIN_ACCOUNT_ID};
+pub(crate) use tokens::{AuthCode, IssuedTokens, Session, TokenProblem, expose};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -158,8 +167,6 @@ CREATE INDEX IF NOT EXISTS tok_session ON tokens(session_id);
 pub struct Meta {
     pub seed: u64,
     pub users: usize,
-    /// When the company was seeded (Unix ms); seeded timestamps are relative to it.
-    pub epoch_ms: i64,
     pub client_id: String,
     pub client_secret: SecretString,
     /// The key that signs the sandbox's JWT credentials.
@@ -397,7 +404,6 @@ fn read_meta(conn: &Connection, data: Option<&Path>) -> Result<Meta> {
     Ok(Meta {
         seed: num("seed")? as u64,
         users: num("users")? as usize,
-        epoch_ms: num("epoch_ms")?,
         client_id: get("client_id")?,
         client_secret: SecretString::from(get("client_secret")?),
         signing_key: SecretString::from(get("signing_key")?),
