@@ -24,6 +24,7 @@ mod notify;
 mod rng;
 mod router;
 pub mod scim;
+mod seed;
 mod server;
 pub mod spec;
 mod state;
@@ -171,7 +172,7 @@ impl Sandbox {
         let data = config.data.clone();
         let (seed, users) = (config.seed, config.users);
         let store = tokio::task::spawn_blocking(move || {
-            store::Store::open(data.as_deref(), seed, users, now)
+            store::Store::open(data.as_deref(), seed, users, now, &seed::Company)
         })
         .await
         .map_err(|e| Error::Config {
@@ -389,7 +390,7 @@ fn wall_now_ms() -> i64 {
 /// `None`), without serving. A new data file is seeded with the defaults first.
 pub fn credentials(data: &Path, user_email: Option<&str>) -> Result<Credentials> {
     let now = wall_now_ms();
-    let store = store::Store::open(Some(data), 1, DEFAULT_USERS, now)?;
+    let store = store::Store::open(Some(data), 1, DEFAULT_USERS, now, &seed::Company)?;
     match user_email {
         None => Ok(admin_credentials(&store, now / 1000, store.meta().admin_id)),
         Some(email) => user_credentials(&store, email, now / 1000),
@@ -400,13 +401,15 @@ pub fn credentials(data: &Path, user_email: Option<&str>) -> Result<Credentials>
 /// new client credentials and signing key (so tokens and JWTs issued before stop working).
 pub fn reset(data: &Path) -> Result<()> {
     let (seed, users) = match data.exists() {
-        true => match store::Store::open(Some(data), 1, DEFAULT_USERS, wall_now_ms()) {
-            Ok(s) => (s.meta().seed, s.meta().users),
-            Err(_) => (1, DEFAULT_USERS),
-        },
+        true => {
+            match store::Store::open(Some(data), 1, DEFAULT_USERS, wall_now_ms(), &seed::Company) {
+                Ok(s) => (s.meta().seed, s.meta().users),
+                Err(_) => (1, DEFAULT_USERS),
+            }
+        }
         false => (1, DEFAULT_USERS),
     };
     store::remove_data_file(data)?;
-    store::Store::open(Some(data), seed, users, wall_now_ms())?;
+    store::Store::open(Some(data), seed, users, wall_now_ms(), &seed::Company)?;
     Ok(())
 }

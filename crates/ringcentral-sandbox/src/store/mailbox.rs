@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Store, from_json, json_row, seed, to_json};
+use super::{Store, from_json, json_row, to_json};
 use crate::error::Result;
 
 /// Kinds of per-extension data seeded on first access.
@@ -177,7 +177,7 @@ impl Store {
                 params![extension_id, kind],
             )?;
             if inserted == 1 {
-                seed::seed_lazy(tx, &meta, extension_id, kind, now_ms)?;
+                self.seeder.lazy(tx, &meta, extension_id, kind, now_ms)?;
             }
             Ok(())
         })

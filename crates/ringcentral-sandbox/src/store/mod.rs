@@ -6,25 +6,27 @@ mod extensions;
 mod mailbox;
 mod misc;
 mod routing;
-mod seed;
 mod tokens;
 
 pub(crate) use calls::RingOut;
 pub(crate) use extensions::{
-    Account, Device, EXTENSION_TYPES, Extension, ExtensionFilter, PhoneNumber, Site,
-    USER_EXTENSION_TYPES, account, extension, free_extension_number, insert_device,
-    insert_extension, insert_phone_number, save_extension, user_types_sql,
+    Account, Device, EXTENSION_TYPES, Extension, ExtensionExtra, ExtensionFilter, PhoneNumber,
+    QueueInfo, Site, USER_EXTENSION_TYPES, account, extension, free_extension_number,
+    insert_device, insert_extension, insert_phone_number, save_extension, user_types_sql,
 };
 pub(crate) use mailbox::{
-    Attachment, CallFilter, CallRecord, Contact, Message, MessageFilter, Party,
+    Attachment, CallFilter, CallRecord, Contact, Message, MessageFilter, Party, save_call,
+    save_contact, save_message,
 };
 pub(crate) use misc::{
     AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Chat, ForwardingNumber, Post, Presence, Subscription,
-    Task, default_answering_rules, refresh_forwarding,
+    Task, default_answering_rules, forwarding_numbers, refresh_forwarding, save_answering_rule,
+    save_bridge, save_chat, save_forwarding_number, save_post, save_task,
 };
-pub(crate) use routing::{IvrAction, MonitoringChange, MonitoringGroup, PagingChange, SiteIvr};
-pub(crate) use seed::bridge_json as seed_bridge_json;
-pub use seed::{ADMIN_EMAIL, MAIN_ACCOUNT_ID};
+pub(crate) use routing::{
+    IvrAction, MonitoringChange, MonitoringGroup, PAGING_DEVICE, PAGING_USER, PagingChange,
+    SiteIvr, add_paging_member, save_monitoring_group, save_site_ivr, set_monitoring_member,
+};
 pub(crate) use tokens::{AuthCode, IssuedTokens, Session, TokenProblem, expose};
 
 use std::path::{Path, PathBuf};
@@ -162,6 +164,32 @@ CREATE INDEX IF NOT EXISTS br_ext ON bridges(extension_id);
 CREATE INDEX IF NOT EXISTS tok_session ON tokens(session_id);
 "#;
 
+/// The main account of the seeded company.
+pub const MAIN_ACCOUNT_ID: i64 = 2_000_000_004;
+/// The second account of the federation.
+pub const FEDERATED_ACCOUNT_ID: i64 = 3_000_000_004;
+/// Login email of the main account's administrator.
+pub const ADMIN_EMAIL: &str = "admin@sandbox.example.com";
+
+/// What fills the store: a new company, and each extension's data derived on first access
+/// (mailbox, call log, address book). The store calls it without knowing how it seeds, so that
+/// seeding (`crate::seed`) uses the store and the store never uses it.
+pub(crate) trait Seeder: Send + Sync {
+    /// Fills a store whose tables are empty, `meta` included.
+    fn company(&self, tx: &Connection, seed: u64, users: usize, now_ms: i64) -> Result<()>;
+    /// Adds the `kind` of data derived for one extension (`messages`, `calls`, `contacts`).
+    fn lazy(
+        &self,
+        tx: &Connection,
+        meta: &Meta,
+        extension_id: i64,
+        kind: &str,
+        now_ms: i64,
+    ) -> Result<()>;
+    /// The extension whose derived call log holds the call `id`, if it is a seeded call.
+    fn call_owner(&self, meta: &Meta, id: &str) -> Option<i64>;
+}
+
 /// What the sandbox was seeded with and the secrets it owns, kept with its state.
 #[derive(Debug, Clone)]
 pub struct Meta {
@@ -179,6 +207,7 @@ pub struct Store {
     conn: Mutex<Connection>,
     meta: Meta,
     path: Option<PathBuf>,
+    seeder: &'static dyn Seeder,
 }
 
 impl std::fmt::Debug for Store {
@@ -190,7 +219,13 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens the store, seeding a company first if it holds none. An existing data file keeps its
     /// state (and its original seed and size); `seed` and `users` only apply to a fresh one.
-    pub fn open(data: Option<&Path>, seed: u64, users: usize, now_ms: i64) -> Result<Store> {
+    pub fn open(
+        data: Option<&Path>,
+        seed: u64,
+        users: usize,
+        now_ms: i64,
+        seeder: &'static dyn Seeder,
+    ) -> Result<Store> {
         let conn = match data {
             Some(path) => {
                 private_data_file(path)?;
@@ -236,7 +271,7 @@ impl Store {
         if seeded == 0 {
             // A fresh store: tables, then the seed, then indexes.
             let tx = conn.transaction()?;
-            seed::seed_company(&tx, seed, users, now_ms)?;
+            seeder.company(&tx, seed, users, now_ms)?;
             tx.commit()?;
         }
         conn.execute_batch(INDEXES)?;
@@ -248,6 +283,7 @@ impl Store {
             conn: Mutex::new(conn),
             meta,
             path: data.map(Path::to_path_buf),
+            seeder,
         })
     }
 
@@ -485,9 +521,9 @@ mod tests {
 
     #[test]
     fn the_seed_decides_the_company() -> Result<()> {
-        let a = Store::open(None, 7, 40, 1_700_000_000_000)?;
-        let b = Store::open(None, 7, 40, 1_700_000_000_000)?;
-        let c = Store::open(None, 8, 40, 1_700_000_000_000)?;
+        let a = Store::open(None, 7, 40, 1_700_000_000_000, &crate::seed::Company)?;
+        let b = Store::open(None, 7, 40, 1_700_000_000_000, &crate::seed::Company)?;
+        let c = Store::open(None, 8, 40, 1_700_000_000_000, &crate::seed::Company)?;
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&c));
         let admins: Vec<_> = a
@@ -504,8 +540,8 @@ mod tests {
 
     #[test]
     fn lazily_seeded_mailboxes_are_deterministic() -> Result<()> {
-        let a = Store::open(None, 3, 20, 1_700_000_000_000)?;
-        let b = Store::open(None, 3, 20, 1_700_000_000_000)?;
+        let a = Store::open(None, 3, 20, 1_700_000_000_000, &crate::seed::Company)?;
+        let b = Store::open(None, 3, 20, 1_700_000_000_000, &crate::seed::Company)?;
         let id = a.meta().admin_id + 4;
         let now = 1_700_000_100_000;
         let ma: Vec<_> = a
@@ -530,7 +566,7 @@ mod tests {
 
     #[test]
     fn deleting_a_user_keeps_numbers_and_devices_on_an_unassigned_extension() -> Result<()> {
-        let s = Store::open(None, 1, 10, 1_700_000_000_000)?;
+        let s = Store::open(None, 1, 10, 1_700_000_000_000, &crate::seed::Company)?;
         let victim = s.meta().admin_id + 2;
         let numbers = s.phone_numbers(MAIN_ACCOUNT_ID, Some(victim))?;
         let holder = s.delete_user_extension(victim, 1_700_000_000_001)?;
@@ -565,7 +601,7 @@ mod file_tests {
 
     /// A seeded data file holding one contact made after the seed: its id and the client id.
     fn seeded_with_a_contact(path: &Path) -> Result<(i64, i64, String)> {
-        let store = Store::open(Some(path), 1, 5, 1_700_000_000_000)?;
+        let store = Store::open(Some(path), 1, 5, 1_700_000_000_000, &crate::seed::Company)?;
         let owner = store.meta().admin_id;
         let mut fields = serde_json::Map::new();
         fields.insert("firstName".into(), serde_json::json!("Kept"));
@@ -592,7 +628,7 @@ mod file_tests {
     }
 
     fn check_kept(path: &Path, owner: i64, id: i64, client_id: &str) -> Result<()> {
-        let store = Store::open(Some(path), 9, 50, 1_700_000_000_000)?;
+        let store = Store::open(Some(path), 9, 50, 1_700_000_000_000, &crate::seed::Company)?;
         let kept = store.contact(owner, id, 1_700_000_000_000)?;
         assert_eq!(
             kept.and_then(|c| c.field("firstName").map(str::to_owned)),
@@ -640,14 +676,14 @@ mod file_tests {
         let (owner, id, _) = seeded_with_a_contact(&path)?;
         Connection::open(&path)?.pragma_update(None, "user_version", 99)?;
         assert!(matches!(
-            Store::open(Some(&path), 1, 5, 0),
+            Store::open(Some(&path), 1, 5, 0, &crate::seed::Company),
             Err(Error::Config {
                 setting: "data",
                 ..
             })
         ));
         Connection::open(&path)?.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
-        let store = Store::open(Some(&path), 1, 5, 0)?;
+        let store = Store::open(Some(&path), 1, 5, 0, &crate::seed::Company)?;
         assert!(store.contact(owner, id, 0)?.is_some());
         Ok(())
     }
@@ -666,7 +702,7 @@ mod file_tests {
             )?;
         }
         assert!(matches!(
-            Store::open(Some(&path), 1, 5, 0),
+            Store::open(Some(&path), 1, 5, 0, &crate::seed::Company),
             Err(Error::NotASandbox(_))
         ));
         let c = Connection::open(&path)?;
@@ -692,7 +728,7 @@ mod file_tests {
         };
         let nested = dir.path().join("a").join("b");
         let path = nested.join("sandbox.db");
-        drop(Store::open(Some(&path), 1, 5, 0)?);
+        drop(Store::open(Some(&path), 1, 5, 0, &crate::seed::Company)?);
         assert_eq!(mode(&path)?, 0o600);
         assert_eq!(mode(&nested)?, 0o700);
         assert_eq!(mode(&dir.path().join("a"))?, 0o700);
@@ -710,7 +746,7 @@ mod file_tests {
             source,
         })?;
         assert_eq!(mode(&path)?, 0o644);
-        drop(Store::open(Some(&path), 1, 5, 0)?);
+        drop(Store::open(Some(&path), 1, 5, 0, &crate::seed::Company)?);
         assert_eq!(mode(&path)?, 0o600);
         Ok(())
     }
