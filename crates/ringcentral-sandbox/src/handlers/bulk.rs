@@ -196,7 +196,7 @@ pub fn changes(
                 .zip(parts)
                 .enumerate()
                 .map(|(i, (id, part))| {
-                    let change: Value = serde_json::from_slice(part.data).map_err(|e| {
+                    let change: Value = serde_json::from_slice(&part.data).map_err(|e| {
                         ApiError::invalid(&format!("[{i}]"), format!("not a JSON object: {e}"))
                     })?;
                     Ok((id.clone(), change))
