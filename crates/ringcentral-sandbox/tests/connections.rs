@@ -228,3 +228,36 @@ async fn requests_hyper_refuses_to_parse_are_counted_too() -> TestResult {
     sandbox.shutdown().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn zero_timeouts_and_no_connections_are_refused_at_start() {
+    for (config, setting) in [
+        (
+            SandboxConfig {
+                header_timeout: Duration::ZERO,
+                ..Default::default()
+            },
+            "header-timeout",
+        ),
+        (
+            SandboxConfig {
+                idle_timeout: Duration::ZERO,
+                ..Default::default()
+            },
+            "idle-timeout",
+        ),
+        (
+            SandboxConfig {
+                max_connections: Some(0),
+                ..Default::default()
+            },
+            "max-connections",
+        ),
+    ] {
+        match Sandbox::start(config).await {
+            Err(ringcentral_sandbox::Error::Config { setting: s, .. }) => assert_eq!(s, setting),
+            Err(e) => panic!("{setting}: unexpected error {e}"),
+            Ok(_) => panic!("{setting}: started"),
+        }
+    }
+}
