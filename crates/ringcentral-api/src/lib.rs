@@ -4,7 +4,9 @@
 //! Everything under `generated/` is written by `cargo xtask codegen` from the spec; this file only
 //! declares the shapes of that data and re-exports it. Schemas are stored as compact JSON text whose
 //! `$ref`s point at `#/$defs/NAME`, where `NAME` is an entry of [`DEFS`]; `ringcentral-catalog` bundles
-//! them into self-contained JSON Schema documents on demand.
+//! them into self-contained JSON Schema documents on demand. A few small helpers that the catalog, the
+//! CLI and the sandbox share (how a path segment is escaped, how a JSON value is named in an error,
+//! the media type of batch answers) live here too, below everything that uses them.
 
 mod generated;
 
@@ -261,3 +263,39 @@ pub fn def(name: &str) -> Option<&'static Def> {
         .ok()
         .map(|i| &DEFS[i])
 }
+
+/// Characters escaped inside one path segment (RFC 3986 `pchar` keeps `~`, `-`, `.`, `_`, and the
+/// `,` that separates several ids).
+pub const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// What a JSON value is, in the words of an error message ("a string", "an object").
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The media type of RingCentral's batch answers in JSON.
+pub const BATCH_JSON: &str = "application/vnd.ringcentral.multipart+json";

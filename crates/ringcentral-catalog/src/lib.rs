@@ -29,9 +29,10 @@ mod validate;
 
 pub use action::{Action, actions};
 pub use fields::{FieldError, set_field, split_pair};
-pub use request::{Body, HttpRequest, PATH_SEGMENT, Part, PartContent, RequestError, json_kind};
+pub use request::{Body, HttpRequest, Part, PartContent, RequestError};
 pub use ringcentral_api::{
-    BodyShape, Method, Operation, Paging, Param, ParamLocation, ThrottlingGroup,
+    BodyShape, Method, Operation, PATH_SEGMENT, Paging, Param, ParamLocation, ThrottlingGroup,
+    json_kind,
 };
 pub use search::{Hit, search};
 pub use validate::{Violation, normalize_numbers, validate_against};

@@ -135,8 +135,7 @@ pub fn essence(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The media type of RingCentral's batch answers in JSON.
-pub const BATCH_JSON: &str = "application/vnd.ringcentral.multipart+json";
+pub use ringcentral_api::BATCH_JSON;
 
 /// One result of a batch answer (`207 Multi-Status`): the status of one addressed record, its
 /// address when the server gave it, and its body (a record, an error body, or `null`).

@@ -3,30 +3,10 @@
 
 use std::path::PathBuf;
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 use serde_json::{Map, Value};
 
-use ringcentral_api::{BodyShape, Method, Operation, ParamLocation};
-
-/// Characters escaped inside one path segment (RFC 3986 `pchar` keeps `~`, `-`, `.`, `_`, and the
-/// `,` that separates several ids).
-pub const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'[')
-    .add(b']')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|');
+use ringcentral_api::{BodyShape, Method, Operation, PATH_SEGMENT, ParamLocation, json_kind};
 
 /// An HTTP request, independent of any HTTP library.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,18 +66,6 @@ pub enum RequestError {
     MissingPathParam { name: String },
     #[error("`{name}` must be a string, number or boolean (or an array of them), not {found}")]
     NotScalar { name: String, found: &'static str },
-}
-
-/// What a JSON value is, in the words of an error message ("a string", "an object").
-pub fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// The text of a scalar as it travels in a path, query or header.

@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::store::{Extension, Session};
 
 /// An error answer in one of RingCentral's shapes.
@@ -324,7 +324,6 @@ pub struct ApiRequest {
     pub operation_id: &'static str,
     pub template: &'static str,
     /// Catalog data of the operation, for fallbacks that answer from the spec.
-    #[allow(dead_code)]
     pub operation: Option<&'static ringcentral_api::Operation>,
     pub params: Vec<(&'static str, String)>,
     /// The body as the request check read it: JSON as sent, a form or multipart body as an object
@@ -334,7 +333,6 @@ pub struct ApiRequest {
     /// `http://host:port` as the client addressed us.
     pub base_url: String,
     /// The `RCRequestId` this request is answered with.
-    #[allow(dead_code)]
     pub request_id: String,
 }
 

@@ -12,6 +12,7 @@
 
 mod api;
 mod clock;
+mod conn;
 mod content;
 mod error;
 mod fallback;
@@ -24,10 +25,12 @@ mod notify;
 mod rng;
 mod router;
 pub mod scim;
+mod seed;
 mod server;
 pub mod spec;
+mod state;
 mod stats;
-pub mod store;
+pub(crate) mod store;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -69,6 +72,17 @@ pub struct SandboxConfig {
     /// Whether a WebHook subscription's address must first answer RingCentral's validation
     /// request (echoing its `Validation-Token` header), as it must on RingCentral.
     pub webhook_validation: bool,
+    /// How long a client may take to send a request's head (request line and headers) once it
+    /// has begun; a connection that is slower is closed.
+    pub header_timeout: Duration,
+    /// How long a request's body may take to arrive once its head has; a slower one is answered
+    /// `408`.
+    pub body_timeout: Duration,
+    /// How long a connection may stay open between requests.
+    pub idle_timeout: Duration,
+    /// How many connections are served at once; further clients wait in the listen queue until
+    /// one closes. `None` stays safely below the process's open-file limit (`RLIMIT_NOFILE`).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for SandboxConfig {
@@ -84,6 +98,10 @@ impl Default for SandboxConfig {
             faults: FaultSpec::none(),
             scim_rules: ScimRules::default(),
             webhook_validation: true,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: None,
         }
     }
 }
@@ -124,11 +142,11 @@ pub struct StatefulOperation {
 pub fn stateful_operations() -> Vec<StatefulOperation> {
     let mut ops: Vec<_> = handlers::all()
         .into_iter()
-        .filter(|e| ringcentral_api::operation(e.operation_id).is_some())
-        .map(|e| StatefulOperation {
-            operation_id: e.operation_id,
-            method: e.method.as_str(),
-            path: e.template,
+        .filter_map(|e| ringcentral_api::operation(e.operation_id))
+        .map(|op| StatefulOperation {
+            operation_id: op.operation_id,
+            method: op.method.as_str(),
+            path: op.path,
         })
         .collect();
     ops.sort_by_key(|o| (o.path, o.method));
@@ -155,7 +173,7 @@ impl Sandbox {
         let data = config.data.clone();
         let (seed, users) = (config.seed, config.users);
         let store = tokio::task::spawn_blocking(move || {
-            store::Store::open(data.as_deref(), seed, users, now)
+            store::Store::open(data.as_deref(), seed, users, now, &seed::Company)
         })
         .await
         .map_err(|e| Error::Config {
@@ -174,7 +192,7 @@ impl Sandbox {
         })?;
         let url = format!("http://{addr}");
         let (router, table) = server::build_routes();
-        let state = Arc::new(server::AppState {
+        let state = Arc::new(state::AppState {
             faults: faults::Injector::new(config.faults.clone(), config.seed),
             store,
             clock,
@@ -188,12 +206,28 @@ impl Sandbox {
             webhook_validation: config.webhook_validation,
             limits: limits::RateLimiter::new(config.rate_limits),
             stats: Default::default(),
+            body_timeout: config.body_timeout,
             local_url: url.clone(),
             runtime: tokio::runtime::Handle::current(),
             webhooks: reqwest::Client::new(),
         });
         let (tx, rx) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, server::app(state.clone()), rx));
+        let conns = server::ConnConfig {
+            max_connections: config
+                .max_connections
+                .unwrap_or_else(conn::default_max_connections),
+            timeouts: conn::Timeouts {
+                header: config.header_timeout,
+                idle: config.idle_timeout,
+            },
+        };
+        let task = tokio::spawn(server::serve(
+            listener,
+            server::app(state.clone()),
+            conns,
+            state.stats.clone(),
+            rx,
+        ));
         Ok(SandboxHandle {
             url,
             addr,
@@ -211,6 +245,24 @@ fn validate(config: &SandboxConfig) -> Result<()> {
             reason: format!("{} is out of range; use 1 to 1000000", config.users),
         });
     }
+    for (setting, d) in [
+        ("header-timeout", config.header_timeout),
+        ("body-timeout", config.body_timeout),
+        ("idle-timeout", config.idle_timeout),
+    ] {
+        if d.is_zero() {
+            return Err(Error::Config {
+                setting,
+                reason: "must be longer than zero".into(),
+            });
+        }
+    }
+    if config.max_connections == Some(0) {
+        return Err(Error::Config {
+            setting: "max-connections",
+            reason: "must be at least one".into(),
+        });
+    }
     if config.token_ttl.is_zero() {
         return Err(Error::Config {
             setting: "token-ttl",
@@ -224,7 +276,7 @@ fn validate(config: &SandboxConfig) -> Result<()> {
 pub struct SandboxHandle {
     url: String,
     addr: SocketAddr,
-    state: Arc<server::AppState>,
+    state: Arc<state::AppState>,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -339,7 +391,7 @@ fn wall_now_ms() -> i64 {
 /// `None`), without serving. A new data file is seeded with the defaults first.
 pub fn credentials(data: &Path, user_email: Option<&str>) -> Result<Credentials> {
     let now = wall_now_ms();
-    let store = store::Store::open(Some(data), 1, DEFAULT_USERS, now)?;
+    let store = store::Store::open(Some(data), 1, DEFAULT_USERS, now, &seed::Company)?;
     match user_email {
         None => Ok(admin_credentials(&store, now / 1000, store.meta().admin_id)),
         Some(email) => user_credentials(&store, email, now / 1000),
@@ -350,13 +402,15 @@ pub fn credentials(data: &Path, user_email: Option<&str>) -> Result<Credentials>
 /// new client credentials and signing key (so tokens and JWTs issued before stop working).
 pub fn reset(data: &Path) -> Result<()> {
     let (seed, users) = match data.exists() {
-        true => match store::Store::open(Some(data), 1, DEFAULT_USERS, wall_now_ms()) {
-            Ok(s) => (s.meta().seed, s.meta().users),
-            Err(_) => (1, DEFAULT_USERS),
-        },
+        true => {
+            match store::Store::open(Some(data), 1, DEFAULT_USERS, wall_now_ms(), &seed::Company) {
+                Ok(s) => (s.meta().seed, s.meta().users),
+                Err(_) => (1, DEFAULT_USERS),
+            }
+        }
         false => (1, DEFAULT_USERS),
     };
     store::remove_data_file(data)?;
-    store::Store::open(Some(data), seed, users, wall_now_ms())?;
+    store::Store::open(Some(data), seed, users, wall_now_ms(), &seed::Company)?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::store::Subscription;
 
 /// One change, as the event path it is published under and its notification body.

@@ -18,39 +18,15 @@ use tokio::sync::watch;
 use tower::ServiceExt;
 
 use crate::api::{ApiError, ApiRequest, ApiResponse, Body, Caller, Ctx, ErrorShape};
-use crate::clock::Clock;
-use crate::fallback::Fallback;
-use crate::faults::Injector;
+use crate::conn::{Activity, Expired, Throttled, Timeouts, Watched};
 use crate::handlers::{self, Entry};
-use crate::limits::{Decision, RateLimiter};
+use crate::limits::Decision;
 use crate::router::{Lookup, Router};
+use crate::state::AppState;
 use crate::stats::Stats;
-use crate::store::{Store, TokenProblem};
+use crate::store::TokenProblem;
 
-/// Everything a request may touch.
-pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    pub token_ttl_s: i64,
-    pub refresh_ttl_s: i64,
-    pub router: Router,
-    pub handlers: HashMap<&'static str, Entry>,
-    pub fallback: Arc<dyn Fallback>,
-    /// Checks the requests of stateful operations against the spec before their handler runs.
-    pub checker: crate::spec::SpecAnswerer,
-    pub scim_rules: crate::scim::ScimRules,
-    /// Whether WebHook addresses are checked before they are subscribed.
-    pub webhook_validation: bool,
-    pub limits: RateLimiter,
-    pub faults: Injector,
-    pub stats: Stats,
-    pub local_url: String,
-    /// Runs background work (webhook deliveries) started from blocking handlers.
-    pub runtime: tokio::runtime::Handle,
-    pub webhooks: reqwest::Client,
-}
-
-/// Builds the route table: the generated catalog first, then any stateful operation it lacks.
+/// Builds the route table: the generated catalog, then the stateful operations it lacks.
 pub fn build_routes() -> (Router, HashMap<&'static str, Entry>) {
     let mut router = Router::new();
     for op in ringcentral_api::OPERATIONS.iter() {
@@ -62,19 +38,15 @@ pub fn build_routes() -> (Router, HashMap<&'static str, Entry>) {
             Some(op),
         );
     }
-    let mut table = HashMap::new();
-    for entry in handlers::all() {
-        if !router.contains(entry.operation_id) {
-            router.add(
-                entry.operation_id,
-                entry.method,
-                entry.template,
-                entry.group,
-                None,
-            );
+    for u in handlers::UNLISTED {
+        if !router.contains(u.operation_id) {
+            router.add(u.operation_id, u.method, u.template, u.group, None);
         }
-        table.insert(entry.operation_id, entry);
     }
+    let table = handlers::all()
+        .into_iter()
+        .map(|entry| (entry.operation_id, entry))
+        .collect();
     (router, table)
 }
 
@@ -94,19 +66,50 @@ pub fn app(state: Arc<AppState>) -> axum::Router {
     axum::Router::new().fallback(dispatch).with_state(state)
 }
 
-/// Accepts connections until `shutdown` flips, then lets open requests finish.
-pub async fn serve(listener: TcpListener, app: axum::Router, mut shutdown: watch::Receiver<bool>) {
+/// How the server treats its connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnConfig {
+    pub max_connections: usize,
+    pub timeouts: Timeouts,
+}
+
+/// Accepts connections until `shutdown` flips, then lets open requests finish. At the connection
+/// limit it stops accepting until one closes: the kernel's backlog holds the rest, and the process
+/// never runs out of descriptors it needs for its store and logs.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    config: ConnConfig,
+    stats: Arc<Stats>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
     let mut conns = tokio::task::JoinSet::new();
+    let mut warn = Throttled::new(Duration::from_secs(1));
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = shutdown.changed() => break,
+        };
+        let Ok(slot) = slot else { break };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(serve_connection(stream, app.clone(), shutdown.clone()));
+                    stats.connection("accepted");
+                    let (app, stats, shutdown) = (app.clone(), stats.clone(), shutdown.clone());
+                    conns.spawn(async move {
+                        serve_connection(stream, app, config.timeouts, &stats, shutdown).await;
+                        drop(slot);
+                    });
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    stats.connection("acceptFailed");
+                    if let Some(held_back) = warn.admit() {
+                        tracing::warn!(error = %e, held_back, "accept failed");
+                    }
+                    // Failures such as EMFILE persist for a while; retrying at once would spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
             _ = shutdown.changed() => break,
@@ -123,35 +126,78 @@ pub async fn serve(listener: TcpListener, app: axum::Router, mut shutdown: watch
     }
 }
 
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
+/// Serves one connection until it closes, breaks a timeout, or the server shuts down.
+pub async fn serve_connection<S>(
+    stream: S,
     app: axum::Router,
+    timeouts: Timeouts,
+    stats: &Stats,
     mut shutdown: watch::Receiver<bool>,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let activity = Activity::new();
+    let watched = activity.clone();
     let service = hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
         let app = app.clone();
+        let in_flight = watched.request();
         async move {
             let resp = match app.oneshot(req.map(AxumBody::new)).await {
                 Ok(r) => r,
                 Err(never) => match never {},
             };
+            drop(in_flight);
             if resp.extensions().get::<ResetConnection>().is_some() {
                 return Err(ResetConnection);
             }
             Ok(resp)
         }
     });
+    let io = hyper_util::rt::TokioIo::new(Watched::new(stream, activity.clone()));
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        .serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
-        _ = conn.as_mut() => {}
+        done = conn.as_mut() => {
+            // hyper answers a request it cannot parse itself, before the dispatcher sees it; those
+            // answers are counted here.
+            if let Err(e) = done
+                && let Some(status) = parse_error_status(&e)
+            {
+                stats.request(status, None, None);
+            }
+        }
+        expired = activity.expired(timeouts) => {
+            // Dropping the connection closes the socket: a client that is this slow gets no answer,
+            // as it would get none from RingCentral's gateway.
+            stats.connection(match expired {
+                Expired::Header => "headerTimeouts",
+                Expired::Idle => "idleTimeouts",
+            });
+        }
         _ = shutdown.changed() => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
         }
     }
+}
+
+/// The status hyper answered a request it could not parse with, if it answered at all: 414 for a
+/// URI too long, 431 for a head too large, 400 for any other malformed head. hyper tells the two
+/// "too large" cases apart only in its message.
+fn parse_error_status(e: &hyper::Error) -> Option<u16> {
+    if !e.is_parse() || e.is_parse_version_h2() {
+        return None;
+    }
+    if e.is_parse_too_large() {
+        return Some(if e.to_string().contains("URI") {
+            414
+        } else {
+            431
+        });
+    }
+    Some(400)
 }
 
 const BODY_LIMIT: usize = 20 * 1024 * 1024;
@@ -202,35 +248,44 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         let e = style.apply(fault_error(status));
         return render(Err(e), &request_id, &Decision::Unlimited);
     }
-    let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => {
-            let e = ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "CMN-101",
-                "Request body is too large or was cut off",
-            );
-            state.stats.request(413, None, None);
-            return render(Err(e), &request_id, &Decision::Unlimited);
-        }
-    };
-    let outcome = if parts.method == http::Method::GET && state.store.in_memory() {
-        // A read of in-memory state waits on nothing but the store's own short lock and never on
-        // the network, and handing it to the blocking pool would cost more than the read itself.
-        process(&state, parts, body, request_id.clone())
+    // The route and the access token are settled before the body is read, so that a client
+    // without a token cannot make the sandbox wait for, or hold, a body of its choosing.
+    let routed = if state.store.in_memory() {
+        // Checking a token in memory waits on nothing but the store's own short lock.
+        route(&state, parts, request_id.clone())
     } else {
-        // Writes may wait on another process's lock of a data file, or on a WebHook address.
+        // A data file may be locked by another process for a while.
         let st = state.clone();
         let rid = request_id.clone();
-        match tokio::task::spawn_blocking(move || process(&st, parts, body, rid)).await {
-            Ok(o) => o,
+        tokio::task::spawn_blocking(move || route(&st, parts, rid))
+            .await
+            .unwrap_or_else(|e| Err(Box::new(Outcome::failed(ApiError::internal(e)))))
+    };
+    let outcome = match routed {
+        Err(outcome) => *outcome,
+        Ok(mut routed) => match read_body(&state, &routed.req.headers, body).await {
             Err(e) => Outcome {
-                result: Err(ApiError::internal(e)),
+                result: Err(e),
                 rate: Decision::Unlimited,
-                group: None,
-                operation_id: None,
+                group: routed.group(),
+                operation_id: Some(routed.req.operation_id),
             },
-        }
+            Ok(body) => {
+                routed.req.body = body;
+                if routed.req.method == Method::Get && state.store.in_memory() {
+                    // A read of in-memory state never waits on the network either, and handing it
+                    // to the blocking pool would cost more than the read itself.
+                    respond(&state, routed)
+                } else {
+                    // Writes may wait on another process's lock of a data file, or on a WebHook
+                    // address.
+                    let st = state.clone();
+                    tokio::task::spawn_blocking(move || respond(&st, routed))
+                        .await
+                        .unwrap_or_else(|e| Outcome::failed(ApiError::internal(e)))
+                }
+            }
+        },
     };
     let mut outcome = outcome;
     // Errors met before a handler (no token, no route, rate limits) in the path's own dialect.
@@ -243,6 +298,40 @@ async fn dispatch(State(state): State<Arc<AppState>>, req: axum::extract::Reques
         .stats
         .request(status, outcome.group, outcome.operation_id);
     render(outcome.result, &request_id, &outcome.rate)
+}
+
+/// Reads a request's body, at most [`BODY_LIMIT`] bytes and within the body timeout.
+async fn read_body(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    body: AxumBody,
+) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "CMN-101",
+            "Request body is too large or was cut off",
+        )
+    };
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        // Refused before a byte of it is read.
+        return Err(too_large());
+    }
+    match tokio::time::timeout(state.body_timeout, axum::body::to_bytes(body, BODY_LIMIT)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(too_large()),
+        // RingCentral's gateway answers a body that stalls with its own 408.
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "AGW-408",
+            "Request body was not received in time",
+        )
+        .with_header(http::header::CONNECTION, "close".into())),
+    }
 }
 
 /// The error dialect of a path, for errors that arise before (or without) its handler: SCIM's
@@ -319,18 +408,37 @@ fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn process(
+/// A request whose operation is known and whose caller is authenticated, its body not yet read.
+struct Routed {
+    req: ApiRequest,
+    entry: Option<Entry>,
+    public: bool,
+    throttling_group: Option<ringcentral_api::ThrottlingGroup>,
+}
+
+impl Routed {
+    fn group(&self) -> Option<&'static str> {
+        self.throttling_group.map(|g| g.as_str())
+    }
+}
+
+impl Outcome {
+    fn failed(e: ApiError) -> Outcome {
+        Outcome {
+            result: Err(e),
+            rate: Decision::Unlimited,
+            group: None,
+            operation_id: None,
+        }
+    }
+}
+
+/// Finds the operation of a request and, unless it is public, its caller.
+fn route(
     state: &Arc<AppState>,
     parts: http::request::Parts,
-    body: Bytes,
     request_id: String,
-) -> Outcome {
-    let mut outcome = Outcome {
-        result: Err(ApiError::internal("unprocessed")),
-        rate: Decision::Unlimited,
-        group: None,
-        operation_id: None,
-    };
+) -> Result<Routed, Box<Outcome>> {
     let path = parts.uri.path().to_owned();
     let not_allowed = |method: &str| {
         let allow: Vec<&str> = state
@@ -354,27 +462,24 @@ fn process(
         .with_header(http::header::ALLOW, allow.join(", "))
     };
     let Some(method) = api_method(&parts.method) else {
-        outcome.result = Err(not_allowed(parts.method.as_str()));
-        return outcome;
+        return Err(Box::new(Outcome::failed(not_allowed(
+            parts.method.as_str(),
+        ))));
     };
     let matched = match state.router.lookup(method, &path) {
         Lookup::Found(m) => m,
         Lookup::MethodNotAllowed => {
-            outcome.result = Err(not_allowed(method.as_str()));
-            return outcome;
+            return Err(Box::new(Outcome::failed(not_allowed(method.as_str()))));
         }
         Lookup::NotFound => {
-            outcome.result = Err(ApiError::new(
+            return Err(Box::new(Outcome::failed(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "AGW-404",
                 format!("Resource [{path}] is not found"),
-            ));
-            return outcome;
+            ))));
         }
     };
     let route = matched.route;
-    outcome.group = route.throttling_group.map(|g| g.as_str());
-    outcome.operation_id = Some(route.operation_id);
     let entry = state.handlers.get(route.operation_id).copied();
     let public = entry
         .map(|e| e.public)
@@ -385,49 +490,77 @@ fn process(
         .and_then(|h| h.to_str().ok())
         .and_then(host_base_url)
         .unwrap_or_else(|| state.local_url.clone());
-    let mut req = ApiRequest {
-        method,
-        path,
-        query: query_pairs(&parts.uri),
-        headers: parts.headers,
-        body,
-        operation_id: route.operation_id,
-        template: route.template,
-        operation: route.operation,
-        params: matched.params,
-        body_json: None,
-        caller: None,
-        base_url,
-        request_id,
+    let mut routed = Routed {
+        req: ApiRequest {
+            method,
+            path,
+            query: query_pairs(&parts.uri),
+            headers: parts.headers,
+            body: Bytes::new(),
+            operation_id: route.operation_id,
+            template: route.template,
+            operation: route.operation,
+            params: matched.params,
+            body_json: None,
+            caller: None,
+            base_url,
+            request_id,
+        },
+        entry,
+        public,
+        throttling_group: route.throttling_group,
     };
-    let now = state.clock.now_ms();
-    let limit_key = if public {
-        let ctx = Ctx { state, req: &req };
-        handlers::oauth::basic_client(&ctx)
-            .map(|(id, _)| id)
-            .or_else(|| {
-                url::form_urlencoded::parse(&req.body)
-                    .find(|(k, _)| k == "client_id")
-                    .map(|(_, v)| v.into_owned())
-            })
-            .unwrap_or_else(|| "anonymous".to_owned())
-    } else {
-        match authenticate(state, &req.headers, now) {
-            Ok(caller) => {
-                let key = format!(
-                    "{}/{}",
-                    caller.session.client_id, caller.session.extension_id
-                );
-                req.caller = Some(caller);
-                key
-            }
+    if !public {
+        match authenticate(state, &routed.req.headers, state.clock.now_ms()) {
+            Ok(caller) => routed.req.caller = Some(caller),
             Err(e) => {
-                outcome.result = Err(e);
-                return outcome;
+                return Err(Box::new(Outcome {
+                    result: Err(e),
+                    rate: Decision::Unlimited,
+                    group: routed.group(),
+                    operation_id: Some(route.operation_id),
+                }));
             }
         }
+    }
+    Ok(routed)
+}
+
+/// Answers a routed request whose body has been read: rate limits, permissions, the request's
+/// check against the spec, then its handler or the fallback.
+fn respond(state: &Arc<AppState>, routed: Routed) -> Outcome {
+    let Routed {
+        mut req,
+        entry,
+        public,
+        throttling_group,
+    } = routed;
+    let mut outcome = Outcome {
+        result: Err(ApiError::internal("unprocessed")),
+        rate: Decision::Unlimited,
+        group: throttling_group.map(|g| g.as_str()),
+        operation_id: Some(req.operation_id),
     };
-    outcome.rate = state.limits.check(route.throttling_group, &limit_key, now);
+    let now = state.clock.now_ms();
+    let limit_key = match &req.caller {
+        Some(caller) => format!(
+            "{}/{}",
+            caller.session.client_id, caller.session.extension_id
+        ),
+        None if public => {
+            let ctx = Ctx { state, req: &req };
+            handlers::oauth::basic_client(&ctx)
+                .map(|(id, _)| id)
+                .or_else(|| {
+                    url::form_urlencoded::parse(&req.body)
+                        .find(|(k, _)| k == "client_id")
+                        .map(|(_, v)| v.into_owned())
+                })
+                .unwrap_or_else(|| "anonymous".to_owned())
+        }
+        None => "anonymous".to_owned(),
+    };
+    outcome.rate = state.limits.check(throttling_group, &limit_key, now);
     if let Decision::Limited { retry_after_s, .. } = outcome.rate {
         outcome.result = Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -445,7 +578,7 @@ fn process(
         Some(e) => {
             // SCIM and OAuth check their own requests, in their own error vocabularies.
             let own_checks = e.public || e.errors == handlers::ErrorStyle::Scim;
-            if let Some(op) = route.operation.filter(|_| !own_checks) {
+            if let Some(op) = req.operation.filter(|_| !own_checks) {
                 match check_request(state, op, &req) {
                     Ok(body) => req.body_json = body,
                     Err(err) => {

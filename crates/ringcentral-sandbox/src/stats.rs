@@ -19,6 +19,7 @@ struct Counts {
     faults: BTreeMap<String, u64>,
     notifications_delivered: u64,
     notifications_failed: u64,
+    connections: BTreeMap<String, u64>,
 }
 
 /// Counts one more under `key`, allocating the key only the first time.
@@ -87,6 +88,11 @@ impl Stats {
         });
     }
 
+    /// A connection event: `accepted`, `acceptFailed`, `headerTimeouts`, `idleTimeouts`.
+    pub fn connection(&self, event: &str) {
+        self.with(|c| bump(&mut c.connections, event));
+    }
+
     pub fn to_json(&self) -> Value {
         let c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         json!({
@@ -104,6 +110,7 @@ impl Stats {
             },
             "faults": c.faults,
             "notifications": {"delivered": c.notifications_delivered, "failed": c.notifications_failed},
+            "connections": c.connections,
         })
     }
 }

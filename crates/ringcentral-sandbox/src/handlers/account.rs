@@ -6,13 +6,7 @@ use super::{Entry, op, time};
 use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 
 pub fn entries() -> Vec<Entry> {
-    vec![op!(
-        "readAccountInfo",
-        Get,
-        "/restapi/v1.0/account/{accountId}",
-        Light,
-        read
-    )]
+    vec![op!("readAccountInfo", read)]
 }
 
 fn read(ctx: &Ctx<'_>) -> ApiResult {

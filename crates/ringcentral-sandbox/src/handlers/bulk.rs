@@ -12,7 +12,7 @@ use crate::api::{ApiError, ApiResponse, Ctx};
 pub const MAX_IDS: usize = 50;
 
 /// The media type of bulk answers in JSON; `multipart/mixed` is the other.
-use ringcentral_catalog::multipart::BATCH_JSON as JSON_MEDIA;
+use ringcentral_api::BATCH_JSON as JSON_MEDIA;
 
 /// The ids of the path parameter `name`: one id, several (`1,2,3`), or `*` when the body names
 /// them.
@@ -71,8 +71,7 @@ fn href(ctx: &Ctx<'_>, name: &str, id: &str) -> String {
             } else {
                 ctx.path(param).unwrap_or(segment)
             };
-            percent_encoding::utf8_percent_encode(value, ringcentral_catalog::PATH_SEGMENT)
-                .to_string()
+            percent_encoding::utf8_percent_encode(value, ringcentral_api::PATH_SEGMENT).to_string()
         })
         .collect();
     ctx.url(&path.join("/"))
@@ -196,7 +195,7 @@ pub fn changes(
                 .zip(parts)
                 .enumerate()
                 .map(|(i, (id, part))| {
-                    let change: Value = serde_json::from_slice(part.data).map_err(|e| {
+                    let change: Value = serde_json::from_slice(&part.data).map_err(|e| {
                         ApiError::invalid(&format!("[{i}]"), format!("not a JSON object: {e}"))
                     })?;
                     Ok((id.clone(), change))

@@ -8,48 +8,12 @@ use crate::store::{CallFilter, CallRecord};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "readUserCallLog",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log",
-            Heavy,
-            list
-        ),
-        op!(
-            "readUserCallRecord",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log/{callRecordId}",
-            Heavy,
-            read
-        ),
-        op!(
-            "listExtensionActiveCalls",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/active-calls",
-            Heavy,
-            active
-        ),
-        op!(
-            "readCompanyCallLog",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-log",
-            Heavy,
-            company_list
-        ),
-        op!(
-            "readCompanyCallRecord",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-log/{callRecordId}",
-            Heavy,
-            company_read
-        ),
-        op!(
-            "listCompanyActiveCalls",
-            Get,
-            "/restapi/v1.0/account/{accountId}/active-calls",
-            Heavy,
-            company_active
-        ),
+        op!("readUserCallLog", list),
+        op!("readUserCallRecord", read),
+        op!("listExtensionActiveCalls", active),
+        op!("readCompanyCallLog", company_list),
+        op!("readCompanyCallRecord", company_read),
+        op!("listCompanyActiveCalls", company_active),
     ]
 }
 

@@ -10,41 +10,11 @@ use crate::store::{AFTER_HOURS_RULE, BUSINESS_HOURS_RULE};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listCompanyAnsweringRules",
-            Get,
-            "/restapi/v1.0/account/{accountId}/answering-rule",
-            Medium,
-            list
-        ),
-        op!(
-            "createCompanyAnsweringRule",
-            Post,
-            "/restapi/v1.0/account/{accountId}/answering-rule",
-            Medium,
-            create
-        ),
-        op!(
-            "readCompanyAnsweringRule",
-            Get,
-            "/restapi/v1.0/account/{accountId}/answering-rule/{ruleId}",
-            Light,
-            read
-        ),
-        op!(
-            "updateCompanyAnsweringRule",
-            Put,
-            "/restapi/v1.0/account/{accountId}/answering-rule/{ruleId}",
-            Medium,
-            update
-        ),
-        op!(
-            "deleteCompanyAnsweringRule",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/answering-rule/{ruleId}",
-            Medium,
-            delete
-        ),
+        op!("listCompanyAnsweringRules", list),
+        op!("createCompanyAnsweringRule", create),
+        op!("readCompanyAnsweringRule", read),
+        op!("updateCompanyAnsweringRule", update),
+        op!("deleteCompanyAnsweringRule", delete),
     ]
 }
 

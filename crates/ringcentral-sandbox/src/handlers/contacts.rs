@@ -8,41 +8,11 @@ use crate::store::Contact;
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listContacts",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact",
-            Heavy,
-            list
-        ),
-        op!(
-            "createContact",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact",
-            Heavy,
-            create
-        ),
-        op!(
-            "readContact",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
-            Heavy,
-            read
-        ),
-        op!(
-            "updateContact",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
-            Heavy,
-            update
-        ),
-        op!(
-            "deleteContact",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/address-book/contact/{contactId}",
-            Heavy,
-            delete
-        ),
+        op!("listContacts", list),
+        op!("createContact", create),
+        op!("readContact", read),
+        op!("updateContact", update),
+        op!("deleteContact", delete),
     ]
 }
 
@@ -80,6 +50,43 @@ const PHONE_FIELDS: &[&str] = &[
     "callbackPhone",
 ];
 
+/// The longest value (in characters) of each contact field. The spec gives `PersonalContactRequest`
+/// no `maxLength`, so each field takes the limit the spec declares for the same kind of field of an
+/// extension's or an account's contact:
+/// - names, company, job title: 64 (`ContactInfo.firstName`, `lastName`, `company`, `jobTitle`);
+/// - emails: 254 (the extension contact's `email`);
+/// - phone numbers, written free-form here: 128 (the longest `phoneNumber` the spec allows);
+/// - address parts: street 256, city and state 64, zip 10 (`ContactAddressInfo`'s siblings
+///   `PostalAddress.street`, `city`, `state`, `zip`); country, a name here, 64 like state;
+/// - web page: 256 (the spec's `format: uri` links);
+/// - notes: 4096 (the spec's longest free-text field, a webinar's `description`);
+/// - birthday and ringtone index: 64, far beyond any valid value;
+/// - app info: 1024, the limit RingCentral documents for a fax cover page's free text.
+fn max_length(field: &str) -> usize {
+    match field {
+        "email" | "email2" | "email3" => 254,
+        "webPage" | "street" => 256,
+        "notes" => 4096,
+        "appInfo" => 1024,
+        "zip" => 10,
+        f if PHONE_FIELDS.contains(&f) => 128,
+        _ => 64,
+    }
+}
+
+/// Refuses a value longer than its field allows, as RingCentral does (`CMN-101`).
+fn check_length(parameter: &str, field: &str, value: &str) -> Result<(), ApiError> {
+    let max = max_length(field);
+    // Counting stops past the limit, so an oversized value costs no more than the limit to check.
+    if value.chars().nth(max).is_some() {
+        return Err(ApiError::invalid(
+            parameter,
+            format!("longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
 fn contact_json(ctx: &Ctx<'_>, account: i64, c: &Contact) -> Value {
     let mut v = Value::Object(c.fields.clone());
     v["id"] = json!(c.id);
@@ -107,6 +114,7 @@ fn parse_fields(body: Value) -> Result<Map<String, Value>, ApiError> {
             let s = v
                 .as_str()
                 .ok_or_else(|| ApiError::invalid(&k, "expected a string"))?;
+            check_length(&k, &k, s)?;
             if k.starts_with("email") && !s.is_empty() && !s.contains('@') {
                 return Err(ApiError::invalid(
                     &k,
@@ -134,6 +142,7 @@ fn parse_fields(body: Value) -> Result<Map<String, Value>, ApiError> {
                 let s = pv.as_str().ok_or_else(|| {
                     ApiError::invalid(&format!("{k}.{part}"), "expected a string")
                 })?;
+                check_length(&format!("{k}.{part}"), &part, s)?;
                 clean.insert(part, json!(s));
             }
             out.insert(k, Value::Object(clean));
@@ -223,7 +232,7 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
     let (account, ext) = owner(ctx)?;
     let fields = parse_body(ctx)?;
     // Seed the address book first, so that a new contact never races the lazily seeded ones.
-    ctx.store().contacts(ext, ctx.now_ms())?;
+    ctx.store().seed_contacts(ext, ctx.now_ms())?;
     let saved = ctx.store().save_contact(&Contact {
         id: 0,
         extension_id: ext,

@@ -20,34 +20,10 @@ pub fn entries() -> Vec<Entry> {
         ..e
     };
     vec![
-        directory(op!(
-            "listDirectoryEntries",
-            Get,
-            "/restapi/v1.0/account/{accountId}/directory/entries",
-            Medium,
-            list
-        )),
-        directory(op!(
-            "searchDirectoryEntries",
-            Post,
-            "/restapi/v1.0/account/{accountId}/directory/entries/search",
-            Heavy,
-            search
-        )),
-        directory(op!(
-            "readDirectoryEntry",
-            Get,
-            "/restapi/v1.0/account/{accountId}/directory/entries/{entryId}",
-            Medium,
-            read
-        )),
-        directory(op!(
-            "readDirectoryFederation",
-            Get,
-            "/restapi/v1.0/account/{accountId}/directory/federation",
-            Medium,
-            federation
-        )),
+        directory(op!("listDirectoryEntries", list)),
+        directory(op!("searchDirectoryEntries", search)),
+        directory(op!("readDirectoryEntry", read)),
+        directory(op!("readDirectoryFederation", federation)),
     ]
 }
 

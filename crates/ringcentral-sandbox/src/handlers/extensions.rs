@@ -11,41 +11,11 @@ use crate::store::{Extension, ExtensionFilter, Site};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listExtensions",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension",
-            Medium,
-            list
-        ),
-        op!(
-            "readExtension",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
-            Light,
-            read
-        ),
-        op!(
-            "updateExtension",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
-            Medium,
-            update
-        ),
-        op!(
-            "createExtension",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension",
-            Medium,
-            create
-        ),
-        op!(
-            "deleteExtension",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
-            Medium,
-            delete
-        ),
+        op!("listExtensions", list),
+        op!("readExtension", read),
+        op!("updateExtension", update),
+        op!("createExtension", create),
+        op!("deleteExtension", delete),
     ]
 }
 

@@ -24,174 +24,30 @@ const COLORS: &[&str] = &[
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listGlipChatsNew",
-            Get,
-            "/team-messaging/v1/chats",
-            Medium,
-            list_chats
-        ),
-        op!(
-            "readGlipChatNew",
-            Get,
-            "/team-messaging/v1/chats/{chatId}",
-            Light,
-            read_chat
-        ),
-        op!(
-            "listGlipTeamsNew",
-            Get,
-            "/team-messaging/v1/teams",
-            Medium,
-            list_teams
-        ),
-        op!(
-            "createGlipTeamNew",
-            Post,
-            "/team-messaging/v1/teams",
-            Medium,
-            create_team
-        ),
-        op!(
-            "readGlipTeamNew",
-            Get,
-            "/team-messaging/v1/teams/{chatId}",
-            Light,
-            read_team
-        ),
-        op!(
-            "readGlipPostsNew",
-            Get,
-            "/team-messaging/v1/chats/{chatId}/posts",
-            Medium,
-            list_posts
-        ),
-        op!(
-            "createGlipPostNew",
-            Post,
-            "/team-messaging/v1/chats/{chatId}/posts",
-            Medium,
-            create_post
-        ),
-        op!(
-            "readGlipPostNew",
-            Get,
-            "/team-messaging/v1/chats/{chatId}/posts/{postId}",
-            Light,
-            read_post
-        ),
-        op!(
-            "patchGlipPostNew",
-            Patch,
-            "/team-messaging/v1/chats/{chatId}/posts/{postId}",
-            Medium,
-            patch_post
-        ),
-        op!(
-            "deleteGlipPostNew",
-            Delete,
-            "/team-messaging/v1/chats/{chatId}/posts/{postId}",
-            Medium,
-            delete_post
-        ),
-        op!(
-            "patchGlipTeamNew",
-            Patch,
-            "/team-messaging/v1/teams/{chatId}",
-            Medium,
-            patch_team
-        ),
-        op!(
-            "deleteGlipTeamNew",
-            Delete,
-            "/team-messaging/v1/teams/{chatId}",
-            Medium,
-            delete_team
-        ),
-        op!(
-            "joinGlipTeamNew",
-            Post,
-            "/team-messaging/v1/teams/{chatId}/join",
-            Medium,
-            join_team
-        ),
-        op!(
-            "leaveGlipTeamNew",
-            Post,
-            "/team-messaging/v1/teams/{chatId}/leave",
-            Medium,
-            leave_team
-        ),
-        op!(
-            "addGlipTeamMembersNew",
-            Post,
-            "/team-messaging/v1/teams/{chatId}/add",
-            Medium,
-            add_team_members
-        ),
-        op!(
-            "removeGlipTeamMembersNew",
-            Post,
-            "/team-messaging/v1/teams/{chatId}/remove",
-            Medium,
-            remove_team_members
-        ),
-        op!(
-            "archiveGlipTeamNew",
-            Post,
-            "/team-messaging/v1/teams/{chatId}/archive",
-            Medium,
-            archive_team
-        ),
-        op!(
-            "unarchiveGlipTeamNew",
-            Post,
-            "/team-messaging/v1/teams/{chatId}/unarchive",
-            Medium,
-            unarchive_team
-        ),
-        op!(
-            "listChatTasksNew",
-            Get,
-            "/team-messaging/v1/chats/{chatId}/tasks",
-            Heavy,
-            list_tasks
-        ),
-        op!(
-            "createTaskNew",
-            Post,
-            "/team-messaging/v1/chats/{chatId}/tasks",
-            Medium,
-            create_task
-        ),
-        op!(
-            "readTaskNew",
-            Get,
-            "/team-messaging/v1/tasks/{taskId}",
-            Medium,
-            read_task
-        ),
-        op!(
-            "patchTaskNew",
-            Patch,
-            "/team-messaging/v1/tasks/{taskId}",
-            Medium,
-            patch_task
-        ),
-        op!(
-            "deleteTaskNew",
-            Delete,
-            "/team-messaging/v1/tasks/{taskId}",
-            Medium,
-            delete_task
-        ),
-        op!(
-            "completeTaskNew",
-            Post,
-            "/team-messaging/v1/tasks/{taskId}/complete",
-            Medium,
-            complete_task
-        ),
+        op!("listGlipChatsNew", list_chats),
+        op!("readGlipChatNew", read_chat),
+        op!("listGlipTeamsNew", list_teams),
+        op!("createGlipTeamNew", create_team),
+        op!("readGlipTeamNew", read_team),
+        op!("readGlipPostsNew", list_posts),
+        op!("createGlipPostNew", create_post),
+        op!("readGlipPostNew", read_post),
+        op!("patchGlipPostNew", patch_post),
+        op!("deleteGlipPostNew", delete_post),
+        op!("patchGlipTeamNew", patch_team),
+        op!("deleteGlipTeamNew", delete_team),
+        op!("joinGlipTeamNew", join_team),
+        op!("leaveGlipTeamNew", leave_team),
+        op!("addGlipTeamMembersNew", add_team_members),
+        op!("removeGlipTeamMembersNew", remove_team_members),
+        op!("archiveGlipTeamNew", archive_team),
+        op!("unarchiveGlipTeamNew", unarchive_team),
+        op!("listChatTasksNew", list_tasks),
+        op!("createTaskNew", create_task),
+        op!("readTaskNew", read_task),
+        op!("patchTaskNew", patch_task),
+        op!("deleteTaskNew", delete_task),
+        op!("completeTaskNew", complete_task),
     ]
 }
 

@@ -10,69 +10,15 @@ use crate::store::{Extension, MonitoringChange, MonitoringGroup, PagingChange};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listPagingGroupUsers",
-            Get,
-            "/restapi/v1.0/account/{accountId}/paging-only-groups/{pagingOnlyGroupId}/users",
-            Light,
-            paging_users
-        ),
-        op!(
-            "listPagingGroupDevices",
-            Get,
-            "/restapi/v1.0/account/{accountId}/paging-only-groups/{pagingOnlyGroupId}/devices",
-            Light,
-            paging_devices
-        ),
-        op!(
-            "assignMultiplePagingGroupUsersDevices",
-            Post,
-            "/restapi/v1.0/account/{accountId}/paging-only-groups/{pagingOnlyGroupId}/bulk-assign",
-            Heavy,
-            paging_assign
-        ),
-        op!(
-            "listCallMonitoringGroups",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-monitoring-groups",
-            Medium,
-            monitoring_list
-        ),
-        op!(
-            "createCallMonitoringGroup",
-            Post,
-            "/restapi/v1.0/account/{accountId}/call-monitoring-groups",
-            Medium,
-            monitoring_create
-        ),
-        op!(
-            "updateCallMonitoringGroup",
-            Put,
-            "/restapi/v1.0/account/{accountId}/call-monitoring-groups/{groupId}",
-            Medium,
-            monitoring_update
-        ),
-        op!(
-            "deleteCallMonitoringGroup",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/call-monitoring-groups/{groupId}",
-            Medium,
-            monitoring_delete
-        ),
-        op!(
-            "listCallMonitoringGroupMembers",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-monitoring-groups/{groupId}/members",
-            Medium,
-            monitoring_members
-        ),
-        op!(
-            "updateCallMonitoringGroupList",
-            Post,
-            "/restapi/v1.0/account/{accountId}/call-monitoring-groups/{groupId}/bulk-assign",
-            Heavy,
-            monitoring_assign
-        ),
+        op!("listPagingGroupUsers", paging_users),
+        op!("listPagingGroupDevices", paging_devices),
+        op!("assignMultiplePagingGroupUsersDevices", paging_assign),
+        op!("listCallMonitoringGroups", monitoring_list),
+        op!("createCallMonitoringGroup", monitoring_create),
+        op!("updateCallMonitoringGroup", monitoring_update),
+        op!("deleteCallMonitoringGroup", monitoring_delete),
+        op!("listCallMonitoringGroupMembers", monitoring_members),
+        op!("updateCallMonitoringGroupList", monitoring_assign),
     ]
 }
 

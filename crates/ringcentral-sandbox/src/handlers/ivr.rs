@@ -10,48 +10,12 @@ use crate::store::{Extension, ExtensionFilter, IvrAction, SiteIvr};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "readIvrMenuList",
-            Get,
-            "/restapi/v1.0/account/{accountId}/ivr-menus",
-            Medium,
-            list
-        ),
-        op!(
-            "createIVRMenu",
-            Post,
-            "/restapi/v1.0/account/{accountId}/ivr-menus",
-            Heavy,
-            create
-        ),
-        op!(
-            "readIVRMenu",
-            Get,
-            "/restapi/v1.0/account/{accountId}/ivr-menus/{ivrMenuId}",
-            Medium,
-            read
-        ),
-        op!(
-            "updateIVRMenu",
-            Put,
-            "/restapi/v1.0/account/{accountId}/ivr-menus/{ivrMenuId}",
-            Medium,
-            update
-        ),
-        op!(
-            "readSiteIvrSettings",
-            Get,
-            "/restapi/v1.0/account/{accountId}/sites/{siteId}/ivr",
-            Medium,
-            read_site
-        ),
-        op!(
-            "updateSiteIvrSettings",
-            Put,
-            "/restapi/v1.0/account/{accountId}/sites/{siteId}/ivr",
-            Medium,
-            update_site
-        ),
+        op!("readIvrMenuList", list),
+        op!("createIVRMenu", create),
+        op!("readIVRMenu", read),
+        op!("updateIVRMenu", update),
+        op!("readSiteIvrSettings", read_site),
+        op!("updateSiteIvrSettings", update_site),
     ]
 }
 

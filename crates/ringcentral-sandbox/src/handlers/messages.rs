@@ -13,55 +13,13 @@ use crate::store::{Attachment, Extension, Message, MessageFilter, Party};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listMessages",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store",
-            Light,
-            list
-        ),
-        op!(
-            "readMessage",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Light,
-            read
-        ),
-        op!(
-            "updateMessage",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Medium,
-            update
-        ),
-        op!(
-            "patchMessage",
-            Patch,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Medium,
-            patch
-        ),
-        op!(
-            "deleteMessage",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}",
-            Medium,
-            delete
-        ),
-        op!(
-            "readMessageContent",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}/content/{attachmentId}",
-            Medium,
-            content
-        ),
-        op!(
-            "createSMSMessage",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/sms",
-            Medium,
-            send_sms
-        ),
+        op!("listMessages", list),
+        op!("readMessage", read),
+        op!("updateMessage", update),
+        op!("patchMessage", patch),
+        op!("deleteMessage", delete),
+        op!("readMessageContent", content),
+        op!("createSMSMessage", send_sms),
     ]
 }
 
@@ -519,19 +477,14 @@ pub(super) fn existing_conversation(
     to: &[Party],
     now: i64,
 ) -> Result<Option<i64>, ApiError> {
-    if to.len() != 1 {
+    // A message to several recipients starts a group conversation of its own.
+    let [one] = to else {
         return Ok(None);
-    }
-    let filter = MessageFilter {
-        kinds: vec!["SMS".into()],
-        phone_number: to[0].phone_number.clone(),
-        ..Default::default()
     };
-    Ok(ctx
-        .store()
-        .messages(ext, &filter, now)?
-        .first()
-        .map(|m| m.conversation_id))
+    let Some(number) = one.phone_number.as_deref() else {
+        return Ok(None);
+    };
+    Ok(ctx.store().sms_conversation_with(ext, number, now)?)
 }
 
 /// The number of `ext` a message is sent from, refused unless it is the extension's and has

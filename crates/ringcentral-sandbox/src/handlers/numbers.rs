@@ -8,41 +8,11 @@ use crate::store::{Device, Extension, PhoneNumber};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listExtensionPhoneNumbers",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/phone-number",
-            Light,
-            list_extension_numbers
-        ),
-        op!(
-            "listAccountPhoneNumbers",
-            Get,
-            "/restapi/v1.0/account/{accountId}/phone-number",
-            Heavy,
-            list_account_numbers
-        ),
-        op!(
-            "readAccountPhoneNumber",
-            Get,
-            "/restapi/v1.0/account/{accountId}/phone-number/{phoneNumberId}",
-            Light,
-            read_account_number
-        ),
-        op!(
-            "listExtensionDevices",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/device",
-            Light,
-            list_devices
-        ),
-        op!(
-            "readDevice",
-            Get,
-            "/restapi/v1.0/account/{accountId}/device/{deviceId}",
-            Light,
-            read_device
-        ),
+        op!("listExtensionPhoneNumbers", list_extension_numbers),
+        op!("listAccountPhoneNumbers", list_account_numbers),
+        op!("readAccountPhoneNumber", read_account_number),
+        op!("listExtensionDevices", list_devices),
+        op!("readDevice", read_device),
     ]
 }
 

@@ -5,7 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use http::StatusCode;
-use ringcentral_api::{Method, ThrottlingGroup};
+use ringcentral_api::Method;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -22,17 +22,9 @@ pub const FULL_SCOPE: &str = "Analytics CallControl Contacts EditAccounts EditCa
 EditPresence Faxes Glip Meetings ReadAccounts ReadCallLog ReadCallRecording ReadContacts ReadMessages \
 ReadPresence RingOut SMS SubscriptionWebhook TeamMessaging Video VoipCalling";
 
-fn public(
-    operation_id: &'static str,
-    method: Method,
-    template: &'static str,
-    handler: super::HandlerFn,
-) -> Entry {
+fn public(operation_id: &'static str, handler: super::HandlerFn) -> Entry {
     Entry {
         operation_id,
-        method,
-        template,
-        group: Some(ThrottlingGroup::Auth),
         public: true,
         handler,
         errors: super::ErrorStyle::Rest,
@@ -41,20 +33,10 @@ fn public(
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        public("getToken", Method::Post, "/restapi/oauth/token", token),
-        public("revokeToken", Method::Post, "/restapi/oauth/revoke", revoke),
-        public(
-            "authorize",
-            Method::Get,
-            "/restapi/oauth/authorize",
-            authorize,
-        ),
-        public(
-            "authorize2",
-            Method::Post,
-            "/restapi/oauth/authorize",
-            authorize,
-        ),
+        public("getToken", token),
+        public("revokeToken", revoke),
+        public("authorize", authorize),
+        public("authorize2", authorize),
     ]
 }
 

@@ -16,20 +16,8 @@ use crate::store::{Attachment, Message, Party};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "createFaxMessage",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/fax",
-            Heavy,
-            send_fax
-        ),
-        op!(
-            "createMMS",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/mms",
-            Medium,
-            send_mms
-        ),
+        op!("createFaxMessage", send_fax),
+        op!("createMMS", send_mms),
     ]
 }
 

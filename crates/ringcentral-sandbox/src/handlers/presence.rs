@@ -10,27 +10,9 @@ use crate::store::{CallFilter, Extension, ExtensionFilter, Presence, USER_EXTENS
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "readUserPresenceStatus",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence",
-            Light,
-            read
-        ),
-        op!(
-            "readAccountPresence",
-            Get,
-            "/restapi/v1.0/account/{accountId}/presence",
-            Heavy,
-            account
-        ),
-        op!(
-            "updateUserPresenceStatus",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence",
-            Medium,
-            update
-        ),
+        op!("readUserPresenceStatus", read),
+        op!("readAccountPresence", account),
+        op!("updateUserPresenceStatus", update),
     ]
 }
 

@@ -9,48 +9,12 @@ use crate::store::{Extension, ExtensionFilter, Site};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listCallQueues",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-queues",
-            Medium,
-            list
-        ),
-        op!(
-            "readCallQueueInfo",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}",
-            Light,
-            read
-        ),
-        op!(
-            "updateCallQueueInfo",
-            Put,
-            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}",
-            Light,
-            update
-        ),
-        op!(
-            "listCallQueueMembers",
-            Get,
-            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}/members",
-            Light,
-            members
-        ),
-        op!(
-            "assignMultipleCallQueueMembers",
-            Post,
-            "/restapi/v1.0/account/{accountId}/call-queues/{groupId}/bulk-assign",
-            Heavy,
-            bulk_assign
-        ),
-        op!(
-            "updateUserCallQueues",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-queues",
-            Medium,
-            update_user_queues
-        ),
+        op!("listCallQueues", list),
+        op!("readCallQueueInfo", read),
+        op!("updateCallQueueInfo", update),
+        op!("listCallQueueMembers", members),
+        op!("assignMultipleCallQueueMembers", bulk_assign),
+        op!("updateUserCallQueues", update_user_queues),
     ]
 }
 

@@ -12,27 +12,9 @@ use crate::store::{CallRecord, Extension, Party, RingOut};
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "createRingOutCall",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out",
-            Heavy,
-            create
-        ),
-        op!(
-            "readRingOutCallStatus",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out/{ringoutId}",
-            Light,
-            read
-        ),
-        op!(
-            "deleteRingOutCall",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out/{ringoutId}",
-            Heavy,
-            delete
-        ),
+        op!("createRingOutCall", create),
+        op!("readRingOutCallStatus", read),
+        op!("deleteRingOutCall", delete),
     ]
 }
 

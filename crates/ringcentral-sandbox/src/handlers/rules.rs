@@ -13,83 +13,17 @@ use crate::store::{
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listAnsweringRules",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule",
-            Medium,
-            list_rules
-        ),
-        op!(
-            "createAnsweringRule",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule",
-            Medium,
-            create_rule
-        ),
-        op!(
-            "readAnsweringRule",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
-            Light,
-            read_rule
-        ),
-        op!(
-            "updateAnsweringRule",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
-            Medium,
-            update_rule
-        ),
-        op!(
-            "deleteAnsweringRule",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
-            Medium,
-            delete_rule
-        ),
-        op!(
-            "listForwardingNumbers",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
-            Light,
-            list_numbers
-        ),
-        op!(
-            "createForwardingNumber",
-            Post,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
-            Medium,
-            create_number
-        ),
-        op!(
-            "deleteForwardingNumbers",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
-            Medium,
-            delete_numbers
-        ),
-        op!(
-            "readForwardingNumber",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}",
-            Light,
-            read_number
-        ),
-        op!(
-            "updateForwardingNumber",
-            Put,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}",
-            Medium,
-            update_number
-        ),
-        op!(
-            "deleteForwardingNumber",
-            Delete,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}",
-            Medium,
-            delete_number
-        ),
+        op!("listAnsweringRules", list_rules),
+        op!("createAnsweringRule", create_rule),
+        op!("readAnsweringRule", read_rule),
+        op!("updateAnsweringRule", update_rule),
+        op!("deleteAnsweringRule", delete_rule),
+        op!("listForwardingNumbers", list_numbers),
+        op!("createForwardingNumber", create_number),
+        op!("deleteForwardingNumbers", delete_numbers),
+        op!("readForwardingNumber", read_number),
+        op!("updateForwardingNumber", update_number),
+        op!("deleteForwardingNumber", delete_number),
     ]
 }
 

@@ -14,48 +14,12 @@ use crate::store::Subscription;
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "listSubscriptions",
-            Get,
-            "/restapi/v1.0/subscription",
-            Light,
-            list
-        ),
-        op!(
-            "createSubscription",
-            Post,
-            "/restapi/v1.0/subscription",
-            Medium,
-            create
-        ),
-        op!(
-            "readSubscription",
-            Get,
-            "/restapi/v1.0/subscription/{subscriptionId}",
-            Light,
-            read
-        ),
-        op!(
-            "updateSubscription",
-            Put,
-            "/restapi/v1.0/subscription/{subscriptionId}",
-            Medium,
-            update
-        ),
-        op!(
-            "deleteSubscription",
-            Delete,
-            "/restapi/v1.0/subscription/{subscriptionId}",
-            Medium,
-            delete
-        ),
-        op!(
-            "renewSubscription",
-            Post,
-            "/restapi/v1.0/subscription/{subscriptionId}/renew",
-            Light,
-            renew
-        ),
+        op!("listSubscriptions", list),
+        op!("createSubscription", create),
+        op!("readSubscription", read),
+        op!("updateSubscription", update),
+        op!("deleteSubscription", delete),
+        op!("renewSubscription", renew),
     ]
 }
 

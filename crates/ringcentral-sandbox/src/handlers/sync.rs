@@ -10,22 +10,7 @@ use crate::api::{ApiError, ApiResponse, ApiResult, Ctx};
 use crate::store::{CallFilter, MessageFilter};
 
 pub fn entries() -> Vec<Entry> {
-    vec![
-        op!(
-            "syncMessages",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-sync",
-            Light,
-            messages
-        ),
-        op!(
-            "syncUserCallLog",
-            Get,
-            "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log-sync",
-            Heavy,
-            calls
-        ),
-    ]
+    vec![op!("syncMessages", messages), op!("syncUserCallLog", calls)]
 }
 
 const DEFAULT_RECORDS: usize = 250;

@@ -9,34 +9,10 @@ use crate::rng::Rng;
 
 pub fn entries() -> Vec<Entry> {
     vec![
-        op!(
-            "createBridge",
-            Post,
-            "/rcvideo/v2/account/{accountId}/extension/{extensionId}/bridges",
-            Heavy,
-            create
-        ),
-        op!(
-            "getBridge",
-            Get,
-            "/rcvideo/v2/bridges/{bridgeId}",
-            Medium,
-            read
-        ),
-        op!(
-            "updateBridge",
-            Patch,
-            "/rcvideo/v2/bridges/{bridgeId}",
-            Medium,
-            update
-        ),
-        op!(
-            "deleteBridge",
-            Delete,
-            "/rcvideo/v2/bridges/{bridgeId}",
-            Medium,
-            delete
-        ),
+        op!("createBridge", create),
+        op!("getBridge", read),
+        op!("updateBridge", update),
+        op!("deleteBridge", delete),
     ]
 }
 
@@ -141,7 +117,7 @@ fn create(ctx: &Ctx<'_>) -> ApiResult {
     let n = ctx.store().fresh_id()?;
     let mut rng = Rng::new(n as u64);
     let id = format!("{:09}", n % 1_000_000_000);
-    let mut bridge = crate::store::seed_bridge_json(&id, kind, "Meeting", ext.id, &mut rng);
+    let mut bridge = crate::seed::bridge_json(&id, kind, "Meeting", ext.id, &mut rng);
     bridge["host"]["accountId"] = json!(account.to_string());
     apply(&mut bridge, &body)?;
     ctx.store().save_bridge(account, ext.id, &id, &bridge)?;

@@ -142,7 +142,7 @@ pub struct PatchRequest {
     pub operations: Vec<PatchOperation>,
 }
 
-pub(crate) use ringcentral_catalog::json_kind as kind;
+pub(crate) use ringcentral_api::json_kind as kind;
 
 impl PatchRequest {
     /// Reads a `PatchOp` body, answering `invalidSyntax`, `invalidPath`, `noTarget` or `invalidValue`

@@ -33,91 +33,19 @@ pub(crate) fn entries() -> Vec<Entry> {
         ..entry
     };
     [
-        op!(
-            "scimGetProviderConfig2",
-            Get,
-            "/scim/v2/ServiceProviderConfig",
-            Light,
-            provider_config
-        ),
-        op!(
-            "scimListResourceTypes2",
-            Get,
-            "/scim/v2/ResourceTypes",
-            Light,
-            list_resource_types
-        ),
-        op!(
-            "scimGetResourceType2",
-            Get,
-            "/scim/v2/ResourceTypes/{type}",
-            Light,
-            get_resource_type
-        ),
-        op!(
-            "scimListSchemas2",
-            Get,
-            "/scim/v2/Schemas",
-            Light,
-            list_schemas
-        ),
-        op!(
-            "scimGetSchema2",
-            Get,
-            "/scim/v2/Schemas/{uri}",
-            Light,
-            get_schema
-        ),
-        op!(
-            "scimSearchViaGet2",
-            Get,
-            "/scim/v2/Users",
-            Light,
-            search_via_get
-        ),
-        op!(
-            "scimCreateUser2",
-            Post,
-            "/scim/v2/Users",
-            Heavy,
-            create_user
-        ),
-        op!(
-            "scimSearchViaPost2",
-            Post,
-            "/scim/v2/Users/.search",
-            Light,
-            search_via_post
-        ),
-        op!(SEARCH_ROOT, Post, "/scim/v2/.search", Light, search_root),
-        op!(
-            "scimGetUser2",
-            Get,
-            "/scim/v2/Users/{scimUserId}",
-            Light,
-            get_user
-        ),
-        op!(
-            "scimUpdateUser2",
-            Put,
-            "/scim/v2/Users/{scimUserId}",
-            Heavy,
-            replace_user
-        ),
-        op!(
-            "scimDeleteUser2",
-            Delete,
-            "/scim/v2/Users/{scimUserId}",
-            Heavy,
-            delete_user
-        ),
-        op!(
-            "scimPatchUser2",
-            Patch,
-            "/scim/v2/Users/{scimUserId}",
-            Heavy,
-            patch_user
-        ),
+        op!("scimGetProviderConfig2", provider_config),
+        op!("scimListResourceTypes2", list_resource_types),
+        op!("scimGetResourceType2", get_resource_type),
+        op!("scimListSchemas2", list_schemas),
+        op!("scimGetSchema2", get_schema),
+        op!("scimSearchViaGet2", search_via_get),
+        op!("scimCreateUser2", create_user),
+        op!("scimSearchViaPost2", search_via_post),
+        op!(SEARCH_ROOT, search_root),
+        op!("scimGetUser2", get_user),
+        op!("scimUpdateUser2", replace_user),
+        op!("scimDeleteUser2", delete_user),
+        op!("scimPatchUser2", patch_user),
     ]
     .into_iter()
     .map(scim)

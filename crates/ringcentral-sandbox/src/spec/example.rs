@@ -115,7 +115,7 @@ pub fn example_request_as(op: &'static Operation, content_type: Option<&str>) ->
         if let Some((_, v)) = path_params.iter().find(|(n, _)| *n == name) {
             path.extend(percent_encoding::utf8_percent_encode(
                 v,
-                ringcentral_catalog::PATH_SEGMENT,
+                ringcentral_api::PATH_SEGMENT,
             ));
         }
         rest = &rest[open + close + 1..];

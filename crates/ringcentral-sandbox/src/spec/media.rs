@@ -2,7 +2,7 @@
 //! MP3 of silence for audio, a 1x1 PNG for images, a one-page PDF, and CSV with the documented
 //! columns. Each is built from its format's rules rather than stored, and is a few hundred bytes.
 
-pub(crate) use ringcentral_catalog::multipart::essence;
+pub(crate) use super::multipart::essence;
 
 /// Whether a media type (lower-case, without parameters) is JSON: `application/json` or any
 /// `+json` type.

@@ -30,7 +30,7 @@ mod errors;
 mod example;
 mod fallback;
 pub(crate) mod media;
-pub(crate) use ringcentral_catalog::multipart;
+pub(crate) mod multipart;
 mod names;
 mod pattern;
 mod respond;

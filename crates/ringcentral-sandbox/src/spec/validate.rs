@@ -421,7 +421,7 @@ fn typed_field(schema: Option<&Value>, values: &[Cow<'_, str>]) -> Value {
     }
 }
 
-fn binary_placeholder(part: &multipart::Part<'_>) -> Value {
+fn binary_placeholder(part: &multipart::Part) -> Value {
     Value::String(format!(
         "{} ({} bytes)",
         part.filename.as_deref().unwrap_or("file"),
@@ -434,12 +434,12 @@ fn binary_placeholder(part: &multipart::Part<'_>) -> Value {
 fn multipart_object(
     body_schema: &'static Value,
     media: &str,
-    parts: &[multipart::Part<'_>],
+    parts: &[multipart::Part],
 ) -> Result<Value, Vec<FieldError>> {
     let binary = schema::binary_members(body_schema);
     let mut object = Map::new();
-    let mut files: Vec<&multipart::Part<'_>> = Vec::new();
-    let mut grouped: Vec<(String, Vec<&multipart::Part<'_>>)> = Vec::new();
+    let mut files: Vec<&multipart::Part> = Vec::new();
+    let mut grouped: Vec<(String, Vec<&multipart::Part>)> = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let json_part = part.content_type.as_deref().is_some_and(is_json);
         let member = part
@@ -452,7 +452,7 @@ fn multipart_object(
         let root =
             i == 0 && !member && (json_part || (media == "multipart/mixed" && part.name.is_none()));
         if root || (part.name.is_none() && json_part) {
-            let value: Value = serde_json::from_slice(part.data).map_err(|e| {
+            let value: Value = serde_json::from_slice(&part.data).map_err(|e| {
                 vec![unreadable(format!(
                     "The request part is not valid JSON: {e}"
                 ))]
@@ -492,11 +492,11 @@ fn multipart_object(
             let v = if is_file {
                 binary_placeholder(part)
             } else if part.content_type.as_deref().is_some_and(is_json) {
-                serde_json::from_slice(part.data).map_err(|e| {
+                serde_json::from_slice(&part.data).map_err(|e| {
                     vec![unreadable(format!("Part [{name}] is not valid JSON: {e}"))]
                 })?
             } else {
-                let text = String::from_utf8_lossy(part.data);
+                let text = String::from_utf8_lossy(&part.data);
                 typed_field(field_schema, &[text])
             };
             values.push(v);

@@ -6,7 +6,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use serde::{Deserialize, Serialize};
 
-use super::{CallFilter, CallRecord, Store, from_json, json_row, seed, to_json};
+use super::{CallFilter, CallRecord, Store, from_json, json_row, to_json};
 use crate::error::Result;
 
 /// How many user extensions of an account (the first ones by id) get their call history seeded
@@ -101,7 +101,7 @@ impl Store {
                     "INSERT OR IGNORE INTO lazy_seeded(extension_id, kind) VALUES (?1, 'calls')",
                     params![id],
                 )?;
-                seed::seed_lazy(tx, &meta, id, "calls", now_ms)?;
+                self.seeder.lazy(tx, &meta, id, "calls", now_ms)?;
             }
             tx.execute(
                 "INSERT OR IGNORE INTO lazy_seeded(extension_id, kind) VALUES (?1, ?2)",
@@ -150,7 +150,7 @@ impl Store {
         id: &str,
         now_ms: i64,
     ) -> Result<Option<CallRecord>> {
-        if let Some(owner) = seed::seeded_call_owner(self.meta(), id) {
+        if let Some(owner) = self.seeder.call_owner(self.meta(), id) {
             self.ensure_lazy(owner, "calls", now_ms)?;
         }
         self.settle_ringouts(now_ms)?;

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Store, from_json, json_row, seed, to_json};
+use super::{Store, from_json, json_row, to_json};
 use crate::error::Result;
 
 /// Kinds of per-extension data seeded on first access.
@@ -177,9 +177,41 @@ impl Store {
                 params![extension_id, kind],
             )?;
             if inserted == 1 {
-                seed::seed_lazy(tx, &meta, extension_id, kind, now_ms)?;
+                self.seeder.lazy(tx, &meta, extension_id, kind, now_ms)?;
             }
             Ok(())
+        })
+    }
+
+    /// The conversation of the extension's newest one-to-one SMS with `phone_number` (sent to it
+    /// or received from it), found through the indexes `msg_sms_from` and `msg_sms_to` rather than
+    /// by reading the mailbox.
+    pub fn sms_conversation_with(
+        &self,
+        extension_id: i64,
+        phone_number: &str,
+        now_ms: i64,
+    ) -> Result<Option<i64>> {
+        self.ensure_lazy(extension_id, "messages", now_ms)?;
+        self.read(|c| {
+            let mut newest: Option<(i64, i64, i64)> = None;
+            for side in ["$.from.phoneNumber", "$.to[0].phoneNumber"] {
+                let sql = format!(
+                    "SELECT created_ms, id, conversation_id FROM messages \
+                     WHERE extension_id = ?1 AND type = 'SMS' AND json_extract(data, '{side}') = ?2 \
+                     ORDER BY created_ms DESC, id DESC LIMIT 1"
+                );
+                let found: Option<(i64, i64, i64)> = c
+                    .prepare_cached(&sql)?
+                    .query_row(params![extension_id, phone_number], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()?;
+                if found.is_some_and(|f| newest.is_none_or(|n| (f.0, f.1) > (n.0, n.1))) {
+                    newest = found;
+                }
+            }
+            Ok(newest.map(|(_, _, conversation)| conversation))
         })
     }
 
@@ -305,6 +337,11 @@ impl Store {
             }
             Ok(out)
         })
+    }
+
+    /// Makes sure an extension's address book holds its seeded contacts, without reading it.
+    pub fn seed_contacts(&self, extension_id: i64, now_ms: i64) -> Result<()> {
+        self.ensure_lazy(extension_id, "contacts", now_ms)
     }
 
     pub fn contact(&self, extension_id: i64, id: i64, now_ms: i64) -> Result<Option<Contact>> {

@@ -324,11 +324,6 @@ impl Store {
         self.read(|c| forwarding_numbers(c, extension_id))
     }
 
-    /// Forwarding numbers of other extensions that ring `extension_id`.
-    pub fn forwarding_to(&self, extension_id: i64) -> Result<Vec<ForwardingNumber>> {
-        self.read(|c| json_rows(c, "forwarding number", "SELECT data FROM forwarding_numbers WHERE json_extract(data, '$.targetExtensionId') = ?1 ORDER BY id", [extension_id]))
-    }
-
     /// Inserts (id 0 gets a fresh id) or replaces a forwarding number.
     pub fn save_forwarding_number(&self, f: &ForwardingNumber) -> Result<ForwardingNumber> {
         self.write(|tx| {
@@ -367,25 +362,6 @@ impl Store {
             for r in rows {
                 let (id, d) = r?;
                 out.push((id, from_json("answering rule", &d)?));
-            }
-            Ok(out)
-        })
-    }
-
-    /// Custom answering rules of other extensions that send calls to `extension_id`.
-    pub fn rules_targeting(&self, extension_id: i64) -> Result<Vec<(i64, String, Value)>> {
-        let needle = format!("%\"id\":\"{extension_id}\"%");
-        self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT extension_id, id, data FROM answering_rules WHERE extension_id != ?1 AND data LIKE ?2 ORDER BY extension_id",
-            )?;
-            let rows = st.query_map(params![extension_id, needle], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })?;
-            let mut out = Vec::new();
-            for r in rows {
-                let (e, id, d) = r?;
-                out.push((e, id, from_json("answering rule", &d)?));
             }
             Ok(out)
         })

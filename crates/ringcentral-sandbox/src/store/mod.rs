@@ -6,31 +6,56 @@ mod extensions;
 mod mailbox;
 mod misc;
 mod routing;
-mod seed;
 mod tokens;
 
-pub use calls::*;
-pub use extensions::*;
-pub use mailbox::*;
-pub use misc::*;
-pub use routing::*;
-pub(crate) use seed::bridge_json as seed_bridge_json;
-pub use seed::{ADMIN_EMAIL, FEDERATED_ACCOUNT_ID, MAIN_ACCOUNT_ID};
-pub use tokens::*;
+pub(crate) use calls::RingOut;
+pub(crate) use extensions::{
+    Account, Device, EXTENSION_TYPES, Extension, ExtensionExtra, ExtensionFilter, PhoneNumber,
+    QueueInfo, Site, USER_EXTENSION_TYPES, account, extension, free_extension_number,
+    insert_device, insert_extension, insert_phone_number, save_extension, user_types_sql,
+};
+pub(crate) use mailbox::{
+    Attachment, CallFilter, CallRecord, Contact, Message, MessageFilter, Party, save_call,
+    save_contact, save_message,
+};
+pub(crate) use misc::{
+    AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Chat, ForwardingNumber, Post, Presence, Subscription,
+    Task, default_answering_rules, forwarding_numbers, refresh_forwarding, save_answering_rule,
+    save_bridge, save_chat, save_forwarding_number, save_post, save_task,
+};
+pub(crate) use routing::{
+    IvrAction, MonitoringChange, MonitoringGroup, PAGING_DEVICE, PAGING_USER, PagingChange,
+    SiteIvr, add_paging_member, save_monitoring_group, save_site_ivr, set_monitoring_member,
+};
+pub(crate) use tokens::{AuthCode, IssuedTokens, Session, TokenProblem, expose};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use secrecy::SecretString;
 
 use crate::error::{Error, Result};
 use crate::memo::Memo;
 
-/// Bumped whenever the schema or the seed changes shape; an older data file is reseeded.
-const SCHEMA_VERSION: &str = "3";
+/// The schema, one numbered migration after another; `PRAGMA user_version` records how many a
+/// database has had. A change of shape is a new migration at the end, never an edit of one that
+/// shipped, so that a data file keeps its state across versions of the sandbox.
+/// (`rusqlite_migration` does this job but does not support the workspace's rusqlite; the mechanism
+/// is a few lines, as in the lifecycle ledger.)
+const MIGRATIONS: &[&str] = &[
+    // 1: the tables of the last layout from before migrations (`meta.schema` "3").
+    SCHEMA_1,
+    // 2: the version is kept in `user_version` now, so the older marker goes.
+    "DELETE FROM meta WHERE key = 'schema';",
+];
 
-const SCHEMA: &str = r#"
+/// The `meta.schema` marker of the last layout from before migrations: a data file that carries it
+/// has the tables of migration 1. Files of older layouts were reseeded on upgrade then, and still
+/// are, since nothing records their shape.
+const PRE_MIGRATION_SCHEMA: &str = "3";
+
+const SCHEMA_1: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, main_number TEXT NOT NULL, federated_name TEXT NOT NULL,
@@ -124,6 +149,12 @@ CREATE INDEX IF NOT EXISTS pn_number ON phone_numbers(phone_number);
 CREATE INDEX IF NOT EXISTS dev_ext ON devices(extension_id);
 CREATE INDEX IF NOT EXISTS fn_ext ON forwarding_numbers(extension_id);
 CREATE INDEX IF NOT EXISTS msg_ext ON messages(extension_id, created_ms);
+CREATE INDEX IF NOT EXISTS msg_sms_from ON messages(
+  extension_id, json_extract(data, '$.from.phoneNumber'), created_ms, id) WHERE type = 'SMS';
+CREATE INDEX IF NOT EXISTS msg_sms_to ON messages(
+  extension_id, json_extract(data, '$.to[0].phoneNumber'), created_ms, id) WHERE type = 'SMS';
+CREATE INDEX IF NOT EXISTS ext_long_number ON extensions(account_id, CAST(number AS INTEGER))
+  WHERE length(number) >= 4;
 CREATE INDEX IF NOT EXISTS cl_ext ON call_log(extension_id, start_ms);
 CREATE INDEX IF NOT EXISTS ct_ext ON contacts(extension_id);
 CREATE INDEX IF NOT EXISTS cl_start ON call_log(active, start_ms);
@@ -134,13 +165,37 @@ CREATE INDEX IF NOT EXISTS br_ext ON bridges(extension_id);
 CREATE INDEX IF NOT EXISTS tok_session ON tokens(session_id);
 "#;
 
+/// The main account of the seeded company.
+pub const MAIN_ACCOUNT_ID: i64 = 2_000_000_004;
+/// The second account of the federation.
+pub const FEDERATED_ACCOUNT_ID: i64 = 3_000_000_004;
+/// Login email of the main account's administrator.
+pub const ADMIN_EMAIL: &str = "admin@sandbox.example.com";
+
+/// What fills the store: a new company, and each extension's data derived on first access
+/// (mailbox, call log, address book). The store calls it without knowing how it seeds, so that
+/// seeding (`crate::seed`) uses the store and the store never uses it.
+pub(crate) trait Seeder: Send + Sync {
+    /// Fills a store whose tables are empty, `meta` included.
+    fn company(&self, tx: &Connection, seed: u64, users: usize, now_ms: i64) -> Result<()>;
+    /// Adds the `kind` of data derived for one extension (`messages`, `calls`, `contacts`).
+    fn lazy(
+        &self,
+        tx: &Connection,
+        meta: &Meta,
+        extension_id: i64,
+        kind: &str,
+        now_ms: i64,
+    ) -> Result<()>;
+    /// The extension whose derived call log holds the call `id`, if it is a seeded call.
+    fn call_owner(&self, meta: &Meta, id: &str) -> Option<i64>;
+}
+
 /// What the sandbox was seeded with and the secrets it owns, kept with its state.
 #[derive(Debug, Clone)]
 pub struct Meta {
     pub seed: u64,
     pub users: usize,
-    /// When the company was seeded (Unix ms); seeded timestamps are relative to it.
-    pub epoch_ms: i64,
     pub client_id: String,
     pub client_secret: SecretString,
     /// The key that signs the sandbox's JWT credentials.
@@ -160,6 +215,7 @@ pub struct Store {
     pub(crate) access_tokens: Memo<Option<tokens::AccessRow>>,
     /// Extensions as last read, keyed by id.
     extensions_read: Memo<Option<Extension>>,
+    seeder: &'static dyn Seeder,
 }
 
 impl std::fmt::Debug for Store {
@@ -171,7 +227,13 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens the store, seeding a company first if it holds none. An existing data file keeps its
     /// state (and its original seed and size); `seed` and `users` only apply to a fresh one.
-    pub fn open(data: Option<&Path>, seed: u64, users: usize, now_ms: i64) -> Result<Store> {
+    pub fn open(
+        data: Option<&Path>,
+        seed: u64,
+        users: usize,
+        now_ms: i64,
+        seeder: &'static dyn Seeder,
+    ) -> Result<Store> {
         let conn = match data {
             Some(path) => {
                 private_data_file(path)?;
@@ -208,23 +270,16 @@ impl Store {
                 data.map(Path::to_path_buf).unwrap_or_default(),
             ));
         }
-        conn.execute_batch(SCHEMA)?;
-        let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
         let mut conn = conn;
-        if version.as_deref() != Some(SCHEMA_VERSION) {
-            // A fresh (or outdated) store: tables, then the seed, then indexes.
-            drop_all(&conn)?;
-            conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn, data)?;
+        let seeded: i64 =
+            conn.query_row("SELECT COUNT(*) FROM meta WHERE key = 'seed'", [], |r| {
+                r.get(0)
+            })?;
+        if seeded == 0 {
+            // A fresh store: tables, then the seed, then indexes.
             let tx = conn.transaction()?;
-            seed::seed_company(&tx, seed, users, now_ms)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?1)",
-                params![SCHEMA_VERSION],
-            )?;
+            seeder.company(&tx, seed, users, now_ms)?;
             tx.commit()?;
         }
         conn.execute_batch(INDEXES)?;
@@ -239,6 +294,7 @@ impl Store {
             rendered: Memo::default(),
             access_tokens: Memo::default(),
             extensions_read: Memo::default(),
+            seeder,
         })
     }
 
@@ -329,6 +385,54 @@ fn private_data_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Brings the schema up to date, one migration per transaction.
+fn migrate(conn: &mut Connection, data: Option<&Path>) -> Result<()> {
+    let mut version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 {
+        let has_meta: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )?;
+        let marker: Option<String> = match has_meta {
+            0 => None,
+            _ => conn
+                .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+        };
+        match marker.as_deref() {
+            Some(PRE_MIGRATION_SCHEMA) => {
+                conn.pragma_update(None, "user_version", 1)?;
+                version = 1;
+            }
+            // Tables of an unknown older layout (or a seed cut short): start afresh.
+            _ if has_meta > 0 => drop_all(conn)?,
+            _ => {}
+        }
+    }
+    let known = MIGRATIONS.len();
+    let current = usize::try_from(version).unwrap_or(usize::MAX);
+    if current > known {
+        return Err(Error::Config {
+            setting: "data",
+            reason: format!(
+                "{} has schema version {current}, newer than this sandbox knows ({known}); upgrade ringctl",
+                data.map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "the database".into())
+            ),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 fn drop_all(conn: &Connection) -> Result<()> {
     let names: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
@@ -354,7 +458,6 @@ fn read_meta(conn: &Connection, data: Option<&Path>) -> Result<Meta> {
     Ok(Meta {
         seed: num("seed")? as u64,
         users: num("users")? as usize,
-        epoch_ms: num("epoch_ms")?,
         client_id: get("client_id")?,
         client_secret: SecretString::from(get("client_secret")?),
         signing_key: SecretString::from(get("signing_key")?),
@@ -436,9 +539,9 @@ mod tests {
 
     #[test]
     fn the_seed_decides_the_company() -> Result<()> {
-        let a = Store::open(None, 7, 40, 1_700_000_000_000)?;
-        let b = Store::open(None, 7, 40, 1_700_000_000_000)?;
-        let c = Store::open(None, 8, 40, 1_700_000_000_000)?;
+        let a = Store::open(None, 7, 40, 1_700_000_000_000, &crate::seed::Company)?;
+        let b = Store::open(None, 7, 40, 1_700_000_000_000, &crate::seed::Company)?;
+        let c = Store::open(None, 8, 40, 1_700_000_000_000, &crate::seed::Company)?;
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&c));
         let admins: Vec<_> = a
@@ -455,8 +558,8 @@ mod tests {
 
     #[test]
     fn lazily_seeded_mailboxes_are_deterministic() -> Result<()> {
-        let a = Store::open(None, 3, 20, 1_700_000_000_000)?;
-        let b = Store::open(None, 3, 20, 1_700_000_000_000)?;
+        let a = Store::open(None, 3, 20, 1_700_000_000_000, &crate::seed::Company)?;
+        let b = Store::open(None, 3, 20, 1_700_000_000_000, &crate::seed::Company)?;
         let id = a.meta().admin_id + 4;
         let now = 1_700_000_100_000;
         let ma: Vec<_> = a
@@ -481,7 +584,7 @@ mod tests {
 
     #[test]
     fn deleting_a_user_keeps_numbers_and_devices_on_an_unassigned_extension() -> Result<()> {
-        let s = Store::open(None, 1, 10, 1_700_000_000_000)?;
+        let s = Store::open(None, 1, 10, 1_700_000_000_000, &crate::seed::Company)?;
         let victim = s.meta().admin_id + 2;
         let numbers = s.phone_numbers(MAIN_ACCOUNT_ID, Some(victim))?;
         let holder = s.delete_user_extension(victim, 1_700_000_000_001)?;
@@ -507,6 +610,102 @@ mod tests {
 mod file_tests {
     use super::*;
 
+    fn temp() -> Result<tempfile::TempDir> {
+        tempfile::tempdir().map_err(|source| Error::DataFile {
+            path: "tempdir".into(),
+            source,
+        })
+    }
+
+    /// A seeded data file holding one contact made after the seed: its id and the client id.
+    fn seeded_with_a_contact(path: &Path) -> Result<(i64, i64, String)> {
+        let store = Store::open(Some(path), 1, 5, 1_700_000_000_000, &crate::seed::Company)?;
+        let owner = store.meta().admin_id;
+        let mut fields = serde_json::Map::new();
+        fields.insert("firstName".into(), serde_json::json!("Kept"));
+        let saved = store.save_contact(&Contact {
+            id: 0,
+            extension_id: owner,
+            fields,
+        })?;
+        Ok((owner, saved.id, store.meta().client_id.clone()))
+    }
+
+    fn user_version(path: &Path) -> Result<i64> {
+        let c = Connection::open(path)?;
+        Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Rewinds a data file to how an older sandbox left it.
+    fn rewind(path: &Path, version: i64) -> Result<()> {
+        let c = Connection::open(path)?;
+        c.execute_batch(&format!(
+            "PRAGMA user_version = {version}; INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', '{PRE_MIGRATION_SCHEMA}');"
+        ))?;
+        Ok(())
+    }
+
+    fn check_kept(path: &Path, owner: i64, id: i64, client_id: &str) -> Result<()> {
+        let store = Store::open(Some(path), 9, 50, 1_700_000_000_000, &crate::seed::Company)?;
+        let kept = store.contact(owner, id, 1_700_000_000_000)?;
+        assert_eq!(
+            kept.and_then(|c| c.field("firstName").map(str::to_owned)),
+            Some("Kept".to_owned()),
+            "the row made before the upgrade is still there"
+        );
+        assert_eq!(store.meta().client_id, client_id, "not reseeded");
+        assert_eq!(store.meta().users, 5);
+        drop(store);
+        assert_eq!(user_version(path)?, MIGRATIONS.len() as i64);
+        let c = Connection::open(path)?;
+        let marker: Option<String> = c
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        assert_eq!(marker, None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_database_at_the_previous_version_is_migrated_keeping_its_rows() -> Result<()> {
+        let dir = temp()?;
+        let path = dir.path().join("sandbox.db");
+        let (owner, id, client_id) = seeded_with_a_contact(&path)?;
+        assert_eq!(user_version(&path)?, MIGRATIONS.len() as i64);
+        rewind(&path, MIGRATIONS.len() as i64 - 1)?;
+        check_kept(&path, owner, id, &client_id)
+    }
+
+    #[test]
+    fn a_data_file_from_before_migrations_is_migrated_keeping_its_rows() -> Result<()> {
+        let dir = temp()?;
+        let path = dir.path().join("sandbox.db");
+        let (owner, id, client_id) = seeded_with_a_contact(&path)?;
+        // The last layout before migrations: no user_version, `meta.schema` "3".
+        rewind(&path, 0)?;
+        check_kept(&path, owner, id, &client_id)
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_wiped() -> Result<()> {
+        let dir = temp()?;
+        let path = dir.path().join("sandbox.db");
+        let (owner, id, _) = seeded_with_a_contact(&path)?;
+        Connection::open(&path)?.pragma_update(None, "user_version", 99)?;
+        assert!(matches!(
+            Store::open(Some(&path), 1, 5, 0, &crate::seed::Company),
+            Err(Error::Config {
+                setting: "data",
+                ..
+            })
+        ));
+        Connection::open(&path)?.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+        let store = Store::open(Some(&path), 1, 5, 0, &crate::seed::Company)?;
+        assert!(store.contact(owner, id, 0)?.is_some());
+        Ok(())
+    }
+
     #[test]
     fn a_foreign_database_is_refused_not_wiped() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|source| Error::DataFile {
@@ -521,7 +720,7 @@ mod file_tests {
             )?;
         }
         assert!(matches!(
-            Store::open(Some(&path), 1, 5, 0),
+            Store::open(Some(&path), 1, 5, 0, &crate::seed::Company),
             Err(Error::NotASandbox(_))
         ));
         let c = Connection::open(&path)?;
@@ -547,7 +746,7 @@ mod file_tests {
         };
         let nested = dir.path().join("a").join("b");
         let path = nested.join("sandbox.db");
-        drop(Store::open(Some(&path), 1, 5, 0)?);
+        drop(Store::open(Some(&path), 1, 5, 0, &crate::seed::Company)?);
         assert_eq!(mode(&path)?, 0o600);
         assert_eq!(mode(&nested)?, 0o700);
         assert_eq!(mode(&dir.path().join("a"))?, 0o700);
@@ -565,7 +764,7 @@ mod file_tests {
             source,
         })?;
         assert_eq!(mode(&path)?, 0o644);
-        drop(Store::open(Some(&path), 1, 5, 0)?);
+        drop(Store::open(Some(&path), 1, 5, 0, &crate::seed::Company)?);
         assert_eq!(mode(&path)?, 0o600);
         Ok(())
     }

@@ -110,17 +110,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Paging-only groups that `extension_id` may page.
-    pub fn paging_groups_of(&self, extension_id: i64) -> Result<Vec<i64>> {
-        self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT group_id FROM paging_members WHERE kind = ?1 AND member_id = ?2 ORDER BY group_id",
-            )?;
-            let rows = st.query_map(params![PAGING_USER, extension_id], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
     pub fn change_paging_members(&self, group_id: i64, change: &PagingChange) -> Result<()> {
         self.write(|tx| {
             for (kind, add, remove) in [

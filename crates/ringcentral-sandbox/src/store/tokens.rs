@@ -15,7 +15,6 @@ pub struct Session {
     pub client_id: String,
     pub account_id: i64,
     pub extension_id: i64,
-    pub grant_type: String,
     pub scope: String,
 }
 
@@ -105,7 +104,6 @@ impl Store {
                     client_id: client_id.to_owned(),
                     account_id,
                     extension_id,
-                    grant_type: grant_type.to_owned(),
                     scope: scope.to_owned(),
                 },
                 tokens,
@@ -125,7 +123,7 @@ impl Store {
                 // The session comes with the token, in one statement.
                 c.prepare_cached(
                     "SELECT t.state, t.expires_ms, s.revoked, s.id, s.client_id, s.account_id, s.extension_id, \
-                     s.grant_type, s.scope FROM tokens t JOIN sessions s ON s.id = t.session_id \
+                     s.scope FROM tokens t JOIN sessions s ON s.id = t.session_id \
                      WHERE t.hash = ?1 AND t.kind = 'access'",
                 )?
                 .query_row([&hash], |r| {
@@ -138,8 +136,7 @@ impl Store {
                             client_id: r.get(4)?,
                             account_id: r.get(5)?,
                             extension_id: r.get(6)?,
-                            grant_type: r.get(7)?,
-                            scope: r.get(8)?,
+                            scope: r.get(7)?,
                         },
                     })
                 })
@@ -329,7 +326,7 @@ impl Store {
 
 fn session(c: &rusqlite::Connection, id: &str) -> Result<Option<Session>> {
     Ok(c.prepare_cached(
-        "SELECT id, client_id, account_id, extension_id, grant_type, scope FROM sessions WHERE id = ?1",
+        "SELECT id, client_id, account_id, extension_id, scope FROM sessions WHERE id = ?1",
     )?
     .query_row([id], |r| {
         Ok(Session {
@@ -337,8 +334,7 @@ fn session(c: &rusqlite::Connection, id: &str) -> Result<Option<Session>> {
             client_id: r.get(1)?,
             account_id: r.get(2)?,
             extension_id: r.get(3)?,
-            grant_type: r.get(4)?,
-            scope: r.get(5)?,
+            scope: r.get(4)?,
         })
     })
     .optional()?)

@@ -1,29 +1,24 @@
 //! The seeded company, a pure function of (seed, number of users): accounts and sites, users, call
 //! queues, IVR menus, numbers, devices, forwarding and answering rules, team messaging, video bridges
 //! and a federated second account. Per-user mailboxes, call logs and address books are derived on
-//! first access (see `mailbox.rs`) from the same seed, so a large company starts fast.
+//! first access (the store asks through [`Seeder`]) from the same seed, so a large company starts
+//! fast.
 
 use rusqlite::{Connection, params};
 use serde_json::json;
 
-use super::extensions::{Device, Extension, ExtensionExtra, PhoneNumber, QueueInfo};
-use super::mailbox::{Attachment, CallRecord, Contact, Message, Party};
-use super::misc::{
-    AFTER_HOURS_RULE, BUSINESS_HOURS_RULE, Chat, ForwardingNumber, Post, Task,
-    default_answering_rules, forwarding_numbers,
-};
-use super::routing::{
-    IvrAction, MonitoringGroup, PAGING_DEVICE, PAGING_USER, SiteIvr, add_paging_member,
-    save_monitoring_group, save_site_ivr, set_monitoring_member,
-};
-use super::{Meta, extension, insert_device, insert_extension, insert_phone_number};
 use crate::error::Result;
 use crate::rng::Rng;
-
-pub const MAIN_ACCOUNT_ID: i64 = 2_000_000_004;
-pub const FEDERATED_ACCOUNT_ID: i64 = 3_000_000_004;
-/// Login email of the main account's administrator.
-pub const ADMIN_EMAIL: &str = "admin@sandbox.example.com";
+use crate::store::{
+    ADMIN_EMAIL, AFTER_HOURS_RULE, Attachment, BUSINESS_HOURS_RULE, CallRecord, Chat, Contact,
+    Device, Extension, ExtensionExtra, FEDERATED_ACCOUNT_ID, ForwardingNumber, IvrAction,
+    MAIN_ACCOUNT_ID, Message, Meta, MonitoringGroup, PAGING_DEVICE, PAGING_USER, Party,
+    PhoneNumber, Post, QueueInfo, Seeder, SiteIvr, Task, add_paging_member,
+    default_answering_rules, extension, forwarding_numbers, insert_device, insert_extension,
+    insert_phone_number, save_answering_rule, save_bridge, save_call, save_chat, save_contact,
+    save_forwarding_number, save_message, save_monitoring_group, save_post, save_site_ivr,
+    save_task, set_monitoring_member,
+};
 
 const MAIN_DOMAIN: &str = "sandbox.example.com";
 const FED_DOMAIN: &str = "partner.example.com";
@@ -692,7 +687,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
         let id = MAIN_USER_BASE + idx as i64;
         if idx % 2 == 0 {
             fid += 1;
-            super::misc::save_forwarding_number(
+            save_forwarding_number(
                 tx,
                 &ForwardingNumber {
                     id: fid,
@@ -710,7 +705,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
         if users > 1 && idx % 7 == 3 {
             let target = (idx + 1 + rng.below(users as u64 - 1) as usize) % users;
             fid += 1;
-            super::misc::save_forwarding_number(
+            save_forwarding_number(
                 tx,
                 &ForwardingNumber {
                     id: fid,
@@ -737,7 +732,7 @@ fn seed_rules(tx: &Connection, seed: u64, users: usize) -> Result<()> {
                 "callHandlingAction": "TransferToExtension",
                 "transfer": {"extension": {"id": (MAIN_USER_BASE + target as i64).to_string()}}
             });
-            super::misc::save_answering_rule(tx, id, &rule_id, &rule)?;
+            save_answering_rule(tx, id, &rule_id, &rule)?;
         }
     }
     Ok(())
@@ -750,7 +745,7 @@ fn seed_routing(tx: &Connection, created: i64, people: &Referenced) -> Result<()
     let [first, second, third] = people.ids;
     let save_rule = |owner: i64, rule: serde_json::Value| -> Result<()> {
         let id = rule["id"].as_str().unwrap_or_default().to_owned();
-        super::misc::save_answering_rule(tx, owner, &id, &rule)
+        save_answering_rule(tx, owner, &id, &rule)
     };
 
     // The second person forwards to the first one's direct number and sends business-hours
@@ -758,7 +753,7 @@ fn seed_routing(tx: &Connection, created: i64, people: &Referenced) -> Result<()
     // while on vacation and has after-hours messages taken by them.
     if second != first {
         let fid = FORWARDING_BASE - 1;
-        super::misc::save_forwarding_number(
+        save_forwarding_number(
             tx,
             &ForwardingNumber {
                 id: fid,
@@ -948,7 +943,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
         creator_id: None,
         members: vec![],
     };
-    super::misc::save_chat(tx, &everyone, seq)?;
+    save_chat(tx, &everyone, seq)?;
     let mut chats = vec![everyone.id.clone()];
     let teams = (users / 8).clamp(2, 40);
     for t in 0..teams {
@@ -984,7 +979,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
             creator_id: None,
             members,
         };
-        super::misc::save_chat(tx, &chat, seq)?;
+        save_chat(tx, &chat, seq)?;
         chats.push(chat.id.clone());
     }
     // Direct chats of the administrator, and a personal chat.
@@ -1002,11 +997,11 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
             creator_id: None,
             members: vec![user(0), user(d)],
         };
-        super::misc::save_chat(tx, &chat, seq)?;
+        save_chat(tx, &chat, seq)?;
         chats.push(chat.id.clone());
     }
     seq += 1;
-    super::misc::save_chat(
+    save_chat(
         tx,
         &Chat {
             id: "1000900".into(),
@@ -1028,7 +1023,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
         for p in 0..posts {
             post_seq += 1;
             let created = now_ms - ((posts - p) as i64 * 5 + c as i64) * 60_000 - hour;
-            super::misc::save_post(
+            save_post(
                 tx,
                 &Post {
                     id: (2_000_000 + post_seq).to_string(),
@@ -1046,7 +1041,7 @@ fn seed_team_messaging(tx: &Connection, seed: u64, users: usize, now_ms: i64) ->
         }
         if c > 0 && c % 2 == 1 {
             post_seq += 1;
-            super::misc::save_task(
+            save_task(
                 tx,
                 &Task {
                     id: (3_000_000 + post_seq).to_string(),
@@ -1085,7 +1080,7 @@ fn seed_bridges(tx: &Connection, seed: u64, users: usize) -> Result<()> {
         let ext = MAIN_USER_BASE + idx as i64;
         let id = format!("{:09}", 100_000_000 + idx as u64 * 7919 % 900_000_000);
         let bridge = bridge_json(&id, "PMI", "Personal meeting room", ext, &mut rng);
-        super::misc::save_bridge(tx, MAIN_ACCOUNT_ID, ext, &id, &bridge)?;
+        save_bridge(tx, MAIN_ACCOUNT_ID, ext, &id, &bridge)?;
     }
     Ok(())
 }
@@ -1266,7 +1261,7 @@ pub(crate) fn seed_lazy(
                         });
                     }
                 }
-                super::mailbox::save_message(tx, &m)?;
+                save_message(tx, &m)?;
             }
         }
         "calls" => {
@@ -1372,7 +1367,7 @@ pub(crate) fn seed_lazy(
                     recording_id: (!active && !fax && j % 6 == 0)
                         .then(|| (6_000_000_000 + n % 1_000_000_000).to_string()),
                 };
-                super::mailbox::save_call(tx, &rec)?;
+                save_call(tx, &rec)?;
             }
         }
         "contacts" => {
@@ -1408,7 +1403,7 @@ pub(crate) fn seed_lazy(
                     );
                 }
                 fields.insert("businessAddress".into(), json!({"street": format!("{} Main St", 1 + rng.below(900)), "city": "New York", "state": "NY", "zip": "10001", "country": "US"}));
-                super::mailbox::save_contact(
+                save_contact(
                     tx,
                     &Contact {
                         id: CONTACT_BASE + idx as i64 * 100 + j,
@@ -1421,4 +1416,29 @@ pub(crate) fn seed_lazy(
         _ => {}
     }
     Ok(())
+}
+
+/// The seeding the store is opened with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Company;
+
+impl Seeder for Company {
+    fn company(&self, tx: &Connection, seed: u64, users: usize, now_ms: i64) -> Result<()> {
+        seed_company(tx, seed, users, now_ms)
+    }
+
+    fn lazy(
+        &self,
+        tx: &Connection,
+        meta: &Meta,
+        extension_id: i64,
+        kind: &str,
+        now_ms: i64,
+    ) -> Result<()> {
+        seed_lazy(tx, meta, extension_id, kind, now_ms)
+    }
+
+    fn call_owner(&self, meta: &Meta, id: &str) -> Option<i64> {
+        seeded_call_owner(meta, id)
+    }
 }
