@@ -34,12 +34,14 @@
 //! Models keep the fields the spec does not list in `extra`, and string enums keep a value they do
 //! not know in `Unknown(String)`, so a response read and sent back loses nothing.
 //!
-//! Multipart and binary request bodies are not typed: those methods take a runtime
-//! [`ringcentral::Body`]. Responses that are not JSON come back as a [`ringcentral::Response`].
+//! Multipart bodies (faxes, MMS, greetings, profile images) are typed too: each such method takes an
+//! upload struct with the request's JSON members as a model and its files as [`Attachment`]s.
+//! Answers that are not JSON (recordings, attachments, images, CSV) come back as a [`Binary`].
 
+use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use ringcentral::{Body, Client, Paging, Request};
+use ringcentral::{Body, Client, Paging, Part, Request};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -49,6 +51,9 @@ use serde_json::Value;
 mod generated;
 
 pub use generated::{models, services};
+
+#[cfg(feature = "sandbox")]
+pub mod testing;
 pub use services::Services;
 
 /// What can go wrong calling an operation.
@@ -162,6 +167,83 @@ pub fn form(body: &impl Serialize) -> Result<Body> {
         }
     }
     Ok(Body::Form(pairs))
+}
+
+/// A file sent in a multipart body: a fax document, an MMS picture, a greeting's audio.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachment {
+    /// The name the server keeps for the file (RingCentral shows it as the attachment's name).
+    pub file_name: String,
+    /// The file's media type, e.g. `image/png`; RingCentral decides what it accepts from it.
+    pub content_type: String,
+    pub bytes: Bytes,
+}
+
+impl Attachment {
+    pub fn new(
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        bytes: impl Into<Bytes>,
+    ) -> Attachment {
+        Attachment {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// A `multipart/form-data` body: the request as a JSON part named `request` (RingCentral reads a
+/// first JSON part as the request itself), then one part per file under its member's name.
+#[doc(hidden)]
+pub fn multipart(request: Option<Value>, files: Vec<(&str, Attachment)>) -> Body {
+    let mut parts = Vec::with_capacity(files.len() + 1);
+    parts.extend(request.map(|r| Part::json("request", &r)));
+    parts.extend(files.into_iter().map(|(name, file)| Part {
+        name: name.to_string(),
+        filename: Some(file.file_name),
+        content_type: Some(file.content_type),
+        data: file.bytes,
+    }));
+    Body::Multipart(parts)
+}
+
+/// An answer that is not JSON: a recording, a greeting, an image, a CSV export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binary {
+    /// The `Content-Type` the server sent, as sent (empty when it sent none).
+    pub content_type: String,
+    pub bytes: Bytes,
+}
+
+impl Binary {
+    #[doc(hidden)]
+    pub fn from_response(response: ringcentral::Response) -> Binary {
+        Binary {
+            content_type: response.content_type().unwrap_or_default().to_string(),
+            bytes: response.into_body(),
+        }
+    }
+
+    /// The media type without its parameters, lower-cased: `text/csv` of `text/csv; charset=utf-8`.
+    pub fn media_type(&self) -> String {
+        self.content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// The bytes as text, for the answers that are text (CSV exports, plain-text attachments).
+    pub fn text(&self) -> Result<&str> {
+        std::str::from_utf8(&self.bytes).map_err(|e| {
+            Error::Input(format!(
+                "the answer ({}) is not UTF-8 text: {e}",
+                self.content_type
+            ))
+        })
+    }
 }
 
 /// Decodes a response body into its model, naming the field that does not fit.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 use super::GeneratedFile;
@@ -25,15 +25,37 @@ enum BodyKind {
         ty: String,
         required: bool,
     },
-    /// Multipart and binary bodies are built by the caller as a runtime `Body`.
-    Raw,
+    /// A `multipart/form-data` body: its non-file members as one JSON part (a model), then its
+    /// files, given as `Attachment`s in a generated upload struct.
+    Multipart {
+        upload: Upload,
+        required: bool,
+    },
+}
+
+/// The typed form of a multipart body: the struct the caller fills in.
+struct Upload {
+    name: String,
+    /// The model of the JSON part, when the body has members that are not files.
+    request: Option<String>,
+    files: Vec<FileField>,
+}
+
+struct FileField {
+    wire: String,
+    rust: String,
+    /// One file, or a list of them (the member is an array of binary strings).
+    many: bool,
+    required: bool,
+    doc: String,
 }
 
 /// What the method gives back.
 enum Returns {
     Nothing,
     Json(String),
-    Raw,
+    /// A body that is not JSON (audio, images, CSV): its bytes and content type.
+    Binary,
 }
 
 struct ParamField {
@@ -170,6 +192,74 @@ fn raw_param_schema(spec: &Spec, item: &Value, raw: &Value, name: &str, location
     Value::Null
 }
 
+/// Whether a schema is a file: a binary string.
+fn is_file(spec: &Spec, schema: &Value) -> bool {
+    let Ok(schema) = spec.resolve(schema) else {
+        return false;
+    };
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("format").and_then(Value::as_str) == Some("binary")
+}
+
+/// Splits a multipart body's schema into its files and a model of the rest, which is sent as the
+/// JSON part RingCentral reads as the request itself.
+fn upload(spec: &Spec, models: &mut Models, op_name: &str, schema: &Value) -> Result<Upload> {
+    let shape = spec.object_shape(schema)?;
+    if !shape.is_plain_object() {
+        bail!("a multipart body that is not an object of members");
+    }
+    let mut files = Vec::new();
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    let mut used = BTreeSet::from(["request".to_string()]);
+    for (wire, prop) in &shape.properties {
+        let is_required = shape.required.contains(wire);
+        let resolved = spec.resolve(prop)?;
+        let many = resolved.get("type").and_then(Value::as_str) == Some("array")
+            && resolved
+                .get("items")
+                .is_some_and(|items| is_file(spec, items));
+        if many || is_file(spec, prop) {
+            let mut rust = snake(wire);
+            while !used.insert(rust.clone()) {
+                rust.push('_');
+            }
+            let doc = resolved
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            files.push(FileField {
+                wire: wire.clone(),
+                rust,
+                many,
+                required: is_required,
+                doc,
+            });
+        } else {
+            properties.insert(wire.clone(), prop.clone());
+            if is_required {
+                required.push(Value::String(wire.clone()));
+            }
+        }
+    }
+    let request = if properties.is_empty() {
+        None
+    } else {
+        let json_part = serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+        });
+        Some(models.type_of(&json_part, &format!("{op_name}Request"))?)
+    };
+    Ok(Upload {
+        name: models.reserve(&format!("{op_name}Upload")),
+        request,
+        files,
+    })
+}
+
 fn build_method(
     spec: &Spec,
     models: &mut Models,
@@ -229,7 +319,14 @@ fn build_method(
                         required: b.required,
                     }
                 }
-                _ => BodyKind::Raw,
+                Some(schema) if b.content_type == "multipart/form-data" => BodyKind::Multipart {
+                    upload: upload(spec, models, &op_name, &schema)?,
+                    required: b.required,
+                },
+                _ => bail!(
+                    "the request body's content type {} has no typed form in the SDK",
+                    b.content_type
+                ),
             }
         }
     };
@@ -249,10 +346,10 @@ fn build_method(
                 Some(schema) => {
                     Returns::Json(models.type_of(&schema, &format!("{op_name}Response"))?)
                 }
-                None => Returns::Raw,
+                None => Returns::Json("serde_json::Value".into()),
             }
         }
-        Some(_) => Returns::Raw,
+        Some(_) => Returns::Binary,
     };
 
     let records = match &op.paging {
@@ -318,6 +415,9 @@ fn emit_service(tag: &str, service: &str, methods: &[Method]) -> String {
     out.push_str("}\n");
     for m in methods {
         emit_params(&mut out, m);
+        if let BodyKind::Multipart { upload, .. } = &m.body {
+            emit_upload(&mut out, m, upload);
+        }
         emit_request_fn(&mut out, m);
     }
     out
@@ -330,7 +430,11 @@ fn body_arg(body: &BodyKind) -> String {
             format!(", body: {ty}")
         }
         BodyKind::Json { ty, .. } | BodyKind::Form { ty, .. } => format!(", body: Option<{ty}>"),
-        BodyKind::Raw => ", body: Body".into(),
+        BodyKind::Multipart {
+            upload,
+            required: true,
+        } => format!(", body: {}", upload.name),
+        BodyKind::Multipart { upload, .. } => format!(", body: Option<{}>", upload.name),
     }
 }
 
@@ -338,12 +442,12 @@ fn emit_method(out: &mut String, m: &Method) {
     let ret = match &m.returns {
         Returns::Nothing => "()".to_string(),
         Returns::Json(ty) => ty.clone(),
-        Returns::Raw => "ringcentral::Response".into(),
+        Returns::Binary => "crate::Binary".into(),
     };
     out.push('\n');
     out.push_str(&doc_comment(&m.doc, "    "));
-    if matches!(m.body, BodyKind::Raw) {
-        out.push_str("    ///\n    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).\n");
+    if matches!(m.returns, Returns::Binary) {
+        out.push_str("    ///\n    /// The answer is not JSON: its bytes come back with their content type.\n");
     }
     let body_pass = if matches!(m.body, BodyKind::None) {
         ""
@@ -373,7 +477,9 @@ fn emit_method(out: &mut String, m: &Method) {
                 m.operation_id
             );
         }
-        Returns::Raw => out.push_str("        Ok(self.client.send(request).await?)\n"),
+        Returns::Binary => out.push_str(
+            "        let response = self.client.send(request).await?;\n        Ok(crate::Binary::from_response(response))\n",
+        ),
     }
     out.push_str("    }\n");
     if let Some(item) = &m.stream_item {
@@ -419,6 +525,57 @@ fn emit_params(out: &mut String, m: &Method) {
         let _ = writeln!(out, "    pub {}: {ty},", p.rust);
     }
     out.push_str("}\n");
+}
+
+fn emit_upload(out: &mut String, m: &Method, upload: &Upload) {
+    let _ = writeln!(
+        out,
+        "\n/// The multipart body of `{}` (operation `{}`): the request as a JSON part, then its files.\n#[derive(Debug, Clone, PartialEq)]\npub struct {} {{",
+        m.name, m.operation_id, upload.name
+    );
+    if let Some(request) = &upload.request {
+        let _ = writeln!(
+            out,
+            "    /// Everything but the files, sent as the body's first part (`application/json`).\n    pub request: {request},"
+        );
+    }
+    for f in &upload.files {
+        let mut doc = f.doc.clone();
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        let _ = write!(doc, "Sent as the part(s) named `{}`.", f.wire);
+        out.push_str(&doc_comment(&doc, "    "));
+        let ty = match (f.many, f.required) {
+            (true, _) => "Vec<crate::Attachment>",
+            (false, true) => "crate::Attachment",
+            (false, false) => "Option<crate::Attachment>",
+        };
+        let _ = writeln!(out, "    pub {}: {ty},", f.rust);
+    }
+    out.push_str("}\n");
+    let _ = writeln!(
+        out,
+        "\nimpl {} {{\n    fn into_body(self) -> Result<Body> {{",
+        upload.name
+    );
+    match &upload.request {
+        Some(_) => out.push_str("        let request = Some(crate::to_json(&self.request)?);\n"),
+        None => out.push_str("        let request = None;\n"),
+    }
+    out.push_str("        #[allow(unused_mut)]\n        let mut files = Vec::new();\n");
+    for f in &upload.files {
+        let line = match (f.many, f.required) {
+            (true, _) => format!(
+                "files.extend(self.{}.into_iter().map(|a| ({:?}, a)));",
+                f.rust, f.wire
+            ),
+            (false, true) => format!("files.push(({:?}, self.{}));", f.wire, f.rust),
+            (false, false) => format!("files.extend(self.{}.map(|a| ({:?}, a)));", f.rust, f.wire),
+        };
+        let _ = writeln!(out, "        {line}");
+    }
+    out.push_str("        Ok(crate::multipart(request, files))\n    }\n}\n");
 }
 
 fn emit_request_fn(out: &mut String, m: &Method) {
@@ -497,7 +654,16 @@ fn emit_request_fn(out: &mut String, m: &Method) {
         BodyKind::Form { .. } => out.push_str(
             "    if let Some(body) = body {\n        request = request.body(crate::form(&body)?);\n    }\n",
         ),
-        BodyKind::Raw => out.push_str("    request = request.body(body);\n"),
+        BodyKind::Multipart { required: true, .. } => {
+            out.push_str("    request = request.body(body.into_body()?);\n")
+        }
+        BodyKind::Multipart { .. } => out.push_str(
+            "    if let Some(body) = body {\n        request = request.body(body.into_body()?);\n    }\n",
+        ),
+    }
+    if matches!(m.returns, Returns::Binary) {
+        // The runtime asks for JSON unless told otherwise; these answers are files.
+        out.push_str("    request = request.header(\"Accept\", \"*/*\");\n");
     }
     out.push_str("    Ok(request)\n}\n");
 }

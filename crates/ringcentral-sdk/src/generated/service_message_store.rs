@@ -164,9 +164,12 @@ impl<'c> MessageStoreService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}/content/{attachmentId}` (operation `readMessageContent`).
-    pub async fn read_message_content(&self, params: ReadMessageContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_message_content(&self, params: ReadMessageContentParams) -> Result<crate::Binary> {
         let request = read_message_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 }
 
@@ -540,5 +543,6 @@ fn read_message_content_request(params: &ReadMessageContentParams) -> Result<Req
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
