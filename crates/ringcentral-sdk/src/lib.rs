@@ -52,8 +52,13 @@ mod generated;
 
 pub use generated::{models, services};
 
+mod batch;
 #[cfg(feature = "sandbox")]
 pub mod testing;
+
+pub use batch::{ItemError, ItemResult};
+#[doc(hidden)]
+pub use batch::{batch_body, batch_path, batch_results};
 pub use services::Services;
 
 /// What can go wrong calling an operation.
@@ -71,6 +76,12 @@ pub enum Error {
     /// The call's parameters or body cannot form a request.
     #[error("{0}")]
     Input(String),
+    /// A bulk call's `207 Multi-Status` answer cannot be read as one result per id.
+    #[error("the bulk answer of {operation} cannot be read: {why}")]
+    Batch {
+        operation: &'static str,
+        why: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

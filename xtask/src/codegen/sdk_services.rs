@@ -80,7 +80,23 @@ struct Method {
     path: String,
     operation_id: String,
     client_auth: bool,
+    batch: Option<Batch>,
 }
+
+/// RingCentral's bulk syntax for an operation: several ids in one path segment, answered `207`
+/// with one result per id.
+struct Batch {
+    /// The params field of the path parameter that takes the ids.
+    rust: String,
+    wire: String,
+    /// The ids' bodies go as a JSON list of `{resourceId, body}`.
+    with_body: bool,
+    /// What one id's result holds: the spec's `207` part, which can differ from the `200` body.
+    item: String,
+}
+
+/// The media type of RingCentral's JSON batch bodies and answers.
+const BATCH_JSON: &str = "application/vnd.ringcentral.multipart+json";
 
 /// Generates every file of the SDK crate's `src/generated/`.
 pub fn emit(spec: &Spec, api: &ApiModel) -> Result<Vec<GeneratedFile>> {
@@ -260,6 +276,35 @@ fn upload(spec: &Spec, models: &mut Models, op_name: &str, schema: &Value) -> Re
     })
 }
 
+/// The model of one id's result in an operation's `207` answer: the `body` of an entry of the JSON
+/// form, else the part of the `multipart/mixed` form when the spec types it.
+fn batch_item(
+    spec: &Spec,
+    models: &mut Models,
+    raw: &Value,
+    op_name: &str,
+) -> Result<Option<String>> {
+    let Some(answer) = raw.pointer("/responses/207") else {
+        return Ok(None);
+    };
+    let answer = spec.resolve(answer)?;
+    let schema = |ct: &str| answer.pointer(&format!("/content/{}/schema", ct.replace('/', "~1")));
+    if let Some(list) = schema(BATCH_JSON)
+        && let Some(entry) = spec.resolve(list)?.get("items")
+    {
+        let shape = spec.object_shape(entry)?;
+        if let Some((_, body)) = shape.properties.iter().find(|(name, _)| name == "body") {
+            return Ok(Some(models.type_of(body, &format!("{op_name}BatchItem"))?));
+        }
+    }
+    match schema("multipart/mixed") {
+        Some(part) if spec.resolve(part)?.get("type").and_then(Value::as_str) != Some("string") => {
+            Ok(Some(models.type_of(part, &format!("{op_name}BatchItem"))?))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn build_method(
     spec: &Spec,
     models: &mut Models,
@@ -364,6 +409,54 @@ fn build_method(
         _ => None,
     };
 
+    // A path parameter the spec types as a list of ids takes several at once; an operation with a
+    // body can only take one per id where the spec lists the JSON batch form.
+    let batch = params
+        .iter()
+        .filter(|p| p.location == "path")
+        .find(|p| {
+            raw_param_schema(spec, item, raw, &p.wire, "path")
+                .get("type")
+                .and_then(Value::as_str)
+                == Some("array")
+        })
+        .and_then(|p| {
+            let lists_batch_json = op
+                .body
+                .as_ref()
+                .is_some_and(|b| b.content_types.iter().any(|ct| ct == BATCH_JSON));
+            // An optional body can be left out of a batch that has no JSON form.
+            let with_body = match &body {
+                BodyKind::None => false,
+                BodyKind::Json { .. } if lists_batch_json => true,
+                BodyKind::Json {
+                    required: false, ..
+                }
+                | BodyKind::Form {
+                    required: false, ..
+                } => false,
+                _ => return None,
+            };
+            Some((p.rust.clone(), p.wire.clone(), with_body))
+        })
+        .filter(|_| !matches!(returns, Returns::Binary))
+        .map(|(rust, wire, with_body)| {
+            let item = match batch_item(spec, models, raw, &op_name)? {
+                Some(item) => item,
+                None => match &returns {
+                    Returns::Json(ty) => ty.clone(),
+                    _ => "()".into(),
+                },
+            };
+            Ok::<_, anyhow::Error>(Batch {
+                rust,
+                wire,
+                with_body,
+                item,
+            })
+        })
+        .transpose()?;
+
     let mut doc = String::new();
     if !op.summary.is_empty() {
         doc.push_str(&op.summary);
@@ -395,6 +488,7 @@ fn build_method(
         path: op.path.clone(),
         operation_id: op.operation_id.clone(),
         client_auth: op.client_auth,
+        batch,
     })
 }
 
@@ -501,6 +595,73 @@ fn emit_method(out: &mut String, m: &Method) {
             m.name, m.index, m.operation_id
         );
     }
+    if let Some(batch) = &m.batch {
+        emit_batch_method(out, m, batch);
+    }
+}
+
+fn emit_batch_method(out: &mut String, m: &Method, batch: &Batch) {
+    let item = &batch.item;
+    let _ = writeln!(
+        out,
+        "\n    /// [`Self::{}`] for several `{}`s in one request (RingCentral's bulk syntax, answered\n    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.{}` empty.",
+        m.name, batch.wire, batch.rust
+    );
+    let body_ty = match &m.body {
+        BodyKind::Json { ty, .. } => Some(ty),
+        _ => None,
+    };
+    match (batch.with_body, body_ty) {
+        (true, Some(ty)) => {
+            out.push_str("    ///\n    /// Each id comes with its own body.\n");
+            let _ = writeln!(
+                out,
+                "    pub async fn {}_batch(&self, params: {}, items: Vec<(String, {ty})>) -> Result<Vec<crate::ItemResult<{item}>>> {{",
+                m.name, m.params_struct
+            );
+            out.push_str(
+                "        let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();\n",
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "    pub async fn {}_batch(&self, params: {}, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<{item}>>> {{",
+                m.name, m.params_struct
+            );
+            out.push_str(
+                "        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();\n",
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "        let mut params = params;\n        params.{} = crate::batch_path({:?}, &params.{}, &ids)?;",
+        batch.rust, batch.wire, batch.rust
+    );
+    if batch.with_body {
+        let _ = writeln!(
+            out,
+            "        let request = {}_base(&params)?.body(crate::batch_body(&ids, items.into_iter().map(|(_, body)| body))?);",
+            m.name
+        );
+    } else {
+        let no_body = if matches!(m.body, BodyKind::None) {
+            ""
+        } else {
+            ", None"
+        };
+        let _ = writeln!(
+            out,
+            "        let request = {}_request(&params{no_body})?;",
+            m.name
+        );
+    }
+    let _ = writeln!(
+        out,
+        "        let response = self.client.send(request).await?;\n        crate::batch_results({:?}, &ids, response)\n    }}",
+        m.operation_id
+    );
 }
 
 fn emit_params(out: &mut String, m: &Method) {
@@ -588,11 +749,28 @@ fn emit_request_fn(out: &mut String, m: &Method) {
     } else {
         "params"
     };
-    let _ = writeln!(
-        out,
-        "\nfn {}_request({params_name}: &{}{body_param}) -> Result<Request> {{",
-        m.name, m.params_struct
-    );
+    let split = m.batch.as_ref().is_some_and(|b| b.with_body);
+    if split {
+        // The batch form sends its own body on the same path, query and headers.
+        let _ = writeln!(
+            out,
+            "\nfn {0}_request(params: &{1}{body_param}) -> Result<Request> {{\n    let mut request = {0}_base(params)?;",
+            m.name, m.params_struct
+        );
+        emit_body(out, m);
+        out.push_str("    Ok(request)\n}\n");
+        let _ = writeln!(
+            out,
+            "\nfn {}_base({params_name}: &{}) -> Result<Request> {{",
+            m.name, m.params_struct
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\nfn {}_request({params_name}: &{}{body_param}) -> Result<Request> {{",
+            m.name, m.params_struct
+        );
+    }
     let _ = writeln!(
         out,
         "    let operation = &ringcentral_api::OPERATIONS[{}];",
@@ -640,6 +818,17 @@ fn emit_request_fn(out: &mut String, m: &Method) {
             p.wire, p.rust, p.required
         );
     }
+    if !split {
+        emit_body(out, m);
+    }
+    if matches!(m.returns, Returns::Binary) {
+        // The runtime asks for JSON unless told otherwise; these answers are files.
+        out.push_str("    request = request.header(\"Accept\", \"*/*\");\n");
+    }
+    out.push_str("    Ok(request)\n}\n");
+}
+
+fn emit_body(out: &mut String, m: &Method) {
     match &m.body {
         BodyKind::None => {}
         BodyKind::Json { required: true, .. } => {
@@ -661,9 +850,4 @@ fn emit_request_fn(out: &mut String, m: &Method) {
             "    if let Some(body) = body {\n        request = request.body(body.into_body()?);\n    }\n",
         ),
     }
-    if matches!(m.returns, Returns::Binary) {
-        // The runtime asks for JSON unless told otherwise; these answers are files.
-        out.push_str("    request = request.header(\"Accept\", \"*/*\");\n");
-    }
-    out.push_str("    Ok(request)\n}\n");
 }
