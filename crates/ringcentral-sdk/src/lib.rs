@@ -32,11 +32,62 @@
 //! ```
 //!
 //! Models keep the fields the spec does not list in `extra`, and string enums keep a value they do
-//! not know in `Unknown(String)`, so a response read and sent back loses nothing.
+//! not know in `Unknown(String)`, so a response read and sent back loses nothing. They live in the
+//! `ringcentral-sdk-models` crate, re-exported here as [`models`], so that they compile once.
 //!
-//! Multipart bodies (faxes, MMS, greetings, profile images) are typed too: each such method takes an
-//! upload struct with the request's JSON members as a model and its files as [`Attachment`]s.
-//! Answers that are not JSON (recordings, attachments, images, CSV) come back as a [`Binary`].
+//! # Files, bulk ids, tests
+//!
+//! - Multipart bodies (faxes, MMS, greetings, profile images) are typed: each such method takes an
+//!   upload struct (`CreateMMSUpload`, ...) with the request's JSON members as a model and its
+//!   files as [`Attachment`]s.
+//! - Answers that are not JSON (recordings, attachments, images, CSV) come back as a [`Binary`].
+//! - Operations whose path takes several ids at once (`.../message-store/1,2,3`) also have a
+//!   `_batch` method giving one [`ItemResult`] per id, each with its own status.
+//! - With the `sandbox` feature, [`testing::Sandbox`] starts RingCentral's look-alike in process,
+//!   seeded and with a logged-in client, for the tests of code that uses this SDK.
+//!
+//! ```no_run
+//! use ringcentral_sdk::models::{CreateMMSRequest, MessageStoreCallerInfoRequest};
+//! use ringcentral_sdk::services::{CreateMMSUpload, ReadMessageParams};
+//! use ringcentral_sdk::{Attachment, Services};
+//!
+//! # async fn run(client: ringcentral::Client) -> ringcentral_sdk::Result<()> {
+//! let number = |n: &str| MessageStoreCallerInfoRequest {
+//!     phone_number: n.into(),
+//!     ..Default::default()
+//! };
+//! let picture = std::fs::read("plan.png").map_err(|e| ringcentral_sdk::Error::Input(e.to_string()))?;
+//! let sent = client
+//!     .sms()
+//!     .create_mms(
+//!         Default::default(),
+//!         CreateMMSUpload {
+//!             request: CreateMMSRequest {
+//!                 from: number("+16505550100"),
+//!                 to: vec![number("+16505550101")],
+//!                 text: Some("the plan".into()),
+//!                 country: None,
+//!                 extra: Default::default(),
+//!             },
+//!             attachments: vec![Attachment::new("plan.png", "image/png", picture)],
+//!         },
+//!     )
+//!     .await?;
+//! // Several messages in one request, one result each.
+//! let ids = [sent.id.unwrap_or_default().to_string(), "404404".to_string()];
+//! for item in client
+//!     .message_store()
+//!     .read_message_batch(ReadMessageParams::default(), &ids)
+//!     .await?
+//! {
+//!     match item.result {
+//!         Ok(message) => println!("{}: {:?}", item.id, message.message_status),
+//!         Err(e) => println!("{e}"),
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
@@ -283,58 +334,4 @@ pub fn stream_records<T: DeserializeOwned + Send + 'static>(
             })
             .right_stream(),
     }
-}
-
-/// Defines a string enum that keeps values it does not know in `Unknown`, so that a value the
-/// server adds later still deserializes (and serializes back unchanged).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $(#[doc = $value] $variant,)*
-            /// A value this SDK does not know.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $value,)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $($value => Self::$variant,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
-    };
 }
