@@ -1,10 +1,12 @@
 //! The sandbox fixture as a user's test would use it: a logged-in client, faults switched on and
-//! off while the server runs, and a clock moved past the access token's expiry.
+//! off while the server runs, and a clock moved past the access token's expiry and forward in the
+//! dates of new messages.
 
 use std::time::Duration;
 
 use ringcentral::RetryPolicy;
 use ringcentral_sdk::Services;
+use ringcentral_sdk::models::{CreateSMSMessage, MessageStoreCallerInfoRequest};
 use ringcentral_sdk::services::{ListMessagesParams, ReadExtensionParams};
 use ringcentral_sdk::testing::Sandbox;
 
@@ -55,6 +57,53 @@ async fn a_test_against_the_sandbox() -> Result<(), Box<dyn std::error::Error>> 
         .list_messages(ListMessagesParams::default())
         .await?;
 
+    sandbox.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_clock_dates_new_messages() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start().await?;
+    let client = sandbox.client();
+    let numbers = client
+        .phone_numbers()
+        .list_extension_phone_numbers(Default::default())
+        .await?;
+    let from = numbers
+        .records
+        .iter()
+        .find(|n| {
+            n.features
+                .iter()
+                .flatten()
+                .any(|f| f.as_str() == "SmsSender")
+        })
+        .and_then(|n| n.phone_number.clone())
+        .ok_or("no SMS number")?;
+    let sms = client.sms();
+    let send = || {
+        sms.create_sms_message(
+            Default::default(),
+            CreateSMSMessage {
+                from: MessageStoreCallerInfoRequest {
+                    phone_number: from.clone(),
+                    ..Default::default()
+                },
+                to: vec![MessageStoreCallerInfoRequest {
+                    phone_number: "+16505550100".into(),
+                    ..Default::default()
+                }],
+                text: "ping".into(),
+                country: None,
+                extra: Default::default(),
+            },
+        )
+    };
+    let year = |time: Option<String>| -> Option<i32> { time?.get(..4)?.parse().ok() };
+    let before = year(send().await?.creation_time).ok_or("no creation time")?;
+    sandbox.advance_clock(Duration::from_secs(2 * 366 * 24 * 3600));
+    let after = year(send().await?.creation_time).ok_or("no creation time")?;
+    assert!(after >= before + 2, "{before} then {after}");
     sandbox.shutdown().await;
     Ok(())
 }
