@@ -102,7 +102,10 @@ pub struct Plan {
 /// Rolls the dice for each request.
 #[derive(Debug)]
 pub struct Injector {
-    spec: FaultSpec,
+    // Behind a lock so a test can change the faults of a running sandbox; `active` keeps the lock
+    // off the path of a sandbox that has none.
+    spec: std::sync::RwLock<FaultSpec>,
+    active: std::sync::atomic::AtomicBool,
     seed: u64,
     counter: std::sync::atomic::AtomicU64,
 }
@@ -112,20 +115,35 @@ const FAULT_STREAM: u64 = 0xFA17;
 impl Injector {
     pub fn new(spec: FaultSpec, seed: u64) -> Injector {
         Injector {
-            spec,
+            active: (!spec.is_empty()).into(),
+            spec: std::sync::RwLock::new(spec),
             seed,
             counter: Default::default(),
         }
     }
 
+    /// Replaces the faults from the next request on.
+    pub fn set(&self, spec: FaultSpec) {
+        let active = !spec.is_empty();
+        match self.spec.write() {
+            Ok(mut guard) => *guard = spec,
+            Err(poisoned) => *poisoned.into_inner() = spec,
+        }
+        self.active
+            .store(active, std::sync::atomic::Ordering::Release);
+    }
+
     pub fn plan(&self) -> Plan {
-        if self.spec.is_empty() {
+        if !self.active.load(std::sync::atomic::Ordering::Acquire) {
             return Plan::default();
         }
         let n = self
             .counter
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        plan_for(&self.spec, self.seed, n)
+        match self.spec.read() {
+            Ok(spec) => plan_for(&spec, self.seed, n),
+            Err(poisoned) => plan_for(&poisoned.into_inner(), self.seed, n),
+        }
     }
 }
 

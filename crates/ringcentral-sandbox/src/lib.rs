@@ -327,6 +327,17 @@ impl SandboxHandle {
         self.state.clock.advance(by);
     }
 
+    /// The sandbox's clock as milliseconds since the Unix epoch, advances included: the time it
+    /// gives new messages and checks token expiry against.
+    pub fn now_ms(&self) -> i64 {
+        self.state.clock.now_ms()
+    }
+
+    /// Replaces the injected faults from the next request on (`FaultSpec::none()` ends them).
+    pub fn set_faults(&self, faults: FaultSpec) {
+        self.state.faults.set(faults);
+    }
+
     /// The counters of `GET /sandbox/v1/stats`.
     pub fn stats(&self) -> serde_json::Value {
         self.state.stats.to_json()

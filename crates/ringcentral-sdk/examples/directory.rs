@@ -2,11 +2,10 @@
 //! company directory, read one entry, search it and read the federation. Needs no account:
 //! `cargo run -p ringcentral-sdk --example directory`.
 
+use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use ringcentral::Client;
-use ringcentral_sandbox::{Sandbox, SandboxConfig};
 use ringcentral_sdk::Services;
 use ringcentral_sdk::models::{
     ADGSearchableExtensionTypesEnum, FederationTypes, ListDirectoryEntriesTypeGroup,
@@ -16,11 +15,19 @@ use ringcentral_sdk::services::{
     ListDirectoryEntriesParams, ReadDirectoryEntryParams, ReadDirectoryFederationParams,
     SearchDirectoryEntriesParams,
 };
+use ringcentral_sdk::testing::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = async {
+        let sandbox = Sandbox::start().await?;
+        let result = run(sandbox.client(), &mut std::io::stdout()).await;
+        sandbox.shutdown().await;
+        result
+    }
+    .await;
+    match outcome {
+        Ok(_) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -28,18 +35,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> anyhow::Result<()> {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await?;
-    let credentials = sandbox.credentials();
-    let client = Client::builder()
-        .server(sandbox.url())
-        .client_id(credentials.client_id.clone())
-        .client_secret(credentials.client_secret.clone())
-        .jwt(credentials.jwt.clone())
-        // The sandbox does not rate-limit; pacing requests would only slow the example.
-        .rate_limits_enabled(false)
-        .timeout(Some(Duration::from_secs(30)))
-        .build()?;
+/// Runs the four calls; gives back how many users the directory listed and how many the search
+/// for the first one's last name found.
+pub async fn run(client: &Client, out: &mut dyn Write) -> anyhow::Result<(usize, usize)> {
     let contacts = client.internal_contacts();
 
     let directory = contacts
@@ -52,15 +50,20 @@ async fn run() -> anyhow::Result<()> {
             ..Default::default()
         })
         .await?;
-    println!("list_directory_entries: {} users", directory.records.len());
+    writeln!(
+        out,
+        "list_directory_entries: {} users",
+        directory.records.len()
+    )?;
     for entry in directory.records.iter().take(5) {
-        println!(
+        writeln!(
+            out,
             "  {:>6}  {} {}  <{}>",
             entry.extension_number.as_deref().unwrap_or("-"),
             entry.first_name.as_deref().unwrap_or(""),
             entry.last_name.as_deref().unwrap_or(""),
             entry.email.as_deref().unwrap_or("")
-        );
+        )?;
     }
 
     let Some(first) = directory.records.first() else {
@@ -72,12 +75,13 @@ async fn run() -> anyhow::Result<()> {
             ..Default::default()
         })
         .await?;
-    println!(
+    writeln!(
+        out,
         "read_directory_entry {}: {} ({})",
         entry.id,
         entry.name.as_deref().unwrap_or("-"),
         entry.type_.as_ref().map_or("-", |t| t.as_str())
-    );
+    )?;
 
     let last_name = entry.last_name.clone().unwrap_or_default();
     let found = contacts
@@ -91,10 +95,11 @@ async fn run() -> anyhow::Result<()> {
             },
         )
         .await?;
-    println!(
+    writeln!(
+        out,
         "search_directory_entries \"{last_name}\": {} match(es)",
         found.records.len()
-    );
+    )?;
 
     let federation = contacts
         .read_directory_federation(ReadDirectoryFederationParams {
@@ -102,12 +107,12 @@ async fn run() -> anyhow::Result<()> {
             ..Default::default()
         })
         .await?;
-    println!(
+    writeln!(
+        out,
         "read_directory_federation: {} account(s) in federation {}",
         federation.accounts.as_ref().map_or(0, Vec::len),
         federation.display_name.as_deref().unwrap_or("-")
-    );
+    )?;
 
-    sandbox.shutdown().await;
-    Ok(())
+    Ok((directory.records.len(), found.records.len()))
 }

@@ -32,14 +32,67 @@
 //! ```
 //!
 //! Models keep the fields the spec does not list in `extra`, and string enums keep a value they do
-//! not know in `Unknown(String)`, so a response read and sent back loses nothing.
+//! not know in `Unknown(String)`, so a response read and sent back loses nothing. They live in the
+//! `ringcentral-sdk-models` crate, re-exported here as [`models`], so that they compile once.
 //!
-//! Multipart and binary request bodies are not typed: those methods take a runtime
-//! [`ringcentral::Body`]. Responses that are not JSON come back as a [`ringcentral::Response`].
+//! # Files, bulk ids, tests
+//!
+//! - Multipart bodies (faxes, MMS, greetings, profile images) are typed: each such method takes an
+//!   upload struct (`CreateMMSUpload`, ...) with the request's JSON members as a model and its
+//!   files as [`Attachment`]s.
+//! - Answers that are not JSON (recordings, attachments, images, CSV) come back as a [`Binary`].
+//! - Operations whose path takes several ids at once (`.../message-store/1,2,3`) also have a
+//!   `_batch` method giving one [`ItemResult`] per id, each with its own status.
+//! - With the `sandbox` feature, [`testing::Sandbox`] starts RingCentral's look-alike in process,
+//!   seeded and with a logged-in client, for the tests of code that uses this SDK.
+//!
+//! ```no_run
+//! use ringcentral_sdk::models::{CreateMMSRequest, MessageStoreCallerInfoRequest};
+//! use ringcentral_sdk::services::{CreateMMSUpload, ReadMessageParams};
+//! use ringcentral_sdk::{Attachment, Services};
+//!
+//! # async fn run(client: ringcentral::Client) -> ringcentral_sdk::Result<()> {
+//! let number = |n: &str| MessageStoreCallerInfoRequest {
+//!     phone_number: n.into(),
+//!     ..Default::default()
+//! };
+//! let picture = std::fs::read("plan.png").map_err(|e| ringcentral_sdk::Error::Input(e.to_string()))?;
+//! let sent = client
+//!     .sms()
+//!     .create_mms(
+//!         Default::default(),
+//!         CreateMMSUpload {
+//!             request: CreateMMSRequest {
+//!                 from: number("+16505550100"),
+//!                 to: vec![number("+16505550101")],
+//!                 text: Some("the plan".into()),
+//!                 country: None,
+//!                 extra: Default::default(),
+//!             },
+//!             attachments: vec![Attachment::new("plan.png", "image/png", picture)],
+//!         },
+//!     )
+//!     .await?;
+//! // Several messages in one request, one result each.
+//! let ids = [sent.id.unwrap_or_default().to_string(), "404404".to_string()];
+//! for item in client
+//!     .message_store()
+//!     .read_message_batch(ReadMessageParams::default(), &ids)
+//!     .await?
+//! {
+//!     match item.result {
+//!         Ok(message) => println!("{}: {:?}", item.id, message.message_status),
+//!         Err(e) => println!("{e}"),
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
+use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use ringcentral::{Body, Client, Paging, Request};
+use ringcentral::{Body, Client, Paging, Part, Request};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -49,6 +102,14 @@ use serde_json::Value;
 mod generated;
 
 pub use generated::{models, services};
+
+mod batch;
+#[cfg(feature = "sandbox")]
+pub mod testing;
+
+pub use batch::{ItemError, ItemResult};
+#[doc(hidden)]
+pub use batch::{batch_body, batch_path, batch_results};
 pub use services::Services;
 
 /// What can go wrong calling an operation.
@@ -66,6 +127,12 @@ pub enum Error {
     /// The call's parameters or body cannot form a request.
     #[error("{0}")]
     Input(String),
+    /// A bulk call's `207 Multi-Status` answer cannot be read as one result per id.
+    #[error("the bulk answer of {operation} cannot be read: {why}")]
+    Batch {
+        operation: &'static str,
+        why: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -164,6 +231,83 @@ pub fn form(body: &impl Serialize) -> Result<Body> {
     Ok(Body::Form(pairs))
 }
 
+/// A file sent in a multipart body: a fax document, an MMS picture, a greeting's audio.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachment {
+    /// The name the server keeps for the file (RingCentral shows it as the attachment's name).
+    pub file_name: String,
+    /// The file's media type, e.g. `image/png`; RingCentral decides what it accepts from it.
+    pub content_type: String,
+    pub bytes: Bytes,
+}
+
+impl Attachment {
+    pub fn new(
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        bytes: impl Into<Bytes>,
+    ) -> Attachment {
+        Attachment {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// A `multipart/form-data` body: the request as a JSON part named `request` (RingCentral reads a
+/// first JSON part as the request itself), then one part per file under its member's name.
+#[doc(hidden)]
+pub fn multipart(request: Option<Value>, files: Vec<(&str, Attachment)>) -> Body {
+    let mut parts = Vec::with_capacity(files.len() + 1);
+    parts.extend(request.map(|r| Part::json("request", &r)));
+    parts.extend(files.into_iter().map(|(name, file)| Part {
+        name: name.to_string(),
+        filename: Some(file.file_name),
+        content_type: Some(file.content_type),
+        data: file.bytes,
+    }));
+    Body::Multipart(parts)
+}
+
+/// An answer that is not JSON: a recording, a greeting, an image, a CSV export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binary {
+    /// The `Content-Type` the server sent, as sent (empty when it sent none).
+    pub content_type: String,
+    pub bytes: Bytes,
+}
+
+impl Binary {
+    #[doc(hidden)]
+    pub fn from_response(response: ringcentral::Response) -> Binary {
+        Binary {
+            content_type: response.content_type().unwrap_or_default().to_string(),
+            bytes: response.into_body(),
+        }
+    }
+
+    /// The media type without its parameters, lower-cased: `text/csv` of `text/csv; charset=utf-8`.
+    pub fn media_type(&self) -> String {
+        self.content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// The bytes as text, for the answers that are text (CSV exports, plain-text attachments).
+    pub fn text(&self) -> Result<&str> {
+        std::str::from_utf8(&self.bytes).map_err(|e| {
+            Error::Input(format!(
+                "the answer ({}) is not UTF-8 text: {e}",
+                self.content_type
+            ))
+        })
+    }
+}
+
 /// Decodes a response body into its model, naming the field that does not fit.
 #[doc(hidden)]
 pub fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T> {
@@ -190,58 +334,4 @@ pub fn stream_records<T: DeserializeOwned + Send + 'static>(
             })
             .right_stream(),
     }
-}
-
-/// Defines a string enum that keeps values it does not know in `Unknown`, so that a value the
-/// server adds later still deserializes (and serializes back unchanged).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $(#[doc = $value] $variant,)*
-            /// A value this SDK does not know.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $value,)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $($value => Self::$variant,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
-    };
 }

@@ -76,8 +76,23 @@ pub fn generate_sdk(spec_yaml: &str) -> Result<Vec<GeneratedFile>> {
     sdk_services::emit(&spec, &api)
 }
 
+/// The `src/generated/` directories `files` are written to (a crate may hold another crate, as the
+/// SDK holds its models), relative to the crate's directory; always `src/generated` itself.
+fn generated_dirs(files: &[GeneratedFile]) -> Vec<String> {
+    let mut dirs = vec!["src/generated".to_string()];
+    for file in files {
+        if let Some(at) = file.path.find("src/generated/") {
+            let dir = &file.path[..at + "src/generated".len()];
+            if !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.to_string());
+            }
+        }
+    }
+    dirs
+}
+
 /// Paths of generated files whose committed contents differ from `files` (missing files included),
-/// plus committed files under `src/generated/` that the generator no longer writes.
+/// plus committed files under the `src/generated/` directories that the generator no longer writes.
 pub fn stale_files(crate_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<String>> {
     let mut stale = Vec::new();
     for file in files {
@@ -86,13 +101,16 @@ pub fn stale_files(crate_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<Stri
             stale.push(file.path.clone());
         }
     }
-    let generated_dir = crate_dir.join("src").join("generated");
-    if generated_dir.is_dir() {
+    for dir in generated_dirs(files) {
+        let generated_dir = crate_dir.join(&dir);
+        if !generated_dir.is_dir() {
+            continue;
+        }
         for entry in std::fs::read_dir(&generated_dir)
             .with_context(|| format!("cannot list {}", generated_dir.display()))?
         {
             let entry = entry?;
-            let rel = format!("src/generated/{}", entry.file_name().to_string_lossy());
+            let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
             if !files.iter().any(|f| f.path == rel) {
                 stale.push(rel);
             }
@@ -101,12 +119,14 @@ pub fn stale_files(crate_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<Stri
     Ok(stale)
 }
 
-/// Writes `files` under `crate_dir`, replacing `src/generated/` as a whole.
+/// Writes `files` under `crate_dir`, replacing its `src/generated/` directories as a whole.
 pub fn write_files(crate_dir: &Path, files: &[GeneratedFile]) -> Result<()> {
-    let generated_dir = crate_dir.join("src").join("generated");
-    if generated_dir.is_dir() {
-        std::fs::remove_dir_all(&generated_dir)
-            .with_context(|| format!("cannot clear {}", generated_dir.display()))?;
+    for dir in generated_dirs(files) {
+        let generated_dir = crate_dir.join(&dir);
+        if generated_dir.is_dir() {
+            std::fs::remove_dir_all(&generated_dir)
+                .with_context(|| format!("cannot clear {}", generated_dir.display()))?;
+        }
     }
     for file in files {
         let path = crate_dir.join(&file.path);

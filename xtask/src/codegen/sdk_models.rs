@@ -28,6 +28,8 @@ pub struct Field {
     pub rust: String,
     pub ty: String,
     pub optional: bool,
+    /// Required but `nullable`: always present on the wire, possibly as `null`.
+    pub nullable: bool,
     pub doc: String,
     pub boxed: bool,
 }
@@ -186,11 +188,17 @@ impl<'a> Models<'a> {
                     Ok(p) if prop.get("description").is_none() => description(p),
                     _ => description(prop),
                 };
+                let nullable = self
+                    .spec
+                    .resolve(prop)
+                    .is_ok_and(|p| p.get("nullable").and_then(Value::as_bool) == Some(true))
+                    || prop.get("nullable").and_then(Value::as_bool) == Some(true);
                 fields.push(Field {
                     wire: wire.clone(),
                     rust,
                     ty,
                     optional: !shape.required.contains(wire),
+                    nullable,
                     doc: prop_doc,
                     boxed: false,
                 });
@@ -270,6 +278,15 @@ impl<'a> Models<'a> {
         }
     }
 
+    /// Component schemas that became models, as (schema name, Rust type name).
+    pub fn built_components(&self) -> Vec<(&str, &str)> {
+        self.components
+            .iter()
+            .filter(|(_, rust)| self.items.contains_key(*rust))
+            .map(|(name, rust)| (name.as_str(), rust.as_str()))
+            .collect()
+    }
+
     /// Names of structs whose every required field has a default, so they can derive `Default`.
     pub fn defaultable(&self) -> BTreeSet<String> {
         let mut ok: BTreeSet<String> = BTreeSet::new();
@@ -284,7 +301,7 @@ impl<'a> Models<'a> {
                 }
                 if fields
                     .iter()
-                    .all(|f| f.optional || self.has_default(&f.ty, &ok))
+                    .all(|f| f.optional || f.nullable || self.has_default(&f.ty, &ok))
                 {
                     ok.insert(name.clone());
                 }
@@ -387,7 +404,12 @@ fn emit_item(out: &mut String, name: &str, item: &Item, default: bool) {
                     if !rename.is_empty() {
                         let _ = writeln!(out, "    #[serde({rename})]");
                     }
-                    let _ = writeln!(out, "    pub {}: {ty},", f.rust);
+                    if f.nullable {
+                        // Sent even when `None`: `null` is the value (e.g. "unassign").
+                        let _ = writeln!(out, "    pub {}: Option<{ty}>,", f.rust);
+                    } else {
+                        let _ = writeln!(out, "    pub {}: {ty},", f.rust);
+                    }
                 }
             }
             out.push_str(

@@ -39,6 +39,17 @@ impl<'c> AdaptiveCardsService<'c> {
         crate::decode("getGlipAdaptiveCardNew", response.body())
     }
 
+    /// [`Self::get_glip_adaptive_card_new`] for several `cardId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.card_id` empty.
+    pub async fn get_glip_adaptive_card_new_batch(&self, params: GetGlipAdaptiveCardNewParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<AdaptiveCardInfo>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.card_id = crate::batch_path("cardId", &params.card_id, &ids)?;
+        let request = get_glip_adaptive_card_new_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("getGlipAdaptiveCardNew", &ids, response)
+    }
+
     /// Update Adaptive Card
     ///
     /// Updates an adaptive card.

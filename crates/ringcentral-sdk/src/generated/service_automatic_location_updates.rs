@@ -236,6 +236,17 @@ impl<'c> AutomaticLocationUpdatesService<'c> {
         Ok(())
     }
 
+    /// [`Self::delete_wireless_point`] for several `pointId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.point_id` empty.
+    pub async fn delete_wireless_point_batch(&self, params: DeleteWirelessPointParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<()>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.point_id = crate::batch_path("pointId", &params.point_id, &ids)?;
+        let request = delete_wireless_point_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("deleteWirelessPoint", &ids, response)
+    }
+
     /// Get Network Map
     ///
     /// Returns a corporate network map with emergency addresses assigned
@@ -300,6 +311,17 @@ impl<'c> AutomaticLocationUpdatesService<'c> {
         let request = delete_network_request(&params)?;
         self.client.send(request).await?;
         Ok(())
+    }
+
+    /// [`Self::delete_network`] for several `networkId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.network_id` empty.
+    pub async fn delete_network_batch(&self, params: DeleteNetworkParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<()>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.network_id = crate::batch_path("networkId", &params.network_id, &ids)?;
+        let request = delete_network_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("deleteNetwork", &ids, response)
     }
 
     /// List Devices
@@ -396,6 +418,17 @@ impl<'c> AutomaticLocationUpdatesService<'c> {
         let request = delete_switch_request(&params)?;
         self.client.send(request).await?;
         Ok(())
+    }
+
+    /// [`Self::delete_switch`] for several `switchId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.switch_id` empty.
+    pub async fn delete_switch_batch(&self, params: DeleteSwitchParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<()>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.switch_id = crate::batch_path("switchId", &params.switch_id, &ids)?;
+        let request = delete_switch_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("deleteSwitch", &ids, response)
     }
 
     /// Create Multiple Switches

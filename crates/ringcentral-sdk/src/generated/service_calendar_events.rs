@@ -56,6 +56,17 @@ impl<'c> CalendarEventsService<'c> {
         crate::decode("readEventNew", response.body())
     }
 
+    /// [`Self::read_event_new`] for several `eventId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.event_id` empty.
+    pub async fn read_event_new_batch(&self, params: ReadEventNewParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<TMEventInfo>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.event_id = crate::batch_path("eventId", &params.event_id, &ids)?;
+        let request = read_event_new_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("readEventNew", &ids, response)
+    }
+
     /// Update Event
     ///
     /// Updates the specified calendar event.

@@ -47,9 +47,12 @@ impl<'c> CallRecordingsService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/recording/{recordingId}/content` (operation `readCallRecordingContent`).
-    pub async fn read_call_recording_content(&self, params: ReadCallRecordingContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_call_recording_content(&self, params: ReadCallRecordingContentParams) -> Result<crate::Binary> {
         let request = read_call_recording_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 }
 
@@ -115,5 +118,6 @@ fn read_call_recording_content_request(params: &ReadCallRecordingContentParams) 
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }

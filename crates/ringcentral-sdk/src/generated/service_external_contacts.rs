@@ -57,6 +57,17 @@ impl<'c> ExternalContactsService<'c> {
         crate::decode("readContact", response.body())
     }
 
+    /// [`Self::read_contact`] for several `contactId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.contact_id` empty.
+    pub async fn read_contact_batch(&self, params: ReadContactParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<PersonalContactResource>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.contact_id = crate::batch_path("contactId", &params.contact_id, &ids)?;
+        let request = read_contact_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("readContact", &ids, response)
+    }
+
     /// Update User Contact(s)
     ///
     /// Updates the user personal contact(s) (full resource update).
@@ -91,6 +102,17 @@ impl<'c> ExternalContactsService<'c> {
         let request = delete_contact_request(&params)?;
         self.client.send(request).await?;
         Ok(())
+    }
+
+    /// [`Self::delete_contact`] for several `contactId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.contact_id` empty.
+    pub async fn delete_contact_batch(&self, params: DeleteContactParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<()>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.contact_id = crate::batch_path("contactId", &params.contact_id, &ids)?;
+        let request = delete_contact_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("deleteContact", &ids, response)
     }
 
     /// Address Book Synchronization

@@ -24,9 +24,7 @@ impl<'c> FaxService<'c> {
     /// limited to 50Mb.
     ///
     /// `POST /restapi/v1.0/account/{accountId}/extension/{extensionId}/fax` (operation `createFaxMessage`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_fax_message(&self, params: CreateFaxMessageParams, body: Body) -> Result<FaxResponse> {
+    pub async fn create_fax_message(&self, params: CreateFaxMessageParams, body: CreateFaxMessageUpload) -> Result<FaxResponse> {
         let request = create_fax_message_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("createFaxMessage", response.body())
@@ -65,12 +63,33 @@ pub struct CreateFaxMessageParams {
     pub extension_id: Option<String>,
 }
 
-fn create_fax_message_request(params: &CreateFaxMessageParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_fax_message` (operation `createFaxMessage`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateFaxMessageUpload {
+    /// Everything but the files, sent as the body's first part (`application/json`).
+    pub request: CreateFaxMessageRequest,
+    /// File to upload
+    ///
+    /// Sent as the part(s) named `attachment`.
+    pub attachment: crate::Attachment,
+}
+
+impl CreateFaxMessageUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = Some(crate::to_json(&self.request)?);
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.push(("attachment", self.attachment));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_fax_message_request(params: &CreateFaxMessageParams, body: CreateFaxMessageUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[361];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/fax", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }
 

@@ -52,9 +52,7 @@ impl<'c> GreetingsService<'c> {
     /// Creates a custom company greeting.
     ///
     /// `POST /restapi/v1.0/account/{accountId}/greeting` (operation `createCompanyGreeting`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_company_greeting(&self, params: CreateCompanyGreetingParams, body: Body) -> Result<CustomCompanyGreetingInfo> {
+    pub async fn create_company_greeting(&self, params: CreateCompanyGreetingParams, body: CreateCompanyGreetingUpload) -> Result<CustomCompanyGreetingInfo> {
         let request = create_company_greeting_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("createCompanyGreeting", response.body())
@@ -65,9 +63,7 @@ impl<'c> GreetingsService<'c> {
     /// Creates custom greeting for an extension user.
     ///
     /// `POST /restapi/v1.0/account/{accountId}/extension/{extensionId}/greeting` (operation `createCustomUserGreeting`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_custom_user_greeting(&self, params: CreateCustomUserGreetingParams, body: Body) -> Result<CustomUserGreetingInfo> {
+    pub async fn create_custom_user_greeting(&self, params: CreateCustomUserGreetingParams, body: CreateCustomUserGreetingUpload) -> Result<CustomUserGreetingInfo> {
         let request = create_custom_user_greeting_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("createCustomUserGreeting", response.body())
@@ -80,9 +76,12 @@ impl<'c> GreetingsService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}/greeting/{greetingId}/content` (operation `readGreetingContent`).
-    pub async fn read_greeting_content(&self, params: ReadGreetingContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_greeting_content(&self, params: ReadGreetingContentParams) -> Result<crate::Binary> {
         let request = read_greeting_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 
     /// Get Account Greeting Media Content
@@ -92,9 +91,12 @@ impl<'c> GreetingsService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/greeting/{greetingId}/content` (operation `readAccountGreetingContent`).
-    pub async fn read_account_greeting_content(&self, params: ReadAccountGreetingContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_account_greeting_content(&self, params: ReadAccountGreetingContentParams) -> Result<crate::Binary> {
         let request = read_account_greeting_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 
     /// Get Custom Greeting
@@ -171,12 +173,33 @@ pub struct CreateCompanyGreetingParams {
     pub account_id: Option<String>,
 }
 
-fn create_company_greeting_request(params: &CreateCompanyGreetingParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_company_greeting` (operation `createCompanyGreeting`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCompanyGreetingUpload {
+    /// Everything but the files, sent as the body's first part (`application/json`).
+    pub request: CreateCompanyGreetingRequest,
+    /// Media file to upload
+    ///
+    /// Sent as the part(s) named `binary`.
+    pub binary: crate::Attachment,
+}
+
+impl CreateCompanyGreetingUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = Some(crate::to_json(&self.request)?);
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.push(("binary", self.binary));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_company_greeting_request(params: &CreateCompanyGreetingParams, body: CreateCompanyGreetingUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[42];
     let path = format!("/restapi/v1.0/account/{}/greeting", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }
 
@@ -199,13 +222,34 @@ pub struct CreateCustomUserGreetingParams {
     pub apply: Option<bool>,
 }
 
-fn create_custom_user_greeting_request(params: &CreateCustomUserGreetingParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_custom_user_greeting` (operation `createCustomUserGreeting`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCustomUserGreetingUpload {
+    /// Everything but the files, sent as the body's first part (`application/json`).
+    pub request: CreateCustomUserGreetingRequest,
+    /// Media file to upload
+    ///
+    /// Sent as the part(s) named `binary`.
+    pub binary: crate::Attachment,
+}
+
+impl CreateCustomUserGreetingUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = Some(crate::to_json(&self.request)?);
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.push(("binary", self.binary));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_custom_user_greeting_request(params: &CreateCustomUserGreetingParams, body: CreateCustomUserGreetingUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[43];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/greeting", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "apply", &params.apply, false)?;
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }
 
@@ -237,6 +281,7 @@ fn read_greeting_content_request(params: &ReadGreetingContentParams) -> Result<R
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
 
@@ -263,6 +308,7 @@ fn read_account_greeting_content_request(params: &ReadAccountGreetingContentPara
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
 

@@ -61,6 +61,17 @@ impl<'c> IncomingWebhooksService<'c> {
         crate::decode("readGlipWebhookNew", response.body())
     }
 
+    /// [`Self::read_glip_webhook_new`] for several `webhookId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.webhook_id` empty.
+    pub async fn read_glip_webhook_new_batch(&self, params: ReadGlipWebhookNewParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<TMWebhookList>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.webhook_id = crate::batch_path("webhookId", &params.webhook_id, &ids)?;
+        let request = read_glip_webhook_new_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("readGlipWebhookNew", &ids, response)
+    }
+
     /// Delete Webhook
     ///
     /// Deletes a webhook by ID.

@@ -33,9 +33,7 @@ impl<'c> IVRService<'c> {
     /// Creates an IVR prompt.
     ///
     /// `POST /restapi/v1.0/account/{accountId}/ivr-prompts` (operation `createIVRPrompt`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_ivr_prompt(&self, params: CreateIVRPromptParams, body: Body) -> Result<PromptInfo> {
+    pub async fn create_ivr_prompt(&self, params: CreateIVRPromptParams, body: CreateIVRPromptUpload) -> Result<PromptInfo> {
         let request = create_ivr_prompt_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("createIVRPrompt", response.body())
@@ -81,9 +79,12 @@ impl<'c> IVRService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/ivr-prompts/{promptId}/content` (operation `readIVRPromptContent`).
-    pub async fn read_ivr_prompt_content(&self, params: ReadIVRPromptContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_ivr_prompt_content(&self, params: ReadIVRPromptContentParams) -> Result<crate::Binary> {
         let request = read_ivr_prompt_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 
     /// List IVR Menus
@@ -159,12 +160,33 @@ pub struct CreateIVRPromptParams {
     pub account_id: Option<String>,
 }
 
-fn create_ivr_prompt_request(params: &CreateIVRPromptParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_ivr_prompt` (operation `createIVRPrompt`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIVRPromptUpload {
+    /// Everything but the files, sent as the body's first part (`application/json`).
+    pub request: CreateIVRPromptRequest,
+    /// Audio file that will be used as a prompt. Attachment cannot be empty, only audio files are supported
+    ///
+    /// Sent as the part(s) named `attachment`.
+    pub attachment: crate::Attachment,
+}
+
+impl CreateIVRPromptUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = Some(crate::to_json(&self.request)?);
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.push(("attachment", self.attachment));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_ivr_prompt_request(params: &CreateIVRPromptParams, body: CreateIVRPromptUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[49];
     let path = format!("/restapi/v1.0/account/{}/ivr-prompts", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }
 
@@ -254,6 +276,7 @@ fn read_ivr_prompt_content_request(params: &ReadIVRPromptContentParams) -> Resul
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
 

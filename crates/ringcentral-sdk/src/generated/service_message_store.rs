@@ -62,6 +62,17 @@ impl<'c> MessageStoreService<'c> {
         crate::decode("readMessage", response.body())
     }
 
+    /// [`Self::read_message`] for several `messageId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.message_id` empty.
+    pub async fn read_message_batch(&self, params: ReadMessageParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<GetMessageInfoResponse>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.message_id = crate::batch_path("messageId", &params.message_id, &ids)?;
+        let request = read_message_request(&params)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("readMessage", &ids, response)
+    }
+
     /// Update Message(s)
     ///
     /// Updates message(s) by their ID(s). Currently, only the `readStatus`
@@ -77,6 +88,19 @@ impl<'c> MessageStoreService<'c> {
         let request = update_message_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("updateMessage", response.body())
+    }
+
+    /// [`Self::update_message`] for several `messageId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.message_id` empty.
+    ///
+    /// Each id comes with its own body.
+    pub async fn update_message_batch(&self, params: UpdateMessageParams, items: Vec<(String, UpdateMessageRequest)>) -> Result<Vec<crate::ItemResult<GetMessageInfoResponse>>> {
+        let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+        let mut params = params;
+        params.message_id = crate::batch_path("messageId", &params.message_id, &ids)?;
+        let request = update_message_base(&params)?.body(crate::batch_body(&ids, items.into_iter().map(|(_, body)| body))?);
+        let response = self.client.send(request).await?;
+        crate::batch_results("updateMessage", &ids, response)
     }
 
     /// Patch Message(s)
@@ -98,6 +122,19 @@ impl<'c> MessageStoreService<'c> {
         crate::decode("patchMessage", response.body())
     }
 
+    /// [`Self::patch_message`] for several `messageId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.message_id` empty.
+    ///
+    /// Each id comes with its own body.
+    pub async fn patch_message_batch(&self, params: PatchMessageParams, items: Vec<(String, PatchMessageRequest)>) -> Result<Vec<crate::ItemResult<GetMessageInfoResponse>>> {
+        let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+        let mut params = params;
+        params.message_id = crate::batch_path("messageId", &params.message_id, &ids)?;
+        let request = patch_message_base(&params)?.body(crate::batch_body(&ids, items.into_iter().map(|(_, body)| body))?);
+        let response = self.client.send(request).await?;
+        crate::batch_results("patchMessage", &ids, response)
+    }
+
     /// Delete Message
     ///
     /// Deletes message(s) by the given message ID(s). The first call of
@@ -114,6 +151,17 @@ impl<'c> MessageStoreService<'c> {
         let request = delete_message_request(&params, body)?;
         self.client.send(request).await?;
         Ok(())
+    }
+
+    /// [`Self::delete_message`] for several `messageId`s in one request (RingCentral's bulk syntax, answered
+    /// `207 Multi-Status`): one result per id, in the order given. Leave `params.message_id` empty.
+    pub async fn delete_message_batch(&self, params: DeleteMessageParams, ids: &[impl AsRef<str>]) -> Result<Vec<crate::ItemResult<()>>> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_ref().to_string()).collect();
+        let mut params = params;
+        params.message_id = crate::batch_path("messageId", &params.message_id, &ids)?;
+        let request = delete_message_request(&params, None)?;
+        let response = self.client.send(request).await?;
+        crate::batch_results("deleteMessage", &ids, response)
     }
 
     /// Sync Messages
@@ -164,9 +212,12 @@ impl<'c> MessageStoreService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/{messageId}/content/{attachmentId}` (operation `readMessageContent`).
-    pub async fn read_message_content(&self, params: ReadMessageContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_message_content(&self, params: ReadMessageContentParams) -> Result<crate::Binary> {
         let request = read_message_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 }
 
@@ -333,11 +384,16 @@ pub struct UpdateMessageParams {
 }
 
 fn update_message_request(params: &UpdateMessageParams, body: UpdateMessageRequest) -> Result<Request> {
+    let mut request = update_message_base(params)?;
+    request = request.json(crate::to_json(&body)?);
+    Ok(request)
+}
+
+fn update_message_base(params: &UpdateMessageParams) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[379];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/message-store/{}", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?, crate::path_segment("messageId", &params.message_id)?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.json(crate::to_json(&body)?);
     Ok(request)
 }
 
@@ -359,11 +415,16 @@ pub struct PatchMessageParams {
 }
 
 fn patch_message_request(params: &PatchMessageParams, body: PatchMessageRequest) -> Result<Request> {
+    let mut request = patch_message_base(params)?;
+    request = request.json(crate::to_json(&body)?);
+    Ok(request)
+}
+
+fn patch_message_base(params: &PatchMessageParams) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[380];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/message-store/{}", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?, crate::path_segment("messageId", &params.message_id)?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.json(crate::to_json(&body)?);
     Ok(request)
 }
 
@@ -540,5 +601,6 @@ fn read_message_content_request(params: &ReadMessageContentParams) -> Result<Req
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }

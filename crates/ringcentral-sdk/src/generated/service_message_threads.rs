@@ -272,9 +272,12 @@ impl<'c> MessageThreadsService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/message-threads/messages/{messageId}/content/{attachmentId}` (operation `mthReadMessageContent`).
-    pub async fn mth_read_message_content(&self, params: MthReadMessageContentParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn mth_read_message_content(&self, params: MthReadMessageContentParams) -> Result<crate::Binary> {
         let request = mth_read_message_content_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 }
 
@@ -678,5 +681,6 @@ fn mth_read_message_content_request(params: &MthReadMessageContentParams) -> Res
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }

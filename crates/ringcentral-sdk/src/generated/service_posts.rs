@@ -103,9 +103,7 @@ impl<'c> PostsService<'c> {
     /// Posts a file or multiple files.
     ///
     /// `POST /team-messaging/v1/files` (operation `createGlipFileNew`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_glip_file_new(&self, params: CreateGlipFileNewParams, body: Body) -> Result<TMAddFileResponse> {
+    pub async fn create_glip_file_new(&self, params: CreateGlipFileNewParams, body: CreateGlipFileNewUpload) -> Result<TMAddFileResponse> {
         let request = create_glip_file_new_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("createGlipFileNew", response.body())
@@ -234,13 +232,32 @@ pub struct CreateGlipFileNewParams {
     pub name: Option<String>,
 }
 
-fn create_glip_file_new_request(params: &CreateGlipFileNewParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_glip_file_new` (operation `createGlipFileNew`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateGlipFileNewUpload {
+    /// File(s) - binary or multipart/form-data - to upload
+    ///
+    /// Sent as the part(s) named `body`.
+    pub body: crate::Attachment,
+}
+
+impl CreateGlipFileNewUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = None;
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.push(("body", self.body));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_glip_file_new_request(params: &CreateGlipFileNewParams, body: CreateGlipFileNewUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[326];
     let path = "/team-messaging/v1/files".to_string();
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "groupId", &params.group_id, false)?;
     request = crate::query(request, "name", &params.name, false)?;
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }

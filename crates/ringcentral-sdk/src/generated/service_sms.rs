@@ -40,9 +40,7 @@ impl<'c> SMSService<'c> {
     /// requests per minute; relevant for all client applications.
     ///
     /// `POST /restapi/v1.0/account/{accountId}/extension/{extensionId}/mms` (operation `createMMS`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_mms(&self, params: CreateMMSParams, body: Body) -> Result<GetSMSMessageInfoResponse> {
+    pub async fn create_mms(&self, params: CreateMMSParams, body: CreateMMSUpload) -> Result<GetSMSMessageInfoResponse> {
         let request = create_mms_request(&params, body)?;
         let response = self.client.send(request).await?;
         crate::decode("createMMS", response.body())
@@ -88,11 +86,32 @@ pub struct CreateMMSParams {
     pub extension_id: Option<String>,
 }
 
-fn create_mms_request(params: &CreateMMSParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_mms` (operation `createMMS`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMMSUpload {
+    /// Everything but the files, sent as the body's first part (`application/json`).
+    pub request: CreateMMSRequest,
+    /// Media file(s) to upload
+    ///
+    /// Sent as the part(s) named `attachments`.
+    pub attachments: Vec<crate::Attachment>,
+}
+
+impl CreateMMSUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = Some(crate::to_json(&self.request)?);
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.extend(self.attachments.into_iter().map(|a| ("attachments", a)));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_mms_request(params: &CreateMMSParams, body: CreateMMSUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[374];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/mms", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }

@@ -101,9 +101,12 @@ impl<'c> SMSConsentsService<'c> {
     /// | Last Modified Time    | string    | Last Modified Time in ISO 8601 format                            |
     ///
     /// `GET /restapi/v2/accounts/{accountId}/sms/consents/export` (operation `exportSmsConsentRecords`).
-    pub async fn export_sms_consent_records(&self, params: ExportSmsConsentRecordsParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn export_sms_consent_records(&self, params: ExportSmsConsentRecordsParams) -> Result<crate::Binary> {
         let request = export_sms_consent_records_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 
     /// Search SMS Consent Records
@@ -263,6 +266,7 @@ fn export_sms_consent_records_request(params: &ExportSmsConsentRecordsParams) ->
     let path = format!("/restapi/v2/accounts/{}/sms/consents/export", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
 

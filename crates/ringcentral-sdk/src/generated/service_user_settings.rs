@@ -72,9 +72,12 @@ impl<'c> UserSettingsService<'c> {
     /// Returns a profile image of an extension.
     ///
     /// `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}/profile-image` (operation `readUserProfileImageLegacy`).
-    pub async fn read_user_profile_image_legacy(&self, params: ReadUserProfileImageLegacyParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_user_profile_image_legacy(&self, params: ReadUserProfileImageLegacyParams) -> Result<crate::Binary> {
         let request = read_user_profile_image_legacy_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 
     /// Upload User Profile Image
@@ -82,9 +85,7 @@ impl<'c> UserSettingsService<'c> {
     /// Uploads the extension profile image.
     ///
     /// `POST /restapi/v1.0/account/{accountId}/extension/{extensionId}/profile-image` (operation `createUserProfileImage`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn create_user_profile_image(&self, params: CreateUserProfileImageParams, body: Body) -> Result<()> {
+    pub async fn create_user_profile_image(&self, params: CreateUserProfileImageParams, body: CreateUserProfileImageUpload) -> Result<()> {
         let request = create_user_profile_image_request(&params, body)?;
         self.client.send(request).await?;
         Ok(())
@@ -95,9 +96,7 @@ impl<'c> UserSettingsService<'c> {
     /// Updates the extension profile image.
     ///
     /// `PUT /restapi/v1.0/account/{accountId}/extension/{extensionId}/profile-image` (operation `updateUserProfileImage`).
-    ///
-    /// The body is not typed: build it as a runtime [`Body`] (multipart or bytes).
-    pub async fn update_user_profile_image(&self, params: UpdateUserProfileImageParams, body: Body) -> Result<()> {
+    pub async fn update_user_profile_image(&self, params: UpdateUserProfileImageParams, body: UpdateUserProfileImageUpload) -> Result<()> {
         let request = update_user_profile_image_request(&params, body)?;
         self.client.send(request).await?;
         Ok(())
@@ -121,9 +120,12 @@ impl<'c> UserSettingsService<'c> {
     /// **This API must be called via media API entry point, e.g. https://media.ringcentral.com**
     ///
     /// `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}/profile-image/{scaleSize}` (operation `readScaledProfileImage`).
-    pub async fn read_scaled_profile_image(&self, params: ReadScaledProfileImageParams) -> Result<ringcentral::Response> {
+    ///
+    /// The answer is not JSON: its bytes come back with their content type.
+    pub async fn read_scaled_profile_image(&self, params: ReadScaledProfileImageParams) -> Result<crate::Binary> {
         let request = read_scaled_profile_image_request(&params)?;
-        Ok(self.client.send(request).await?)
+        let response = self.client.send(request).await?;
+        Ok(crate::Binary::from_response(response))
     }
 
     /// Get Extension
@@ -384,6 +386,7 @@ fn read_user_profile_image_legacy_request(params: &ReadUserProfileImageLegacyPar
     let path = format!("/restapi/v1.0/account/{}/extension/{}/profile-image", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
 
@@ -402,12 +405,29 @@ pub struct CreateUserProfileImageParams {
     pub extension_id: Option<String>,
 }
 
-fn create_user_profile_image_request(params: &CreateUserProfileImageParams, body: Body) -> Result<Request> {
+/// The multipart body of `create_user_profile_image` (operation `createUserProfileImage`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateUserProfileImageUpload {
+    /// Sent as the part(s) named `image`.
+    pub image: crate::Attachment,
+}
+
+impl CreateUserProfileImageUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = None;
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.push(("image", self.image));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn create_user_profile_image_request(params: &CreateUserProfileImageParams, body: CreateUserProfileImageUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[105];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/profile-image", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }
 
@@ -426,12 +446,29 @@ pub struct UpdateUserProfileImageParams {
     pub extension_id: Option<String>,
 }
 
-fn update_user_profile_image_request(params: &UpdateUserProfileImageParams, body: Body) -> Result<Request> {
+/// The multipart body of `update_user_profile_image` (operation `updateUserProfileImage`): the request as a JSON part, then its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateUserProfileImageUpload {
+    /// Sent as the part(s) named `image`.
+    pub image: Option<crate::Attachment>,
+}
+
+impl UpdateUserProfileImageUpload {
+    fn into_body(self) -> Result<Body> {
+        let request = None;
+        #[allow(unused_mut)]
+        let mut files = Vec::new();
+        files.extend(self.image.map(|a| ("image", a)));
+        Ok(crate::multipart(request, files))
+    }
+}
+
+fn update_user_profile_image_request(params: &UpdateUserProfileImageParams, body: UpdateUserProfileImageUpload) -> Result<Request> {
     let operation = &ringcentral_api::OPERATIONS[106];
     let path = format!("/restapi/v1.0/account/{}/extension/{}/profile-image", crate::path_segment("accountId", params.account_id.as_deref().unwrap_or("~"))?, crate::path_segment("extensionId", params.extension_id.as_deref().unwrap_or("~"))?);
     #[allow(unused_mut)]
     let mut request = Request::for_operation(operation, path);
-    request = request.body(body);
+    request = request.body(body.into_body()?);
     Ok(request)
 }
 
@@ -486,6 +523,7 @@ fn read_scaled_profile_image_request(params: &ReadScaledProfileImageParams) -> R
     let mut request = Request::for_operation(operation, path);
     request = crate::query(request, "contentDisposition", &params.content_disposition, false)?;
     request = crate::query(request, "contentDispositionFilename", &params.content_disposition_filename, false)?;
+    request = request.header("Accept", "*/*");
     Ok(request)
 }
 

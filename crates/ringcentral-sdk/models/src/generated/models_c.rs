@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaiAsyncApiResponse {
@@ -7441,6 +7441,39 @@ pub struct CreateCallMonitoringGroupRequestSite {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateCompanyGreetingRequest {
+    /// Type of greeting, specifying the case when the greeting
+    /// is played.
+    #[serde(rename = "type")]
+    pub type_: CreateCompanyGreetingRequestType,
+    /// Internal identifier of an answering rule
+    #[serde(rename = "answeringRuleId", default, skip_serializing_if = "Option::is_none")]
+    pub answering_rule_id: Option<String>,
+    /// Internal identifier of a language. See Get Language
+    /// List
+    #[serde(rename = "languageId", default, skip_serializing_if = "Option::is_none")]
+    pub language_id: Option<String>,
+    /// Text to be used for speech transcription
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextForSpeech>,
+    /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+crate::string_enum! {
+    /// Type of greeting, specifying the case when the greeting
+    /// is played.
+    CreateCompanyGreetingRequestType {
+        Company = "Company",
+        StartRecording = "StartRecording",
+        StopRecording = "StopRecording",
+        AutomaticRecording = "AutomaticRecording",
+        TemplateGreeting = "TemplateGreeting",
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequest {
     /// Identifier(s) of chat member(s). The maximum supported number
@@ -7463,6 +7496,36 @@ pub struct CreateConversationRequestMembersItem {
     /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateCustomUserGreetingRequest {
+    /// Type of greeting, specifying the case when the greeting is played.
+    #[serde(rename = "type")]
+    pub type_: CreateCustomUserGreetingRequestType,
+    /// Internal identifier of an answering rule
+    #[serde(rename = "answeringRuleId")]
+    pub answering_rule_id: String,
+    /// Text to be used for speech transcription
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextForSpeech>,
+    /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+crate::string_enum! {
+    /// Type of greeting, specifying the case when the greeting is played.
+    CreateCustomUserGreetingRequestType {
+        Introductory = "Introductory",
+        Announcement = "Announcement",
+        ConnectingMessage = "ConnectingMessage",
+        ConnectingAudio = "ConnectingAudio",
+        Voicemail = "Voicemail",
+        Unavailable = "Unavailable",
+        HoldMusic = "HoldMusic",
+        TemplateGreeting = "TemplateGreeting",
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -7501,6 +7564,37 @@ pub struct CreateDeviceRegistrationResponse {
     /// Suggested interval in seconds to periodically call SIP-provision API and update the local cache
     #[serde(rename = "pollingInterval", default, skip_serializing_if = "Option::is_none")]
     pub polling_interval: Option<i64>,
+    /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateFaxMessageRequest {
+    /// Fax only. Resolution of a fax message. 'High' for black and
+    /// white image scanned at 200 dpi, 'Low' for black and white image scanned
+    /// at 100 dpi
+    #[serde(rename = "faxResolution", default, skip_serializing_if = "Option::is_none")]
+    pub fax_resolution: Option<FaxResolutionEnum>,
+    /// Recipient's phone number(s)
+    pub to: Vec<FaxRequestTo>,
+    /// Timestamp to send a fax at. If not specified, current or the past,
+    /// a fax message is sent immediately
+    #[serde(rename = "sendTime", default, skip_serializing_if = "Option::is_none")]
+    pub send_time: Option<String>,
+    /// Two-letter country code in [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format
+    #[serde(rename = "isoCode", default, skip_serializing_if = "Option::is_none")]
+    pub iso_code: Option<CountryIsoCode>,
+    /// Cover page identifier. If `coverIndex` is set to '0' (zero) a cover page
+    /// is not attached. For a list of available cover page identifiers (1-13)
+    /// please call the Fax Cover Pages method. If not specified, the default cover
+    /// page is attached (which is configured in 'Outbound Fax Settings')
+    #[serde(rename = "coverIndex", default, skip_serializing_if = "Option::is_none")]
+    pub cover_index: Option<i64>,
+    /// Cover page text, entered by a fax sender and printed
+    /// on a cover page. Maximum length is limited to 1024 symbols
+    #[serde(rename = "coverPageText", default, skip_serializing_if = "Option::is_none")]
+    pub cover_page_text: Option<String>,
     /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -7545,6 +7639,16 @@ pub struct CreateForwardingNumberRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateIVRPromptRequest {
+    /// Description of file contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateInternalTextMessageRequest {
     /// Sender of a pager message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7583,6 +7687,26 @@ pub struct CreateMMSMessage {
     pub country: Option<SmsRequestCountryInfo>,
     /// Media file(s) to upload
     pub attachments: Vec<String>,
+    /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateMMSRequest {
+    /// Message sender information. The `phoneNumber` value should be one
+    /// the account phone numbers allowed to send the current type of messages
+    pub from: MessageStoreCallerInfoRequest,
+    /// Message receiver(s) information. The `phoneNumber` value is required
+    pub to: Vec<MessageStoreCallerInfoRequest>,
+    /// Text of a message. Max length is 1000 symbols (2-byte UTF-16
+    /// encoded). If a character is encoded in 4 bytes in UTF-16 it is treated
+    /// as 2 characters, thus restricting the maximum message length to 500 symbols
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Target number country information. Either `id` or `isoCode` can be specified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<SmsRequestCountryInfo>,
     /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

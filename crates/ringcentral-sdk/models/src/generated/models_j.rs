@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 /// Public key definition in JWK format
 /// (see [RFC-7517](https://www.rfc-editor.org/rfc/rfc7517.html#section-4))

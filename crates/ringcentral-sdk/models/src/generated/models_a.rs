@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 crate::string_enum! {
     ADGIntegrationRoutingSearchType {
@@ -2663,7 +2663,7 @@ crate::string_enum! {
 /// Assignee extension information (can be `null` to unassign the thread)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignMessageThreadRequest {
-    pub assignee: AssignMessageThreadRequestAssignee,
+    pub assignee: Option<AssignMessageThreadRequestAssignee>,
     /// Fields the spec does not list, kept so that a read-modify-write loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 /// Specifies a background image oa a card. Acceptable formats are PNG, JPEG, and GIF
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

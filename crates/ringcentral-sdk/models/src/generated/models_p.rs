@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 /// Links to other pages of the current result set
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 /// Additional info about the key
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

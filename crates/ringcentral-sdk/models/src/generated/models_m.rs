@@ -2,7 +2,7 @@
 #![allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-use super::models::*;
+use super::*;
 
 /// Instance id of the caller. It corresponds to the 1st leg of the CallOut call.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
