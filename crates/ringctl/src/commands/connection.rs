@@ -605,45 +605,20 @@ async fn browser_login(
     }
 }
 
-/// Tries to open a URL in the user's browser; the URL is printed anyway. `$BROWSER` (a command,
-/// possibly with arguments) takes precedence, as it does for other command-line tools.
-///
-/// Written here rather than with the `webbrowser` crate: on a machine with no display that crate
-/// falls back to text-mode browsers run in the foreground, which would take over the terminal that a
-/// headless login needs for `login complete` or a pasted code. Here no display means no browser.
+/// Tries to open a URL in the user's browser (`$BROWSER` first, as other command-line tools
+/// do); the URL is printed anyway. On a Unix machine with no display and no `$BROWSER` nothing is
+/// opened: the `webbrowser` crate would then fall back to a text-mode browser run in the
+/// foreground, taking over the terminal that a headless login needs for a pasted code.
 fn open_browser(url: &str) {
-    if let Some(browser) = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-    {
-        let mut words = browser.split_whitespace();
-        if let Some(program) = words.next() {
-            let _ = std::process::Command::new(program)
-                .args(words)
-                .arg(url)
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn();
-        }
-        return;
+    let chosen = std::env::var("BROWSER").is_ok_and(|b| !b.trim().is_empty());
+    let display = !cfg!(unix)
+        || cfg!(target_os = "macos")
+        || std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if chosen || display {
+        // Opening is a convenience: the URL is on screen whatever happens here.
+        let _ = webbrowser::open(url);
     }
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(target_os = "windows") {
-        "explorer"
-    } else {
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-            return;
-        }
-        "xdg-open"
-    };
-    let _ = std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
 }
 
 fn login_complete(ctx: &Ctx, args: &LoginCompleteArgs) -> CliResult<View> {
