@@ -392,20 +392,20 @@ fn spellings(operations: &[Operation]) -> Vec<Vec<String>> {
             add(tag);
         }
     }
-    for vw in lexicon::VERBS {
+    for vw in &lexicon::get().verbs {
         add(vw.word);
     }
-    for (word, expansions) in lexicon::SYNONYMS {
+    for (word, expansions) in &lexicon::get().synonyms {
         add(word);
-        for (to, _) in *expansions {
+        for (to, _) in expansions {
             add(to);
         }
     }
-    for (from, to) in lexicon::PHRASES {
+    for (from, to) in lexicon::phrases() {
         add(from);
         add(to);
     }
-    for word in lexicon::PEOPLE {
+    for word in lexicon::people() {
         add(word);
     }
     let mut by_length: Vec<Vec<String>> = Vec::new();
@@ -468,18 +468,19 @@ impl Index {
             synonyms: Map::default(),
             verbs: Map::default(),
             actions: Map::default(),
-            stopwords: lexicon::STOPWORDS.iter().map(|w| w.to_string()).collect(),
-            questions: lexicon::QUESTIONS.iter().map(|w| w.to_string()).collect(),
-            mine: lexicon::MINE.iter().map(|w| w.to_string()).collect(),
-            company_wide: stemmed(lexicon::COMPANY_WIDE),
-            noise: stemmed(lexicon::NAME_NOISE),
-            weak: stemmed(lexicon::WEAK),
+            stopwords: lexicon::stopwords().iter().map(|w| w.to_string()).collect(),
+            questions: lexicon::questions().iter().map(|w| w.to_string()).collect(),
+            mine: lexicon::mine().iter().map(|w| w.to_string()).collect(),
+            company_wide: stemmed(lexicon::company_wide()),
+            noise: stemmed(lexicon::name_noise()),
+            weak: stemmed(lexicon::weak()),
             phrases: Map::default(),
             generic_heads: Set::default(),
             kinds: Map::default(),
             heads: Set::default(),
             spellings: OnceLock::new(),
-            in_context: lexicon::IN_CONTEXT
+            in_context: lexicon::get()
+                .in_context
                 .iter()
                 .map(|(word, context, to)| InContext {
                     word: text::stem(word),
@@ -488,7 +489,7 @@ impl Index {
                 })
                 .collect(),
         };
-        for (from, to) in lexicon::PHRASES {
+        for (from, to) in lexicon::phrases() {
             let from = text::words(from);
             // Found by the stem of their first word, so that plurals meet them too.
             if let Some(first) = from.first().map(|w| text::stem(w)) {
@@ -499,9 +500,9 @@ impl Index {
                     .push((from, text::words(to)));
             }
         }
-        for (word, expansions) in lexicon::SYNONYMS {
+        for (word, expansions) in &lexicon::get().synonyms {
             let entry = index.synonyms.entry(text::stem(word)).or_default();
-            for (to, weight) in *expansions {
+            for (to, weight) in expansions {
                 let to = text::stem(to);
                 match entry.iter_mut().find(|(t, _)| *t == to) {
                     Some(existing) => existing.1 = existing.1.max(*weight),
@@ -509,7 +510,7 @@ impl Index {
                 }
             }
         }
-        for vw in lexicon::VERBS {
+        for vw in &lexicon::get().verbs {
             let action = text::stem(vw.action.unwrap_or(vw.word));
             let info = VerbInfo {
                 class: vw.verb,
@@ -526,7 +527,7 @@ impl Index {
             index.verbs.insert(vw.word.to_string(), info);
         }
 
-        for word in lexicon::GENERIC_HEADS {
+        for word in lexicon::generic_heads() {
             let term = index.intern(&text::stem(word));
             index.generic_heads.insert(term);
         }
@@ -577,7 +578,7 @@ impl Index {
             .flat_map(|d| d.head.iter().copied())
             .collect();
         // Everyday names of kinds the API calls otherwise ("call queue" for Department).
-        for (name, value) in lexicon::KIND_NAMES {
+        for (name, value) in lexicon::kind_names() {
             let target = kind_key(&text::words(value));
             let words = text::words(name);
             if let Some(kind) = index.kinds.get(&target).cloned() {
@@ -715,7 +716,8 @@ impl Index {
             } else if let Some(term) = first {
                 f(builder, term);
             }
-            compound = lexicon::COMPOUNDS
+            compound = lexicon::get()
+                .compounds
                 .iter()
                 .find(|(first, _, _)| *first == word);
             match self.term_of(builder, word) {
@@ -1069,7 +1071,7 @@ impl Index {
         // Status").
         let mut named: Vec<Term> = Vec::new();
         for word in summary_words.iter().skip(skip) {
-            if lexicon::PREPOSITIONS.contains(&word.as_str()) {
+            if lexicon::prepositions().contains(&word.as_str()) {
                 break;
             }
             let stem = text::stem(word);
@@ -1082,7 +1084,7 @@ impl Index {
         // Records").
         let mut id_named: Vec<Term> = Vec::new();
         for word in id_words.iter().skip(1) {
-            if lexicon::PREPOSITIONS.contains(&word.as_str()) {
+            if lexicon::prepositions().contains(&word.as_str()) {
                 break;
             }
             let stem = text::stem(word);
@@ -1516,7 +1518,7 @@ impl Index {
         // Acronyms written in capitals that are small words in lower case ("every *DID* we
         // own") say what they stand for.
         let cleaned = if cleaned.split_whitespace().any(|t| {
-            lexicon::ACRONYMS
+            lexicon::acronyms()
                 .iter()
                 .any(|(a, _)| t.trim_matches(|c: char| !c.is_alphanumeric()) == *a)
         }) {
@@ -1524,7 +1526,7 @@ impl Index {
                 .split_whitespace()
                 .map(|t| {
                     let bare = t.trim_matches(|c: char| !c.is_alphanumeric());
-                    lexicon::ACRONYMS
+                    lexicon::acronyms()
                         .iter()
                         .find(|(a, _)| bare == *a)
                         .map_or(t, |(_, meaning)| *meaning)
@@ -1548,7 +1550,7 @@ impl Index {
                     && !self.verbs.get(word).is_some_and(|v| v.pure)
                     && !self.questions.contains(word)
                     && !self.mine.contains(word)
-                    && !lexicon::COUNTING.contains(&word)
+                    && !lexicon::counting().contains(&word)
             },
             is_word,
         );
@@ -1598,7 +1600,7 @@ impl Index {
         if raw.first().is_some_and(|w| w == "call" || w == "ring") {
             let next = cleaned.split_whitespace().nth(1).unwrap_or("");
             if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
-                || lexicon::CALLEES.contains(&next.to_lowercase().as_str())
+                || lexicon::callees().contains(&next.to_lowercase().as_str())
             {
                 raw[0] = "dial".to_string();
             }
@@ -1626,7 +1628,7 @@ impl Index {
             w == "calls"
                 && !i
                     .checked_sub(1)
-                    .is_some_and(|p| lexicon::FEW.contains(&words[p].as_str()))
+                    .is_some_and(|p| lexicon::few().contains(&words[p].as_str()))
         });
         // A question about oneself ("which queues am I in?") asks about one's own records.
         let mut scope = if question == Question::About
@@ -1654,13 +1656,13 @@ impl Index {
         let mut word_at: Vec<usize> = Vec::new();
         for (at, w) in words.iter().enumerate() {
             let before = last;
-            if !lexicon::DETERMINERS.contains(&w.as_str()) {
+            if !lexicon::determiners().contains(&w.as_str()) {
                 last = w.as_str();
             }
-            if w == "to" && lexicon::PERMISSION.contains(&before) {
+            if w == "to" && lexicon::permission().contains(&before) {
                 in_permission = true;
             }
-            if named_something && lexicon::PREPOSITIONS.contains(&w.as_str()) {
+            if named_something && lexicon::prepositions().contains(&w.as_str()) {
                 in_qualifier = true;
             }
             if self.mine.contains(w) {
@@ -1668,7 +1670,7 @@ impl Index {
                 continue;
             }
             // "Add *someone* to the queue" names a person, however vague.
-            if lexicon::PEOPLE.contains(&w.as_str()) {
+            if lexicon::people().contains(&w.as_str()) {
                 named_something = true;
             }
             if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
@@ -1699,7 +1701,7 @@ impl Index {
         // A verb after an article or a possessive names a thing ("the *join* link", "my
         // *transfer* settings").
         let after_determiner = |i: usize| {
-            word_at[i] > 0 && lexicon::DETERMINERS.contains(&words[word_at[i] - 1].as_str())
+            word_at[i] > 0 && lexicon::determiners().contains(&words[word_at[i] - 1].as_str())
         };
         // A verb that names one operation, between two words that name things in one run of
         // words, names a thing too ("call *flip* numbers", "call *park* locations").
@@ -1773,12 +1775,12 @@ impl Index {
         }
         let mut info = verb_at.and_then(&verb_of);
         if let Some(i) = verb_at
-            && lexicon::STATE_SETTERS.contains(&content[i].as_str())
+            && lexicon::state_setters().contains(&content[i].as_str())
             && let Some(state) = (i + 1..content.len()).find_map(|j| {
                 self.actions
                     .get(&stems[j])
                     .or_else(|| {
-                        lexicon::STATES
+                        lexicon::states()
                             .iter()
                             .find(|(state, _)| *state == content[j])
                             .and_then(|(_, verb)| self.verbs.get(*verb))
@@ -1802,9 +1804,13 @@ impl Index {
         if let Some(i) = verb_at
             && let Some(object) = object
             && let Some((_, _, class)) =
-                lexicon::VERB_BY_OBJECT.iter().find(|(word, objects, _)| {
-                    *word == content[i] && objects.iter().any(|o| text::stem(o) == stems[object])
-                })
+                lexicon::get()
+                    .verb_by_object
+                    .iter()
+                    .find(|(word, objects, _)| {
+                        *word == content[i]
+                            && objects.iter().any(|o| text::stem(o) == stems[object])
+                    })
         {
             verb = Some(*class);
             info = None;
@@ -1824,7 +1830,7 @@ impl Index {
                 (2..tokens.len().min(5)).find(|j| matches!(tokens[*j].as_str(), "a" | "an"))
             && (1..article).all(|j| {
                 let t = &tokens[j];
-                lexicon::PEOPLE.contains(&t.as_str())
+                lexicon::people().contains(&t.as_str())
                     || t == "extension"
                     || t.chars().all(|c| c.is_ascii_digit())
                     || !self.vocab.contains_key(&text::stem(t))
@@ -1839,9 +1845,12 @@ impl Index {
         if let Some(i) = verb_at
             && let Some(object) = object
             && let Some((_, _, action)) =
-                lexicon::ACTION_BY_OBJECT.iter().find(|(word, objects, _)| {
-                    *word == content[i] && objects.contains(&&*content[object])
-                })
+                lexicon::get()
+                    .action_by_object
+                    .iter()
+                    .find(|(word, objects, _)| {
+                        *word == content[i] && objects.contains(&&*content[object])
+                    })
             && let Some(named) = self.verbs.get(*action)
         {
             verb = Some(named.class);
@@ -1885,9 +1894,11 @@ impl Index {
         // a group is about the group's members.
         let names_person = text::names_a_person(&cleaned, |word| {
             self.vocab.contains_key(&text::stem(word)) || self.stopwords.contains(word)
-        }) || words.iter().any(|w| lexicon::PEOPLE.contains(&w.as_str()));
+        }) || words
+            .iter()
+            .any(|w| lexicon::people().contains(&w.as_str()));
         let joins_or_leaves = verb_at
-            .is_some_and(|i| lexicon::MEMBERSHIP_VERBS.contains(&content[i].as_str()))
+            .is_some_and(|i| lexicon::membership_verbs().contains(&content[i].as_str()))
             && words
                 .iter()
                 .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
@@ -1899,8 +1910,8 @@ impl Index {
             .map(|at| {
                 words[at + 1..]
                     .iter()
-                    .take_while(|w| !lexicon::PREPOSITIONS.contains(&w.as_str()))
-                    .filter(|w| !lexicon::DETERMINERS.contains(&w.as_str()))
+                    .take_while(|w| !lexicon::prepositions().contains(&w.as_str()))
+                    .filter(|w| !lexicon::determiners().contains(&w.as_str()))
                     .last()
             });
         let brings_in = joins_or_leaves
@@ -1992,7 +2003,7 @@ impl Index {
                 }),
                 KindAt::None => {}
             }
-            if dialing && Some(i) != verb_at && lexicon::CALLEES.contains(&w.as_str()) {
+            if dialing && Some(i) != verb_at && lexicon::callees().contains(&w.as_str()) {
                 continue;
             }
             if permitted[i] {
@@ -2008,7 +2019,7 @@ impl Index {
             if (w == "all" || w == "every")
                 && scope == Scope::Unspecified
                 && content.get(i + 1).is_some_and(|next| {
-                    lexicon::PEOPLE.contains(&next.as_str()) || stems[i + 1] == "extension"
+                    lexicon::people().contains(&next.as_str()) || stems[i + 1] == "extension"
                 })
             {
                 scope = Scope::Company;
@@ -2052,20 +2063,20 @@ impl Index {
                 continue;
             }
             // "The permission catalog", "the time zone dictionary": a whole collection.
-            if lexicon::COLLECTIONS.contains(&w.as_str()) {
+            if lexicon::collections().contains(&w.as_str()) {
                 if verb.is_none() {
                     verb = Some(Verb::List);
                 }
                 plural = true;
             }
             // "What texts did I *get*": a verb that is never a thing names nothing to find.
-            if lexicon::VERBS_ONLY.contains(&w.as_str()) {
+            if lexicon::verbs_only().contains(&w.as_str()) {
                 continue;
             }
             // Whose things they are ("a *user's* roles", "devices *for a user*") says which
             // operations fit (those of one user) more than what the request is about.
             let possessor = possessors.iter().any(|p| p == w);
-            let person = lexicon::PEOPLE.contains(&w.as_str()) || stem == "extension";
+            let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
             // "Devices for a user", "the call log of an extension", "a role to a user", not "a
             // chat with colleagues".
             let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
@@ -2148,7 +2159,7 @@ impl Index {
                 return false;
             };
             let lower = &bare[at];
-            lexicon::PEOPLE.contains(&lower.as_str())
+            lexicon::people().contains(&lower.as_str())
                 || matches!(lower.as_str(), "extension" | "ext" | "anyone" | "anybody")
                 || (subject.chars().next().is_some_and(char::is_uppercase)
                     && subject.len() > 1
@@ -2158,7 +2169,7 @@ impl Index {
         let whereabouts = |from: usize| {
             bare.iter()
                 .skip(from)
-                .any(|w| lexicon::WHEREABOUTS.contains(&w.as_str()))
+                .any(|w| lexicon::whereabouts().contains(&w.as_str()))
         };
         let asked_directly = yes_or_no && someone(1) && whereabouts(2);
         let asked_within = (1..bare.len()).any(|i| {
@@ -2191,10 +2202,10 @@ impl Index {
         for w in &words {
             // A new clause or noun phrase ("every call *my* extension made", "which queues *is*
             // he in", "a webhook *so* Jenkins can post") says no more about the head.
-            if !named.is_empty() && lexicon::PHRASE_ENDS.contains(&w.as_str()) {
+            if !named.is_empty() && lexicon::phrase_ends().contains(&w.as_str()) {
                 break;
             }
-            if lexicon::PREPOSITIONS.contains(&w.as_str()) {
+            if lexicon::prepositions().contains(&w.as_str()) {
                 // "Register *someone* for a webinar": a person is what it is about.
                 if person && named.is_empty() {
                     break;
@@ -2222,7 +2233,7 @@ impl Index {
             {
                 break;
             }
-            person |= lexicon::PEOPLE.contains(&w.as_str());
+            person |= lexicon::people().contains(&w.as_str());
             // A verb that is what it sends ("*fax* with a cover page") names the head.
             if Some(w.as_str()) == verb_word
                 && self
@@ -2251,13 +2262,13 @@ impl Index {
                 .get(&stem)
                 .is_some_and(|t| self.top_field[*t as usize] >= PATH)
                 || self.synonyms.contains_key(&stem)
-                || lexicon::PEOPLE.contains(&w.as_str());
-            if ((thing && !self.weak.contains(&stem)) || lexicon::COUNTED.contains(&w.as_str()))
-                && !lexicon::NUMBERLESS.contains(&w.as_str())
+                || lexicon::people().contains(&w.as_str());
+            if ((thing && !self.weak.contains(&stem)) || lexicon::counted().contains(&w.as_str()))
+                && !lexicon::numberless().contains(&w.as_str())
             {
                 head_plural = Some(
                     (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w)
-                        || lexicon::HOLDING_MANY.contains(&w.as_str()),
+                        || lexicon::holding_many().contains(&w.as_str()),
                 );
             }
             if let Some(t) = self.vocab.get(&stem) {
@@ -2273,7 +2284,7 @@ impl Index {
         // are what it is about.
         let has_id = id_nouns.iter().any(|noun| {
             let person =
-                lexicon::PEOPLE.contains(&noun.as_str()) || text::stem(noun) == "extension";
+                lexicon::people().contains(&noun.as_str()) || text::stem(noun) == "extension";
             let about = self
                 .vocab
                 .get(&text::stem(noun))
@@ -2296,7 +2307,7 @@ impl Index {
             plural = true;
         }
         // "In bulk", "several at once": many records.
-        if words.iter().any(|w| lexicon::MANY.contains(&w.as_str())) {
+        if words.iter().any(|w| lexicon::many().contains(&w.as_str())) {
             plural = true;
         }
         // "Import 200 switches", "provision 25 users": a count of new records says to make
@@ -2452,7 +2463,7 @@ impl Index {
         // with a verb the lexicon does not know ("bin the voicemail"), which says nothing.
         let opens_with_thing = words.first().is_some_and(|w| {
             self.mine.contains(w)
-                || lexicon::DETERMINERS.contains(&w.as_str())
+                || lexicon::determiners().contains(&w.as_str())
                 || self
                     .vocab
                     .get(&text::stem(w))
@@ -2470,7 +2481,7 @@ impl Index {
                     && !self.mine.contains(t.as_str())
                     && !self.company_wide.contains(&stem)
                     && !self.questions.contains(t.as_str())
-                    && !lexicon::DETERMINERS.contains(&t.as_str())
+                    && !lexicon::determiners().contains(&t.as_str())
                     && t.chars().all(|c| c.is_ascii_lowercase())
                     && !self.synonyms.contains_key(&stem)
                     && !self.stopwords.contains(t.as_str())
@@ -2568,7 +2579,7 @@ impl Index {
                 }
                 let fields: Vec<usize> = (start..of).filter(thing).collect();
                 let owners_at: Vec<usize> = (of..content.len())
-                    .take_while(|j| *j == of || !lexicon::PREPOSITIONS.contains(&preceding[*j]))
+                    .take_while(|j| *j == of || !lexicon::prepositions().contains(&preceding[*j]))
                     .filter(thing)
                     .collect();
                 let owner = *owners_at
@@ -2665,7 +2676,7 @@ impl Index {
                 // One word names a kind only as one of its everyday names ("queue"): most
                 // ("user", "site") are things of their own.
                 if len == 1
-                    && !lexicon::KIND_NAMES
+                    && !lexicon::kind_names()
                         .iter()
                         .any(|(name, _)| text::stem(name) == stems[i])
                 {
@@ -2752,7 +2763,7 @@ impl Index {
                 .trim()
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase();
-            if named && lexicon::PREPOSITIONS.contains(&word.as_str()) {
+            if named && lexicon::prepositions().contains(&word.as_str()) {
                 end = at;
                 break;
             }
@@ -2885,7 +2896,7 @@ impl Index {
             || self.vocab.contains_key(&stem)
             || self.synonyms.contains_key(&stem)
             || self.phrases.contains_key(&stem)
-            || lexicon::PEOPLE.contains(&word)
+            || lexicon::people().contains(&word)
             || self
                 .spellings()
                 .get(word.chars().count())
@@ -2922,7 +2933,7 @@ impl Index {
         let mut cleaned = self.imperative(&unbranded);
         // "Tool call: create a team ...": a label with a colon frames what follows.
         let labelled = cleaned.split_whitespace().take(3).any(|t| t.ends_with(':'));
-        for label in lexicon::LABELS.iter().filter(|_| labelled) {
+        for label in lexicon::labels().iter().filter(|_| labelled) {
             let words = label.split_whitespace().count();
             let tokens: Vec<&str> = cleaned.split_whitespace().take(words).collect();
             if tokens.len() == words
@@ -2939,7 +2950,7 @@ impl Index {
         }
         let tokens: Vec<&str> = cleaned.split_whitespace().collect();
         let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
-        for frame in lexicon::ASKING {
+        for frame in lexicon::asking() {
             let size = frame.split_whitespace().count();
             // "Using the API, post ...": the frame may end with a comma.
             if lower.len() > size
@@ -2957,7 +2968,7 @@ impl Index {
             }
         }
         // "I need the recording of call 55": a request for a thing is to get it.
-        for frame in lexicon::WANTING {
+        for frame in lexicon::wanting() {
             let size = frame.split_whitespace().count();
             if lower.len() > size + 1
                 && lower
@@ -2987,7 +2998,7 @@ impl Index {
                 return cleaned.to_string();
             };
             let word = who.to_lowercase();
-            let person = lexicon::PEOPLE.contains(&word.as_str()) && word != "me";
+            let person = lexicon::people().contains(&word.as_str()) && word != "me";
             let name = who.chars().next().is_some_and(char::is_uppercase)
                 && who.chars().skip(1).all(char::is_lowercase)
                 && !self.vocab.contains_key(&text::stem(&word))
@@ -3044,7 +3055,7 @@ impl Index {
     fn apply_phrases(&self, words: Vec<String>) -> Vec<String> {
         // "Log agent 101 out of the queue" is to log them out: the particle joins its verb.
         let mut words = words;
-        for (verb, particles) in lexicon::SEPARABLE {
+        for (verb, particles) in &lexicon::get().separable {
             if let Some(at) = words.iter().position(|w| w == verb)
                 && let Some(gap) = (at + 2..words.len().min(at + 5))
                     .find(|j| particles.contains(&words[*j].as_str()))
