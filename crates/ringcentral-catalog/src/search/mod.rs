@@ -66,6 +66,7 @@
 
 mod lexicon;
 mod text;
+mod weights;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -76,6 +77,7 @@ use ringcentral_api::{Method, OPERATIONS, Operation, Paging};
 
 use crate::action::Action;
 use lexicon::Verb;
+pub use weights::Weights;
 
 /// One ranked result.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +85,66 @@ pub struct Hit {
     pub action: Action,
     /// Higher is better; comparable between the hits of one query.
     pub score: f32,
+    /// The named signals the score adds up.
+    pub breakdown: Breakdown,
+}
+
+/// The named signals of one action's score for a request, each already weighted: their sum is
+/// the score. Penalties are negative.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Breakdown {
+    /// The action's name is headed by what the request is about.
+    pub head: f32,
+    /// The share of the request's words the action's documents have.
+    pub recall: f32,
+    /// The share of the action's name the request explains.
+    pub precision: f32,
+    /// How well the action's verb fits the request's.
+    pub verb: f32,
+    /// The user's or the company's, as the request asks.
+    pub scope: f32,
+    /// One record or many, as the request asks.
+    pub number: f32,
+    /// Records held by the one the request names.
+    pub holder: f32,
+    /// Many records at once, for a request that counts them.
+    pub bulk: f32,
+    /// One live call, for a request about calls in general.
+    pub live_call: f32,
+    /// Nothing of the action's name is in the request.
+    pub unnamed: f32,
+    /// Past records, for a request that does not speak of the past.
+    pub historical: f32,
+    /// Deprecated, when a current action does the same.
+    pub deprecated: f32,
+    /// Right verb, wrong thing.
+    pub off_object: f32,
+}
+
+impl Breakdown {
+    /// The signals by name, in the order they are added.
+    pub fn signals(&self) -> [(&'static str, f32); 13] {
+        [
+            ("head", self.head),
+            ("recall", self.recall),
+            ("precision", self.precision),
+            ("verb", self.verb),
+            ("scope", self.scope),
+            ("number", self.number),
+            ("holder", self.holder),
+            ("bulk", self.bulk),
+            ("live_call", self.live_call),
+            ("unnamed", self.unnamed),
+            ("historical", self.historical),
+            ("deprecated", self.deprecated),
+            ("off_object", self.off_object),
+        ]
+    }
+
+    /// The score: the signals added in order.
+    pub fn total(&self) -> f32 {
+        self.signals().iter().fold(0.0, |sum, (_, v)| sum + v)
+    }
 }
 
 /// Ranks all actions for `query`, best first, and returns at most `limit` hits. Actions that share
@@ -129,68 +191,6 @@ impl WordHasher {
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 type Set<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
 
-/// Field weights: how strongly a word in each part of an action's description counts.
-const NAME: f32 = 1.0;
-const TAG: f32 = 0.7;
-const PATH: f32 = 0.6;
-const LEAD: f32 = 0.5;
-const EXTRA: f32 = 0.3;
-/// The top-level fields of an operation's response, and the fields of those.
-const RESPONSE: f32 = 0.35;
-const NESTED: f32 = 0.15;
-/// The values a parameter takes name the kinds of records an operation handles.
-const ENUM: f32 = 0.3;
-const KIND: f32 = 0.7;
-const BODY_KIND: f32 = 0.5;
-/// How much a mention outside an action's name, tags and path counts towards how common a word is.
-const PASSING_MENTION: f32 = 0.2;
-/// How much a word that qualifies what a request is about counts ("calls *from a number*").
-const QUALIFIER: f32 = 0.75;
-/// How much a word that says whose records (the company's) counts as what they are.
-const SCOPE_WORD: f32 = 0.7;
-/// How much a word that says what a permission allows counts.
-const PERMITTED: f32 = 0.3;
-/// How much a word that names no API concept counts, relative to one that does.
-const NON_CONCEPT: f32 = 0.25;
-
-/// Weights of the parts of the score.
-const W_RECALL: f32 = 3.0;
-const W_PRECISION: f32 = 0.8;
-const W_VERB: f32 = 0.9;
-const W_HEAD: f32 = 0.2;
-const W_SCOPE: f32 = 0.3;
-const W_NUMBER: f32 = 0.25;
-/// How well an operation of the right class fits a verb that names another operation.
-const NAMED_ACTION_FIT: f32 = 0.85;
-const W_NAMED: f32 = 0.35;
-const W_HOLDER: f32 = 0.6;
-const W_BULK: f32 = 0.4;
-const DEPRECATED_PENALTY: f32 = 0.35;
-const W_HISTORICAL: f32 = 0.1;
-const W_LIVE_CALL: f32 = 0.5;
-const W_UNNAMED: f32 = 0.4;
-const W_OFF_OBJECT: f32 = 1.0;
-/// The most a verb's rarity counts.
-const VERB_IDF_CAP: f32 = 2.0;
-/// The share of a word's best score an action must reach to be about that word.
-const OBJECT_PRESENCE: f32 = 0.3;
-/// How rare a kind's words are when the API uses none of them elsewhere.
-const KIND_IDF: f32 = 3.0;
-/// How much an operation about a request's qualifier rather than its head loses, in heads.
-const INVERTED_HEAD: f32 = 2.0;
-/// How much the field of a record counts, next to the record ("a contact's *phone number*").
-const FIELD: f32 = 0.6;
-/// How much a person named by name counts as a user.
-const NAMED_PERSON: f32 = 0.8;
-/// How well reading the one record of a thing fits a request to list it, when no list is
-/// named by it.
-const UNLISTED_READ: f32 = 0.8;
-/// How well a computation fits a request to read its result.
-const COMPUTED_READ: f32 = 0.5;
-/// How much calls in general, to be listed, count as their log.
-const CALLS_AS_LOG: f32 = 0.6;
-/// How much a kind counts beside the words that name it.
-const KIND_BESIDE: f32 = 0.5;
 /// How many words of a request are checked for misspellings.
 const MAX_RESPELT: usize = 64;
 
@@ -248,6 +248,7 @@ struct Doc {
 /// The search index over every action. [`search`] builds one lazily and keeps it for the life of the
 /// process; build your own only to control when that cost is paid.
 pub struct Index {
+    wt: Weights,
     vocab: Map<String, Term>,
     /// Each term's word.
     words: Vec<String>,
@@ -452,13 +453,21 @@ impl Default for Index {
 impl Index {
     /// Indexes every action of the catalog.
     pub fn new() -> Index {
-        Index::build(&OPERATIONS)
+        Index::build(&OPERATIONS, Weights::fitted())
     }
 
-    fn build(operations: &[Operation]) -> Index {
+    /// Indexes every action of the catalog with weights of one's own (what `cargo xtask
+    /// fit-search` tries).
+    pub fn with_weights(weights: Weights) -> Index {
+        Index::build(&OPERATIONS, weights)
+    }
+
+    fn build(operations: &[Operation], weights: Weights) -> Index {
+        let wt = weights;
         let stemmed =
             |words: &[&str]| -> Set<String> { words.iter().map(|w| text::stem(w)).collect() };
         let mut index = Index {
+            wt: weights,
             vocab: Map::with_capacity_and_hasher(4096, Default::default()),
             words: Vec::new(),
             idf: Vec::new(),
@@ -549,10 +558,10 @@ impl Index {
             for (term, weight) in fields {
                 // How rare a word is shows in names: a word that most descriptions mention in
                 // passing ("account") can still tell the few actions named by it apart.
-                df[*term as usize] += if *weight >= PATH {
+                df[*term as usize] += if *weight >= wt.path {
                     1.0
                 } else {
-                    PASSING_MENTION
+                    wt.passing_mention
                 };
                 index.postings[*term as usize].push((i as u32, *weight));
             }
@@ -602,7 +611,7 @@ impl Index {
             .iter()
             .map(|(key, kind)| {
                 let idf = kind.stems.iter().map(idf_of).fold(0.0f32, f32::max);
-                (key.clone(), if idf > 0.0 { idf } else { KIND_IDF })
+                (key.clone(), if idf > 0.0 { idf } else { wt.kind_idf })
             })
             .collect();
         for (key, idf) in idfs {
@@ -734,6 +743,7 @@ impl Index {
     /// The terms of the fields of an answer, with their weights, read once per schema: many
     /// operations answer alike.
     fn response_terms(&mut self, builder: &mut Builder, schema: &'static str) -> Rc<[(Term, f32)]> {
+        let wt = self.wt;
         let schema = schema::resolve(schema);
         let key = schema.as_ptr() as usize;
         if let Some(known) = builder.responses.get(&key) {
@@ -741,10 +751,12 @@ impl Index {
         }
         let mut terms = Vec::new();
         schema::properties(schema, 3, &mut |name, property| {
-            self.each_term(builder, name, true, |_, term| terms.push((term, RESPONSE)));
+            self.each_term(builder, name, true, |_, term| {
+                terms.push((term, wt.response))
+            });
             // The fields of a part of the answer ("contact": email, job title) say less.
             for term in self.field_terms(builder, property).iter() {
-                terms.push((*term, NESTED));
+                terms.push((*term, wt.nested));
             }
         });
         let terms: Rc<[(Term, f32)]> = terms.into();
@@ -791,6 +803,7 @@ impl Index {
         values: impl ExactSizeIterator<Item = &'a str> + Clone,
         kind_weight: f32,
     ) {
+        let wt = self.wt;
         // Each value of a type field is a kind of record the operation handles, however long
         // the list: an extension may be a park location or a shared lines group.
         let lower = name.to_ascii_lowercase();
@@ -815,7 +828,7 @@ impl Index {
         // The values of a type name the kinds of records the operation handles: a fax is a
         // message of type Fax, hold music a greeting of type HoldMusic.
         let kinds = name.to_ascii_lowercase().ends_with("type");
-        let weight = if kinds { kind_weight } else { ENUM };
+        let weight = if kinds { kind_weight } else { wt.enumeration };
         for value in values {
             self.add_text(builder, value, weight, false);
             // "VoiceMail" is one word to those who say it.
@@ -829,16 +842,17 @@ impl Index {
     }
 
     fn describe(&mut self, op: &Operation, builder: &mut Builder) -> (Doc, Vec<(Term, f32)>) {
+        let wt = self.wt;
         let mut id_words = text::identifier_words(op.operation_id);
         // Team messaging operationIds end with a version marker ("listGlipChatsNew").
         if id_words.len() > 1 && id_words.last().is_some_and(|w| w == "new") {
             id_words.pop();
         }
         let joined = id_words.join(" ");
-        self.add_text(builder, &joined, NAME, false);
-        self.add_text(builder, op.summary, NAME, false);
+        self.add_text(builder, &joined, wt.name, false);
+        self.add_text(builder, op.summary, wt.name, false);
         for tag in op.tags {
-            self.add_text(builder, tag, TAG, false);
+            self.add_text(builder, tag, wt.tag, false);
         }
         // What comes before the API version names the product ("/team-messaging/v1/",
         // "/ai/text/v1/"), not the resource.
@@ -859,34 +873,34 @@ impl Index {
             resource = rest;
         }
         for segment in resource.iter().filter(|s| !s.starts_with('{')) {
-            self.add_text(builder, segment, PATH, false);
+            self.add_text(builder, segment, wt.path, false);
         }
 
         let (lead, rest) = split_description(op.description);
-        self.add_text(builder, lead, LEAD, false);
-        self.add_text(builder, rest, EXTRA, false);
+        self.add_text(builder, lead, wt.lead, false);
+        self.add_text(builder, rest, wt.extra, false);
         for param in op.params {
             if param.deprecated {
                 continue;
             }
-            self.add_text(builder, param.name, EXTRA, true);
+            self.add_text(builder, param.name, wt.extra, true);
             self.add_enumeration(
                 builder,
                 param.name,
                 param.description,
                 param.enum_values.iter().copied(),
-                KIND,
+                wt.kind,
             );
         }
         if let Some(body) = &op.body {
             for field in body.fields {
-                self.add_text(builder, field.name, EXTRA, true);
+                self.add_text(builder, field.name, wt.extra, true);
             }
             // The type of what is written names a kind of record too, though less surely than a
             // filter over the records listed.
             schema::enumerations(body.schema, 4, &mut |name, values| {
                 let values = values.iter().map(|v| v.trim_matches('"'));
-                self.add_enumeration(builder, name, "", values, BODY_KIND);
+                self.add_enumeration(builder, name, "", values, wt.body_kind);
             });
         }
         // What an operation answers with says what it is for ("the delivery status of a text",
@@ -922,7 +936,7 @@ impl Index {
                 let lower = name.to_ascii_lowercase();
                 if lower == "type" && values.len() <= 12 {
                     for value in values {
-                        self.add_text(builder, value.trim_matches('"'), RESPONSE, false);
+                        self.add_text(builder, value.trim_matches('"'), wt.response, false);
                     }
                 }
             });
@@ -1167,6 +1181,7 @@ impl Index {
 
     /// Ranks all actions for `query`, best first; see [`search`].
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let wt = self.wt;
         let parsed = self.parse(query);
         if parsed.terms.is_empty() && parsed.verb.is_none() {
             return Vec::new();
@@ -1221,7 +1236,7 @@ impl Index {
                 let idf = own_idf.map_or(idf, |own| idf.min(own));
                 // A rare verb ("suspend") must not outweigh what the request is about.
                 if qt.verb && Some(&t) == self.vocab.get(&qt.stem) {
-                    idf.min(VERB_IDF_CAP)
+                    idf.min(wt.verb_idf_cap)
                 } else {
                     idf
                 }
@@ -1247,8 +1262,8 @@ impl Index {
                 .iter()
                 .map(|(t, _)| self.top_field[*t as usize])
                 .fold(0.0f32, f32::max)
-                >= PATH;
-            let damp = if concept { 1.0 } else { NON_CONCEPT };
+                >= wt.path;
+            let damp = if concept { 1.0 } else { wt.non_concept };
             let stem_term = self.vocab.get(&qt.stem).copied();
             total += qt.weight * reach * damp;
             objects_known |= qt.object && concept;
@@ -1262,7 +1277,7 @@ impl Index {
                 for (doc, field) in &self.postings[*term as usize] {
                     let d = *doc as usize;
                     let s = w * idf * field;
-                    if implied && s >= OBJECT_PRESENCE * reach {
+                    if implied && s >= wt.object_presence * reach {
                         has_object[d] = true;
                     }
                     if per_doc[d] == 0.0 {
@@ -1275,7 +1290,7 @@ impl Index {
                 let d = doc as usize;
                 scores[d] += qt.weight * per_doc[d] * damp;
                 touched[d] = true;
-                let about = per_doc[d] >= OBJECT_PRESENCE * reach;
+                let about = per_doc[d] >= wt.object_presence * reach;
                 if about && self.docs[d].deprecated {
                     deprecated_about.push((doc, ti));
                 } else if about {
@@ -1327,7 +1342,7 @@ impl Index {
             .vocab
             .get("history")
             .is_some_and(|t| explained.contains_key(t));
-        let mut hits: Vec<(u32, f32)> = (0..n)
+        let mut hits: Vec<(u32, f32, Breakdown)> = (0..n)
             .filter(|i| touched[*i])
             .map(|i| {
                 let doc = &self.docs[i];
@@ -1361,7 +1376,7 @@ impl Index {
                         .iter()
                         .any(|t| parsed.head.iter().any(|(h, w)| h == t && *w >= 0.8))
                 {
-                    verb.max(UNLISTED_READ)
+                    verb.max(wt.unlisted_read)
                 } else {
                     verb
                 };
@@ -1378,8 +1393,8 @@ impl Index {
                 };
                 let creates = matches!(parsed.verb, Some(Verb::Create | Verb::Send));
                 let number = match parsed.number {
-                    Number::Named | Number::One if doc.bulk => -W_BULK / W_NUMBER,
-                    Number::Named if doc.item => W_NAMED / W_NUMBER,
+                    Number::Named | Number::One if doc.bulk => -wt.bulk / wt.number,
+                    Number::Named if doc.item => wt.named / wt.number,
                     // Making one thing adds to a collection; an operation on one existing record
                     // ("add a chat to favorites") makes nothing new.
                     Number::One if creates => f32::from(!doc.item),
@@ -1400,17 +1415,20 @@ impl Index {
                     && head_named
                     && doc.head.iter().any(|t| parsed.qualifier_heads.contains(t))
                 {
-                    -INVERTED_HEAD
+                    -wt.inverted_head
                 } else {
                     head
                 };
                 let precision = precision.max(kind_of[i]);
-                let mut score = W_HEAD * head
-                    + W_RECALL * recall
-                    + W_PRECISION * precision
-                    + W_VERB * verb
-                    + W_SCOPE * scope
-                    + W_NUMBER * number;
+                let mut b = Breakdown {
+                    head: wt.head * head,
+                    recall: wt.recall * recall,
+                    precision: wt.precision * precision,
+                    verb: wt.verb * verb,
+                    scope: wt.scope * scope,
+                    number: wt.number * number,
+                    ..Breakdown::default()
+                };
                 let has = |t: &Term| {
                     self.postings[*t as usize]
                         .binary_search_by_key(&(i as u32), |(d, _)| *d)
@@ -1422,28 +1440,28 @@ impl Index {
                 });
                 if held {
                     // Records held by the one the request names ("members *of group 4*").
-                    score += W_HOLDER;
+                    b.holder = wt.holder;
                 }
                 if parsed.counted && doc.bulk {
                     // Many records at once are for the operation on many.
-                    score += W_BULK;
+                    b.bulk = wt.bulk;
                 }
                 if parsed.calls_in_general && doc.live_call {
                     // "Forward my calls", "record all calls": a standing setting, not one call.
-                    score -= W_LIVE_CALL;
+                    b.live_call = -wt.live_call;
                 }
                 if precision <= 0.0 {
                     // Nothing of its name is in the request: met in passing, at best.
-                    score -= W_UNNAMED;
+                    b.unnamed = -wt.unnamed;
                 }
                 if doc.historical && !asks_history {
                     // What is asked of now, unless the request speaks of the past.
-                    score -= W_HISTORICAL;
+                    b.historical = -wt.historical;
                 }
                 if doc.deprecated && !only_fit[i] {
                     // A current operation that does the same is the better answer; a deprecated
                     // one that alone does what is asked is still the answer.
-                    score -= DEPRECATED_PENALTY;
+                    b.deprecated = -wt.deprecated;
                 }
                 // An operation named by the request's verb ("summarize", "park") is about what
                 // the request is about, whatever its object is called.
@@ -1451,23 +1469,25 @@ impl Index {
                     parsed.specific && parsed.action.is_some_and(|a| doc.own_verbs.contains(&a));
                 if objects_known && !has_object[i] && !named_by_verb {
                     // Right verb, wrong thing: an action about something else entirely.
-                    score -= W_OFF_OBJECT;
+                    b.off_object = -wt.off_object;
                 }
-                (i as u32, score)
+                (i as u32, b.total(), b)
             })
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         hits.truncate(limit);
         hits.into_iter()
-            .map(|(i, score)| Hit {
+            .map(|(i, score, breakdown)| Hit {
                 action: Action::from_operation(&OPERATIONS[i as usize]),
                 score,
+                breakdown,
             })
             .collect()
     }
 
     /// How well an operation's verb fits the request's, from -1 to 1.
     fn verb_fit(&self, query: &Query, doc: &Doc) -> f32 {
+        let wt = self.wt;
         // A read whose answer lists the things asked for lists them.
         let lists_head = doc.verb == OpVerb::Read
             && query.plural
@@ -1486,7 +1506,7 @@ impl Index {
             verb_fit(query.verb, query.plural, op_verb)
         };
         let class = if doc.computes && matches!(query.verb, Some(Verb::Read) | Some(Verb::List)) {
-            class.max(COMPUTED_READ)
+            class.max(wt.computed_read)
         } else {
             class
         };
@@ -1499,7 +1519,7 @@ impl Index {
             return if query.specific || query.names_action {
                 1.0
             } else {
-                class.max(NAMED_ACTION_FIT)
+                class.max(wt.named_action_fit)
             };
         }
         if query.specific && class > 0.0 {
@@ -1507,13 +1527,14 @@ impl Index {
             class * 0.5
         } else if query.names_action && class > 0.0 {
             // "Replace a number" prefers *Replace Phone Number* to *Assign Phone Number*.
-            class * NAMED_ACTION_FIT
+            class * wt.named_action_fit
         } else {
             class
         }
     }
 
     fn parse(&self, query: &str) -> Query {
+        let wt = self.wt;
         let cleaned = self.strip_asking(&text::strip_payload(query));
         // Acronyms written in capitals that are small words in lower case ("every *DID* we
         // own") say what they stand for.
@@ -1711,7 +1732,7 @@ impl Index {
                 && self
                     .vocab
                     .get(&stems[j])
-                    .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+                    .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
         };
         let modifies = |i: usize| {
             i > 0
@@ -1995,7 +2016,7 @@ impl Index {
                 KindAt::Inside => continue,
                 KindAt::Beside(key) => terms.push(QueryTerm {
                     stem: key.clone(),
-                    weight: KIND_BESIDE,
+                    weight: wt.kind_beside,
                     object: true,
                     verb: false,
                     expansions: Vec::new(),
@@ -2007,7 +2028,7 @@ impl Index {
                 continue;
             }
             if permitted[i] {
-                let mut term = self.expand(stem, PERMITTED, false);
+                let mut term = self.expand(stem, wt.permitted, false);
                 term.object = false;
                 terms.push(term);
                 continue;
@@ -2099,18 +2120,18 @@ impl Index {
                 && !(names_person && joins_or_leaves)
                 && !record_word
             {
-                QUALIFIER
+                wt.qualifier
             } else {
                 1.0
             };
             // "Company", "account" say whose records more than what they are.
             let base = if self.company_wide.contains(stem) {
-                base * SCOPE_WORD
+                base * wt.scope_word
             } else {
                 base
             };
             let base = match &record {
-                Some(r) if r.fields.contains(&i) => base * FIELD,
+                Some(r) if r.fields.contains(&i) => base * wt.field,
                 _ => base,
             };
             let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
@@ -2121,7 +2142,7 @@ impl Index {
         if let Some(r) = &record
             && r.person
         {
-            let mut term = self.expand("user", NAMED_PERSON, false);
+            let mut term = self.expand("user", wt.named_person, false);
             term.object = true;
             terms.push(term);
         }
@@ -2185,7 +2206,7 @@ impl Index {
         }
         // Calls in general, to be listed or searched, are the records of them in the call log.
         if calls_in_general && matches!(verb, Some(Verb::List) | Some(Verb::Search)) {
-            let mut term = self.expand("log", CALLS_AS_LOG, false);
+            let mut term = self.expand("log", wt.calls_as_log, false);
             term.object = false;
             terms.push(term);
         }
@@ -2260,7 +2281,7 @@ impl Index {
             let thing = self
                 .vocab
                 .get(&stem)
-                .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+                .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
                 || self.synonyms.contains_key(&stem)
                 || lexicon::people().contains(&w.as_str());
             if ((thing && !self.weak.contains(&stem)) || lexicon::counted().contains(&w.as_str()))
@@ -2378,7 +2399,7 @@ impl Index {
             *w >= 0.8
                 && !self.generic_heads.contains(t)
                 && !self.weak.contains(&self.words[*t as usize])
-                && self.top_field[*t as usize] >= PATH
+                && self.top_field[*t as usize] >= wt.path
         });
         let strong = |stem: &str| {
             self.expand(stem, 1.0, false)
@@ -2467,7 +2488,7 @@ impl Index {
                 || self
                     .vocab
                     .get(&text::stem(w))
-                    .is_some_and(|t| self.top_field[*t as usize] >= PATH)
+                    .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
         });
         // A word the operations are named by as their verb ("bring", "aggregate"), or a word in
         // lower case that neither the API nor the lexicon knows ("spill"), is most likely a verb
@@ -2549,6 +2570,7 @@ impl Index {
         verb_at: Option<usize>,
         is_name: impl Fn(&str) -> bool,
     ) -> Option<Record> {
+        let wt = self.wt;
         let Clause {
             content,
             stems,
@@ -2621,7 +2643,7 @@ impl Index {
         let has_field = fields.iter().any(|j| {
             self.vocab.get(&stems[*j]).is_some_and(|t| {
                 self.postings[*t as usize].iter().any(|(d, w)| {
-                    *w < PATH
+                    *w < wt.path
                         && self.docs[*d as usize]
                             .head
                             .iter()
@@ -2651,6 +2673,7 @@ impl Index {
         numbered: impl Fn(usize) -> bool,
         apart: impl Fn(usize) -> bool,
     ) -> Vec<KindAt> {
+        let wt = self.wt;
         let Clause { content, stems, .. } = *clause;
         let mut at = vec![KindAt::None; content.len()];
         let Some(class) = class else {
@@ -2708,14 +2731,14 @@ impl Index {
                 };
                 self.postings[*last as usize]
                     .iter()
-                    .filter(|(_, w)| *w >= NAME)
+                    .filter(|(_, w)| *w >= wt.name)
                     .any(|(d, _)| {
                         let doc = &self.docs[*d as usize];
                         names(doc)
                             && rest.iter().all(|t| {
                                 self.postings[*t as usize]
                                     .iter()
-                                    .any(|(e, w)| e == d && *w >= NAME)
+                                    .any(|(e, w)| e == d && *w >= wt.name)
                             })
                             && (doc.head.contains(last)
                                 || doc.head.iter().any(|h| kind_heads.contains(h)))
@@ -2729,7 +2752,7 @@ impl Index {
                 .take_while(|j| !qualifies(*j))
                 .find(|j| !self.verbs.get(&content[*j]).is_some_and(|v| v.pure))
                 .and_then(|j| self.vocab.get(&stems[j]))
-                .is_some_and(|t| self.top_field[*t as usize] >= PATH && !kind_heads.contains(t));
+                .is_some_and(|t| self.top_field[*t as usize] >= wt.path && !kind_heads.contains(t));
             // One record named by its number is asked of the operations on that one.
             if !named && served && !head_follows && !numbered(i + len - 1) {
                 // A kind that only types something else ("conferenceType" on active calls) is
@@ -3024,6 +3047,7 @@ impl Index {
 
     /// Two words the API spells as one ("time zone", "web hook", "call out") become that word.
     fn join_compounds(&self, words: Vec<String>) -> Vec<String> {
+        let wt = self.wt;
         let mut out: Vec<String> = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
@@ -3034,7 +3058,7 @@ impl Index {
                 let known = self
                     .vocab
                     .get(&text::stem(&joined))
-                    .is_some_and(|t| self.top_field[*t as usize] >= NAME);
+                    .is_some_and(|t| self.top_field[*t as usize] >= wt.name);
                 if known
                     && a.len() > 1
                     && b.len() > 1
