@@ -7,97 +7,11 @@ use super::*;
 impl Index {
     pub(super) fn parse(&self, query: &str) -> Query {
         let wt = self.wt;
-        let cleaned = self.strip_asking(&text::strip_payload(query));
-        // Acronyms written in capitals that are small words in lower case ("every *DID* we
-        // own") say what they stand for.
-        let cleaned = if cleaned.split_whitespace().any(|t| {
-            lexicon::acronyms()
-                .iter()
-                .any(|(a, _)| t.trim_matches(|c: char| !c.is_alphanumeric()) == *a)
-        }) {
-            cleaned
-                .split_whitespace()
-                .map(|t| {
-                    let bare = t.trim_matches(|c: char| !c.is_alphanumeric());
-                    lexicon::acronyms()
-                        .iter()
-                        .find(|(a, _)| bare == *a)
-                        .map_or(t, |(_, meaning)| *meaning)
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            cleaned
-        };
-        // A number after a qualifier names what holds the records ("posts *in chat 910*"), not
-        // one of them; after "last" or "top" it counts them.
-        let is_word = |token: &str| {
-            let stem = text::stem(token);
-            self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
-        };
-        // "... with record id 7Fa9" names one record wherever it stands.
-        let mut id_nouns = text::id_nouns(
-            self.before_qualifier(&cleaned),
-            |word| {
-                !self.stopwords.contains(word)
-                    && !self.verbs.get(word).is_some_and(|v| v.pure)
-                    && !self.questions.contains(word)
-                    && !self.mine.contains(word)
-                    && !lexicon::counting().contains(&word)
-            },
-            is_word,
-        );
-        id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
-        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
-        // record by its number; its letters are no words of the request.
-        // "Company info: name, main number, status": a list after a colon names the fields of
-        // what comes before it, which is what the request is about.
-        let last_comma = cleaned.rfind(',');
-        let listed = |at: usize, token: &str| {
-            let offset = token.as_ptr() as usize - cleaned.as_ptr() as usize;
-            at > 0 && token.ends_with(':') && last_comma.is_some_and(|c| c > offset)
-        };
-        let cleaned = cleaned
-            .split_whitespace()
-            .enumerate()
-            .map(|(at, t)| {
-                if text::is_dashed_id(t) || self.is_value_name(t) {
-                    "0".to_string()
-                } else if listed(at, t) {
-                    format!("{} with", t.trim_end_matches(':'))
-                } else {
-                    t.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut raw = text::words(&cleaned);
-        // Names written with a capital ("text Maria") are nobody's misspelling.
-        let capitalized: Vec<String> = cleaned
-            .split_whitespace()
-            .skip(1)
-            .filter(|t| t.starts_with(char::is_uppercase))
-            .map(|t| {
-                t.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .collect();
-        // Requests are short; a flood of unknown words is no request to spell-check.
-        for word in raw.iter_mut().take(MAX_RESPELT) {
-            if !capitalized.contains(word)
-                && let Some(fixed) = self.respell(word)
-            {
-                *word = fixed;
-            }
-        }
-        if raw.first().is_some_and(|w| w == "call" || w == "ring") {
-            let next = cleaned.split_whitespace().nth(1).unwrap_or("");
-            if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
-                || lexicon::callees().contains(&next.to_lowercase().as_str())
-            {
-                raw[0] = "dial".to_string();
-            }
-        }
+        let Normalized {
+            cleaned,
+            raw,
+            id_nouns,
+        } = self.normalize(query);
         let question = match (
             raw.first().map(String::as_str),
             raw.get(1).map(String::as_str),
@@ -131,141 +45,23 @@ impl Index {
         } else {
             Scope::Unspecified
         };
-        let mut content: Vec<String> = Vec::new();
-        // Which content words qualify what the request is about ("calls *from a number*").
-        let mut qualifying: Vec<bool> = Vec::new();
-        let mut named_something = false;
-        let mut in_qualifier = false;
-        // The word before each content word, articles aside.
-        let mut preceding: Vec<&str> = Vec::new();
-        // Which content words say what a permission allows ("permission *to read the call
-        // log*"): they name the permission, not what the request is about.
-        let mut permitted: Vec<bool> = Vec::new();
-        let mut in_permission = false;
-        let mut last = "";
-        // Whether a number follows each content word ("paging group *2001*").
-        let mut numbered: Vec<bool> = Vec::new();
-        // Where each content word stands among the words.
-        let mut word_at: Vec<usize> = Vec::new();
-        for (at, w) in words.iter().enumerate() {
-            let before = last;
-            if !lexicon::determiners().contains(&w.as_str()) {
-                last = w.as_str();
-            }
-            if w == "to" && lexicon::permission().contains(&before) {
-                in_permission = true;
-            }
-            if named_something && lexicon::prepositions().contains(&w.as_str()) {
-                in_qualifier = true;
-            }
-            if self.mine.contains(w) {
-                scope = Scope::Mine;
-                continue;
-            }
-            // "Add *someone* to the queue" names a person, however vague.
-            if lexicon::people().contains(&w.as_str()) {
-                named_something = true;
-            }
-            if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            // A verb that implies its object ("subscribe": to notifications) names it too.
-            if !self.verbs.get(w).is_some_and(|v| v.pure)
-                || self.synonyms.contains_key(&text::stem(w))
-            {
-                named_something = true;
-            }
-            content.push(w.clone());
-            qualifying.push(in_qualifier);
-            preceding.push(before);
-            permitted.push(in_permission);
-            word_at.push(at);
-            numbered.push(
-                words
-                    .get(at + 1)
-                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())),
-            );
+        let ContentWords {
+            content,
+            qualifying,
+            preceding,
+            permitted,
+            numbered,
+            word_at,
+            mine,
+        } = self.content_words(&words);
+        if mine {
+            scope = Scope::Mine;
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
+        let (verb_at, mut verb) = self.find_verb(
+            &cleaned, &words, &content, &stems, &permitted, &word_at, question,
+        );
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
-
-        // The verb: the first pure verb; else an ambiguous one that opens the request. A question
-        // whose object comes before any verb asks to read that object.
-        // A verb after an article or a possessive names a thing ("the *join* link", "my
-        // *transfer* settings").
-        let after_determiner = |i: usize| {
-            word_at[i] > 0 && lexicon::determiners().contains(&words[word_at[i] - 1].as_str())
-        };
-        // A verb that names one operation, between two words that name things in one run of
-        // words, names a thing too ("call *flip* numbers", "call *park* locations").
-        let lowered = cleaned.to_lowercase();
-        let noun = |j: usize| {
-            verb_of(j).is_none()
-                && self
-                    .vocab
-                    .get(&stems[j])
-                    .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
-        };
-        let modifies = |i: usize| {
-            i > 0
-                && i + 1 < content.len()
-                && word_at[i - 1] + 1 == word_at[i]
-                && word_at[i] + 1 == word_at[i + 1]
-                && noun(i - 1)
-                && noun(i + 1)
-                && lowered.contains(&format!(
-                    "{} {} {}",
-                    content[i - 1],
-                    content[i],
-                    content[i + 1]
-                ))
-        };
-        // A past participle right after what it follows describes it ("roles *assigned* to
-        // ext 101", "calls *made* yesterday"): no verb of the request.
-        let describes = |i: usize| {
-            i > 0 && content[i].ends_with("ed") && word_at[i - 1] + 1 == word_at[i] && noun(i - 1)
-        };
-        let first_pure = (0..content.len()).find(|i| {
-            !permitted[*i]
-                && !after_determiner(*i)
-                && verb_of(*i).is_some_and(|v| v.pure)
-                && (!verb_of(*i).is_some_and(|v| v.specific) || !modifies(*i))
-                && !describes(*i)
-        });
-        let first_object =
-            (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
-        let mut verb_at = first_pure;
-        // A verb that opens the request is its verb, even one that is also a noun, and even
-        // when a later word could be a verb too ("check the bulk update task").
-        if words.len() > 1
-            && verb_of(0).is_some()
-            && !after_determiner(0)
-            && content.first().is_some_and(|w| w != "all" && w != "every")
-        {
-            verb_at = Some(0);
-        }
-        let mut verb = verb_at.and_then(&verb_of).map(|v| v.class);
-        // A question asks about what it names ("do I have new voicemails?"), unless it asks how
-        // to do something ("how do I text someone?") or a pure verb comes before its object.
-        let asks = verb_at.is_none()
-            || first_object.is_some_and(|o| Some(o) < verb_at)
-            || verb_at.is_some_and(|i| !verb_of(i).is_some_and(|v| v.pure));
-        // "Status of the upload task", "details of site 12": a request that opens with what it
-        // asks for reads it, whatever verbs its qualifiers hold.
-        let opens_with_what = verb_of(0).is_none()
-            && word_at
-                .first()
-                .and_then(|at| words.get(at + 1))
-                .is_some_and(|w| w == "of")
-            && (self.weak.contains(&stems[0])
-                || self
-                    .vocab
-                    .get(&stems[0])
-                    .is_some_and(|t| self.generic_heads.contains(t)));
-        if (question == Question::About && asks) || opens_with_what {
-            verb_at = None;
-            verb = Some(Verb::Read);
-        }
         let mut info = verb_at.and_then(&verb_of);
         if let Some(i) = verb_at
             && lexicon::state_setters().contains(&content[i].as_str())
@@ -1006,6 +802,276 @@ impl Index {
         }
     }
 
+    /// The verb of a request, where it stands among the content words and its class: the first
+    /// pure verb, else an ambiguous one that opens the request; a question whose object comes
+    /// before any verb, or a request that opens with what it asks for, reads.
+    #[allow(clippy::too_many_arguments)]
+    fn find_verb(
+        &self,
+        cleaned: &str,
+        words: &[String],
+        content: &[String],
+        stems: &[String],
+        permitted: &[bool],
+        word_at: &[usize],
+        question: Question,
+    ) -> (Option<usize>, Option<Verb>) {
+        let wt = self.wt;
+        let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
+
+        // The verb: the first pure verb; else an ambiguous one that opens the request. A question
+        // whose object comes before any verb asks to read that object.
+        // A verb after an article or a possessive names a thing ("the *join* link", "my
+        // *transfer* settings").
+        let after_determiner = |i: usize| {
+            word_at[i] > 0 && lexicon::determiners().contains(&words[word_at[i] - 1].as_str())
+        };
+        // A verb that names one operation, between two words that name things in one run of
+        // words, names a thing too ("call *flip* numbers", "call *park* locations").
+        let lowered = cleaned.to_lowercase();
+        let noun = |j: usize| {
+            verb_of(j).is_none()
+                && self
+                    .vocab
+                    .get(&stems[j])
+                    .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
+        };
+        let modifies = |i: usize| {
+            i > 0
+                && i + 1 < content.len()
+                && word_at[i - 1] + 1 == word_at[i]
+                && word_at[i] + 1 == word_at[i + 1]
+                && noun(i - 1)
+                && noun(i + 1)
+                && lowered.contains(&format!(
+                    "{} {} {}",
+                    content[i - 1],
+                    content[i],
+                    content[i + 1]
+                ))
+        };
+        // A past participle right after what it follows describes it ("roles *assigned* to
+        // ext 101", "calls *made* yesterday"): no verb of the request.
+        let describes = |i: usize| {
+            i > 0 && content[i].ends_with("ed") && word_at[i - 1] + 1 == word_at[i] && noun(i - 1)
+        };
+        let first_pure = (0..content.len()).find(|i| {
+            !permitted[*i]
+                && !after_determiner(*i)
+                && verb_of(*i).is_some_and(|v| v.pure)
+                && (!verb_of(*i).is_some_and(|v| v.specific) || !modifies(*i))
+                && !describes(*i)
+        });
+        let first_object =
+            (0..content.len()).find(|i| verb_of(*i).is_none() || after_determiner(*i));
+        let mut verb_at = first_pure;
+        // A verb that opens the request is its verb, even one that is also a noun, and even
+        // when a later word could be a verb too ("check the bulk update task").
+        if words.len() > 1
+            && verb_of(0).is_some()
+            && !after_determiner(0)
+            && content.first().is_some_and(|w| w != "all" && w != "every")
+        {
+            verb_at = Some(0);
+        }
+        let mut verb = verb_at.and_then(&verb_of).map(|v| v.class);
+        // A question asks about what it names ("do I have new voicemails?"), unless it asks how
+        // to do something ("how do I text someone?") or a pure verb comes before its object.
+        let asks = verb_at.is_none()
+            || first_object.is_some_and(|o| Some(o) < verb_at)
+            || verb_at.is_some_and(|i| !verb_of(i).is_some_and(|v| v.pure));
+        // "Status of the upload task", "details of site 12": a request that opens with what it
+        // asks for reads it, whatever verbs its qualifiers hold.
+        let opens_with_what = verb_of(0).is_none()
+            && word_at
+                .first()
+                .and_then(|at| words.get(at + 1))
+                .is_some_and(|w| w == "of")
+            && (self.weak.contains(&stems[0])
+                || self
+                    .vocab
+                    .get(&stems[0])
+                    .is_some_and(|t| self.generic_heads.contains(t)));
+        if (question == Question::About && asks) || opens_with_what {
+            verb_at = None;
+            verb = Some(Verb::Read);
+        }
+        (verb_at, verb)
+    }
+
+    /// The content words of a request (stopwords, numbers and words that say "mine" aside), with
+    /// where each stands: whether it qualifies what the request is about, the word before it,
+    /// whether it says what a permission allows, whether a number follows it.
+    fn content_words<'w>(&self, words: &'w [String]) -> ContentWords<'w> {
+        let mut mine = false;
+        let mut content: Vec<String> = Vec::new();
+        // Which content words qualify what the request is about ("calls *from a number*").
+        let mut qualifying: Vec<bool> = Vec::new();
+        let mut named_something = false;
+        let mut in_qualifier = false;
+        // The word before each content word, articles aside.
+        let mut preceding: Vec<&str> = Vec::new();
+        // Which content words say what a permission allows ("permission *to read the call
+        // log*"): they name the permission, not what the request is about.
+        let mut permitted: Vec<bool> = Vec::new();
+        let mut in_permission = false;
+        let mut last = "";
+        // Whether a number follows each content word ("paging group *2001*").
+        let mut numbered: Vec<bool> = Vec::new();
+        // Where each content word stands among the words.
+        let mut word_at: Vec<usize> = Vec::new();
+        for (at, w) in words.iter().enumerate() {
+            let before = last;
+            if !lexicon::determiners().contains(&w.as_str()) {
+                last = w.as_str();
+            }
+            if w == "to" && lexicon::permission().contains(&before) {
+                in_permission = true;
+            }
+            if named_something && lexicon::prepositions().contains(&w.as_str()) {
+                in_qualifier = true;
+            }
+            if self.mine.contains(w) {
+                mine = true;
+                continue;
+            }
+            // "Add *someone* to the queue" names a person, however vague.
+            if lexicon::people().contains(&w.as_str()) {
+                named_something = true;
+            }
+            if self.stopwords.contains(w) || w.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            // A verb that implies its object ("subscribe": to notifications) names it too.
+            if !self.verbs.get(w).is_some_and(|v| v.pure)
+                || self.synonyms.contains_key(&text::stem(w))
+            {
+                named_something = true;
+            }
+            content.push(w.clone());
+            qualifying.push(in_qualifier);
+            preceding.push(before);
+            permitted.push(in_permission);
+            word_at.push(at);
+            numbered.push(
+                words
+                    .get(at + 1)
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())),
+            );
+        }
+        ContentWords {
+            content,
+            qualifying,
+            preceding,
+            permitted,
+            numbered,
+            word_at,
+            mine,
+        }
+    }
+
+    /// Normalizing, tokenizing and spelling: the request's text without payload (quoted text,
+    /// numbers, addresses), framing ("is there an API to"), acronyms, dashed ids and value names;
+    /// its words, misspellings corrected; and the nouns it names a record of by id.
+    fn normalize(&self, query: &str) -> Normalized {
+        let cleaned = self.strip_asking(&text::strip_payload(query));
+        // Acronyms written in capitals that are small words in lower case ("every *DID* we
+        // own") say what they stand for.
+        let cleaned = if cleaned.split_whitespace().any(|t| {
+            lexicon::acronyms()
+                .iter()
+                .any(|(a, _)| t.trim_matches(|c: char| !c.is_alphanumeric()) == *a)
+        }) {
+            cleaned
+                .split_whitespace()
+                .map(|t| {
+                    let bare = t.trim_matches(|c: char| !c.is_alphanumeric());
+                    lexicon::acronyms()
+                        .iter()
+                        .find(|(a, _)| bare == *a)
+                        .map_or(t, |(_, meaning)| *meaning)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            cleaned
+        };
+        // A number after a qualifier names what holds the records ("posts *in chat 910*"), not
+        // one of them; after "last" or "top" it counts them.
+        let is_word = |token: &str| {
+            let stem = text::stem(token);
+            self.vocab.contains_key(&stem) || self.synonyms.contains_key(&stem)
+        };
+        // "... with record id 7Fa9" names one record wherever it stands.
+        let mut id_nouns = text::id_nouns(
+            self.before_qualifier(&cleaned),
+            |word| {
+                !self.stopwords.contains(word)
+                    && !self.verbs.get(word).is_some_and(|v| v.pure)
+                    && !self.questions.contains(word)
+                    && !self.mine.contains(word)
+                    && !lexicon::counting().contains(&word)
+            },
+            is_word,
+        );
+        id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
+        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
+        // record by its number; its letters are no words of the request.
+        // "Company info: name, main number, status": a list after a colon names the fields of
+        // what comes before it, which is what the request is about.
+        let last_comma = cleaned.rfind(',');
+        let listed = |at: usize, token: &str| {
+            let offset = token.as_ptr() as usize - cleaned.as_ptr() as usize;
+            at > 0 && token.ends_with(':') && last_comma.is_some_and(|c| c > offset)
+        };
+        let cleaned = cleaned
+            .split_whitespace()
+            .enumerate()
+            .map(|(at, t)| {
+                if text::is_dashed_id(t) || self.is_value_name(t) {
+                    "0".to_string()
+                } else if listed(at, t) {
+                    format!("{} with", t.trim_end_matches(':'))
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut raw = text::words(&cleaned);
+        // Names written with a capital ("text Maria") are nobody's misspelling.
+        let capitalized: Vec<String> = cleaned
+            .split_whitespace()
+            .skip(1)
+            .filter(|t| t.starts_with(char::is_uppercase))
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        // Requests are short; a flood of unknown words is no request to spell-check.
+        for word in raw.iter_mut().take(MAX_RESPELT) {
+            if !capitalized.contains(word)
+                && let Some(fixed) = self.respell(word)
+            {
+                *word = fixed;
+            }
+        }
+        if raw.first().is_some_and(|w| w == "call" || w == "ring") {
+            let next = cleaned.split_whitespace().nth(1).unwrap_or("");
+            if next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
+                || lexicon::callees().contains(&next.to_lowercase().as_str())
+            {
+                raw[0] = "dial".to_string();
+            }
+        }
+        Normalized {
+            cleaned,
+            raw,
+            id_nouns,
+        }
+    }
+
     /// A query term with every word it reaches: itself, then its synonyms.
     pub(super) fn expand(&self, stem: &str, weight: f32, synonyms_only: bool) -> QueryTerm {
         let mut expansions = Vec::new();
@@ -1732,4 +1798,31 @@ pub(super) struct Query {
     /// Counts the records to make, change or remove ("import 200 switches").
     pub(super) counted: bool,
     pub(super) terms: Vec<QueryTerm>,
+}
+
+/// What normalizing a request hands to reading it.
+pub(super) struct Normalized {
+    /// The request's text, tidied: what the words were taken from.
+    cleaned: String,
+    /// Its words, lower case, misspellings corrected.
+    raw: Vec<String>,
+    /// The nouns it names one record of by id ("webhook 12").
+    id_nouns: Vec<String>,
+}
+
+/// The content words of a request, one entry per word in each list.
+pub(super) struct ContentWords<'w> {
+    pub(super) content: Vec<String>,
+    /// Which qualify what the request is about ("calls *from a number*").
+    pub(super) qualifying: Vec<bool>,
+    /// The word before each, articles aside.
+    pub(super) preceding: Vec<&'w str>,
+    /// Which say what a permission allows ("permission *to read the call log*").
+    pub(super) permitted: Vec<bool>,
+    /// Whether a number follows each ("paging group *2001*").
+    pub(super) numbered: Vec<bool>,
+    /// Where each stands among the words.
+    pub(super) word_at: Vec<usize>,
+    /// A word says the request is about one's own records.
+    pub(super) mine: bool,
 }
