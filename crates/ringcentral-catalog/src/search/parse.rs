@@ -254,158 +254,34 @@ impl Index {
         let record = self.field_owner(&clause, &possessors, verb_at, |w| {
             names_person && !self.vocab.contains_key(&text::stem(w))
         });
-        let mut terms = Vec::new();
-        let mut plural = false;
-        let mut singular = false;
-        // Whom a call is placed to ("dial a number", "call the customer") is what to do it
-        // with, not what the request is about.
+        let Weighed {
+            mut terms,
+            mut plural,
+            scope: scope_after,
+            verb: verb_after,
+        } = self.content_terms(
+            Reading {
+                content: &content,
+                stems: &stems,
+                preceding: &preceding,
+                qualifying: &qualifying,
+                permitted: &permitted,
+                kind_at: &kind_at,
+                record: &record,
+                info,
+                specific,
+                verb,
+                verb_at,
+                names_person,
+                joins_or_leaves,
+                possessors: &possessors,
+            },
+            scope,
+        );
+        scope = scope_after;
+        verb = verb_after;
         let verb_word = verb_at.map(|i| content[i].as_str());
-        let dialing = verb_word == Some("dial");
-        for (i, w) in content.iter().enumerate() {
-            let stem = &stems[i];
-            if kind_at[i] != KindAt::None
-                && self.company_wide.contains(stem)
-                && scope == Scope::Unspecified
-            {
-                scope = Scope::Company;
-            }
-            match &kind_at[i] {
-                KindAt::Start(key) => {
-                    terms.push(QueryTerm {
-                        stem: key.clone(),
-                        weight: 1.0,
-                        object: true,
-                        verb: false,
-                        expansions: Vec::new(),
-                        kind: Some(key.clone()),
-                    });
-                    continue;
-                }
-                KindAt::Inside => continue,
-                KindAt::Beside(key) => terms.push(QueryTerm {
-                    stem: key.clone(),
-                    weight: wt.kind_beside,
-                    object: true,
-                    verb: false,
-                    expansions: Vec::new(),
-                    kind: Some(key.clone()),
-                }),
-                KindAt::None => {}
-            }
-            if dialing && Some(i) != verb_at && lexicon::callees().contains(&w.as_str()) {
-                continue;
-            }
-            if permitted[i] {
-                let mut term = self.expand(stem, wt.permitted, false);
-                term.object = false;
-                terms.push(term);
-                continue;
-            }
-            if self.company_wide.contains(stem) && scope == Scope::Unspecified {
-                scope = Scope::Company;
-            }
-            // "All users", "every extension": the whole company's.
-            if (w == "all" || w == "every")
-                && scope == Scope::Unspecified
-                && content.get(i + 1).is_some_and(|next| {
-                    lexicon::people().contains(&next.as_str()) || stems[i + 1] == "extension"
-                })
-            {
-                scope = Scope::Company;
-            }
-            if Some(i) == verb_at {
-                // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
-                // its object, and a verb with synonyms ("suspend") hints at fields it touches.
-                // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
-                // word it would only meet the operationIds that happen to spell it. A verb with
-                // synonyms implies its object ("dial" a call, "subscribe" to notifications).
-                let pure = info.is_some_and(|v| v.pure);
-                let implies = self.synonyms.contains_key(stem);
-                if pure && !specific && !implies {
-                    continue;
-                }
-                // A verb that names one operation ("summarize", "park") is as much what the
-                // request is about as its object.
-                let weight = match (pure, implies) {
-                    (false, _) => 0.8,
-                    (true, true) => 0.6,
-                    (true, false) => 1.0,
-                };
-                let mut term = self.expand(stem, weight, pure);
-                // A verb that asks for an operation verb by another name ("merge" asks to
-                // bridge) is evidence of that one.
-                if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
-                    && !term.expansions.iter().any(|(t, _)| t == asked)
-                {
-                    term.expansions.push((asked.clone(), 1.0));
-                }
-                term.object = !pure;
-                term.verb = pure;
-                terms.push(term);
-                continue;
-            }
-            if stem == "all" || stem == "every" {
-                if verb.is_none() {
-                    verb = Some(Verb::List);
-                }
-                plural = true;
-                continue;
-            }
-            // "The permission catalog", "the time zone dictionary": a whole collection.
-            if lexicon::collections().contains(&w.as_str()) {
-                if verb.is_none() {
-                    verb = Some(Verb::List);
-                }
-                plural = true;
-            }
-            // "What texts did I *get*": a verb that is never a thing names nothing to find.
-            if lexicon::verbs_only().contains(&w.as_str()) {
-                continue;
-            }
-            // Whose things they are ("a *user's* roles", "devices *for a user*") says which
-            // operations fit (those of one user) more than what the request is about.
-            let possessor = possessors.iter().any(|p| p == w);
-            let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
-            // "Devices for a user", "the call log of an extension", "a role to a user", not "a
-            // chat with colleagues".
-            let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
-            if person && owner && scope == Scope::Unspecified {
-                scope = Scope::Mine;
-            }
-            let weak = self.weak.contains(stem);
-            // Where a person joins or leaves a group, the group is what the request is about.
-            // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
-            // one thing of theirs, which is most likely a field of their record ("a user's
-            // email").
-            let owns_many = possessor
-                && content.get(i + 1).is_some_and(|next| {
-                    next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
-                });
-            // The record whose field is asked for is what the request is about, wherever it is
-            // named.
-            let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
-            let base = if (qualifying[i] || owns_many)
-                && !(names_person && joins_or_leaves)
-                && !record_word
-            {
-                wt.qualifier
-            } else {
-                1.0
-            };
-            // "Company", "account" say whose records more than what they are.
-            let base = if self.company_wide.contains(stem) {
-                base * wt.scope_word
-            } else {
-                base
-            };
-            let base = match &record {
-                Some(r) if r.fields.contains(&i) => base * wt.field,
-                _ => base,
-            };
-            let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
-            term.object = !weak;
-            terms.push(term);
-        }
+        let mut singular = false;
         // A person named by name is a user, whose record it is.
         if let Some(r) = &record
             && r.person
@@ -799,6 +675,189 @@ impl Index {
             configures,
             counted,
             terms,
+        }
+    }
+
+    /// The weighted terms of a request's content words: what each is (a kind of record, a
+    /// qualifier, the verb's object, a field of a record, a word that says whose) and how much it
+    /// counts; with whether the words are plural, the scope they say, and the verb as they leave
+    /// it (a verb of one record asked of many lists them).
+    fn content_terms(&self, reading: Reading, scope: Scope) -> Weighed {
+        let wt = self.wt;
+        let Reading {
+            content,
+            stems,
+            preceding,
+            qualifying,
+            permitted,
+            kind_at,
+            record,
+            info,
+            specific,
+            verb,
+            verb_at,
+            names_person,
+            joins_or_leaves,
+            possessors,
+        } = reading;
+        let mut scope = scope;
+        let mut verb = verb;
+        let mut terms = Vec::new();
+        let mut plural = false;
+        // Whom a call is placed to ("dial a number", "call the customer") is what to do it
+        // with, not what the request is about.
+        let verb_word = verb_at.map(|i| content[i].as_str());
+        let dialing = verb_word == Some("dial");
+        for (i, w) in content.iter().enumerate() {
+            let stem = &stems[i];
+            if kind_at[i] != KindAt::None
+                && self.company_wide.contains(stem)
+                && scope == Scope::Unspecified
+            {
+                scope = Scope::Company;
+            }
+            match &kind_at[i] {
+                KindAt::Start(key) => {
+                    terms.push(QueryTerm {
+                        stem: key.clone(),
+                        weight: 1.0,
+                        object: true,
+                        verb: false,
+                        expansions: Vec::new(),
+                        kind: Some(key.clone()),
+                    });
+                    continue;
+                }
+                KindAt::Inside => continue,
+                KindAt::Beside(key) => terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: wt.kind_beside,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
+                }),
+                KindAt::None => {}
+            }
+            if dialing && Some(i) != verb_at && lexicon::callees().contains(&w.as_str()) {
+                continue;
+            }
+            if permitted[i] {
+                let mut term = self.expand(stem, wt.permitted, false);
+                term.object = false;
+                terms.push(term);
+                continue;
+            }
+            if self.company_wide.contains(stem) && scope == Scope::Unspecified {
+                scope = Scope::Company;
+            }
+            // "All users", "every extension": the whole company's.
+            if (w == "all" || w == "every")
+                && scope == Scope::Unspecified
+                && content.get(i + 1).is_some_and(|next| {
+                    lexicon::people().contains(&next.as_str()) || stems[i + 1] == "extension"
+                })
+            {
+                scope = Scope::Company;
+            }
+            if Some(i) == verb_at {
+                // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
+                // its object, and a verb with synonyms ("suspend") hints at fields it touches.
+                // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
+                // word it would only meet the operationIds that happen to spell it. A verb with
+                // synonyms implies its object ("dial" a call, "subscribe" to notifications).
+                let pure = info.is_some_and(|v| v.pure);
+                let implies = self.synonyms.contains_key(stem);
+                if pure && !specific && !implies {
+                    continue;
+                }
+                // A verb that names one operation ("summarize", "park") is as much what the
+                // request is about as its object.
+                let weight = match (pure, implies) {
+                    (false, _) => 0.8,
+                    (true, true) => 0.6,
+                    (true, false) => 1.0,
+                };
+                let mut term = self.expand(stem, weight, pure);
+                // A verb that asks for an operation verb by another name ("merge" asks to
+                // bridge) is evidence of that one.
+                if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
+                    && !term.expansions.iter().any(|(t, _)| t == asked)
+                {
+                    term.expansions.push((asked.clone(), 1.0));
+                }
+                term.object = !pure;
+                term.verb = pure;
+                terms.push(term);
+                continue;
+            }
+            if stem == "all" || stem == "every" {
+                if verb.is_none() {
+                    verb = Some(Verb::List);
+                }
+                plural = true;
+                continue;
+            }
+            // "The permission catalog", "the time zone dictionary": a whole collection.
+            if lexicon::collections().contains(&w.as_str()) {
+                if verb.is_none() {
+                    verb = Some(Verb::List);
+                }
+                plural = true;
+            }
+            // "What texts did I *get*": a verb that is never a thing names nothing to find.
+            if lexicon::verbs_only().contains(&w.as_str()) {
+                continue;
+            }
+            // Whose things they are ("a *user's* roles", "devices *for a user*") says which
+            // operations fit (those of one user) more than what the request is about.
+            let possessor = possessors.iter().any(|p| p == w);
+            let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
+            // "Devices for a user", "the call log of an extension", "a role to a user", not "a
+            // chat with colleagues".
+            let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
+            if person && owner && scope == Scope::Unspecified {
+                scope = Scope::Mine;
+            }
+            let weak = self.weak.contains(stem);
+            // Where a person joins or leaves a group, the group is what the request is about.
+            // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
+            // one thing of theirs, which is most likely a field of their record ("a user's
+            // email").
+            let owns_many = possessor
+                && content.get(i + 1).is_some_and(|next| {
+                    next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
+                });
+            // The record whose field is asked for is what the request is about, wherever it is
+            // named.
+            let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
+            let base = if (qualifying[i] || owns_many)
+                && !(names_person && joins_or_leaves)
+                && !record_word
+            {
+                wt.qualifier
+            } else {
+                1.0
+            };
+            // "Company", "account" say whose records more than what they are.
+            let base = if self.company_wide.contains(stem) {
+                base * wt.scope_word
+            } else {
+                base
+            };
+            let base = match &record {
+                Some(r) if r.fields.contains(&i) => base * wt.field,
+                _ => base,
+            };
+            let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
+            term.object = !weak;
+            terms.push(term);
+        }
+        Weighed {
+            terms,
+            plural,
+            scope,
+            verb,
         }
     }
 
@@ -1825,4 +1884,35 @@ pub(super) struct ContentWords<'w> {
     pub(super) word_at: Vec<usize>,
     /// A word says the request is about one's own records.
     pub(super) mine: bool,
+}
+
+/// What the reading of a request has found by the time its content words are weighed.
+#[derive(Clone, Copy)]
+pub(super) struct Reading<'a> {
+    pub(super) content: &'a [String],
+    pub(super) stems: &'a [String],
+    pub(super) preceding: &'a [&'a str],
+    pub(super) qualifying: &'a [bool],
+    pub(super) permitted: &'a [bool],
+    /// Where each content word stands towards a kind of record it names.
+    pub(super) kind_at: &'a [KindAt],
+    /// The record whose field the request is about, if any.
+    pub(super) record: &'a Option<Record>,
+    pub(super) info: Option<&'a VerbInfo>,
+    pub(super) specific: bool,
+    pub(super) verb: Option<Verb>,
+    pub(super) verb_at: Option<usize>,
+    pub(super) names_person: bool,
+    pub(super) joins_or_leaves: bool,
+    /// Words written as someone's ("Bob's").
+    pub(super) possessors: &'a [String],
+}
+
+/// What weighing a request's content words hands back.
+pub(super) struct Weighed {
+    pub(super) terms: Vec<QueryTerm>,
+    /// Some content word is plural.
+    pub(super) plural: bool,
+    pub(super) scope: Scope,
+    pub(super) verb: Option<Verb>,
 }
