@@ -361,85 +361,10 @@ impl Index {
         }
         // The head of the request: its last object word before a qualifier ("a task *in a
         // chat*").
-        let mut named: Vec<Term> = Vec::new();
-        let mut person = false;
-        let mut head_plural: Option<bool> = None;
-        for w in &words {
-            // A new clause or noun phrase ("every call *my* extension made", "which queues *is*
-            // he in", "a webhook *so* Jenkins can post") says no more about the head.
-            if !named.is_empty() && lexicon::phrase_ends().contains(&w.as_str()) {
-                break;
-            }
-            if lexicon::prepositions().contains(&w.as_str()) {
-                // "Register *someone* for a webinar": a person is what it is about.
-                if person && named.is_empty() {
-                    break;
-                }
-                // "The status *of* a batch", "the settings *of* a queue": a generic word is
-                // what the request is about only when nothing follows.
-                let generic = named.iter().all(|t| {
-                    self.generic_heads.contains(t) || self.weak.contains(&self.words[*t as usize])
-                });
-                if named.is_empty() || (w == "of" && generic) {
-                    named.clear();
-                    continue;
-                }
-                break;
-            }
-            // "All the users": how many is no part of what.
-            if matches!(w.as_str(), "all" | "every" | "each") {
-                continue;
-            }
-            // "Roles *assigned* to ext 101": a participle after the head describes it.
-            if verb.is_none()
-                && !named.is_empty()
-                && w.ends_with("ed")
-                && (self.verbs.contains_key(w) || self.actions.contains_key(&text::stem(w)))
-            {
-                break;
-            }
-            person |= lexicon::people().contains(&w.as_str());
-            // A verb that is what it sends ("*fax* with a cover page") names the head.
-            if Some(w.as_str()) == verb_word
-                && self
-                    .verbs
-                    .get(w)
-                    .is_some_and(|v| !v.pure && v.class == Verb::Send)
-                && let Some(t) = self.vocab.get(&text::stem(w))
-            {
-                named.push(*t);
-                continue;
-            }
-            if self.mine.contains(w)
-                || self.stopwords.contains(w)
-                || w.chars().all(|c| c.is_ascii_digit())
-                || Some(w.as_str()) == verb_word
-                || self.verbs.get(w).is_some_and(|v| v.pure)
-            {
-                continue;
-            }
-            // How many things the request is about shows in its head, not in its qualifiers
-            // ("add a contact *to my address book*") nor in the words before it ("a business
-            // *hours* rule").
-            let stem = text::stem(w);
-            let thing = self
-                .vocab
-                .get(&stem)
-                .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
-                || self.synonyms.contains_key(&stem)
-                || lexicon::people().contains(&w.as_str());
-            if ((thing && !self.weak.contains(&stem)) || lexicon::counted().contains(&w.as_str()))
-                && !lexicon::numberless().contains(&w.as_str())
-            {
-                head_plural = Some(
-                    (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w)
-                        || lexicon::holding_many().contains(&w.as_str()),
-                );
-            }
-            if let Some(t) = self.vocab.get(&stem) {
-                named.push(*t);
-            }
-        }
+        let Head {
+            named,
+            plural: head_plural,
+        } = self.head(&words, verb, verb_word);
         match head_plural {
             Some(true) => plural = true,
             Some(false) => singular = true,
@@ -675,6 +600,95 @@ impl Index {
             configures,
             counted,
             terms,
+        }
+    }
+
+    /// The head of a request: the words of its last object before a qualifier or a new clause
+    /// ("a task *in a chat*"), and whether the head is plural.
+    fn head(&self, words: &[String], verb: Option<Verb>, verb_word: Option<&str>) -> Head {
+        let wt = self.wt;
+        let mut named: Vec<Term> = Vec::new();
+        let mut person = false;
+        let mut head_plural: Option<bool> = None;
+        for w in words {
+            // A new clause or noun phrase ("every call *my* extension made", "which queues *is*
+            // he in", "a webhook *so* Jenkins can post") says no more about the head.
+            if !named.is_empty() && lexicon::phrase_ends().contains(&w.as_str()) {
+                break;
+            }
+            if lexicon::prepositions().contains(&w.as_str()) {
+                // "Register *someone* for a webinar": a person is what it is about.
+                if person && named.is_empty() {
+                    break;
+                }
+                // "The status *of* a batch", "the settings *of* a queue": a generic word is
+                // what the request is about only when nothing follows.
+                let generic = named.iter().all(|t| {
+                    self.generic_heads.contains(t) || self.weak.contains(&self.words[*t as usize])
+                });
+                if named.is_empty() || (w == "of" && generic) {
+                    named.clear();
+                    continue;
+                }
+                break;
+            }
+            // "All the users": how many is no part of what.
+            if matches!(w.as_str(), "all" | "every" | "each") {
+                continue;
+            }
+            // "Roles *assigned* to ext 101": a participle after the head describes it.
+            if verb.is_none()
+                && !named.is_empty()
+                && w.ends_with("ed")
+                && (self.verbs.contains_key(w) || self.actions.contains_key(&text::stem(w)))
+            {
+                break;
+            }
+            person |= lexicon::people().contains(&w.as_str());
+            // A verb that is what it sends ("*fax* with a cover page") names the head.
+            if Some(w.as_str()) == verb_word
+                && self
+                    .verbs
+                    .get(w)
+                    .is_some_and(|v| !v.pure && v.class == Verb::Send)
+                && let Some(t) = self.vocab.get(&text::stem(w))
+            {
+                named.push(*t);
+                continue;
+            }
+            if self.mine.contains(w)
+                || self.stopwords.contains(w)
+                || w.chars().all(|c| c.is_ascii_digit())
+                || Some(w.as_str()) == verb_word
+                || self.verbs.get(w).is_some_and(|v| v.pure)
+            {
+                continue;
+            }
+            // How many things the request is about shows in its head, not in its qualifiers
+            // ("add a contact *to my address book*") nor in the words before it ("a business
+            // *hours* rule").
+            let stem = text::stem(w);
+            let thing = self
+                .vocab
+                .get(&stem)
+                .is_some_and(|t| self.top_field[*t as usize] >= wt.path)
+                || self.synonyms.contains_key(&stem)
+                || lexicon::people().contains(&w.as_str());
+            if ((thing && !self.weak.contains(&stem)) || lexicon::counted().contains(&w.as_str()))
+                && !lexicon::numberless().contains(&w.as_str())
+            {
+                head_plural = Some(
+                    (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && stem != *w)
+                        || lexicon::holding_many().contains(&w.as_str()),
+                );
+            }
+            if let Some(t) = self.vocab.get(&stem) {
+                named.push(*t);
+            }
+        }
+        Head {
+            named,
+            plural: head_plural,
         }
     }
 
@@ -1915,4 +1929,12 @@ pub(super) struct Weighed {
     pub(super) plural: bool,
     pub(super) scope: Scope,
     pub(super) verb: Option<Verb>,
+}
+
+/// The head of a request, as `Index::head` finds it.
+pub(super) struct Head {
+    /// The terms of the head's words.
+    pub(super) named: Vec<Term>,
+    /// Whether the head is plural, when it says.
+    pub(super) plural: Option<bool>,
 }
