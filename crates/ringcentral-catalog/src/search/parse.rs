@@ -370,71 +370,23 @@ impl Index {
             Some(false) => singular = true,
             None => {}
         }
-        // A person named by number ("user 204") owns what the request is about, unless they
-        // are what it is about.
-        let has_id = id_nouns.iter().any(|noun| {
-            let person =
-                lexicon::people().contains(&noun.as_str()) || text::stem(noun) == "extension";
-            let about = self
-                .vocab
-                .get(&text::stem(noun))
-                .is_some_and(|t| named.last() == Some(t));
-            !person || about || named.is_empty()
+        let Counting {
+            number,
+            counted,
+            plural,
+            scope,
+        } = self.counting(Framed {
+            words: &words,
+            id_nouns: &id_nouns,
+            named: &named,
+            verb,
+            action,
+            specific,
+            question,
+            plural,
+            singular,
+            scope,
         });
-        if !has_id && !id_nouns.is_empty() && scope == Scope::Unspecified {
-            scope = Scope::Mine;
-        }
-        // "The texts I sent", "the meetings I hosted": what one did oneself is one's own.
-        if scope == Scope::Unspecified && words.iter().any(|w| w == "i") {
-            scope = Scope::Mine;
-        }
-        let acts_on_record = matches!(
-            verb,
-            None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
-        ) && !specific;
-        // "Any voicemails from the dentist?", "any new faxes?" ask for however many there are.
-        if question == Question::About && words.iter().any(|w| w == "any") {
-            plural = true;
-        }
-        // "In bulk", "several at once": many records.
-        if words.iter().any(|w| lexicon::many().contains(&w.as_str())) {
-            plural = true;
-        }
-        // "Import 200 switches", "provision 25 users": a count of new records says to make
-        // them together.
-        let counted = words.windows(2).any(|pair| {
-            pair[0].chars().all(|c| c.is_ascii_digit())
-                && pair[0].parse::<u32>().is_ok_and(|n| n > 2)
-                && pair[1].len() > 3
-                && pair[1].ends_with('s')
-                && !pair[1].ends_with("ss")
-        }) && matches!(
-            verb,
-            Some(Verb::Create) | Some(Verb::Update) | Some(Verb::Delete)
-        );
-        if counted {
-            plural = true;
-        }
-        // "Who ..." asks for people, usually more than one.
-        if words.first().is_some_and(|w| w == "who" || w == "whose") {
-            plural = true;
-        }
-        // "Find a person by id" looks up one record, as "find message 1029384756" does.
-        let by_id = words
-            .windows(3)
-            .any(|w| w[0] == "by" && (w[1] == "id" || w[2] == "id"));
-        let number = match (plural, singular) {
-            _ if has_id && (acts_on_record || verb == Some(Verb::Search)) => Number::Named,
-            // What is checked is a condition, not a number of records.
-            _ if action.is_some() && action == self.vocab.get("check").copied() => Number::Unknown,
-            _ if by_id => Number::One,
-            // A list, and what a search finds, are many records, however the request counts
-            // them ("find a user by email").
-            _ if matches!(verb, Some(Verb::List) | Some(Verb::Search)) => Number::Many,
-            (true, _) => Number::Many,
-            (false, true) => Number::One,
-            _ => Number::Unknown,
-        };
         let head_words: Vec<Term> = match &record {
             Some(r) if r.person => self.vocab.get("user").copied().into_iter().collect(),
             Some(r) => self
@@ -600,6 +552,94 @@ impl Index {
             configures,
             counted,
             terms,
+        }
+    }
+
+    /// Whether a request is about one record, one it names by id, or many, and whose records
+    /// they are when an id or "I" says so.
+    fn counting(&self, framed: Framed) -> Counting {
+        let Framed {
+            words,
+            id_nouns,
+            named,
+            verb,
+            action,
+            specific,
+            question,
+            mut plural,
+            singular,
+            mut scope,
+        } = framed;
+        // A person named by number ("user 204") owns what the request is about, unless they
+        // are what it is about.
+        let has_id = id_nouns.iter().any(|noun| {
+            let person =
+                lexicon::people().contains(&noun.as_str()) || text::stem(noun) == "extension";
+            let about = self
+                .vocab
+                .get(&text::stem(noun))
+                .is_some_and(|t| named.last() == Some(t));
+            !person || about || named.is_empty()
+        });
+        if !has_id && !id_nouns.is_empty() && scope == Scope::Unspecified {
+            scope = Scope::Mine;
+        }
+        // "The texts I sent", "the meetings I hosted": what one did oneself is one's own.
+        if scope == Scope::Unspecified && words.iter().any(|w| w == "i") {
+            scope = Scope::Mine;
+        }
+        let acts_on_record = matches!(
+            verb,
+            None | Some(Verb::Read) | Some(Verb::Update) | Some(Verb::Delete)
+        ) && !specific;
+        // "Any voicemails from the dentist?", "any new faxes?" ask for however many there are.
+        if question == Question::About && words.iter().any(|w| w == "any") {
+            plural = true;
+        }
+        // "In bulk", "several at once": many records.
+        if words.iter().any(|w| lexicon::many().contains(&w.as_str())) {
+            plural = true;
+        }
+        // "Import 200 switches", "provision 25 users": a count of new records says to make
+        // them together.
+        let counted = words.windows(2).any(|pair| {
+            pair[0].chars().all(|c| c.is_ascii_digit())
+                && pair[0].parse::<u32>().is_ok_and(|n| n > 2)
+                && pair[1].len() > 3
+                && pair[1].ends_with('s')
+                && !pair[1].ends_with("ss")
+        }) && matches!(
+            verb,
+            Some(Verb::Create) | Some(Verb::Update) | Some(Verb::Delete)
+        );
+        if counted {
+            plural = true;
+        }
+        // "Who ..." asks for people, usually more than one.
+        if words.first().is_some_and(|w| w == "who" || w == "whose") {
+            plural = true;
+        }
+        // "Find a person by id" looks up one record, as "find message 1029384756" does.
+        let by_id = words
+            .windows(3)
+            .any(|w| w[0] == "by" && (w[1] == "id" || w[2] == "id"));
+        let number = match (plural, singular) {
+            _ if has_id && (acts_on_record || verb == Some(Verb::Search)) => Number::Named,
+            // What is checked is a condition, not a number of records.
+            _ if action.is_some() && action == self.vocab.get("check").copied() => Number::Unknown,
+            _ if by_id => Number::One,
+            // A list, and what a search finds, are many records, however the request counts
+            // them ("find a user by email").
+            _ if matches!(verb, Some(Verb::List) | Some(Verb::Search)) => Number::Many,
+            (true, _) => Number::Many,
+            (false, true) => Number::One,
+            _ => Number::Unknown,
+        };
+        Counting {
+            number,
+            counted,
+            plural,
+            scope,
         }
     }
 
@@ -1937,4 +1977,29 @@ pub(super) struct Head {
     pub(super) named: Vec<Term>,
     /// Whether the head is plural, when it says.
     pub(super) plural: Option<bool>,
+}
+
+/// What the reading of a request has found by the time it counts the records asked for.
+#[derive(Clone, Copy)]
+pub(super) struct Framed<'a> {
+    pub(super) words: &'a [String],
+    pub(super) id_nouns: &'a [String],
+    /// The terms of the request's head.
+    pub(super) named: &'a [Term],
+    pub(super) verb: Option<Verb>,
+    pub(super) action: Option<Term>,
+    pub(super) specific: bool,
+    pub(super) question: Question,
+    pub(super) plural: bool,
+    pub(super) singular: bool,
+    pub(super) scope: Scope,
+}
+
+/// How many records a request is about, and whose.
+pub(super) struct Counting {
+    pub(super) number: Number,
+    /// It counts new records to make or change together ("import 200 switches").
+    pub(super) counted: bool,
+    pub(super) plural: bool,
+    pub(super) scope: Scope,
 }
