@@ -476,6 +476,30 @@ impl Index {
                     .collect(),
             })
             .collect();
+        self.possible_things(&words, &mut terms);
+        let verb = self.implied_verb(&words, &tokens, &names, verb);
+        Query {
+            verb,
+            head,
+            qualifier_heads,
+            holders,
+            verb_terms,
+            action,
+            specific,
+            names_action,
+            plural,
+            number,
+            scope,
+            calls_in_general,
+            configures,
+            counted,
+            terms,
+        }
+    }
+
+    /// What one can do something to ("roles I can assign", "numbers we may port") is what the
+    /// API calls assignable, portable: such words of the request reach that name.
+    fn possible_things(&self, words: &[String], terms: &mut [QueryTerm]) {
         // A request that names things without saying what to do with them ("wireless access
         // points in the E911 map", "my hrs of operation") asks to see them.
         // "Roles I can assign", "numbers we may port": what one can do something to is what the
@@ -501,6 +525,18 @@ impl Index {
                 }
             }
         }
+    }
+
+    /// A request with no verb that opens with what it names asks to read it, unless a word of it
+    /// is most likely a verb the lexicon does not know.
+    fn implied_verb(
+        &self,
+        words: &[String],
+        tokens: &[String],
+        names: &[String],
+        verb: Option<Verb>,
+    ) -> Option<Verb> {
+        let wt = self.wt;
         // A request that opens with a word the API does not name things by most likely opens
         // with a verb the lexicon does not know ("bin the voicemail"), which says nothing.
         let opens_with_thing = words.first().is_some_and(|w| {
@@ -531,27 +567,10 @@ impl Index {
                     || known.is_some_and(|k| self.docs.iter().any(|d| d.own_verbs.contains(k)))
             })
         };
-        let verb = if verb.is_none() && opens_with_thing && !verb_like() {
+        if verb.is_none() && opens_with_thing && !verb_like() {
             Some(Verb::Read)
         } else {
             verb
-        };
-        Query {
-            verb,
-            head,
-            qualifier_heads,
-            holders,
-            verb_terms,
-            action,
-            specific,
-            names_action,
-            plural,
-            number,
-            scope,
-            calls_in_general,
-            configures,
-            counted,
-            terms,
         }
     }
 
