@@ -309,41 +309,7 @@ impl Index {
                 }
             }
         }
-        // "Is Tom on a call?", "is extension 204 busy?", "check whether ext 101 is free":
-        // whether someone is on the phone, in a meeting or free is their presence.
-        let said: Vec<&str> = cleaned.split_whitespace().collect();
-        let bare: Vec<String> = said
-            .iter()
-            .map(|t| {
-                t.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .collect();
-        let someone = |at: usize| {
-            let Some(subject) = said.get(at) else {
-                return false;
-            };
-            let lower = &bare[at];
-            lexicon::people().contains(&lower.as_str())
-                || matches!(lower.as_str(), "extension" | "ext" | "anyone" | "anybody")
-                || (subject.chars().next().is_some_and(char::is_uppercase)
-                    && subject.len() > 1
-                    && subject.chars().skip(1).all(char::is_lowercase)
-                    && !self.vocab.contains_key(&text::stem(lower)))
-        };
-        let whereabouts = |from: usize| {
-            bare.iter()
-                .skip(from)
-                .any(|w| lexicon::whereabouts().contains(&w.as_str()))
-        };
-        let asked_directly = yes_or_no && someone(1) && whereabouts(2);
-        let asked_within = (1..bare.len()).any(|i| {
-            matches!(bare[i - 1].as_str(), "whether" | "if")
-                && someone(i)
-                && (i + 1..bare.len().min(i + 4)).any(|j| matches!(bare[j].as_str(), "is" | "are"))
-                && whereabouts(i + 1)
-        });
-        if asked_directly || asked_within {
+        if self.asks_whereabouts(&cleaned, yes_or_no) {
             let mut term = self.expand(&text::stem("presence"), 1.0, false);
             term.object = true;
             terms.push(term);
@@ -495,6 +461,46 @@ impl Index {
             counted,
             terms,
         }
+    }
+
+    /// Whether a request asks where someone is or how free ("is Tom on a call?", "check whether
+    /// ext 101 is free"): that is their presence.
+    fn asks_whereabouts(&self, cleaned: &str, yes_or_no: bool) -> bool {
+        // "Is Tom on a call?", "is extension 204 busy?", "check whether ext 101 is free":
+        // whether someone is on the phone, in a meeting or free is their presence.
+        let said: Vec<&str> = cleaned.split_whitespace().collect();
+        let bare: Vec<String> = said
+            .iter()
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        let someone = |at: usize| {
+            let Some(subject) = said.get(at) else {
+                return false;
+            };
+            let lower = &bare[at];
+            lexicon::people().contains(&lower.as_str())
+                || matches!(lower.as_str(), "extension" | "ext" | "anyone" | "anybody")
+                || (subject.chars().next().is_some_and(char::is_uppercase)
+                    && subject.len() > 1
+                    && subject.chars().skip(1).all(char::is_lowercase)
+                    && !self.vocab.contains_key(&text::stem(lower)))
+        };
+        let whereabouts = |from: usize| {
+            bare.iter()
+                .skip(from)
+                .any(|w| lexicon::whereabouts().contains(&w.as_str()))
+        };
+        let asked_directly = yes_or_no && someone(1) && whereabouts(2);
+        let asked_within = (1..bare.len()).any(|i| {
+            matches!(bare[i - 1].as_str(), "whether" | "if")
+                && someone(i)
+                && (i + 1..bare.len().min(i + 4)).any(|j| matches!(bare[j].as_str(), "is" | "are"))
+                && whereabouts(i + 1)
+        });
+        asked_directly || asked_within
     }
 
     /// What one can do something to ("roles I can assign", "numbers we may port") is what the
