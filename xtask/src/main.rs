@@ -1,11 +1,14 @@
 //! `cargo xtask`: project automation. `cargo xtask codegen [--spec PATH] [--check]` regenerates
 //! `crates/ringcentral-api` and `crates/ringcentral-sdk` from RingCentral's OpenAPI spec, or checks that the committed files match.
+//! `cargo xtask fit-search` fits intent search's weights on the training sets (see `fit.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use xtask::codegen;
+
+mod fit;
 
 const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--check]";
 
@@ -23,8 +26,12 @@ fn run() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("codegen") => {}
+        Some("fit-search") => {
+            fit::run(args)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Some("-h" | "--help") | None => {
-            println!("{USAGE}");
+            println!("{USAGE}\n{}", fit::USAGE);
             return Ok(ExitCode::SUCCESS);
         }
         Some(other) => bail!("unknown task `{other}`. {USAGE}"),

@@ -329,7 +329,7 @@ pub struct ConnectionIdArgs {
 pub enum ActionCommand {
     /// List actions, or the best matches for an intent.
     #[command(
-        after_help = "Examples:\n  ringctl action list --intent \"send an sms\"\n  ringctl action list --tag SMS\n  ringctl action list --json --jq '.items[].key'"
+        after_help = "Examples:\n  ringctl action list --intent \"send an sms\"\n  ringctl action list --intent \"forward my calls\" --explain\n  ringctl action list --tag SMS\n  ringctl action list --json --jq '.items[].key'"
     )]
     List(ActionListArgs),
     /// Show one action with its input and output schemas.
@@ -355,6 +355,10 @@ pub struct ActionListArgs {
     /// Only actions with this tag (e.g. "SMS", "Call Log"); case-insensitive.
     #[arg(long, short = 't', value_name = "TAG")]
     pub tag: Option<String>,
+    /// With --intent, show how each match's score adds up from the search's named signals
+    /// (recall, precision, verb, scope, ...); with --json, as an `explain` object per item.
+    #[arg(long, requires = "intent")]
+    pub explain: bool,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -1,12 +1,16 @@
-//! What the words of a request mean in RingCentral's vocabulary: stopwords, question words,
-//! phrases, verbs with their classes and the operations they name, verbs whose class their
-//! object decides, weighted synonyms that bridge everyday words ("text", "employee", "video
-//! call", "webhook") and the API's names ("sms", "extension", "bridge", "subscription"), synonyms
-//! that hold only in context, words the API runs together ("Caller ID"), and the small word lists
-//! the reading of a request relies on (people, prepositions, generic heads, permissions, words
-//! that do not count).
+//! What the words of a request mean in RingCentral's vocabulary, read from the reviewed data files
+//! under `vocab/`: stopwords, question words, phrases, verbs with their classes and the operations
+//! they name, verbs whose class their object decides, weighted synonyms that bridge everyday words
+//! ("text", "employee", "video call", "webhook") and the API's names ("sms", "extension",
+//! "bridge", "subscription"), synonyms that hold only in context, words the API runs together
+//! ("Caller ID"), and the small word lists the reading of a request relies on.
 //!
-//! Tables hold plain words; the index stems them once when it is built.
+//! The files are embedded at compile time and parsed once, at the first search of a process;
+//! adding a synonym or a verb is one line of data. Tables hold plain words; the index stems them
+//! once when it is built.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The kind of thing a request asks to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,1874 +28,325 @@ pub enum Verb {
     Send,
 }
 
-/// Words that carry no meaning for search.
-pub const STOPWORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "of",
-    "for",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "with",
-    "from",
-    "into",
-    "onto",
-    "is",
-    "am",
-    "are",
-    "was",
-    "be",
-    "been",
-    "do",
-    "does",
-    "did",
-    "can",
-    "could",
-    "should",
-    "would",
-    "will",
-    "i",
-    "we",
-    "you",
-    "your",
-    "it",
-    "its",
-    "this",
-    "that",
-    "these",
-    "those",
-    "please",
-    // What introduces a name ("a team *named* Growth") names nothing itself.
-    "named",
-    "titled",
-    "entitled",
-    // How people write "please" in a hurry.
-    "pls",
-    "plz",
-    "want",
-    "need",
-    "like",
-    "how",
-    "which",
-    "some",
-    "any",
-    "via",
-    "using",
-    "use",
-    "there",
-    "and",
-    "or",
-    "about",
-    "just",
-    "now",
-    "currently",
-    "right",
-    "me",
-    "us",
-    "them",
-    "they",
-    "he",
-    "she",
-    "his",
-    "her",
-    "their",
-    "has",
-    "have",
-    "let",
-    "lets",
-    "so",
-    "then",
-    "also",
-    "as",
-    "if",
-    "what",
-    "where",
-    "when",
-    "why",
-    "whose",
-    "whom",
-    "here",
-    "out",
-    "up",
-    "over",
-    "one",
-    "someone",
-    "somebody",
-    "something",
-    "thing",
-    "things",
-    "stuff",
-    "currently",
-    "quickly",
-    "go",
-    "going",
-    "try",
-    "able",
-    "via",
-    "per",
-    "kindly",
-    "hey",
-    "ok",
-    "okay",
-    "again",
-    "already",
-    "still",
-    "yet",
-    "very",
-    "really",
-    "able",
-    "e",
-    "g",
-    "eg",
-    "etc",
-    "id",
-    "ids",
-    "across",
-    "whole",
-    "entire",
-    "entirely",
-    "together",
-    // How many there are is no word to look for.
-    "two",
-    "three",
-    "four",
-    "five",
-    "ten",
-    "both",
-];
+impl Verb {
+    fn parse(word: &str) -> Option<Verb> {
+        Some(match word {
+            "list" => Verb::List,
+            "read" => Verb::Read,
+            "create" => Verb::Create,
+            "update" => Verb::Update,
+            "delete" => Verb::Delete,
+            "search" => Verb::Search,
+            "send" => Verb::Send,
+            _ => return None,
+        })
+    }
+}
 
-/// Words that say "mine" (prefer the current user's variant of an operation).
-pub const MINE: &[&str] = &[
-    "my", "mine", "myself", "own", "personal", "i'm", "im",
-    // Someone's things are one user's, as one's own are.
-    "his", "her",
-];
-
-/// Words that say "the whole company" (prefer the account-level variant).
-pub const COMPANY_WIDE: &[&str] = &[
-    "our",
-    "ours",
-    "company",
-    "account",
-    "organization",
-    "organisation",
-    "org",
-    "everyone",
-    "companywide",
-    "tenant",
-    "corporate",
-    "enterprise",
-    "business",
-];
-
-/// Multi-word expressions, replaced by canonical words before anything else.
-pub const PHRASES: &[(&str, &str)] = &[
-    ("get rid of", "delete"),
-    // An agent in a queue's rotation is one taking its calls: their queue presence.
-    ("rotation", "presence"),
-    // Taking someone out of something changes where they are.
-    ("take out", "update"),
-    ("do not disturb", "dnd presence"),
-    ("look up", "find"),
-    ("lookup", "find"),
-    ("give me", "get"),
-    ("stop recording", "pause recording"),
-    ("stop a recording", "pause recording"),
-    ("stop the recording", "pause recording"),
-    ("stop call recording", "pause call recording"),
-    ("after hours rule", "afterhours answering rule"),
-    ("after hours rules", "afterhours answering rules"),
-    // Stopping an activity turns a setting off; stopping a thing ends it.
-    ("stop taking calls", "disable accept calls"),
-    ("stop receiving calls", "disable accept calls"),
-    ("stop accepting calls", "disable accept calls"),
-    ("stop taking", "disable accept"),
-    ("stop receiving", "disable accept"),
-    ("stop accepting", "disable accept"),
-    ("stop forwarding", "disable forwarding"),
-    ("recent calls", "call log"),
-    ("missed calls", "missed call log"),
-    ("listen for", "subscribe"),
-    ("extension number", "extension"),
-    ("office location", "site"),
-    ("office locations", "site"),
-    ("call report", "call analytics"),
-    ("call reports", "call analytics"),
-    ("call statistics", "call analytics"),
-    ("call stats", "call analytics"),
-    ("set up", "create"),
-    ("setup", "create"),
-    ("sign up", "create"),
-    ("kick off", "start"),
-    ("email me when", "set email notification"),
-    ("notify me when", "set notification"),
-    ("alert me when", "set notification"),
-    ("text me when", "set sms notification"),
-    ("get notified", "subscribe"),
-    ("be notified", "subscribe"),
-    ("number shows up", "callerid"),
-    ("number shows", "callerid"),
-    ("number appears", "callerid"),
-    ("number show up", "callerid"),
-    ("number displayed", "callerid"),
-    ("auto record", "automatic recording"),
-    ("auto recording", "automatic recording"),
-    ("as done", "as complete"),
-    ("as finished", "as complete"),
-    ("personal meeting room", "default bridge"),
-    ("personal meeting", "default bridge"),
-    ("super admin", "administrator role"),
-    ("taking calls", "accept calls"),
-    ("take calls", "accept calls"),
-    ("receiving calls", "accept calls"),
-    ("receive calls", "accept calls"),
-    ("accepting calls", "accept calls"),
-    ("access point", "wireless point"),
-    ("access points", "wireless point"),
-    ("openid connect", "openid"),
-    ("open id connect", "openid"),
-    ("open id", "openid"),
-    ("e 164", "e164"),
-    ("cell phone", "mobile"),
-    ("cellphone", "mobile"),
-    ("email address", "email"),
-    ("mailing address", "business address"),
-    // A group chat without a name is what team messaging calls a conversation.
-    ("group chat", "conversation chat"),
-    ("team chat", "team chat"),
-    ("over time", "timeline"),
-    ("per hour", "timeline"),
-    ("by hour", "timeline"),
-    ("per day", "timeline"),
-    ("how many", "all count"),
-    ("at once", "multiple"),
-    ("in one request", "multiple"),
-    ("in a single request", "multiple"),
-    ("in one call", "multiple"),
-    ("in one go", "multiple"),
-    ("in bulk", "bulk"),
-    ("pick up", "pickup"),
-    ("picks up", "pickup"),
-    ("listen in", "supervise"),
-    ("leave a note", "create note"),
-    ("leave an internal note", "create internal note"),
-    ("leave a comment", "create comment"),
-    ("leave a message", "send message"),
-    ("leave a voicemail", "send voicemail"),
-    ("who called", "who call log"),
-    ("hang up", "end call"),
-    // Going or appearing offline, invisible or away sets one's presence so.
-    ("go offline", "set presence offline"),
-    ("go online", "set presence online"),
-    ("go invisible", "set presence invisible"),
-    ("appear offline", "set presence offline"),
-    ("appear online", "set presence online"),
-    ("appear invisible", "set presence invisible"),
-    ("appear away", "set presence away"),
-    ("turned on", "enabled"),
-    ("turned off", "disabled"),
-    ("turn off", "disable"),
-    ("turn on", "enable"),
-    ("switch off", "disable"),
-    ("switch on", "enable"),
-    ("log in", "login"),
-    ("logged in", "login"),
-    ("logs in", "login"),
-    ("logged into", "login"),
-    ("logged out", "logout"),
-    ("logs out", "logout"),
-    ("log into", "login"),
-    ("who am i", "my extension info"),
-    ("sign in", "login"),
-    ("log out", "logout"),
-    ("sign out", "logout"),
-    ("text message", "sms message"),
-    ("text messages", "sms messages"),
-    ("short message", "sms message"),
-    ("picture message", "mms message"),
-    ("multimedia message", "mms message"),
-    ("voice mail", "voicemail"),
-    ("voice mails", "voicemail"),
-    ("voice message", "voicemail"),
-    ("voice messages", "voicemail"),
-    ("auto attendant", "ivr"),
-    ("auto attendants", "ivr menus"),
-    ("auto receptionist", "ivr"),
-    ("phone tree", "ivr menu"),
-    ("phone menu", "ivr menu"),
-    ("address book", "address book contacts"),
-    ("phone book", "contact"),
-    ("phonebook", "contact"),
-    ("web hook", "webhook"),
-    ("web hooks", "webhook"),
-    // What someone may do is a permission, not a to-do.
-    ("allowed to do", "allowed"),
-    ("permitted to do", "permitted"),
-    ("permission to do", "permission"),
-    ("to do", "task"),
-    ("todo", "task"),
-    ("to-do", "task"),
-    ("action item", "task"),
-    ("call history", "call log"),
-    ("calls history", "call log"),
-    ("call records", "call log"),
-    ("call detail records", "call log"),
-    ("cdr", "call log"),
-    ("cdrs", "call log"),
-    ("video call", "meeting"),
-    ("video calls", "meeting"),
-    ("video conference", "meeting"),
-    ("ring group", "call queue"),
-    ("hunt group", "call queue"),
-    ("caller id", "callerid"),
-    ("caller ids", "callerid"),
-    ("e 911", "emergency"),
-    ("e911", "emergency"),
-    ("911", "emergency"),
-    ("direct number", "phone number"),
-    ("desk phone", "deskphone"),
-    ("bring your own device", "byod device"),
-    ("bring your own devices", "byod devices"),
-    ("bring our own", "byod"),
-    ("bring my own", "byod"),
-    ("desk phones", "deskphone"),
-    ("direct numbers", "phone number"),
-    // A user's profile is their extension record, unless it is their picture or what they are
-    // authorized to do.
-    ("profile image", "profile image"),
-    ("profile images", "profile image"),
-    ("authorization profile", "authorization profile"),
-    ("authz profile", "authorization profile"),
-    ("profile picture", "profile image"),
-    ("profile pic", "profile image"),
-    ("profile photo", "profile image"),
-    ("profile", "extension info"),
-    ("profiles", "extension info"),
-    ("avatar", "profile image"),
-    ("headshot", "profile image"),
-    ("office hours", "business hours"),
-    ("working hours", "business hours"),
-    ("opening hours", "business hours"),
-    ("hours of operation", "business hours"),
-    ("hrs of operation", "business hours"),
-    ("operating hours", "business hours"),
-    ("opening hrs", "business hours"),
-    ("business hrs", "business hours"),
-    ("office hrs", "business hours"),
-    // Someone new to the company needs a user made for them.
-    ("new starter", "new user"),
-    ("new starters", "new users"),
-    ("new joiner", "new user"),
-    ("new joiners", "new users"),
-    ("open hours", "business hours"),
-    ("after hours", "business hours"),
-    ("hold music", "hold music"),
-    ("on hold", "hold"),
-    ("put hold", "hold"),
-    ("take off hold", "unhold"),
-    ("off hold", "unhold"),
-    ("high volume", "a2p"),
-    ("bulk sms", "a2p sms"),
-    ("mass text", "a2p sms"),
-    ("mass sms", "a2p sms"),
-    ("batch sms", "a2p sms"),
-    ("opt out", "optout"),
-    ("opted out", "optout"),
-    ("opt outs", "optout"),
-    ("opt in", "optin"),
-    ("ring out", "ringout"),
-    ("click to call", "ringout"),
-    ("click-to-call", "ringout"),
-    ("who is", "who"),
-    ("who are", "who"),
-    ("team messaging", "chat"),
-    ("direct message", "conversation"),
-    ("direct messages", "conversation"),
-    ("one on one", "conversation"),
-    ("1:1", "conversation"),
-    ("service provider config", "provider config"),
-    ("resource types", "resource type"),
-    ("audit log", "audit trail"),
-    ("who changed", "audit trail"),
-    ("who made changes", "audit trail"),
-    ("who made a change", "audit trail"),
-    // Who spoke when is what speaker diarization tells.
-    ("who spoke", "speaker"),
-    ("who was speaking", "speaker"),
-    // What is happening now is active.
-    ("are happening", "are active"),
-    ("happening now", "active"),
-    ("happening right now", "active"),
-    ("who modified", "audit trail"),
-    ("who deleted", "audit trail"),
-    ("who removed", "audit trail"),
-    ("change history", "audit trail"),
-    ("change log", "audit trail"),
-    ("activity log", "audit trail"),
-    ("admin log", "audit trail"),
-    ("security log", "audit trail"),
-    ("api version", "api version"),
-    ("call control", "call party"),
-    ("in progress", "active"),
-    ("in a call", "active call"),
-    // What is assigned to me is mine.
-    ("assigned to me", "of mine"),
-    ("assigned to my extension", "of mine"),
-    // One call in hand is a call, however live: "put an active call on hold".
-    ("an active call", "a call"),
-    ("an ongoing call", "a call"),
-    ("a live call", "a call"),
-    // A PIN to dial in with is for the public telephone network.
-    ("dial in pin", "pstn pin"),
-    ("dial-in pin", "pstn pin"),
-    ("dialin pin", "pstn pin"),
-    ("phone pin", "pstn pin"),
-    // Names that start with "call" stay whole, so that a phrase ending in "call" gives way to
-    // them ("in a *call queue*").
-    ("call queue", "call queue"),
-    ("call queues", "call queues"),
-    ("call log", "call log"),
-    ("call recording", "call recording"),
-    ("call recordings", "call recordings"),
-    ("call handling", "call handling"),
-    ("call monitoring", "call monitoring"),
-    ("call flip", "call flip"),
-    ("restore an archived", "unarchive"),
-    ("restore the archived", "unarchive"),
-    ("restore archived", "unarchive"),
-    ("status message", "presence status"),
-    ("on a call", "active call"),
-    ("on the phone", "active call"),
-    ("live calls", "active call"),
-    ("ongoing calls", "active call"),
-    ("current calls", "active call"),
-    // A phone on its own is a device; a phone number, call or line is that.
-    ("phone number", "phone number"),
-    ("phone numbers", "phone numbers"),
-    ("phone call", "phone call"),
-    ("phone calls", "phone calls"),
-    ("phone line", "phone line"),
-    ("phone lines", "phone lines"),
-    ("phone", "phone device"),
-    ("phones", "phone devices"),
-];
-
-/// Verbs and the class of action they ask for. `pure` verbs are verbs wherever they appear;
-/// the others (`text`, `fax`, `forward`, ...) are nouns too and only act as the verb when they
-/// open the request and no pure verb follows.
-///
-/// A verb may also ask for one operation verb of the API (`decline` asks to `reject`, `hold` to
-/// `hold`): operations that name themselves by it fit best. `specific` marks verbs that name one
-/// kind of operation rather than a whole class, so that other operations of the class fit less.
+/// A verb of requests and the class of action it asks for (see `[verbs]` in `vocab/verbs.tsv`).
 pub struct VerbWord {
     pub word: &'static str,
     pub verb: Verb,
+    /// A verb wherever it appears, not a noun too.
     pub pure: bool,
+    /// The API's word for the operation it asks for, when it names one.
     pub action: Option<&'static str>,
+    /// It names one kind of operation rather than a whole class.
     pub specific: bool,
 }
 
-/// A verb of a whole class.
-const fn v(word: &'static str, verb: Verb, pure: bool) -> VerbWord {
-    VerbWord {
-        word,
-        verb,
-        pure,
-        action: None,
-        specific: false,
-    }
-}
-
-/// A verb that names one kind of operation, `action` being the API's word for it.
-const fn a(word: &'static str, verb: Verb, pure: bool, action: &'static str) -> VerbWord {
-    VerbWord {
-        word,
-        verb,
-        pure,
-        action: Some(action),
-        specific: true,
-    }
-}
-
-/// A class verb that prefers operations named by one API word ("cancel" a subscription is
-/// *Cancel Subscription*), without making others of its class fit less.
-const fn g(word: &'static str, verb: Verb, pure: bool, action: &'static str) -> VerbWord {
-    VerbWord {
-        word,
-        verb,
-        pure,
-        action: Some(action),
-        specific: false,
-    }
-}
-
-pub const VERBS: &[VerbWord] = &[
-    v("list", Verb::List, true),
-    v("enumerate", Verb::List, true),
-    v("browse", Verb::List, true),
-    v("all", Verb::List, false),
-    v("every", Verb::List, false),
-    v("get", Verb::Read, true),
-    v("read", Verb::Read, true),
-    v("show", Verb::Read, true),
-    v("fetch", Verb::Read, true),
-    v("retrieve", Verb::Read, true),
-    v("view", Verb::Read, true),
-    v("see", Verb::Read, true),
-    v("display", Verb::Read, true),
-    g("check", Verb::Read, true, "check"),
-    v("inspect", Verb::Read, true),
-    v("describe", Verb::Read, true),
-    v("tell", Verb::Read, true),
-    g("give", Verb::Update, true, "assign"),
-    v("pull", Verb::Read, true),
-    v("download", Verb::Read, true),
-    v("load", Verb::Read, true),
-    v("know", Verb::Read, true),
-    v("who", Verb::Read, true),
-    v("whats", Verb::Read, true),
-    v("create", Verb::Create, true),
-    g("add", Verb::Create, true, "add"),
-    g("make", Verb::Create, true, "make"),
-    v("new", Verb::Create, false),
-    g("start", Verb::Create, true, "start"),
-    g("begin", Verb::Create, true, "start"),
-    g("open", Verb::Create, true, "open"),
-    v("schedule", Verb::Create, false),
-    v("organize", Verb::Create, true),
-    v("organise", Verb::Create, true),
-    g("register", Verb::Create, true, "register"),
-    g("upload", Verb::Create, true, "upload"),
-    g("import", Verb::Create, true, "upload"),
-    v("provision", Verb::Create, true),
-    v("onboard", Verb::Create, true),
-    v("invite", Verb::Create, true),
-    v("book", Verb::Create, false),
-    v("write", Verb::Create, true),
-    v("compose", Verb::Create, true),
-    v("generate", Verb::Create, true),
-    g("initiate", Verb::Create, true, "start"),
-    g("launch", Verb::Create, true, "start"),
-    g("place", Verb::Create, true, "make"),
-    v("establish", Verb::Create, true),
-    v("build", Verb::Create, true),
-    v("post", Verb::Create, false),
-    a("dial", Verb::Create, true, "make"),
-    v("record", Verb::Create, false),
-    v("map", Verb::Create, false),
-    v("subscribe", Verb::Create, true),
-    v("update", Verb::Update, true),
-    v("change", Verb::Update, true),
-    v("edit", Verb::Update, true),
-    v("modify", Verb::Update, true),
-    v("set", Verb::Update, true),
-    v("rename", Verb::Update, true),
-    v("reword", Verb::Update, true),
-    // Playing a recorded thing reads its content.
-    v("play", Verb::Read, true),
-    // Opting a number in or out records its consent.
-    v("opt", Verb::Update, false),
-    v("rephrase", Verb::Update, true),
-    v("relabel", Verb::Update, true),
-    v("reschedule", Verb::Update, true),
-    v("patch", Verb::Update, true),
-    v("adjust", Verb::Update, true),
-    v("configure", Verb::Update, true),
-    v("alter", Verb::Update, true),
-    v("toggle", Verb::Update, true),
-    g("replace", Verb::Update, true, "replace"),
-    a("swap", Verb::Update, true, "swap"),
-    v("mark", Verb::Update, true),
-    v("flag", Verb::Update, true),
-    g("enable", Verb::Update, true, "enable"),
-    v("disable", Verb::Update, true),
-    a("suspend", Verb::Update, true, "suspend"),
-    v("deactivate", Verb::Update, true),
-    // Making active again activates.
-    g("reactivate", Verb::Update, true, "activate"),
-    v("unsuspend", Verb::Update, true),
-    a("activate", Verb::Update, true, "activate"),
-    v("move", Verb::Update, true),
-    v("switch", Verb::Update, true),
-    v("fix", Verb::Update, true),
-    v("close", Verb::Update, false),
-    g("reassign", Verb::Update, true, "assign"),
-    // Logging someone in or out of something changes whether they are there.
-    v("login", Verb::Update, false),
-    v("logout", Verb::Update, false),
-    v("administer", Verb::Update, true),
-    // Numbers and devices given back leave the account.
-    v("release", Verb::Delete, true),
-    // Keeping things for a time is how long they are retained.
-    v("keep", Verb::Update, false),
-    v("reopen", Verb::Update, true),
-    v("correct", Verb::Update, true),
-    v("restore", Verb::Update, true),
-    v("reset", Verb::Update, true),
-    v("share", Verb::Create, true),
-    v("promote", Verb::Update, true),
-    v("mute", Verb::Update, true),
-    v("unmute", Verb::Update, true),
-    g("assign", Verb::Update, true, "assign"),
-    v("delete", Verb::Delete, true),
-    g("remove", Verb::Delete, true, "remove"),
-    v("erase", Verb::Delete, true),
-    g("drop", Verb::Delete, true, "drop"),
-    g("cancel", Verb::Delete, true, "cancel"),
-    v("destroy", Verb::Delete, true),
-    v("purge", Verb::Delete, true),
-    v("clear", Verb::Delete, true),
-    v("discard", Verb::Delete, true),
-    v("trash", Verb::Delete, true),
-    v("bin", Verb::Delete, true),
-    v("wipe", Verb::Delete, true),
-    v("kill", Verb::Delete, true),
-    g("end", Verb::Delete, false, "end"),
-    v("terminate", Verb::Delete, true),
-    v("deprovision", Verb::Delete, true),
-    v("offboard", Verb::Delete, true),
-    v("unsubscribe", Verb::Delete, true),
-    v("unblock", Verb::Delete, true),
-    g("kick", Verb::Delete, true, "remove"),
-    v("stop", Verb::Delete, true),
-    v("search", Verb::Search, true),
-    v("find", Verb::Search, true),
-    v("query", Verb::Search, true),
-    v("filter", Verb::Search, true),
-    v("send", Verb::Send, true),
-    v("resend", Verb::Send, true),
-    v("text", Verb::Send, false),
-    v("txt", Verb::Send, false),
-    v("sms", Verb::Send, false),
-    v("fax", Verb::Send, false),
-    v("email", Verb::Send, false),
-    v("message", Verb::Send, false),
-    v("page", Verb::Send, false),
-    v("mms", Verb::Send, false),
-    v("ping", Verb::Send, false),
-    v("save", Verb::Create, true),
-    a("ringout", Verb::Create, false, "make"),
-    v("notify", Verb::Send, true),
-    v("dispatch", Verb::Send, true),
-    v("shoot", Verb::Send, true),
-    v("deliver", Verb::Send, true),
-    a("reply", Verb::Send, false, "reply"),
-    v("block", Verb::Create, false),
-    // Call control: each names one operation on a live call.
-    a("hold", Verb::Update, false, "hold"),
-    a("unhold", Verb::Update, true, "unhold"),
-    a("resume", Verb::Update, true, "resume"),
-    a("pause", Verb::Update, true, "pause"),
-    a("reject", Verb::Update, true, "reject"),
-    a("decline", Verb::Update, true, "reject"),
-    a("ignore", Verb::Update, true, "ignore"),
-    a("skip", Verb::Update, true, "ignore"),
-    a("transfer", Verb::Update, true, "transfer"),
-    a("bridge", Verb::Update, false, "bridge"),
-    a("merge", Verb::Update, true, "bridge"),
-    a("answer", Verb::Update, false, "answer"),
-    v("accept", Verb::Update, false),
-    a("pickup", Verb::Update, true, "pickup"),
-    a("forward", Verb::Update, false, "forward"),
-    a("fwd", Verb::Update, false, "forward"),
-    a("flip", Verb::Update, true, "flip"),
-    a("park", Verb::Update, false, "park"),
-    a("supervise", Verb::Create, true, "supervise"),
-    a("monitor", Verb::Create, false, "supervise"),
-    a("barge", Verb::Create, true, "supervise"),
-    a("whisper", Verb::Create, true, "supervise"),
-    // Team messaging.
-    a("join", Verb::Create, true, "join"),
-    a("leave", Verb::Delete, true, "leave"),
-    a("archive", Verb::Update, false, "archive"),
-    a("unarchive", Verb::Update, true, "unarchive"),
-    a("favorite", Verb::Create, false, "favorite"),
-    a("favourite", Verb::Create, false, "favorite"),
-    a("star", Verb::Create, false, "favorite"),
-    a("pin", Verb::Create, false, "favorite"),
-    a("unfavorite", Verb::Delete, true, "unfavorite"),
-    a("unfavourite", Verb::Delete, true, "unfavorite"),
-    a("unstar", Verb::Delete, true, "unfavorite"),
-    a("lock", Verb::Update, false, "lock"),
-    a("unlock", Verb::Update, true, "unlock"),
-    a("publish", Verb::Update, true, "publish"),
-    a("complete", Verb::Update, false, "complete"),
-    a("finish", Verb::Update, true, "complete"),
-    a("resolve", Verb::Update, true, "resolve"),
-    // Everything else that names its own operation.
-    a("renew", Verb::Update, true, "renew"),
-    a("extend", Verb::Update, true, "renew"),
-    a("sync", Verb::List, false, "sync"),
-    a("synchronize", Verb::List, true, "sync"),
-    a("parse", Verb::Read, true, "parse"),
-    a("normalize", Verb::Read, true, "parse"),
-    a("normalise", Verb::Read, true, "parse"),
-    a("link", Verb::Create, true, "link"),
-    a("connect", Verb::Create, true, "connect"),
-    a("disconnect", Verb::Delete, true, "disconnect"),
-    a("validate", Verb::Read, true, "validate"),
-    a("verify", Verb::Read, true, "validate"),
-    a("extract", Verb::Read, true, "extract"),
-    a("revoke", Verb::Delete, true, "revoke"),
-    a("authorize", Verb::Create, true, "authorize"),
-    a("authorise", Verb::Create, true, "authorize"),
-    g("export", Verb::Create, false, "export"),
-    a("summarize", Verb::Create, true, "summarize"),
-    a("summarise", Verb::Create, true, "summarize"),
-    a("punctuate", Verb::Create, true, "punctuate"),
-    a("diarize", Verb::Create, true, "diarize"),
-    a("analyze", Verb::Create, true, "analyze"),
-    a("analyse", Verb::Create, true, "analyze"),
-];
-
-/// Verbs that set a state which another word names ("mark the thread as resolved", "set the
-/// task to complete"): that word then says which operation is meant.
-pub const STATE_SETTERS: &[&str] = &["mark", "set", "flag", "make", "turn"];
-
-/// States that are no verb of their own but say which operation sets them ("mark the task
-/// *done*"), with that operation's verb.
-pub const STATES: &[(&str, &str)] = &[("done", "complete"), ("finished", "complete")];
-
-/// Verbs whose class depends on their object: opening or saving a recorded thing reads it.
-pub const VERB_BY_OBJECT: &[(&str, &[&str], Verb)] = &[
-    ("open", RECORDED, Verb::Read),
-    ("save", RECORDED, Verb::Read),
-    ("play", RECORDED, Verb::Read),
-];
-
-/// Verbs that name an operation by their object, and the verb of that operation: the object is
-/// written as it must appear (one call in hand, not calls in general).
-pub const ACTION_BY_OBJECT: &[(&str, &[&str], &str)] = &[
-    ("send", &["call", "caller"], "forward"),
-    ("accept", &["call"], "answer"),
-    ("take", &["call"], "answer"),
-    ("retrieve", &["call"], "pickup"),
-    // Connecting calls to each other bridges them.
-    ("connect", &["calls"], "bridge"),
-    ("join", &["calls"], "bridge"),
-];
-
-/// Words that frame a request without being part of it ("is there an API to ...").
-pub const ASKING: &[&str] = &[
-    "is there an api to",
-    "is there an api for",
-    "is there a way to",
-    "is there an endpoint to",
-    "is there an endpoint for",
-    "is there an operation to",
-    "is there an action to",
-    "which api can",
-    "which endpoint can",
-    "what api can i use to",
-    "what endpoint do i use to",
-    "what's the endpoint for",
-    "what is the endpoint for",
-    "whats the endpoint for",
-    "what's the endpoint to",
-    "what is the endpoint to",
-    "whats the endpoint to",
-    "what's the api for",
-    "what is the api for",
-    "whats the api for",
-    "what's the api to",
-    "what is the api to",
-    "whats the api to",
-    "which api do i use to",
-    "which endpoint do i use to",
-    "which api do i call to",
-    "which endpoint do i call to",
-    "endpoint for",
-    "endpoint to",
-    "api for",
-    "api to",
-    "i need to",
-    "i want to",
-    "i'd like to",
-    "help me",
-    "can you please",
-    "could you please",
-    "can you",
-    "could you",
-    "would you",
-    "using the api",
-    "using the ringcentral api",
-    "using the rest api",
-    "with the api",
-    "via the api",
-    "through the api",
-];
-
-/// Labels that open a request written for a tool ("Tool call: create a team ...", "Task: ..."):
-/// said with a colon, they frame the request without being part of it.
-pub const LABELS: &[&str] = &[
-    "tool call",
-    "tool",
-    "function call",
-    "task",
-    "request",
-    "query",
-    "intent",
-    "instruction",
-    "instructions",
-    "user request",
-    "command",
-    "goal",
-    "prompt",
-    "todo",
-    "to do",
-];
-
-/// Words that ask for the thing they are followed by ("I need the recording of ..."): the
-/// request is to get it, or to make it when it is new ("we need a new queue").
-pub const WANTING: &[&str] = &[
-    "i need",
-    "i want",
-    "i'd like",
-    "i would like",
-    "we need",
-    "we want",
-    "i'm after",
-    "im after",
-    "i am after",
-    "we're after",
-    "i'm looking for",
-    "i am looking for",
-    "we're looking for",
-    "looking for",
-];
-
-/// Verbs whose particle may stand after their object ("log agent 101 *out*"), with the
-/// particles they take.
-pub const SEPARABLE: &[(&str, &[&str])] = &[
-    ("log", &["in", "out"]),
-    ("sign", &["in", "out"]),
-    ("kick", &["out"]),
-    ("take", &["out"]),
-];
-
-/// Words after which a number counts records rather than naming one ("the last 20 posts").
-pub const COUNTING: &[&str] = &[
-    "last", "first", "top", "next", "latest", "recent", "past", "previous",
-];
-
-/// Things that are kept and can be opened, played or saved.
-const RECORDED: &[&str] = &[
-    "voicemail",
-    "fax",
-    "message",
-    "text",
-    "sms",
-    "mms",
-    "recording",
-    "attachment",
-    "greeting",
-    "pdf",
-    "audio",
-    "transcript",
-    "transcription",
-    "archive",
-    "report",
-    "log",
-    "prompt",
-];
-
-/// Words for people, who can be members of groups.
-pub const PEOPLE: &[&str] = &[
-    "user",
-    "users",
-    "agent",
-    "agents",
-    "employee",
-    "employees",
-    "staff",
-    "colleague",
-    "colleagues",
-    "coworker",
-    "coworkers",
-    "contractor",
-    "contractors",
-    "member",
-    "members",
-    "person",
-    "people",
-    "someone",
-    "somebody",
-    "supervisor",
-    "supervisors",
-    "manager",
-    "managers",
-    "teammate",
-    "teammates",
-    "hire",
-    "guest",
-    "guests",
-    "myself",
-    "me",
-    "him",
-    "her",
-    "them",
-    "everyone",
-];
-
-/// Acronyms that read as small words in lower case, as written, and what they stand for.
-pub const ACRONYMS: &[(&str, &str)] = &[("DID", "phone number"), ("DIDs", "phone numbers")];
-
-/// Nouns that name a whole collection of records: asked for, they are listed.
-pub const COLLECTIONS: &[&str] = &["catalog", "catalogue", "dictionary", "roster"];
-
-/// Things that hold many records under one name: asking for "the call log" or "my inbox" asks
-/// for the records in it.
-pub const HOLDING_MANY: &[&str] = &["log", "history", "inbox", "mailbox", "directory"];
-
-/// Where someone may be, or how free: asked of a person, these ask for their presence.
-pub const WHEREABOUTS: &[&str] = &[
-    "call",
-    "calls",
-    "phone",
-    "meeting",
-    "meetings",
-    "busy",
-    "free",
-    "available",
-    "away",
-    "online",
-    "offline",
-    "dnd",
-    "active",
-    "lunch",
-];
-
-/// Words after which "to" says what someone may do ("permission to", "allowed to").
-pub const PERMISSION: &[&str] = &[
-    "permission",
-    "permissions",
-    "allowed",
-    "permitted",
-    "right",
-    "rights",
-    "authorized",
-];
-
-/// Verbs that are never the name of a thing, wherever they stand in a request.
-pub const VERBS_ONLY: &[&str] = &[
-    "get", "show", "fetch", "retrieve", "view", "display", "see", "tell", "give", "find", "create",
-    "delete", "remove", "add", "send", "make", "change", "edit", "modify",
-];
-
-/// Verbs that, with "to" or "from", move a person into or out of a group.
-pub const MEMBERSHIP_VERBS: &[&str] = &[
-    "add", "invite", "include", "put", "bring", "assign", "enroll", "move", "remove", "kick",
-    "drop", "exclude", "take",
-];
-
-/// Words after which a request's opening "call" is the verb ("call +1 650 555 0134", "call the
-/// customer back") rather than a noun ("call log", "call queues").
-pub const CALLEES: &[&str] = &[
-    "a",
-    "the",
-    "my",
-    "me",
-    "him",
-    "her",
-    "them",
-    "us",
-    "back",
-    "someone",
-    "somebody",
-    "customer",
-    "client",
-    "extension",
-    "number",
-    "phone",
-    "mobile",
-    "cell",
-    "home",
-    "boss",
-    "colleague",
-    "coworker",
-    "everyone",
-];
-
-/// Words that are the same for one thing and many ("SMS", "staff"): they do not tell how many
-/// things a request is about.
-pub const NUMBERLESS: &[&str] = &[
-    "sms",
-    "mms",
-    "staff",
-    "data",
-    "media",
-    "audio",
-    "info",
-    "people",
-    "analytics",
-    "settings",
-];
-
-/// Words that add little to what a request is about but still count how many things it is about
-/// ("a call log *record*", "directory *entries*").
-pub const COUNTED: &[&str] = &["record", "records", "entry", "entries", "item", "items"];
-
-/// Words that, after a thing is named, start another clause or noun phrase; a subject pronoun
-/// starts a relative clause ("the texts *I* sent").
-pub const PHRASE_ENDS: &[&str] = &[
-    "a", "an", "the", "my", "our", "your", "their", "his", "her", "this", "these", "those", "so",
-    "that", "which", "because", "when", "while", "if", "where", "whenever", "unless", "until",
-    "is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "can", "could", "should",
-    "will", "would", "i", "we", "you", "they", "he", "she",
-];
-
-/// Words that only point at the thing after them ("the text of *my* post").
-pub const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "one", "some", "any", "each", "my", "our", "your", "their", "his", "her",
-    "its", "this", "that", "these", "those",
-];
-
-/// Words that say a request is about many records at once.
-pub const MANY: &[&str] = &["multiple", "bulk", "mass", "several", "many"];
-
-/// Words that count a few things in hand ("merge *two* calls").
-pub const FEW: &[&str] = &[
-    "two", "both", "these", "those", "2", "three", "3", "several",
-];
-
-/// Words that open a question: a question about a thing asks to read it.
-pub const QUESTIONS: &[&str] = &[
-    "what", "which", "who", "whose", "whom", "is", "are", "am", "do", "does", "did", "has", "have",
-    "how", "when", "where", "can", "could", "any", "was", "were", "will", "should",
-];
-
 /// Words a word reaches, each with how strongly.
-pub type Expansions = &'static [(&'static str, f32)];
+pub type Expansions = Vec<(&'static str, f32)>;
 
-/// Weighted synonyms: a query word also finds documents that use these words. The word itself
-/// counts fully unless its entry names it with a weight of its own.
-pub const SYNONYMS: &[(&str, Expansions)] = &[
-    // Messages.
-    // A text is an SMS far more often than the API's other texts (pager texts, replies with
-    // text, speech to text).
-    ("text", &[("sms", 1.0), ("message", 1.0), ("text", 0.7)]),
-    ("texts", &[("sms", 1.0), ("message", 1.0), ("text", 0.7)]),
-    ("page", &[("pager", 1.0), ("internal", 0.5)]),
-    ("pager", &[("internal", 0.6)]),
-    ("caller", &[("call", 0.7), ("party", 0.5)]),
-    ("txt", &[("sms", 1.0)]),
-    ("sms", &[("message", 1.0), ("text", 0.5)]),
-    ("mms", &[("sms", 0.3), ("message", 0.3)]),
-    ("voicemail", &[("message", 1.0), ("mail", 0.5)]),
-    ("vm", &[("voicemail", 1.0), ("message", 0.5)]),
-    (
-        "inbox",
-        &[("mailbox", 1.0), ("message", 0.9), ("store", 0.5)],
-    ),
-    ("mailbox", &[("message", 0.9), ("store", 0.5)]),
-    ("received", &[("inbound", 0.8)]),
-    ("incoming", &[("inbound", 1.0)]),
-    ("inbound", &[("incoming", 0.8)]),
-    ("outgoing", &[("outbound", 1.0)]),
-    ("outbound", &[("outgoing", 0.8)]),
-    ("msg", &[("message", 1.0)]),
-    // Short forms people write.
-    ("vms", &[("voicemail", 1.0), ("message", 0.5)]),
-    ("num", &[("number", 1.0)]),
-    ("nums", &[("number", 1.0)]),
-    ("tel", &[("phone", 1.0), ("number", 0.5)]),
-    ("mob", &[("mobile", 1.0)]),
-    ("acct", &[("account", 1.0)]),
-    ("dept", &[("department", 1.0)]),
-    ("mtg", &[("meeting", 1.0)]),
-    ("mtgs", &[("meeting", 1.0)]),
-    ("conf", &[("conference", 1.0), ("conferencing", 0.6)]),
-    ("fwd", &[("forwarding", 1.0), ("forward", 1.0)]),
-    ("sub", &[("subscription", 1.0)]),
-    ("pic", &[("image", 1.0), ("photo", 0.8)]),
-    ("pics", &[("image", 1.0), ("photo", 0.8)]),
-    ("addr", &[("address", 1.0)]),
-    ("convo", &[("conversation", 1.0)]),
-    ("convos", &[("conversation", 1.0)]),
-    ("centre", &[("center", 1.0)]),
-    ("ping", &[("message", 0.8), ("post", 0.6)]),
-    ("sent", &[("outbound", 0.8)]),
-    ("delivery", &[("status", 0.6)]),
-    ("delivered", &[("status", 0.6), ("delivery", 0.8)]),
-    ("failed", &[("status", 0.5)]),
-    // How long things are kept is how their store is configured.
-    ("retention", &[("retention", 1.0), ("configuration", 0.7)]),
-    ("keep", &[("retention", 0.8), ("configuration", 0.5)]),
-    ("kept", &[("retention", 0.8), ("configuration", 0.5)]),
-    ("retain", &[("retention", 1.0), ("configuration", 0.7)]),
-    ("retained", &[("retention", 1.0), ("configuration", 0.7)]),
-    ("audio", &[("content", 0.6), ("media", 0.6)]),
-    ("pdf", &[("content", 0.6), ("attachment", 0.5)]),
-    ("mp3", &[("content", 0.8), ("audio", 0.6)]),
-    ("wav", &[("content", 0.8), ("audio", 0.6)]),
-    ("play", &[("content", 0.6)]),
-    ("download", &[("content", 0.8), ("download", 1.0)]),
-    ("fax", &[("message", 1.0)]),
-    ("facsimile", &[("fax", 1.0)]),
-    ("attachment", &[("content", 0.6), ("file", 0.5)]),
-    (
-        "unread",
-        &[("read", 0.5), ("status", 0.3), ("message", 0.3)],
-    ),
-    ("template", &[("canned", 0.5)]),
-    ("canned", &[("template", 1.0)]),
-    ("snippet", &[("template", 0.8)]),
-    ("thread", &[("conversation", 0.5)]),
-    // People and the organization.
-    (
-        "user",
-        &[("extension", 1.0), ("person", 0.4), ("member", 0.3)],
-    ),
-    (
-        "employee",
-        &[
-            ("user", 1.0),
-            ("extension", 0.9),
-            ("person", 0.5),
-            ("directory", 0.4),
-        ],
-    ),
-    ("staff", &[("user", 1.0), ("extension", 0.9)]),
-    ("person", &[("user", 0.9), ("extension", 0.8)]),
-    (
-        "people",
-        &[("user", 1.0), ("extension", 0.8), ("person", 0.9)],
-    ),
-    (
-        "colleague",
-        &[("directory", 0.8), ("user", 0.8), ("extension", 0.7)],
-    ),
-    (
-        "coworker",
-        &[("directory", 0.8), ("user", 0.8), ("extension", 0.7)],
-    ),
-    (
-        "teammate",
-        &[("user", 0.8), ("extension", 0.7), ("member", 0.6)],
-    ),
-    ("worker", &[("user", 0.9), ("extension", 0.8)]),
-    (
-        "agent",
-        &[("member", 0.9), ("user", 0.6), ("extension", 0.5)],
-    ),
-    ("extension", &[("user", 0.8)]),
-    ("ext", &[("extension", 1.0)]),
-    ("who", &[("member", 0.6), ("user", 0.5), ("person", 0.5)]),
-    ("member", &[("user", 0.3)]),
-    (
-        "admin",
-        &[("administrator", 1.0), ("role", 0.6), ("administer", 0.5)],
-    ),
-    ("manage", &[("administer", 0.9)]),
-    ("subscribe", &[("subscription", 1.0), ("notification", 0.5)]),
-    ("register", &[("registrant", 0.6), ("registration", 0.6)]),
-    ("held", &[("hold", 1.0)]),
-    ("administrator", &[("admin", 1.0), ("role", 0.5)]),
-    ("company", &[("account", 0.9)]),
-    ("account", &[("company", 0.9)]),
-    ("organization", &[("account", 0.9), ("company", 0.9)]),
-    ("organisation", &[("account", 0.9), ("company", 0.9)]),
-    ("org", &[("account", 0.9), ("company", 0.9)]),
-    ("business", &[("company", 0.6), ("account", 0.5)]),
-    ("tenant", &[("account", 0.9)]),
-    ("office", &[("site", 0.8), ("location", 0.4)]),
-    ("branch", &[("site", 0.9)]),
-    ("department", &[("call", 0.3), ("queue", 0.8)]),
-    ("directory", &[("entry", 0.5)]),
-    ("corporate", &[("directory", 0.6), ("company", 0.6)]),
-    ("license", &[("licence", 1.0)]),
-    ("licence", &[("license", 1.0)]),
-    // The permissions a user holds are their authorization profile.
-    (
-        "permission",
-        &[
-            ("role", 0.5),
-            ("grant", 0.4),
-            ("authorization", 0.9),
-            ("authz", 0.9),
-            ("profile", 0.5),
-        ],
-    ),
-    ("privilege", &[("permission", 0.9), ("role", 0.6)]),
-    ("right", &[("permission", 0.8), ("role", 0.6)]),
-    ("role", &[("permission", 0.4)]),
-    ("scim", &[("user", 0.3)]),
-    ("identity", &[("scim", 0.7), ("user", 0.5)]),
-    ("provision", &[("scim", 0.6), ("user", 0.3)]),
-    ("deprovision", &[("scim", 0.6), ("user", 0.3)]),
-    (
-        "suspend",
-        &[("status", 0.6), ("active", 0.6), ("disable", 0.6)],
-    ),
-    (
-        "deactivate",
-        &[("status", 0.6), ("active", 0.6), ("suspend", 0.5)],
-    ),
-    ("disable", &[("status", 0.5), ("active", 0.5)]),
-    // What can be paused but not resumed in place (a webhook) is suspended.
-    ("pause", &[("pause", 1.0), ("suspend", 0.8)]),
-    ("reactivate", &[("status", 0.6), ("active", 0.6)]),
-    ("unsuspend", &[("status", 0.6), ("active", 0.6)]),
-    ("activate", &[("active", 0.6), ("status", 0.5)]),
-    ("welcome", &[("email", 0.5), ("activation", 0.5)]),
-    (
-        "hire",
-        &[("user", 0.8), ("extension", 0.7), ("welcome", 0.4)],
-    ),
-    ("onboard", &[("user", 0.6), ("extension", 0.6)]),
-    ("offboard", &[("user", 0.6), ("extension", 0.6)]),
-    ("contractor", &[("user", 0.7), ("member", 0.5)]),
-    ("panelist", &[("invitee", 0.8)]),
-    ("invite", &[("invitee", 0.9)]),
-    // A delegate schedules for those who delegated to them; acting on someone's behalf is a
-    // grant they gave.
-    ("delegate", &[("delegator", 1.0), ("delegation", 0.8)]),
-    ("behalf", &[("grant", 0.8), ("delegator", 0.5)]),
-    (
-        "roster",
-        &[("directory", 0.8), ("user", 0.8), ("extension", 0.7)],
-    ),
-    ("job", &[("task", 0.8)]),
-    ("cohost", &[("invitee", 0.7)]),
-    ("host", &[("invitee", 0.4)]),
-    ("attended", &[("participant", 0.9)]),
-    ("attendance", &[("participant", 0.9)]),
-    ("mobile", &[("forwarding", 0.4), ("phone", 0.4)]),
-    // Calls.
-    ("call", &[("ringout", 0.3), ("session", 0.2)]),
-    ("dial", &[("ringout", 0.9), ("call", 0.9), ("callout", 0.8)]),
-    ("phone", &[("call", 0.3), ("device", 0.4), ("number", 0.3)]),
-    ("ringout", &[("ring", 1.0), ("call", 0.5)]),
-    ("callout", &[("call", 0.6)]),
-    ("log", &[("record", 0.6), ("history", 0.5)]),
-    ("history", &[("log", 0.8), ("record", 0.5)]),
-    ("missed", &[("call", 0.4), ("log", 0.6)]),
-    ("recent", &[("log", 0.5), ("recent", 1.0)]),
-    ("active", &[("ongoing", 0.5)]),
-    ("mute", &[("muted", 1.0), ("party", 0.5)]),
-    ("unmute", &[("muted", 1.0), ("party", 0.5)]),
-    ("accept", &[("presence", 0.6), ("availability", 0.5)]),
-    ("invisible", &[("presence", 0.9), ("visibility", 0.8)]),
-    ("visible", &[("presence", 0.7), ("visibility", 0.8)]),
-    ("ongoing", &[("active", 1.0)]),
-    ("live", &[("active", 0.9)]),
-    ("hangup", &[("end", 1.0), ("call", 0.5)]),
-    ("end", &[("delete", 0.3)]),
-    ("transfer", &[("forward", 0.3)]),
-    ("forward", &[("forwarding", 1.0), ("redirect", 0.5)]),
-    ("redirect", &[("forward", 1.0)]),
-    ("divert", &[("forward", 1.0)]),
-    ("pickup", &[("pick", 1.0)]),
-    ("record", &[("recording", 0.8)]),
-    ("recorded", &[("recording", 0.8)]),
-    ("queue", &[("call", 0.3), ("department", 0.5)]),
-    // An IVR is its menu far more often than one of its prompts.
-    ("ivr", &[("menu", 0.8), ("prompt", 0.4)]),
-    ("menu", &[("ivr", 0.7)]),
-    ("greeting", &[("prompt", 0.3)]),
-    ("prompt", &[("ivr", 0.5)]),
-    ("rule", &[("answering", 0.6), ("handling", 0.5)]),
-    (
-        "routing",
-        &[
-            ("answering", 0.8),
-            ("rule", 0.8),
-            ("handling", 0.7),
-            ("forward", 0.5),
-        ],
-    ),
-    (
-        "route",
-        &[("answering", 0.7), ("rule", 0.7), ("forward", 0.5)],
-    ),
-    ("handling", &[("answering", 0.8), ("rule", 0.5)]),
-    ("callerid", &[("caller", 1.0), ("id", 0.5)]),
-    ("block", &[("blocked", 1.0), ("blocking", 1.0)]),
-    ("blocklist", &[("block", 1.0), ("blocked", 1.0)]),
-    ("blacklist", &[("block", 1.0), ("blocked", 1.0)]),
-    ("whitelist", &[("allowed", 1.0), ("block", 0.5)]),
-    ("allowlist", &[("allowed", 1.0), ("block", 0.5)]),
-    ("spam", &[("block", 0.6), ("spam", 1.0)]),
-    ("supervise", &[("monitor", 0.6)]),
-    ("monitor", &[("supervise", 0.6), ("monitoring", 1.0)]),
-    ("listen", &[("supervise", 0.8), ("monitor", 0.6)]),
-    ("hear", &[("content", 0.6)]),
-    ("barge", &[("supervise", 0.8)]),
-    ("whisper", &[("supervise", 0.8)]),
-    ("park", &[("park", 1.0)]),
-    ("number", &[("phone", 0.5)]),
-    ("did", &[("phone", 0.8), ("number", 0.8)]),
-    ("emergency", &[("location", 0.3)]),
-    ("address", &[("location", 0.3)]),
-    ("presence", &[("status", 0.4), ("availability", 0.4)]),
-    ("available", &[("presence", 0.9), ("availability", 0.8)]),
-    ("availability", &[("presence", 0.9)]),
-    ("busy", &[("presence", 0.9), ("dnd", 0.6)]),
-    ("online", &[("presence", 0.9)]),
-    ("offline", &[("presence", 0.9)]),
-    ("away", &[("presence", 0.9)]),
-    ("dnd", &[("presence", 0.9), ("status", 0.4)]),
-    ("status", &[("presence", 0.3)]),
-    ("device", &[("phone", 0.4)]),
-    ("handset", &[("device", 1.0), ("phone", 0.5)]),
-    ("deskphone", &[("device", 1.0), ("phone", 0.5)]),
-    ("softphone", &[("device", 0.8), ("webapp", 0.5)]),
-    ("hardware", &[("device", 0.9)]),
-    ("sip", &[("device", 0.3)]),
-    // Team messaging.
-    (
-        "chat",
-        &[
-            ("conversation", 0.6),
-            ("team", 0.4),
-            ("glip", 0.5),
-            ("group", 0.3),
-        ],
-    ),
-    ("conversation", &[("chat", 0.7), ("thread", 0.3)]),
-    ("dm", &[("conversation", 1.0), ("chat", 0.6)]),
-    ("channel", &[("team", 0.9), ("chat", 0.8)]),
-    ("room", &[("team", 0.6), ("chat", 0.6), ("bridge", 0.4)]),
-    ("group", &[("team", 0.5), ("chat", 0.5)]),
-    ("team", &[("chat", 0.4), ("group", 0.3)]),
-    ("workspace", &[("team", 0.7)]),
-    ("glip", &[("chat", 0.6), ("team", 0.4)]),
-    ("post", &[("message", 0.3)]),
-    ("calendar", &[("event", 1.0)]),
-    ("appointment", &[("event", 0.9)]),
-    ("memo", &[("note", 1.0)]),
-    ("card", &[("adaptive", 0.8)]),
-    ("favourite", &[("favorite", 1.0)]),
-    // "Starred" chats are the favorite ones.
-    ("star", &[("favorite", 1.0)]),
-    ("recently", &[("recent", 1.0)]),
-    // What is past is in a history.
-    ("past", &[("history", 0.8), ("historical", 0.8)]),
-    ("previous", &[("history", 0.6)]),
-    ("historical", &[("history", 1.0)]),
-    ("participation", &[("participant", 1.0)]),
-    // Whether a number is valid is what parsing it tells.
-    ("valid", &[("parse", 0.8), ("validate", 0.5)]),
-    // E.164 is the format that parsing a number gives.
-    ("e164", &[("e164", 1.0), ("parse", 0.7), ("format", 0.5)]),
-    ("invalid", &[("parse", 0.8), ("validate", 0.5)]),
-    ("bookmark", &[("favorite", 0.8)]),
-    ("pin", &[("favorite", 0.4), ("pin", 1.0)]),
-    // Holidays are custom call handling rules with their dates.
-    (
-        "holiday",
-        &[("rule", 0.7), ("answering", 0.7), ("custom", 0.4)],
-    ),
-    ("bot", &[("webhook", 0.3)]),
-    ("file", &[("upload", 0.3)]),
-    // Video.
-    (
-        "meeting",
-        &[("bridge", 1.0), ("video", 0.6), ("rcvideo", 0.4)],
-    ),
-    ("bridge", &[("meeting", 0.8)]),
-    (
-        "video",
-        &[("meeting", 0.6), ("bridge", 0.5), ("rcvideo", 0.5)],
-    ),
-    (
-        "conference",
-        &[("meeting", 0.6), ("bridge", 0.5), ("conferencing", 0.8)],
-    ),
-    ("zoom", &[("meeting", 0.7), ("bridge", 0.6)]),
-    ("huddle", &[("meeting", 0.7), ("bridge", 0.6)]),
-    ("webinar", &[("rcw", 0.3)]),
-    (
-        "attendee",
-        &[("participant", 0.8), ("invitee", 0.6), ("registrant", 0.6)],
-    ),
-    ("participant", &[("attendee", 0.6), ("invitee", 0.5)]),
-    ("registration", &[("registrant", 0.9)]),
-    ("signup", &[("registrant", 0.8)]),
-    // Events and integration.
-    ("webhook", &[("subscription", 0.9), ("notification", 0.5)]),
-    ("subscription", &[("webhook", 0.6), ("notification", 0.4)]),
-    ("notification", &[("subscription", 0.8)]),
-    ("alert", &[("notification", 0.7), ("subscription", 0.5)]),
-    ("event", &[("subscription", 0.3)]),
-    ("push", &[("subscription", 0.6), ("notification", 0.6)]),
-    ("token", &[("oauth", 0.6), ("auth", 0.5)]),
-    (
-        "login",
-        &[("token", 0.7), ("oauth", 0.6), ("authorization", 0.5)],
-    ),
-    ("authenticate", &[("token", 0.8), ("oauth", 0.7)]),
-    ("logout", &[("revoke", 0.9), ("token", 0.6)]),
-    ("revoke", &[("token", 0.3)]),
-    ("audit", &[("trail", 0.8)]),
-    ("analytics", &[("aggregation", 0.5), ("timeline", 0.4)]),
-    ("stats", &[("analytics", 0.9), ("aggregation", 0.6)]),
-    ("statistics", &[("analytics", 0.9), ("aggregation", 0.6)]),
-    ("metrics", &[("analytics", 0.9), ("aggregation", 0.6)]),
-    ("kpi", &[("analytics", 0.9)]),
-    (
-        "volume",
-        &[("analytics", 0.7), ("aggregation", 0.5), ("timeline", 0.5)],
-    ),
-    ("average", &[("analytics", 0.6), ("aggregation", 0.8)]),
-    ("total", &[("analytics", 0.5), ("aggregation", 0.7)]),
-    ("count", &[("aggregation", 0.5), ("analytics", 0.4)]),
-    ("trend", &[("timeline", 0.9), ("analytics", 0.6)]),
-    // Comparing figures is analytics.
-    ("compare", &[("analytics", 0.8), ("aggregation", 0.6)]),
-    ("timeline", &[("analytics", 0.5)]),
-    ("speaker", &[("diarize", 0.7), ("diarization", 0.8)]),
-    ("punctuation", &[("punctuate", 0.9)]),
-    ("sentiment", &[("interaction", 0.6), ("insights", 0.6)]),
-    ("jwt", &[("token", 0.8)]),
-    ("report", &[("analytics", 0.5), ("report", 1.0)]),
-    ("export", &[("export", 1.0), ("report", 0.6)]),
-    ("websocket", &[("ws", 1.0), ("socket", 0.8)]),
-    ("unblock", &[("block", 1.0), ("blocked", 1.0)]),
-    ("transcribe", &[("speech", 0.8), ("text", 0.5)]),
-    (
-        "transcript",
-        &[("speech", 0.8), ("text", 0.4), ("insights", 0.4)],
-    ),
-    ("transcription", &[("speech", 0.8), ("text", 0.5)]),
-    ("summary", &[("summarize", 0.9), ("summarization", 0.9)]),
-    ("summarise", &[("summarize", 1.0)]),
-    ("a2p", &[("sms", 0.3), ("batch", 0.4)]),
-    ("several", &[("multiple", 1.0), ("bulk", 0.8)]),
-    ("many", &[("multiple", 1.0), ("bulk", 0.8)]),
-    ("multiple", &[("bulk", 0.8)]),
-    ("bulk", &[("multiple", 0.8), ("batch", 0.7)]),
-    ("batch", &[("bulk", 0.7), ("multiple", 0.6)]),
-    ("mass", &[("bulk", 0.8), ("multiple", 0.8)]),
-    // A text blast or campaign goes out as high-volume (A2P) SMS.
-    ("blast", &[("a2p", 0.9), ("bulk", 0.6)]),
-    ("promotional", &[("a2p", 0.6)]),
-    ("optout", &[("opt", 1.0), ("out", 0.6)]),
-    ("consent", &[("opt", 0.5)]),
-    ("campaign", &[("tcr", 0.7)]),
-    ("brand", &[("tcr", 0.7)]),
-    ("10dlc", &[("tcr", 0.9), ("campaign", 0.6)]),
-    ("timezone", &[("time", 0.5), ("zone", 0.5)]),
-    ("language", &[("locale", 0.5)]),
-    ("locale", &[("language", 0.7), ("regional", 0.5)]),
-    ("wifi", &[("wireless", 1.0), ("point", 0.5)]),
-    ("ssid", &[("wireless", 0.9), ("point", 0.6)]),
-    ("bssid", &[("wireless", 0.9), ("point", 0.6)]),
-    ("image", &[("picture", 0.5)]),
-    ("photo", &[("image", 0.9)]),
-    ("picture", &[("image", 0.9)]),
-    ("setting", &[("configuration", 0.6), ("info", 0.3)]),
-    ("config", &[("configuration", 1.0), ("setting", 0.6)]),
-    ("configuration", &[("setting", 0.6)]),
-    ("preference", &[("setting", 0.8)]),
-    // A mode, or whether something is on, is a setting.
-    ("mode", &[("setting", 0.8), ("mode", 1.0)]),
-    ("enabled", &[("setting", 0.5), ("enabled", 1.0)]),
-    ("info", &[("information", 1.0), ("detail", 0.5)]),
-    ("detail", &[("info", 0.6)]),
-    ("plan", &[("service", 0.5)]),
+const FILES: &[(&str, &str)] = &[
+    ("frames.tsv", include_str!("vocab/frames.tsv")),
+    ("verbs.tsv", include_str!("vocab/verbs.tsv")),
+    ("synonyms.tsv", include_str!("vocab/synonyms.tsv")),
+    ("words.tsv", include_str!("vocab/words.tsv")),
 ];
 
-/// Synonyms that hold only when one of the context words is also in the request: a message in a
-/// chat is a post, an image sent as a message is an MMS. An entry may also say how much the word
-/// itself still counts there.
-pub const IN_CONTEXT: &[(&str, &[&str], Expansions)] = &[
-    (
-        "message",
-        &[
-            "chat",
-            "team",
-            "channel",
-            "group",
-            "conversation",
-            "glip",
-            "dm",
-        ],
-        &[("post", 1.0)],
-    ),
-    (
-        "messages",
-        &[
-            "chat",
-            "team",
-            "channel",
-            "group",
-            "conversation",
-            "glip",
-            "dm",
-        ],
-        &[("post", 1.0)],
-    ),
-    (
-        "reply",
-        &["chat", "team", "channel", "thread", "post"],
-        &[("post", 0.8), ("thread", 0.6), ("reply", 0.3)],
-    ),
-    (
-        "reply",
-        &["call", "calls", "caller", "callers"],
-        &[("reply", 1.0), ("party", 0.5)],
-    ),
-    (
-        "reply",
-        &["text", "texts", "sms", "mms"],
-        &[("sms", 1.0), ("message", 0.6), ("reply", 0.3)],
-    ),
-    // An image or a document shared in a chat is a file.
-    (
-        "image",
-        &["chat", "team", "channel", "conversation", "post"],
-        &[("file", 1.0)],
-    ),
-    (
-        "photo",
-        &["chat", "team", "channel", "conversation", "post"],
-        &[("file", 1.0)],
-    ),
-    (
-        "picture",
-        &["chat", "team", "channel", "conversation", "post"],
-        &[("file", 1.0)],
-    ),
-    (
-        "document",
-        &["chat", "team", "channel", "conversation", "post"],
-        &[("file", 1.0)],
-    ),
-    (
-        "image",
-        &["message", "text", "send", "sms", "mms"],
-        &[("mms", 1.0)],
-    ),
-    (
-        "photo",
-        &["message", "text", "send", "sms", "mms"],
-        &[("mms", 1.0)],
-    ),
-    (
-        "picture",
-        &["message", "text", "send", "sms", "mms"],
-        &[("mms", 1.0)],
-    ),
-    (
-        "screenshot",
-        &["message", "text", "send", "sms", "mms"],
-        &[("mms", 1.0)],
-    ),
-    // Someone on a call is a party to it; a conversation by text is a thread of messages.
-    (
-        "participant",
-        &["call", "calls", "conference"],
-        &[("party", 1.0)],
-    ),
-    (
-        "conversation",
-        &["sms", "text", "texts", "mms", "fax"],
-        &[("message", 1.0)],
-    ),
-    (
-        "conversations",
-        &["sms", "text", "texts", "mms", "fax"],
-        &[("message", 1.0)],
-    ),
-    // What a person is allowed to do is a permission.
-    (
-        "allowed",
-        &[
-            "user",
-            "users",
-            "extension",
-            "employee",
-            "agent",
-            "person",
-            "someone",
-        ],
-        &[
-            ("permission", 1.0),
-            ("authorization", 0.8),
-            ("authz", 0.8),
-            ("profile", 0.6),
-        ],
-    ),
-    (
-        "permitted",
-        &[
-            "user",
-            "users",
-            "extension",
-            "employee",
-            "agent",
-            "person",
-            "someone",
-        ],
-        &[
-            ("permission", 1.0),
-            ("authorization", 0.8),
-            ("authz", 0.8),
-            ("profile", 0.6),
-        ],
-    ),
-    // Answering a call with a text replies to the caller.
-    (
-        "answer",
-        &["text", "sms", "message"],
-        &[("reply", 1.0), ("answer", 0.3)],
-    ),
-    // Resuming a held call takes it off hold.
-    ("resume", &["held", "hold"], &[("unhold", 1.0)]),
-    // Who is assigned a task are its assignees.
-    ("assigned", &["task", "tasks", "todo"], &[("assignee", 1.0)]),
-    // A person's status is their presence.
-    (
-        "status",
-        &[
-            "someone",
-            "somebody",
-            "someone's",
-            "colleague",
-            "coworker",
-            "teammate",
-            "person",
-            "agent",
-            "employee",
-        ],
-        &[("presence", 0.9)],
-    ),
-    // What is said in a chat is its posts; a meeting on a calendar is an event.
-    (
-        "say",
-        &["chat", "team", "channel", "conversation", "group"],
-        &[("post", 1.0)],
-    ),
-    (
-        "meeting",
-        &["calendar"],
-        &[("event", 1.0), ("meeting", 0.5)],
-    ),
-    // A webhook is switched off by suspending it and on by activating it.
-    (
-        "disable",
-        &["webhook", "webhooks"],
-        &[("suspend", 1.0), ("disable", 0.5)],
-    ),
-    (
-        "enable",
-        &["webhook", "webhooks"],
-        &[("activate", 1.0), ("enable", 0.5)],
-    ),
-    // Closing a task completes it, closing a thread of customer messages resolves it.
-    ("close", &["task", "tasks"], &[("complete", 1.0)]),
-    ("close", &["thread", "threads"], &[("resolve", 1.0)]),
-    // Logging in to or out of a queue is being available for its calls.
-    (
-        "login",
-        &["queue", "queues", "department"],
-        &[("presence", 1.0), ("queue", 0.6), ("login", 0.1)],
-    ),
-    (
-        "logout",
-        &["queue", "queues", "department"],
-        &[("presence", 1.0), ("queue", 0.6), ("logout", 0.1)],
-    ),
-    // Who receives something are its recipients; who registered, its registrants.
-    ("receive", &["who", "whom"], &[("recipient", 1.0)]),
-    ("register", &["who", "whom"], &[("registrant", 1.0)]),
-    ("invite", &["who", "whom"], &[("invitee", 1.0)]),
-    // Registering someone for an event makes them a registrant.
-    (
-        "register",
-        &[
-            "for",
-            "someone",
-            "somebody",
-            "attendee",
-            "attendees",
-            "guest",
-            "guests",
-        ],
-        &[("registrant", 1.0)],
-    ),
-    // A webhook for events (new texts, calls, presence changes) is an event subscription.
-    (
-        "webhook",
-        &[
-            "sms",
-            "text",
-            "texts",
-            "call",
-            "calls",
-            "presence",
-            "message",
-            "messages",
-            "voicemail",
-            "voicemails",
-            "fax",
-            "faxes",
-            "event",
-            "events",
-            "notification",
-            "notifications",
-            "incoming",
-            "new",
-        ],
-        &[("subscription", 1.0), ("notification", 0.6)],
-    ),
-    // Listening to a recording plays it; listening to a call monitors it.
-    (
-        "listen",
-        &[
-            "voicemail",
-            "voicemails",
-            "recording",
-            "recordings",
-            "greeting",
-            "prompt",
-            "message",
-            "audio",
-        ],
-        &[("content", 1.0), ("media", 0.6)],
-    ),
-    // A voicemail's recording is the message's content, and so is its transcript.
-    (
-        "recording",
-        &["voicemail", "voicemails", "fax", "message", "messages"],
-        &[("content", 0.8), ("attachment", 0.6)],
-    ),
-    (
-        "transcript",
-        &["voicemail", "voicemails", "message", "messages"],
-        &[("content", 0.8), ("transcription", 0.8), ("message", 0.6)],
-    ),
-    (
-        "transcription",
-        &["voicemail", "voicemails", "message", "messages"],
-        &[("content", 0.8), ("transcription", 1.0), ("message", 0.6)],
-    ),
-    (
-        "report",
-        &["call", "calls", "queue", "agent"],
-        &[("analytics", 1.0), ("aggregation", 0.8)],
-    ),
-    (
-        "recording",
-        &["meeting", "video", "bridge"],
-        &[("rcvideo", 0.6)],
-    ),
-    (
-        "language",
-        &["company", "account", "default", "organization"],
-        &[("regional", 1.0), ("setting", 0.6)],
-    ),
-    (
-        "timezone",
-        &["company", "account", "default", "organization"],
-        &[("regional", 1.0), ("setting", 0.6)],
-    ),
-    (
-        "currency",
-        &["company", "account", "default", "organization"],
-        &[("regional", 1.0), ("setting", 0.6)],
-    ),
+/// Every table of the vocabulary, as read from the data files.
+#[derive(Default)]
+pub struct Lexicon {
+    lists: HashMap<&'static str, Vec<&'static str>>,
+    pairs: HashMap<&'static str, Vec<(&'static str, &'static str)>>,
+    pub compounds: Vec<(&'static str, &'static str, &'static str)>,
+    pub verbs: Vec<VerbWord>,
+    pub verb_by_object: Vec<(&'static str, Vec<&'static str>, Verb)>,
+    pub action_by_object: Vec<(&'static str, Vec<&'static str>, &'static str)>,
+    pub separable: Vec<(&'static str, Vec<&'static str>)>,
+    pub synonyms: Vec<(&'static str, Expansions)>,
+    pub in_context: Vec<(&'static str, Vec<&'static str>, Expansions)>,
+    /// Lines that could not be read, as "file:line: why"; a test keeps this empty.
+    pub problems: Vec<String>,
+}
+
+/// Sections whose entries are one word or phrase a line.
+const LISTS: &[&str] = &[
+    "asking",
+    "labels",
+    "wanting",
+    "questions",
+    "state_setters",
+    "verbs_only",
+    "membership_verbs",
+    "stopwords",
+    "mine",
+    "company_wide",
+    "counting",
+    "people",
+    "collections",
+    "holding_many",
+    "whereabouts",
+    "permission",
+    "callees",
+    "numberless",
+    "counted",
+    "phrase_ends",
+    "determiners",
+    "many",
+    "few",
+    "prepositions",
+    "generic_heads",
+    "weak",
+    "name_noise",
 ];
 
-/// Pairs of words that name one thing, and the one word the index also knows them by.
-pub const COMPOUNDS: &[(&str, &str, &str)] = &[("caller", "id", "callerid")];
+/// Sections whose entries are two fields: a word or phrase and what it stands for.
+const PAIRS: &[&str] = &["phrases", "states", "acronyms", "kind_names"];
 
-/// Words that end the head of a name or request and start a qualifier ("task *in a chat*").
-pub const PREPOSITIONS: &[&str] = &[
-    "in",
-    "on",
-    "for",
-    "from",
-    "of",
-    "to",
-    "with",
-    "by",
-    "at",
-    "into",
-    "about",
-    "via",
-    "using",
-    "across",
-    "per",
-    "within",
-    "without",
-    "between",
-    "under",
-    "over",
-    "as",
-    "named",
-    "called",
-    "titled",
-    "like",
-    "including",
-    // "Get notified *when* a text arrives": the event is what the request is about.
-    "when",
-    "whenever",
-];
+impl Lexicon {
+    /// Reads data files of the `vocab/` format; lines it cannot read go to `problems`.
+    pub fn parse(files: &[(&str, &'static str)]) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        for (file, text) in files {
+            let mut section = "";
+            for (n, line) in text.lines().enumerate() {
+                if line.trim().is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                    section = name;
+                    continue;
+                }
+                if let Err(why) = lexicon.add(section, line) {
+                    lexicon.problems.push(format!("{file}:{}: {why}", n + 1));
+                }
+            }
+        }
+        lexicon
+    }
 
-/// Words too generic to be what a request or an operation is about on their own.
-pub const GENERIC_HEADS: &[&str] = &[
-    "status",
-    "settings",
-    "setting",
-    "info",
-    "information",
-    "content",
-    "configuration",
-    "details",
-    "detail",
-    "data",
-    "list",
-    "results",
-    "result",
-    "config",
-    "records",
-    "record",
-];
+    fn add(&mut self, section: &'static str, line: &'static str) -> Result<(), String> {
+        let fields: Vec<&'static str> = line.split('\t').collect();
+        let want = |n: usize| {
+            if fields.len() == n {
+                Ok(())
+            } else {
+                Err(format!(
+                    "[{section}] wants {n} fields, found {}",
+                    fields.len()
+                ))
+            }
+        };
+        if LISTS.contains(&section) {
+            want(1)?;
+            self.lists.entry(section).or_default().push(fields[0]);
+            return Ok(());
+        }
+        if PAIRS.contains(&section) {
+            want(2)?;
+            self.pairs
+                .entry(section)
+                .or_default()
+                .push((fields[0], fields[1]));
+            return Ok(());
+        }
+        match section {
+            "compounds" => {
+                want(3)?;
+                self.compounds.push((fields[0], fields[1], fields[2]));
+            }
+            "verbs" => {
+                want(5)?;
+                let pure = match fields[2] {
+                    "verb" => true,
+                    "also-noun" => false,
+                    other => return Err(format!("'{other}' is neither verb nor also-noun")),
+                };
+                let action = (fields[3] != "-").then_some(fields[3]);
+                let specific = match fields[4] {
+                    "class" | "prefers" => false,
+                    "names" => true,
+                    other => return Err(format!("'{other}' is not class, names or prefers")),
+                };
+                if fields[4] == "class" && action.is_some() {
+                    return Err("a class verb names no API word".into());
+                }
+                self.verbs.push(VerbWord {
+                    word: fields[0],
+                    verb: verb(fields[1])?,
+                    pure,
+                    action,
+                    specific,
+                });
+            }
+            "verb_by_object" => {
+                want(3)?;
+                self.verb_by_object
+                    .push((fields[0], words(fields[1]), verb(fields[2])?));
+            }
+            "action_by_object" => {
+                want(3)?;
+                self.action_by_object
+                    .push((fields[0], words(fields[1]), fields[2]));
+            }
+            "separable" => {
+                want(2)?;
+                self.separable.push((fields[0], words(fields[1])));
+            }
+            "synonyms" => {
+                want(2)?;
+                self.synonyms.push((fields[0], expansions(fields[1])?));
+            }
+            "in_context" => {
+                want(3)?;
+                self.in_context
+                    .push((fields[0], words(fields[1]), expansions(fields[2])?));
+            }
+            "" => return Err("an entry before any [section]".into()),
+            other => return Err(format!("no section [{other}]")),
+        }
+        Ok(())
+    }
 
-/// Words that add little to a request ("get extension *info*"): they count, but weakly.
-pub const WEAK: &[&str] = &[
-    "new",
-    "info",
-    "information",
-    "details",
-    "detail",
-    "data",
-    "item",
-    "items",
-    "object",
-    "record",
-    "records",
-    "entry",
-    "entries",
-    "current",
-    "specific",
-    "particular",
-    "existing",
-    "certain",
-    "given",
-    "latest",
-    "full",
-    "recent",
-];
+    /// A list section's entries (empty for a name no file has).
+    pub fn list(&'static self, section: &str) -> &'static [&'static str] {
+        self.lists.get(section).map_or(&[], Vec::as_slice)
+    }
 
-/// Words in operation names that say little about what an operation does (internal product names,
-/// version markers), discounted when judging how much of a name a request explains.
-pub const NAME_NOISE: &[&str] = &[
-    "new", "glip", "v2", "v1", "rcw", "rcv", "n11s", "cai", "mth", "tm", "2", "jws", "public",
-    "legacy", "info", "list", "multiple", "bulk", "s",
-];
+    /// A pair section's entries (empty for a name no file has).
+    pub fn pairs(&'static self, section: &str) -> &'static [(&'static str, &'static str)] {
+        self.pairs.get(section).map_or(&[], Vec::as_slice)
+    }
+}
 
-/// Everyday names of kinds of records the API calls otherwise, and the value of a type field
-/// that the API calls them by: a call queue is an extension of type Department.
-pub const KIND_NAMES: &[(&str, &str)] = &[
-    ("call queue", "Department"),
-    ("queue", "Department"),
-    ("paging group", "PagingOnly"),
-    ("shared line", "SharedLinesGroup"),
-];
+fn verb(word: &str) -> Result<Verb, String> {
+    Verb::parse(word).ok_or_else(|| format!("'{word}' is no verb class"))
+}
+
+fn words(field: &'static str) -> Vec<&'static str> {
+    field.split_whitespace().collect()
+}
+
+fn expansions(field: &'static str) -> Result<Expansions, String> {
+    field
+        .split_whitespace()
+        .map(|item| {
+            let (word, weight) = item
+                .split_once(':')
+                .ok_or_else(|| format!("'{item}' is not word:weight"))?;
+            let weight: f32 = weight
+                .parse()
+                .map_err(|_| format!("'{weight}' is not a weight"))?;
+            Ok((word, weight))
+        })
+        .collect()
+}
+
+/// The vocabulary, read at its first use.
+pub fn get() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| Lexicon::parse(FILES))
+}
+
+macro_rules! lists {
+    ($($name:ident),* $(,)?) => {$(
+        pub fn $name() -> &'static [&'static str] {
+            get().list(stringify!($name))
+        }
+    )*};
+}
+
+macro_rules! pairs {
+    ($($name:ident),* $(,)?) => {$(
+        pub fn $name() -> &'static [(&'static str, &'static str)] {
+            get().pairs(stringify!($name))
+        }
+    )*};
+}
+
+lists!(
+    asking,
+    labels,
+    wanting,
+    questions,
+    state_setters,
+    verbs_only,
+    membership_verbs,
+    stopwords,
+    mine,
+    company_wide,
+    counting,
+    people,
+    collections,
+    holding_many,
+    whereabouts,
+    permission,
+    callees,
+    numberless,
+    counted,
+    phrase_ends,
+    determiners,
+    many,
+    few,
+    prepositions,
+    generic_heads,
+    weak,
+    name_noise,
+);
+
+pairs!(phrases, states, acronyms, kind_names);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_of_the_vocabulary_is_read() {
+        let lexicon = get();
+        assert!(lexicon.problems.is_empty(), "{:#?}", lexicon.problems);
+        for section in LISTS {
+            assert!(!lexicon.list(section).is_empty(), "[{section}] is empty");
+        }
+        for section in PAIRS {
+            assert!(!lexicon.pairs(section).is_empty(), "[{section}] is empty");
+        }
+        assert!(lexicon.verbs.len() > 100);
+        assert!(lexicon.synonyms.len() > 100);
+    }
+
+    #[test]
+    fn a_synonym_is_one_line() {
+        let lexicon = Lexicon::parse(&[(
+            "test.tsv",
+            "[synonyms]\n# why\nvm\tvoicemail:1.0 message:0.5\n",
+        )]);
+        assert!(lexicon.problems.is_empty());
+        assert_eq!(
+            lexicon.synonyms,
+            vec![("vm", vec![("voicemail", 1.0), ("message", 0.5)])]
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_their_place() {
+        let lexicon = Lexicon::parse(&[(
+            "test.tsv",
+            "[verbs]\nzap\tzap\tverb\t-\tclass\n[nowhere]\nx\n[synonyms]\nvm\tvoicemail\n",
+        )]);
+        assert_eq!(lexicon.problems.len(), 3, "{:?}", lexicon.problems);
+        assert!(lexicon.problems[0].starts_with("test.tsv:2:"));
+        assert!(lexicon.problems[2].contains("word:weight"));
+    }
+}

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use ringcentral_catalog::search::Breakdown;
 use ringcentral_catalog::{Action, Paging, ParamLocation, actions, search, set_field, split_pair};
 
 use crate::cli::{ActionListArgs, ActionRunArgs, ActionShowArgs};
@@ -45,7 +46,9 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
         tag.as_ref()
             .is_none_or(|t| action.tags().iter().any(|x| x.to_lowercase() == *t))
     };
-    let ranked: Vec<(Action, Option<f32>)> = match args.intent.as_deref() {
+    // Each action with its score and, for a match the search ranked, how the score adds up.
+    type Ranked = (Action, Option<f32>, Option<Breakdown>);
+    let ranked: Vec<Ranked> = match args.intent.as_deref() {
         Some(query) if query.trim().is_empty() => {
             return Err(CliError::usage("--intent is empty")
                 .hint("Say what you want to do, e.g. --intent \"send an sms\"."));
@@ -54,23 +57,27 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
         // scored as the best match.
         Some(query) => {
             let named = Action::find(query);
-            let hits: Vec<(Action, Option<f32>)> = search(query, actions().len())
+            let hits: Vec<Ranked> = search(query, actions().len())
                 .into_iter()
                 .filter(|hit| named.is_none_or(|a| a.key() != hit.action.key()))
-                .map(|hit| (hit.action, Some(hit.score)))
+                .map(|hit| (hit.action, Some(hit.score), Some(hit.breakdown)))
                 .collect();
-            let best = hits.first().and_then(|(_, s)| *s).unwrap_or(1.0).max(1.0);
+            let best = hits
+                .first()
+                .and_then(|(_, s, _)| *s)
+                .unwrap_or(1.0)
+                .max(1.0);
             named
-                .map(|a| (a, Some(best)))
+                .map(|a| (a, Some(best), None))
                 .into_iter()
                 .chain(hits)
-                .filter(|(a, _)| has_tag(a))
+                .filter(|(a, _, _)| has_tag(a))
                 .take(args.limit.unwrap_or(DEFAULT_INTENT_LIMIT))
                 .collect()
         }
         None => actions()
             .filter(has_tag)
-            .map(|a| (a, None))
+            .map(|a| (a, None, None))
             .take(args.limit.unwrap_or(usize::MAX))
             .collect(),
     };
@@ -82,15 +89,30 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
             .hint("Run `ringctl action list` to see the tags in the TAGS column."));
     }
 
-    let items: Vec<Value> = ranked.iter().map(|(a, s)| summary_json(*a, *s)).collect();
+    let items: Vec<Value> = ranked
+        .iter()
+        .map(|(a, s, breakdown)| {
+            let mut item = summary_json(*a, *s);
+            if let (true, Value::Object(map)) = (args.explain, &mut item) {
+                map.insert(
+                    "explain".into(),
+                    breakdown.map_or(Value::Null, explain_json),
+                );
+            }
+            item
+        })
+        .collect();
     let searching = args.intent.is_some();
     let mut columns = vec!["KEY", "METHOD", "NAME", "TAGS"];
     if searching {
         columns.push("SCORE");
     }
+    if args.explain {
+        columns.push("WHY");
+    }
     let rows = ranked
         .iter()
-        .map(|(a, score)| {
+        .map(|(a, score, breakdown)| {
             let mut row = vec![
                 a.key().to_string(),
                 a.method().as_str().to_string(),
@@ -99,6 +121,9 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
             ];
             if let Some(score) = score {
                 row.push(format!("{score:.2}"));
+            }
+            if args.explain {
+                row.push(breakdown.map_or_else(|| "named by the query".into(), explain_text));
             }
             row
         })
@@ -118,6 +143,36 @@ pub fn list(args: &ActionListArgs) -> CliResult<View> {
         rows,
         footer,
     })
+}
+
+/// A score's signals as JSON, every one by name, rounded as scores are.
+fn explain_json(breakdown: Breakdown) -> Value {
+    let signals: Map<String, Value> = breakdown
+        .signals()
+        .iter()
+        .map(|(name, v)| {
+            (
+                (*name).to_string(),
+                json!((f64::from(*v) * 1000.0).round() / 1000.0),
+            )
+        })
+        .collect();
+    Value::Object(signals)
+}
+
+/// A score's signals that count, largest first, as one line ("recall 2.70, verb 0.90").
+fn explain_text(breakdown: Breakdown) -> String {
+    let mut signals: Vec<(&str, f32)> = breakdown
+        .signals()
+        .into_iter()
+        .filter(|(_, v)| v.abs() >= 0.005)
+        .collect();
+    signals.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    signals
+        .iter()
+        .map(|(name, v)| format!("{name} {v:+.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Finds an action by key or operationId, or explains what exists.
@@ -532,4 +587,59 @@ async fn all_pages(
         .paginate_raw(request, paging)
         .map(|item| item.map_err(runtime_error));
     send::stream_raw_records(&ctx.out, records).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::JsonFlag;
+
+    fn listing(intent: &str, explain: bool) -> Value {
+        let args = ActionListArgs {
+            intent: Some(intent.into()),
+            limit: Some(3),
+            tag: None,
+            explain,
+            out: JsonFlag { json: true },
+        };
+        match list(&args) {
+            Ok(View::Table { json, .. }) => json,
+            Ok(_) => panic!("a listing is a table"),
+            Err(e) => panic!("listing failed: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn explain_gives_each_match_the_signals_its_score_adds_up_from() {
+        let json = listing("forward my calls to my mobile", true);
+        let items = json["items"].as_array().cloned().unwrap_or_default();
+        assert_eq!(items.len(), 3);
+        for item in &items {
+            let signals = item["explain"].as_object().cloned().unwrap_or_default();
+            assert!(signals.contains_key("recall") && signals.contains_key("verb"));
+            let sum: f64 = signals.values().filter_map(Value::as_f64).sum();
+            let score = item["score"].as_f64().unwrap_or(f64::NAN);
+            // Each figure is rounded to three places on its own.
+            assert!((sum - score).abs() < 0.01, "{sum} against {score}");
+        }
+        assert!(
+            listing("forward my calls", false)["items"][0]
+                .get("explain")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn explain_names_the_strongest_signals_first() {
+        let breakdown = Breakdown {
+            recall: 2.5,
+            verb: 0.9,
+            live_call: -1.0,
+            ..Breakdown::default()
+        };
+        assert_eq!(
+            explain_text(breakdown),
+            "recall +2.50, live_call -1.00, verb +0.90"
+        );
+    }
 }
