@@ -43,7 +43,7 @@
 //! - Answers that are not JSON (recordings, attachments, images, CSV) come back as a [`Binary`].
 //! - Operations whose path takes several ids at once (`.../message-store/1,2,3`) also have a
 //!   `_batch` method giving one [`ItemResult`] per id, each with its own status.
-//! - With the `sandbox` feature, [`testing::Sandbox`] starts RingCentral's look-alike in process,
+//! - With the `sandbox` feature, `testing::Sandbox` starts RingCentral's look-alike in process,
 //!   seeded and with a logged-in client, for the tests of code that uses this SDK.
 //!
 //! ```no_run
