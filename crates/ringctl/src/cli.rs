@@ -498,6 +498,25 @@ pub struct SandboxServeArgs {
     /// request, as on RingCentral (on), or is taken as given (off).
     #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
     pub webhook_validation: String,
+    /// Seconds a client may take to send a request's head once begun (1 to 3600); a slower
+    /// connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Seconds a request's body may take to arrive once its head has (1 to 3600); a slower one is
+    /// answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+    /// Seconds a connection may stay open between requests (1 to 86400).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
+    /// Connections served at once (1 to 1000000); more clients wait for a slot. By default an
+    /// eighth below the process's open-file limit.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: Option<u64>,
     /// Accepted for uniformity: the first line on stdout is JSON anyway.
     #[command(flatten)]
     pub out: JsonFlag,

@@ -76,6 +76,12 @@ pub fn serve(ctx: &Ctx, args: &SandboxServeArgs) -> CliResult<View> {
         faults,
         scim_rules,
         webhook_validation: args.webhook_validation == "on",
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        max_connections: args
+            .max_connections
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         ..SandboxConfig::default()
     };
     ctx.block_on(async {
