@@ -299,6 +299,20 @@ enum AuthMode {
     None,
 }
 
+impl AuthMode {
+    /// How a request authenticates: the app for the token endpoints, a user's token otherwise,
+    /// nothing for the public endpoints.
+    fn of(request: &Request) -> AuthMode {
+        if request.app_auth {
+            AuthMode::App
+        } else if request.authenticated {
+            AuthMode::Bearer
+        } else {
+            AuthMode::None
+        }
+    }
+}
+
 /// Where a replacement token came from.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Renewal {
@@ -477,13 +491,7 @@ impl Client {
     pub async fn send(&self, request: Request) -> Result<Response> {
         let url = self.inner.url_for(&request)?;
         let group = self.inner.group_for(&request, url.path());
-        let mode = if request.app_auth {
-            AuthMode::App
-        } else if request.authenticated {
-            AuthMode::Bearer
-        } else {
-            AuthMode::None
-        };
+        let mode = AuthMode::of(&request);
         self.inner.execute(&request, url, group, mode).await
     }
 
@@ -493,13 +501,7 @@ impl Client {
     /// and no token is needed.
     pub fn prepare(&self, request: &Request) -> Result<Prepared> {
         let url = self.inner.url_for(request)?;
-        let mode = if request.app_auth {
-            AuthMode::App
-        } else if request.authenticated {
-            AuthMode::Bearer
-        } else {
-            AuthMode::None
-        };
+        let mode = AuthMode::of(request);
         let placeholder = SecretString::from(crate::prepare::REDACTED);
         let built = self
             .inner
