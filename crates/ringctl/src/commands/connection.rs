@@ -346,11 +346,7 @@ fn commit(
         std::fs::remove_dir_all(&ready).map_err(|e| config::io_error("remove", &ready, e))?;
     }
     config::create_private_dir(&ctx.home.connection_dir(id))?;
-    config::create_private_dir(&ready)?;
-    let record = serde_json::to_string(identified)
-        .map_err(|e| CliError::failure(format!("cannot encode the connection: {e}")))?;
-    config::write_private(&ready.join("connection.json"), record.as_bytes())?;
-    config::write_secrets_file(&ready.join("secrets.json"), secrets)?;
+    write_login(&ready, identified, secrets)?;
     FileTokenStore::new(ready.join("token.json"))
         .save(&StoreContents {
             token: contents.token.clone(),
@@ -384,18 +380,14 @@ fn commit(
 /// same swap.
 fn swap_in(ctx: &Ctx, id: &str) -> CliResult<bool> {
     let accepted = ctx.home.accepted_dir(id);
-    let text = std::fs::read_to_string(accepted.join("connection.json"))
-        .map_err(|e| config::io_error("read", &accepted, e))?;
-    let connection: Connection = serde_json::from_str(&text).map_err(|e| {
+    let again = format!("Remove that folder and log in again with `ringctl login --name {id}`.");
+    let (connection, secrets) = read_login(&accepted, "accepted", &again)?.ok_or_else(|| {
         CliError::failure(format!(
-            "the accepted login in {} is unreadable: {e}",
+            "the accepted login in {} is gone",
             accepted.display()
         ))
-        .hint(format!(
-            "Remove that folder and log in again with `ringctl login --name {id}`."
-        ))
+        .hint(again.clone())
     })?;
-    let secrets = config::read_secrets_file(&accepted.join("secrets.json"))?;
     let contents = FileTokenStore::new(accepted.join("token.json"))
         .load()
         .map_err(runtime_error)?;
@@ -406,6 +398,39 @@ fn swap_in(ctx: &Ctx, id: &str) -> CliResult<bool> {
     let is_default = register(ctx, &connection, true)?;
     std::fs::remove_dir_all(&accepted).map_err(|e| config::io_error("remove", &accepted, e))?;
     Ok(is_default)
+}
+
+/// Writes a login in progress (the connection it will be and its secrets) into its own 0700
+/// folder: a browser login's staging folder, or an accepted login about to be swapped in.
+fn write_login(dir: &std::path::Path, connection: &Connection, secrets: &Secrets) -> CliResult<()> {
+    config::create_private_dir(dir)?;
+    let record = serde_json::to_string(connection)
+        .map_err(|e| CliError::failure(format!("cannot encode the connection: {e}")))?;
+    config::write_private(&dir.join("connection.json"), record.as_bytes())?;
+    config::write_secrets_file(&dir.join("secrets.json"), secrets)
+}
+
+/// Reads what [`write_login`] wrote; `None` when the folder holds no login. `what` names the
+/// login in an error (`waiting`, `accepted`) and `hint` says what to do about an unreadable one.
+fn read_login(
+    dir: &std::path::Path,
+    what: &str,
+    hint: &str,
+) -> CliResult<Option<(Connection, Secrets)>> {
+    let text = match std::fs::read_to_string(dir.join("connection.json")) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(config::io_error("read", dir, e)),
+    };
+    let connection: Connection = serde_json::from_str(&text).map_err(|e| {
+        CliError::failure(format!(
+            "the {what} login in {} is unreadable: {e}",
+            dir.display()
+        ))
+        .hint(hint.to_owned())
+    })?;
+    let secrets = config::read_secrets_file(&dir.join("secrets.json"))?;
+    Ok(Some((connection, secrets)))
 }
 
 /// Finishes the swaps of logins accepted by a process that was killed before it had moved them
@@ -453,11 +478,7 @@ struct Staging {
 impl Staging {
     fn create(home: &Home, connection: &Connection, secrets: &Secrets) -> CliResult<Staging> {
         let dir = home.staging_dir(&connection.id);
-        config::create_private_dir(&dir)?;
-        let record = serde_json::to_string(connection)
-            .map_err(|e| CliError::failure(format!("cannot encode the connection: {e}")))?;
-        config::write_private(&dir.join("connection.json"), record.as_bytes())?;
-        config::write_secrets_file(&dir.join("secrets.json"), secrets)?;
+        write_login(&dir, connection, secrets)?;
         home.update(|registry| {
             registry.pending_login = Some(connection.id.clone());
             Ok(())
@@ -472,20 +493,12 @@ impl Staging {
     /// The browser login waiting for a connection's code, if there is one.
     fn find(home: &Home, id: &str) -> CliResult<Option<Staging>> {
         let dir = home.staging_dir(id);
-        let text = match std::fs::read_to_string(dir.join("connection.json")) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(config::io_error("read", &dir, e)),
-        };
-        let connection: Connection = serde_json::from_str(&text).map_err(|e| {
-            CliError::failure(format!(
-                "the waiting login in {} is unreadable: {e}",
-                dir.display()
-            ))
-            .hint("Start the login again with `ringctl login --browser`.")
-        })?;
-        let secrets = config::read_secrets_file(&dir.join("secrets.json"))?;
-        Ok(Some(Staging {
+        let login = read_login(
+            &dir,
+            "waiting",
+            "Start the login again with `ringctl login --browser`.",
+        )?;
+        Ok(login.map(|(connection, secrets)| Staging {
             dir,
             connection,
             secrets,
