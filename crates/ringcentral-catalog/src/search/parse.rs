@@ -896,57 +896,24 @@ impl Index {
         let Reading {
             content,
             stems,
-            preceding,
-            qualifying,
             permitted,
-            kind_at,
-            record,
-            info,
-            specific,
-            verb,
             verb_at,
-            names_person,
-            joins_or_leaves,
-            possessors,
+            ..
         } = reading;
-        let mut scope = scope;
-        let mut verb = verb;
-        let mut terms = Vec::new();
-        let mut plural = false;
+        let mut out = Weighed {
+            terms: Vec::new(),
+            plural: false,
+            scope,
+            verb: reading.verb,
+        };
         // Whom a call is placed to ("dial a number", "call the customer") is what to do it
         // with, not what the request is about.
         let verb_word = verb_at.map(|i| content[i].as_str());
         let dialing = verb_word == Some("dial");
         for (i, w) in content.iter().enumerate() {
             let stem = &stems[i];
-            if kind_at[i] != KindAt::None
-                && self.company_wide.contains(stem)
-                && scope == Scope::Unspecified
-            {
-                scope = Scope::Company;
-            }
-            match &kind_at[i] {
-                KindAt::Start(key) => {
-                    terms.push(QueryTerm {
-                        stem: key.clone(),
-                        weight: 1.0,
-                        object: true,
-                        verb: false,
-                        expansions: Vec::new(),
-                        kind: Some(key.clone()),
-                    });
-                    continue;
-                }
-                KindAt::Inside => continue,
-                KindAt::Beside(key) => terms.push(QueryTerm {
-                    stem: key.clone(),
-                    weight: wt.kind_beside,
-                    object: true,
-                    verb: false,
-                    expansions: Vec::new(),
-                    kind: Some(key.clone()),
-                }),
-                KindAt::None => {}
+            if self.kind_term(&reading, i, &mut out) {
+                continue;
             }
             if dialing && Some(i) != verb_at && lexicon::callees().contains(&w.as_str()) {
                 continue;
@@ -954,120 +921,180 @@ impl Index {
             if permitted[i] {
                 let mut term = self.expand(stem, wt.permitted, false);
                 term.object = false;
-                terms.push(term);
+                out.terms.push(term);
                 continue;
             }
-            if self.company_wide.contains(stem) && scope == Scope::Unspecified {
-                scope = Scope::Company;
+            if self.company_wide.contains(stem) && out.scope == Scope::Unspecified {
+                out.scope = Scope::Company;
             }
             // "All users", "every extension": the whole company's.
             if (w == "all" || w == "every")
-                && scope == Scope::Unspecified
+                && out.scope == Scope::Unspecified
                 && content.get(i + 1).is_some_and(|next| {
                     lexicon::people().contains(&next.as_str()) || stems[i + 1] == "extension"
                 })
             {
-                scope = Scope::Company;
+                out.scope = Scope::Company;
             }
             if Some(i) == verb_at {
-                // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
-                // its object, and a verb with synonyms ("suspend") hints at fields it touches.
-                // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
-                // word it would only meet the operationIds that happen to spell it. A verb with
-                // synonyms implies its object ("dial" a call, "subscribe" to notifications).
-                let pure = info.is_some_and(|v| v.pure);
-                let implies = self.synonyms.contains_key(stem);
-                if pure && !specific && !implies {
-                    continue;
-                }
-                // A verb that names one operation ("summarize", "park") is as much what the
-                // request is about as its object.
-                let weight = match (pure, implies) {
-                    (false, _) => 0.8,
-                    (true, true) => 0.6,
-                    (true, false) => 1.0,
-                };
-                let mut term = self.expand(stem, weight, pure);
-                // A verb that asks for an operation verb by another name ("merge" asks to
-                // bridge) is evidence of that one.
-                if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
-                    && !term.expansions.iter().any(|(t, _)| t == asked)
-                {
-                    term.expansions.push((asked.clone(), 1.0));
-                }
-                term.object = !pure;
-                term.verb = pure;
-                terms.push(term);
+                out.terms.extend(self.verb_term(&reading, i));
                 continue;
             }
             if stem == "all" || stem == "every" {
-                if verb.is_none() {
-                    verb = Some(Verb::List);
+                if out.verb.is_none() {
+                    out.verb = Some(Verb::List);
                 }
-                plural = true;
+                out.plural = true;
                 continue;
             }
             // "The permission catalog", "the time zone dictionary": a whole collection.
             if lexicon::collections().contains(&w.as_str()) {
-                if verb.is_none() {
-                    verb = Some(Verb::List);
+                if out.verb.is_none() {
+                    out.verb = Some(Verb::List);
                 }
-                plural = true;
+                out.plural = true;
             }
             // "What texts did I *get*": a verb that is never a thing names nothing to find.
             if lexicon::verbs_only().contains(&w.as_str()) {
                 continue;
             }
-            // Whose things they are ("a *user's* roles", "devices *for a user*") says which
-            // operations fit (those of one user) more than what the request is about.
-            let possessor = possessors.iter().any(|p| p == w);
-            let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
-            // "Devices for a user", "the call log of an extension", "a role to a user", not "a
-            // chat with colleagues".
-            let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
-            if person && owner && scope == Scope::Unspecified {
-                scope = Scope::Mine;
-            }
-            let weak = self.weak.contains(stem);
-            // Where a person joins or leaves a group, the group is what the request is about.
-            // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
-            // one thing of theirs, which is most likely a field of their record ("a user's
-            // email").
-            let owns_many = possessor
-                && content.get(i + 1).is_some_and(|next| {
-                    next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
+            let term = self.object_term(&reading, i, &mut out.scope);
+            out.terms.push(term);
+        }
+        out
+    }
+
+    /// Adds the term of the kind of record content word `i` names, if it names one, and says
+    /// whether that is all the word says.
+    fn kind_term(&self, reading: &Reading, i: usize, out: &mut Weighed) -> bool {
+        let kind_at = reading.kind_at;
+        if kind_at[i] != KindAt::None
+            && self.company_wide.contains(&reading.stems[i])
+            && out.scope == Scope::Unspecified
+        {
+            out.scope = Scope::Company;
+        }
+        match &kind_at[i] {
+            KindAt::Start(key) => {
+                out.terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: 1.0,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
                 });
-            // The record whose field is asked for is what the request is about, wherever it is
-            // named.
-            let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
-            let base = if (qualifying[i] || owns_many)
-                && !(names_person && joins_or_leaves)
-                && !record_word
-            {
+                true
+            }
+            KindAt::Inside => true,
+            KindAt::Beside(key) => {
+                out.terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: self.wt.kind_beside,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
+                });
+                false
+            }
+            KindAt::None => false,
+        }
+    }
+
+    /// The term of the request's verb, content word `i`, unless it is a verb of a whole class
+    /// that only the verb fit judges.
+    fn verb_term(&self, reading: &Reading, i: usize) -> Option<QueryTerm> {
+        let stem = &reading.stems[i];
+        let info = reading.info;
+        // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
+        // its object, and a verb with synonyms ("suspend") hints at fields it touches.
+        // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
+        // word it would only meet the operationIds that happen to spell it. A verb with
+        // synonyms implies its object ("dial" a call, "subscribe" to notifications).
+        let pure = info.is_some_and(|v| v.pure);
+        let implies = self.synonyms.contains_key(stem);
+        if pure && !reading.specific && !implies {
+            return None;
+        }
+        // A verb that names one operation ("summarize", "park") is as much what the
+        // request is about as its object.
+        let weight = match (pure, implies) {
+            (false, _) => 0.8,
+            (true, true) => 0.6,
+            (true, false) => 1.0,
+        };
+        let mut term = self.expand(stem, weight, pure);
+        // A verb that asks for an operation verb by another name ("merge" asks to
+        // bridge) is evidence of that one.
+        if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
+            && !term.expansions.iter().any(|(t, _)| t == asked)
+        {
+            term.expansions.push((asked.clone(), 1.0));
+        }
+        term.object = !pure;
+        term.verb = pure;
+        Some(term)
+    }
+
+    /// The term of content word `i` as a thing the request names: weighed down as a qualifier,
+    /// a scope word, a field or a weak word; a person whose things they are says the scope.
+    fn object_term(&self, reading: &Reading, i: usize, scope: &mut Scope) -> QueryTerm {
+        let wt = self.wt;
+        let Reading {
+            content,
+            stems,
+            preceding,
+            qualifying,
+            record,
+            names_person,
+            joins_or_leaves,
+            possessors,
+            ..
+        } = *reading;
+        let w = &content[i];
+        let stem = &stems[i];
+        // Whose things they are ("a *user's* roles", "devices *for a user*") says which
+        // operations fit (those of one user) more than what the request is about.
+        let possessor = possessors.iter().any(|p| p == w);
+        let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
+        // "Devices for a user", "the call log of an extension", "a role to a user", not "a
+        // chat with colleagues".
+        let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
+        if person && owner && *scope == Scope::Unspecified {
+            *scope = Scope::Mine;
+        }
+        let weak = self.weak.contains(stem);
+        // Where a person joins or leaves a group, the group is what the request is about.
+        // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
+        // one thing of theirs, which is most likely a field of their record ("a user's
+        // email").
+        let owns_many = possessor
+            && content
+                .get(i + 1)
+                .is_some_and(|next| next.len() > 3 && next.ends_with('s') && !next.ends_with("ss"));
+        // The record whose field is asked for is what the request is about, wherever it is
+        // named.
+        let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
+        let base =
+            if (qualifying[i] || owns_many) && !(names_person && joins_or_leaves) && !record_word {
                 wt.qualifier
             } else {
                 1.0
             };
-            // "Company", "account" say whose records more than what they are.
-            let base = if self.company_wide.contains(stem) {
-                base * wt.scope_word
-            } else {
-                base
-            };
-            let base = match &record {
-                Some(r) if r.fields.contains(&i) => base * wt.field,
-                _ => base,
-            };
-            let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
-            term.object = !weak;
-            terms.push(term);
-        }
-        Weighed {
-            terms,
-            plural,
-            scope,
-            verb,
-        }
+        // "Company", "account" say whose records more than what they are.
+        let base = if self.company_wide.contains(stem) {
+            base * wt.scope_word
+        } else {
+            base
+        };
+        let base = match &record {
+            Some(r) if r.fields.contains(&i) => base * wt.field,
+            _ => base,
+        };
+        let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
+        term.object = !weak;
+        term
     }
 
     /// The verb of a request, where it stands among the content words and its class: the first
