@@ -539,6 +539,8 @@ impl Index {
         }
     }
 
+    /// Indexes an operation's words at the weights of the parts they come from, then makes its
+    /// document; hands back both.
     pub(super) fn describe(
         &mut self,
         op: &Operation,
@@ -608,46 +610,120 @@ impl Index {
         // What an operation answers with says what it is for ("the delivery status of a text",
         // "a user's job title"), though more weakly than what it is called.
         if let Some(schema) = op.response.schema {
-            for (term, weight) in self.response_terms(builder, schema).iter() {
-                builder.set(*term, *weight);
-            }
-            // A read whose answer holds a list of things lists them ("Get Authorization
-            // Profile" answers the user's permissions).
-            let mut lists = Vec::new();
-            schema::properties(schema::resolve(schema), 2, &mut |name, property| {
-                let array = property.starts_with("{\"type\":\"array\"")
-                    || property.contains(",\"type\":\"array\"");
-                if let Some(last) = text::words(name).last().filter(|_| array) {
-                    lists.push(text::stem(last));
-                }
-            });
-            for stem in lists {
-                let term = self.intern(&stem);
-                if !builder.lists.contains(&term) {
-                    builder.lists.push(term);
-                }
-            }
-            // The type of the record read says what kinds of record the operation reads ("Get
-            // Call Handling Rule" answers business-hours and custom rules); what a change
-            // answers may be of any type the record has.
-            let reads = op.method == Method::Get;
-            schema::enumerations(schema::resolve(schema), 2, &mut |name, values| {
-                if !reads {
-                    return;
-                }
-                let lower = name.to_ascii_lowercase();
-                if lower == "type" && values.len() <= 12 {
-                    for value in values {
-                        self.add_text(builder, value.trim_matches('"'), wt.response, false);
-                    }
-                }
-            });
+            self.add_response(builder, op, schema);
         }
         let fields = builder.take();
+        let doc = self.doc_of(op, builder, &id_words, lead, resource);
+        (doc, fields)
+    }
+
+    /// Adds what an operation answers with to the action being described: the fields of its
+    /// answer, the things the answer lists, and the types of the record a read answers.
+    fn add_response(&mut self, builder: &mut Builder, op: &Operation, schema: &'static str) {
+        let wt = self.wt;
+        for (term, weight) in self.response_terms(builder, schema).iter() {
+            builder.set(*term, *weight);
+        }
+        // A read whose answer holds a list of things lists them ("Get Authorization
+        // Profile" answers the user's permissions).
+        let mut lists = Vec::new();
+        schema::properties(schema::resolve(schema), 2, &mut |name, property| {
+            let array = property.starts_with("{\"type\":\"array\"")
+                || property.contains(",\"type\":\"array\"");
+            if let Some(last) = text::words(name).last().filter(|_| array) {
+                lists.push(text::stem(last));
+            }
+        });
+        for stem in lists {
+            let term = self.intern(&stem);
+            if !builder.lists.contains(&term) {
+                builder.lists.push(term);
+            }
+        }
+        // The type of the record read says what kinds of record the operation reads ("Get
+        // Call Handling Rule" answers business-hours and custom rules); what a change
+        // answers may be of any type the record has.
+        let reads = op.method == Method::Get;
+        schema::enumerations(schema::resolve(schema), 2, &mut |name, values| {
+            if !reads {
+                return;
+            }
+            let lower = name.to_ascii_lowercase();
+            if lower == "type" && values.len() <= 12 {
+                for value in values {
+                    self.add_text(builder, value.trim_matches('"'), wt.response, false);
+                }
+            }
+        });
+    }
+
+    /// An action's document past its words: its verb and the verbs it names itself by, what
+    /// its name is about, whose records it handles and how many, and what holds them.
+    fn doc_of(
+        &mut self,
+        op: &Operation,
+        builder: &mut Builder,
+        id_words: &[String],
+        lead: &str,
+        resource: &[&str],
+    ) -> Doc {
         let summary_words: Vec<String> = text::words(op.summary)
             .into_iter()
             .filter(|w| !self.stopwords.contains(w))
             .collect();
+        let (verb, named_verb) = self.op_verb(op, &summary_words, id_words);
+        let own_verbs = self.own_verbs(op, &summary_words, id_words, named_verb, verb, lead);
+        let holders = self.path_holders(resource, &own_verbs);
+        let skip = usize::from(named_verb.is_some());
+        // "User" in the name of an operation on one user's records ("Create User Contact",
+        // "List User's Webinars") says whose they are, as a path to an extension does.
+        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
+        let users =
+            user_level || op.summary.contains("User's") || op.summary.contains("User\u{2019}s");
+        let (core, whose_user) = self.name_core(&summary_words, skip, users);
+        let head = self.name_head(&summary_words, id_words, skip);
+        // Named so, or reached through the company ("/webinar/.../company/sessions").
+        let company_level = !op.path.contains("{extensionId}")
+            && (op.summary.contains("Company")
+                || op.summary.contains("Account")
+                || op.path.contains("/company/"));
+        let item = self.names_one(op, &own_verbs);
+        // Bulk variants of single-record operations; assigning members in bulk is the only way
+        // to assign them at all, so it is no bulk variant.
+        let bulk = summary_words
+            .iter()
+            .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
+            && !op.path.ends_with("bulk-assign");
+        self.add_kinds(builder, &head);
+        Doc {
+            core,
+            head,
+            core_weight: 0.0,
+            verb,
+            own_verbs,
+            user_level,
+            company_level,
+            deprecated: op.deprecated,
+            lists: std::mem::take(&mut builder.lists),
+            dictionary: op.path.contains("/dictionary/"),
+            historical: op.path.contains("/history/"),
+            whose_user,
+            item,
+            bulk,
+            live_call: op.path.contains("/telephony/sessions/"),
+            computes: op.path.contains("/async/"),
+            holders,
+        }
+    }
+
+    /// The class of an operation's verb, and the one its summary names, if any: from the
+    /// summary's first word, else from the method, paging and operationId.
+    fn op_verb(
+        &self,
+        op: &Operation,
+        summary_words: &[String],
+        id_words: &[String],
+    ) -> (OpVerb, Option<OpVerb>) {
         let opening = summary_words
             .first()
             .cloned()
@@ -671,18 +747,32 @@ impl Index {
             None if op.method == Method::Get => OpVerb::OtherGet,
             None => id_reads.unwrap_or(OpVerb::OtherChange),
         };
+        (verb, named_verb)
+    }
 
-        // The verbs the operation names itself by.
-        let mut own_verbs = Vec::new();
-        let mut own = |index: &mut Index, word: &str| {
-            let stem = text::stem(word);
-            if index.verbs.contains_key(word) || index.vocab.contains_key(&stem) {
-                let term = index.intern(&stem);
-                if !own_verbs.contains(&term) {
-                    own_verbs.push(term);
-                }
+    /// Notes `word` as a verb an operation names itself by, when the search knows it.
+    fn own_verb(&mut self, own_verbs: &mut Vec<Term>, word: &str) {
+        let stem = text::stem(word);
+        if self.verbs.contains_key(word) || self.vocab.contains_key(&stem) {
+            let term = self.intern(&stem);
+            if !own_verbs.contains(&term) {
+                own_verbs.push(term);
             }
-        };
+        }
+    }
+
+    /// The verbs an operation names itself by: those its summary and operationId open with,
+    /// what it does to its object, what it changes, and how its description opens.
+    fn own_verbs(
+        &mut self,
+        op: &Operation,
+        summary_words: &[String],
+        id_words: &[String],
+        named_verb: Option<OpVerb>,
+        verb: OpVerb,
+        lead: &str,
+    ) -> Vec<Term> {
+        let mut own_verbs = Vec::new();
         // "Search/List Users", "Pause/Resume Recording": both words name the action.
         let head: Vec<String> = op
             .summary
@@ -691,17 +781,17 @@ impl Index {
             .map(|w| w.split('/').flat_map(text::words).collect())
             .unwrap_or_default();
         for word in head.iter().filter(|w| w.len() > 2) {
-            own(self, word);
+            self.own_verb(&mut own_verbs, word);
         }
         if let Some(word) = id_words.iter().find(|w| !ID_PREFIXES.contains(&w.as_str())) {
-            own(self, word);
+            self.own_verb(&mut own_verbs, word);
         }
         if named_verb.is_none() {
             // An operation named by no class verb is named by what it does to its object:
             // "Call Flip on Party", "Call Park".
-            for word in summary_words.iter().chain(&id_words) {
+            for word in summary_words.iter().chain(id_words) {
                 if self.verbs.get(word).is_some_and(|v| v.specific) {
-                    own(self, word);
+                    self.own_verb(&mut own_verbs, word);
                 }
             }
         }
@@ -714,7 +804,7 @@ impl Index {
                         .into_iter()
                         .find(|w| self.verbs.get(*w).is_some_and(|v| v.pure))
                 {
-                    own(self, plain);
+                    self.own_verb(&mut own_verbs, plain);
                 }
             }
         }
@@ -730,7 +820,7 @@ impl Index {
                     ("disabled", "disable"),
                 ] {
                     if field.name.len() > prefix.len() && field.name.starts_with(prefix) {
-                        own(self, verb);
+                        self.own_verb(&mut own_verbs, verb);
                     }
                 }
             }
@@ -741,9 +831,14 @@ impl Index {
             .unwrap_or("")
             .to_lowercase();
         if !matches!(opening.as_str(), "" | "returns" | "this" | "allows") {
-            own(self, &opening);
+            self.own_verb(&mut own_verbs, &opening);
         }
+        own_verbs
+    }
 
+    /// What holds the records an operation acts on: each thing its path names one of before
+    /// going on.
+    fn path_holders(&mut self, resource: &[&str], own_verbs: &[Term]) -> Vec<Term> {
         // What holds the records it acts on: a thing its path names one of, then what of it
         // ("/chats/{chatId}/posts"), not what is done to that one ("/threads/{threadId}/resolve").
         let mut holders = Vec::new();
@@ -762,12 +857,18 @@ impl Index {
                 holders.push(term);
             }
         }
-        let skip = usize::from(named_verb.is_some());
-        // "User" in the name of an operation on one user's records ("Create User Contact",
-        // "List User's Webinars") says whose they are, as a path to an extension does.
-        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
-        let users =
-            user_level || op.summary.contains("User's") || op.summary.contains("User\u{2019}s");
+        holders
+    }
+
+    /// The terms of an operation's name past its verb, noise aside, for the precision part;
+    /// with whether "user" in it says whose records they are (`users`: the operation is on one
+    /// user's records).
+    fn name_core(
+        &mut self,
+        summary_words: &[String],
+        skip: usize,
+        users: bool,
+    ) -> (Vec<Term>, bool) {
         let whose = |stem: &str, at: usize| users && stem == "user" && at + 1 < summary_words.len();
         let mut core = Vec::new();
         let mut whose_user = false;
@@ -782,6 +883,16 @@ impl Index {
                 core.push(term);
             }
         }
+        (core, whose_user)
+    }
+
+    /// The head of an operation's name, and of its operationId where that names it otherwise.
+    fn name_head(
+        &mut self,
+        summary_words: &[String],
+        id_words: &[String],
+        skip: usize,
+    ) -> Vec<Term> {
         // The head of the name: its last word before any preposition ("Add Chat to Favorites"
         // is about a chat), with the word before it when the last one is generic ("Presence
         // Status").
@@ -813,16 +924,15 @@ impl Index {
                 head.push(t);
             }
         }
-        // Named so, or reached through the company ("/webinar/.../company/sessions").
-        let company_level = !op.path.contains("{extensionId}")
-            && (op.summary.contains("Company")
-                || op.summary.contains("Account")
-                || op.path.contains("/company/"));
-        // One record named by its id in the path, possibly followed by what to do to it
-        // ("/phone-numbers/{phoneNumberId}/replace").
+        head
+    }
+
+    /// Whether an operation acts on one record its path names by id, possibly followed by what
+    /// to do to it ("/phone-numbers/{phoneNumberId}/replace").
+    fn names_one(&self, op: &Operation, own_verbs: &[Term]) -> bool {
         let id_segment = |s: &str| s.starts_with('{') && (s.ends_with("Id}") || s.ends_with("id}"));
         let segments: Vec<&str> = op.path.split('/').collect();
-        let item = match segments.as_slice() {
+        match segments.as_slice() {
             [.., last] if id_segment(last) => true,
             [.., id, action] if id_segment(id) => action
                 .split('-')
@@ -830,13 +940,12 @@ impl Index {
                 .and_then(|w| self.vocab.get(&text::stem(w)))
                 .is_some_and(|t| own_verbs.contains(t)),
             _ => false,
-        };
-        // Bulk variants of single-record operations; assigning members in bulk is the only way
-        // to assign them at all, so it is no bulk variant.
-        let bulk = summary_words
-            .iter()
-            .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
-            && !op.path.ends_with("bulk-assign");
+        }
+    }
+
+    /// Files the action being described under each kind of record its type fields take, with
+    /// how directly; `head` is what its name is about.
+    fn add_kinds(&mut self, builder: &mut Builder, head: &[Term]) {
         // A type field whose description speaks of other records ("Type of an extension" on
         // directory entries) types them less directly than the operation's own.
         let doc = self.docs.len() as u32;
@@ -857,27 +966,5 @@ impl Index {
                 None => kind.docs.push((doc, strength)),
             }
         }
-        (
-            Doc {
-                core,
-                head,
-                core_weight: 0.0,
-                verb,
-                own_verbs,
-                user_level,
-                company_level,
-                deprecated: op.deprecated,
-                lists: std::mem::take(&mut builder.lists),
-                dictionary: op.path.contains("/dictionary/"),
-                historical: op.path.contains("/history/"),
-                whose_user,
-                item,
-                bulk,
-                live_call: op.path.contains("/telephony/sessions/"),
-                computes: op.path.contains("/async/"),
-                holders,
-            },
-            fields,
-        )
     }
 }
