@@ -146,8 +146,9 @@ pub(super) fn cut(text: &str, max: usize) -> &str {
 }
 
 impl Index {
+    /// Builds the index over `operations`: the lexicon's words first, then each operation's
+    /// document, then how rare each word is and which kinds of record each operation handles.
     pub(super) fn build(operations: &[Operation], weights: Weights) -> Index {
-        let wt = weights;
         let stemmed =
             |words: &[&str]| -> Set<String> { words.iter().map(|w| text::stem(w)).collect() };
         let mut index = Index {
@@ -182,19 +183,38 @@ impl Index {
                 })
                 .collect(),
         };
+        index.add_lexicon();
+        let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
+        let mut builder = Builder {
+            terms: Map::with_capacity_and_hasher(8192, Default::default()),
+            ..Builder::default()
+        };
+        for op in operations {
+            let (doc, fields) = index.describe(op, &mut builder);
+            index.docs.push(doc);
+            fields_of.push(fields);
+        }
+        index.drop_whose_user();
+        index.weigh_terms(&fields_of);
+        index.weigh_kinds();
+        index
+    }
+
+    /// Adds the lexicon's phrases, synonyms, verbs and generic heads, before any operation's
+    /// words.
+    fn add_lexicon(&mut self) {
         for (from, to) in lexicon::phrases() {
             let from = text::words(from);
             // Found by the stem of their first word, so that plurals meet them too.
             if let Some(first) = from.first().map(|w| text::stem(w)) {
-                index
-                    .phrases
+                self.phrases
                     .entry(first)
                     .or_default()
                     .push((from, text::words(to)));
             }
         }
         for (word, expansions) in &lexicon::get().synonyms {
-            let entry = index.synonyms.entry(text::stem(word)).or_default();
+            let entry = self.synonyms.entry(text::stem(word)).or_default();
             for (to, weight) in expansions {
                 let to = text::stem(to);
                 match entry.iter_mut().find(|(t, _)| *t == to) {
@@ -213,31 +233,26 @@ impl Index {
                 names_action: vw.action.is_some(),
             };
             if vw.specific {
-                index.actions.insert(text::stem(vw.word), info.clone());
+                self.actions.insert(text::stem(vw.word), info.clone());
             }
             // Verbs are known by their plain form: "assigned roles" and "blocked numbers" name
             // things, "assign" and "block" ask for something.
-            index.verbs.insert(vw.word.to_string(), info);
+            self.verbs.insert(vw.word.to_string(), info);
         }
 
         for word in lexicon::generic_heads() {
-            let term = index.intern(&text::stem(word));
-            index.generic_heads.insert(term);
+            let term = self.intern(&text::stem(word));
+            self.generic_heads.insert(term);
         }
-        let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
-        let mut builder = Builder {
-            terms: Map::with_capacity_and_hasher(8192, Default::default()),
-            ..Builder::default()
-        };
-        for op in operations {
-            let (doc, fields) = index.describe(op, &mut builder);
-            index.docs.push(doc);
-            fields_of.push(fields);
-        }
-        index.drop_whose_user();
-        let n = operations.len() as f32;
-        let mut df = vec![0f32; index.vocab.len()];
-        index.postings = vec![Vec::new(); index.vocab.len()];
+    }
+
+    /// The postings of every term, its best field weight and how rare it is, from the fields
+    /// of each document; then each document's name weight and the heads of all names.
+    fn weigh_terms(&mut self, fields_of: &[Vec<(Term, f32)>]) {
+        let wt = self.wt;
+        let n = fields_of.len() as f32;
+        let mut df = vec![0f32; self.vocab.len()];
+        self.postings = vec![Vec::new(); self.vocab.len()];
         for (i, fields) in fields_of.iter().enumerate() {
             for (term, weight) in fields {
                 // How rare a word is shows in names: a word that most descriptions mention in
@@ -247,35 +262,41 @@ impl Index {
                 } else {
                     wt.passing_mention
                 };
-                index.postings[*term as usize].push((i as u32, *weight));
+                self.postings[*term as usize].push((i as u32, *weight));
             }
         }
-        index.top_field = index
+        self.top_field = self
             .postings
             .iter()
             .map(|p| p.iter().map(|(_, w)| *w).fold(0.0f32, f32::max))
             .collect();
-        index.idf = df
+        self.idf = df
             .iter()
             .map(|d| {
                 let d = *d;
                 (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
             })
             .collect();
-        for doc in &mut index.docs {
-            doc.core_weight = doc.core.iter().map(|t| index.idf[*t as usize]).sum();
+        for doc in &mut self.docs {
+            doc.core_weight = doc.core.iter().map(|t| self.idf[*t as usize]).sum();
         }
-        index.heads = index
+        self.heads = self
             .docs
             .iter()
             .flat_map(|d| d.head.iter().copied())
             .collect();
+    }
+
+    /// Adds the everyday names of kinds of record and weighs each kind by how rare its words
+    /// are.
+    fn weigh_kinds(&mut self) {
+        let wt = self.wt;
         // Everyday names of kinds the API calls otherwise ("call queue" for Department).
         for (name, value) in lexicon::kind_names() {
             let target = kind_key(&text::words(value));
             let words = text::words(name);
-            if let Some(kind) = index.kinds.get(&target).cloned() {
-                index.kinds.insert(
+            if let Some(kind) = self.kinds.get(&target).cloned() {
+                self.kinds.insert(
                     kind_key(&words),
                     Kind {
                         stems: words.iter().map(|w| text::stem(w)).collect(),
@@ -284,13 +305,8 @@ impl Index {
                 );
             }
         }
-        let idf_of = |stem: &String| {
-            index
-                .vocab
-                .get(stem)
-                .map_or(0.0, |t| index.idf[*t as usize])
-        };
-        let idfs: Vec<(String, f32)> = index
+        let idf_of = |stem: &String| self.vocab.get(stem).map_or(0.0, |t| self.idf[*t as usize]);
+        let idfs: Vec<(String, f32)> = self
             .kinds
             .iter()
             .map(|(key, kind)| {
@@ -299,11 +315,10 @@ impl Index {
             })
             .collect();
         for (key, idf) in idfs {
-            if let Some(kind) = index.kinds.get_mut(&key) {
+            if let Some(kind) = self.kinds.get_mut(&key) {
                 kind.idf = idf;
             }
         }
-        index
     }
 
     /// "User" in the name of an operation on one user's records says whose they are, unless it
