@@ -238,25 +238,7 @@ impl Index {
         let wt = self.wt;
         let doc = &self.docs[i];
         let recall = c.scores[i] / c.total;
-        // "My devices" are my extension's: a request about one's own things explains
-        // the extension or user that names whose they are.
-        let whose =
-            |t: &Term| parsed.scope == Scope::Mine && doc.user_level && f.whose_terms.contains(t);
-        let precision = if doc.core_weight > 0.0 {
-            doc.core
-                .iter()
-                .filter_map(|t| {
-                    c.explained
-                        .get(t)
-                        .copied()
-                        .or_else(|| whose(t).then_some(1.0))
-                        .map(|w| w * self.idf[*t as usize])
-                })
-                .sum::<f32>()
-                / doc.core_weight
-        } else {
-            0.0
-        };
+        let precision = self.precision(parsed, c, f, i);
         let verb = self.verb_fit(parsed, doc);
         let verb = if parsed.verb == Some(Verb::List)
             && doc.verb == OpVerb::Read
@@ -270,28 +252,50 @@ impl Index {
         } else {
             verb
         };
-        let scope = match parsed.scope {
-            Scope::Mine if doc.user_level => 1.0,
-            // Someone's things are not the catalog every account shares ("a user's
-            // permissions" beside *List Permissions*).
-            Scope::Mine if doc.dictionary => -1.0,
-            Scope::Mine if doc.company_level => -0.5,
-            Scope::Company if doc.company_level => 1.0,
-            Scope::Company if doc.user_level => -0.3,
-            Scope::Unspecified if doc.user_level => 0.2,
-            _ => 0.0,
+        let head = self.head_fit(parsed, c, f, i);
+        let precision = precision.max(c.kind_of[i]);
+        let mut b = Breakdown {
+            head: wt.head * head,
+            recall: wt.recall * recall,
+            precision: wt.precision * precision,
+            verb: wt.verb * verb,
+            scope: wt.scope * scope_fit(parsed.scope, doc),
+            number: wt.number * self.number_fit(parsed, doc),
+            ..Breakdown::default()
         };
-        let creates = matches!(parsed.verb, Some(Verb::Create | Verb::Send));
-        let number = match parsed.number {
-            Number::Named | Number::One if doc.bulk => -wt.bulk / wt.number,
-            Number::Named if doc.item => wt.named / wt.number,
-            // Making one thing adds to a collection; an operation on one existing record
-            // ("add a chat to favorites") makes nothing new.
-            Number::One if creates => f32::from(!doc.item),
-            Number::One if doc.item => 1.0,
-            Number::Many if !doc.item => 1.0,
-            _ => 0.0,
-        };
+        self.add_adjustments(parsed, c, f, i, precision, &mut b);
+        b
+    }
+
+    /// The share of action `i`'s name the request explains, each word weighed by its idf.
+    fn precision(&self, parsed: &Query, c: &Candidates, f: &Framing, i: usize) -> f32 {
+        let doc = &self.docs[i];
+        // "My devices" are my extension's: a request about one's own things explains
+        // the extension or user that names whose they are.
+        let whose =
+            |t: &Term| parsed.scope == Scope::Mine && doc.user_level && f.whose_terms.contains(t);
+        if doc.core_weight > 0.0 {
+            doc.core
+                .iter()
+                .filter_map(|t| {
+                    c.explained
+                        .get(t)
+                        .copied()
+                        .or_else(|| whose(t).then_some(1.0))
+                        .map(|w| w * self.idf[*t as usize])
+                })
+                .sum::<f32>()
+                / doc.core_weight
+        } else {
+            0.0
+        }
+    }
+
+    /// How well the head of action `i`'s name matches what the request is about (or the kind
+    /// of record it names), or the penalty for an action about what only qualifies it.
+    fn head_fit(&self, parsed: &Query, c: &Candidates, f: &Framing, i: usize) -> f32 {
+        let wt = self.wt;
+        let doc = &self.docs[i];
         let head = doc
             .head
             .iter()
@@ -301,24 +305,45 @@ impl Index {
         // about what only qualifies the request ("List Message *Threads*" for "messages
         // in a thread") is about something else.
         let head = head.max(c.kind_of[i]);
-        let head = if head == 0.0
+        if head == 0.0
             && f.head_named
             && doc.head.iter().any(|t| parsed.qualifier_heads.contains(t))
         {
             -wt.inverted_head
         } else {
             head
-        };
-        let precision = precision.max(c.kind_of[i]);
-        let mut b = Breakdown {
-            head: wt.head * head,
-            recall: wt.recall * recall,
-            precision: wt.precision * precision,
-            verb: wt.verb * verb,
-            scope: wt.scope * scope,
-            number: wt.number * number,
-            ..Breakdown::default()
-        };
+        }
+    }
+
+    /// How well an action fits one record, one named by id, or many, as the request asks.
+    fn number_fit(&self, parsed: &Query, doc: &Doc) -> f32 {
+        let wt = self.wt;
+        let creates = matches!(parsed.verb, Some(Verb::Create | Verb::Send));
+        match parsed.number {
+            Number::Named | Number::One if doc.bulk => -wt.bulk / wt.number,
+            Number::Named if doc.item => wt.named / wt.number,
+            // Making one thing adds to a collection; an operation on one existing record
+            // ("add a chat to favorites") makes nothing new.
+            Number::One if creates => f32::from(!doc.item),
+            Number::One if doc.item => 1.0,
+            Number::Many if !doc.item => 1.0,
+            _ => 0.0,
+        }
+    }
+
+    /// Sets the signals that adjust action `i`'s score for what it is beside its words:
+    /// holding the records named, bulk, live call, unnamed, past, deprecated, off its object.
+    fn add_adjustments(
+        &self,
+        parsed: &Query,
+        c: &Candidates,
+        f: &Framing,
+        i: usize,
+        precision: f32,
+        b: &mut Breakdown,
+    ) {
+        let wt = self.wt;
+        let doc = &self.docs[i];
         let has = |t: &Term| {
             self.postings[*t as usize]
                 .binary_search_by_key(&(i as u32), |(d, _)| *d)
@@ -361,7 +386,6 @@ impl Index {
             // Right verb, wrong thing: an action about something else entirely.
             b.off_object = -wt.off_object;
         }
-        b
     }
 
     /// How well an operation's verb fits the request's, from -1 to 1.
@@ -410,6 +434,21 @@ impl Index {
         } else {
             class
         }
+    }
+}
+
+/// How well an action's scope fits the request's: the user's own records or the company's.
+fn scope_fit(scope: Scope, doc: &Doc) -> f32 {
+    match scope {
+        Scope::Mine if doc.user_level => 1.0,
+        // Someone's things are not the catalog every account shares ("a user's
+        // permissions" beside *List Permissions*).
+        Scope::Mine if doc.dictionary => -1.0,
+        Scope::Mine if doc.company_level => -0.5,
+        Scope::Company if doc.company_level => 1.0,
+        Scope::Company if doc.user_level => -0.3,
+        Scope::Unspecified if doc.user_level => 0.2,
+        _ => 0.0,
     }
 }
 
