@@ -1517,29 +1517,7 @@ impl Index {
         let names = |doc: &Doc| fits(doc) || (class == Verb::List && doc.verb == OpVerb::Read);
         let mut i = 0;
         while i < content.len() {
-            let found = (1..=3).rev().find_map(|len| {
-                let span = i..i + len;
-                // The words of a kind stand together: "calls are handled" is no call handling.
-                if span.end > content.len()
-                    || verb_at.is_some_and(|v| span.contains(&v))
-                    || span.clone().any(&qualifies)
-                    || (span.start..span.end - 1).any(&apart)
-                {
-                    return None;
-                }
-                let key = kind_key(&stems[span.clone()]);
-                let kind = self.kinds.get(&key)?;
-                // One word names a kind only as one of its everyday names ("queue"): most
-                // ("user", "site") are things of their own.
-                if len == 1
-                    && !lexicon::kind_names()
-                        .iter()
-                        .any(|(name, _)| text::stem(name) == stems[i])
-                {
-                    return None;
-                }
-                Some((len, key, kind))
-            });
+            let found = self.kind_from(stems, i, verb_at, &qualifies, &apart);
             let Some((len, key, kind)) = found else {
                 i += 1;
                 continue;
@@ -1553,30 +1531,7 @@ impl Index {
             // Named by it: an operation of the asked class whose name has every word of the kind
             // and is about records of that kind ("List Call Queues", "Get Hold Music Greeting"),
             // not about some part of them ("Get Paging Group *Users*").
-            let terms: Option<Vec<Term>> = kind
-                .stems
-                .iter()
-                .map(|s| self.vocab.get(s).copied())
-                .collect();
-            let named = terms.is_some_and(|terms| {
-                let Some((last, rest)) = terms.split_last() else {
-                    return false;
-                };
-                self.postings[*last as usize]
-                    .iter()
-                    .filter(|(_, w)| *w >= wt.name)
-                    .any(|(d, _)| {
-                        let doc = &self.docs[*d as usize];
-                        names(doc)
-                            && rest.iter().all(|t| {
-                                self.postings[*t as usize]
-                                    .iter()
-                                    .any(|(e, w)| e == d && *w >= wt.name)
-                            })
-                            && (doc.head.contains(last)
-                                || doc.head.iter().any(|h| kind_heads.contains(h)))
-                    })
-            });
+            let named = self.kind_named(kind, &kind_heads, names);
             let served = kind.docs.iter().any(|(d, _)| fits(&self.docs[*d as usize]));
             // A thing named after it is what the request is about ("fax user *extensions*",
             // "audio conferencing *number*"), unless that is what the kind's operations handle.
@@ -1606,6 +1561,71 @@ impl Index {
             i += len;
         }
         at
+    }
+
+    /// The kind of record the content words from `i` name, three words long at most and the
+    /// longest first: how many words name it, its key and the kind.
+    fn kind_from(
+        &self,
+        stems: &[String],
+        i: usize,
+        verb_at: Option<usize>,
+        qualifies: impl Fn(usize) -> bool,
+        apart: impl Fn(usize) -> bool,
+    ) -> Option<(usize, String, &Kind)> {
+        (1..=3).rev().find_map(|len| {
+            let span = i..i + len;
+            // The words of a kind stand together: "calls are handled" is no call handling.
+            if span.end > stems.len()
+                || verb_at.is_some_and(|v| span.contains(&v))
+                || span.clone().any(&qualifies)
+                || (span.start..span.end - 1).any(&apart)
+            {
+                return None;
+            }
+            let key = kind_key(&stems[span.clone()]);
+            let kind = self.kinds.get(&key)?;
+            // One word names a kind only as one of its everyday names ("queue"): most
+            // ("user", "site") are things of their own.
+            if len == 1
+                && !lexicon::kind_names()
+                    .iter()
+                    .any(|(name, _)| text::stem(name) == stems[i])
+            {
+                return None;
+            }
+            Some((len, key, kind))
+        })
+    }
+
+    /// Whether an operation that `names` accepts is named by every word of `kind` and is
+    /// about records of that kind (its head, or one of `kind_heads`).
+    fn kind_named(&self, kind: &Kind, kind_heads: &[Term], names: impl Fn(&Doc) -> bool) -> bool {
+        let wt = self.wt;
+        let terms: Option<Vec<Term>> = kind
+            .stems
+            .iter()
+            .map(|s| self.vocab.get(s).copied())
+            .collect();
+        terms.is_some_and(|terms| {
+            let Some((last, rest)) = terms.split_last() else {
+                return false;
+            };
+            self.postings[*last as usize]
+                .iter()
+                .filter(|(_, w)| *w >= wt.name)
+                .any(|(d, _)| {
+                    let doc = &self.docs[*d as usize];
+                    names(doc)
+                        && rest.iter().all(|t| {
+                            self.postings[*t as usize]
+                                .iter()
+                                .any(|(e, w)| e == d && *w >= wt.name)
+                        })
+                        && (doc.head.contains(last)
+                            || doc.head.iter().any(|h| kind_heads.contains(h)))
+                })
+        })
     }
 
     /// The words of a request up to the first qualifier after something it names ("last 20 posts"
