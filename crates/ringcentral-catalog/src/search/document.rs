@@ -146,8 +146,9 @@ pub(super) fn cut(text: &str, max: usize) -> &str {
 }
 
 impl Index {
+    /// Builds the index over `operations`: the lexicon's words first, then each operation's
+    /// document, then how rare each word is and which kinds of record each operation handles.
     pub(super) fn build(operations: &[Operation], weights: Weights) -> Index {
-        let wt = weights;
         let stemmed =
             |words: &[&str]| -> Set<String> { words.iter().map(|w| text::stem(w)).collect() };
         let mut index = Index {
@@ -182,19 +183,38 @@ impl Index {
                 })
                 .collect(),
         };
+        index.add_lexicon();
+        let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
+        let mut builder = Builder {
+            terms: Map::with_capacity_and_hasher(8192, Default::default()),
+            ..Builder::default()
+        };
+        for op in operations {
+            let (doc, fields) = index.describe(op, &mut builder);
+            index.docs.push(doc);
+            fields_of.push(fields);
+        }
+        index.drop_whose_user();
+        index.weigh_terms(&fields_of);
+        index.weigh_kinds();
+        index
+    }
+
+    /// Adds the lexicon's phrases, synonyms, verbs and generic heads, before any operation's
+    /// words.
+    fn add_lexicon(&mut self) {
         for (from, to) in lexicon::phrases() {
             let from = text::words(from);
             // Found by the stem of their first word, so that plurals meet them too.
             if let Some(first) = from.first().map(|w| text::stem(w)) {
-                index
-                    .phrases
+                self.phrases
                     .entry(first)
                     .or_default()
                     .push((from, text::words(to)));
             }
         }
         for (word, expansions) in &lexicon::get().synonyms {
-            let entry = index.synonyms.entry(text::stem(word)).or_default();
+            let entry = self.synonyms.entry(text::stem(word)).or_default();
             for (to, weight) in expansions {
                 let to = text::stem(to);
                 match entry.iter_mut().find(|(t, _)| *t == to) {
@@ -213,31 +233,26 @@ impl Index {
                 names_action: vw.action.is_some(),
             };
             if vw.specific {
-                index.actions.insert(text::stem(vw.word), info.clone());
+                self.actions.insert(text::stem(vw.word), info.clone());
             }
             // Verbs are known by their plain form: "assigned roles" and "blocked numbers" name
             // things, "assign" and "block" ask for something.
-            index.verbs.insert(vw.word.to_string(), info);
+            self.verbs.insert(vw.word.to_string(), info);
         }
 
         for word in lexicon::generic_heads() {
-            let term = index.intern(&text::stem(word));
-            index.generic_heads.insert(term);
+            let term = self.intern(&text::stem(word));
+            self.generic_heads.insert(term);
         }
-        let mut fields_of: Vec<Vec<(Term, f32)>> = Vec::with_capacity(operations.len());
-        let mut builder = Builder {
-            terms: Map::with_capacity_and_hasher(8192, Default::default()),
-            ..Builder::default()
-        };
-        for op in operations {
-            let (doc, fields) = index.describe(op, &mut builder);
-            index.docs.push(doc);
-            fields_of.push(fields);
-        }
-        index.drop_whose_user();
-        let n = operations.len() as f32;
-        let mut df = vec![0f32; index.vocab.len()];
-        index.postings = vec![Vec::new(); index.vocab.len()];
+    }
+
+    /// The postings of every term, its best field weight and how rare it is, from the fields
+    /// of each document; then each document's name weight and the heads of all names.
+    fn weigh_terms(&mut self, fields_of: &[Vec<(Term, f32)>]) {
+        let wt = self.wt;
+        let n = fields_of.len() as f32;
+        let mut df = vec![0f32; self.vocab.len()];
+        self.postings = vec![Vec::new(); self.vocab.len()];
         for (i, fields) in fields_of.iter().enumerate() {
             for (term, weight) in fields {
                 // How rare a word is shows in names: a word that most descriptions mention in
@@ -247,35 +262,41 @@ impl Index {
                 } else {
                     wt.passing_mention
                 };
-                index.postings[*term as usize].push((i as u32, *weight));
+                self.postings[*term as usize].push((i as u32, *weight));
             }
         }
-        index.top_field = index
+        self.top_field = self
             .postings
             .iter()
             .map(|p| p.iter().map(|(_, w)| *w).fold(0.0f32, f32::max))
             .collect();
-        index.idf = df
+        self.idf = df
             .iter()
             .map(|d| {
                 let d = *d;
                 (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
             })
             .collect();
-        for doc in &mut index.docs {
-            doc.core_weight = doc.core.iter().map(|t| index.idf[*t as usize]).sum();
+        for doc in &mut self.docs {
+            doc.core_weight = doc.core.iter().map(|t| self.idf[*t as usize]).sum();
         }
-        index.heads = index
+        self.heads = self
             .docs
             .iter()
             .flat_map(|d| d.head.iter().copied())
             .collect();
+    }
+
+    /// Adds the everyday names of kinds of record and weighs each kind by how rare its words
+    /// are.
+    fn weigh_kinds(&mut self) {
+        let wt = self.wt;
         // Everyday names of kinds the API calls otherwise ("call queue" for Department).
         for (name, value) in lexicon::kind_names() {
             let target = kind_key(&text::words(value));
             let words = text::words(name);
-            if let Some(kind) = index.kinds.get(&target).cloned() {
-                index.kinds.insert(
+            if let Some(kind) = self.kinds.get(&target).cloned() {
+                self.kinds.insert(
                     kind_key(&words),
                     Kind {
                         stems: words.iter().map(|w| text::stem(w)).collect(),
@@ -284,13 +305,8 @@ impl Index {
                 );
             }
         }
-        let idf_of = |stem: &String| {
-            index
-                .vocab
-                .get(stem)
-                .map_or(0.0, |t| index.idf[*t as usize])
-        };
-        let idfs: Vec<(String, f32)> = index
+        let idf_of = |stem: &String| self.vocab.get(stem).map_or(0.0, |t| self.idf[*t as usize]);
+        let idfs: Vec<(String, f32)> = self
             .kinds
             .iter()
             .map(|(key, kind)| {
@@ -299,11 +315,10 @@ impl Index {
             })
             .collect();
         for (key, idf) in idfs {
-            if let Some(kind) = index.kinds.get_mut(&key) {
+            if let Some(kind) = self.kinds.get_mut(&key) {
                 kind.idf = idf;
             }
         }
-        index
     }
 
     /// "User" in the name of an operation on one user's records says whose they are, unless it
@@ -539,6 +554,8 @@ impl Index {
         }
     }
 
+    /// Indexes an operation's words at the weights of the parts they come from, then makes its
+    /// document; hands back both.
     pub(super) fn describe(
         &mut self,
         op: &Operation,
@@ -608,46 +625,120 @@ impl Index {
         // What an operation answers with says what it is for ("the delivery status of a text",
         // "a user's job title"), though more weakly than what it is called.
         if let Some(schema) = op.response.schema {
-            for (term, weight) in self.response_terms(builder, schema).iter() {
-                builder.set(*term, *weight);
-            }
-            // A read whose answer holds a list of things lists them ("Get Authorization
-            // Profile" answers the user's permissions).
-            let mut lists = Vec::new();
-            schema::properties(schema::resolve(schema), 2, &mut |name, property| {
-                let array = property.starts_with("{\"type\":\"array\"")
-                    || property.contains(",\"type\":\"array\"");
-                if let Some(last) = text::words(name).last().filter(|_| array) {
-                    lists.push(text::stem(last));
-                }
-            });
-            for stem in lists {
-                let term = self.intern(&stem);
-                if !builder.lists.contains(&term) {
-                    builder.lists.push(term);
-                }
-            }
-            // The type of the record read says what kinds of record the operation reads ("Get
-            // Call Handling Rule" answers business-hours and custom rules); what a change
-            // answers may be of any type the record has.
-            let reads = op.method == Method::Get;
-            schema::enumerations(schema::resolve(schema), 2, &mut |name, values| {
-                if !reads {
-                    return;
-                }
-                let lower = name.to_ascii_lowercase();
-                if lower == "type" && values.len() <= 12 {
-                    for value in values {
-                        self.add_text(builder, value.trim_matches('"'), wt.response, false);
-                    }
-                }
-            });
+            self.add_response(builder, op, schema);
         }
         let fields = builder.take();
+        let doc = self.doc_of(op, builder, &id_words, lead, resource);
+        (doc, fields)
+    }
+
+    /// Adds what an operation answers with to the action being described: the fields of its
+    /// answer, the things the answer lists, and the types of the record a read answers.
+    fn add_response(&mut self, builder: &mut Builder, op: &Operation, schema: &'static str) {
+        let wt = self.wt;
+        for (term, weight) in self.response_terms(builder, schema).iter() {
+            builder.set(*term, *weight);
+        }
+        // A read whose answer holds a list of things lists them ("Get Authorization
+        // Profile" answers the user's permissions).
+        let mut lists = Vec::new();
+        schema::properties(schema::resolve(schema), 2, &mut |name, property| {
+            let array = property.starts_with("{\"type\":\"array\"")
+                || property.contains(",\"type\":\"array\"");
+            if let Some(last) = text::words(name).last().filter(|_| array) {
+                lists.push(text::stem(last));
+            }
+        });
+        for stem in lists {
+            let term = self.intern(&stem);
+            if !builder.lists.contains(&term) {
+                builder.lists.push(term);
+            }
+        }
+        // The type of the record read says what kinds of record the operation reads ("Get
+        // Call Handling Rule" answers business-hours and custom rules); what a change
+        // answers may be of any type the record has.
+        let reads = op.method == Method::Get;
+        schema::enumerations(schema::resolve(schema), 2, &mut |name, values| {
+            if !reads {
+                return;
+            }
+            let lower = name.to_ascii_lowercase();
+            if lower == "type" && values.len() <= 12 {
+                for value in values {
+                    self.add_text(builder, value.trim_matches('"'), wt.response, false);
+                }
+            }
+        });
+    }
+
+    /// An action's document past its words: its verb and the verbs it names itself by, what
+    /// its name is about, whose records it handles and how many, and what holds them.
+    fn doc_of(
+        &mut self,
+        op: &Operation,
+        builder: &mut Builder,
+        id_words: &[String],
+        lead: &str,
+        resource: &[&str],
+    ) -> Doc {
         let summary_words: Vec<String> = text::words(op.summary)
             .into_iter()
             .filter(|w| !self.stopwords.contains(w))
             .collect();
+        let (verb, named_verb) = self.op_verb(op, &summary_words, id_words);
+        let own_verbs = self.own_verbs(op, &summary_words, id_words, named_verb, verb, lead);
+        let holders = self.path_holders(resource, &own_verbs);
+        let skip = usize::from(named_verb.is_some());
+        // "User" in the name of an operation on one user's records ("Create User Contact",
+        // "List User's Webinars") says whose they are, as a path to an extension does.
+        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
+        let users =
+            user_level || op.summary.contains("User's") || op.summary.contains("User\u{2019}s");
+        let (core, whose_user) = self.name_core(&summary_words, skip, users);
+        let head = self.name_head(&summary_words, id_words, skip);
+        // Named so, or reached through the company ("/webinar/.../company/sessions").
+        let company_level = !op.path.contains("{extensionId}")
+            && (op.summary.contains("Company")
+                || op.summary.contains("Account")
+                || op.path.contains("/company/"));
+        let item = self.names_one(op, &own_verbs);
+        // Bulk variants of single-record operations; assigning members in bulk is the only way
+        // to assign them at all, so it is no bulk variant.
+        let bulk = summary_words
+            .iter()
+            .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
+            && !op.path.ends_with("bulk-assign");
+        self.add_kinds(builder, &head);
+        Doc {
+            core,
+            head,
+            core_weight: 0.0,
+            verb,
+            own_verbs,
+            user_level,
+            company_level,
+            deprecated: op.deprecated,
+            lists: std::mem::take(&mut builder.lists),
+            dictionary: op.path.contains("/dictionary/"),
+            historical: op.path.contains("/history/"),
+            whose_user,
+            item,
+            bulk,
+            live_call: op.path.contains("/telephony/sessions/"),
+            computes: op.path.contains("/async/"),
+            holders,
+        }
+    }
+
+    /// The class of an operation's verb, and the one its summary names, if any: from the
+    /// summary's first word, else from the method, paging and operationId.
+    fn op_verb(
+        &self,
+        op: &Operation,
+        summary_words: &[String],
+        id_words: &[String],
+    ) -> (OpVerb, Option<OpVerb>) {
         let opening = summary_words
             .first()
             .cloned()
@@ -671,18 +762,32 @@ impl Index {
             None if op.method == Method::Get => OpVerb::OtherGet,
             None => id_reads.unwrap_or(OpVerb::OtherChange),
         };
+        (verb, named_verb)
+    }
 
-        // The verbs the operation names itself by.
-        let mut own_verbs = Vec::new();
-        let mut own = |index: &mut Index, word: &str| {
-            let stem = text::stem(word);
-            if index.verbs.contains_key(word) || index.vocab.contains_key(&stem) {
-                let term = index.intern(&stem);
-                if !own_verbs.contains(&term) {
-                    own_verbs.push(term);
-                }
+    /// Notes `word` as a verb an operation names itself by, when the search knows it.
+    fn own_verb(&mut self, own_verbs: &mut Vec<Term>, word: &str) {
+        let stem = text::stem(word);
+        if self.verbs.contains_key(word) || self.vocab.contains_key(&stem) {
+            let term = self.intern(&stem);
+            if !own_verbs.contains(&term) {
+                own_verbs.push(term);
             }
-        };
+        }
+    }
+
+    /// The verbs an operation names itself by: those its summary and operationId open with,
+    /// what it does to its object, what it changes, and how its description opens.
+    fn own_verbs(
+        &mut self,
+        op: &Operation,
+        summary_words: &[String],
+        id_words: &[String],
+        named_verb: Option<OpVerb>,
+        verb: OpVerb,
+        lead: &str,
+    ) -> Vec<Term> {
+        let mut own_verbs = Vec::new();
         // "Search/List Users", "Pause/Resume Recording": both words name the action.
         let head: Vec<String> = op
             .summary
@@ -691,17 +796,17 @@ impl Index {
             .map(|w| w.split('/').flat_map(text::words).collect())
             .unwrap_or_default();
         for word in head.iter().filter(|w| w.len() > 2) {
-            own(self, word);
+            self.own_verb(&mut own_verbs, word);
         }
         if let Some(word) = id_words.iter().find(|w| !ID_PREFIXES.contains(&w.as_str())) {
-            own(self, word);
+            self.own_verb(&mut own_verbs, word);
         }
         if named_verb.is_none() {
             // An operation named by no class verb is named by what it does to its object:
             // "Call Flip on Party", "Call Park".
-            for word in summary_words.iter().chain(&id_words) {
+            for word in summary_words.iter().chain(id_words) {
                 if self.verbs.get(word).is_some_and(|v| v.specific) {
-                    own(self, word);
+                    self.own_verb(&mut own_verbs, word);
                 }
             }
         }
@@ -714,7 +819,7 @@ impl Index {
                         .into_iter()
                         .find(|w| self.verbs.get(*w).is_some_and(|v| v.pure))
                 {
-                    own(self, plain);
+                    self.own_verb(&mut own_verbs, plain);
                 }
             }
         }
@@ -730,7 +835,7 @@ impl Index {
                     ("disabled", "disable"),
                 ] {
                     if field.name.len() > prefix.len() && field.name.starts_with(prefix) {
-                        own(self, verb);
+                        self.own_verb(&mut own_verbs, verb);
                     }
                 }
             }
@@ -741,9 +846,14 @@ impl Index {
             .unwrap_or("")
             .to_lowercase();
         if !matches!(opening.as_str(), "" | "returns" | "this" | "allows") {
-            own(self, &opening);
+            self.own_verb(&mut own_verbs, &opening);
         }
+        own_verbs
+    }
 
+    /// What holds the records an operation acts on: each thing its path names one of before
+    /// going on.
+    fn path_holders(&mut self, resource: &[&str], own_verbs: &[Term]) -> Vec<Term> {
         // What holds the records it acts on: a thing its path names one of, then what of it
         // ("/chats/{chatId}/posts"), not what is done to that one ("/threads/{threadId}/resolve").
         let mut holders = Vec::new();
@@ -762,12 +872,18 @@ impl Index {
                 holders.push(term);
             }
         }
-        let skip = usize::from(named_verb.is_some());
-        // "User" in the name of an operation on one user's records ("Create User Contact",
-        // "List User's Webinars") says whose they are, as a path to an extension does.
-        let user_level = op.path.contains("{extensionId}") || op.path.contains("/me/");
-        let users =
-            user_level || op.summary.contains("User's") || op.summary.contains("User\u{2019}s");
+        holders
+    }
+
+    /// The terms of an operation's name past its verb, noise aside, for the precision part;
+    /// with whether "user" in it says whose records they are (`users`: the operation is on one
+    /// user's records).
+    fn name_core(
+        &mut self,
+        summary_words: &[String],
+        skip: usize,
+        users: bool,
+    ) -> (Vec<Term>, bool) {
         let whose = |stem: &str, at: usize| users && stem == "user" && at + 1 < summary_words.len();
         let mut core = Vec::new();
         let mut whose_user = false;
@@ -782,6 +898,16 @@ impl Index {
                 core.push(term);
             }
         }
+        (core, whose_user)
+    }
+
+    /// The head of an operation's name, and of its operationId where that names it otherwise.
+    fn name_head(
+        &mut self,
+        summary_words: &[String],
+        id_words: &[String],
+        skip: usize,
+    ) -> Vec<Term> {
         // The head of the name: its last word before any preposition ("Add Chat to Favorites"
         // is about a chat), with the word before it when the last one is generic ("Presence
         // Status").
@@ -813,16 +939,15 @@ impl Index {
                 head.push(t);
             }
         }
-        // Named so, or reached through the company ("/webinar/.../company/sessions").
-        let company_level = !op.path.contains("{extensionId}")
-            && (op.summary.contains("Company")
-                || op.summary.contains("Account")
-                || op.path.contains("/company/"));
-        // One record named by its id in the path, possibly followed by what to do to it
-        // ("/phone-numbers/{phoneNumberId}/replace").
+        head
+    }
+
+    /// Whether an operation acts on one record its path names by id, possibly followed by what
+    /// to do to it ("/phone-numbers/{phoneNumberId}/replace").
+    fn names_one(&self, op: &Operation, own_verbs: &[Term]) -> bool {
         let id_segment = |s: &str| s.starts_with('{') && (s.ends_with("Id}") || s.ends_with("id}"));
         let segments: Vec<&str> = op.path.split('/').collect();
-        let item = match segments.as_slice() {
+        match segments.as_slice() {
             [.., last] if id_segment(last) => true,
             [.., id, action] if id_segment(id) => action
                 .split('-')
@@ -830,13 +955,12 @@ impl Index {
                 .and_then(|w| self.vocab.get(&text::stem(w)))
                 .is_some_and(|t| own_verbs.contains(t)),
             _ => false,
-        };
-        // Bulk variants of single-record operations; assigning members in bulk is the only way
-        // to assign them at all, so it is no bulk variant.
-        let bulk = summary_words
-            .iter()
-            .any(|w| matches!(w.as_str(), "multiple" | "bulk"))
-            && !op.path.ends_with("bulk-assign");
+        }
+    }
+
+    /// Files the action being described under each kind of record its type fields take, with
+    /// how directly; `head` is what its name is about.
+    fn add_kinds(&mut self, builder: &mut Builder, head: &[Term]) {
         // A type field whose description speaks of other records ("Type of an extension" on
         // directory entries) types them less directly than the operation's own.
         let doc = self.docs.len() as u32;
@@ -857,27 +981,5 @@ impl Index {
                 None => kind.docs.push((doc, strength)),
             }
         }
-        (
-            Doc {
-                core,
-                head,
-                core_weight: 0.0,
-                verb,
-                own_verbs,
-                user_level,
-                company_level,
-                deprecated: op.deprecated,
-                lists: std::mem::take(&mut builder.lists),
-                dictionary: op.path.contains("/dictionary/"),
-                historical: op.path.contains("/history/"),
-                whose_user,
-                item,
-                bulk,
-                live_call: op.path.contains("/telephony/sessions/"),
-                computes: op.path.contains("/async/"),
-                holders,
-            },
-            fields,
-        )
     }
 }

@@ -5,22 +5,15 @@
 use super::*;
 
 impl Index {
+    /// Reads a request: tidies and splits it into words, notes what kind of question it is and
+    /// which words carry content, then hands the sentence to `read`.
     pub(super) fn parse(&self, query: &str) -> Query {
-        let wt = self.wt;
         let Normalized {
             cleaned,
             raw,
             id_nouns,
         } = self.normalize(query);
-        let question = match (
-            raw.first().map(String::as_str),
-            raw.get(1).map(String::as_str),
-        ) {
-            (Some("how"), Some("many" | "much" | "long" | "often" | "far")) => Question::About,
-            (Some("how" | "can" | "could" | "should"), _) => Question::HowTo,
-            (Some(first), _) if self.questions.contains(first) => Question::About,
-            _ => Question::None,
-        };
+        let question = self.question(&raw);
         // "Does this user have permission to ...?", "is the number blocked?": a question to
         // answer yes or no asks to check.
         let yes_or_no = matches!(
@@ -28,15 +21,7 @@ impl Index {
             Some("does" | "do" | "is" | "are" | "has" | "have")
         );
         let words = self.join_compounds(self.apply_phrases(raw));
-
-        // Calls in general ("my calls", "incoming calls") rather than a few in hand ("bridge two
-        // calls").
-        let calls_in_general = words.iter().enumerate().any(|(i, w)| {
-            w == "calls"
-                && !i
-                    .checked_sub(1)
-                    .is_some_and(|p| lexicon::few().contains(&words[p].as_str()))
-        });
+        let calls_in_general = calls_in_general(&words);
         // A question about oneself ("which queues am I in?") asks about one's own records.
         let mut scope = if question == Question::About
             && words.iter().any(|w| matches!(w.as_str(), "i" | "me"))
@@ -58,11 +43,130 @@ impl Index {
             scope = Scope::Mine;
         }
         let stems: Vec<String> = content.iter().map(|w| text::stem(w)).collect();
+        let all_stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        let tokens = bare_tokens(&cleaned);
+        let sentence = Sentence {
+            cleaned: &cleaned,
+            words: &words,
+            all_stems: &all_stems,
+            tokens: &tokens,
+            content: &content,
+            stems: &stems,
+            qualifying: &qualifying,
+            preceding: &preceding,
+            permitted: &permitted,
+            numbered: &numbered,
+            word_at: &word_at,
+            question,
+            yes_or_no,
+            calls_in_general,
+        };
+        self.read(&sentence, &id_nouns, scope)
+    }
+
+    /// What kind of question a request is, from its first words.
+    fn question(&self, raw: &[String]) -> Question {
+        match (
+            raw.first().map(String::as_str),
+            raw.get(1).map(String::as_str),
+        ) {
+            (Some("how"), Some("many" | "much" | "long" | "often" | "far")) => Question::About,
+            (Some("how" | "can" | "could" | "should"), _) => Question::HowTo,
+            (Some(first), _) if self.questions.contains(first) => Question::About,
+            _ => Question::None,
+        }
+    }
+
+    /// Reads a sentence into a `Query`: its verb and what that asks for, the weighed terms of
+    /// its content words and of what they imply, its head and number, then its qualifiers and
+    /// the records that hold what it asks about.
+    fn read(&self, s: &Sentence, id_nouns: &[String], scope: Scope) -> Query {
+        let sense = self.sense(s, self.read_verb(s));
+        let possessors = possessors(s.cleaned);
+        let (weighed, record) = self.weigh(s, &sense, &possessors, scope);
+        let Weighed {
+            mut terms,
+            plural,
+            scope,
+            verb,
+        } = weighed;
+        self.implied_terms(s, &sense, &record, verb, &mut terms);
+        // The head of the request: its last object word before a qualifier ("a task *in a
+        // chat*").
+        let verb_word = sense.verb_at.map(|i| s.content[i].as_str());
+        let Head {
+            named,
+            plural: head_plural,
+        } = self.head(s.words, verb, verb_word);
+        let Counting {
+            number,
+            counted,
+            plural,
+            scope,
+        } = self.counting(Framed {
+            words: s.words,
+            id_nouns,
+            named: &named,
+            verb,
+            action: sense.action,
+            specific: sense.specific,
+            question: s.question,
+            plural: plural || head_plural == Some(true),
+            singular: head_plural == Some(false),
+            scope,
+        });
+        let (head, head_at) = self.head_terms(s.stems, &record, &named, &terms);
+        let verb_terms = [
+            sense
+                .verb_at
+                .and_then(|i| self.vocab.get(&s.stems[i]).copied()),
+            sense.action,
+        ];
+        let qualifier_heads = self.qualifier_heads(s, &sense, &named, &head, head_at);
+        let names = self.proper_names(s.cleaned);
+        let holders = self.holders(s, &sense, &head, &names);
+        self.possible_things(s.words, &mut terms);
+        let verb = self.implied_verb(s.words, s.tokens, &names, verb);
+        Query {
+            verb,
+            head,
+            qualifier_heads,
+            holders,
+            verb_terms,
+            action: sense.action,
+            specific: sense.specific,
+            names_action: sense.names_action,
+            plural,
+            number,
+            scope,
+            calls_in_general: s.calls_in_general,
+            configures: sense.configures,
+            counted,
+            terms,
+        }
+    }
+
+    /// The verb of a request as its words name it: the one `find_verb` finds, unless a state it
+    /// sets, its object or a role it gives says which operation it asks for.
+    fn read_verb(&self, s: &Sentence) -> FoundVerb<'_> {
+        let Sentence {
+            content,
+            stems,
+            qualifying,
+            tokens,
+            ..
+        } = *s;
         let (verb_at, mut verb) = self.find_verb(
-            &cleaned, &words, &content, &stems, &permitted, &word_at, question,
+            s.cleaned,
+            s.words,
+            content,
+            stems,
+            s.permitted,
+            s.word_at,
+            s.question,
         );
         let verb_of = |i: usize| content.get(i).and_then(|w| self.verbs.get(w));
-        let mut info = verb_at.and_then(&verb_of);
+        let mut info = verb_at.and_then(verb_of);
         if let Some(i) = verb_at
             && lexicon::state_setters().contains(&content[i].as_str())
             && let Some(state) = (i + 1..content.len()).find_map(|j| {
@@ -104,26 +208,8 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
-        // "Make Jane an admin", "make extension 204 a supervisor": making someone something
-        // gives them that role.
-        let tokens: Vec<String> = cleaned
-            .split_whitespace()
-            .map(|t| {
-                t.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .collect();
         if verb_at == Some(0)
-            && tokens.first().is_some_and(|t| t == "make")
-            && let Some(article) =
-                (2..tokens.len().min(5)).find(|j| matches!(tokens[*j].as_str(), "a" | "an"))
-            && (1..article).all(|j| {
-                let t = &tokens[j];
-                lexicon::people().contains(&t.as_str())
-                    || t == "extension"
-                    || t.chars().all(|c| c.is_ascii_digit())
-                    || !self.vocab.contains_key(&text::stem(t))
-            })
+            && self.makes_someone(tokens)
             && let Some(assign) = self.verbs.get("assign")
         {
             verb = Some(assign.class);
@@ -145,16 +231,52 @@ impl Index {
             verb = Some(named.class);
             info = Some(named);
         }
+        FoundVerb {
+            at: verb_at,
+            verb,
+            info,
+        }
+    }
+
+    /// Whether a request makes someone something, which gives them that role.
+    fn makes_someone(&self, tokens: &[String]) -> bool {
+        // "Make Jane an admin", "make extension 204 a supervisor": making someone something
+        // gives them that role.
+        if tokens.first().map(String::as_str) != Some("make") {
+            return false;
+        }
+        let Some(article) =
+            (2..tokens.len().min(5)).find(|j| matches!(tokens[*j].as_str(), "a" | "an"))
+        else {
+            return false;
+        };
+        (1..article).all(|j| {
+            let t = &tokens[j];
+            lexicon::people().contains(&t.as_str())
+                || t == "extension"
+                || t.chars().all(|c| c.is_ascii_digit())
+                || !self.vocab.contains_key(&text::stem(t))
+        })
+    }
+
+    /// What a request's verb asks for once the words after it have had their say: the
+    /// operation verb it names, whether it names one kind of operation, and whether someone
+    /// joins or leaves a group or is brought into a call.
+    fn sense<'i>(&self, s: &Sentence, found: FoundVerb<'i>) -> Sense<'i> {
+        let FoundVerb {
+            at: verb_at,
+            verb,
+            info,
+        } = found;
         // The context of a verb is the nearest word after it that some meaning of the verb
         // depends on: "reply to a text" sends an SMS, "reply to the call with a text" answers
         // the caller.
         // Context words may be small ones ("register *for* a webinar").
-        let all_stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let verb_context: Option<usize> = verb_at.and_then(|i| {
-            (word_at[i] + 1..all_stems.len()).find_map(|j| {
+            (s.word_at[i] + 1..s.all_stems.len()).find_map(|j| {
                 self.in_context
                     .iter()
-                    .position(|r| r.word == stems[i] && r.context.contains(&all_stems[j]))
+                    .position(|r| r.word == s.stems[i] && r.context.contains(&s.all_stems[j]))
             })
         });
         // Where the context gives the verb another meaning, it no longer names the operation it
@@ -167,135 +289,160 @@ impl Index {
                 .any(|(to, w)| *to == rule.word && *w >= 1.0)
         });
         let info = info.filter(|v| !(verb_in_context && v.specific));
-        let checks = yes_or_no && question == Question::About && verb == Some(Verb::Read);
+        let checks = s.yes_or_no && s.question == Question::About && verb == Some(Verb::Read);
         let action = info
             .and_then(|v| self.vocab.get(&v.action).copied())
             .or_else(|| checks.then(|| self.vocab.get("check").copied()).flatten());
         // "Forward my calls" asks for a setting, which no operation names by that verb, rather
         // than for the operation on one live call.
-        let specific = info.is_some_and(|v| v.specific) && !calls_in_general;
+        let specific = info.is_some_and(|v| v.specific) && !s.calls_in_general;
         let names_action = info.is_some_and(|v| v.names_action) || checks;
         // Such a setting may be made anew or changed: either kind of operation fits.
-        let configures = calls_in_general
+        let configures = s.calls_in_general
             && info.is_some_and(|v| v.specific && matches!(v.class, Verb::Update | Verb::Create));
 
         // "Add Raj to the team", "take agent Jake out of the queue": a person joining or leaving
         // a group is about the group's members.
-        let names_person = text::names_a_person(&cleaned, |word| {
+        let names_person = text::names_a_person(s.cleaned, |word| {
             self.vocab.contains_key(&text::stem(word)) || self.stopwords.contains(word)
-        }) || words
+        }) || s
+            .words
             .iter()
             .any(|w| lexicon::people().contains(&w.as_str()));
         let joins_or_leaves = verb_at
-            .is_some_and(|i| lexicon::membership_verbs().contains(&content[i].as_str()))
-            && words
+            .is_some_and(|i| lexicon::membership_verbs().contains(&s.content[i].as_str()))
+            && s.words
                 .iter()
                 .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
-        // "Add a third person to the call", "bring Dana into the conference": someone joining
-        // the call in hand is brought in.
-        let joined = words
-            .iter()
-            .position(|w| w == "to" || w == "into")
-            .map(|at| {
-                words[at + 1..]
-                    .iter()
-                    .take_while(|w| !lexicon::prepositions().contains(&w.as_str()))
-                    .filter(|w| !lexicon::determiners().contains(&w.as_str()))
-                    .last()
-            });
-        let brings_in = joins_or_leaves
-            && matches!(verb, Some(Verb::Create))
-            && (names_person || words.iter().any(|w| w == "participant" || w == "party"))
-            && joined
-                .flatten()
-                .is_some_and(|w| w == "call" || w == "conference");
+        let brings_in = joins_or_leaves && brought_in(s.words, verb, names_person);
         let (action, specific) = match self.vocab.get("bring") {
             Some(bring) if brings_in => (Some(*bring), true),
             _ => (action, specific),
         };
-        let possessors: Vec<String> = cleaned
-            .split_whitespace()
-            .filter_map(|token| {
-                let token = token.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-                token
-                    .strip_suffix("'s")
-                    .or_else(|| token.strip_suffix("\u{2019}s"))
-                    .or_else(|| token.strip_suffix("s'"))
-                    .map(str::to_lowercase)
-            })
-            .collect();
+        Sense {
+            verb_at,
+            verb,
+            info,
+            verb_context,
+            action,
+            specific,
+            names_action,
+            configures,
+            names_person,
+            joins_or_leaves,
+        }
+    }
+
+    /// The weighed terms of a request's content words (`content_terms`), once the kinds of
+    /// record they name and the record whose field they ask for, if any, are known; with that
+    /// record.
+    fn weigh(
+        &self,
+        s: &Sentence,
+        sense: &Sense,
+        possessors: &[String],
+        scope: Scope,
+    ) -> (Weighed, Option<Record>) {
         // A kind of record that no operation of the asked class is named by ("list park
         // locations", "create a call queue") is asked of the operations whose type field takes it.
-        let kind_class = if specific {
+        let kind_class = if sense.specific {
             None
         } else {
-            verb.or(Some(Verb::Read))
+            sense.verb.or(Some(Verb::Read))
         };
         let clause = Clause {
-            content: &content,
-            stems: &stems,
-            qualifying: &qualifying,
-            preceding: &preceding,
+            content: s.content,
+            stems: s.stems,
+            qualifying: s.qualifying,
+            preceding: s.preceding,
         };
         let kind_at = self.kinds_in(
             &clause,
             kind_class,
-            verb_at,
-            |i| qualifying[i] || permitted[i],
-            |i| numbered[i],
+            sense.verb_at,
+            |i| s.qualifying[i] || s.permitted[i],
+            |i| s.numbered[i],
             |i| {
-                word_at
+                s.word_at
                     .get(i + 1)
-                    .is_some_and(|next| *next != word_at[i] + 1)
+                    .is_some_and(|next| *next != s.word_at[i] + 1)
             },
         );
         // "A contact's phone number", "Bob's email": one thing of a record's, when no operation
         // is named by both, is a field of that record, which is what the request is about.
-        let record = self.field_owner(&clause, &possessors, verb_at, |w| {
-            names_person && !self.vocab.contains_key(&text::stem(w))
+        let record = self.field_owner(&clause, possessors, sense.verb_at, |w| {
+            sense.names_person && !self.vocab.contains_key(&text::stem(w))
         });
-        let Weighed {
-            mut terms,
-            mut plural,
-            scope: scope_after,
-            verb: verb_after,
-        } = self.content_terms(
+        let weighed = self.content_terms(
             Reading {
-                content: &content,
-                stems: &stems,
-                preceding: &preceding,
-                qualifying: &qualifying,
-                permitted: &permitted,
+                content: s.content,
+                stems: s.stems,
+                preceding: s.preceding,
+                qualifying: s.qualifying,
+                permitted: s.permitted,
                 kind_at: &kind_at,
                 record: &record,
-                info,
-                specific,
-                verb,
-                verb_at,
-                names_person,
-                joins_or_leaves,
-                possessors: &possessors,
+                info: sense.info,
+                specific: sense.specific,
+                verb: sense.verb,
+                verb_at: sense.verb_at,
+                names_person: sense.names_person,
+                joins_or_leaves: sense.joins_or_leaves,
+                possessors,
             },
             scope,
         );
-        scope = scope_after;
-        verb = verb_after;
-        let verb_word = verb_at.map(|i| content[i].as_str());
-        let mut singular = false;
+        (weighed, record)
+    }
+
+    /// Adds the terms a request implies beyond its words: a user for a person named by name,
+    /// what its context makes of its words, presence for where someone is, the call log for
+    /// calls in general, members for someone joining or leaving.
+    fn implied_terms(
+        &self,
+        s: &Sentence,
+        sense: &Sense,
+        record: &Option<Record>,
+        verb: Option<Verb>,
+        terms: &mut Vec<QueryTerm>,
+    ) {
+        let wt = self.wt;
         // A person named by name is a user, whose record it is.
-        if let Some(r) = &record
+        if let Some(r) = record
             && r.person
         {
             let mut term = self.expand("user", wt.named_person, false);
             term.object = true;
             terms.push(term);
         }
+        self.apply_context(s, sense, terms);
+        if self.asks_whereabouts(s.cleaned, s.yes_or_no) {
+            let mut term = self.expand(&text::stem("presence"), 1.0, false);
+            term.object = true;
+            terms.push(term);
+        }
+        // Calls in general, to be listed or searched, are the records of them in the call log.
+        if s.calls_in_general && matches!(verb, Some(Verb::List) | Some(Verb::Search)) {
+            let mut term = self.expand("log", wt.calls_as_log, false);
+            term.object = false;
+            terms.push(term);
+        }
+        if sense.names_person && sense.joins_or_leaves {
+            let mut term = self.expand("member", 0.6, false);
+            term.object = false;
+            terms.push(term);
+        }
+    }
+
+    /// Gives each word the meanings a context word of the request lends it, save the verb when
+    /// its own context is another rule's.
+    fn apply_context(&self, s: &Sentence, sense: &Sense, terms: &mut [QueryTerm]) {
         for (r, rule) in self.in_context.iter().enumerate() {
-            if !all_stems.iter().any(|s| rule.context.contains(s)) {
+            if !s.all_stems.iter().any(|stem| rule.context.contains(stem)) {
                 continue;
             }
-            let verb_stem = verb_at.map(|i| stems[i].as_str());
-            if verb_stem == Some(rule.word.as_str()) && verb_context != Some(r) {
+            let verb_stem = sense.verb_at.map(|i| s.stems[i].as_str());
+            if verb_stem == Some(rule.word.as_str()) && sense.verb_context != Some(r) {
                 continue;
             }
             for term in terms.iter_mut().filter(|t| t.stem == rule.word) {
@@ -309,51 +456,19 @@ impl Index {
                 }
             }
         }
-        if self.asks_whereabouts(&cleaned, yes_or_no) {
-            let mut term = self.expand(&text::stem("presence"), 1.0, false);
-            term.object = true;
-            terms.push(term);
-        }
-        // Calls in general, to be listed or searched, are the records of them in the call log.
-        if calls_in_general && matches!(verb, Some(Verb::List) | Some(Verb::Search)) {
-            let mut term = self.expand("log", wt.calls_as_log, false);
-            term.object = false;
-            terms.push(term);
-        }
-        if names_person && joins_or_leaves {
-            let mut term = self.expand("member", 0.6, false);
-            term.object = false;
-            terms.push(term);
-        }
-        // The head of the request: its last object word before a qualifier ("a task *in a
-        // chat*").
-        let Head {
-            named,
-            plural: head_plural,
-        } = self.head(&words, verb, verb_word);
-        match head_plural {
-            Some(true) => plural = true,
-            Some(false) => singular = true,
-            None => {}
-        }
-        let Counting {
-            number,
-            counted,
-            plural,
-            scope,
-        } = self.counting(Framed {
-            words: &words,
-            id_nouns: &id_nouns,
-            named: &named,
-            verb,
-            action,
-            specific,
-            question,
-            plural,
-            singular,
-            scope,
-        });
-        let head_words: Vec<Term> = match &record {
+    }
+
+    /// What a request is about, each term with how strongly it names it (the owner of the
+    /// record whose field it asks for, else the head of its object, with their synonyms), and
+    /// the first word of that head.
+    fn head_terms(
+        &self,
+        stems: &[String],
+        record: &Option<Record>,
+        named: &[Term],
+        terms: &[QueryTerm],
+    ) -> (Vec<(Term, f32)>, Option<Term>) {
+        let head_words: Vec<Term> = match record {
             Some(r) if r.person => self.vocab.get("user").copied().into_iter().collect(),
             Some(r) => self
                 .vocab
@@ -361,7 +476,7 @@ impl Index {
                 .copied()
                 .into_iter()
                 .collect(),
-            None => self.head_of(&named),
+            None => self.head_of(named),
         };
         let head_at = head_words.first().copied();
         let head: Vec<(Term, f32)> = head_words
@@ -376,45 +491,61 @@ impl Index {
             })
             .filter_map(|(w, weight)| self.vocab.get(&w).map(|t| (*t, weight)))
             .collect();
-        let verb_terms = [
-            verb_at.and_then(|i| self.vocab.get(&stems[i]).copied()),
-            action,
-        ];
-        // What the qualifiers name ("messages *in a thread*"), to tell an operation about the
-        // thing qualified from one about its qualifier.
-        let thing_head = head.iter().any(|(t, w)| {
+        (head, head_at)
+    }
+
+    /// Whether what a request is about is a thing the API names in its own right, rather than
+    /// a generic or weak word: only then is what its qualifiers name something else.
+    fn thing_head(&self, head: &[(Term, f32)]) -> bool {
+        head.iter().any(|(t, w)| {
             *w >= 0.8
                 && !self.generic_heads.contains(t)
                 && !self.weak.contains(&self.words[*t as usize])
-                && self.top_field[*t as usize] >= wt.path
-        });
-        let strong = |stem: &str| {
-            self.expand(stem, 1.0, false)
-                .expansions
-                .into_iter()
-                .filter(|(_, w)| *w >= 0.8)
-                .filter_map(|(w, _)| self.vocab.get(&w).copied())
-        };
+                && self.top_field[*t as usize] >= self.wt.path
+        })
+    }
+
+    /// The terms a word stands for at (nearly) full strength: itself and its close synonyms.
+    fn strong(&self, stem: &str) -> impl Iterator<Item = Term> + '_ {
+        self.expand(stem, 1.0, false)
+            .expansions
+            .into_iter()
+            .filter(|(_, w)| *w >= 0.8)
+            .filter_map(|(w, _)| self.vocab.get(&w).copied())
+    }
+
+    /// What the qualifiers of a request name ("messages *in a thread*"), to tell an operation
+    /// about the thing qualified from one about its qualifier.
+    fn qualifier_heads(
+        &self,
+        s: &Sentence,
+        sense: &Sense,
+        named: &[Term],
+        head: &[(Term, f32)],
+        head_at: Option<Term>,
+    ) -> Vec<Term> {
+        let thing_head = self.thing_head(head);
         // The words before the head qualify it too ("*thread* messages", "*call queue*
         // members").
-
         let modifiers: Vec<Term> = named
             .iter()
             .take_while(|t| Some(**t) != head_at)
-            .flat_map(|t| strong(&self.words[*t as usize]))
+            .flat_map(|t| self.strong(&self.words[*t as usize]))
             .collect();
-        let qualifier_heads: Vec<Term> = (0..content.len())
-            .filter(|i| qualifying[*i] && Some(*i) != verb_at)
-            .flat_map(|i| strong(&stems[i]))
+        (0..s.content.len())
+            .filter(|i| s.qualifying[*i] && Some(*i) != sense.verb_at)
+            .flat_map(|i| self.strong(&s.stems[i]))
             .chain(modifiers)
             // A group someone joins or leaves is what the request is about.
-            .filter(|_| thing_head && !(names_person && joins_or_leaves))
+            .filter(|_| thing_head && !(sense.names_person && sense.joins_or_leaves))
             .filter(|t| !head.iter().any(|(h, _)| h == t))
-            .collect();
-        // The words right before it name the holder too ("*SMS* thread 5520"): an operation on
-        // another kind of thread holds other records.
-        // A record named by its name ("the *London* site") is one too.
-        let names: Vec<String> = cleaned
+            .collect()
+    }
+
+    /// The words of a request written as names ("the *London* site") that are no words of the
+    /// API's nor small words.
+    fn proper_names(&self, cleaned: &str) -> Vec<String> {
+        cleaned
             .split_whitespace()
             .skip(1)
             .filter(|t| {
@@ -425,42 +556,41 @@ impl Index {
             })
             .map(str::to_lowercase)
             .filter(|t| !self.vocab.contains_key(&text::stem(t)) && !self.stopwords.contains(t))
-            .collect();
-        let is_name = |j: usize| names.contains(&content[j]);
-        let named_one = |i: usize| numbered[i] || (i > 0 && is_name(i - 1));
-        let holders: Vec<Holder> = (0..content.len())
-            .filter(|i| thing_head && qualifying[*i] && named_one(*i) && Some(*i) != verb_at)
+            .collect()
+    }
+
+    /// The records a qualifier names one of, by number or by name, as holding the records the
+    /// request asks about ("posts *in chat 910*").
+    fn holders(
+        &self,
+        s: &Sentence,
+        sense: &Sense,
+        head: &[(Term, f32)],
+        names: &[String],
+    ) -> Vec<Holder> {
+        let thing_head = self.thing_head(head);
+        // The words right before it name the holder too ("*SMS* thread 5520"): an operation on
+        // another kind of thread holds other records.
+        // A record named by its name ("the *London* site") is one too.
+        let is_name = |j: usize| names.contains(&s.content[j]);
+        let named_one = |i: usize| s.numbered[i] || (i > 0 && is_name(i - 1));
+        (0..s.content.len())
+            .filter(|i| {
+                thing_head && s.qualifying[*i] && named_one(*i) && Some(*i) != sense.verb_at
+            })
             .map(|i| Holder {
-                names: strong(&stems[i])
+                names: self
+                    .strong(&s.stems[i])
                     .filter(|t| !head.iter().any(|(h, _)| h == t))
                     .collect(),
                 modifiers: (0..i)
                     .rev()
-                    .take_while(|j| qualifying[*j] && word_at[*j] + (i - *j) == word_at[i])
+                    .take_while(|j| s.qualifying[*j] && s.word_at[*j] + (i - *j) == s.word_at[i])
                     .filter(|j| !is_name(*j))
-                    .map(|j| strong(&stems[j]).collect())
+                    .map(|j| self.strong(&s.stems[j]).collect())
                     .collect(),
             })
-            .collect();
-        self.possible_things(&words, &mut terms);
-        let verb = self.implied_verb(&words, &tokens, &names, verb);
-        Query {
-            verb,
-            head,
-            qualifier_heads,
-            holders,
-            verb_terms,
-            action,
-            specific,
-            names_action,
-            plural,
-            number,
-            scope,
-            calls_in_general,
-            configures,
-            counted,
-            terms,
-        }
+            .collect()
     }
 
     /// Whether a request asks where someone is or how free ("is Tom on a call?", "check whether
@@ -766,57 +896,24 @@ impl Index {
         let Reading {
             content,
             stems,
-            preceding,
-            qualifying,
             permitted,
-            kind_at,
-            record,
-            info,
-            specific,
-            verb,
             verb_at,
-            names_person,
-            joins_or_leaves,
-            possessors,
+            ..
         } = reading;
-        let mut scope = scope;
-        let mut verb = verb;
-        let mut terms = Vec::new();
-        let mut plural = false;
+        let mut out = Weighed {
+            terms: Vec::new(),
+            plural: false,
+            scope,
+            verb: reading.verb,
+        };
         // Whom a call is placed to ("dial a number", "call the customer") is what to do it
         // with, not what the request is about.
         let verb_word = verb_at.map(|i| content[i].as_str());
         let dialing = verb_word == Some("dial");
         for (i, w) in content.iter().enumerate() {
             let stem = &stems[i];
-            if kind_at[i] != KindAt::None
-                && self.company_wide.contains(stem)
-                && scope == Scope::Unspecified
-            {
-                scope = Scope::Company;
-            }
-            match &kind_at[i] {
-                KindAt::Start(key) => {
-                    terms.push(QueryTerm {
-                        stem: key.clone(),
-                        weight: 1.0,
-                        object: true,
-                        verb: false,
-                        expansions: Vec::new(),
-                        kind: Some(key.clone()),
-                    });
-                    continue;
-                }
-                KindAt::Inside => continue,
-                KindAt::Beside(key) => terms.push(QueryTerm {
-                    stem: key.clone(),
-                    weight: wt.kind_beside,
-                    object: true,
-                    verb: false,
-                    expansions: Vec::new(),
-                    kind: Some(key.clone()),
-                }),
-                KindAt::None => {}
+            if self.kind_term(&reading, i, &mut out) {
+                continue;
             }
             if dialing && Some(i) != verb_at && lexicon::callees().contains(&w.as_str()) {
                 continue;
@@ -824,120 +921,180 @@ impl Index {
             if permitted[i] {
                 let mut term = self.expand(stem, wt.permitted, false);
                 term.object = false;
-                terms.push(term);
+                out.terms.push(term);
                 continue;
             }
-            if self.company_wide.contains(stem) && scope == Scope::Unspecified {
-                scope = Scope::Company;
+            if self.company_wide.contains(stem) && out.scope == Scope::Unspecified {
+                out.scope = Scope::Company;
             }
             // "All users", "every extension": the whole company's.
             if (w == "all" || w == "every")
-                && scope == Scope::Unspecified
+                && out.scope == Scope::Unspecified
                 && content.get(i + 1).is_some_and(|next| {
                     lexicon::people().contains(&next.as_str()) || stems[i + 1] == "extension"
                 })
             {
-                scope = Scope::Company;
+                out.scope = Scope::Company;
             }
             if Some(i) == verb_at {
-                // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
-                // its object, and a verb with synonyms ("suspend") hints at fields it touches.
-                // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
-                // word it would only meet the operationIds that happen to spell it. A verb with
-                // synonyms implies its object ("dial" a call, "subscribe" to notifications).
-                let pure = info.is_some_and(|v| v.pure);
-                let implies = self.synonyms.contains_key(stem);
-                if pure && !specific && !implies {
-                    continue;
-                }
-                // A verb that names one operation ("summarize", "park") is as much what the
-                // request is about as its object.
-                let weight = match (pure, implies) {
-                    (false, _) => 0.8,
-                    (true, true) => 0.6,
-                    (true, false) => 1.0,
-                };
-                let mut term = self.expand(stem, weight, pure);
-                // A verb that asks for an operation verb by another name ("merge" asks to
-                // bridge) is evidence of that one.
-                if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
-                    && !term.expansions.iter().any(|(t, _)| t == asked)
-                {
-                    term.expansions.push((asked.clone(), 1.0));
-                }
-                term.object = !pure;
-                term.verb = pure;
-                terms.push(term);
+                out.terms.extend(self.verb_term(&reading, i));
                 continue;
             }
             if stem == "all" || stem == "every" {
-                if verb.is_none() {
-                    verb = Some(Verb::List);
+                if out.verb.is_none() {
+                    out.verb = Some(Verb::List);
                 }
-                plural = true;
+                out.plural = true;
                 continue;
             }
             // "The permission catalog", "the time zone dictionary": a whole collection.
             if lexicon::collections().contains(&w.as_str()) {
-                if verb.is_none() {
-                    verb = Some(Verb::List);
+                if out.verb.is_none() {
+                    out.verb = Some(Verb::List);
                 }
-                plural = true;
+                out.plural = true;
             }
             // "What texts did I *get*": a verb that is never a thing names nothing to find.
             if lexicon::verbs_only().contains(&w.as_str()) {
                 continue;
             }
-            // Whose things they are ("a *user's* roles", "devices *for a user*") says which
-            // operations fit (those of one user) more than what the request is about.
-            let possessor = possessors.iter().any(|p| p == w);
-            let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
-            // "Devices for a user", "the call log of an extension", "a role to a user", not "a
-            // chat with colleagues".
-            let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
-            if person && owner && scope == Scope::Unspecified {
-                scope = Scope::Mine;
-            }
-            let weak = self.weak.contains(stem);
-            // Where a person joins or leaves a group, the group is what the request is about.
-            // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
-            // one thing of theirs, which is most likely a field of their record ("a user's
-            // email").
-            let owns_many = possessor
-                && content.get(i + 1).is_some_and(|next| {
-                    next.len() > 3 && next.ends_with('s') && !next.ends_with("ss")
+            let term = self.object_term(&reading, i, &mut out.scope);
+            out.terms.push(term);
+        }
+        out
+    }
+
+    /// Adds the term of the kind of record content word `i` names, if it names one, and says
+    /// whether that is all the word says.
+    fn kind_term(&self, reading: &Reading, i: usize, out: &mut Weighed) -> bool {
+        let kind_at = reading.kind_at;
+        if kind_at[i] != KindAt::None
+            && self.company_wide.contains(&reading.stems[i])
+            && out.scope == Scope::Unspecified
+        {
+            out.scope = Scope::Company;
+        }
+        match &kind_at[i] {
+            KindAt::Start(key) => {
+                out.terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: 1.0,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
                 });
-            // The record whose field is asked for is what the request is about, wherever it is
-            // named.
-            let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
-            let base = if (qualifying[i] || owns_many)
-                && !(names_person && joins_or_leaves)
-                && !record_word
-            {
+                true
+            }
+            KindAt::Inside => true,
+            KindAt::Beside(key) => {
+                out.terms.push(QueryTerm {
+                    stem: key.clone(),
+                    weight: self.wt.kind_beside,
+                    object: true,
+                    verb: false,
+                    expansions: Vec::new(),
+                    kind: Some(key.clone()),
+                });
+                false
+            }
+            KindAt::None => false,
+        }
+    }
+
+    /// The term of the request's verb, content word `i`, unless it is a verb of a whole class
+    /// that only the verb fit judges.
+    fn verb_term(&self, reading: &Reading, i: usize) -> Option<QueryTerm> {
+        let stem = &reading.stems[i];
+        let info = reading.info;
+        // A pure verb says only what to do; an ambiguous one ("text", "fax") also names
+        // its object, and a verb with synonyms ("suspend") hints at fields it touches.
+        // A verb of a whole class ("get", "find") is judged by the verb fit alone: as a
+        // word it would only meet the operationIds that happen to spell it. A verb with
+        // synonyms implies its object ("dial" a call, "subscribe" to notifications).
+        let pure = info.is_some_and(|v| v.pure);
+        let implies = self.synonyms.contains_key(stem);
+        if pure && !reading.specific && !implies {
+            return None;
+        }
+        // A verb that names one operation ("summarize", "park") is as much what the
+        // request is about as its object.
+        let weight = match (pure, implies) {
+            (false, _) => 0.8,
+            (true, true) => 0.6,
+            (true, false) => 1.0,
+        };
+        let mut term = self.expand(stem, weight, pure);
+        // A verb that asks for an operation verb by another name ("merge" asks to
+        // bridge) is evidence of that one.
+        if let Some(asked) = info.filter(|v| v.specific).map(|v| &v.action)
+            && !term.expansions.iter().any(|(t, _)| t == asked)
+        {
+            term.expansions.push((asked.clone(), 1.0));
+        }
+        term.object = !pure;
+        term.verb = pure;
+        Some(term)
+    }
+
+    /// The term of content word `i` as a thing the request names: weighed down as a qualifier,
+    /// a scope word, a field or a weak word; a person whose things they are says the scope.
+    fn object_term(&self, reading: &Reading, i: usize, scope: &mut Scope) -> QueryTerm {
+        let wt = self.wt;
+        let Reading {
+            content,
+            stems,
+            preceding,
+            qualifying,
+            record,
+            names_person,
+            joins_or_leaves,
+            possessors,
+            ..
+        } = *reading;
+        let w = &content[i];
+        let stem = &stems[i];
+        // Whose things they are ("a *user's* roles", "devices *for a user*") says which
+        // operations fit (those of one user) more than what the request is about.
+        let possessor = possessors.iter().any(|p| p == w);
+        let person = lexicon::people().contains(&w.as_str()) || stem == "extension";
+        // "Devices for a user", "the call log of an extension", "a role to a user", not "a
+        // chat with colleagues".
+        let owner = possessor || matches!(preceding[i], "for" | "of" | "to");
+        if person && owner && *scope == Scope::Unspecified {
+            *scope = Scope::Mine;
+        }
+        let weak = self.weak.contains(stem);
+        // Where a person joins or leaves a group, the group is what the request is about.
+        // The owner of things counts as a qualifier ("a user's *contacts*"), though not of
+        // one thing of theirs, which is most likely a field of their record ("a user's
+        // email").
+        let owns_many = possessor
+            && content
+                .get(i + 1)
+                .is_some_and(|next| next.len() > 3 && next.ends_with('s') && !next.ends_with("ss"));
+        // The record whose field is asked for is what the request is about, wherever it is
+        // named.
+        let record_word = record.as_ref().is_some_and(|r| r.owners.contains(&i));
+        let base =
+            if (qualifying[i] || owns_many) && !(names_person && joins_or_leaves) && !record_word {
                 wt.qualifier
             } else {
                 1.0
             };
-            // "Company", "account" say whose records more than what they are.
-            let base = if self.company_wide.contains(stem) {
-                base * wt.scope_word
-            } else {
-                base
-            };
-            let base = match &record {
-                Some(r) if r.fields.contains(&i) => base * wt.field,
-                _ => base,
-            };
-            let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
-            term.object = !weak;
-            terms.push(term);
-        }
-        Weighed {
-            terms,
-            plural,
-            scope,
-            verb,
-        }
+        // "Company", "account" say whose records more than what they are.
+        let base = if self.company_wide.contains(stem) {
+            base * wt.scope_word
+        } else {
+            base
+        };
+        let base = match &record {
+            Some(r) if r.fields.contains(&i) => base * wt.field,
+            _ => base,
+        };
+        let mut term = self.expand(stem, if weak { 0.25 * base } else { base }, false);
+        term.object = !weak;
+        term
     }
 
     /// The verb of a request, where it stands among the content words and its class: the first
@@ -1360,29 +1517,7 @@ impl Index {
         let names = |doc: &Doc| fits(doc) || (class == Verb::List && doc.verb == OpVerb::Read);
         let mut i = 0;
         while i < content.len() {
-            let found = (1..=3).rev().find_map(|len| {
-                let span = i..i + len;
-                // The words of a kind stand together: "calls are handled" is no call handling.
-                if span.end > content.len()
-                    || verb_at.is_some_and(|v| span.contains(&v))
-                    || span.clone().any(&qualifies)
-                    || (span.start..span.end - 1).any(&apart)
-                {
-                    return None;
-                }
-                let key = kind_key(&stems[span.clone()]);
-                let kind = self.kinds.get(&key)?;
-                // One word names a kind only as one of its everyday names ("queue"): most
-                // ("user", "site") are things of their own.
-                if len == 1
-                    && !lexicon::kind_names()
-                        .iter()
-                        .any(|(name, _)| text::stem(name) == stems[i])
-                {
-                    return None;
-                }
-                Some((len, key, kind))
-            });
+            let found = self.kind_from(stems, i, verb_at, &qualifies, &apart);
             let Some((len, key, kind)) = found else {
                 i += 1;
                 continue;
@@ -1396,30 +1531,7 @@ impl Index {
             // Named by it: an operation of the asked class whose name has every word of the kind
             // and is about records of that kind ("List Call Queues", "Get Hold Music Greeting"),
             // not about some part of them ("Get Paging Group *Users*").
-            let terms: Option<Vec<Term>> = kind
-                .stems
-                .iter()
-                .map(|s| self.vocab.get(s).copied())
-                .collect();
-            let named = terms.is_some_and(|terms| {
-                let Some((last, rest)) = terms.split_last() else {
-                    return false;
-                };
-                self.postings[*last as usize]
-                    .iter()
-                    .filter(|(_, w)| *w >= wt.name)
-                    .any(|(d, _)| {
-                        let doc = &self.docs[*d as usize];
-                        names(doc)
-                            && rest.iter().all(|t| {
-                                self.postings[*t as usize]
-                                    .iter()
-                                    .any(|(e, w)| e == d && *w >= wt.name)
-                            })
-                            && (doc.head.contains(last)
-                                || doc.head.iter().any(|h| kind_heads.contains(h)))
-                    })
-            });
+            let named = self.kind_named(kind, &kind_heads, names);
             let served = kind.docs.iter().any(|(d, _)| fits(&self.docs[*d as usize]));
             // A thing named after it is what the request is about ("fax user *extensions*",
             // "audio conferencing *number*"), unless that is what the kind's operations handle.
@@ -1449,6 +1561,71 @@ impl Index {
             i += len;
         }
         at
+    }
+
+    /// The kind of record the content words from `i` name, three words long at most and the
+    /// longest first: how many words name it, its key and the kind.
+    fn kind_from(
+        &self,
+        stems: &[String],
+        i: usize,
+        verb_at: Option<usize>,
+        qualifies: impl Fn(usize) -> bool,
+        apart: impl Fn(usize) -> bool,
+    ) -> Option<(usize, String, &Kind)> {
+        (1..=3).rev().find_map(|len| {
+            let span = i..i + len;
+            // The words of a kind stand together: "calls are handled" is no call handling.
+            if span.end > stems.len()
+                || verb_at.is_some_and(|v| span.contains(&v))
+                || span.clone().any(&qualifies)
+                || (span.start..span.end - 1).any(&apart)
+            {
+                return None;
+            }
+            let key = kind_key(&stems[span.clone()]);
+            let kind = self.kinds.get(&key)?;
+            // One word names a kind only as one of its everyday names ("queue"): most
+            // ("user", "site") are things of their own.
+            if len == 1
+                && !lexicon::kind_names()
+                    .iter()
+                    .any(|(name, _)| text::stem(name) == stems[i])
+            {
+                return None;
+            }
+            Some((len, key, kind))
+        })
+    }
+
+    /// Whether an operation that `names` accepts is named by every word of `kind` and is
+    /// about records of that kind (its head, or one of `kind_heads`).
+    fn kind_named(&self, kind: &Kind, kind_heads: &[Term], names: impl Fn(&Doc) -> bool) -> bool {
+        let wt = self.wt;
+        let terms: Option<Vec<Term>> = kind
+            .stems
+            .iter()
+            .map(|s| self.vocab.get(s).copied())
+            .collect();
+        terms.is_some_and(|terms| {
+            let Some((last, rest)) = terms.split_last() else {
+                return false;
+            };
+            self.postings[*last as usize]
+                .iter()
+                .filter(|(_, w)| *w >= wt.name)
+                .any(|(d, _)| {
+                    let doc = &self.docs[*d as usize];
+                    names(doc)
+                        && rest.iter().all(|t| {
+                            self.postings[*t as usize]
+                                .iter()
+                                .any(|(e, w)| e == d && *w >= wt.name)
+                        })
+                        && (doc.head.contains(last)
+                            || doc.head.iter().any(|h| kind_heads.contains(h)))
+                })
+        })
     }
 
     /// The words of a request up to the first qualifier after something it names ("last 20 posts"
@@ -1829,6 +2006,64 @@ impl Index {
     }
 }
 
+/// Whether a request speaks of calls in general ("my calls", "incoming calls") rather than of a
+/// few in hand ("bridge two calls").
+fn calls_in_general(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        w == "calls"
+            && !i
+                .checked_sub(1)
+                .is_some_and(|p| lexicon::few().contains(&words[p].as_str()))
+    })
+}
+
+/// The words of a request as written: lower case, their punctuation trimmed.
+fn bare_tokens(cleaned: &str) -> Vec<String> {
+    cleaned
+        .split_whitespace()
+        .map(|t| {
+            t.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect()
+}
+
+/// The words a request writes as someone's ("*Bob's* email", "the *users'* roles"), lower case.
+fn possessors(cleaned: &str) -> Vec<String> {
+    cleaned
+        .split_whitespace()
+        .filter_map(|token| {
+            let token = token.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+            token
+                .strip_suffix("'s")
+                .or_else(|| token.strip_suffix("\u{2019}s"))
+                .or_else(|| token.strip_suffix("s'"))
+                .map(str::to_lowercase)
+        })
+        .collect()
+}
+
+/// Whether someone joining a group is brought into the call in hand, by a verb that makes.
+fn brought_in(words: &[String], verb: Option<Verb>, names_person: bool) -> bool {
+    // "Add a third person to the call", "bring Dana into the conference": someone joining
+    // the call in hand is brought in.
+    let joined = words
+        .iter()
+        .position(|w| w == "to" || w == "into")
+        .map(|at| {
+            words[at + 1..]
+                .iter()
+                .take_while(|w| !lexicon::prepositions().contains(&w.as_str()))
+                .filter(|w| !lexicon::determiners().contains(&w.as_str()))
+                .last()
+        });
+    matches!(verb, Some(Verb::Create))
+        && (names_person || words.iter().any(|w| w == "participant" || w == "party"))
+        && joined
+            .flatten()
+            .is_some_and(|w| w == "call" || w == "conference")
+}
+
 /// What kind of question a request is, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Question {
@@ -2027,4 +2262,65 @@ pub(super) struct Counting {
     pub(super) counted: bool,
     pub(super) plural: bool,
     pub(super) scope: Scope,
+}
+
+/// A request's words once tidied, with what reading them before the verb finds: its content
+/// words and where each stands, and what kind of question it is.
+#[derive(Clone, Copy)]
+struct Sentence<'a> {
+    /// The request's text, tidied.
+    cleaned: &'a str,
+    /// Its words, phrases and compounds joined.
+    words: &'a [String],
+    /// The stem of every word, small ones included: where a verb's context is found.
+    all_stems: &'a [String],
+    /// Its words as written, lower case, punctuation trimmed.
+    tokens: &'a [String],
+    content: &'a [String],
+    stems: &'a [String],
+    /// Whether each content word qualifies what the request is about.
+    qualifying: &'a [bool],
+    /// The word before each content word, articles aside.
+    preceding: &'a [&'a str],
+    /// Whether each content word says what a permission allows.
+    permitted: &'a [bool],
+    /// Whether a number follows each content word.
+    numbered: &'a [bool],
+    /// Where each content word stands among the words.
+    word_at: &'a [usize],
+    question: Question,
+    /// It asks to be answered yes or no.
+    yes_or_no: bool,
+    /// It speaks of calls in general rather than of a few in hand.
+    calls_in_general: bool,
+}
+
+/// The verb a request's words name: where it stands among the content words, its class, and
+/// what the lexicon knows of it.
+struct FoundVerb<'i> {
+    at: Option<usize>,
+    verb: Option<Verb>,
+    info: Option<&'i VerbInfo>,
+}
+
+/// What a request's verb asks for, once the words after it have had their say.
+struct Sense<'i> {
+    verb_at: Option<usize>,
+    verb: Option<Verb>,
+    /// What the lexicon knows of the verb, unless its context gives it another meaning.
+    info: Option<&'i VerbInfo>,
+    /// The rule of `Index::in_context` whose context follows the verb, if any.
+    verb_context: Option<usize>,
+    /// The operation verb it asks for, when the API uses it.
+    action: Option<Term>,
+    /// It names one kind of operation.
+    specific: bool,
+    /// It prefers the operations named by its action.
+    names_action: bool,
+    /// It asks to set up how calls are handled.
+    configures: bool,
+    /// The request names a person.
+    names_person: bool,
+    /// Someone joins or leaves a group.
+    joins_or_leaves: bool,
 }

@@ -38,146 +38,166 @@ impl Index {
     fn candidates(&self, parsed: &Query) -> Option<Candidates> {
         let wt = self.wt;
         let n = self.docs.len();
-        let mut total = 0.0f32;
-        let mut scores = vec![0.0f32; n];
-        let mut touched = vec![false; n];
-        // Whether each document matches any object of the request, and whether there is one.
-        let mut has_object = vec![false; n];
-        let mut objects_known = false;
-        let mut explained: Map<Term, f32> = Map::default();
-        let mut per_doc = vec![0.0f32; n];
-        let mut reached: Vec<u32> = Vec::new();
-        // Deprecated operations that are about a word of the request no current operation is
-        // about: the only ones that fit, whatever their age.
-        let mut deprecated_about: Vec<(u32, usize)> = Vec::new();
-        let mut current_about = vec![false; parsed.terms.len()];
-        // How directly each operation handles the kind of record the request names, if any.
-        let mut kind_of = vec![0.0f32; n];
+        let mut c = Candidates {
+            total: 0.0,
+            scores: vec![0.0; n],
+            touched: vec![false; n],
+            has_object: vec![false; n],
+            objects_known: false,
+            explained: Map::default(),
+            kind_of: vec![0.0; n],
+            only_fit: vec![false; n],
+        };
+        let mut sweep = Sweep {
+            per_doc: vec![0.0; n],
+            reached: Vec::new(),
+            deprecated_about: Vec::new(),
+            current_about: vec![false; parsed.terms.len()],
+        };
         for (ti, qt) in parsed.terms.iter().enumerate() {
             if let Some(kind) = qt.kind.as_ref().and_then(|k| self.kinds.get(k)) {
-                total += qt.weight * kind.idf;
-                objects_known = true;
-                for (doc, strength) in &kind.docs {
-                    let d = *doc as usize;
-                    scores[d] += qt.weight * kind.idf * strength;
-                    touched[d] = true;
-                    has_object[d] = true;
-                    if qt.weight >= 1.0 {
-                        kind_of[d] = kind_of[d].max(*strength);
-                    }
-                }
-                current_about[ti] = true;
+                reach_kind(qt, kind, &mut c);
+                sweep.current_about[ti] = true;
                 continue;
             }
-            let reachable: Vec<(Term, f32)> = qt
-                .expansions
-                .iter()
-                .filter_map(|(word, w)| self.vocab.get(word).map(|t| (*t, *w)))
-                .filter(|(t, _)| !self.postings[*t as usize].is_empty())
-                .collect();
-            // A synonym counts at most as much as the word itself would.
-            let own_idf = self
-                .vocab
-                .get(&qt.stem)
-                .filter(|t| !self.postings[**t as usize].is_empty())
-                .map(|t| self.idf[*t as usize]);
-            let idf_of = |t: Term| {
-                let idf = self.idf[t as usize];
-                let idf = own_idf.map_or(idf, |own| idf.min(own));
-                // A rare verb ("suspend") must not outweigh what the request is about.
-                if qt.verb && Some(&t) == self.vocab.get(&qt.stem) {
-                    idf.min(wt.verb_idf_cap)
-                } else {
-                    idf
-                }
-            };
-            let best = reachable
-                .iter()
-                .map(|(t, w)| w * idf_of(*t))
-                .fold(0.0f32, f32::max);
-            if best == 0.0 {
+            let Some(reach) = self.reach(qt) else {
                 // A word the API never uses (a name, a number): it neither helps nor hurts.
                 continue;
-            }
-            // What the best action could score on this word: a word that no action has in its
-            // name (an everyday word found only in descriptions) weighs less in the request, so
-            // actions without it lose less.
-            let reach = reachable
-                .iter()
-                .map(|(t, w)| w * idf_of(*t) * self.top_field[*t as usize])
-                .fold(0.0f32, f32::max);
-            // A word no action has in its name, tags or path is not an API concept ("metadata"
-            // in a parameter name, "customer" in prose): it counts for less.
-            let concept = reachable
-                .iter()
-                .map(|(t, _)| self.top_field[*t as usize])
-                .fold(0.0f32, f32::max)
-                >= wt.path;
-            let damp = if concept { 1.0 } else { wt.non_concept };
-            let stem_term = self.vocab.get(&qt.stem).copied();
-            total += qt.weight * reach * damp;
-            objects_known |= qt.object && concept;
-            for (term, w) in &reachable {
-                let slot = explained.entry(*term).or_insert(0.0);
-                *slot = slot.max(*w);
-                let idf = idf_of(*term);
-                // What a verb implies ("transcribe": speech, text) is what the request is about
-                // as much as its objects are.
-                let implied = qt.verb && Some(*term) != stem_term;
-                for (doc, field) in &self.postings[*term as usize] {
-                    let d = *doc as usize;
-                    let s = w * idf * field;
-                    if implied && s >= wt.object_presence * reach {
-                        has_object[d] = true;
-                    }
-                    if per_doc[d] == 0.0 {
-                        reached.push(*doc);
-                    }
-                    per_doc[d] = per_doc[d].max(s);
-                }
-            }
-            for doc in reached.drain(..) {
-                let d = doc as usize;
-                scores[d] += qt.weight * per_doc[d] * damp;
-                touched[d] = true;
-                let about = per_doc[d] >= wt.object_presence * reach;
-                if about && self.docs[d].deprecated {
-                    deprecated_about.push((doc, ti));
-                } else if about {
-                    current_about[ti] = true;
-                }
-                // Being about a thing takes more than a passing mention in a description.
-                if qt.object && concept && about {
-                    has_object[d] = true;
-                }
-                per_doc[d] = 0.0;
-            }
+            };
+            let damp = if reach.concept { 1.0 } else { wt.non_concept };
+            c.total += qt.weight * reach.ceiling * damp;
+            c.objects_known |= qt.object && reach.concept;
+            self.best_matches(qt, &reach, &mut c, &mut sweep);
+            self.score_matches(ti, qt, &reach, damp, &mut c, &mut sweep);
         }
-        if total == 0.0 {
+        if c.total == 0.0 {
             return None;
         }
         // The verb explains the operation's name as much as any other word ("Transfer Call
         // Party"), though it is judged by the verb fit rather than as a word to find.
         for t in parsed.verb_terms.iter().flatten() {
-            explained.insert(*t, 1.0);
+            c.explained.insert(*t, 1.0);
         }
 
-        let mut only_fit = vec![false; n];
-        for (doc, ti) in deprecated_about {
-            if !current_about[ti] {
-                only_fit[doc as usize] = true;
+        for (doc, ti) in sweep.deprecated_about {
+            if !sweep.current_about[ti] {
+                c.only_fit[doc as usize] = true;
             }
         }
-        Some(Candidates {
-            total,
-            scores,
-            touched,
-            has_object,
-            objects_known,
-            explained,
-            kind_of,
-            only_fit,
+        Some(c)
+    }
+
+    /// The terms a word of the request reaches, each with its weight and idf, and what the
+    /// best action could score on it; none when it reaches nothing.
+    fn reach(&self, qt: &QueryTerm) -> Option<Reach> {
+        let wt = self.wt;
+        let reachable: Vec<(Term, f32)> = qt
+            .expansions
+            .iter()
+            .filter_map(|(word, w)| self.vocab.get(word).map(|t| (*t, *w)))
+            .filter(|(t, _)| !self.postings[*t as usize].is_empty())
+            .collect();
+        // A synonym counts at most as much as the word itself would.
+        let own_idf = self
+            .vocab
+            .get(&qt.stem)
+            .filter(|t| !self.postings[**t as usize].is_empty())
+            .map(|t| self.idf[*t as usize]);
+        let idf_of = |t: Term| {
+            let idf = self.idf[t as usize];
+            let idf = own_idf.map_or(idf, |own| idf.min(own));
+            // A rare verb ("suspend") must not outweigh what the request is about.
+            if qt.verb && Some(&t) == self.vocab.get(&qt.stem) {
+                idf.min(wt.verb_idf_cap)
+            } else {
+                idf
+            }
+        };
+        let terms: Vec<(Term, f32, f32)> = reachable
+            .into_iter()
+            .map(|(t, w)| (t, w, idf_of(t)))
+            .collect();
+        let best = terms
+            .iter()
+            .map(|(_, w, idf)| w * idf)
+            .fold(0.0f32, f32::max);
+        if best == 0.0 {
+            return None;
+        }
+        // What the best action could score on this word: a word that no action has in its
+        // name (an everyday word found only in descriptions) weighs less in the request, so
+        // actions without it lose less.
+        let reach = terms
+            .iter()
+            .map(|(t, w, idf)| w * idf * self.top_field[*t as usize])
+            .fold(0.0f32, f32::max);
+        // A word no action has in its name, tags or path is not an API concept ("metadata"
+        // in a parameter name, "customer" in prose): it counts for less.
+        let concept = terms
+            .iter()
+            .map(|(t, _, _)| self.top_field[*t as usize])
+            .fold(0.0f32, f32::max)
+            >= wt.path;
+        Some(Reach {
+            terms,
+            ceiling: reach,
+            concept,
         })
+    }
+
+    /// Notes each action's best match on a word of the request in `sweep.per_doc`, the terms
+    /// the word explains, and the actions about what its verb implies.
+    fn best_matches(&self, qt: &QueryTerm, reach: &Reach, c: &mut Candidates, sweep: &mut Sweep) {
+        let wt = self.wt;
+        let stem_term = self.vocab.get(&qt.stem).copied();
+        for (term, w, idf) in &reach.terms {
+            let slot = c.explained.entry(*term).or_insert(0.0);
+            *slot = slot.max(*w);
+            // What a verb implies ("transcribe": speech, text) is what the request is about
+            // as much as its objects are.
+            let implied = qt.verb && Some(*term) != stem_term;
+            for (doc, field) in &self.postings[*term as usize] {
+                let d = *doc as usize;
+                let s = w * idf * field;
+                if implied && s >= wt.object_presence * reach.ceiling {
+                    c.has_object[d] = true;
+                }
+                if sweep.per_doc[d] == 0.0 {
+                    sweep.reached.push(*doc);
+                }
+                sweep.per_doc[d] = sweep.per_doc[d].max(s);
+            }
+        }
+    }
+
+    /// Adds each reached action's best match on word `ti` of the request to its score, and
+    /// notes which actions are about it; clears the matches for the next word.
+    fn score_matches(
+        &self,
+        ti: usize,
+        qt: &QueryTerm,
+        reach: &Reach,
+        damp: f32,
+        c: &mut Candidates,
+        sweep: &mut Sweep,
+    ) {
+        let wt = self.wt;
+        for doc in sweep.reached.drain(..) {
+            let d = doc as usize;
+            c.scores[d] += qt.weight * sweep.per_doc[d] * damp;
+            c.touched[d] = true;
+            let about = sweep.per_doc[d] >= wt.object_presence * reach.ceiling;
+            if about && self.docs[d].deprecated {
+                sweep.deprecated_about.push((doc, ti));
+            } else if about {
+                sweep.current_about[ti] = true;
+            }
+            // Being about a thing takes more than a passing mention in a description.
+            if qt.object && reach.concept && about {
+                c.has_object[d] = true;
+            }
+            sweep.per_doc[d] = 0.0;
+        }
     }
 
     /// What holds of a request across all actions, once per request.
@@ -218,25 +238,7 @@ impl Index {
         let wt = self.wt;
         let doc = &self.docs[i];
         let recall = c.scores[i] / c.total;
-        // "My devices" are my extension's: a request about one's own things explains
-        // the extension or user that names whose they are.
-        let whose =
-            |t: &Term| parsed.scope == Scope::Mine && doc.user_level && f.whose_terms.contains(t);
-        let precision = if doc.core_weight > 0.0 {
-            doc.core
-                .iter()
-                .filter_map(|t| {
-                    c.explained
-                        .get(t)
-                        .copied()
-                        .or_else(|| whose(t).then_some(1.0))
-                        .map(|w| w * self.idf[*t as usize])
-                })
-                .sum::<f32>()
-                / doc.core_weight
-        } else {
-            0.0
-        };
+        let precision = self.precision(parsed, c, f, i);
         let verb = self.verb_fit(parsed, doc);
         let verb = if parsed.verb == Some(Verb::List)
             && doc.verb == OpVerb::Read
@@ -250,28 +252,50 @@ impl Index {
         } else {
             verb
         };
-        let scope = match parsed.scope {
-            Scope::Mine if doc.user_level => 1.0,
-            // Someone's things are not the catalog every account shares ("a user's
-            // permissions" beside *List Permissions*).
-            Scope::Mine if doc.dictionary => -1.0,
-            Scope::Mine if doc.company_level => -0.5,
-            Scope::Company if doc.company_level => 1.0,
-            Scope::Company if doc.user_level => -0.3,
-            Scope::Unspecified if doc.user_level => 0.2,
-            _ => 0.0,
+        let head = self.head_fit(parsed, c, f, i);
+        let precision = precision.max(c.kind_of[i]);
+        let mut b = Breakdown {
+            head: wt.head * head,
+            recall: wt.recall * recall,
+            precision: wt.precision * precision,
+            verb: wt.verb * verb,
+            scope: wt.scope * scope_fit(parsed.scope, doc),
+            number: wt.number * self.number_fit(parsed, doc),
+            ..Breakdown::default()
         };
-        let creates = matches!(parsed.verb, Some(Verb::Create | Verb::Send));
-        let number = match parsed.number {
-            Number::Named | Number::One if doc.bulk => -wt.bulk / wt.number,
-            Number::Named if doc.item => wt.named / wt.number,
-            // Making one thing adds to a collection; an operation on one existing record
-            // ("add a chat to favorites") makes nothing new.
-            Number::One if creates => f32::from(!doc.item),
-            Number::One if doc.item => 1.0,
-            Number::Many if !doc.item => 1.0,
-            _ => 0.0,
-        };
+        self.add_adjustments(parsed, c, f, i, precision, &mut b);
+        b
+    }
+
+    /// The share of action `i`'s name the request explains, each word weighed by its idf.
+    fn precision(&self, parsed: &Query, c: &Candidates, f: &Framing, i: usize) -> f32 {
+        let doc = &self.docs[i];
+        // "My devices" are my extension's: a request about one's own things explains
+        // the extension or user that names whose they are.
+        let whose =
+            |t: &Term| parsed.scope == Scope::Mine && doc.user_level && f.whose_terms.contains(t);
+        if doc.core_weight > 0.0 {
+            doc.core
+                .iter()
+                .filter_map(|t| {
+                    c.explained
+                        .get(t)
+                        .copied()
+                        .or_else(|| whose(t).then_some(1.0))
+                        .map(|w| w * self.idf[*t as usize])
+                })
+                .sum::<f32>()
+                / doc.core_weight
+        } else {
+            0.0
+        }
+    }
+
+    /// How well the head of action `i`'s name matches what the request is about (or the kind
+    /// of record it names), or the penalty for an action about what only qualifies it.
+    fn head_fit(&self, parsed: &Query, c: &Candidates, f: &Framing, i: usize) -> f32 {
+        let wt = self.wt;
+        let doc = &self.docs[i];
         let head = doc
             .head
             .iter()
@@ -281,24 +305,45 @@ impl Index {
         // about what only qualifies the request ("List Message *Threads*" for "messages
         // in a thread") is about something else.
         let head = head.max(c.kind_of[i]);
-        let head = if head == 0.0
+        if head == 0.0
             && f.head_named
             && doc.head.iter().any(|t| parsed.qualifier_heads.contains(t))
         {
             -wt.inverted_head
         } else {
             head
-        };
-        let precision = precision.max(c.kind_of[i]);
-        let mut b = Breakdown {
-            head: wt.head * head,
-            recall: wt.recall * recall,
-            precision: wt.precision * precision,
-            verb: wt.verb * verb,
-            scope: wt.scope * scope,
-            number: wt.number * number,
-            ..Breakdown::default()
-        };
+        }
+    }
+
+    /// How well an action fits one record, one named by id, or many, as the request asks.
+    fn number_fit(&self, parsed: &Query, doc: &Doc) -> f32 {
+        let wt = self.wt;
+        let creates = matches!(parsed.verb, Some(Verb::Create | Verb::Send));
+        match parsed.number {
+            Number::Named | Number::One if doc.bulk => -wt.bulk / wt.number,
+            Number::Named if doc.item => wt.named / wt.number,
+            // Making one thing adds to a collection; an operation on one existing record
+            // ("add a chat to favorites") makes nothing new.
+            Number::One if creates => f32::from(!doc.item),
+            Number::One if doc.item => 1.0,
+            Number::Many if !doc.item => 1.0,
+            _ => 0.0,
+        }
+    }
+
+    /// Sets the signals that adjust action `i`'s score for what it is beside its words:
+    /// holding the records named, bulk, live call, unnamed, past, deprecated, off its object.
+    fn add_adjustments(
+        &self,
+        parsed: &Query,
+        c: &Candidates,
+        f: &Framing,
+        i: usize,
+        precision: f32,
+        b: &mut Breakdown,
+    ) {
+        let wt = self.wt;
+        let doc = &self.docs[i];
         let has = |t: &Term| {
             self.postings[*t as usize]
                 .binary_search_by_key(&(i as u32), |(d, _)| *d)
@@ -341,7 +386,6 @@ impl Index {
             // Right verb, wrong thing: an action about something else entirely.
             b.off_object = -wt.off_object;
         }
-        b
     }
 
     /// How well an operation's verb fits the request's, from -1 to 1.
@@ -390,6 +434,21 @@ impl Index {
         } else {
             class
         }
+    }
+}
+
+/// How well an action's scope fits the request's: the user's own records or the company's.
+fn scope_fit(scope: Scope, doc: &Doc) -> f32 {
+    match scope {
+        Scope::Mine if doc.user_level => 1.0,
+        // Someone's things are not the catalog every account shares ("a user's
+        // permissions" beside *List Permissions*).
+        Scope::Mine if doc.dictionary => -1.0,
+        Scope::Mine if doc.company_level => -0.5,
+        Scope::Company if doc.company_level => 1.0,
+        Scope::Company if doc.user_level => -0.3,
+        Scope::Unspecified if doc.user_level => 0.2,
+        _ => 0.0,
     }
 }
 
@@ -479,6 +538,45 @@ pub(super) struct Candidates {
     kind_of: Vec<f32>,
     /// Deprecated actions that alone do what is asked.
     only_fit: Vec<bool>,
+}
+
+/// Adds what a word of the request that names a kind of record reaches: the operations whose
+/// type field takes that kind, each as directly as the field types its records.
+fn reach_kind(qt: &QueryTerm, kind: &Kind, c: &mut Candidates) {
+    c.total += qt.weight * kind.idf;
+    c.objects_known = true;
+    for (doc, strength) in &kind.docs {
+        let d = *doc as usize;
+        c.scores[d] += qt.weight * kind.idf * strength;
+        c.touched[d] = true;
+        c.has_object[d] = true;
+        if qt.weight >= 1.0 {
+            c.kind_of[d] = c.kind_of[d].max(*strength);
+        }
+    }
+}
+
+/// The terms a word of the request reaches and what the best action could score on it.
+struct Reach {
+    /// Each term with the word's weight for it and its idf.
+    terms: Vec<(Term, f32, f32)>,
+    /// What the best action could score on the word.
+    ceiling: f32,
+    /// Some action has a term of it in its name, tags or path: it is an API concept.
+    concept: bool,
+}
+
+/// What candidate generation keeps from one word of the request to the next.
+struct Sweep {
+    /// Each action's best match on the word at hand.
+    per_doc: Vec<f32>,
+    /// The actions the word at hand reaches.
+    reached: Vec<u32>,
+    /// Deprecated operations that are about a word of the request no current operation is
+    /// about: the only ones that fit, whatever their age.
+    deprecated_about: Vec<(u32, usize)>,
+    /// Whether some current operation is about each word of the request.
+    current_about: Vec<bool>,
 }
 
 /// What holds of a request across all actions.
