@@ -250,6 +250,7 @@ impl Index {
                 index.postings[*term as usize].push((i as u32, *weight));
             }
         }
+        index.add_guide_terms(operations, &mut df);
         index.top_field = index
             .postings
             .iter()
