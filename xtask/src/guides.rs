@@ -788,9 +788,10 @@ fn extract(
             under[*h].extend(ops.iter().copied());
         }
     }
-    // Each (operation, block) and (operation, heading) at the best share it was given.
-    let mut shares: HashMap<(&'static str, usize), f32> = HashMap::new();
-    let mut heading_shares: HashMap<(&'static str, usize), f32> = HashMap::new();
+    // Each (operation, block) and (operation, heading) at the best share it was given, in a
+    // fixed order so that the sums, and the file, come out the same every run.
+    let mut shares: BTreeMap<(&'static str, usize), f32> = BTreeMap::new();
+    let mut heading_shares: BTreeMap<(&'static str, usize), f32> = BTreeMap::new();
     for (b, ops) in named.iter().enumerate() {
         if ops.is_empty() {
             continue;
