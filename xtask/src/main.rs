@@ -1,6 +1,8 @@
 //! `cargo xtask`: project automation. `cargo xtask codegen [--spec PATH] [--check]` regenerates
 //! `crates/ringcentral-api` and `crates/ringcentral-sdk` from RingCentral's OpenAPI spec, or checks that the committed files match.
 //! `cargo xtask fit-search` fits intent search's weights on the training sets (see `fit.rs`).
+//! `cargo xtask guide-terms <docs-dir>` writes the words of the API guides about each operation
+//! (see `guides.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +11,7 @@ use anyhow::{Context, Result, bail};
 use xtask::codegen;
 
 mod fit;
+mod guides;
 
 const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--check]";
 
@@ -30,8 +33,12 @@ fn run() -> Result<ExitCode> {
             fit::run(args)?;
             return Ok(ExitCode::SUCCESS);
         }
+        Some("guide-terms") => {
+            guides::run(args)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Some("-h" | "--help") | None => {
-            println!("{USAGE}\n{}", fit::USAGE);
+            println!("{USAGE}\n{}\n{}", fit::USAGE, guides::USAGE);
             return Ok(ExitCode::SUCCESS);
         }
         Some(other) => bail!("unknown task `{other}`. {USAGE}"),

@@ -195,7 +195,7 @@ impl Index {
             fields_of.push(fields);
         }
         index.drop_whose_user();
-        index.weigh_terms(&fields_of);
+        index.weigh_terms(operations, &fields_of);
         index.weigh_kinds();
         index
     }
@@ -247,8 +247,9 @@ impl Index {
     }
 
     /// The postings of every term, its best field weight and how rare it is, from the fields
-    /// of each document; then each document's name weight and the heads of all names.
-    fn weigh_terms(&mut self, fields_of: &[Vec<(Term, f32)>]) {
+    /// of each document and the API guides' words; then each document's name weight and the
+    /// heads of all names.
+    fn weigh_terms(&mut self, operations: &[Operation], fields_of: &[Vec<(Term, f32)>]) {
         let wt = self.wt;
         let n = fields_of.len() as f32;
         let mut df = vec![0f32; self.vocab.len()];
@@ -265,6 +266,7 @@ impl Index {
                 self.postings[*term as usize].push((i as u32, *weight));
             }
         }
+        self.add_guide_terms(operations, &mut df);
         self.top_field = self
             .postings
             .iter()

@@ -65,6 +65,7 @@
 //! fits keeps its place).
 
 mod document;
+mod guides;
 mod lexicon;
 mod parse;
 mod schema;

@@ -55,6 +55,9 @@ weights! {
     nested = 0.15,
     /// A value a parameter takes.
     enumeration = 0.3,
+    /// A word the API guides use about the action, at most (a guide naming several actions
+    /// gives each a share).
+    guide = 0.2,
     /// A kind of record a type parameter names.
     kind = 0.7,
     /// A kind of record a type field of the body names.
