@@ -43,6 +43,9 @@ const AUTHORIZE_PATH: &str = "/restapi/oauth/authorize";
 /// only when other processes keep rotating the token between our refresh and our resend.
 const MAX_AUTH_RETRIES: u32 = 3;
 const LEARNED_GROUPS_MAX: usize = 4096;
+/// The most of a body that a stated `Content-Length` reserves up front; a larger body still reads
+/// whole, growing as it arrives, but a wrong header cannot make the client reserve gigabytes.
+const BODY_RESERVE_MAX: u64 = 16 * 1024 * 1024;
 
 /// Configures a [`Client`].
 pub struct ClientBuilder {
@@ -1115,7 +1118,7 @@ impl Inner {
         if let Some(id) = &request_id {
             call.span.record("request_id", id.as_str());
         }
-        let body = match response.bytes().await {
+        let body = match read_body(response).await {
             Ok(b) => b,
             Err(e) => return Ok(Sent::failed(e)),
         };
@@ -1319,4 +1322,16 @@ fn join_path(base: &str, path: &str) -> String {
     let base = base.trim_end_matches('/');
     let path = path.trim_start_matches('/');
     format!("{base}/{path}")
+}
+
+/// Reads a response's body into one buffer sized from its `Content-Length`. Collecting the chunks
+/// first and joining them after (as `Response::bytes` does for a multi-chunk body) holds a large
+/// page twice at its peak.
+async fn read_body(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
+    let reserve = response.content_length().unwrap_or(0).min(BODY_RESERVE_MAX);
+    let mut body = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
 }
