@@ -136,20 +136,10 @@ pub(super) fn split_description(description: &str) -> (&str, &str) {
 }
 
 /// What a schema calls itself: its title and the opening of its own description (that of the
-/// schema, not of its properties), or nothing when it is not a JSON object.
+/// schema, not of its properties); nothing when it has neither or is not a JSON object.
 pub(super) fn schema_words(schema: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Own<'a> {
-        #[serde(borrow, default)]
-        title: Option<std::borrow::Cow<'a, str>>,
-        #[serde(borrow, default)]
-        description: Option<std::borrow::Cow<'a, str>>,
-    }
-    let Ok(own) = serde_json::from_str::<Own>(schema) else {
-        return String::new();
-    };
-    let title = own.title.unwrap_or_default();
-    let description = own.description.unwrap_or_default();
+    let title = schema::text_member(schema, "title").unwrap_or_default();
+    let description = schema::text_member(schema, "description").unwrap_or_default();
     format!("{title}\n{}", cut(&description, 300))
 }
 
@@ -1168,7 +1158,9 @@ mod tests {
             r#"{"type":"object","title":"Thread Note","description":"A note.","properties":{"title":{"type":"string","description":"Not this"}}}"#,
         );
         assert_eq!(words, "Thread Note\nA note.");
+        let escaped = schema_words(r#"{"description":"Either `a` or \"b\"\nis required"}"#);
+        assert_eq!(escaped, "\nEither `a` or \"b\"\nis required");
         assert_eq!(schema_words(r#"{"type":"string"}"#), "\n");
-        assert_eq!(schema_words("not json"), "");
+        assert_eq!(schema_words("not json"), "\n");
     }
 }
