@@ -1,5 +1,6 @@
 //! The RingCentral REST API as data: every operation of RingCentral's public OpenAPI spec, with its
-//! parameters, request body, success response, rate-limit group, permissions and JSON Schemas.
+//! parameters, request body, success response, rate-limit group, permissions and JSON Schemas, and
+//! the spec's tags with their descriptions and groups.
 //!
 //! Everything under `generated/` is written by `cargo xtask codegen` from the spec; this file only
 //! declares the shapes of that data and re-exports it. Schemas are stored as compact JSON text whose
@@ -10,7 +11,7 @@
 
 mod generated;
 
-pub use generated::{DEFS, OPERATIONS, SPEC_TITLE};
+pub use generated::{DEFS, OPERATIONS, SPEC_TITLE, TAGS};
 
 /// HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -252,6 +253,17 @@ pub struct Def {
     pub schema: &'static str,
 }
 
+/// A tag of the spec, by which operations are grouped ([`Operation::tags`] names it), with what the
+/// spec says of it apart from the operations.
+#[derive(Debug)]
+pub struct Tag {
+    pub name: &'static str,
+    /// The spec's description of the tag (its entry under `tags:`); empty when it gives none.
+    pub description: &'static str,
+    /// The group the spec files the tag under (`x-tagGroups`: "Voice", "SMS and Fax"), if any.
+    pub group: Option<&'static str>,
+}
+
 /// Finds an operation by its operationId.
 pub fn operation(operation_id: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.operation_id == operation_id)
@@ -262,6 +274,13 @@ pub fn def(name: &str) -> Option<&'static Def> {
     DEFS.binary_search_by(|d| d.name.cmp(name))
         .ok()
         .map(|i| &DEFS[i])
+}
+
+/// Finds a tag by name.
+pub fn tag(name: &str) -> Option<&'static Tag> {
+    TAGS.binary_search_by(|t| t.name.cmp(name))
+        .ok()
+        .map(|i| &TAGS[i])
 }
 
 /// Characters escaped inside one path segment (RFC 3986 `pchar` keeps `~`, `-`, `.`, `_`, and the
@@ -299,3 +318,27 @@ pub fn json_kind(v: &serde_json::Value) -> &'static str {
 
 /// The media type of RingCentral's batch answers in JSON.
 pub const BATCH_JSON: &str = "application/vnd.ringcentral.multipart+json";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tag_an_operation_names_is_found_with_its_group() {
+        for op in &OPERATIONS {
+            for name in op.tags {
+                let found = tag(name);
+                assert_eq!(found.map(|t| t.name), Some(*name), "{}", op.operation_id);
+                // The spec files every tag its operations use under a group.
+                assert!(found.is_some_and(|t| t.group.is_some()), "{name}");
+            }
+        }
+        assert!(tag("No Such Tag").is_none());
+        let fax = tag("Message Exports");
+        assert_eq!(fax.map(|t| t.group), Some(Some("SMS and Fax")));
+        assert_eq!(
+            fax.map(|t| t.description),
+            Some("External interface to export user's messages")
+        );
+    }
+}

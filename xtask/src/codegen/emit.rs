@@ -23,6 +23,10 @@ pub fn emit(api: &ApiModel) -> Vec<GeneratedFile> {
             path: "src/generated/defs.rs".into(),
             contents: emit_defs(api),
         },
+        GeneratedFile {
+            path: "src/generated/tags.rs".into(),
+            contents: emit_tags(api),
+        },
     ]
 }
 
@@ -51,8 +55,8 @@ fn emit_mod(api: &ApiModel) -> String {
     let mut out = String::from(HEADER);
     out.push_str(
         "//! Static data generated from RingCentral's OpenAPI spec.\n\n\
-         #[rustfmt::skip]\nmod defs;\n#[rustfmt::skip]\nmod operations;\n\n\
-         pub use defs::DEFS;\npub use operations::OPERATIONS;\n\n",
+         #[rustfmt::skip]\nmod defs;\n#[rustfmt::skip]\nmod operations;\n#[rustfmt::skip]\nmod tags;\n\n\
+         pub use defs::DEFS;\npub use operations::OPERATIONS;\npub use tags::TAGS;\n\n",
     );
     let _ = writeln!(out, "/// The spec's title.");
     let _ = writeln!(out, "pub const SPEC_TITLE: &str = {};", lit(&api.title));
@@ -73,6 +77,27 @@ fn emit_defs(api: &ApiModel) -> String {
             "    Def {{ name: {}, schema: {} }},",
             lit(name),
             lit(&compact(schema))
+        );
+    }
+    out.push_str("];\n");
+    out
+}
+
+fn emit_tags(api: &ApiModel) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("use crate::Tag;\n\n");
+    let _ = writeln!(
+        out,
+        "/// Every tag some operation has, sorted by name.\npub static TAGS: [Tag; {}] = [",
+        api.tags.len()
+    );
+    for tag in &api.tags {
+        let _ = writeln!(
+            out,
+            "    Tag {{ name: {}, description: {}, group: {} }},",
+            lit(&tag.name),
+            lit(&tag.description),
+            opt(tag.group.as_deref())
         );
     }
     out.push_str("];\n");

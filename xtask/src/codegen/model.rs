@@ -25,6 +25,8 @@ fn is_structured(content_type: &str) -> bool {
 pub struct ApiModel {
     pub title: String,
     pub operations: Vec<OperationModel>,
+    /// Every tag some operation has, sorted by name.
+    pub tags: Vec<TagModel>,
     /// Converted definitions that some operation reaches, by name.
     pub defs: BTreeMap<String, Value>,
 }
@@ -33,6 +35,14 @@ impl ApiModel {
     pub fn def_index(&self, name: &str) -> Option<usize> {
         self.defs.keys().position(|n| n == name)
     }
+}
+
+/// A tag with what the spec says of it beside the operations: its description (`tags:`) and the
+/// group it is filed under (`x-tagGroups`).
+pub struct TagModel {
+    pub name: String,
+    pub description: String,
+    pub group: Option<String>,
 }
 
 pub struct OperationModel {
@@ -169,11 +179,70 @@ pub fn build(spec: &Spec) -> Result<ApiModel> {
         .into_iter()
         .filter(|(name, _)| used.contains(name))
         .collect();
+    let tags = build_tags(
+        spec,
+        operations
+            .iter()
+            .flat_map(|op| op.tags.iter().map(String::as_str)),
+    )?;
     Ok(ApiModel {
         title,
         operations,
+        tags,
         defs,
     })
+}
+
+/// The tags operations have (`used`), each with its description and group, sorted by name. A tag
+/// the spec uses but does not declare has no description; one filed under two groups is an error,
+/// since a tag has one.
+fn build_tags<'a>(spec: &Spec, used: impl IntoIterator<Item = &'a str>) -> Result<Vec<TagModel>> {
+    let mut descriptions: BTreeMap<&str, String> = BTreeMap::new();
+    for declared in spec
+        .doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = declared.get("name").and_then(Value::as_str) {
+            descriptions.insert(name, text(declared, "description").unwrap_or_default());
+        }
+    }
+    let mut groups: BTreeMap<&str, &str> = BTreeMap::new();
+    for group in spec
+        .doc
+        .get("x-tagGroups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(group_name) = group.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        for tag in group
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if let Some(other) = groups.insert(tag, group_name)
+                && other != group_name
+            {
+                bail!("tag `{tag}` is in two groups, `{other}` and `{group_name}`");
+            }
+        }
+    }
+    let used: BTreeSet<&str> = used.into_iter().collect();
+    Ok(used
+        .into_iter()
+        .map(|name| TagModel {
+            name: name.to_string(),
+            description: descriptions.get(name).cloned().unwrap_or_default(),
+            group: groups.get(name).map(|g| g.to_string()),
+        })
+        .collect())
 }
 
 fn text(op: &Value, key: &str) -> Option<String> {
@@ -788,4 +857,55 @@ fn assign_keys(operations: &mut [OperationModel]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(tags: &str) -> Spec {
+        let yaml = format!("openapi: 3.0.3\npaths: {{}}\n{tags}");
+        match Spec::parse(&yaml) {
+            Ok(spec) => spec,
+            Err(e) => panic!("test spec: {e}"),
+        }
+    }
+
+    #[test]
+    fn tags_carry_their_description_and_group() {
+        let spec = spec(
+            "tags:\n  - name: Fax\n    description: ' Send and receive faxes '\n  - name: Unused\n    description: x\n\
+             x-tagGroups:\n  - name: SMS and Fax\n    tags: [Fax, SMS]\n",
+        );
+        let tags = build_tags(&spec, ["SMS", "Fax", "Fax", "Undeclared"]);
+        let tags = match tags {
+            Ok(tags) => tags,
+            Err(e) => panic!("{e}"),
+        };
+        let rows: Vec<(&str, &str, Option<&str>)> = tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.description.as_str(), t.group.as_deref()))
+            .collect();
+        // Only tags some operation has, sorted, once each; descriptions trimmed.
+        assert_eq!(
+            rows,
+            [
+                ("Fax", "Send and receive faxes", Some("SMS and Fax")),
+                ("SMS", "", Some("SMS and Fax")),
+                ("Undeclared", "", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tag_in_two_groups_is_an_error() {
+        let spec = spec(
+            "x-tagGroups:\n  - name: Voice\n    tags: [Fax]\n  - name: SMS and Fax\n    tags: [Fax]\n",
+        );
+        let error = build_tags(&spec, ["Fax"]).err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("tag `Fax` is in two groups, `Voice` and `SMS and Fax`")
+        );
+    }
 }

@@ -5,9 +5,12 @@
 mod defs;
 #[rustfmt::skip]
 mod operations;
+#[rustfmt::skip]
+mod tags;
 
 pub use defs::DEFS;
 pub use operations::OPERATIONS;
+pub use tags::TAGS;
 
 /// The spec's title.
 pub const SPEC_TITLE: &str = "RingCentral API";

@@ -1,6 +1,7 @@
 //! Documents: what each action is indexed with, from the spec's own words for it (its name, tags,
-//! path, description, parameters, body fields and values, and the fields of its answer), each at
-//! the weight of the part it comes from; and the index built from them.
+//! path, description, parameters, body fields and values, and the fields of its answer; more
+//! weakly, its tags' groups and descriptions and what the schemas of its body and answer call
+//! themselves), each at the weight of the part it comes from; and the index built from them.
 
 use super::*;
 
@@ -20,6 +21,11 @@ pub(super) struct Builder {
     pub(super) kinds: Vec<(String, Vec<String>, f32, &'static str)>,
     /// The things the answer of the action being described lists.
     pub(super) lists: Vec<Term>,
+    /// The title and own description of each schema already read, by the schema's text.
+    pub(super) schema_words: Map<usize, Rc<str>>,
+    /// For each action described, the terms only the own words of its schemas give, with
+    /// their weights: they do not count towards how common a word is.
+    pub(super) quiet: Vec<Vec<(Term, f32)>>,
 }
 
 impl Builder {
@@ -129,6 +135,14 @@ pub(super) fn split_description(description: &str) -> (&str, &str) {
     (lead, cut(rest, 300))
 }
 
+/// What a schema calls itself: its title and the opening of its own description (that of the
+/// schema, not of its properties); nothing when it has neither or is not a JSON object.
+pub(super) fn schema_words(schema: &str) -> String {
+    let title = schema::text_member(schema, "title").unwrap_or_default();
+    let description = schema::text_member(schema, "description").unwrap_or_default();
+    format!("{title}\n{}", cut(&description, 300))
+}
+
 /// The opening of `text`, cut at a sentence end near `max` bytes.
 pub(super) fn cut(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -195,7 +209,7 @@ impl Index {
             fields_of.push(fields);
         }
         index.drop_whose_user();
-        index.weigh_terms(operations, &fields_of);
+        index.weigh_terms(operations, &fields_of, &builder.quiet);
         index.weigh_kinds();
         index
     }
@@ -247,9 +261,14 @@ impl Index {
     }
 
     /// The postings of every term, its best field weight and how rare it is, from the fields
-    /// of each document and the API guides' words; then each document's name weight and the
-    /// heads of all names.
-    fn weigh_terms(&mut self, operations: &[Operation], fields_of: &[Vec<(Term, f32)>]) {
+    /// of each document, the terms only its schemas' own words give (`quiet_of`, which count
+    /// towards how common a word is only when nothing else uses it) and the API guides' words; then each document's name weight and the heads of all names.
+    fn weigh_terms(
+        &mut self,
+        operations: &[Operation],
+        fields_of: &[Vec<(Term, f32)>],
+        quiet_of: &[Vec<(Term, f32)>],
+    ) {
         let wt = self.wt;
         let n = fields_of.len() as f32;
         let mut df = vec![0f32; self.vocab.len()];
@@ -264,6 +283,15 @@ impl Index {
                     wt.passing_mention
                 };
                 self.postings[*term as usize].push((i as u32, *weight));
+            }
+            for (term, weight) in quiet_of.get(i).into_iter().flatten() {
+                self.postings[*term as usize].push((i as u32, *weight));
+            }
+        }
+        // A word only weak fields use is as common as their mentions of it make it.
+        for (d, postings) in df.iter_mut().zip(&self.postings) {
+            if *d == 0.0 {
+                *d = wt.passing_mention * postings.len() as f32;
             }
         }
         self.add_guide_terms(operations, &mut df);
@@ -629,9 +657,57 @@ impl Index {
         if let Some(schema) = op.response.schema {
             self.add_response(builder, op, schema);
         }
-        let fields = builder.take();
+        // The tags' groups and descriptions count towards how common a word is, as every
+        // field does ("voice", shared by a whole group, counts as common). The schemas' own words
+        // come last and do not: most are generic ("information on", "list of") and counting
+        // them measured worse, so the terms only they give are set apart.
+        self.add_tag_text(builder, op);
+        let own = builder.touched.len();
+        self.add_schema_text(builder, op);
+        let mut fields = builder.take();
+        builder.quiet.push(fields.split_off(own));
         let doc = self.doc_of(op, builder, &id_words, lead, resource);
         (doc, fields)
+    }
+
+    /// Adds what the spec says of an action's tags beside their names, as weak evidence: the
+    /// group each is filed under ("SMS and Fax" for Fax) and its description ("Conversational AI
+    /// audio processing APIs").
+    fn add_tag_text(&mut self, builder: &mut Builder, op: &Operation) {
+        let wt = self.wt;
+        for tag in op.tags.iter().filter_map(|name| ringcentral_api::tag(name)) {
+            // A weight of nothing leaves the field out, rarity included.
+            if let Some(group) = tag.group.filter(|_| wt.tag_group > 0.0) {
+                self.add_text(builder, group, wt.tag_group, false);
+            }
+            if wt.tag_description > 0.0 {
+                self.add_text(builder, tag.description, wt.tag_description, false);
+            }
+        }
+    }
+
+    /// Adds the title and own description of the schemas of an action's request body and answer
+    /// ("Information on a blocked/allowed phone number"), as weak evidence; each schema is read
+    /// once however many actions share it.
+    fn add_schema_text(&mut self, builder: &mut Builder, op: &Operation) {
+        let weight = self.wt.schema_text;
+        if weight <= 0.0 {
+            return;
+        }
+        let body = op.body.as_ref().map(|b| b.schema);
+        for schema in body.into_iter().chain(op.response.schema) {
+            let schema = schema::resolve(schema);
+            let key = schema.as_ptr() as usize;
+            let words = match builder.schema_words.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    let words: Rc<str> = schema_words(schema).into();
+                    builder.schema_words.insert(key, words.clone());
+                    words
+                }
+            };
+            self.add_text(builder, &words, weight, false);
+        }
     }
 
     /// Adds what an operation answers with to the action being described: the fields of its
@@ -983,5 +1059,108 @@ impl Index {
                 None => kind.docs.push((doc, strength)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of the document of the operation `id`, with their field weights.
+    fn words_of(index: &Index, id: &str) -> Vec<(String, f32)> {
+        let Some(doc) = OPERATIONS.iter().position(|op| op.operation_id == id) else {
+            return Vec::new();
+        };
+        index
+            .postings
+            .iter()
+            .enumerate()
+            .filter_map(|(t, postings)| {
+                let (_, weight) = postings.iter().find(|(d, _)| *d as usize == doc)?;
+                Some((index.words[t].clone(), *weight))
+            })
+            .collect()
+    }
+
+    /// The weight of `word` in the document of `id`, if it is there.
+    fn weight_of(index: &Index, id: &str, word: &str) -> Option<f32> {
+        let stem = text::stem(word);
+        words_of(index, id)
+            .into_iter()
+            .find(|(w, _)| *w == stem)
+            .map(|(_, weight)| weight)
+    }
+
+    /// The fitted weights without the guides' words and the spec's weak fields, so that a word
+    /// is in a document only by the action's own entry.
+    fn plain() -> Weights {
+        let mut weights = Weights::fitted();
+        weights.guide = 0.0;
+        weights.tag_group = 0.0;
+        weights.tag_description = 0.0;
+        weights.schema_text = 0.0;
+        weights
+    }
+
+    #[test]
+    fn a_tags_group_and_description_reach_the_actions_of_the_tag() {
+        // caiPunctuate is tagged Text, which the spec describes as "Conversational AI text
+        // processing APIs" and files under "Artificial Intelligence"; its own entry says neither.
+        let id = "caiPunctuate";
+        let without = Index::with_weights(plain());
+        for word in ["conversational", "artificial", "intelligence"] {
+            assert_eq!(weight_of(&without, id, word), None, "{word}");
+        }
+        let mut weights = plain();
+        weights.tag_group = 0.04;
+        weights.tag_description = 0.1;
+        let with = Index::with_weights(weights);
+        assert_eq!(weight_of(&with, id, "conversational"), Some(0.1));
+        assert_eq!(weight_of(&with, id, "artificial"), Some(0.04));
+        assert_eq!(weight_of(&with, id, "intelligence"), Some(0.04));
+        // A word the action's name has keeps the name's weight.
+        assert_eq!(
+            weight_of(&with, id, "text"),
+            weight_of(&without, id, "text")
+        );
+        // Actions of other tags do not have the tag's words.
+        assert_eq!(weight_of(&with, "listExtensions", "conversational"), None);
+    }
+
+    #[test]
+    fn a_schemas_title_and_description_reach_the_actions_that_use_it() {
+        // The answer of readCallerBlockingSettings (CallerBlockingSettings) describes itself
+        // as "the lists of blocked and allowed phone numbers"; the operation's entry says
+        // nothing of what is allowed.
+        let id = "readCallerBlockingSettings";
+        let without = Index::with_weights(plain());
+        assert_eq!(weight_of(&without, id, "allowed"), None);
+        let mut weights = plain();
+        weights.schema_text = 0.1;
+        let with = Index::with_weights(weights);
+        assert_eq!(weight_of(&with, id, "allowed"), Some(0.1));
+        // How common a word is stays as the rest of the spec makes it.
+        let stem = text::stem("allowed");
+        let idf = |index: &Index| index.vocab.get(&stem).map(|t| index.idf[*t as usize]);
+        assert!(idf(&without).is_some());
+        assert_eq!(idf(&with), idf(&without));
+        // The body's schema counts as well as the answer's: CommInteractionRuleCreateRequest
+        // is an "Interaction rule create request".
+        assert_eq!(
+            weight_of(&with, "createVoiceInteractionRule", "request"),
+            Some(0.1)
+        );
+    }
+
+    #[test]
+    fn a_schema_says_what_it_calls_itself() {
+        let words = schema_words(
+            r#"{"type":"object","title":"Thread Note","description":"A note.","properties":{"title":{"type":"string","description":"Not this"}}}"#,
+        );
+        assert_eq!(words, "Thread Note\nA note.");
+        let escaped = schema_words(r#"{"description":"Either `a` or \"b\"\nis required"}"#);
+        assert_eq!(escaped, "\nEither `a` or \"b\"\nis required");
+        assert_eq!(schema_words(r#"{"type":"string"}"#), "\n");
+        assert_eq!(schema_words("not json"), "\n");
     }
 }

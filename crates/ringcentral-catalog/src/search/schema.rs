@@ -96,6 +96,13 @@ pub fn resolve(schema: &'static str) -> &'static str {
     }
 }
 
+/// The text of the string member `key` of the JSON object `json` (a schema's own "title" or
+/// "description", not its properties'), if it has one; the other members are skipped unread.
+pub fn text_member(json: &str, key: &str) -> Option<String> {
+    let (_, raw) = entries(json).find(|(k, _)| *k == key)?;
+    serde_json::from_str(raw).ok()
+}
+
 /// The schema a `$ref` value points at.
 fn reference(value: &str) -> Option<&'static str> {
     value

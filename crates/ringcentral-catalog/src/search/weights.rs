@@ -58,6 +58,12 @@ weights! {
     /// A word the API guides use about the action, at most (a guide naming several actions
     /// gives each a share).
     guide = 0.2,
+    /// A word of the group the spec files one of its tags under ("Voice", "SMS and Fax").
+    tag_group = 0.04,
+    /// A word of the spec's description of one of its tags.
+    tag_description = 0.1,
+    /// A word of the title or own description of the schema of its request body or answer.
+    schema_text = 0.1,
     /// A kind of record a type parameter names.
     kind = 0.7,
     /// A kind of record a type field of the body names.
