@@ -208,6 +208,17 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
+        // Something that is set but never made (business hours, a caller ID) is set up by
+        // changing it.
+        if verb == Some(Verb::Create)
+            && info.is_some_and(|v| !v.specific && !v.names_action)
+            && let (Some(i), Some(object)) = (verb_at, object)
+            && self.only_changed(&stems[i + 1..=object], stems)
+            && let Some(update) = self.verbs.get("update")
+        {
+            verb = Some(update.class);
+            info = Some(update);
+        }
         if verb_at == Some(0)
             && self.makes_someone(tokens)
             && let Some(assign) = self.verbs.get("assign")
@@ -236,6 +247,69 @@ impl Index {
             verb,
             info,
         }
+    }
+
+    /// Whether the things `stems` name together are changed by some operation named by all of
+    /// them and made by none: a setting rather than a record. The change must be to no record
+    /// named by its id and its name all said by the request's words (`said`).
+    fn only_changed(&self, stems: &[String], said: &[String]) -> bool {
+        let wt = self.wt;
+        // A record the API makes under another name ("a call queue", made as an extension of
+        // type Department) is a record.
+        let key = kind_key(stems);
+        let everyday = lexicon::kind_names()
+            .iter()
+            .any(|(name, _)| kind_key(&text::words(name)) == key);
+        let made_as_kind = everyday
+            && self.kinds.get(&key).is_some_and(|kind| {
+                kind.docs
+                    .iter()
+                    .any(|(d, _)| self.docs[*d as usize].verb == OpVerb::Create)
+            });
+        if made_as_kind {
+            return false;
+        }
+        let terms: Option<Vec<Term>> = stems
+            .iter()
+            .filter(|s| !self.weak.contains(*s))
+            .map(|s| self.vocab.get(s).copied())
+            .collect();
+        let Some((first, rest)) = terms.as_deref().and_then(|t| t.split_first()) else {
+            return false;
+        };
+        let named_by_all = |d: u32| {
+            rest.iter().all(|t| {
+                self.postings[*t as usize]
+                    .iter()
+                    .any(|(e, w)| *e == d && *w >= wt.name)
+            })
+        };
+        let mut changed = false;
+        for (d, w) in &self.postings[*first as usize] {
+            if *w < wt.name || !named_by_all(*d) {
+                continue;
+            }
+            match self.docs[*d as usize].verb {
+                OpVerb::Create => return false,
+                OpVerb::Update => {
+                    let doc = &self.docs[*d as usize];
+                    // Words that say whose it is ("company", "user") need not be said.
+                    let whose = |t: &Term| {
+                        let word = &self.words[*t as usize];
+                        self.company_wide.contains(word) || (doc.whose_user && word == "user")
+                    };
+                    changed |= !doc.item
+                        && doc.core.iter().all(|t| {
+                            whose(t)
+                                || said
+                                    .iter()
+                                    .any(|s| self.vocab.get(s).is_some_and(|v| v == t))
+                        });
+                }
+                _ => {}
+            }
+        }
+        changed
     }
 
     /// Whether a request makes someone something, which gives them that role.
