@@ -367,13 +367,18 @@ pub fn stem(word: &str) -> String {
         // Short plurals too ("logs", "pins", "tags"), but not "does" or "bias".
         w.pop();
     }
-    // "summarization" meets "summarize", "conversational" meets "conversation".
-    for (suffix, replacement) in [("ization", "ize"), ("isation", "ize"), ("ional", "ion")] {
+    // "summarization" meets "summarize", "conversational" meets "conversation", "federation"
+    // meets "federated"; in turn, so that "conversational" is "conversation" is "conversate".
+    for (suffix, replacement) in [
+        ("ization", "ize"),
+        ("isation", "ize"),
+        ("ional", "ion"),
+        ("ation", "ate"),
+    ] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.len() >= 4
         {
             w = format!("{base}{replacement}");
-            break;
         }
     }
     // Nouns of their own that only look like forms of a verb: a recording is not a record,
@@ -541,6 +546,8 @@ mod tests {
             ("logs", "log"),
             ("pins", "pin"),
             ("conversational", "conversation"),
+            ("federation", "federated"),
+            ("activation", "activate"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
