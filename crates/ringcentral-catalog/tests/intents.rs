@@ -183,3 +183,16 @@ fn unseen2_set_quality() {
     assert!(top1 >= 0.87, "top-1 {top1:.3} fell below 0.87");
     assert!(top3 >= 0.93, "top-3 {top3:.3} fell below 0.93");
 }
+
+#[test]
+fn issue_requests_are_first() {
+    // Requests a reader found obvious and the search once missed; each must now rank first.
+    let cases = load(&data("intents-issue.tsv"))
+        .expect("tests/data/intents-issue.tsv is part of the repository");
+    assert!(cases.len() >= 3);
+    let (top1, _) = evaluate("issue", &cases);
+    assert_eq!(
+        top1, 1.0,
+        "every request from the issue must rank its operation first"
+    );
+}
