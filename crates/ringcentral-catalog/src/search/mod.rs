@@ -1252,6 +1252,12 @@ mod tests {
         assert_eq!(top("set up the company greeting"), "createCompanyGreeting");
         assert_eq!(top("set up a new site"), "createSite");
         assert_eq!(top("create a call queue"), "createExtension");
+        // Stopping what is set changes it; what is removed stays removed.
+        assert_eq!(
+            top("stop blocking anonymous callers"),
+            "updateCallerBlockingSettings"
+        );
+        assert_eq!(top("delete the site 4"), "deleteSite");
     }
 
     #[test]

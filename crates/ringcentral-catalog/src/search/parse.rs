@@ -208,12 +208,12 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
-        // Something that is set but never made (business hours, a caller ID) is set up by
-        // changing it.
-        if verb == Some(Verb::Create)
-            && info.is_some_and(|v| !v.specific && !v.names_action)
+        // Something that is set but never made or removed (business hours, a caller ID, the
+        // blocking of calls with no caller ID) is set up, or stopped, by changing it.
+        if let Some(asked @ (Verb::Create | Verb::Delete)) = verb
+            && info.is_some_and(|v| !v.specific)
             && let (Some(i), Some(object)) = (verb_at, object)
-            && self.only_changed(&stems[i + 1..=object], stems)
+            && self.only_changed(&stems[i + 1..=object], stems, asked)
             && let Some(update) = self.verbs.get("update")
         {
             verb = Some(update.class);
@@ -250,9 +250,10 @@ impl Index {
     }
 
     /// Whether the things `stems` name together are changed by some operation named by all of
-    /// them and made by none: a setting rather than a record. The change must be to no record
-    /// named by its id and its name all said by the request's words (`said`).
-    fn only_changed(&self, stems: &[String], said: &[String]) -> bool {
+    /// them and made (or removed: the `asked` class) by none: a setting rather than a record.
+    /// The change must be to no record named by its id and its name all said by the request's
+    /// words (`said`).
+    fn only_changed(&self, stems: &[String], said: &[String], asked: Verb) -> bool {
         let wt = self.wt;
         // A record the API makes under another name ("a call queue", made as an extension of
         // type Department) is a record.
@@ -265,6 +266,7 @@ impl Index {
                 kind.docs
                     .iter()
                     .any(|(d, _)| self.docs[*d as usize].verb == OpVerb::Create)
+                    && asked == Verb::Create
             });
         if made_as_kind {
             return false;
@@ -290,7 +292,8 @@ impl Index {
                 continue;
             }
             match self.docs[*d as usize].verb {
-                OpVerb::Create => return false,
+                OpVerb::Create if asked == Verb::Create => return false,
+                OpVerb::Delete if asked == Verb::Delete => return false,
                 OpVerb::Update => {
                     let doc = &self.docs[*d as usize];
                     // Words that say whose it is ("company", "user") need not be said.
