@@ -1387,8 +1387,9 @@ impl Index {
             is_word,
         );
         id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
-        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
-        // record by its number; its letters are no words of the request.
+        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123"), or a
+        // resource name ("urn:ietf:...:User"), names one record; its letters are no words of
+        // the request.
         // "Company info: name, main number, status": a list after a colon names the fields of
         // what comes before it, which is what the request is about.
         let last_comma = cleaned.rfind(',');
@@ -1400,7 +1401,7 @@ impl Index {
             .split_whitespace()
             .enumerate()
             .map(|(at, t)| {
-                if text::is_dashed_id(t) || self.is_value_name(t) {
+                if text::is_dashed_id(t) || text::is_urn(t) || self.is_value_name(t) {
                     "0".to_string()
                 } else if listed(at, t) {
                     format!("{} with", t.trim_end_matches(':'))

@@ -288,6 +288,16 @@ pub fn is_dashed_id(token: &str) -> bool {
         && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+/// Whether `token` is a uniform resource name ("urn:ietf:params:scim:schemas:core:2.0:User"):
+/// one record's identifier, whose parts are no words of the request.
+pub fn is_urn(token: &str) -> bool {
+    let token = token.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | '(' | ')'));
+    token
+        .get(..4)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("urn:"))
+        && token[4..].contains(':')
+}
+
 /// Whether `text` names a person: a capitalized word inside the request that is no known word
 /// ("add Raj to the team", "change Bob's email"). `known` tells words of the API and the
 /// lexicon, which are things rather than people ("Denver site" aside).
@@ -527,6 +537,17 @@ mod tests {
         assert!(names_a_person("change Bob's email", known));
         assert!(!names_a_person("send an SMS", known));
         assert!(!names_a_person("schedule it for Friday", known));
+    }
+
+    #[test]
+    fn a_urn_is_an_identifier() {
+        assert!(is_urn("urn:ietf:params:scim:schemas:core:2.0:User"));
+        assert!(is_urn(
+            "(URN:ietf:params:scim:schemas:extension:enterprise:2.0:User)"
+        ));
+        assert!(!is_urn("urn"));
+        assert!(!is_urn("urn:"));
+        assert!(!is_urn("return:"));
     }
 
     #[test]
