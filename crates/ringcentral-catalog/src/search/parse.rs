@@ -208,14 +208,7 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
-        // Something that is set but never made or removed (business hours, a caller ID, the
-        // blocking of calls with no caller ID) is set up, or stopped, by changing it.
-        if let Some(asked @ (Verb::Create | Verb::Delete)) = verb
-            && info.is_some_and(|v| !v.specific)
-            && let (Some(i), Some(object)) = (verb_at, object)
-            && self.only_changed(&stems[i + 1..=object], stems, asked)
-            && let Some(update) = self.verbs.get("update")
-        {
+        if let Some(update) = self.changes_setting(verb, info, verb_at, object, stems) {
             verb = Some(update.class);
             info = Some(update);
         }
@@ -247,6 +240,24 @@ impl Index {
             verb,
             info,
         }
+    }
+
+    /// The update a verb that makes or removes asks for when its object is a setting: something
+    /// set but never made or removed (business hours, a caller ID, the blocking of calls with no
+    /// caller ID) is set up, or stopped, by changing it.
+    fn changes_setting(
+        &self,
+        verb: Option<Verb>,
+        info: Option<&VerbInfo>,
+        verb_at: Option<usize>,
+        object: Option<usize>,
+        stems: &[String],
+    ) -> Option<&VerbInfo> {
+        let asked = verb.filter(|v| matches!(v, Verb::Create | Verb::Delete))?;
+        let (i, object) = (verb_at?, object?);
+        let setting = info.is_some_and(|v| !v.specific)
+            && self.only_changed(&stems[i + 1..=object], stems, asked);
+        setting.then(|| self.verbs.get("update")).flatten()
     }
 
     /// Whether the things `stems` name together are changed by some operation named by all of
