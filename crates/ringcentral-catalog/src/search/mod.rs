@@ -1242,6 +1242,25 @@ mod tests {
     }
 
     #[test]
+    fn a_setting_is_set_up_by_changing_it() {
+        assert_eq!(top("create my business hours"), "updateUserBusinessHours");
+        assert_eq!(
+            top("set up the company business address"),
+            "updateAccountBusinessAddress"
+        );
+        // What is made anew stays made: a greeting, a site, a queue (made as an extension).
+        assert_eq!(top("set up the company greeting"), "createCompanyGreeting");
+        assert_eq!(top("set up a new site"), "createSite");
+        assert_eq!(top("create a call queue"), "createExtension");
+        // Stopping what is set changes it; what is removed stays removed.
+        assert_eq!(
+            top("stop blocking anonymous callers"),
+            "updateCallerBlockingSettings"
+        );
+        assert_eq!(top("delete the site 4"), "deleteSite");
+    }
+
+    #[test]
     fn limit_is_respected_and_scores_descend() {
         let hits = search("call queue", 7);
         assert_eq!(hits.len(), 7);

@@ -208,6 +208,10 @@ impl Index {
             verb = Some(*class);
             info = None;
         }
+        if let Some(update) = self.changes_setting(verb, info, verb_at, object, stems) {
+            verb = Some(update.class);
+            info = Some(update);
+        }
         if verb_at == Some(0)
             && self.makes_someone(tokens)
             && let Some(assign) = self.verbs.get("assign")
@@ -236,6 +240,90 @@ impl Index {
             verb,
             info,
         }
+    }
+
+    /// The update a verb that makes or removes asks for when its object is a setting: something
+    /// set but never made or removed (business hours, a caller ID, the blocking of calls with no
+    /// caller ID) is set up, or stopped, by changing it.
+    fn changes_setting(
+        &self,
+        verb: Option<Verb>,
+        info: Option<&VerbInfo>,
+        verb_at: Option<usize>,
+        object: Option<usize>,
+        stems: &[String],
+    ) -> Option<&VerbInfo> {
+        let asked = verb.filter(|v| matches!(v, Verb::Create | Verb::Delete))?;
+        let (i, object) = (verb_at?, object?);
+        let setting = info.is_some_and(|v| !v.specific)
+            && self.only_changed(&stems[i + 1..=object], stems, asked);
+        setting.then(|| self.verbs.get("update")).flatten()
+    }
+
+    /// Whether the things `stems` name together are changed by some operation named by all of
+    /// them and made (or removed: the `asked` class) by none: a setting rather than a record.
+    /// The change must be to no record named by its id and its name all said by the request's
+    /// words (`said`).
+    fn only_changed(&self, stems: &[String], said: &[String], asked: Verb) -> bool {
+        let wt = self.wt;
+        // A record the API makes under another name ("a call queue", made as an extension of
+        // type Department) is a record.
+        let key = kind_key(stems);
+        let everyday = lexicon::kind_names()
+            .iter()
+            .any(|(name, _)| kind_key(&text::words(name)) == key);
+        let made_as_kind = everyday
+            && self.kinds.get(&key).is_some_and(|kind| {
+                kind.docs
+                    .iter()
+                    .any(|(d, _)| self.docs[*d as usize].verb == OpVerb::Create)
+                    && asked == Verb::Create
+            });
+        if made_as_kind {
+            return false;
+        }
+        let terms: Option<Vec<Term>> = stems
+            .iter()
+            .filter(|s| !self.weak.contains(*s))
+            .map(|s| self.vocab.get(s).copied())
+            .collect();
+        let Some((first, rest)) = terms.as_deref().and_then(|t| t.split_first()) else {
+            return false;
+        };
+        let named_by_all = |d: u32| {
+            rest.iter().all(|t| {
+                self.postings[*t as usize]
+                    .iter()
+                    .any(|(e, w)| *e == d && *w >= wt.name)
+            })
+        };
+        let mut changed = false;
+        for (d, w) in &self.postings[*first as usize] {
+            if *w < wt.name || !named_by_all(*d) {
+                continue;
+            }
+            match self.docs[*d as usize].verb {
+                OpVerb::Create if asked == Verb::Create => return false,
+                OpVerb::Delete if asked == Verb::Delete => return false,
+                OpVerb::Update => {
+                    let doc = &self.docs[*d as usize];
+                    // Words that say whose it is ("company", "user") need not be said.
+                    let whose = |t: &Term| {
+                        let word = &self.words[*t as usize];
+                        self.company_wide.contains(word) || (doc.whose_user && word == "user")
+                    };
+                    changed |= !doc.item
+                        && doc.core.iter().all(|t| {
+                            whose(t)
+                                || said
+                                    .iter()
+                                    .any(|s| self.vocab.get(s).is_some_and(|v| v == t))
+                        });
+                }
+                _ => {}
+            }
+        }
+        changed
     }
 
     /// Whether a request makes someone something, which gives them that role.
@@ -1310,8 +1398,9 @@ impl Index {
             is_word,
         );
         id_nouns.extend(text::id_nouns(&cleaned, |_| false, is_word));
-        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123") names one
-        // record by its number; its letters are no words of the request.
+        // An id written with a dash ("webhook w-1", "party p-2", "session s-abc123"), or a
+        // resource name ("urn:ietf:...:User"), names one record; its letters are no words of
+        // the request.
         // "Company info: name, main number, status": a list after a colon names the fields of
         // what comes before it, which is what the request is about.
         let last_comma = cleaned.rfind(',');
@@ -1323,7 +1412,7 @@ impl Index {
             .split_whitespace()
             .enumerate()
             .map(|(at, t)| {
-                if text::is_dashed_id(t) || self.is_value_name(t) {
+                if text::is_dashed_id(t) || text::is_urn(t) || self.is_value_name(t) {
                     "0".to_string()
                 } else if listed(at, t) {
                     format!("{} with", t.trim_end_matches(':'))

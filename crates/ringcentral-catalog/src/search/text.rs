@@ -288,6 +288,16 @@ pub fn is_dashed_id(token: &str) -> bool {
         && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
+/// Whether `token` is a uniform resource name ("urn:ietf:params:scim:schemas:core:2.0:User"):
+/// one record's identifier, whose parts are no words of the request.
+pub fn is_urn(token: &str) -> bool {
+    let token = token.trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | '(' | ')'));
+    token
+        .get(..4)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("urn:"))
+        && token[4..].contains(':')
+}
+
 /// Whether `text` names a person: a capitalized word inside the request that is no known word
 /// ("add Raj to the team", "change Bob's email"). `known` tells words of the API and the
 /// lexicon, which are things rather than people ("Denver site" aside).
@@ -367,13 +377,18 @@ pub fn stem(word: &str) -> String {
         // Short plurals too ("logs", "pins", "tags"), but not "does" or "bias".
         w.pop();
     }
-    // "summarization" meets "summarize", "conversational" meets "conversation".
-    for (suffix, replacement) in [("ization", "ize"), ("isation", "ize"), ("ional", "ion")] {
+    // "summarization" meets "summarize", "conversational" meets "conversation", "federation"
+    // meets "federated"; in turn, so that "conversational" is "conversation" is "conversate".
+    for (suffix, replacement) in [
+        ("ization", "ize"),
+        ("isation", "ize"),
+        ("ional", "ion"),
+        ("ation", "ate"),
+    ] {
         if let Some(base) = w.strip_suffix(suffix)
             && base.len() >= 4
         {
             w = format!("{base}{replacement}");
-            break;
         }
     }
     // Nouns of their own that only look like forms of a verb: a recording is not a record,
@@ -525,6 +540,17 @@ mod tests {
     }
 
     #[test]
+    fn a_urn_is_an_identifier() {
+        assert!(is_urn("urn:ietf:params:scim:schemas:core:2.0:User"));
+        assert!(is_urn(
+            "(URN:ietf:params:scim:schemas:extension:enterprise:2.0:User)"
+        ));
+        assert!(!is_urn("urn"));
+        assert!(!is_urn("urn:"));
+        assert!(!is_urn("return:"));
+    }
+
+    #[test]
     fn stems_meet() {
         for (a, b) in [
             ("calls", "call"),
@@ -541,6 +567,8 @@ mod tests {
             ("logs", "log"),
             ("pins", "pin"),
             ("conversational", "conversation"),
+            ("federation", "federated"),
+            ("activation", "activate"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
