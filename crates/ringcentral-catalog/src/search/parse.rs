@@ -1797,8 +1797,9 @@ impl Index {
     }
 
     /// The command of a request that first says why ("Jane is off sick today, so forward her
-    /// calls to ext 105", "we just hired Mark; create his extension"): the clause after a
-    /// semicolon, a full stop or a comma with "so", "please" or "then" that opens with a verb,
+    /// calls to ext 105", "we just hired Mark; create his extension") or who asks ("I'm the new
+    /// admin and I'd like to see every user"): the clause after a semicolon, a full stop, a comma
+    /// with "so", "please", "then" or a question, or "and" with a wish, that opens with a verb,
     /// when the request itself does not.
     pub(super) fn imperative<'a>(&self, query: &'a str) -> &'a str {
         let opens_with_verb = |text: &str| {
@@ -1822,6 +1823,16 @@ impl Index {
             ", then ",
             ", pls ",
             " so please ",
+            ", is there a way to ",
+            ", how do i ",
+            ", how can i ",
+            ", can you ",
+            ", could you ",
+            " and i'd like to ",
+            " and i would like to ",
+            " and i need to ",
+            " and i want to ",
+            " and we need to ",
         ];
         breaks
             .iter()
