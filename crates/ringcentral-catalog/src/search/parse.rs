@@ -1046,10 +1046,35 @@ impl Index {
             if lexicon::verbs_only().contains(&w.as_str()) {
                 continue;
             }
-            let term = self.object_term(&reading, i, &mut out.scope);
+            let term = if self.names_state(&reading, i) {
+                let mut term = self.expand(stem, 0.25, false);
+                term.object = false;
+                term
+            } else {
+                self.object_term(&reading, i, &mut out.scope)
+            };
             out.terms.push(term);
         }
         out
+    }
+
+    /// Whether content word `i` is the past participle of a verb that names one operation,
+    /// standing after the request's verb and before what it describes ("reactivate the
+    /// *suspended* webhook", "delete the *locked* note"): the state the thing is in, not what
+    /// to do with it.
+    fn names_state(&self, reading: &Reading, i: usize) -> bool {
+        let content = reading.content;
+        let Some(word) = content[i].strip_suffix("ed") else {
+            return false;
+        };
+        let before_thing = content
+            .get(i + 1)
+            .is_some_and(|next| !self.verbs.contains_key(next));
+        let after_verb = reading.verb_at.is_some_and(|v| v < i);
+        let names_one = [word.to_string(), format!("{word}e")]
+            .iter()
+            .any(|base| self.verbs.get(base).is_some_and(|info| info.specific));
+        before_thing && after_verb && names_one
     }
 
     /// Adds the term of the kind of record content word `i` names, if it names one, and says
