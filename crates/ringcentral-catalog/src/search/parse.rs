@@ -20,7 +20,7 @@ impl Index {
             raw.first().map(String::as_str),
             Some("does" | "do" | "is" | "are" | "has" | "have")
         );
-        let words = self.join_compounds(self.apply_phrases(raw));
+        let words = self.join_compounds(self.apply_phrases(groups_of_member(raw)));
         let calls_in_general = calls_in_general(&words);
         // A question about oneself ("which queues am I in?") asks about one's own records.
         let mut scope = if question == Question::About
@@ -2129,6 +2129,45 @@ impl Index {
             })
             .map(|(from, to)| (from.len(), to.as_slice()))
     }
+}
+
+/// The groups someone is in, said as where they belong ("the queues ext 101 *belongs to*",
+/// "which queues user 501 *is a member of*"), said as whose they are ("the queues *of* ext
+/// 101"), so that the person owns the groups rather than joining them.
+fn groups_of_member(words: Vec<String>) -> Vec<String> {
+    const TAILS: [&[&str]; 6] = [
+        &["belongs", "to"],
+        &["belong", "to"],
+        &["is", "a", "member", "of"],
+        &["is", "member", "of"],
+        &["are", "members", "of"],
+        &["is", "in"],
+    ];
+    let ends_with = |tail: &[&str]| {
+        words.len() >= tail.len()
+            && words[words.len() - tail.len()..]
+                .iter()
+                .zip(tail)
+                .all(|(w, t)| w == t)
+    };
+    let Some(tail) = TAILS.iter().find(|t| ends_with(t)) else {
+        return words;
+    };
+    let rest = &words[..words.len() - tail.len()];
+    let is_person = |w: &String| {
+        lexicon::people().contains(&w.as_str()) || matches!(w.as_str(), "ext" | "extension")
+    };
+    // The person is one of the last few words before the tail (a name or an id may follow).
+    let Some(at) = (rest.len().saturating_sub(3)..rest.len()).find(|i| is_person(&rest[*i])) else {
+        return words;
+    };
+    if at == 0 || rest[at - 1] == "of" {
+        return words;
+    }
+    let mut out = rest[..at].to_vec();
+    out.push("of".to_string());
+    out.extend_from_slice(&rest[at..]);
+    out
 }
 
 /// Whether a request speaks of calls in general ("my calls", "incoming calls") rather than of a
