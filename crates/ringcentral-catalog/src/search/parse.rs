@@ -1822,10 +1822,11 @@ impl Index {
     }
 
     /// The command of a request that first says why ("Jane is off sick today, so forward her
-    /// calls to ext 105", "we just hired Mark; create his extension") or who asks ("I'm the new
-    /// admin and I'd like to see every user"): the clause after a semicolon, a full stop, a comma
-    /// with "so", "please", "then" or a question, or "and" with a wish, that opens with a verb,
-    /// when the request itself does not.
+    /// calls to ext 105", "we just hired Mark; create his extension", "the line is swamped:
+    /// spill calls over") or who asks ("I'm the new admin and I'd like to see every user"): the
+    /// clause after a semicolon, a full stop, a colon after a clause (not after a label such as
+    /// "admin:"), a comma with "so", "please", "then" or a question, or "and" with a wish, that
+    /// opens with a verb, when the request itself does not.
     pub(super) fn imperative<'a>(&self, query: &'a str) -> &'a str {
         let opens_with_verb = |text: &str| {
             text.split_whitespace()
@@ -1842,6 +1843,7 @@ impl Index {
         let lower = query.to_lowercase();
         let breaks = [
             "; ",
+            ": ",
             ". ",
             ", so ",
             ", please ",
@@ -1861,7 +1863,11 @@ impl Index {
         ];
         breaks
             .iter()
-            .filter_map(|b| lower.find(b).map(|at| at + b.len()))
+            .filter_map(|b| lower.find(b).map(|at| (at, at + b.len())))
+            .filter(|(at, _)| {
+                !lower[*at..].starts_with(": ") || lower[..*at].split_whitespace().count() >= 3
+            })
+            .map(|(_, after)| after)
             .filter(|at| opens_with_verb(&query[*at..]))
             .min()
             .map_or(query, |at| &query[at..])
