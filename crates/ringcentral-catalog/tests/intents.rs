@@ -167,8 +167,8 @@ fn fresh4_set_quality() {
         .expect("tests/data/intents-fresh4.tsv is part of the repository");
     assert!(cases.len() >= 300);
     let (top1, top3) = evaluate("fresh4", &cases);
-    assert!(top1 >= 0.90, "top-1 {top1:.3} fell below 0.90");
-    assert!(top3 >= 0.96, "top-3 {top3:.3} fell below 0.96");
+    assert!(top1 >= 0.94, "top-1 {top1:.3} fell below 0.94");
+    assert!(top3 >= 0.99, "top-3 {top3:.3} fell below 0.99");
 }
 
 #[test]
