@@ -1266,4 +1266,59 @@ mod tests {
         assert_eq!(hits.len(), 7);
         assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
     }
+
+    #[test]
+    fn the_groups_someone_belongs_to_are_theirs() {
+        assert_eq!(
+            top("update the queues user 330 is a member of"),
+            "updateUserCallQueues"
+        );
+    }
+
+    #[test]
+    fn a_participle_before_its_thing_is_a_state() {
+        assert_eq!(
+            top("activate the suspended webhook 12"),
+            "activateGlipWebhookNew"
+        );
+        assert_eq!(top("delete the locked note 5"), "deleteNoteNew");
+    }
+
+    #[test]
+    fn who_asks_is_no_part_of_the_request() {
+        assert_eq!(
+            top("I'm the office manager and I need to list all call queues"),
+            "listCallQueues"
+        );
+        assert_eq!(
+            top("the sales queue is swamped: spill the extra calls over to support"),
+            "updateCallQueueOverflowSettings"
+        );
+    }
+
+    #[test]
+    fn no_longer_undoes() {
+        assert_eq!(
+            top("no longer block +1 650 555 0100"),
+            "deleteBlockedAllowedNumber"
+        );
+        assert_eq!(top("we no longer need extension 330"), "deleteExtension");
+    }
+
+    #[test]
+    fn a_stop_reply_is_an_opt_out() {
+        assert_eq!(
+            top("record that 650-555-0100 replied STOP"),
+            "addA2PSMSOptOuts"
+        );
+    }
+
+    #[test]
+    fn one_s_voicemail_and_a_list_are_collections() {
+        assert_eq!(top("check my voicemail"), "listMessages");
+        assert_eq!(
+            top("show me the list of call monitoring groups"),
+            "listCallMonitoringGroups"
+        );
+    }
 }

@@ -20,7 +20,7 @@ impl Index {
             raw.first().map(String::as_str),
             Some("does" | "do" | "is" | "are" | "has" | "have")
         );
-        let words = self.join_compounds(self.apply_phrases(raw));
+        let words = self.join_compounds(self.apply_phrases(groups_of_member(raw)));
         let calls_in_general = calls_in_general(&words);
         // A question about oneself ("which queues am I in?") asks about one's own records.
         let mut scope = if question == Question::About
@@ -1046,10 +1046,35 @@ impl Index {
             if lexicon::verbs_only().contains(&w.as_str()) {
                 continue;
             }
-            let term = self.object_term(&reading, i, &mut out.scope);
+            let term = if self.names_state(&reading, i) {
+                let mut term = self.expand(stem, 0.25, false);
+                term.object = false;
+                term
+            } else {
+                self.object_term(&reading, i, &mut out.scope)
+            };
             out.terms.push(term);
         }
         out
+    }
+
+    /// Whether content word `i` is the past participle of a verb that names one operation,
+    /// standing after the request's verb and before what it describes ("reactivate the
+    /// *suspended* webhook", "delete the *locked* note"): the state the thing is in, not what
+    /// to do with it.
+    fn names_state(&self, reading: &Reading, i: usize) -> bool {
+        let content = reading.content;
+        let Some(word) = content[i].strip_suffix("ed") else {
+            return false;
+        };
+        let before_thing = content
+            .get(i + 1)
+            .is_some_and(|next| !self.verbs.contains_key(next));
+        let after_verb = reading.verb_at.is_some_and(|v| v < i);
+        let names_one = [word.to_string(), format!("{word}e")]
+            .iter()
+            .any(|base| self.verbs.get(base).is_some_and(|info| info.specific));
+        before_thing && after_verb && names_one
     }
 
     /// Adds the term of the kind of record content word `i` names, if it names one, and says
@@ -1797,9 +1822,11 @@ impl Index {
     }
 
     /// The command of a request that first says why ("Jane is off sick today, so forward her
-    /// calls to ext 105", "we just hired Mark; create his extension"): the clause after a
-    /// semicolon, a full stop or a comma with "so", "please" or "then" that opens with a verb,
-    /// when the request itself does not.
+    /// calls to ext 105", "we just hired Mark; create his extension", "the line is swamped:
+    /// spill calls over") or who asks ("I'm the new admin and I'd like to see every user"): the
+    /// clause after a semicolon, a full stop, a colon after a clause (not after a label such as
+    /// "admin:"), a comma with "so", "please", "then" or a question, or "and" with a wish, that
+    /// opens with a verb, when the request itself does not.
     pub(super) fn imperative<'a>(&self, query: &'a str) -> &'a str {
         let opens_with_verb = |text: &str| {
             text.split_whitespace()
@@ -1816,16 +1843,31 @@ impl Index {
         let lower = query.to_lowercase();
         let breaks = [
             "; ",
+            ": ",
             ". ",
             ", so ",
             ", please ",
             ", then ",
             ", pls ",
             " so please ",
+            ", is there a way to ",
+            ", how do i ",
+            ", how can i ",
+            ", can you ",
+            ", could you ",
+            " and i'd like to ",
+            " and i would like to ",
+            " and i need to ",
+            " and i want to ",
+            " and we need to ",
         ];
         breaks
             .iter()
-            .filter_map(|b| lower.find(b).map(|at| at + b.len()))
+            .filter_map(|b| lower.find(b).map(|at| (at, at + b.len())))
+            .filter(|(at, _)| {
+                !lower[*at..].starts_with(": ") || lower[..*at].split_whitespace().count() >= 3
+            })
+            .map(|(_, after)| after)
             .filter(|at| opens_with_verb(&query[*at..]))
             .min()
             .map_or(query, |at| &query[at..])
@@ -2093,6 +2135,45 @@ impl Index {
             })
             .map(|(from, to)| (from.len(), to.as_slice()))
     }
+}
+
+/// The groups someone is in, said as where they belong ("the queues ext 101 *belongs to*",
+/// "which queues user 501 *is a member of*"), said as whose they are ("the queues *of* ext
+/// 101"), so that the person owns the groups rather than joining them.
+fn groups_of_member(words: Vec<String>) -> Vec<String> {
+    const TAILS: [&[&str]; 6] = [
+        &["belongs", "to"],
+        &["belong", "to"],
+        &["is", "a", "member", "of"],
+        &["is", "member", "of"],
+        &["are", "members", "of"],
+        &["is", "in"],
+    ];
+    let ends_with = |tail: &[&str]| {
+        words.len() >= tail.len()
+            && words[words.len() - tail.len()..]
+                .iter()
+                .zip(tail)
+                .all(|(w, t)| w == t)
+    };
+    let Some(tail) = TAILS.iter().find(|t| ends_with(t)) else {
+        return words;
+    };
+    let rest = &words[..words.len() - tail.len()];
+    let is_person = |w: &String| {
+        lexicon::people().contains(&w.as_str()) || matches!(w.as_str(), "ext" | "extension")
+    };
+    // The person is one of the last few words before the tail (a name or an id may follow).
+    let Some(at) = (rest.len().saturating_sub(3)..rest.len()).find(|i| is_person(&rest[*i])) else {
+        return words;
+    };
+    if at == 0 || rest[at - 1] == "of" {
+        return words;
+    }
+    let mut out = rest[..at].to_vec();
+    out.push("of".to_string());
+    out.extend_from_slice(&rest[at..]);
+    out
 }
 
 /// Whether a request speaks of calls in general ("my calls", "incoming calls") rather than of a
