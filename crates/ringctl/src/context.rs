@@ -125,9 +125,19 @@ pub fn is_write(method: ringcentral_api::Method) -> bool {
 }
 
 impl Ctx {
-    pub fn new(out: Output, connection: Option<String>) -> CliResult<Ctx> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+    /// A context whose runtime runs on the calling thread, or, for a `server` that answers many
+    /// clients at once, on two worker threads. A command's requests wait on the network rather than
+    /// the processor; on one thread, the allocator keeps one arena instead of one per worker, each
+    /// holding freed pages of a long listing (BENCHMARKS.md).
+    pub fn new(out: Output, connection: Option<String>, server: bool) -> CliResult<Ctx> {
+        let mut builder = if server {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(2);
+            b
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+        };
+        let runtime = builder
             .enable_all()
             .build()
             .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;

@@ -54,7 +54,9 @@ fn main() -> ExitCode {
             return err.exit.into();
         }
     };
-    let result = Ctx::new(out, cli.global.connection.clone()).and_then(|ctx| run(&cli, &ctx));
+    let server = matches!(cli.command, Command::Sandbox(SandboxCommand::Serve(_)));
+    let result =
+        Ctx::new(out, cli.global.connection.clone(), server).and_then(|ctx| run(&cli, &ctx));
     match result {
         Ok(View::Partial { json, error }) => {
             // The results say which items failed; stderr says how many, and the exit code too.
