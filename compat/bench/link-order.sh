@@ -3,8 +3,12 @@
 # build's linker can place them side by side (see crates/ringctl/build.rs and BENCHMARKS.md).
 #
 #   compat/bench/link-order.sh [--ringctl PATH] [--out FILE]
+#   compat/bench/link-order.sh --check [--ringctl PATH]
 #
-# Needs valgrind and a release build (`cargo build --release -p ringctl`) with its symbols. Each
+# --check only says how much of the list the build still defines (a list goes stale as the code
+# changes: renamed or inlined functions lose their place, which costs memory, never correctness) and
+# fails when under 90% is. Otherwise it needs valgrind and a release build
+# (`cargo build --release -p ringctl`) with its symbols. Each
 # command below runs once under callgrind against a fresh `ringctl sandbox serve`; every function it
 # executed that the executable defines is kept. Functions run by more commands come first, then the
 # busier ones, so the code that every start runs shares the fewest pages.
@@ -14,14 +18,38 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 RINGCTL="${CARGO_TARGET_DIR:-$REPO/target}/release/ringctl"
 OUT="$REPO/crates/ringctl/link-order.txt"
+CHECK=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --ringctl) RINGCTL="${2:?--ringctl needs a path}"; shift 2 ;;
         --out) OUT="${2:?--out needs a path}"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --check) CHECK=1; shift ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "error: unknown argument '$1'; see --help." >&2; exit 2 ;;
     esac
 done
+if [ -n "$CHECK" ]; then
+    [ -x "$RINGCTL" ] || { echo "error: no ringctl at $RINGCTL; run cargo build --release -p ringctl." >&2; exit 2; }
+    python3 - "$RINGCTL" "$OUT" <<'EOF'
+import subprocess, sys
+
+binary, listed = sys.argv[1], sys.argv[2]
+names = [l.strip() for l in open(listed) if l.strip()]
+defined = set()
+for line in subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+    parts = line.split()
+    if len(parts) == 3:
+        defined.add(parts[2])
+if not defined:
+    sys.exit(f"error: {binary} has no symbols; build it without stripping them.")
+found = sum(name in defined for name in names)
+share = found / max(len(names), 1)
+print(f"{found} of {len(names)} listed functions ({share:.0%}) are defined by {binary}")
+if share < 0.9:
+    sys.exit("the list is stale: run compat/bench/link-order.sh to write it again.")
+EOF
+    exit $?
+fi
 command -v valgrind > /dev/null || { echo "error: valgrind is not installed." >&2; exit 2; }
 [ -x "$RINGCTL" ] || { echo "error: no ringctl at $RINGCTL; run cargo build --release -p ringctl." >&2; exit 2; }
 
