@@ -132,6 +132,18 @@ fn short_request_set_quality() {
 }
 
 #[test]
+fn short2_set_quality() {
+    // Terse requests in the words people type rather than the spec's (DND, hunt group, org
+    // chart, 911 address), across every tag.
+    let cases = load(&data("intents-short2.tsv"))
+        .expect("tests/data/intents-short2.tsv is part of the repository");
+    assert!(cases.len() >= 380);
+    let (top1, top3) = evaluate("short2", &cases);
+    assert!(top1 >= 0.85, "top-1 {top1:.3} fell below 0.85");
+    assert!(top3 >= 0.93, "top-3 {top3:.3} fell below 0.93");
+}
+
+#[test]
 fn fresh_set_quality() {
     let cases = load(&data("intents-fresh.tsv"))
         .expect("tests/data/intents-fresh.tsv is part of the repository");
