@@ -389,6 +389,11 @@ mod tests {
     }
 
     #[test]
+    fn taking_someone_off_a_group_is_about_its_members() {
+        assert_eq!(top("kick someone off a team"), "removeGlipTeamMembersNew");
+    }
+
+    #[test]
     fn calling_someone_places_a_call() {
         let first = top("call +1 650 555 0134");
         assert!(

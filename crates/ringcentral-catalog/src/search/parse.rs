@@ -401,7 +401,7 @@ impl Index {
             .is_some_and(|i| lexicon::membership_verbs().contains(&s.content[i].as_str()))
             && s.words
                 .iter()
-                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out" | "off"));
         let brings_in = joins_or_leaves && brought_in(s.words, verb, names_person);
         let (action, specific) = match self.vocab.get("bring") {
             Some(bring) if brings_in => (Some(*bring), true),
