@@ -2,8 +2,8 @@
 //! the mean reciprocal rank over the training sets, and writes them to the weights file the
 //! catalog embeds.
 //!
-//! Only the training sets are read (short, development and the three fresh sets); the held-out
-//! and unseen sets are what the fit is judged by afterwards and are never read here. The shared
+//! Only the training sets are read (the two short sets, development and three fresh sets); the
+//! held-out and unseen sets are what the fit is judged by afterwards and are never read here. The shared
 //! sample, where it sits beside the repository, is a constraint: a change that costs any of its
 //! requests the first place is refused, whatever it gains; so is one that leaves any training
 //! set with fewer requests first or in the top three than the fit began with.
