@@ -186,6 +186,15 @@ impl Index {
             generic_heads: Set::default(),
             kinds: Map::default(),
             heads: Set::default(),
+            // Lower case first, so that a name written in capitals ("RingOut") stays one word.
+            read_names: operations
+                .iter()
+                .filter(|op| op.method == Method::Get)
+                .map(|op| {
+                    let words = text::words(&op.summary.to_lowercase());
+                    words.iter().map(|w| text::stem(w)).collect()
+                })
+                .collect(),
             spellings: OnceLock::new(),
             in_context: lexicon::get()
                 .in_context

@@ -256,6 +256,9 @@ pub struct Index {
     kinds: Map<String, Kind>,
     /// Every word that is the head of some operation's name.
     heads: Set<Term>,
+    /// The stems of the names of the operations that read, in order ("get", "ringout", "call",
+    /// "status"): the things a request can name by name.
+    read_names: Vec<Vec<String>>,
     /// The words of the operations' names and tags and of the lexicon as they are written, by
     /// length: what a misspelt word of a request is most likely meant to be.
     /// Made at the first word the search does not know, which most requests never have.
@@ -385,6 +388,24 @@ mod tests {
         assert_eq!(
             top("add Raj to the marketing team"),
             "addGlipTeamMembersNew"
+        );
+    }
+
+    #[test]
+    fn taking_someone_off_a_group_is_about_its_members() {
+        assert_eq!(top("kick someone off a team"), "removeGlipTeamMembersNew");
+    }
+
+    #[test]
+    fn a_name_opened_by_a_verb_is_read() {
+        // "Hold music" is what callers on hold hear, not a call to hold; "hold the call" and
+        // "forward all company calls" stay commands.
+        assert_eq!(top("hold music"), "readHoldMusicGreeting");
+        assert_eq!(top("ringout status"), "readRingOutCallStatus");
+        assert_eq!(top("hold the call"), "holdCallParty");
+        assert_eq!(
+            top("forward all company calls"),
+            "updateForwardAllCompanyCalls"
         );
     }
 

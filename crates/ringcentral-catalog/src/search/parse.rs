@@ -401,7 +401,7 @@ impl Index {
             .is_some_and(|i| lexicon::membership_verbs().contains(&s.content[i].as_str()))
             && s.words
                 .iter()
-                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out"));
+                .any(|w| matches!(w.as_str(), "to" | "into" | "from" | "out" | "off"));
         let brings_in = joins_or_leaves && brought_in(s.words, verb, names_person);
         let (action, specific) = match self.vocab.get("bring") {
             Some(bring) if brings_in => (Some(*bring), true),
@@ -1279,6 +1279,7 @@ impl Index {
             && verb_of(0).is_some()
             && !after_determiner(0)
             && content.first().is_some_and(|w| w != "all" && w != "every")
+            && !self.names_read_thing(words, stems)
         {
             verb_at = Some(0);
         }
@@ -1305,6 +1306,30 @@ impl Index {
             verb = Some(Verb::Read);
         }
         (verb_at, verb)
+    }
+
+    /// Whether a request is nothing but the name of something an operation reads, opened by a
+    /// word that is also a verb ("SMS consent records", "hold music", "ringout status"): no
+    /// article, preposition or number among its words, and the name of some operation that reads
+    /// has its first word after the name's own verb and then each of the others in turn. "Hold
+    /// call" and "block numbers" stay commands: no reading operation is named so.
+    fn names_read_thing(&self, words: &[String], stems: &[String]) -> bool {
+        // "Forward all company calls" acts on all of them.
+        if words.len() < 2
+            || stems.len() != words.len()
+            || words.iter().any(|w| w == "all" || w == "every")
+        {
+            return false;
+        }
+        self.read_names.iter().any(|name| {
+            name.iter()
+                .skip(1)
+                .position(|w| *w == stems[0])
+                .is_some_and(|at| {
+                    let mut rest = name[at + 2..].iter();
+                    stems[1..].iter().all(|s| rest.any(|w| w == s))
+                })
+        })
     }
 
     /// The content words of a request (stopwords, numbers and words that say "mine" aside), with
