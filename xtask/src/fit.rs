@@ -21,6 +21,7 @@ const TRAINING: &[&str] = &[
     "intents-fresh.tsv",
     "intents-fresh2.tsv",
     "intents-fresh3.tsv",
+    "intents-jargon.tsv",
 ];
 
 /// Weights that are not fitted: `name` is the unit the field weights are measured in, and `path`
