@@ -577,6 +577,7 @@ mod tests {
         assert_eq!(top("list park locations"), "listExtensions");
         assert_eq!(top("list shared line groups"), "listExtensions");
         assert_eq!(top("create a call queue"), "createExtension");
+        assert_eq!(top("create a new call queue"), "createExtension");
         // A kind with operations of its own keeps them.
         assert_eq!(top("list call queues"), "listCallQueues");
         assert_eq!(

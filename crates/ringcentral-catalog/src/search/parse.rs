@@ -267,8 +267,18 @@ impl Index {
     fn only_changed(&self, stems: &[String], said: &[String], asked: Verb) -> bool {
         let wt = self.wt;
         // A record the API makes under another name ("a call queue", made as an extension of
-        // type Department) is a record.
-        let key = kind_key(stems);
+        // type Department) is a record, a new one too ("create a *new* call queue").
+        let named: Vec<String> = stems
+            .iter()
+            .filter(|s| {
+                !self
+                    .verbs
+                    .get(*s)
+                    .is_some_and(|v| v.class == asked && !v.pure)
+            })
+            .cloned()
+            .collect();
+        let key = kind_key(&named);
         let everyday = lexicon::kind_names()
             .iter()
             .any(|(name, _)| kind_key(&text::words(name)) == key);
