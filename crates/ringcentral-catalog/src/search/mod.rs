@@ -1298,6 +1298,19 @@ mod tests {
     }
 
     #[test]
+    fn a_command_after_a_question_is_the_request() {
+        assert_eq!(
+            top("can this number send texts, check its SMS config"),
+            "smsConfigurationInfo"
+        );
+        // A comma in a question with no command after it leaves the question whole.
+        assert_eq!(
+            top("can I see my call log, the last week"),
+            "readUserCallLog"
+        );
+    }
+
+    #[test]
     fn no_longer_undoes() {
         assert_eq!(
             top("no longer block +1 650 555 0100"),
