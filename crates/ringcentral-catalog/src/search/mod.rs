@@ -598,6 +598,7 @@ mod tests {
         assert_eq!(top("list park locations"), "listExtensions");
         assert_eq!(top("list shared line groups"), "listExtensions");
         assert_eq!(top("create a call queue"), "createExtension");
+        assert_eq!(top("create a new call queue"), "createExtension");
         // A kind with operations of its own keeps them.
         assert_eq!(top("list call queues"), "listCallQueues");
         assert_eq!(
@@ -1314,6 +1315,19 @@ mod tests {
         assert_eq!(
             top("the sales queue is swamped: spill the extra calls over to support"),
             "updateCallQueueOverflowSettings"
+        );
+    }
+
+    #[test]
+    fn a_command_after_a_question_is_the_request() {
+        assert_eq!(
+            top("can this number send texts, check its SMS config"),
+            "smsConfigurationInfo"
+        );
+        // A comma in a question with no command after it leaves the question whole.
+        assert_eq!(
+            top("can I see my call log, the last week"),
+            "readUserCallLog"
         );
     }
 

@@ -267,8 +267,18 @@ impl Index {
     fn only_changed(&self, stems: &[String], said: &[String], asked: Verb) -> bool {
         let wt = self.wt;
         // A record the API makes under another name ("a call queue", made as an extension of
-        // type Department) is a record.
-        let key = kind_key(stems);
+        // type Department) is a record, a new one too ("create a *new* call queue").
+        let named: Vec<String> = stems
+            .iter()
+            .filter(|s| {
+                !self
+                    .verbs
+                    .get(*s)
+                    .is_some_and(|v| v.class == asked && !v.pure)
+            })
+            .cloned()
+            .collect();
+        let key = kind_key(&named);
         let everyday = lexicon::kind_names()
             .iter()
             .any(|(name, _)| kind_key(&text::words(name)) == key);
@@ -1886,7 +1896,7 @@ impl Index {
             " and i want to ",
             " and we need to ",
         ];
-        breaks
+        let after_break = breaks
             .iter()
             .filter_map(|b| lower.find(b).map(|at| (at, at + b.len())))
             .filter(|(at, _)| {
@@ -1894,8 +1904,32 @@ impl Index {
             })
             .map(|(_, after)| after)
             .filter(|at| opens_with_verb(&query[*at..]))
-            .min()
+            .min();
+        after_break
+            .or_else(|| self.command_after_question(query, &lower))
             .map_or(query, |at| &query[at..])
+    }
+
+    /// Where the command after a yes-or-no question starts, if a comma is followed by one ("can
+    /// this number send texts, *check its SMS config*"): the question says why, the command
+    /// what to do. Only a word that is always a verb opens the command.
+    fn command_after_question(&self, query: &str, lower: &str) -> Option<usize> {
+        let asks = lower.split_whitespace().next().is_some_and(|w| {
+            matches!(
+                w,
+                "can" | "could" | "does" | "do" | "did" | "is" | "are" | "will" | "has" | "have"
+            )
+        });
+        if !asks {
+            return None;
+        }
+        let at = lower.rfind(", ")? + 2;
+        let first = query[at..]
+            .split_whitespace()
+            .next()?
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        self.verbs.get(&first).is_some_and(|v| v.pure).then_some(at)
     }
 
     /// The verb a gerund is a form of ("sending": send, "creating": create, "getting": get), if

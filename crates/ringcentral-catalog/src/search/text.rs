@@ -36,7 +36,13 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
             && !current.is_empty()
             && let Some(p) = prev
         {
-            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+            // A plural "s" after capitals ends an acronym ("CDRs", "DIDs") rather than
+            // starting a word.
+            let plural = {
+                let mut ahead = chars.clone();
+                ahead.next() == Some('s') && !ahead.next().is_some_and(char::is_alphanumeric)
+            };
+            let next_lower = !plural && chars.peek().is_some_and(|n| n.is_lowercase());
             let after_name = p.is_ascii_digit() && before_digits.is_some_and(char::is_uppercase);
             if p.is_lowercase()
                 || (p.is_ascii_digit() && !after_name)
@@ -480,6 +486,11 @@ mod tests {
         assert_eq!(words("listA2PBatches"), ["list", "a2p", "batches"]);
         assert_eq!(words("readA2PSMS"), ["read", "a2p", "sms"]);
         assert_eq!(words("scimGetUser2"), ["scim", "get", "user2"]);
+        assert_eq!(
+            words("pull the CDRs, BSSIDs"),
+            ["pull", "the", "cdrs", "bssids"]
+        );
+        assert_eq!(words("IDsOfUsers"), ["i", "ds", "of", "users"]);
     }
 
     #[test]
