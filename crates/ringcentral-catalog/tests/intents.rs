@@ -146,6 +146,18 @@ fn short2_set_quality() {
 }
 
 #[test]
+fn short3_set_quality() {
+    // Terse requests as an agent or an integration's developer phrases a tool call: the verbs of
+    // code (fetch, enumerate, upsert, provision, poll) and integrators' nouns, across every tag.
+    let cases = load(&data("intents-short3.tsv"))
+        .expect("tests/data/intents-short3.tsv is part of the repository");
+    assert!(cases.len() >= 380);
+    let (top1, top3) = evaluate("short3", &cases);
+    assert!(top1 >= 0.88, "top-1 {top1:.3} fell below 0.88");
+    assert!(top3 >= 0.98, "top-3 {top3:.3} fell below 0.98");
+}
+
+#[test]
 fn fresh_set_quality() {
     let cases = load(&data("intents-fresh.tsv"))
         .expect("tests/data/intents-fresh.tsv is part of the repository");
