@@ -1356,4 +1356,12 @@ mod tests {
             "listCallMonitoringGroups"
         );
     }
+
+    #[test]
+    fn looking_a_record_up_by_id_reads_it() {
+        // "By id" closing the request counts as much as "by its id" in the middle.
+        assert_eq!(top("lookup a contact by id"), "readContact");
+        assert_eq!(top("look up a permission by its id"), "readPermission");
+        assert_eq!(top("lookup switch details by id"), "readSwitch");
+    }
 }
