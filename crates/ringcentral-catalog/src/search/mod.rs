@@ -1364,4 +1364,16 @@ mod tests {
         assert_eq!(top("look up a permission by its id"), "readPermission");
         assert_eq!(top("lookup switch details by id"), "readSwitch");
     }
+
+    #[test]
+    fn one_of_many_is_one_record() {
+        assert_eq!(
+            top("fetch one of a user's emergency locations"),
+            "getExtensionEmergencyLocation"
+        );
+        assert_eq!(
+            top("fetch a user's emergency locations"),
+            "getExtensionEmergencyLocations"
+        );
+    }
 }

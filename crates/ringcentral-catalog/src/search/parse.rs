@@ -883,11 +883,16 @@ impl Index {
             .iter()
             .enumerate()
             .any(|(i, w)| w == "by" && words[i + 1..].iter().take(2).any(|n| n == "id"));
+        // "One of a user's emergency locations" is one record, however its head counts.
+        let one_of = words.windows(2).any(|w| w[0] == "one" && w[1] == "of");
+        if one_of {
+            plural = false;
+        }
         let number = match (plural, singular) {
             _ if has_id && (acts_on_record || verb == Some(Verb::Search)) => Number::Named,
             // What is checked is a condition, not a number of records.
             _ if action.is_some() && action == self.vocab.get("check").copied() => Number::Unknown,
-            _ if by_id => Number::One,
+            _ if by_id || one_of => Number::One,
             // A list, and what a search finds, are many records, however the request counts
             // them ("find a user by email").
             _ if matches!(verb, Some(Verb::List) | Some(Verb::Search)) => Number::Many,
