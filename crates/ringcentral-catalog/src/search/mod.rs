@@ -1356,4 +1356,24 @@ mod tests {
             "listCallMonitoringGroups"
         );
     }
+
+    #[test]
+    fn looking_a_record_up_by_id_reads_it() {
+        // "By id" closing the request counts as much as "by its id" in the middle.
+        assert_eq!(top("lookup a contact by id"), "readContact");
+        assert_eq!(top("look up a permission by its id"), "readPermission");
+        assert_eq!(top("lookup switch details by id"), "readSwitch");
+    }
+
+    #[test]
+    fn one_of_many_is_one_record() {
+        assert_eq!(
+            top("fetch one of a user's emergency locations"),
+            "getExtensionEmergencyLocation"
+        );
+        assert_eq!(
+            top("fetch a user's emergency locations"),
+            "getExtensionEmergencyLocations"
+        );
+    }
 }

@@ -126,6 +126,11 @@ impl Index {
         let names = self.proper_names(s.cleaned);
         let holders = self.holders(s, &sense, &head, &names);
         self.possible_things(s.words, &mut terms);
+        // Looking a record up by its id reads that record; no search finds it.
+        let verb = match verb {
+            Some(Verb::Search) if number == Number::One => Some(Verb::Read),
+            _ => verb,
+        };
         let verb = self.implied_verb(s.words, s.tokens, &names, verb);
         Query {
             verb,
@@ -872,15 +877,22 @@ impl Index {
         if words.first().is_some_and(|w| w == "who" || w == "whose") {
             plural = true;
         }
-        // "Find a person by id" looks up one record, as "find message 1029384756" does.
+        // "Find a person by id" looks up one record, as "find message 1029384756" does; so
+        // does "by its id", and "by id" closing the request.
         let by_id = words
-            .windows(3)
-            .any(|w| w[0] == "by" && (w[1] == "id" || w[2] == "id"));
+            .iter()
+            .enumerate()
+            .any(|(i, w)| w == "by" && words[i + 1..].iter().take(2).any(|n| n == "id"));
+        // "One of a user's emergency locations" is one record, however its head counts.
+        let one_of = words.windows(2).any(|w| w[0] == "one" && w[1] == "of");
+        if one_of {
+            plural = false;
+        }
         let number = match (plural, singular) {
             _ if has_id && (acts_on_record || verb == Some(Verb::Search)) => Number::Named,
             // What is checked is a condition, not a number of records.
             _ if action.is_some() && action == self.vocab.get("check").copied() => Number::Unknown,
-            _ if by_id => Number::One,
+            _ if by_id || one_of => Number::One,
             // A list, and what a search finds, are many records, however the request counts
             // them ("find a user by email").
             _ if matches!(verb, Some(Verb::List) | Some(Verb::Search)) => Number::Many,
