@@ -1222,6 +1222,28 @@ mod tests {
     }
 
     #[test]
+    fn a_command_that_points_back_takes_its_object_from_before_it() {
+        assert_eq!(
+            top("that old prompt about the Christmas closing still exists, please delete it"),
+            "deleteIVRPrompt"
+        );
+        assert_eq!(
+            top("the role we made for the night shift team is no longer needed, please delete it"),
+            "deleteCustomRole"
+        );
+    }
+
+    #[test]
+    fn a_wish_after_the_situation_opens_the_command() {
+        assert_eq!(
+            top(
+                "I'm a contact-centre supervisor and need to see who's in the billing queue so I can plan the rota"
+            ),
+            "listCallQueueMembers"
+        );
+    }
+
+    #[test]
     fn a_request_that_first_says_why_is_its_command() {
         assert_eq!(
             top(
