@@ -24,6 +24,7 @@ const TRAINING: &[&str] = &[
     "intents-fresh3.tsv",
     "intents-short2.tsv",
     "intents-jargon.tsv",
+    "intents-long.tsv",
 ];
 
 /// Weights that are not fitted: `name` is the unit the field weights are measured in, and `path`
