@@ -1244,6 +1244,22 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_of_purpose_is_no_part_of_the_command_but_a_wish_after_so_is() {
+        assert_eq!(
+            top(
+                "the phone on the front desk needs its name changed from Lobby to Reception so people can find it"
+            ),
+            "updateDevice"
+        );
+        assert_eq!(
+            top(
+                "the caller is about to read out a card number so I need to pause the recording for a minute"
+            ),
+            "pauseResumeCallRecording"
+        );
+    }
+
+    #[test]
     fn a_request_that_first_says_why_is_its_command() {
         assert_eq!(
             top(

@@ -1892,6 +1892,10 @@ impl Index {
             " and we need to ",
             " and need to ",
             " and want to ",
+            " so i need to ",
+            " so we need to ",
+            " so i want to ",
+            " so we want to ",
         ];
         let after_break = breaks
             .iter()

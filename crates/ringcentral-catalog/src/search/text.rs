@@ -130,11 +130,28 @@ pub fn strip_payload(query: &str) -> String {
             let subject = lower.get(i + 1).is_some_and(|n| {
                 matches!(
                     n.as_str(),
-                    "that" | "it" | "i" | "we" | "they" | "he" | "she" | "you" | "nobody"
+                    "that"
+                        | "it"
+                        | "i"
+                        | "we"
+                        | "they"
+                        | "he"
+                        | "she"
+                        | "you"
+                        | "nobody"
+                        | "people"
+                        | "everyone"
+                        | "everybody"
+                        | "staff"
+                        | "colleagues"
                 )
             });
+            // "... so I need to pause the recording": a wish after "so" is the command itself.
+            let wish = lower
+                .get(i + 2)
+                .is_some_and(|n| matches!(n.as_str(), "need" | "needs" | "want" | "wants"));
             matches!(lower[*i].as_str(), "because" | "although" | "though")
-                || (matches!(lower[*i].as_str(), "so" | "while") && subject)
+                || (matches!(lower[*i].as_str(), "so" | "while") && subject && !wish)
         })
         .unwrap_or(end);
     tokens[..end].join(" ")
