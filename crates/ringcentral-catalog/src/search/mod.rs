@@ -1260,6 +1260,22 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_that_says_why_ends_where_the_command_starts() {
+        assert_eq!(
+            top("Phil left, so he no longer needs calling through Teams; disconnect him"),
+            "disconnectTeamsUsers"
+        );
+    }
+
+    #[test]
+    fn asking_whether_one_can_after_the_situation_is_the_command() {
+        assert_eq!(
+            top("I'm moving to a new phone; can I see all the personal contacts I've saved so far"),
+            "listContacts"
+        );
+    }
+
+    #[test]
     fn a_request_that_first_says_why_is_its_command() {
         assert_eq!(
             top(

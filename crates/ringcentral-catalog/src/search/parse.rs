@@ -1896,6 +1896,7 @@ impl Index {
             " so we need to ",
             " so i want to ",
             " so we want to ",
+            " - ",
         ];
         let after_break = breaks
             .iter()
@@ -1929,10 +1930,17 @@ impl Index {
             })
             .skip_while(|w| matches!(w.as_str(), "so" | "please" | "pls" | "then" | "now" | "and"))
             .collect();
+        // "...; can I see all my contacts": asking whether one can is asking to.
+        let can = usize::from(matches!(
+            words.first().map(String::as_str),
+            Some("can" | "could")
+        )) * 2
+            * usize::from(matches!(words.get(1).map(String::as_str), Some("i" | "we")));
+        let words = &words[can.min(words.len())..];
         let frame = lexicon::asking()
             .iter()
             .map(|f| f.split_whitespace().collect::<Vec<_>>())
-            .filter(|f| f.len() < words.len() && f.iter().zip(&words).all(|(a, b)| a == b))
+            .filter(|f| f.len() < words.len() && f.iter().zip(words).all(|(a, b)| a == b))
             .map(|f| f.len())
             .max()
             .unwrap_or(0);
