@@ -6,7 +6,8 @@
 //! written across every tag of the spec, and a third in the voices the others use less:
 //! abbreviations, agent requests, long sentences, British spellings; and a fourth across every tag
 //! group with negations, typos and requests naming ids, emails and phone numbers; and one in
-//! admins' words of the trade, such as hunt group, DID, CDR and E911) must stay above
+//! admins' words of the trade, such as hunt group, DID, CDR and E911; and long requests in admins'
+//! own words, with the situation around what they ask) must stay above
 //! the quality bars, and the requests an issue named as obvious misses must each rank first. Two sets of requests no one tuned on, each scored once when it was written, keep the
 //! figures honest.
 
@@ -205,8 +206,8 @@ fn long_set_quality() {
         .expect("tests/data/intents-long.tsv is part of the repository");
     assert!(cases.len() >= 250);
     let (top1, top3) = evaluate("long", &cases);
-    assert!(top1 >= 0.44, "top-1 {top1:.3} fell below 0.44");
-    assert!(top3 >= 0.59, "top-3 {top3:.3} fell below 0.59");
+    assert!(top1 >= 0.58, "top-1 {top1:.3} fell below 0.58");
+    assert!(top3 >= 0.75, "top-3 {top3:.3} fell below 0.75");
 }
 
 #[test]
