@@ -108,6 +108,7 @@ const LISTS: &[&str] = &[
     "few",
     "prepositions",
     "generic_heads",
+    "pronouns",
     "weak",
     "name_noise",
 ];
@@ -304,6 +305,7 @@ lists!(
     generic_heads,
     weak,
     name_noise,
+    pronouns,
 );
 
 pairs!(phrases, states, acronyms, kind_names);

@@ -1222,6 +1222,60 @@ mod tests {
     }
 
     #[test]
+    fn a_command_that_points_back_takes_its_object_from_before_it() {
+        assert_eq!(
+            top("that old prompt about the Christmas closing still exists, please delete it"),
+            "deleteIVRPrompt"
+        );
+        assert_eq!(
+            top("the role we made for the night shift team is no longer needed, please delete it"),
+            "deleteCustomRole"
+        );
+    }
+
+    #[test]
+    fn a_wish_after_the_situation_opens_the_command() {
+        assert_eq!(
+            top(
+                "I'm a contact-centre supervisor and need to see who's in the billing queue so I can plan the rota"
+            ),
+            "listCallQueueMembers"
+        );
+    }
+
+    #[test]
+    fn a_clause_of_purpose_is_no_part_of_the_command_but_a_wish_after_so_is() {
+        assert_eq!(
+            top(
+                "the phone on the front desk needs its name changed from Lobby to Reception so people can find it"
+            ),
+            "updateDevice"
+        );
+        assert_eq!(
+            top(
+                "the caller is about to read out a card number so I need to pause the recording for a minute"
+            ),
+            "pauseResumeCallRecording"
+        );
+    }
+
+    #[test]
+    fn a_clause_that_says_why_ends_where_the_command_starts() {
+        assert_eq!(
+            top("Phil left, so he no longer needs calling through Teams; disconnect him"),
+            "disconnectTeamsUsers"
+        );
+    }
+
+    #[test]
+    fn asking_whether_one_can_after_the_situation_is_the_command() {
+        assert_eq!(
+            top("I'm moving to a new phone; can I see all the personal contacts I've saved so far"),
+            "listContacts"
+        );
+    }
+
+    #[test]
     fn a_request_that_first_says_why_is_its_command() {
         assert_eq!(
             top(

@@ -2,6 +2,8 @@
 //! qualifiers, the framing: scope, number, question, holders) that candidate generation and
 //! scoring take.
 
+use std::borrow::Cow;
+
 use super::*;
 
 impl Index {
@@ -1874,18 +1876,9 @@ impl Index {
     /// clause after a semicolon, a full stop, a colon after a clause (not after a label such as
     /// "admin:"), a comma with "so", "please", "then" or a question, or "and" with a wish, that
     /// opens with a verb, when the request itself does not.
-    pub(super) fn imperative<'a>(&self, query: &'a str) -> &'a str {
-        let opens_with_verb = |text: &str| {
-            text.split_whitespace()
-                .map(|t| {
-                    t.trim_matches(|c: char| !c.is_alphanumeric())
-                        .to_lowercase()
-                })
-                .find(|w| !matches!(w.as_str(), "so" | "please" | "pls" | "then" | "now" | "and"))
-                .is_some_and(|w| self.verbs.contains_key(&w))
-        };
-        if opens_with_verb(query) {
-            return query;
+    pub(super) fn imperative<'a>(&self, query: &'a str) -> Cow<'a, str> {
+        if self.opens_with_verb(query) {
+            return Cow::Borrowed(query);
         }
         let lower = query.to_lowercase();
         let breaks = [
@@ -1902,11 +1895,20 @@ impl Index {
             ", how can i ",
             ", can you ",
             ", could you ",
+            ", can we ",
+            ", could we ",
             " and i'd like to ",
             " and i would like to ",
             " and i need to ",
             " and i want to ",
             " and we need to ",
+            " and need to ",
+            " and want to ",
+            " so i need to ",
+            " so we need to ",
+            " so i want to ",
+            " so we want to ",
+            " - ",
         ];
         let after_break = breaks
             .iter()
@@ -1914,12 +1916,61 @@ impl Index {
             .filter(|(at, _)| {
                 !lower[*at..].starts_with(": ") || lower[..*at].split_whitespace().count() >= 3
             })
-            .map(|(_, after)| after)
-            .filter(|at| opens_with_verb(&query[*at..]))
-            .min();
-        after_break
-            .or_else(|| self.command_after_question(query, &lower))
-            .map_or(query, |at| &query[at..])
+            .filter(|(_, after)| self.opens_with_verb(&query[*after..]))
+            .min_by_key(|(_, after)| *after);
+        let Some((at, after)) = after_break else {
+            return self
+                .command_after_question(query, &lower)
+                .map_or(Cow::Borrowed(query), |at| Cow::Borrowed(&query[at..]));
+        };
+        let command = &query[after..];
+        if self.refers_back(command) {
+            // "The Easter rule is still there; delete it": what "it" is was said before.
+            return Cow::Owned(format!("{command} {}", &query[..at]));
+        }
+        Cow::Borrowed(command)
+    }
+
+    /// Whether `text` opens with a verb, after fillers ("so", "please") and a wish or an ask
+    /// ("I need to", "can you"): where a command starts.
+    fn opens_with_verb(&self, text: &str) -> bool {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .to_lowercase()
+            })
+            .skip_while(|w| matches!(w.as_str(), "so" | "please" | "pls" | "then" | "now" | "and"))
+            .collect();
+        // "...; can I see all my contacts": asking whether one can is asking to.
+        let can = usize::from(matches!(
+            words.first().map(String::as_str),
+            Some("can" | "could")
+        )) * 2
+            * usize::from(matches!(words.get(1).map(String::as_str), Some("i" | "we")));
+        let words = &words[can.min(words.len())..];
+        let frame = lexicon::asking()
+            .iter()
+            .map(|f| f.split_whitespace().collect::<Vec<_>>())
+            .filter(|f| f.len() < words.len() && f.iter().zip(words).all(|(a, b)| a == b))
+            .map(|f| f.len())
+            .max()
+            .unwrap_or(0);
+        words.get(frame).is_some_and(|w| self.verbs.contains_key(w))
+    }
+
+    /// Whether a command names nothing but its verb and pronouns ("delete it please", "send it
+    /// to her again"), so that its object is what the request said before it.
+    fn refers_back(&self, command: &str) -> bool {
+        let words = text::words(command);
+        let verb = words.iter().position(|w| self.verbs.contains_key(w));
+        verb.is_some_and(|at| {
+            words[at + 1..].iter().all(|w| {
+                self.stopwords.contains(w)
+                    || lexicon::pronouns().contains(&w.as_str())
+                    || !self.vocab.contains_key(&text::stem(w))
+            })
+        })
     }
 
     /// Where the command after a yes-or-no question starts, if a comma is followed by one ("can
@@ -2008,7 +2059,8 @@ impl Index {
 
     pub(super) fn strip_asking(&self, cleaned: &str) -> String {
         let unbranded = text::strip_brand(cleaned);
-        let mut cleaned = self.imperative(&unbranded);
+        let command = self.imperative(&unbranded);
+        let mut cleaned: &str = &command;
         // "Tool call: create a team ...": a label with a colon frames what follows.
         let labelled = cleaned.split_whitespace().take(3).any(|t| t.ends_with(':'));
         for label in lexicon::labels().iter().filter(|_| labelled) {

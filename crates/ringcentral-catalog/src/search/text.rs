@@ -125,19 +125,47 @@ pub fn strip_payload(query: &str) -> String {
     };
     // A clause that says why or meanwhile ("... *while I check*", "... *so it stops
     // posting*") is no part of what to do.
-    let end = (1..end)
-        .find(|i| {
-            let subject = lower.get(i + 1).is_some_and(|n| {
-                matches!(
-                    n.as_str(),
-                    "that" | "it" | "i" | "we" | "they" | "he" | "she" | "you" | "nobody"
-                )
-            });
-            matches!(lower[*i].as_str(), "because" | "although" | "though")
-                || (matches!(lower[*i].as_str(), "so" | "while") && subject)
-        })
-        .unwrap_or(end);
-    tokens[..end].join(" ")
+    let why = (1..end).find(|i| {
+        let subject = lower.get(i + 1).is_some_and(|n| {
+            matches!(
+                n.as_str(),
+                "that"
+                    | "it"
+                    | "i"
+                    | "we"
+                    | "they"
+                    | "he"
+                    | "she"
+                    | "you"
+                    | "nobody"
+                    | "people"
+                    | "everyone"
+                    | "everybody"
+                    | "staff"
+                    | "colleagues"
+            )
+        });
+        // "... so I need to pause the recording": a wish after "so" is the command itself.
+        let wish = lower
+            .get(i + 2)
+            .is_some_and(|n| matches!(n.as_str(), "need" | "needs" | "want" | "wants"));
+        matches!(lower[*i].as_str(), "because" | "although" | "though")
+            || (matches!(lower[*i].as_str(), "so" | "while") && subject && !wish)
+    });
+    let Some(why) = why else {
+        return tokens[..end].join(" ");
+    };
+    // The clause ends at a semicolon or a full stop, and what follows it is said again ("Phil
+    // left, so he no longer needs it; *disconnect him*").
+    let resume = (why..end)
+        .find(|k| tokens[*k].ends_with([';', '.']))
+        .map_or(end, |k| k + 1);
+    tokens[..why]
+        .iter()
+        .chain(&tokens[resume..end])
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether `text` names a record by its id: a token with digits right after a noun ("message
