@@ -219,8 +219,8 @@ fn long_set_quality() {
         .expect("tests/data/intents-long.tsv is part of the repository");
     assert!(cases.len() >= 250);
     let (top1, top3) = evaluate("long", &cases);
-    assert!(top1 >= 0.58, "top-1 {top1:.3} fell below 0.58");
-    assert!(top3 >= 0.75, "top-3 {top3:.3} fell below 0.75");
+    assert!(top1 >= 0.60, "top-1 {top1:.3} fell below 0.60");
+    assert!(top3 >= 0.76, "top-3 {top3:.3} fell below 0.76");
 }
 
 #[test]
