@@ -53,23 +53,10 @@ fi
 command -v valgrind > /dev/null || { echo "error: valgrind is not installed." >&2; exit 2; }
 [ -x "$RINGCTL" ] || { echo "error: no ringctl at $RINGCTL; run cargo build --release -p ringctl." >&2; exit 2; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ringctl-order.XXXXXX")"
+. "$HERE/sandbox.sh"
+start_sandbox "$RINGCTL" 2000 order
 export RINGCTL_HOME="$WORK/home"
 mkdir -p "$RINGCTL_HOME"
-SANDBOX_PID=""
-cleanup() {
-    [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null && wait "$SANDBOX_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$RINGCTL" sandbox serve --addr 127.0.0.1:0 --users 2000 > "$WORK/sandbox.json" 2> "$WORK/sandbox.log" &
-SANDBOX_PID=$!
-for _ in $(seq 1 600); do
-    head -n1 "$WORK/sandbox.json" 2>/dev/null | grep -q '"url"' && break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$WORK/sandbox.log" >&2; exit 1; }
-    sleep 0.1
-done
 field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$WORK/sandbox.json" "$1"; }
 field clientSecret > "$WORK/secret"
 field jwt > "$WORK/jwt"

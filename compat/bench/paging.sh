@@ -33,23 +33,10 @@ PY="$COMPAT/.venv/bin/python"
 [ -x "$PY" ] || { echo "error: no $PY; run compat/run.sh setup." >&2; exit 2; }
 [ -d "$COMPAT/js/node_modules/@ringcentral/sdk" ] || { echo "error: no JavaScript SDK; run compat/run.sh setup." >&2; exit 2; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ringctl-paging.XXXXXX")"
+. "$HERE/sandbox.sh"
+start_sandbox "$RINGCTL" "$USERS" paging
 export RINGCTL_HOME="$WORK/home"
 mkdir -p "$RINGCTL_HOME"
-SANDBOX_PID=""
-cleanup() {
-    [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null && wait "$SANDBOX_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$RINGCTL" sandbox serve --addr 127.0.0.1:0 --users "$USERS" > "$WORK/sandbox.json" 2> "$WORK/sandbox.log" &
-SANDBOX_PID=$!
-for _ in $(seq 1 600); do
-    head -n1 "$WORK/sandbox.json" 2>/dev/null | grep -q '"url"' && break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$WORK/sandbox.log" >&2; exit 1; }
-    sleep 0.1
-done
 field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$WORK/sandbox.json" "$1"; }
 URL="$(field url)"
 field clientSecret > "$WORK/secret"

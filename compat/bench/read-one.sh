@@ -28,20 +28,8 @@ done
 command -v wrk > /dev/null || { echo "error: wrk is missing; apt-get install -y wrk." >&2; exit 2; }
 [ -x "$RINGCTL" ] || { echo "error: no ringctl at $RINGCTL; run cargo build --release -p ringctl." >&2; exit 2; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ringctl-wrk.XXXXXX")"
-SANDBOX_PID=""
-cleanup() {
-    [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null && wait "$SANDBOX_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-"$RINGCTL" sandbox serve --addr 127.0.0.1:0 --users "$USERS" > "$WORK/sandbox.json" 2> "$WORK/sandbox.log" &
-SANDBOX_PID=$!
-for _ in $(seq 1 600); do
-    head -n1 "$WORK/sandbox.json" 2>/dev/null | grep -q '"url"' && break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$WORK/sandbox.log" >&2; exit 1; }
-    sleep 0.1
-done
+. "$HERE/sandbox.sh"
+start_sandbox "$RINGCTL" "$USERS" wrk
 python3 "$REPO/compat/get_token.py" --sandbox-json "$WORK/sandbox.json" --out "$WORK/token"
 URL="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["url"])' "$WORK/sandbox.json")"
 # The header goes in through a Lua script in the private work directory, so the token stays off the
