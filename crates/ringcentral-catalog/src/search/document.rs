@@ -271,7 +271,8 @@ impl Index {
 
     /// The postings of every term, its best field weight and how rare it is, from the fields
     /// of each document, the terms only its schemas' own words give (`quiet_of`, which count
-    /// towards how common a word is only when nothing else uses it) and the API guides' words; then each document's name weight and the heads of all names.
+    /// towards how common a word is only when nothing else uses it) and the API guides' words;
+    /// then each document's name weight and the heads of all names.
     fn weigh_terms(
         &mut self,
         operations: &[Operation],

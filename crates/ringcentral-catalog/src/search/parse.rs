@@ -1943,17 +1943,22 @@ impl Index {
             .skip_while(|w| matches!(w.as_str(), "so" | "please" | "pls" | "then" | "now" | "and"))
             .collect();
         // "...; can I see all my contacts": asking whether one can is asking to.
-        let can = usize::from(matches!(
-            words.first().map(String::as_str),
-            Some("can" | "could")
-        )) * 2
-            * usize::from(matches!(words.get(1).map(String::as_str), Some("i" | "we")));
-        let words = &words[can.min(words.len())..];
+        let asks_if_can = matches!(
+            (
+                words.first().map(String::as_str),
+                words.get(1).map(String::as_str)
+            ),
+            (Some("can" | "could"), Some("i" | "we"))
+        );
+        let words = &words[if asks_if_can { 2 } else { 0 }..];
+        // The longest asking frame the words open with ("I need to"), counted in words.
         let frame = lexicon::asking()
             .iter()
-            .map(|f| f.split_whitespace().collect::<Vec<_>>())
-            .filter(|f| f.len() < words.len() && f.iter().zip(words).all(|(a, b)| a == b))
-            .map(|f| f.len())
+            .filter_map(|f| {
+                let len = f.split_whitespace().count();
+                (len < words.len() && f.split_whitespace().zip(words).all(|(a, b)| a == b))
+                    .then_some(len)
+            })
             .max()
             .unwrap_or(0);
         words.get(frame).is_some_and(|w| self.verbs.contains_key(w))
